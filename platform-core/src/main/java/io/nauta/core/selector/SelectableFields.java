@@ -1,0 +1,71 @@
+package io.nauta.core.selector;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The fields each kind can be selected by: the set Kubernetes' API server supports for the same
+ * kinds (its {@code GetAttrs} / field label conversion functions), so a selector that works against
+ * Kubernetes works here and one it rejects is rejected here.
+ */
+final class SelectableFields {
+
+  private static final Map<String, SelectableField> COMMON =
+      index(SelectableField.string("metadata.name"), SelectableField.string("metadata.namespace"));
+
+  private static final Map<String, Map<String, SelectableField>> BY_KIND =
+      Map.of(
+          "Pod",
+          index(
+              SelectableField.string("spec.nodeName"),
+              SelectableField.string("spec.restartPolicy"),
+              SelectableField.string("spec.schedulerName"),
+              SelectableField.string("spec.serviceAccountName"),
+              SelectableField.bool("spec.hostNetwork"),
+              SelectableField.string("status.phase"),
+              SelectableField.string("status.podIP"),
+              SelectableField.string("status.nominatedNodeName")),
+          "Event",
+          index(
+              SelectableField.string("involvedObject.kind"),
+              SelectableField.string("involvedObject.namespace"),
+              SelectableField.string("involvedObject.name"),
+              SelectableField.string("involvedObject.uid"),
+              SelectableField.string("involvedObject.apiVersion"),
+              SelectableField.string("involvedObject.resourceVersion"),
+              SelectableField.string("involvedObject.fieldPath"),
+              SelectableField.string("reason"),
+              SelectableField.string("reportingComponent"),
+              // Events from the events.k8s.io API carry no source; Kubernetes falls back to the
+              // reporting controller.
+              SelectableField.readFrom("source", "source.component", "reportingComponent"),
+              SelectableField.string("type")),
+          "Node",
+          index(SelectableField.bool("spec.unschedulable")),
+          "Namespace",
+          index(SelectableField.string("status.phase")),
+          "Secret",
+          index(SelectableField.string("type")),
+          "ReplicaSet",
+          index(SelectableField.integer("status.replicas")));
+
+  private SelectableFields() {}
+
+  /** The field {@code name} of objects of {@code kind}, if selectors may use it. */
+  static Optional<SelectableField> find(String kind, String name) {
+    SelectableField common = COMMON.get(name);
+    if (common != null) {
+      return Optional.of(common);
+    }
+    return Optional.ofNullable(
+        kind == null ? null : BY_KIND.getOrDefault(kind, Map.of()).get(name));
+  }
+
+  private static Map<String, SelectableField> index(SelectableField... fields) {
+    return Stream.of(fields)
+        .collect(Collectors.toUnmodifiableMap(SelectableField::name, Function.identity()));
+  }
+}
