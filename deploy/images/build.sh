@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Builds the container images that Nauta's tests and examples use, from binaries on this host.
+# No registry is reachable on these machines, so every image is a `docker import` of a small root
+# file system:
+#   nauta/busybox:local  Debian's static busybox with its applets in /bin (CMD sh)
+#   alpine:3.17          the same file system; Testcontainers runs it for its start-up checks
+#   nauta/redis:local    redis-server + the libraries ldd lists + the dynamic loader, on top of the
+#                        busybox file system (Testcontainers' port wait execs /bin/sh, grep and nc
+#                        inside the container)
+# Idempotent: an image that exists is left alone unless --force is given.
+set -euo pipefail
+
+usage() {
+  cat <<USAGE
+Usage: $(basename "$0") [--force] [-h]
+
+Builds nauta/busybox:local, alpine:3.17 and nauta/redis:local with 'docker import'
+from /bin/busybox (Debian package busybox-static) and /usr/bin/redis-server.
+  --force   rebuild images that already exist
+USAGE
+}
+
+FORCE=0
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $arg" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+BUSYBOX_IMAGE=nauta/busybox:local
+ALPINE_IMAGE=alpine:3.17
+REDIS_IMAGE=nauta/redis:local
+BUSYBOX_BIN=${BUSYBOX_BIN:-/bin/busybox}
+REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
+
+log() { echo "[images] $*"; }
+die() { echo "[images] error: $*" >&2; exit 1; }
+
+docker info >/dev/null 2>&1 || die "docker does not answer (is dockerd running?)"
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+needs_build() { [[ $FORCE == 1 ]] || ! image_exists "$1"; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nauta-images.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# A root file system with busybox, its applets, a minimal user database and /tmp.
+make_busybox_rootfs() {
+  local root=$1
+  [[ -x $BUSYBOX_BIN ]] || die "$BUSYBOX_BIN missing: apt-get install busybox-static"
+  # A dynamically linked busybox (Debian's 'busybox' package) would need its libraries too.
+  if ldd "$BUSYBOX_BIN" >/dev/null 2>&1; then
+    die "$BUSYBOX_BIN is dynamically linked: install busybox-static instead of busybox"
+  fi
+  mkdir -p "$root"/{bin,etc,tmp,root,proc,sys,dev,var/tmp,usr/bin,data}
+  chmod 1777 "$root/tmp" "$root/var/tmp"
+  cp "$BUSYBOX_BIN" "$root/bin/busybox"
+  local applet
+  for applet in $("$root/bin/busybox" --list); do
+    [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
+  done
+  cat >"$root/etc/passwd" <<'PASSWD'
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+PASSWD
+  cat >"$root/etc/group" <<'GROUP'
+root:x:0:
+nogroup:x:65534:
+GROUP
+  echo 'hosts: files dns' >"$root/etc/nsswitch.conf"
+}
+
+# Copies a binary and what ldd says it loads (including the dynamic loader) into a root file system,
+# keeping their paths.
+copy_with_libs() {
+  local root=$1 bin=$2 real lib
+  real=$(readlink -f "$bin")
+  mkdir -p "$root$(dirname "$bin")"
+  cp "$real" "$root$bin"
+  for lib in $(ldd "$real" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+}
+
+# Images that a rebuild replaced; removed at the end if no tag refers to them any more, so --force
+# does not pile up dangling images.
+REPLACED=()
+remember_old() {
+  local id
+  id=$(docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true)
+  [[ -n $id ]] && REPLACED+=("$id")
+  return 0
+}
+remove_replaced() {
+  local id
+  for id in "${REPLACED[@]}"; do
+    if [[ -z $(docker image inspect --format '{{join .RepoTags ","}}' "$id" 2>/dev/null) ]]; then
+      docker image rm "$id" >/dev/null 2>&1 || true
+    fi
+  done
+}
+
+import_rootfs() {
+  local root=$1 image=$2
+  shift 2
+  remember_old "$image"
+  tar -C "$root" -c . | docker import "$@" - "$image" >/dev/null
+  log "built $image"
+}
+
+if needs_build "$BUSYBOX_IMAGE"; then
+  make_busybox_rootfs "$WORK/busybox"
+  import_rootfs "$WORK/busybox" "$BUSYBOX_IMAGE" \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["sh"]'
+else
+  log "$BUSYBOX_IMAGE exists"
+fi
+
+if needs_build "$ALPINE_IMAGE"; then
+  remember_old "$ALPINE_IMAGE"
+  docker tag "$BUSYBOX_IMAGE" "$ALPINE_IMAGE"
+  log "tagged $BUSYBOX_IMAGE as $ALPINE_IMAGE"
+else
+  log "$ALPINE_IMAGE exists"
+fi
+
+if needs_build "$REDIS_IMAGE"; then
+  [[ -e $REDIS_BIN ]] || die "$REDIS_BIN missing: apt-get install redis-server"
+  make_busybox_rootfs "$WORK/redis"
+  copy_with_libs "$WORK/redis" "$REDIS_BIN"
+  import_rootfs "$WORK/redis" "$REDIS_IMAGE" \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'WORKDIR /data' \
+    --change 'EXPOSE 6379' \
+    --change 'CMD ["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]'
+else
+  log "$REDIS_IMAGE exists"
+fi
+
+remove_replaced
