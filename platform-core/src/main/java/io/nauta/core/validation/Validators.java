@@ -1,0 +1,45 @@
+package io.nauta.core.validation;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceType;
+import java.util.Map;
+import java.util.Optional;
+
+/** The validator for each served kind, looked up by kind name as admission needs it. */
+public final class Validators {
+
+  private static final Map<String, Validator<?>> BY_KIND =
+      Map.ofEntries(
+          Map.entry("Pod", new PodValidation()),
+          Map.entry("Service", new ServiceValidation()),
+          Map.entry("Namespace", new NamespaceValidation()),
+          Map.entry("Node", new NodeValidation()),
+          Map.entry("ConfigMap", new ConfigMapValidation()),
+          Map.entry("Secret", new SecretValidation()),
+          Map.entry("Endpoints", new EndpointsValidation()),
+          Map.entry("Event", new EventValidation()),
+          Map.entry("Deployment", new DeploymentValidation()),
+          Map.entry("ReplicaSet", new ReplicaSetValidation()),
+          Map.entry("Lease", new LeaseValidation()));
+
+  private Validators() {}
+
+  /**
+   * The validator for {@code kind} (e.g. {@code Pod}). Kinds without rules of their own get a
+   * metadata-only validator; it knows whether the kind is namespaced when the kind is built in.
+   *
+   * <p>The returned validator casts the object to the kind's model class, so passing an object of
+   * another class fails with a {@link ClassCastException}: a programming error, not bad input.
+   */
+  @SuppressWarnings("unchecked")
+  public static Validator<HasMetadata> forKind(String kind) {
+    Validator<?> specific = BY_KIND.get(kind);
+    if (specific != null) {
+      return (Validator<HasMetadata>) specific;
+    }
+    Optional<ResourceType> type =
+        BuiltInResources.registry().all().stream().filter(t -> t.kind().equals(kind)).findFirst();
+    return new MetadataOnlyValidation(type.map(ResourceType::namespaced).orElse(null));
+  }
+}

@@ -1,0 +1,87 @@
+package io.nauta.core.validation;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.nauta.core.errors.FieldError;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What Deployments and ReplicaSets share: a selector that owns the pods its template stamps out, a
+ * replica count, and a template whose pods restart forever.
+ */
+final class WorkloadValidation {
+
+  private WorkloadValidation() {}
+
+  static List<FieldError> validate(
+      LabelSelector selector, PodTemplateSpec template, Integer replicas, Integer minReadySeconds) {
+    List<FieldError> errs = new ArrayList<>();
+    errs.addAll(MetadataValidation.nonNegative("spec.replicas", replicas));
+    boolean selectorUsable = false;
+    if (selector == null) {
+      errs.add(FieldError.required("spec.selector", ""));
+    } else {
+      List<FieldError> selectorErrs = LabelSelectorValidation.validate(selector, "spec.selector");
+      errs.addAll(selectorErrs);
+      // An empty selector would match every pod in the namespace, including other owners' pods.
+      if (LabelSelectorValidation.isEmpty(selector)) {
+        errs.add(
+            FieldError.invalid(
+                "spec.selector",
+                LabelSelectorValidation.render(selector),
+                "empty selector is invalid for deployment"));
+      } else {
+        selectorUsable = selectorErrs.isEmpty();
+      }
+    }
+    errs.addAll(template(template, selectorUsable ? selector : null));
+    errs.addAll(MetadataValidation.nonNegative("spec.minReadySeconds", minReadySeconds));
+    return errs;
+  }
+
+  /** The selector decides which pods a controller owns; changing it would orphan them. */
+  static List<FieldError> selectorUnchanged(LabelSelector now, LabelSelector was) {
+    if (JsonComparison.same(now, was)) {
+      return List.of();
+    }
+    return List.of(FieldError.immutable("spec.selector", LabelSelectorValidation.render(now)));
+  }
+
+  private static List<FieldError> template(PodTemplateSpec template, LabelSelector selector) {
+    List<FieldError> errs = new ArrayList<>();
+    if (template == null) {
+      errs.add(FieldError.required("spec.template", ""));
+      return errs;
+    }
+    ObjectMeta meta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
+    if (selector != null && !LabelSelectorValidation.matches(selector, meta.getLabels())) {
+      errs.add(
+          FieldError.invalid(
+              "spec.template.metadata.labels",
+              MetadataValidation.orEmpty(meta.getLabels()),
+              "`selector` does not match template `labels`"));
+    }
+    errs.addAll(MetadataValidation.labels(meta.getLabels(), "spec.template.metadata.labels"));
+    errs.addAll(
+        MetadataValidation.annotations(
+            meta.getAnnotations(), "spec.template.metadata.annotations"));
+    errs.addAll(PodSpecValidation.validate(template.getSpec(), "spec.template.spec"));
+    if (template.getSpec() != null) {
+      // A controller replaces pods that finish, so a pod that may stop for good makes no sense.
+      errs.addAll(
+          EnumValidation.oneOf(
+              "spec.template.spec.restartPolicy",
+              template.getSpec().getRestartPolicy(),
+              List.of("Always")));
+      if (template.getSpec().getActiveDeadlineSeconds() != null) {
+        errs.add(
+            FieldError.forbidden(
+                "spec.template.spec.activeDeadlineSeconds",
+                "activeDeadlineSeconds in ReplicaSet is not Supported"));
+      }
+    }
+    return errs;
+  }
+}
