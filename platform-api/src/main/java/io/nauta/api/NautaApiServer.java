@@ -1,0 +1,15 @@
+package io.nauta.api;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The Nauta API server: a Kubernetes-compatible API on Spring WebFlux with state in Redis. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class NautaApiServer {
+
+  public static void main(String[] args) {
+    SpringApplication.run(NautaApiServer.class, args);
+  }
+}

@@ -1,0 +1,44 @@
+package io.nauta.api.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of the API server, in one place ({@code nauta.*}).
+ *
+ * @param redis where desired state lives
+ * @param watch how much watch history is kept and how watches behave
+ * @param maxRequestBytes the largest request body accepted (Kubernetes: 3 MiB)
+ */
+@ConfigurationProperties("nauta")
+public record NautaProperties(
+    @DefaultValue Redis redis,
+    @DefaultValue Watch watch,
+    @DefaultValue("3145728") long maxRequestBytes) {
+
+  /**
+   * @param url {@code redis://host:port}; empty starts an embedded redis-server
+   * @param embeddedDir working directory of the embedded redis-server (AOF and logs)
+   * @param embeddedPort port of the embedded redis-server; 0 picks a free one
+   */
+  public record Redis(
+      @DefaultValue("") String url,
+      @DefaultValue(".nauta/data") String embeddedDir,
+      @DefaultValue("0") int embeddedPort) {}
+
+  /**
+   * @param historyWindow how long watch events are kept; a watch from an older resourceVersion gets
+   *     410 Expired (Kubernetes keeps about 5 minutes)
+   * @param historyMaxEvents at most this many events per type are kept, whatever their age
+   * @param bookmarkInterval how often a watch that asked for bookmarks gets one
+   * @param consistentReadTimeout how long a list waits for the cache to catch up with Redis
+   * @param maxWatcherBacklog events queued for one slow watcher before it is closed
+   */
+  public record Watch(
+      @DefaultValue("5m") Duration historyWindow,
+      @DefaultValue("100000") int historyMaxEvents,
+      @DefaultValue("60s") Duration bookmarkInterval,
+      @DefaultValue("5s") Duration consistentReadTimeout,
+      @DefaultValue("10000") int maxWatcherBacklog) {}
+}

@@ -1,0 +1,99 @@
+package io.nauta.api.storage;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.nauta.core.registry.ResourceType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The blocking side of storage, for one type's watch-cache reader thread: a snapshot to start from,
+ * the stream's history, and a blocking {@code XREAD} for what comes next. It owns a dedicated
+ * connection, because a blocking {@code XREAD} holds its connection while it waits.
+ */
+public final class RedisEventSource implements AutoCloseable {
+
+  private static final String SNAPSHOT = RedisScript.load("/nauta/snapshot.lua");
+  private static final int BATCH = 10_000;
+
+  private final StorageKeys keys;
+  private final RedisClient client;
+  private StatefulRedisConnection<String, String> connection;
+
+  public RedisEventSource(RedisClient client, ResourceType type) {
+    this.client = client;
+    this.keys = StorageKeys.of(type);
+  }
+
+  private RedisCommands<String, String> redis() {
+    if (connection == null || !connection.isOpen()) {
+      connection = client.connect();
+      // A blocking XREAD may wait longer than the default command timeout.
+      connection.setTimeout(Duration.ofSeconds(30));
+    }
+    return connection.sync();
+  }
+
+  /** Every object and the resourceVersion they were read at, atomically. */
+  public Snapshot snapshot() {
+    List<Object> reply =
+        redis().eval(SNAPSHOT, ScriptOutputType.MULTI, keys.objects(), keys.resourceVersion());
+    long rv = Long.parseLong((String) reply.get(0));
+    @SuppressWarnings("unchecked")
+    List<Object> values = (List<Object>) reply.get(1);
+    List<StoredObject> objects = new ArrayList<>(values.size());
+    for (Object v : values) {
+      objects.add(StoredObject.parse((String) v));
+    }
+    return new Snapshot(rv, objects);
+  }
+
+  /** Every event the stream still holds, oldest first. */
+  public List<StreamEvent> history() {
+    List<StreamEvent> out = new ArrayList<>();
+    String from = "-";
+    while (true) {
+      List<StreamMessage<String, String>> batch =
+          redis().xrange(keys.events(), Range.create(from, "+"), Limit.from(BATCH));
+      batch.forEach(m -> out.add(RedisObjectStore.toEvent(m)));
+      if (batch.size() < BATCH) {
+        return out;
+      }
+      from = "(" + batch.get(batch.size() - 1).getId();
+    }
+  }
+
+  /** Waits up to {@code block} for events after {@code afterRv}. */
+  public List<StreamEvent> readAfter(long afterRv, Duration block) {
+    List<StreamMessage<String, String>> messages =
+        redis()
+            .xread(
+                XReadArgs.Builder.block(block).count(1000),
+                XReadArgs.StreamOffset.from(keys.events(), afterRv + "-0"));
+    List<StreamEvent> out = new ArrayList<>(messages == null ? 0 : messages.size());
+    if (messages != null) {
+      messages.forEach(m -> out.add(RedisObjectStore.toEvent(m)));
+    }
+    return out;
+  }
+
+  /** The type's counter, to notice a Redis that lost data or was flushed. */
+  public long currentResourceVersion() {
+    String v = redis().get(keys.resourceVersion());
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  @Override
+  public void close() {
+    if (connection != null) {
+      connection.close();
+    }
+  }
+}

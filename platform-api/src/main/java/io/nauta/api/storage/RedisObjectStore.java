@@ -1,0 +1,161 @@
+package io.nauta.api.storage;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nauta.api.config.NautaProperties;
+import io.nauta.core.errors.AlreadyExistsException;
+import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.errors.ResourceRef;
+import io.nauta.core.registry.ResourceType;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Desired state in Redis. Every write is one Lua script that checks its precondition, bumps the
+ * type's resourceVersion counter, stores the object and appends the watch event, atomically. Reads
+ * of single objects go to Redis directly; lists and watches are served by the watch cache.
+ */
+@Component
+public class RedisObjectStore {
+
+  /**
+   * Stands for the resourceVersion in the JSON handed to the write script, which puts the new
+   * counter value in its place. Random per process so no user-supplied text can collide with it.
+   */
+  public static final String RV_PLACEHOLDER =
+      "nauta-rv-" + HexFormat.of().formatHex(SecureRandom.getSeed(16));
+
+  private final RedisReactiveCommands<String, String> redis;
+  private final RedisScript write = new RedisScript("/nauta/write.lua");
+  private final NautaProperties.Watch watch;
+  private final MeterRegistry meters;
+
+  public RedisObjectStore(
+      StatefulRedisConnection<String, String> connection,
+      NautaProperties props,
+      MeterRegistry meters) {
+    this.redis = connection.reactive();
+    this.watch = props.watch();
+    this.meters = meters;
+  }
+
+  /** Stores a new object; its JSON carries {@link #RV_PLACEHOLDER} as resourceVersion. */
+  public Mono<Long> create(ResourceType type, String namespace, String name, String json) {
+    return run(type, "create", namespace, name, json, "");
+  }
+
+  /** Replaces an object if its stored resourceVersion still is {@code expectedRv}. */
+  public Mono<Long> update(
+      ResourceType type, String namespace, String name, String json, long expectedRv) {
+    return run(type, "update", namespace, name, json, Long.toString(expectedRv));
+  }
+
+  /**
+   * Removes an object if its stored resourceVersion still is {@code expectedRv}; {@code json} is
+   * its last state, sent to watchers with the deletion's resourceVersion.
+   */
+  public Mono<Long> delete(
+      ResourceType type, String namespace, String name, String json, long expectedRv) {
+    return run(type, "delete", namespace, name, json, Long.toString(expectedRv));
+  }
+
+  private Mono<Long> run(
+      ResourceType type, String op, String namespace, String name, String json, String expected) {
+    StorageKeys keys = StorageKeys.of(type);
+    ResourceRef ref = new ResourceRef(type.group(), type.plural(), name);
+    Timer.Sample sample = Timer.start(meters);
+    return write
+        .call(
+            redis,
+            new String[] {keys.objects(), keys.resourceVersion(), keys.events()},
+            op,
+            StorageKeys.field(namespace, name),
+            json,
+            RV_PLACEHOLDER,
+            expected,
+            Integer.toString(watch.historyMaxEvents()),
+            Long.toString(System.currentTimeMillis()))
+        .map(
+            reply -> {
+              String outcome = (String) reply.get(0);
+              return switch (outcome) {
+                case "ok" -> Long.parseLong((String) reply.get(1));
+                case "exists" -> throw new AlreadyExistsException(ref);
+                case "notfound" -> throw NotFoundException.of(ref);
+                case "conflict" -> throw ConflictException.staleResourceVersion(ref);
+                default -> throw new IllegalStateException("write script said " + outcome);
+              };
+            })
+        .doFinally(
+            signal ->
+                sample.stop(
+                    Timer.builder("nauta.storage.script")
+                        .description("Latency of storage write scripts in Redis")
+                        .tag("operation", op)
+                        .tag("resource", type.groupResource())
+                        .publishPercentileHistogram()
+                        .register(meters)));
+  }
+
+  /** The object as stored, or empty. */
+  public Mono<StoredObject> get(ResourceType type, String namespace, String name) {
+    return redis
+        .hget(StorageKeys.of(type).objects(), StorageKeys.field(namespace, name))
+        .map(StoredObject::parse);
+  }
+
+  /** The type's current resourceVersion: the value a consistent list must reflect. */
+  public Mono<Long> currentResourceVersion(ResourceType type) {
+    return redis
+        .get(StorageKeys.of(type).resourceVersion())
+        .map(Long::parseLong)
+        .defaultIfEmpty(0L);
+  }
+
+  /**
+   * Drops stream entries written before {@code cutoffMillis}: the time bound of watch history.
+   * Works through at most one batch per call; the periodic trimmer calls again.
+   */
+  public Mono<Long> trimBefore(ResourceType type, long cutoffMillis) {
+    String stream = StorageKeys.of(type).events();
+    return redis
+        .xrange(stream, Range.create("-", "+"), Limit.from(1000))
+        .map(RedisObjectStore::toEvent)
+        .collectList()
+        .flatMap(
+            batch -> {
+              if (batch.isEmpty()) {
+                return Mono.just(0L);
+              }
+              long keepFrom =
+                  batch.stream()
+                      .filter(e -> e.timestampMillis() >= cutoffMillis)
+                      .mapToLong(StreamEvent::resourceVersion)
+                      .findFirst()
+                      .orElse(batch.get(batch.size() - 1).resourceVersion() + 1);
+              return redis.xtrim(stream, XTrimArgs.Builder.minId(keepFrom + "-0"));
+            });
+  }
+
+  static StreamEvent toEvent(StreamMessage<String, String> m) {
+    Map<String, String> body = m.getBody();
+    String id = m.getId();
+    long rv = Long.parseLong(id.substring(0, id.indexOf('-')));
+    return new StreamEvent(body.get("t"), rv, body.get("o"), timestamp(m));
+  }
+
+  private static long timestamp(StreamMessage<String, String> m) {
+    return Optional.ofNullable(m.getBody().get("ts")).map(Long::parseLong).orElse(0L);
+  }
+}
