@@ -1,0 +1,59 @@
+package io.nauta.api.admission;
+
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Pods: spec defaults, and a new pod starts {@code Pending} with its QoS class. */
+final class PodStrategy implements ResourceStrategy {
+
+  @Override
+  public ResourceType type() {
+    return BuiltInResources.PODS;
+  }
+
+  @Override
+  public void applyDefaults(ObjectNode obj) {
+    PodSpecDefaults.apply(Defaults.object(obj, "spec"), true);
+  }
+
+  @Override
+  public ObjectNode initialStatus(ObjectNode obj) {
+    ObjectNode status = obj.objectNode();
+    status.put("phase", "Pending");
+    status.put("qosClass", qosClass(obj.path("spec")));
+    return status;
+  }
+
+  @Override
+  public boolean tracksGeneration() {
+    return true;
+  }
+
+  /** Kubernetes' QoS classes: no requests or limits at all, limits equal requests, or between. */
+  static String qosClass(JsonNode spec) {
+    boolean any = false;
+    boolean guaranteed = true;
+    for (String list : new String[] {"initContainers", "containers"}) {
+      for (JsonNode c : spec.path(list)) {
+        JsonNode requests = c.path("resources").path("requests");
+        JsonNode limits = c.path("resources").path("limits");
+        if (requests.size() > 0 || limits.size() > 0) {
+          any = true;
+        }
+        for (String r : new String[] {"cpu", "memory"}) {
+          JsonNode limit = limits.get(r);
+          JsonNode request = requests.get(r);
+          if (limit == null || (request != null && !request.asString().equals(limit.asString()))) {
+            guaranteed = false;
+          }
+        }
+      }
+    }
+    if (!any) {
+      return "BestEffort";
+    }
+    return guaranteed ? "Guaranteed" : "Burstable";
+  }
+}

@@ -1,0 +1,41 @@
+package io.nauta.api.admission;
+
+import io.nauta.core.registry.ResourceType;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What differs between kinds when objects are written: defaults, the status a new object starts
+ * with, and whether {@code metadata.generation} tracks the spec. Everything else (metadata, the
+ * spec/status split, validation through the model class) is common.
+ */
+public interface ResourceStrategy {
+
+  ResourceType type();
+
+  /**
+   * Carries over what the server owns in the spec when an update leaves it out (a service's
+   * allocated cluster IP), so {@code kubectl replace} of the original file works.
+   */
+  default void keepServerOwnedFields(ObjectNode updated, ObjectNode old) {}
+
+  /** Fills the defaults Kubernetes fills on create and update. */
+  default void applyDefaults(ObjectNode obj) {}
+
+  /**
+   * Replaces whatever status a create carries by the one a new object starts with; returns false
+   * for kinds whose status the creator may set (nodes).
+   */
+  default boolean resetsStatusOnCreate() {
+    return type().hasSubresource("status");
+  }
+
+  /** The status of a new object, e.g. a pod's {@code phase: Pending}; null for none. */
+  default ObjectNode initialStatus(ObjectNode obj) {
+    return null;
+  }
+
+  /** Whether {@code metadata.generation} starts at 1 and is bumped on every spec change. */
+  default boolean tracksGeneration() {
+    return false;
+  }
+}

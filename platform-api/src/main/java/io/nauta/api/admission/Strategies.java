@@ -1,0 +1,62 @@
+package io.nauta.api.admission;
+
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.core.registry.ResourceType;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The strategy of each served type; types without special rules get the plain one. */
+@Component
+public class Strategies {
+
+  private final Map<ResourceType, ResourceStrategy> byType = new HashMap<>();
+
+  public Strategies(ResourceRegistry registry) {
+    register(new PodStrategy());
+    register(new ServiceStrategy());
+    register(new NamespaceStrategy());
+    register(new WorkloadStrategy(BuiltInResources.DEPLOYMENTS, true));
+    register(new WorkloadStrategy(BuiltInResources.REPLICASETS, false));
+    register(
+        new Plain(BuiltInResources.NODES) {
+          @Override
+          public boolean resetsStatusOnCreate() {
+            return false; // the node agent registers its node with its status
+          }
+        });
+    register(
+        new Plain(BuiltInResources.SECRETS) {
+          @Override
+          public void applyDefaults(ObjectNode obj) {
+            Defaults.text(obj, "type", "Opaque");
+          }
+        });
+    for (ResourceType t : registry.all()) {
+      byType.computeIfAbsent(t, Plain::new);
+    }
+  }
+
+  private void register(ResourceStrategy s) {
+    byType.put(s.type(), s);
+  }
+
+  public ResourceStrategy of(ResourceType type) {
+    return byType.get(type);
+  }
+
+  private static class Plain implements ResourceStrategy {
+    private final ResourceType type;
+
+    Plain(ResourceType type) {
+      this.type = type;
+    }
+
+    @Override
+    public ResourceType type() {
+      return type;
+    }
+  }
+}

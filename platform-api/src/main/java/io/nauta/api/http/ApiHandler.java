@@ -1,0 +1,481 @@
+package io.nauta.api.http;
+
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.Preconditions;
+import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.resource.ListOptions;
+import io.nauta.api.resource.Meta;
+import io.nauta.api.resource.ObjectCodec;
+import io.nauta.api.resource.ResourceService;
+import io.nauta.api.resource.Written;
+import io.nauta.core.errors.ApiException;
+import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.MethodNotAllowedException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.errors.ResourceRef;
+import io.nauta.core.errors.UnsupportedMediaTypeException;
+import io.nauta.core.patch.JsonPatch;
+import io.nauta.core.patch.MergePatch;
+import io.nauta.core.patch.PatchSchema;
+import io.nauta.core.patch.StrategicMergePatch;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.core.registry.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Serves every registered resource under {@code /api} and {@code /apis}: one handler driven by the
+ * registry, so a new kind needs no new routes.
+ */
+@Component
+public class ApiHandler {
+
+  static final String JSON_PATCH = "application/json-patch+json";
+  static final String MERGE_PATCH = "application/merge-patch+json";
+  static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  static final String APPLY_PATCH = "application/apply-patch+yaml";
+
+  private final ResourceRegistry registry;
+  private final ResourceService service;
+  private final ObjectCodec codec;
+  private final RequestBodies bodies;
+  private final StatusResponses statuses;
+
+  public ApiHandler(
+      ResourceRegistry registry,
+      ResourceService service,
+      ObjectCodec codec,
+      RequestBodies bodies,
+      StatusResponses statuses) {
+    this.registry = registry;
+    this.service = service;
+    this.codec = codec;
+    this.bodies = bodies;
+    this.statuses = statuses;
+  }
+
+  public Mono<ServerResponse> handle(ServerRequest request) {
+    return Mono.defer(() -> dispatch(request));
+  }
+
+  private Mono<ServerResponse> dispatch(ServerRequest request) {
+    RequestInfo info = RequestInfo.parse(request.path());
+    if (info == null) {
+      return Mono.error(new NotFoundException("the server could not find the requested resource"));
+    }
+    ResourceType type =
+        registry
+            .find(info.group(), info.version(), info.resource())
+            .orElseThrow(
+                () -> new NotFoundException("the server could not find the requested resource"));
+    if (info.namespace() != null && !type.namespaced()) {
+      throw new NotFoundException("the server could not find the requested resource");
+    }
+    String sub = info.subresource();
+    if (sub != null && !type.hasSubresource(sub)) {
+      throw new NotFoundException("the server could not find the requested resource");
+    }
+    HttpMethod method = request.method();
+    String name = info.name();
+    if (info.legacyWatch() && !(method == HttpMethod.GET)) {
+      throw new MethodNotAllowedException("watch only supports GET");
+    }
+    if (name == null) {
+      if (method == HttpMethod.GET) {
+        return info.legacyWatch() || QueryOptions.bool(request.queryParams(), "watch")
+            ? watch(request, type, info)
+            : list(request, type, info);
+      }
+      if (method == HttpMethod.POST) {
+        return create(request, type, info);
+      }
+      if (method == HttpMethod.DELETE) {
+        return deleteCollection(request, type, info);
+      }
+    } else if (method == HttpMethod.GET) {
+      if (info.legacyWatch()) {
+        return watch(request, type, info);
+      }
+      return get(type, info);
+    } else if (method == HttpMethod.PUT) {
+      return update(request, type, info);
+    } else if (method == HttpMethod.PATCH) {
+      return patch(request, type, info);
+    } else if (method == HttpMethod.DELETE && sub == null) {
+      return delete(request, type, info);
+    } else if (method == HttpMethod.POST && "binding".equals(sub)) {
+      return bind(request, type, info);
+    }
+    throw new MethodNotAllowedException(
+        "the server does not allow this method on the requested resource");
+  }
+
+  // ---- reads
+
+  private Mono<ServerResponse> get(ResourceType type, RequestInfo info) {
+    return service
+        .get(type, info.namespace(), info.name())
+        .flatMap(
+            obj ->
+                "scale".equals(info.subresource())
+                    ? json(
+                        HttpStatus.OK, codec.write(ScaleSubresource.toScale(obj, codec.mapper())))
+                    : json(HttpStatus.OK, codec.write(obj)));
+  }
+
+  private Mono<ServerResponse> list(ServerRequest request, ResourceType type, RequestInfo info) {
+    ListOptions options = QueryOptions.list(request.queryParams(), type, info.namespace());
+    return service
+        .list(type, options)
+        .flatMap(result -> json(HttpStatus.OK, ListResponses.toJson(type, result)));
+  }
+
+  /**
+   * A watch: one compact JSON event per line, flushed as it happens. A resourceVersion that is too
+   * old gets a single ERROR event carrying a 410 Expired Status, as Kubernetes sends it.
+   */
+  private Mono<ServerResponse> watch(ServerRequest request, ResourceType type, RequestInfo info) {
+    Flux<String> lines = watchLines(request.queryParams(), type, info);
+    return ServerResponse.ok()
+        .contentType(MediaType.APPLICATION_JSON)
+        .header("Cache-Control", "no-cache, private")
+        .build(
+            (exchange, context) -> {
+              ServerHttpResponse response = exchange.getResponse();
+              Flux<Mono<DataBuffer>> events =
+                  lines.map(
+                      line ->
+                          Mono.just(
+                              response
+                                  .bufferFactory()
+                                  .wrap(line.getBytes(StandardCharsets.UTF_8))));
+              // An empty first group makes the server send the status and headers at once, as
+              // Kubernetes does: clients return from their watch call only when headers arrive.
+              return response.writeAndFlushWith(Flux.concat(Flux.just(Mono.empty()), events));
+            });
+  }
+
+  /**
+   * The lines of a watch, for HTTP and WebSocket alike. Options are read when this is called, so
+   * bad ones fail before anything is sent.
+   */
+  Flux<String> watchLines(
+      MultiValueMap<String, String> query, ResourceType type, RequestInfo info) {
+    ListOptions options = QueryOptions.list(query, type, info.namespace());
+    if (info.name() != null) {
+      options = singleObject(options, type, info.name());
+    }
+    long timeout = options.timeoutSeconds();
+    if (timeout <= 0) {
+      // Kubernetes spreads default watch lifetimes between 30 and 60 minutes.
+      timeout = 1800 + ThreadLocalRandom.current().nextLong(1800);
+    }
+    return service
+        .watch(type, options)
+        .map(WatchEvent::toLine)
+        .onErrorResume(
+            ApiException.class,
+            e ->
+                Flux.just(
+                    new WatchEvent(
+                            WatchEvent.ERROR, codec.write(codec.mapper().valueToTree(e.toStatus())))
+                        .toLine()))
+        .take(Duration.ofSeconds(timeout));
+  }
+
+  /** The served type a watch request names, or null when the request is not a watch. */
+  ResourceType watchedType(RequestInfo info, MultiValueMap<String, String> query) {
+    if (info == null || !(info.legacyWatch() || QueryOptions.bool(query, "watch"))) {
+      return null;
+    }
+    return registry.find(info.group(), info.version(), info.resource()).orElse(null);
+  }
+
+  /** A watch of one named object is a watch with a {@code metadata.name} field selector. */
+  private static ListOptions singleObject(ListOptions o, ResourceType type, String name) {
+    String fields = o.filter().fields().isEmpty() ? "" : o.filter().fields() + ",";
+    return new ListOptions(
+        new io.nauta.api.cache.ObjectFilter(
+            o.filter().namespace(),
+            o.filter().labels(),
+            io.nauta.core.selector.FieldSelector.parse(
+                fields + "metadata.name=" + name, type.kind())),
+        o.resourceVersion(),
+        o.resourceVersionMatch(),
+        o.limit(),
+        o.continueToken(),
+        o.allowWatchBookmarks(),
+        o.timeoutSeconds());
+  }
+
+  // ---- writes
+
+  private Mono<ServerResponse> create(ServerRequest request, ResourceType type, RequestInfo info) {
+    if (type.namespaced() && info.namespace() == null) {
+      throw new MethodNotAllowedException(
+          "POST to a namespaced resource needs a namespace in the path");
+    }
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    return bodies
+        .readObject(request)
+        .flatMap(body -> service.create(type, info.namespace(), body, dryRun))
+        .flatMap(w -> json(HttpStatus.CREATED, w.json()));
+  }
+
+  private Mono<ServerResponse> update(ServerRequest request, ResourceType type, RequestInfo info) {
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    return bodies
+        .readObject(request)
+        .flatMap(
+            body -> {
+              if ("scale".equals(info.subresource())) {
+                return service.guaranteedUpdate(
+                    type,
+                    info.namespace(),
+                    info.name(),
+                    null,
+                    dryRun,
+                    current -> ScaleSubresource.applyScale(current, body));
+              }
+              return service.update(
+                  type, info.namespace(), info.name(), info.subresource(), body, dryRun);
+            })
+        .flatMap(w -> respondWritten(type, info, w));
+  }
+
+  /**
+   * PATCH: the patch is applied to the stored object (or to its Scale) inside the update loop, so a
+   * concurrent writer makes it re-apply to the newer object rather than lose either write.
+   */
+  private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
+    String contentType =
+        request.headers().contentType().map(t -> t.getType() + "/" + t.getSubtype()).orElse("");
+    if (contentType.equals(APPLY_PATCH)) {
+      throw new UnsupportedMediaTypeException(
+          "server-side apply is not supported by Nauta yet; use client-side kubectl apply");
+    }
+    if (!List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH).contains(contentType)) {
+      throw new UnsupportedMediaTypeException(
+          "the body of the request was in an unknown format - accepted media types include: "
+              + JSON_PATCH
+              + ", "
+              + MERGE_PATCH
+              + ", "
+              + STRATEGIC_MERGE_PATCH);
+    }
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    boolean scale = "scale".equals(info.subresource());
+    return bodies
+        .read(request)
+        .map(codec::parse)
+        .flatMap(
+            patch -> {
+              UnaryOperator<ObjectNode> patcher =
+                  doc -> applyPatch(contentType, doc, patch, scale ? "Scale" : type.kind());
+              UnaryOperator<ObjectNode> desired =
+                  scale
+                      ? current ->
+                          ScaleSubresource.applyScale(
+                              current,
+                              patcher.apply(ScaleSubresource.toScale(current, codec.mapper())))
+                      : patcher;
+              return service.guaranteedUpdate(
+                  type,
+                  info.namespace(),
+                  info.name(),
+                  scale ? null : info.subresource(),
+                  dryRun,
+                  desired);
+            })
+        .flatMap(w -> respondWritten(type, info, w));
+  }
+
+  private static ObjectNode applyPatch(
+      String contentType, ObjectNode doc, JsonNode patch, String kind) {
+    JsonNode result =
+        switch (contentType) {
+          case JSON_PATCH -> JsonPatch.apply(doc, patch);
+          case MERGE_PATCH -> MergePatch.apply(doc, patch);
+          default -> StrategicMergePatch.apply(doc, patch, PatchSchema.forKind(kind));
+        };
+    if (!(result instanceof ObjectNode o)) {
+      throw new BadRequestException("the patch did not produce a JSON object");
+    }
+    return o;
+  }
+
+  private Mono<ServerResponse> respondWritten(ResourceType type, RequestInfo info, Written w) {
+    if ("scale".equals(info.subresource())) {
+      return json(
+          HttpStatus.OK,
+          codec.write(ScaleSubresource.toScale(codec.parseStored(w.json()), codec.mapper())));
+    }
+    return json(HttpStatus.OK, w.json());
+  }
+
+  private Mono<ServerResponse> delete(ServerRequest request, ResourceType type, RequestInfo info) {
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    return deleteOptions(request)
+        .flatMap(opts -> service.delete(type, info.namespace(), info.name(), opts, dryRun))
+        .flatMap(
+            w ->
+                json(
+                    w.outcome() == Written.Outcome.DELETING ? HttpStatus.ACCEPTED : HttpStatus.OK,
+                    w.json()));
+  }
+
+  private Mono<ServerResponse> deleteCollection(
+      ServerRequest request, ResourceType type, RequestInfo info) {
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    ListOptions options = QueryOptions.list(request.queryParams(), type, info.namespace());
+    return deleteOptions(request)
+        .flatMap(
+            opts ->
+                service
+                    .deleteCollection(type, options, opts, dryRun)
+                    .map(Written::json)
+                    .collectList())
+        .flatMap(
+            items ->
+                json(
+                    HttpStatus.OK,
+                    "{\"kind\":\""
+                        + type.listKind()
+                        + "\",\"apiVersion\":\""
+                        + type.apiVersion()
+                        + "\",\"metadata\":{},\"items\":["
+                        + String.join(",", items)
+                        + "]}"));
+  }
+
+  /** Delete options from the body (kubectl, clients) and from query parameters (curl). */
+  private Mono<DeleteOptions> deleteOptions(ServerRequest request) {
+    return bodies
+        .readOptionalObject(request)
+        .map(body -> codec.mapper().treeToValue(body, DeleteOptions.class))
+        .defaultIfEmpty(new DeleteOptions())
+        .map(
+            opts -> {
+              Long grace = QueryOptions.optionalNumber(request.queryParams(), "gracePeriodSeconds");
+              if (grace != null) {
+                opts.setGracePeriodSeconds(grace);
+              }
+              request.queryParam("propagationPolicy").ifPresent(opts::setPropagationPolicy);
+              if (QueryOptions.bool(request.queryParams(), "orphanDependents")) {
+                opts.setOrphanDependents(true);
+              }
+              if (opts.getPreconditions() == null) {
+                opts.setPreconditions(null);
+              } else if (opts.getPreconditions().getUid() == null
+                  && opts.getPreconditions().getResourceVersion() == null) {
+                opts.setPreconditions((Preconditions) null);
+              }
+              return opts;
+            });
+  }
+
+  /**
+   * The {@code binding} subresource: assigns a pending pod to a node, once. Answers 201 with a
+   * Success Status, as Kubernetes does.
+   */
+  private Mono<ServerResponse> bind(ServerRequest request, ResourceType type, RequestInfo info) {
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    return bodies
+        .readObject(request)
+        .flatMap(
+            binding -> {
+              String node = binding.path("target").path("name").asString("");
+              if (node.isEmpty()) {
+                throw new io.nauta.core.errors.InvalidException(
+                    "Binding",
+                    new ResourceRef("", "bindings", info.name()),
+                    List.of(io.nauta.core.errors.FieldError.required("target.name", "")));
+              }
+              return service.guaranteedUpdate(
+                  type,
+                  info.namespace(),
+                  info.name(),
+                  "binding",
+                  dryRun,
+                  pod -> bindPod(pod, node));
+            })
+        .flatMap(
+            w ->
+                json(
+                    HttpStatus.CREATED,
+                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}"));
+  }
+
+  private static ObjectNode bindPod(ObjectNode pod, String node) {
+    ResourceRef ref = new ResourceRef("", "pods", Meta.name(pod));
+    String current = pod.path("spec").path("nodeName").asString("");
+    if (!current.isEmpty()) {
+      throw new ConflictException(
+          "Operation cannot be fulfilled on pods/binding \""
+              + Meta.name(pod)
+              + "\": pod "
+              + Meta.name(pod)
+              + " is already assigned to node \""
+              + current
+              + "\"",
+          ref);
+    }
+    if (Meta.isDeleting(pod)) {
+      throw new ConflictException(
+          "Operation cannot be fulfilled on pods/binding \""
+              + Meta.name(pod)
+              + "\": pod is being deleted",
+          ref);
+    }
+    ((ObjectNode) pod.path("spec")).put("nodeName", node);
+    ObjectNode status = pod.get("status") instanceof ObjectNode s ? s : pod.putObject("status");
+    tools.jackson.databind.node.ArrayNode conditions =
+        status.get("conditions") instanceof tools.jackson.databind.node.ArrayNode a
+            ? a
+            : status.putArray("conditions");
+    for (int i = conditions.size() - 1; i >= 0; i--) {
+      if ("PodScheduled".equals(conditions.get(i).path("type").asString())) {
+        conditions.remove(i);
+      }
+    }
+    conditions
+        .addObject()
+        .put("type", "PodScheduled")
+        .put("status", "True")
+        .putNull("lastProbeTime")
+        .put("lastTransitionTime", Meta.timestamp(Instant.now()));
+    return pod;
+  }
+
+  static Mono<ServerResponse> json(HttpStatus status, String body) {
+    return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+  }
+
+  /** Kept for the error handler's use on streams that fail before the first byte. */
+  StatusResponses statuses() {
+    return statuses;
+  }
+
+  static boolean isPods(ResourceType type) {
+    return type == BuiltInResources.PODS;
+  }
+}

@@ -1,0 +1,38 @@
+package io.nauta.api.http;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** The API server's routes: health, discovery, then every resource path. */
+@Configuration(proxyBeanMethods = false)
+public class ApiRoutes {
+
+  @Bean
+  ResourceRegistry resourceRegistry() {
+    return BuiltInResources.registry();
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> apiRouter(
+      ApiHandler api, DiscoveryHandler discovery, HealthHandler health) {
+    return RouterFunctions.route()
+        .GET("/healthz", health::healthz)
+        .GET("/livez", health::healthz)
+        .GET("/readyz", health::readyz)
+        .GET("/version", discovery::version)
+        .GET("/api", discovery::coreVersions)
+        .GET("/apis", discovery::groups)
+        .GET("/api/{version}", discovery::resources)
+        .GET("/apis/{group}", discovery::group)
+        .GET("/apis/{group}/{version}", discovery::resources)
+        .route(path("/api/**").or(path("/apis/**")), api::handle)
+        .build();
+  }
+}

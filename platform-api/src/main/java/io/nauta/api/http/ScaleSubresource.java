@@ -1,0 +1,53 @@
+package io.nauta.api.http;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.nauta.api.resource.Meta;
+import io.nauta.core.errors.BadRequestException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code scale} subresource of deployments and replica sets: an {@code autoscaling/v1 Scale}
+ * whose {@code status.selector} is the label selector as a string, as {@code kubectl scale} and
+ * autoscalers read it.
+ */
+final class ScaleSubresource {
+
+  private ScaleSubresource() {}
+
+  static ObjectNode toScale(ObjectNode obj, JsonMapper mapper) {
+    ObjectNode scale = mapper.createObjectNode();
+    scale.put("kind", "Scale");
+    scale.put("apiVersion", "autoscaling/v1");
+    ObjectNode meta = scale.putObject("metadata");
+    for (String f :
+        new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+      JsonNode v = obj.path("metadata").get(f);
+      if (v != null) {
+        meta.set(f, v);
+      }
+    }
+    scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
+    ObjectNode status = scale.putObject("status");
+    status.put("replicas", obj.path("status").path("replicas").asInt(0));
+    JsonNode selector = obj.path("spec").get("selector");
+    if (selector != null && selector.isObject()) {
+      LabelSelector model = mapper.treeToValue(selector, LabelSelector.class);
+      status.put("selector", io.nauta.core.selector.LabelSelector.fromModel(model).toString());
+    }
+    return scale;
+  }
+
+  /** Applies a wanted Scale to the object: only {@code spec.replicas} changes. */
+  static ObjectNode applyScale(ObjectNode obj, ObjectNode scale) {
+    JsonNode replicas = scale.path("spec").get("replicas");
+    if (replicas == null || !replicas.isIntegralNumber()) {
+      throw new BadRequestException("Scale spec.replicas must be an integer");
+    }
+    ((ObjectNode) obj.path("spec")).put("replicas", replicas.asInt());
+    String rv = Meta.resourceVersion(scale);
+    Meta.of(obj).put("resourceVersion", rv == null ? "" : rv);
+    return obj;
+  }
+}

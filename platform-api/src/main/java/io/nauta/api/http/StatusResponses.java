@@ -1,0 +1,102 @@
+package io.nauta.api.http;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.nauta.core.errors.ApiException;
+import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.InternalErrorException;
+import io.nauta.core.errors.MethodNotAllowedException;
+import io.nauta.core.errors.NotAcceptableException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.errors.RequestEntityTooLargeException;
+import io.nauta.core.errors.UnsupportedMediaTypeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns every error into a Kubernetes {@code Status} body with the matching HTTP code. Errors we
+ * did not expect become a 500 InternalError with a short message: never a stack trace on the wire
+ * (it goes to the log).
+ */
+@Component
+@Order(-2)
+public class StatusResponses implements WebExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(StatusResponses.class);
+
+  private final JsonMapper mapper;
+
+  public StatusResponses(JsonMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  @Override
+  public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+    ServerHttpResponse response = exchange.getResponse();
+    if (response.isCommitted()) {
+      return Mono.error(ex);
+    }
+    ApiException api = toApiException(ex, exchange);
+    return write(response, api);
+  }
+
+  Mono<Void> write(ServerHttpResponse response, ApiException api) {
+    Status status = api.toStatus();
+    byte[] body = mapper.writeValueAsBytes(status);
+    response.setStatusCode(HttpStatusCode.valueOf(api.code()));
+    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    response.getHeaders().setContentLength(body.length);
+    response.getHeaders().remove(HttpHeaders.TRANSFER_ENCODING);
+    DataBuffer buffer = response.bufferFactory().wrap(body);
+    return response.writeWith(Mono.just(buffer));
+  }
+
+  static ApiException toApiException(Throwable ex, ServerWebExchange exchange) {
+    if (ex instanceof ApiException api) {
+      return api;
+    }
+    if (ex instanceof ResponseStatusException rse) {
+      HttpStatusCode code = rse.getStatusCode();
+      if (code.value() == HttpStatus.NOT_FOUND.value()) {
+        return new NotFoundException("the server could not find the requested resource");
+      }
+      if (code.value() == HttpStatus.METHOD_NOT_ALLOWED.value()) {
+        return new MethodNotAllowedException(
+            "the server does not allow this method on the requested resource");
+      }
+      if (code.value() == HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()) {
+        return new UnsupportedMediaTypeException(
+            "the server does not support the media type of the request");
+      }
+      if (code.value() == HttpStatus.NOT_ACCEPTABLE.value()) {
+        return new NotAcceptableException(
+            "the server could not produce a response in any of the accepted media types");
+      }
+      if (code.value() == HttpStatus.PAYLOAD_TOO_LARGE.value()) {
+        return new RequestEntityTooLargeException("the request entity is too large");
+      }
+      if (code.is4xxClientError()) {
+        return new BadRequestException(
+            rse.getReason() == null ? "the request is not valid" : rse.getReason());
+      }
+    }
+    log.error(
+        "Internal error serving {} {}",
+        exchange.getRequest().getMethod(),
+        exchange.getRequest().getPath(),
+        ex);
+    return new InternalErrorException("Internal error occurred: " + ex.getClass().getSimpleName());
+  }
+}

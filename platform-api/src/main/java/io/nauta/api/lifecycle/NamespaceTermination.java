@@ -1,0 +1,134 @@
+package io.nauta.api.lifecycle;
+
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.nauta.api.cache.CachedObject;
+import io.nauta.api.cache.ObjectFilter;
+import io.nauta.api.cache.WatchCaches;
+import io.nauta.api.resource.ListOptions;
+import io.nauta.api.resource.ResourceService;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.core.registry.ResourceType;
+import io.nauta.core.selector.FieldSelector;
+import io.nauta.core.selector.LabelSelector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Finishes namespace deletion, the job of Kubernetes' namespace controller: a namespace marked for
+ * deletion has everything in it deleted, then its {@code kubernetes} finalizer removed, and then it
+ * is gone. Every API server replica may run this; its writes are idempotent and conflict-checked,
+ * so running it twice does no harm.
+ */
+@Component
+public class NamespaceTermination implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(NamespaceTermination.class);
+
+  private final WatchCaches caches;
+  private final ResourceService service;
+  private final List<ResourceType> namespaced;
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private Disposable loop;
+
+  public NamespaceTermination(
+      WatchCaches caches, ResourceService service, ResourceRegistry registry) {
+    this.caches = caches;
+    this.service = service;
+    this.namespaced = registry.all().stream().filter(ResourceType::namespaced).toList();
+  }
+
+  @Override
+  public void start() {
+    loop =
+        Flux.interval(Duration.ofSeconds(1))
+            .filter(tick -> caches.allSynced() && busy.compareAndSet(false, true))
+            .concatMap(tick -> sweep().doFinally(s -> busy.set(false)))
+            .subscribe();
+  }
+
+  private Mono<Void> sweep() {
+    List<CachedObject> terminating =
+        caches.get(BuiltInResources.NAMESPACES).list(ObjectFilter.all(), 0, null).items().stream()
+            .filter(ns -> ns.node().path("metadata").hasNonNull("deletionTimestamp"))
+            .toList();
+    return Flux.fromIterable(terminating)
+        .concatMap(ns -> finish(ns.name()))
+        .onErrorResume(
+            e -> {
+              log.warn("namespace termination: {}", e.toString());
+              return Mono.empty();
+            })
+        .then();
+  }
+
+  private Mono<Void> finish(String namespace) {
+    ListOptions everything =
+        new ListOptions(
+            new ObjectFilter(namespace, LabelSelector.everything(), FieldSelector.everything()),
+            null,
+            null,
+            0,
+            null,
+            false,
+            0);
+    return Flux.fromIterable(namespaced)
+        .concatMap(
+            type ->
+                service
+                    .deleteCollection(type, everything, new DeleteOptions(), false)
+                    .then(service.list(type, everything))
+                    .map(page -> page.items().isEmpty()))
+        .all(empty -> empty)
+        .flatMap(empty -> empty ? removeFinalizer(namespace) : Mono.empty());
+  }
+
+  private Mono<Void> removeFinalizer(String namespace) {
+    return service
+        .guaranteedUpdate(
+            BuiltInResources.NAMESPACES,
+            null,
+            namespace,
+            null,
+            false,
+            ns -> {
+              ObjectNode spec = ns.withObjectProperty("spec");
+              List<String> kept = new ArrayList<>();
+              spec.path("finalizers").forEach(f -> kept.add(f.asString()));
+              kept.remove("kubernetes");
+              if (kept.isEmpty()) {
+                spec.remove("finalizers");
+              } else {
+                ArrayNode finalizers = spec.putArray("finalizers");
+                kept.forEach(finalizers::add);
+              }
+              return ns;
+            })
+        .then()
+        .onErrorResume(NotFoundException.class, e -> Mono.empty());
+  }
+
+  @Override
+  public void stop() {
+    if (loop != null) {
+      loop.dispose();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return loop != null && !loop.isDisposed();
+  }
+}

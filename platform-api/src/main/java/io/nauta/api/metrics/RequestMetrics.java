@@ -1,0 +1,83 @@
+package io.nauta.api.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nauta.api.http.RequestInfo;
+import io.nauta.core.errors.ApiException;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Request latency by verb, resource and code, as Kubernetes' {@code apiserver_request_duration
+ * _seconds} has it ({@code nauta_apiserver_request_seconds} on {@code /actuator/prometheus}).
+ * Watches are counted as WATCH, and their duration is how long they stayed open.
+ */
+@Component
+public class RequestMetrics implements WebFilter {
+
+  private final MeterRegistry meters;
+
+  public RequestMetrics(MeterRegistry meters) {
+    this.meters = meters;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    String path = exchange.getRequest().getPath().value();
+    if (!path.startsWith("/api")) {
+      return chain.filter(exchange);
+    }
+    Timer.Sample sample = Timer.start(meters);
+    return chain
+        .filter(exchange)
+        .doFinally(
+            signal -> {
+              RequestInfo info = safeParse(path);
+              int code =
+                  exchange.getResponse().getStatusCode() == null
+                      ? 200
+                      : exchange.getResponse().getStatusCode().value();
+              sample.stop(
+                  Timer.builder("nauta.apiserver.request")
+                      .description("API requests by verb, resource and response code")
+                      .tag("verb", verb(exchange, info))
+                      .tag("resource", info == null ? "" : info.resource())
+                      .tag(
+                          "subresource",
+                          info == null || info.subresource() == null ? "" : info.subresource())
+                      .tag("code", Integer.toString(code))
+                      .publishPercentileHistogram()
+                      .register(meters));
+            });
+  }
+
+  private static RequestInfo safeParse(String path) {
+    try {
+      return RequestInfo.parse(path);
+    } catch (ApiException e) {
+      return null;
+    }
+  }
+
+  /** Kubernetes' verbs: LIST and WATCH for collection GETs, GET for one object, and so on. */
+  private static String verb(ServerWebExchange exchange, RequestInfo info) {
+    HttpMethod m = exchange.getRequest().getMethod();
+    boolean watch =
+        "true".equals(exchange.getRequest().getQueryParams().getFirst("watch"))
+            || (info != null && info.legacyWatch());
+    if (m == HttpMethod.GET) {
+      if (watch) {
+        return "WATCH";
+      }
+      return info == null || info.name() == null ? "LIST" : "GET";
+    }
+    if (m == HttpMethod.DELETE && info != null && info.name() == null) {
+      return "DELETECOLLECTION";
+    }
+    return m.name();
+  }
+}

@@ -1,0 +1,29 @@
+package io.nauta.api.resource;
+
+import io.nauta.core.errors.BadRequestException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The opaque {@code continue} token of a paged list: the resourceVersion of the first page and the
+ * sort key of the last object returned.
+ */
+public record ContinueToken(long resourceVersion, String after) {
+
+  public String encode() {
+    String raw = resourceVersion + "\n" + after;
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static ContinueToken decode(String token) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      int nl = raw.indexOf('\n');
+      return new ContinueToken(Long.parseLong(raw.substring(0, nl)), raw.substring(nl + 1));
+    } catch (RuntimeException e) {
+      throw new BadRequestException("continue key is not valid: " + token);
+    }
+  }
+}

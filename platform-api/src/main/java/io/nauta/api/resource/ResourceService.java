@@ -1,0 +1,647 @@
+package io.nauta.api.resource;
+
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.api.admission.ResourceStrategy;
+import io.nauta.api.admission.Strategies;
+import io.nauta.api.cache.ListResult;
+import io.nauta.api.cache.WatchCache;
+import io.nauta.api.cache.WatchCaches;
+import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.storage.RedisObjectStore;
+import io.nauta.api.storage.StoredObject;
+import io.nauta.core.errors.AlreadyExistsException;
+import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.FieldError;
+import io.nauta.core.errors.ForbiddenException;
+import io.nauta.core.errors.InvalidException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.errors.ResourceRef;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceType;
+import io.nauta.core.validation.Validators;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The API server's verbs on any registered type: admission (server-set metadata, defaults,
+ * validation), optimistic concurrency, graceful deletion and finalizers. Reads of single objects go
+ * to Redis; lists and watches to the watch cache.
+ */
+@Service
+public class ResourceService {
+
+  /** Letters Kubernetes uses for {@code generateName} suffixes (no vowels, no look-alikes). */
+  private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private static final int MAX_UPDATE_ATTEMPTS = 8;
+
+  private final RedisObjectStore store;
+  private final WatchCaches caches;
+  private final Strategies strategies;
+  private final ObjectCodec codec;
+  private final SecureRandom random = new SecureRandom();
+
+  public ResourceService(
+      RedisObjectStore store, WatchCaches caches, Strategies strategies, ObjectCodec codec) {
+    this.store = store;
+    this.caches = caches;
+    this.strategies = strategies;
+    this.codec = codec;
+  }
+
+  // ---- reads
+
+  public Mono<ObjectNode> get(ResourceType type, String namespace, String name) {
+    return current(type, namespace, name).map(StoredObjectNode::node);
+  }
+
+  /**
+   * A list from the watch cache. Without a resourceVersion it first waits until the cache has
+   * applied every write Redis acknowledged ("consistent reads from cache"); with "0" it answers at
+   * once; with a version, once the cache has reached it.
+   */
+  public Mono<ListResult> list(ResourceType type, ListOptions options) {
+    WatchCache cache = caches.get(type);
+    String after = null;
+    if (options.continueToken() != null && !options.continueToken().isEmpty()) {
+      after = ContinueToken.decode(options.continueToken()).after();
+    }
+    String continueAfter = after;
+    Mono<Void> ready;
+    String rv = options.resourceVersion();
+    if (continueAfter != null || rv == null || rv.isEmpty()) {
+      ready = store.currentResourceVersion(type).flatMap(cache::waitFor);
+    } else if (rv.equals("0")) {
+      ready = cache.isSynced() ? Mono.empty() : cache.waitFor(0);
+    } else {
+      ready = cache.waitFor(parseResourceVersion(rv));
+    }
+    return ready.then(
+        Mono.fromSupplier(() -> cache.list(options.filter(), options.limit(), continueAfter)));
+  }
+
+  public Flux<WatchEvent> watch(ResourceType type, ListOptions options) {
+    String rv = options.resourceVersion();
+    Long from = rv == null || rv.isEmpty() ? null : parseResourceVersion(rv);
+    WatchCache cache = caches.get(type);
+    Mono<Void> ready = cache.isSynced() ? Mono.empty() : cache.waitFor(0);
+    return ready.thenMany(
+        Flux.defer(() -> cache.watch(options.filter(), from, options.allowWatchBookmarks())));
+  }
+
+  static long parseResourceVersion(String rv) {
+    try {
+      long v = Long.parseLong(rv);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new BadRequestException("invalid resource version: " + rv);
+    }
+  }
+
+  // ---- create
+
+  public Mono<Written> create(
+      ResourceType type, String namespace, ObjectNode body, boolean dryRun) {
+    return Mono.defer(
+        () -> {
+          ObjectNode obj = body.deepCopy();
+          checkKind(type, obj);
+          ObjectNode meta = Meta.of(obj);
+          scopeNamespace(type, namespace, obj);
+          boolean generated = false;
+          String name = Meta.name(obj);
+          if (name == null || name.isEmpty()) {
+            String prefix = Meta.text(obj, "generateName");
+            if (prefix == null || prefix.isEmpty()) {
+              throw new InvalidException(
+                  type.kind(),
+                  ref(type, ""),
+                  List.of(
+                      FieldError.required("metadata.name", "name or generateName is required")));
+            }
+            generated = true;
+          }
+          ResourceStrategy strategy = strategies.of(type);
+          meta.put("uid", UUID.randomUUID().toString());
+          meta.put("creationTimestamp", Meta.timestamp(Instant.now()));
+          for (String f :
+              List.of(
+                  "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink")) {
+            meta.remove(f);
+          }
+          if (strategy.tracksGeneration()) {
+            meta.put("generation", 1);
+          }
+          if (strategy.resetsStatusOnCreate()) {
+            obj.remove("status");
+          }
+          ObjectNode status = strategy.initialStatus(obj);
+          if (status != null && strategy.resetsStatusOnCreate()) {
+            obj.set("status", status);
+          }
+          boolean retryName = generated;
+          return checkNamespaceAccepts(type, Meta.namespace(obj))
+              .then(
+                  Mono.defer(
+                      () -> {
+                        if (retryName) {
+                          meta.put("name", Meta.text(obj, "generateName") + randomSuffix());
+                        }
+                        strategy.applyDefaults(obj);
+                        validate(type, obj, null);
+                        if (dryRun) {
+                          meta.remove("resourceVersion");
+                          return Mono.just(new Written(codec.write(obj), Written.Outcome.CREATED));
+                        }
+                        String json = codec.toStorage(obj);
+                        return store
+                            .create(type, Meta.namespace(obj), Meta.name(obj), json)
+                            .map(
+                                rv ->
+                                    new Written(
+                                        ObjectCodec.withResourceVersion(json, rv),
+                                        Written.Outcome.CREATED));
+                      }))
+              .retryWhen(
+                  Retry.max(retryName ? 3 : 0)
+                      .filter(AlreadyExistsException.class::isInstance)
+                      .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+        });
+  }
+
+  private String randomSuffix() {
+    StringBuilder s = new StringBuilder(5);
+    for (int i = 0; i < 5; i++) {
+      s.append(NAME_ALPHABET.charAt(random.nextInt(NAME_ALPHABET.length())));
+    }
+    return s.toString();
+  }
+
+  /** Creation in a namespace that does not exist (404) or is terminating (403) is refused. */
+  private Mono<Void> checkNamespaceAccepts(ResourceType type, String namespace) {
+    if (!type.namespaced()) {
+      return Mono.empty();
+    }
+    return store
+        .get(BuiltInResources.NAMESPACES, null, namespace)
+        .switchIfEmpty(
+            Mono.error(() -> NotFoundException.of(new ResourceRef("", "namespaces", namespace))))
+        .flatMap(
+            stored -> {
+              ObjectNode ns = codec.parseStored(stored.json());
+              if (Meta.isDeleting(ns)
+                  || "Terminating".equals(ns.path("status").path("phase").asString())) {
+                return Mono.error(
+                    new ForbiddenException(
+                        "unable to create new content in namespace "
+                            + namespace
+                            + " because it is being terminated",
+                        ref(type, "")));
+              }
+              return Mono.empty();
+            });
+  }
+
+  // ---- update and patch
+
+  /**
+   * PUT: replaces the object (or its status); {@code metadata.resourceVersion} is a precondition.
+   */
+  public Mono<Written> update(
+      ResourceType type,
+      String namespace,
+      String name,
+      String subresource,
+      ObjectNode body,
+      boolean dryRun) {
+    return Mono.defer(
+        () -> {
+          checkKind(type, body);
+          checkName(name, body);
+          scopeNamespace(type, namespace, body);
+          return guaranteedUpdate(
+              type, namespace, name, subresource, dryRun, current -> body.deepCopy());
+        });
+  }
+
+  /**
+   * The read-modify-write loop of every change to an existing object: read it, compute the desired
+   * object from it, and write with the read resourceVersion as precondition; if someone wrote in
+   * between, read again and recompute. A resourceVersion the desired object carries (from a PUT
+   * body or a patch) must match the stored one, else 409.
+   */
+  public Mono<Written> guaranteedUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      String subresource,
+      boolean dryRun,
+      UnaryOperator<ObjectNode> desiredFromCurrent) {
+    return current(type, namespace, name)
+        .flatMap(
+            cur -> {
+              ObjectNode desired = desiredFromCurrent.apply(cur.node().deepCopy());
+              String wanted = Meta.resourceVersion(desired);
+              if (wanted != null
+                  && !wanted.isEmpty()
+                  && !wanted.equals(Long.toString(cur.resourceVersion()))) {
+                return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
+              }
+              ObjectNode updated = prepareUpdate(type, subresource, desired, cur.node());
+              return writeUpdate(type, name, subresource, dryRun, cur, updated);
+            })
+        .retryWhen(
+            Retry.max(MAX_UPDATE_ATTEMPTS)
+                .filter(e -> e instanceof ConflictException c && c.isStorageRace())
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+        .onErrorMap(
+            e -> e instanceof ConflictException c && c.isStorageRace(),
+            e -> ConflictException.staleResourceVersion(ref(type, name)));
+  }
+
+  private Mono<Written> writeUpdate(
+      ResourceType type,
+      String name,
+      String subresource,
+      boolean dryRun,
+      StoredObjectNode cur,
+      ObjectNode updated) {
+    if (!"binding".equals(subresource)) {
+      validate(type, updated, cur.node());
+    } else {
+      validate(type, updated, null);
+    }
+    Meta.of(updated).put("resourceVersion", Long.toString(cur.resourceVersion()));
+    if (updated.equals(cur.node())) {
+      // Kubernetes does not write (nor bump the resourceVersion) when nothing changed.
+      return Mono.just(new Written(codec.write(cur.node()), Written.Outcome.UNCHANGED));
+    }
+    boolean finished = Meta.isDeleting(updated) && pendingFinalizers(type, updated).isEmpty();
+    if (dryRun) {
+      return Mono.just(
+          new Written(
+              codec.write(updated), finished ? Written.Outcome.DELETED : Written.Outcome.UPDATED));
+    }
+    String json = codec.toStorage(updated);
+    String namespace = Meta.namespace(updated);
+    if (finished && !isGracefullyTerminating(type, updated)) {
+      // The last finalizer is gone from an object being deleted: now it really goes.
+      return store
+          .delete(type, namespace, name, json, cur.resourceVersion())
+          .map(
+              rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
+          .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+    }
+    return store
+        .update(type, namespace, name, json, cur.resourceVersion())
+        .map(rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.UPDATED))
+        .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+  }
+
+  /**
+   * Builds the object to store from what the client wants and what is stored: server-owned metadata
+   * comes from the stored object; the main resource cannot change status and a status write cannot
+   * change anything else.
+   */
+  private ObjectNode prepareUpdate(
+      ResourceType type, String subresource, ObjectNode desired, ObjectNode old) {
+    ResourceStrategy strategy = strategies.of(type);
+    ObjectNode updated;
+    if ("status".equals(subresource)) {
+      updated = old.deepCopy();
+      JsonNode status = desired.get("status");
+      if (status == null || status.isNull()) {
+        updated.remove("status");
+      } else {
+        updated.set("status", status);
+      }
+    } else {
+      updated = desired;
+      if ("binding".equals(subresource)) {
+        return updated;
+      }
+      if (type.hasSubresource("status")) {
+        JsonNode oldStatus = old.get("status");
+        if (oldStatus == null) {
+          updated.remove("status");
+        } else {
+          updated.set("status", oldStatus);
+        }
+      }
+      ObjectNode meta = Meta.of(updated);
+      ObjectNode oldMeta = Meta.of(old);
+      for (String f :
+          List.of(
+              "uid",
+              "creationTimestamp",
+              "deletionTimestamp",
+              "deletionGracePeriodSeconds",
+              "generation",
+              "namespace")) {
+        JsonNode v = oldMeta.get(f);
+        if (v == null) {
+          meta.remove(f);
+        } else {
+          meta.set(f, v);
+        }
+      }
+      strategy.keepServerOwnedFields(updated, old);
+      strategy.applyDefaults(updated);
+      if (strategy.tracksGeneration() && !Objects.equals(updated.get("spec"), old.get("spec"))) {
+        meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
+      }
+      if (Meta.isDeleting(old)) {
+        List<String> added = new ArrayList<>(Meta.finalizers(updated));
+        added.removeAll(Meta.finalizers(old));
+        if (!added.isEmpty()) {
+          throw new InvalidException(
+              type.kind(),
+              ref(type, Meta.name(old)),
+              List.of(
+                  FieldError.forbidden(
+                      "metadata.finalizers",
+                      "no new finalizers can be added if the object is being deleted, found new"
+                          + " finalizers "
+                          + added)));
+        }
+      }
+    }
+    return updated;
+  }
+
+  // ---- delete
+
+  public Mono<Written> delete(
+      ResourceType type, String namespace, String name, DeleteOptions options, boolean dryRun) {
+    DeleteOptions opts = options == null ? new DeleteOptions() : options;
+    return current(type, namespace, name)
+        .flatMap(cur -> deleteCurrent(type, name, opts, dryRun, cur))
+        .retryWhen(
+            Retry.max(MAX_UPDATE_ATTEMPTS)
+                .filter(e -> e instanceof ConflictException c && c.isStorageRace())
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+  }
+
+  private Mono<Written> deleteCurrent(
+      ResourceType type, String name, DeleteOptions opts, boolean dryRun, StoredObjectNode cur) {
+    ObjectNode obj = cur.node().deepCopy();
+    checkPreconditions(type, name, opts, obj);
+    String namespace = Meta.namespace(obj);
+    List<String> finalizers = new ArrayList<>(Meta.finalizers(obj));
+    String policy = propagationPolicy(opts);
+    // As in Kubernetes, the garbage collector does the work of these two policies; the API
+    // server records the request as a finalizer on the owner.
+    if ("Orphan".equals(policy) && !finalizers.contains("orphan")) {
+      finalizers.add("orphan");
+    } else if ("Foreground".equals(policy) && !finalizers.contains("foregroundDeletion")) {
+      finalizers.add("foregroundDeletion");
+    }
+    Long grace = gracePeriod(type, obj, opts);
+    boolean pending =
+        !finalizers.isEmpty()
+            || (type == BuiltInResources.NAMESPACES && !namespaceFinalizers(obj).isEmpty())
+            || (grace != null && grace > 0);
+    if (!pending) {
+      if (dryRun) {
+        return Mono.just(new Written(codec.write(obj), Written.Outcome.DELETED));
+      }
+      String json = codec.toStorage(obj);
+      return store
+          .delete(type, namespace, name, json, cur.resourceVersion())
+          .map(
+              rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
+          .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+    }
+    ObjectNode meta = Meta.of(obj);
+    Instant now = Instant.now();
+    if (!Meta.isDeleting(obj)) {
+      meta.put("deletionTimestamp", Meta.timestamp(now.plusSeconds(grace == null ? 0 : grace)));
+      meta.put("deletionGracePeriodSeconds", grace == null ? 0 : grace);
+    } else if (grace != null && grace < meta.path("deletionGracePeriodSeconds").asLong(0)) {
+      // A shorter grace period may be asked for while an object terminates, never a longer one.
+      meta.put("deletionTimestamp", Meta.timestamp(now.plusSeconds(grace)));
+      meta.put("deletionGracePeriodSeconds", grace);
+    }
+    Meta.setFinalizers(obj, finalizers);
+    if (type == BuiltInResources.NAMESPACES) {
+      Defaults.phase(obj, "Terminating");
+    }
+    meta.put("resourceVersion", Long.toString(cur.resourceVersion()));
+    if (obj.equals(cur.node())) {
+      return Mono.just(new Written(codec.write(obj), Written.Outcome.DELETING));
+    }
+    if (dryRun) {
+      return Mono.just(new Written(codec.write(obj), Written.Outcome.DELETING));
+    }
+    String json = codec.toStorage(obj);
+    return store
+        .update(type, namespace, name, json, cur.resourceVersion())
+        .map(rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETING))
+        .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+  }
+
+  private static String propagationPolicy(DeleteOptions opts) {
+    if (opts.getPropagationPolicy() != null) {
+      String p = opts.getPropagationPolicy();
+      if (!List.of("Orphan", "Background", "Foreground").contains(p)) {
+        throw new InvalidException(
+            "DeleteOptions",
+            null,
+            List.of(
+                FieldError.notSupported(
+                    "propagationPolicy",
+                    p,
+                    "supported values: \"Foreground\", \"Background\", \"Orphan\"")));
+      }
+      return p;
+    }
+    if (Boolean.TRUE.equals(opts.getOrphanDependents())) {
+      return "Orphan";
+    }
+    return null;
+  }
+
+  /**
+   * The grace period of a deletion: only pods bound to a node get one (their node agent stops the
+   * containers, then deletes with 0), as in Kubernetes; everything else goes at once.
+   */
+  private static Long gracePeriod(ResourceType type, ObjectNode obj, DeleteOptions opts) {
+    if (type != BuiltInResources.PODS) {
+      return null;
+    }
+    JsonNode spec = obj.path("spec");
+    String phase = obj.path("status").path("phase").asString("");
+    if (spec.path("nodeName").asString("").isEmpty()
+        || phase.equals("Succeeded")
+        || phase.equals("Failed")) {
+      return 0L;
+    }
+    if (opts.getGracePeriodSeconds() != null) {
+      return Math.max(0, opts.getGracePeriodSeconds());
+    }
+    return spec.path("terminationGracePeriodSeconds").asLong(30);
+  }
+
+  private static boolean isGracefullyTerminating(ResourceType type, ObjectNode obj) {
+    return type == BuiltInResources.PODS
+        && Meta.of(obj).path("deletionGracePeriodSeconds").asLong(0) > 0;
+  }
+
+  private void checkPreconditions(
+      ResourceType type, String name, DeleteOptions opts, ObjectNode obj) {
+    if (opts.getPreconditions() == null) {
+      return;
+    }
+    String uid = opts.getPreconditions().getUid();
+    if (uid != null && !uid.equals(Meta.uid(obj))) {
+      throw new ConflictException(
+          "Precondition failed: UID in precondition: "
+              + uid
+              + ", UID in object meta: "
+              + Meta.uid(obj),
+          ref(type, name));
+    }
+    String rv = opts.getPreconditions().getResourceVersion();
+    if (rv != null && !rv.equals(Meta.resourceVersion(obj))) {
+      throw new ConflictException(
+          "Precondition failed: ResourceVersion in precondition: "
+              + rv
+              + ", ResourceVersion in object meta: "
+              + Meta.resourceVersion(obj),
+          ref(type, name));
+    }
+  }
+
+  /** Finalizers still holding the object: metadata's, and a namespace's spec finalizers. */
+  private static List<String> pendingFinalizers(ResourceType type, ObjectNode obj) {
+    List<String> all = new ArrayList<>(Meta.finalizers(obj));
+    if (type == BuiltInResources.NAMESPACES) {
+      all.addAll(namespaceFinalizers(obj));
+    }
+    return all;
+  }
+
+  private static List<String> namespaceFinalizers(ObjectNode ns) {
+    List<String> out = new ArrayList<>();
+    ns.path("spec").path("finalizers").forEach(f -> out.add(f.asString()));
+    return out;
+  }
+
+  /** DELETE on the collection: deletes each selected object; returns what was deleted. */
+  public Flux<Written> deleteCollection(
+      ResourceType type, ListOptions options, DeleteOptions deleteOptions, boolean dryRun) {
+    return list(type, options)
+        .flatMapMany(page -> Flux.fromIterable(page.items()))
+        .concatMap(
+            o ->
+                delete(type, o.namespace(), o.name(), deleteOptions, dryRun)
+                    .onErrorResume(NotFoundException.class, e -> Mono.empty()));
+  }
+
+  // ---- shared
+
+  private record StoredObjectNode(long resourceVersion, ObjectNode node) {}
+
+  private Mono<StoredObjectNode> current(ResourceType type, String namespace, String name) {
+    String ns = type.namespaced() ? namespace : null;
+    return store
+        .get(type, ns, name)
+        .switchIfEmpty(Mono.error(() -> NotFoundException.of(ref(type, name))))
+        .map(
+            (StoredObject s) ->
+                new StoredObjectNode(s.resourceVersion(), codec.parseStored(s.json())));
+  }
+
+  private void validate(ResourceType type, ObjectNode obj, ObjectNode old) {
+    HasMetadata typed = codec.toModel(obj, type);
+    List<FieldError> errors =
+        old == null
+            ? Validators.forKind(type.kind()).validate(typed)
+            : Validators.forKind(type.kind()).validateUpdate(typed, codec.toModel(old, type));
+    if (!errors.isEmpty()) {
+      throw new InvalidException(type.kind(), ref(type, Meta.name(obj)), errors);
+    }
+  }
+
+  /** Fills apiVersion and kind when absent; refuses a body of another kind (400). */
+  private static void checkKind(ResourceType type, ObjectNode obj) {
+    String apiVersion = obj.path("apiVersion").asString("");
+    String kind = obj.path("kind").asString("");
+    if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
+      throw new BadRequestException(
+          "the API version in the data ("
+              + apiVersion
+              + ") does not match the expected API version ("
+              + type.apiVersion()
+              + ")");
+    }
+    if (!kind.isEmpty() && !kind.equals(type.kind())) {
+      throw new BadRequestException(
+          "the kind in the data ("
+              + kind
+              + ") does not match the expected kind ("
+              + type.kind()
+              + ")");
+    }
+    obj.put("apiVersion", type.apiVersion());
+    obj.put("kind", type.kind());
+  }
+
+  private static void checkName(String name, ObjectNode body) {
+    String inBody = Meta.name(body);
+    if (inBody == null || inBody.isEmpty()) {
+      Meta.of(body).put("name", name);
+    } else if (!inBody.equals(name)) {
+      throw new BadRequestException(
+          "the name of the object ("
+              + inBody
+              + ") does not match the name on the URL ("
+              + name
+              + ")");
+    }
+  }
+
+  /** The namespace comes from the path; a different one in the body is a 400, as in Kubernetes. */
+  private static void scopeNamespace(ResourceType type, String namespace, ObjectNode obj) {
+    ObjectNode meta = Meta.of(obj);
+    if (!type.namespaced()) {
+      meta.remove("namespace");
+      return;
+    }
+    String inBody = Meta.namespace(obj);
+    if (inBody != null && !inBody.isEmpty() && !inBody.equals(namespace)) {
+      throw new BadRequestException(
+          "the namespace of the provided object does not match the namespace sent on the request");
+    }
+    meta.put("namespace", namespace);
+  }
+
+  static ResourceRef ref(ResourceType type, String name) {
+    return new ResourceRef(type.group(), type.plural(), name);
+  }
+
+  /** Small tree helpers used by the delete path. */
+  private static final class Defaults {
+    static void phase(ObjectNode obj, String phase) {
+      JsonNode status = obj.get("status");
+      ObjectNode s = status instanceof ObjectNode o ? o : obj.putObject("status");
+      s.put("phase", phase);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.nauta.api.resource;
+
+/**
+ * The result of a write: the object as it now is (or was, when gone) and what happened to it, so
+ * the HTTP layer can answer 201, 200 or 202 as Kubernetes does.
+ */
+public record Written(String json, Outcome outcome) {
+
+  public enum Outcome {
+    CREATED,
+    UPDATED,
+    UNCHANGED,
+    /** Removed from storage. */
+    DELETED,
+    /** Marked for deletion; finalizers or a grace period keep it for now. */
+    DELETING
+  }
+}
