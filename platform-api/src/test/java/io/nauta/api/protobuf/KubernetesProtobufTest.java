@@ -1,0 +1,111 @@
+package io.nauta.api.protobuf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Message;
+import io.kubernetes.client.proto.IntStr;
+import io.kubernetes.client.proto.Meta;
+import io.kubernetes.client.proto.Resource;
+import io.kubernetes.client.proto.Runtime;
+import io.kubernetes.client.proto.V1;
+import io.kubernetes.client.proto.V1Apps;
+import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.UnsupportedMediaTypeException;
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class KubernetesProtobufTest {
+
+  private final KubernetesProtobuf protobuf = new KubernetesProtobuf(JsonMapper.builder().build());
+
+  /** What client-go writes: the magic, then a runtime.Unknown around the object's message. */
+  private static byte[] envelope(String apiVersion, String kind, Message object) {
+    Runtime.Unknown unknown =
+        Runtime.Unknown.newBuilder()
+            .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
+            .setRaw(object.toByteString())
+            .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {'k', '8', 's', 0});
+    out.writeBytes(unknown.toByteArray());
+    return out.toByteArray();
+  }
+
+  @Test
+  void decodesANamespaceAsKubectlCreateNamespaceSendsIt() {
+    V1.Namespace ns =
+        V1.Namespace.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("demo").putLabels("team", "a"))
+            .build();
+    ObjectNode json = protobuf.decode(envelope("v1", "Namespace", ns));
+    assertThat(json.toString())
+        .isEqualTo(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"demo\",\"labels\":{\"team\":\"a\"}}}");
+  }
+
+  @Test
+  void writesKubernetesWrapperTypesInTheirJsonForms() {
+    V1.Container container =
+        V1.Container.newBuilder()
+            .setName("web")
+            .setImage("nginx")
+            .setResources(
+                V1.ResourceRequirements.newBuilder()
+                    .putLimits("cpu", Resource.Quantity.newBuilder().setString("500m").build()))
+            .build();
+    V1Apps.Deployment deployment =
+        V1Apps.Deployment.newBuilder()
+            .setMetadata(
+                Meta.ObjectMeta.newBuilder()
+                    .setName("web")
+                    .setCreationTimestamp(Meta.Time.newBuilder().setSeconds(1_700_000_000L)))
+            .setSpec(
+                V1Apps.DeploymentSpec.newBuilder()
+                    .setReplicas(3)
+                    .setStrategy(
+                        V1Apps.DeploymentStrategy.newBuilder()
+                            .setType("RollingUpdate")
+                            .setRollingUpdate(
+                                V1Apps.RollingUpdateDeployment.newBuilder()
+                                    .setMaxSurge(
+                                        IntStr.IntOrString.newBuilder().setType(1).setStrVal("25%"))
+                                    .setMaxUnavailable(
+                                        IntStr.IntOrString.newBuilder().setType(0).setIntVal(1))))
+                    .setTemplate(
+                        V1.PodTemplateSpec.newBuilder()
+                            .setSpec(V1.PodSpec.newBuilder().addContainers(container))))
+            .build();
+    ObjectNode json = protobuf.decode(envelope("apps/v1", "Deployment", deployment));
+    assertThat(json.at("/metadata/creationTimestamp").asString()).isEqualTo("2023-11-14T22:13:20Z");
+    assertThat(json.at("/spec/replicas").asInt()).isEqualTo(3);
+    assertThat(json.at("/spec/strategy/rollingUpdate/maxSurge").asString()).isEqualTo("25%");
+    assertThat(json.at("/spec/strategy/rollingUpdate/maxUnavailable").isInt()).isTrue();
+    assertThat(json.at("/spec/template/spec/containers/0/resources/limits/cpu").asString())
+        .isEqualTo("500m");
+  }
+
+  @Test
+  void secretDataStaysBase64AsInJson() {
+    V1.Secret secret =
+        V1.Secret.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("s"))
+            .putData("k", com.google.protobuf.ByteString.copyFromUtf8("value"))
+            .build();
+    assertThat(protobuf.decode(envelope("v1", "Secret", secret)).at("/data/k").asString())
+        .isEqualTo("dmFsdWU=");
+  }
+
+  @Test
+  void refusesBodiesWithoutTheMagicAndKindsItCannotRead() {
+    assertThatThrownBy(() -> protobuf.decode("{}".getBytes()))
+        .isInstanceOf(BadRequestException.class);
+    assertThatThrownBy(
+            () ->
+                protobuf.decode(
+                    envelope("coordination.k8s.io/v1", "Lease", V1.Namespace.getDefaultInstance())))
+        .isInstanceOf(UnsupportedMediaTypeException.class);
+  }
+}

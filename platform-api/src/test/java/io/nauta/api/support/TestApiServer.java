@@ -1,0 +1,126 @@
+package io.nauta.api.support;
+
+import io.nauta.api.NautaApiServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * A real API server process-in-a-context on a random port, on the test Redis. Several can run at
+ * once on one Redis (as several API server replicas would), and one can be stopped and started
+ * again to test what survives a restart.
+ */
+public final class TestApiServer implements AutoCloseable {
+
+  private final ConfigurableApplicationContext context;
+  private final int port;
+
+  private TestApiServer(ConfigurableApplicationContext context) {
+    this.context = context;
+    this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+  }
+
+  /** Empties the test Redis, then starts a server on it: what most test classes want. */
+  public static TestApiServer startOnEmptyRedis(String... properties) {
+    TestRedis.flush();
+    return start(properties);
+  }
+
+  /** Starts a server; {@code properties} are extra {@code key=value} settings. */
+  public static TestApiServer start(String... properties) {
+    List<String> props = new ArrayList<>();
+    props.add("server.port=0");
+    props.add("server.address=127.0.0.1");
+    props.add("nauta.redis.url=" + TestRedis.url());
+    props.addAll(List.of(properties));
+    // As command-line arguments, they override application.yaml (default properties would not).
+    ConfigurableApplicationContext ctx =
+        new SpringApplicationBuilder(NautaApiServer.class)
+            .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
+    TestApiServer server = new TestApiServer(ctx);
+    server.awaitReady();
+    return server;
+  }
+
+  private void awaitReady() {
+    WebTestClient client = client();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      int status =
+          client.get().uri("/readyz").exchange().returnResult(String.class).getStatus().value();
+      if (status == 200) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("API server did not become ready");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public WebTestClient client() {
+    return WebTestClient.bindToServer()
+        .baseUrl(url())
+        .responseTimeout(Duration.ofSeconds(30))
+        .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+        .build();
+  }
+
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  /** A kubeconfig file for this server, for kubectl and the fabric8 client. */
+  public Path kubeconfig(Path dir) {
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: nauta
+          cluster:
+            server: %s
+        users:
+        - name: nauta
+          user: {}
+        contexts:
+        - name: nauta
+          context:
+            cluster: nauta
+            user: nauta
+            namespace: default
+        current-context: nauta
+        """
+            .formatted(url());
+    try {
+      Path file = dir.resolve("kubeconfig-" + port);
+      Files.writeString(file, yaml);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
