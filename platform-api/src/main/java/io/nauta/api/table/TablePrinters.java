@@ -1,0 +1,29 @@
+package io.nauta.api.table;
+
+import java.util.Map;
+
+/** The printer for each kind; kinds without one get NAME and AGE. */
+public final class TablePrinters {
+
+  private static final TablePrinter DEFAULT = new DefaultPrinter();
+
+  private static final Map<String, TablePrinter> BY_KIND =
+      Map.ofEntries(
+          Map.entry("Pod", new PodPrinter()),
+          Map.entry("Deployment", new DeploymentPrinter()),
+          Map.entry("ReplicaSet", new ReplicaSetPrinter()),
+          Map.entry("Service", new ServicePrinter()),
+          Map.entry("Node", new NodePrinter()),
+          Map.entry("Namespace", new NamespacePrinter()),
+          Map.entry("Endpoints", new EndpointsPrinter()),
+          Map.entry("Event", new EventPrinter()),
+          Map.entry("ConfigMap", new ConfigMapPrinter()),
+          Map.entry("Secret", new SecretPrinter()),
+          Map.entry("Lease", new LeasePrinter()));
+
+  private TablePrinters() {}
+
+  public static TablePrinter forKind(String kind) {
+    return kind == null ? DEFAULT : BY_KIND.getOrDefault(kind, DEFAULT);
+  }
+}
