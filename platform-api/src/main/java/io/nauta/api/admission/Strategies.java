@@ -32,6 +32,22 @@ public class Strategies {
           @Override
           public void applyDefaults(ObjectNode obj) {
             Defaults.text(obj, "type", "Opaque");
+            // As in Kubernetes, stringData is a write-only convenience merged into data.
+            if (obj.get("stringData") instanceof ObjectNode plain) {
+              ObjectNode data = Defaults.object(obj, "data");
+              plain
+                  .properties()
+                  .forEach(
+                      e ->
+                          data.put(
+                              e.getKey(),
+                              java.util.Base64.getEncoder()
+                                  .encodeToString(
+                                      e.getValue()
+                                          .asString()
+                                          .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+              obj.remove("stringData");
+            }
           }
         });
     for (ResourceType t : registry.all()) {

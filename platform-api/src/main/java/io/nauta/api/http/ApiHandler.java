@@ -2,12 +2,14 @@ package io.nauta.api.http;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Preconditions;
+import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.cache.WatchEvent;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.Meta;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.api.resource.Written;
+import io.nauta.api.table.IncludeObject;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.ConflictException;
@@ -115,7 +117,7 @@ public class ApiHandler {
       if (info.legacyWatch()) {
         return watch(request, type, info);
       }
-      return get(type, info);
+      return get(request, type, info);
     } else if (method == HttpMethod.PUT) {
       return update(request, type, info);
     } else if (method == HttpMethod.PATCH) {
@@ -131,22 +133,42 @@ public class ApiHandler {
 
   // ---- reads
 
-  private Mono<ServerResponse> get(ResourceType type, RequestInfo info) {
+  private Mono<ServerResponse> get(ServerRequest request, ResourceType type, RequestInfo info) {
+    boolean table =
+        info.subresource() == null && TableResponses.requested(request.headers().asHttpHeaders());
     return service
         .get(type, info.namespace(), info.name())
         .flatMap(
-            obj ->
-                "scale".equals(info.subresource())
-                    ? json(
-                        HttpStatus.OK, codec.write(ScaleSubresource.toScale(obj, codec.mapper())))
-                    : json(HttpStatus.OK, codec.write(obj)));
+            obj -> {
+              if ("scale".equals(info.subresource())) {
+                return json(
+                    HttpStatus.OK, codec.write(ScaleSubresource.toScale(obj, codec.mapper())));
+              }
+              if (table) {
+                return json(
+                    HttpStatus.OK,
+                    codec.write(
+                        TableResponses.single(
+                            type, obj, TableResponses.include(request.queryParams()))));
+              }
+              return json(HttpStatus.OK, codec.write(obj));
+            });
   }
 
   private Mono<ServerResponse> list(ServerRequest request, ResourceType type, RequestInfo info) {
     ListOptions options = QueryOptions.list(request.queryParams(), type, info.namespace());
+    boolean table = TableResponses.requested(request.headers().asHttpHeaders());
     return service
         .list(type, options)
-        .flatMap(result -> json(HttpStatus.OK, ListResponses.toJson(type, result)));
+        .flatMap(
+            result ->
+                json(
+                    HttpStatus.OK,
+                    table
+                        ? codec.write(
+                            TableResponses.list(
+                                type, result, TableResponses.include(request.queryParams())))
+                        : ListResponses.toJson(type, result)));
   }
 
   /**
@@ -154,7 +176,12 @@ public class ApiHandler {
    * old gets a single ERROR event carrying a 410 Expired Status, as Kubernetes sends it.
    */
   private Mono<ServerResponse> watch(ServerRequest request, ResourceType type, RequestInfo info) {
-    Flux<String> lines = watchLines(request.queryParams(), type, info);
+    Flux<String> lines =
+        watchLines(
+            request.queryParams(),
+            type,
+            info,
+            TableResponses.requested(request.headers().asHttpHeaders()));
     return ServerResponse.ok()
         .contentType(MediaType.APPLICATION_JSON)
         .header("Cache-Control", "no-cache, private")
@@ -179,7 +206,8 @@ public class ApiHandler {
    * bad ones fail before anything is sent.
    */
   Flux<String> watchLines(
-      MultiValueMap<String, String> query, ResourceType type, RequestInfo info) {
+      MultiValueMap<String, String> query, ResourceType type, RequestInfo info, boolean table) {
+    IncludeObject include = TableResponses.include(query);
     ListOptions options = QueryOptions.list(query, type, info.namespace());
     if (info.name() != null) {
       options = singleObject(options, type, info.name());
@@ -191,6 +219,7 @@ public class ApiHandler {
     }
     return service
         .watch(type, options)
+        .map(e -> table ? TableResponses.event(type, e, include, codec.mapper()) : e)
         .map(WatchEvent::toLine)
         .onErrorResume(
             ApiException.class,
@@ -235,14 +264,16 @@ public class ApiHandler {
           "POST to a namespaced resource needs a namespace in the path");
     }
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    FieldValidation fields = fieldValidation(request);
     return bodies
         .readObject(request)
-        .flatMap(body -> service.create(type, info.namespace(), body, dryRun))
-        .flatMap(w -> json(HttpStatus.CREATED, w.json()));
+        .flatMap(body -> service.create(type, info.namespace(), body, dryRun, fields))
+        .flatMap(w -> written(HttpStatus.CREATED, w, w.json()));
   }
 
   private Mono<ServerResponse> update(ServerRequest request, ResourceType type, RequestInfo info) {
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    FieldValidation fields = fieldValidation(request);
     return bodies
         .readObject(request)
         .flatMap(
@@ -257,7 +288,7 @@ public class ApiHandler {
                     current -> ScaleSubresource.applyScale(current, body));
               }
               return service.update(
-                  type, info.namespace(), info.name(), info.subresource(), body, dryRun);
+                  type, info.namespace(), info.name(), info.subresource(), body, dryRun, fields);
             })
         .flatMap(w -> respondWritten(type, info, w));
   }
@@ -283,6 +314,7 @@ public class ApiHandler {
               + STRATEGIC_MERGE_PATCH);
     }
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    FieldValidation fields = fieldValidation(request);
     boolean scale = "scale".equals(info.subresource());
     return bodies
         .read(request)
@@ -464,6 +496,20 @@ public class ApiHandler {
         .putNull("lastProbeTime")
         .put("lastTransitionTime", Meta.timestamp(Instant.now()));
     return pod;
+  }
+
+  private static FieldValidation fieldValidation(ServerRequest request) {
+    return FieldValidation.parse(request.queryParams().getFirst("fieldValidation"));
+  }
+
+  /** A write's answer, with its warnings as Kubernetes sends them: {@code Warning: 299 - "…"}. */
+  private static Mono<ServerResponse> written(HttpStatus status, Written w, String body) {
+    ServerResponse.BodyBuilder b =
+        ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON);
+    for (String warning : w.warnings()) {
+      b.header("Warning", "299 - \"" + warning.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
+    return b.bodyValue(body);
   }
 
   static Mono<ServerResponse> json(HttpStatus status, String body) {

@@ -2,6 +2,7 @@ package io.nauta.api.http;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import io.nauta.api.openapi.OpenApiV3;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
 import org.springframework.context.annotation.Bean;
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The API server's routes: health, discovery, then every resource path. */
 @Configuration(proxyBeanMethods = false)
@@ -20,13 +22,20 @@ public class ApiRoutes {
   }
 
   @Bean
+  OpenApiV3 openApiV3(ResourceRegistry registry, JsonMapper mapper) {
+    return new OpenApiV3(registry, mapper);
+  }
+
+  @Bean
   RouterFunction<ServerResponse> apiRouter(
-      ApiHandler api, DiscoveryHandler discovery, HealthHandler health) {
+      ApiHandler api, DiscoveryHandler discovery, HealthHandler health, OpenApiHandler openApi) {
     return RouterFunctions.route()
         .GET("/healthz", health::healthz)
         .GET("/livez", health::healthz)
         .GET("/readyz", health::readyz)
         .GET("/version", discovery::version)
+        .GET("/openapi/v3", openApi::index)
+        .GET("/openapi/v3/**", openApi::document)
         .GET("/api", discovery::coreVersions)
         .GET("/apis", discovery::groups)
         .GET("/api/{version}", discovery::resources)

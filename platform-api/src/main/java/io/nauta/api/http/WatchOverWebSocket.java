@@ -41,7 +41,9 @@ public class WatchOverWebSocket extends AbstractHandlerMapping {
       if (type == null) {
         return Mono.empty();
       }
-      Flux<String> lines = api.watchLines(query, type, info);
+      Flux<String> lines =
+          api.watchLines(
+              query, type, info, TableResponses.requested(exchange.getRequest().getHeaders()));
       WebSocketHandler handler =
           session -> session.send(lines.map(session::textMessage)).and(session.receive().then());
       return Mono.just(handler);

@@ -60,15 +60,20 @@ public class ObjectCodec {
     try {
       return (T) mapper.treeToValue(obj, type.modelClass());
     } catch (JacksonException e) {
-      throw new BadRequestException(
-          type.kind()
-              + " in version \""
-              + type.version()
-              + "\" cannot be handled as a "
-              + type.kind()
-              + ": "
-              + e.getOriginalMessage());
+      throw cannotHandle(type, e.getOriginalMessage());
     }
+  }
+
+  /** Kubernetes' 400 for a body that does not decode as its kind. */
+  public static BadRequestException cannotHandle(ResourceType type, String why) {
+    return new BadRequestException(
+        type.kind()
+            + " in version \""
+            + type.version()
+            + "\" cannot be handled as a "
+            + type.kind()
+            + ": "
+            + why);
   }
 
   /** The JSON to store: resourceVersion left as the placeholder the write script fills in. */

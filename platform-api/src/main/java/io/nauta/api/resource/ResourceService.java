@@ -2,8 +2,10 @@ package io.nauta.api.resource;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.Strategies;
+import io.nauta.api.admission.UnknownFields;
 import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
@@ -53,6 +55,7 @@ public class ResourceService {
   private final Strategies strategies;
   private final ObjectCodec codec;
   private final SecureRandom random = new SecureRandom();
+  private final UnknownFields unknownFields;
 
   public ResourceService(
       RedisObjectStore store, WatchCaches caches, Strategies strategies, ObjectCodec codec) {
@@ -60,6 +63,7 @@ public class ResourceService {
     this.caches = caches;
     this.strategies = strategies;
     this.codec = codec;
+    this.unknownFields = new UnknownFields(codec.mapper());
   }
 
   // ---- reads
@@ -118,6 +122,15 @@ public class ResourceService {
 
   public Mono<Written> create(
       ResourceType type, String namespace, ObjectNode body, boolean dryRun) {
+    return create(type, namespace, body, dryRun, FieldValidation.IGNORE);
+  }
+
+  public Mono<Written> create(
+      ResourceType type,
+      String namespace,
+      ObjectNode body,
+      boolean dryRun,
+      FieldValidation fieldValidation) {
     return Mono.defer(
         () -> {
           ObjectNode obj = body.deepCopy();
@@ -164,10 +177,11 @@ public class ResourceService {
                           meta.put("name", Meta.text(obj, "generateName") + randomSuffix());
                         }
                         strategy.applyDefaults(obj);
-                        validate(type, obj, null);
+                        List<String> warnings = admit(type, obj, null, fieldValidation);
                         if (dryRun) {
                           meta.remove("resourceVersion");
-                          return Mono.just(new Written(codec.write(obj), Written.Outcome.CREATED));
+                          return Mono.just(
+                              new Written(codec.write(obj), Written.Outcome.CREATED, warnings));
                         }
                         String json = codec.toStorage(obj);
                         return store
@@ -176,7 +190,8 @@ public class ResourceService {
                                 rv ->
                                     new Written(
                                         ObjectCodec.withResourceVersion(json, rv),
-                                        Written.Outcome.CREATED));
+                                        Written.Outcome.CREATED,
+                                        warnings));
                       }))
               .retryWhen(
                   Retry.max(retryName ? 3 : 0)
@@ -229,14 +244,21 @@ public class ResourceService {
       String name,
       String subresource,
       ObjectNode body,
-      boolean dryRun) {
+      boolean dryRun,
+      FieldValidation fieldValidation) {
     return Mono.defer(
         () -> {
           checkKind(type, body);
           checkName(name, body);
           scopeNamespace(type, namespace, body);
           return guaranteedUpdate(
-              type, namespace, name, subresource, dryRun, current -> body.deepCopy());
+              type,
+              namespace,
+              name,
+              subresource,
+              dryRun,
+              fieldValidation,
+              current -> body.deepCopy());
         });
   }
 
@@ -253,6 +275,18 @@ public class ResourceService {
       String subresource,
       boolean dryRun,
       UnaryOperator<ObjectNode> desiredFromCurrent) {
+    return guaranteedUpdate(
+        type, namespace, name, subresource, dryRun, FieldValidation.IGNORE, desiredFromCurrent);
+  }
+
+  public Mono<Written> guaranteedUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      String subresource,
+      boolean dryRun,
+      FieldValidation fieldValidation,
+      UnaryOperator<ObjectNode> desiredFromCurrent) {
     return current(type, namespace, name)
         .flatMap(
             cur -> {
@@ -264,7 +298,7 @@ public class ResourceService {
                 return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
               }
               ObjectNode updated = prepareUpdate(type, subresource, desired, cur.node());
-              return writeUpdate(type, name, subresource, dryRun, cur, updated);
+              return writeUpdate(type, name, subresource, dryRun, fieldValidation, cur, updated);
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
@@ -280,13 +314,16 @@ public class ResourceService {
       String name,
       String subresource,
       boolean dryRun,
+      FieldValidation fieldValidation,
       StoredObjectNode cur,
       ObjectNode updated) {
-    if (!"binding".equals(subresource)) {
-      validate(type, updated, cur.node());
-    } else {
-      validate(type, updated, null);
-    }
+    List<String> warnings =
+        admit(type, updated, "binding".equals(subresource) ? null : cur.node(), fieldValidation);
+    return writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(warnings));
+  }
+
+  private Mono<Written> writeAdmitted(
+      ResourceType type, String name, boolean dryRun, StoredObjectNode cur, ObjectNode updated) {
     Meta.of(updated).put("resourceVersion", Long.toString(cur.resourceVersion()));
     if (updated.equals(cur.node())) {
       // Kubernetes does not write (nor bump the resourceVersion) when nothing changed.
@@ -568,8 +605,32 @@ public class ResourceService {
                 new StoredObjectNode(s.resourceVersion(), codec.parseStored(s.json())));
   }
 
-  private void validate(ResourceType type, ObjectNode obj, ObjectNode old) {
+  /**
+   * Field validation, then Kubernetes' validation of the kind. Unknown fields are refused ({@code
+   * Strict}) or dropped, with a warning for {@code Warn}; returns the warnings.
+   */
+  private List<String> admit(
+      ResourceType type, ObjectNode obj, ObjectNode old, FieldValidation fieldValidation) {
     HasMetadata typed = codec.toModel(obj, type);
+    List<String> unknown = unknownFields.find(obj, typed);
+    List<String> warnings = new ArrayList<>();
+    if (!unknown.isEmpty()) {
+      String listed =
+          String.join(", ", unknown.stream().map(f -> "unknown field \"" + f + "\"").toList());
+      if (fieldValidation == FieldValidation.STRICT) {
+        throw ObjectCodec.cannotHandle(type, "strict decoding error: " + listed);
+      }
+      if (fieldValidation == FieldValidation.WARN) {
+        unknown.forEach(f -> warnings.add("unknown field \"" + f + "\""));
+      }
+      unknownFields.prune(obj, typed);
+      typed = codec.toModel(obj, type);
+    }
+    validate(type, obj, typed, old);
+    return warnings;
+  }
+
+  private void validate(ResourceType type, ObjectNode obj, HasMetadata typed, ObjectNode old) {
     List<FieldError> errors =
         old == null
             ? Validators.forKind(type.kind()).validate(typed)

@@ -14,7 +14,8 @@ final class ApiCalls {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
-  record Response(int status, JsonNode body, String raw) {
+  record Response(
+      int status, JsonNode body, String raw, org.springframework.http.HttpHeaders headers) {
     ObjectNode object() {
       return (ObjectNode) body;
     }
@@ -62,7 +63,7 @@ final class ApiCalls {
     byte[] bytes = result.getResponseBody();
     String raw = bytes == null ? "" : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     JsonNode node = raw.isEmpty() ? JSON.createObjectNode() : parseOrText(raw);
-    return new Response(result.getStatus().value(), node, raw);
+    return new Response(result.getStatus().value(), node, raw, result.getResponseHeaders());
   }
 
   private static JsonNode parseOrText(String raw) {

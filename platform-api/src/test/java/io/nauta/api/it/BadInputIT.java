@@ -126,6 +126,35 @@ class BadInputIT {
   }
 
   @Test
+  void unknownFieldsAreRefusedWarnedAboutOrDroppedAsFieldValidationAsks() {
+    String cms = "/api/v1/namespaces/default/configmaps";
+    String body =
+        "{\"metadata\":{\"name\":\"%s\",\"bogus\":1},\"data\":{\"k\":\"v\"},\"extra\":true}";
+    ApiCalls.Response strict = api.post(cms + "?fieldValidation=Strict", body.formatted("strict"));
+    assertStatus(strict, 400, "BadRequest");
+    assertThat(strict.body().path("message").asString())
+        .isEqualTo(
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error:"
+                + " unknown field \"metadata.bogus\", unknown field \"extra\"");
+    assertThat(api.get(cms + "/strict").status()).isEqualTo(404);
+
+    ApiCalls.Response warn = api.post(cms + "?fieldValidation=Warn", body.formatted("warn"));
+    assertThat(warn.status()).isEqualTo(201);
+    assertThat(warn.headers().get("Warning"))
+        .containsExactly(
+            "299 - \"unknown field \\\"metadata.bogus\\\"\"",
+            "299 - \"unknown field \\\"extra\\\"\"");
+    assertThat(api.get(cms + "/warn").body().has("extra")).isFalse();
+
+    ApiCalls.Response ignore = api.post(cms + "?fieldValidation=Ignore", body.formatted("ignore"));
+    assertThat(ignore.status()).isEqualTo(201);
+    assertThat(ignore.headers().get("Warning")).isNull();
+    assertThat(api.get(cms + "/ignore").body().path("metadata").has("bogus")).isFalse();
+
+    assertStatus(api.post(cms + "?fieldValidation=Loose", body.formatted("x")), 400, "BadRequest");
+  }
+
+  @Test
   void aBodyOverThreeMebibytesIsTooLarge() {
     String huge = Objects.configMap("huge", "x".repeat(3 * 1024 * 1024 + 10));
     ApiCalls.Response r = api.post("/api/v1/namespaces/default/configmaps", huge);

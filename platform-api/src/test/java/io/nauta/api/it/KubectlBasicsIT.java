@@ -63,8 +63,7 @@ class KubectlBasicsIT {
         """);
     // Client-side validation needs the OpenAPI document, which the kubectl-compatibility issue
     // adds.
-    Kubectl.Result created =
-        kubectl.run("-n", "demo", "create", "--validate=false", "-f", manifest.toString());
+    Kubectl.Result created = kubectl.run("-n", "demo", "create", "-f", manifest.toString());
     assertThat(created.exitCode()).as(created.toString()).isZero();
     assertThat(created.stdout()).contains("pod/web created");
 

@@ -1,0 +1,82 @@
+package io.nauta.api.http;
+
+import io.nauta.api.cache.CachedObject;
+import io.nauta.api.cache.ListResult;
+import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.resource.ContinueToken;
+import io.nauta.api.table.IncludeObject;
+import io.nauta.api.table.TableWriter;
+import io.nauta.core.registry.ResourceType;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.util.MultiValueMap;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Server-side printing: when a client asks for {@code application/json;as=Table;g=meta.k8s.io}
+ * (kubectl get does), lists, gets and watch events are answered as {@code meta.k8s.io/v1 Table}s
+ * with the columns Kubernetes prints. Every other client keeps getting plain objects.
+ */
+final class TableResponses {
+
+  private TableResponses() {}
+
+  /** Whether the request asks for a Table, honouring the order of its Accept header. */
+  static boolean requested(HttpHeaders headers) {
+    for (MediaType type : headers.getAccept()) {
+      if ("Table".equals(type.getParameter("as"))
+          && "meta.k8s.io".equals(type.getParameter("g"))
+          && List.of("v1", "v1beta1").contains(type.getParameter("v"))) {
+        return true;
+      }
+      if (type.isCompatibleWith(MediaType.APPLICATION_JSON) && type.getParameter("as") == null) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  static IncludeObject include(MultiValueMap<String, String> query) {
+    return IncludeObject.parse(query.getFirst("includeObject"));
+  }
+
+  static ObjectNode list(ResourceType type, ListResult result, IncludeObject include) {
+    List<ObjectNode> objects = result.items().stream().map(CachedObject::node).toList();
+    String token =
+        result.continueToken() == null
+            ? null
+            : new ContinueToken(result.resourceVersion(), result.continueToken()).encode();
+    return TableWriter.table(
+        type.kind(),
+        objects,
+        include,
+        Long.toString(result.resourceVersion()),
+        token,
+        result.remainingItemCount(),
+        Instant.now());
+  }
+
+  static ObjectNode single(ResourceType type, ObjectNode obj, IncludeObject include) {
+    return TableWriter.table(
+        type.kind(),
+        List.of(obj),
+        include,
+        obj.path("metadata").path("resourceVersion").asString(""),
+        null,
+        null,
+        Instant.now());
+  }
+
+  /** A watch event whose object is a one-row Table; bookmarks and errors pass unchanged. */
+  static WatchEvent event(
+      ResourceType type, WatchEvent e, IncludeObject include, JsonMapper mapper) {
+    if (e.type().equals(WatchEvent.BOOKMARK) || e.type().equals(WatchEvent.ERROR)) {
+      return e;
+    }
+    ObjectNode obj = (ObjectNode) mapper.readTree(e.objectJson());
+    return new WatchEvent(e.type(), mapper.writeValueAsString(single(type, obj, include)));
+  }
+}
