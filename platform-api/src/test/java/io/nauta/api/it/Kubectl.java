@@ -19,9 +19,34 @@ final class Kubectl {
   }
 
   private final Path kubeconfig;
+  private final String binary;
 
   Kubectl(Path kubeconfig) {
+    this(kubeconfig, "kubectl");
+  }
+
+  /** A kubectl binary by path, e.g. one of the versioned ones beside the default. */
+  Kubectl(Path kubeconfig, String binary) {
     this.kubeconfig = kubeconfig;
+    this.binary = binary;
+  }
+
+  /**
+   * The versioned kubectl binaries ({@code kubectl.1.27} … {@code kubectl.1.33}) these machines
+   * keep beside the {@code kubectl} on PATH.
+   */
+  static Path versioned(String version) {
+    for (String dir : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir, "kubectl");
+      if (java.nio.file.Files.isExecutable(candidate)) {
+        try {
+          return candidate.toRealPath().getParent().resolve("kubectl." + version);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    throw new IllegalStateException("kubectl is not on PATH");
   }
 
   Result run(String... args) {
@@ -55,7 +80,7 @@ final class Kubectl {
   /** Starts kubectl without waiting, for {@code --watch}. */
   Process start(String... args) {
     List<String> command = new ArrayList<>();
-    command.add("kubectl");
+    command.add(binary);
     command.add("--kubeconfig=" + kubeconfig);
     command.addAll(List.of(args));
     try {
