@@ -45,6 +45,35 @@ class ReplicasIT {
   }
 
   @Test
+  void watchHistoryOlderThanTheWindowExpires() {
+    try (TestApiServer server = TestApiServer.start("nauta.watch.history-window=2s")) {
+      ApiCalls api = new ApiCalls(server);
+      String old =
+          api.post("/api/v1/namespaces/default/configmaps", Objects.configMap("aging", "v"))
+              .body()
+              .path("metadata")
+              .path("resourceVersion")
+              .asString();
+      api.post("/api/v1/namespaces/default/configmaps", Objects.configMap("newer", "v"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                try (WatchStream watch =
+                    new WatchStream(
+                        server.url()
+                            + "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
+                            + old)) {
+                  await().atMost(Duration.ofSeconds(2)).until(() -> !watch.events().isEmpty());
+                  assertThat(watch.types()).containsExactly("ERROR");
+                  assertThat(watch.events().get(0).path("object").path("code").asInt()).isEqualTo(410);
+                }
+              });
+    }
+  }
+
+  @Test
   void aWatchResumesFromAResourceVersionAfterTheApiServerRestarts() {
     String rv;
     try (TestApiServer first = TestApiServer.start()) {
