@@ -67,7 +67,8 @@ class ReplicasIT {
                             + old)) {
                   await().atMost(Duration.ofSeconds(2)).until(() -> !watch.events().isEmpty());
                   assertThat(watch.types()).containsExactly("ERROR");
-                  assertThat(watch.events().get(0).path("object").path("code").asInt()).isEqualTo(410);
+                  assertThat(watch.events().get(0).path("object").path("code").asInt())
+                      .isEqualTo(410);
                 }
               });
     }
