@@ -18,6 +18,17 @@ public class InvalidException extends ApiException {
     this.causes = errors.stream().map(FieldError::toCause).toList();
   }
 
+  private InvalidException(List<StatusCause> causes, String message, ResourceRef target) {
+    super(message, target);
+    this.causes = List.copyOf(causes);
+  }
+
+  /** An Invalid error as a server reported it: its message and causes kept as they were sent. */
+  public static InvalidException fromStatus(
+      String message, ResourceRef target, List<StatusCause> causes) {
+    return new InvalidException(causes == null ? List.of() : causes, message, target);
+  }
+
   private static String message(String kind, ResourceRef target, List<FieldError> errors) {
     String name = target == null || target.name() == null ? "" : target.name();
     String joined = errors.stream().map(FieldError::message).collect(Collectors.joining(", "));

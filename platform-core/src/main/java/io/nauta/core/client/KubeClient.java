@@ -1,0 +1,142 @@
+package io.nauta.core.client;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.core.registry.ResourceType;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A reactive client of a Kubernetes-compatible API server. Bodies travel as JSON text encoded and
+ * decoded by one {@link JsonMapper}, so the fabric8 model round-trips exactly as it does on the
+ * server; failed responses become the typed {@code io.nauta.core.errors} exceptions.
+ */
+public final class KubeClient {
+
+  private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+  private final Supplier<ClientConfig> config;
+  private final WebClient web;
+  private final JsonMapper mapper;
+
+  public KubeClient(ClientConfig config) {
+    this(() -> config, JsonMapper.builder().build());
+  }
+
+  /**
+   * A client that asks {@code config} for the server and token on every request, so it follows a
+   * server that moved (a re-read kubeconfig, a restarted test server on a new port).
+   */
+  public KubeClient(Supplier<ClientConfig> config, JsonMapper mapper) {
+    this.config = config;
+    this.mapper = mapper;
+    this.web =
+        WebClient.builder()
+            .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES))
+            .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
+            .filter(
+                (request, next) -> {
+                  String token = config.get().token();
+                  return next.exchange(
+                      token == null
+                          ? request
+                          : ClientRequest.from(request)
+                              .headers(h -> h.setBearerAuth(token))
+                              .build());
+                })
+            .build();
+  }
+
+  public static KubeClient of(String url) {
+    return new KubeClient(ClientConfig.fromUrl(url));
+  }
+
+  public ClientConfig config() {
+    return config.get();
+  }
+
+  public JsonMapper mapper() {
+    return mapper;
+  }
+
+  /** Typed operations on one resource type, decoding objects into {@code model}. */
+  public <T extends HasMetadata> ResourceClient<T> resource(ResourceType type, Class<T> model) {
+    return new ResourceClient<>(this, type, model);
+  }
+
+  /** Binds a pod to a node through the pod's {@code binding} subresource. */
+  public Mono<Void> bind(String namespace, String podName, String nodeName) {
+    Map<String, Object> binding =
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "Binding",
+            "metadata",
+            Map.of("name", podName, "namespace", namespace),
+            "target",
+            Map.of("apiVersion", "v1", "kind", "Node", "name", nodeName));
+    String path = "/api/v1/namespaces/" + namespace + "/pods/" + podName + "/binding";
+    return send(web.post()
+            .uri(uri(path, Map.of()))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(mapper.writeValueAsString(binding)))
+        .then();
+  }
+
+  Mono<String> send(WebClient.RequestHeadersSpec<?> request) {
+    return request.exchangeToMono(
+        response ->
+            response.statusCode().is2xxSuccessful()
+                ? response.bodyToMono(String.class).defaultIfEmpty("")
+                : this.<String>failure(response));
+  }
+
+  /** The response body split into lines, for the line-delimited JSON of a watch. */
+  Flux<String> stream(WebClient.RequestHeadersSpec<?> request) {
+    return request.exchangeToFlux(
+        response ->
+            response.statusCode().is2xxSuccessful()
+                ? response.bodyToFlux(String.class)
+                : this.<String>failure(response).flux());
+  }
+
+  private <R> Mono<R> failure(ClientResponse response) {
+    HttpStatusCode code = response.statusCode();
+    return response
+        .bodyToMono(String.class)
+        .defaultIfEmpty("")
+        .flatMap(body -> Mono.error(StatusErrors.fromResponse(mapper, code.value(), body)));
+  }
+
+  WebClient web() {
+    return web;
+  }
+
+  /**
+   * The current server's URL for {@code path} and the non-null {@code query} parameters, values
+   * encoded strictly (a selector's {@code =}, {@code ,} and {@code !} are data, not syntax).
+   */
+  URI uri(String path, Map<String, Object> query) {
+    UriComponentsBuilder b = UriComponentsBuilder.fromUriString(config.get().server()).path(path);
+    Map<String, Object> values = new HashMap<>();
+    query.forEach(
+        (k, v) -> {
+          if (v != null) {
+            b.queryParam(k, "{" + k + "}");
+            values.put(k, v);
+          }
+        });
+    return b.encode().buildAndExpand(values).toUri();
+  }
+}

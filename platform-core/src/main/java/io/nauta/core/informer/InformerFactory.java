@@ -1,0 +1,75 @@
+package io.nauta.core.informer;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.registry.ResourceType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hands out one {@link SharedInformer} per resource type, namespace and selectors, so every
+ * component in a process that asks for "all pods" shares one list and one watch.
+ */
+public final class InformerFactory implements AutoCloseable {
+
+  private record Key(ResourceType type, String namespace, String labels, String fields) {}
+
+  private final KubeClient client;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private final Map<Key, SharedInformer<?>> informers = new ConcurrentHashMap<>();
+
+  public InformerFactory(KubeClient client) {
+    this(client, Duration.ofMillis(200), Duration.ofSeconds(30));
+  }
+
+  public InformerFactory(KubeClient client, Duration minBackoff, Duration maxBackoff) {
+    this.client = client;
+    this.minBackoff = minBackoff;
+    this.maxBackoff = maxBackoff;
+  }
+
+  /** Every object of {@code type} in every namespace. */
+  public <T extends HasMetadata> SharedInformer<T> informer(ResourceType type, Class<T> model) {
+    return informer(type, model, null, ListOptions.none());
+  }
+
+  /**
+   * The shared informer for {@code type} in {@code namespace} ({@code null}: all) with the label
+   * and field selectors of {@code selectors}; created, not started, on first use.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends HasMetadata> SharedInformer<T> informer(
+      ResourceType type, Class<T> model, String namespace, ListOptions selectors) {
+    Key key = new Key(type, namespace, selectors.labelSelector(), selectors.fieldSelector());
+    SharedInformer<?> informer =
+        informers.computeIfAbsent(
+            key,
+            k ->
+                new SharedInformer<>(
+                    client.resource(type, model), namespace, selectors, minBackoff, maxBackoff));
+    return (SharedInformer<T>) informer;
+  }
+
+  /** Starts every informer handed out so far. */
+  public void startAll() {
+    informers.values().forEach(SharedInformer::start);
+  }
+
+  /** True once every informer handed out so far has synced. */
+  public boolean hasSynced() {
+    return informers.values().stream().allMatch(SharedInformer::hasSynced);
+  }
+
+  public List<SharedInformer<?>> informers() {
+    return List.copyOf(informers.values());
+  }
+
+  @Override
+  public void close() {
+    informers.values().forEach(SharedInformer::close);
+  }
+}

@@ -1,0 +1,187 @@
+package io.nauta.core.informer;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.client.StatusErrors;
+import io.nauta.core.client.WatchEvent;
+import io.nauta.core.errors.GoneException;
+import java.time.Duration;
+import java.util.List;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
+
+/**
+ * Keeps a local copy of one resource type (optionally one namespace and selectors) in step with the
+ * API server: list, replace the store (dropping what disappeared), watch from the list's
+ * resourceVersion, re-list on 410 Gone, and after any other failure (a dropped connection, an API
+ * server restart) re-list after an exponential back-off. Every change to the store is published on
+ * {@link #events()}; handlers should only enqueue keys and read the store, so a missed or repeated
+ * event does no harm.
+ */
+public final class SharedInformer<T extends HasMetadata> implements AutoCloseable {
+
+  private static final Log log = LogFactory.getLog(SharedInformer.class);
+
+  private final ResourceClient<T> client;
+  private final String namespace;
+  private final ListOptions selectors;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private final InformerStore<T> store = new InformerStore<>();
+  private final Sinks.Many<InformerEvent<T>> events = Sinks.many().multicast().directBestEffort();
+  private final Sinks.One<Void> synced = Sinks.one();
+
+  private volatile boolean hasSynced;
+  private volatile String lastResourceVersion;
+  private Disposable running;
+
+  /** An informer on every object of the client's type in {@code namespace} ({@code null}: all). */
+  public SharedInformer(ResourceClient<T> client, String namespace) {
+    this(client, namespace, ListOptions.none(), Duration.ofMillis(200), Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param selectors label and field selectors; their resourceVersion, limit and continue are
+   *     ignored
+   */
+  public SharedInformer(
+      ResourceClient<T> client,
+      String namespace,
+      ListOptions selectors,
+      Duration minBackoff,
+      Duration maxBackoff) {
+    this.client = client;
+    this.namespace = namespace;
+    this.selectors =
+        new ListOptions(
+            selectors.labelSelector(), selectors.fieldSelector(), null, null, null, null, true);
+    this.minBackoff = minBackoff;
+    this.maxBackoff = maxBackoff;
+  }
+
+  /** Starts listing and watching; idempotent. */
+  public synchronized SharedInformer<T> start() {
+    if (running == null) {
+      running =
+          loop()
+              .subscribe(
+                  x -> {},
+                  e -> log.error("informer for " + client.type().plural() + " stopped", e));
+    }
+    return this;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (running != null) {
+      running.dispose();
+      running = null;
+    }
+    events.tryEmitComplete();
+  }
+
+  /** True once the first list has been stored. */
+  public boolean hasSynced() {
+    return hasSynced;
+  }
+
+  /** Completes when the first list has been stored. */
+  public Mono<Void> synced() {
+    return synced.asMono();
+  }
+
+  public InformerStore<T> store() {
+    return store;
+  }
+
+  /** The resourceVersion of the last list or event applied. */
+  public String lastResourceVersion() {
+    return lastResourceVersion;
+  }
+
+  /**
+   * Changes applied to the store from now on. A subscriber that needs the current state as well
+   * reads {@link #store()} after subscribing.
+   */
+  public Flux<InformerEvent<T>> events() {
+    return events.asFlux().onBackpressureBuffer();
+  }
+
+  private Flux<String> loop() {
+    Flux<String> cycle =
+        Flux.defer(() -> list().flatMapMany(rv -> Flux.concat(Mono.just(rv), watch())))
+            .onErrorResume(
+                GoneException.class,
+                e -> {
+                  log.info(
+                      client.type().plural() + ": watch expired, re-listing: " + e.getMessage());
+                  return Flux.empty();
+                });
+    return cycle
+        .repeat()
+        .retryWhen(
+            Retry.backoff(Long.MAX_VALUE, minBackoff)
+                .maxBackoff(maxBackoff)
+                .transientErrors(true)
+                .doBeforeRetry(
+                    s ->
+                        log.warn(
+                            client.type().plural()
+                                + ": list/watch failed, retrying: "
+                                + s.failure().toString())));
+  }
+
+  private Mono<String> list() {
+    return client
+        .listAll(namespace, selectors.withResourceVersion(null).withBookmarks(false))
+        .map(
+            page -> {
+              publish(store.replace(page.items()));
+              lastResourceVersion = page.resourceVersion();
+              if (!hasSynced) {
+                hasSynced = true;
+                synced.tryEmitEmpty();
+              }
+              return page.resourceVersion() == null ? "" : page.resourceVersion();
+            });
+  }
+
+  /** Watches from the last resourceVersion; when the server ends a watch, starts the next. */
+  private Flux<String> watch() {
+    return Flux.defer(
+            () -> client.watch(namespace, selectors.withResourceVersion(lastResourceVersion)))
+        .map(this::apply)
+        .repeat();
+  }
+
+  private String apply(WatchEvent<T> event) {
+    switch (event.type()) {
+      case ADDED, MODIFIED -> store.upsert(event.object()).ifPresent(this::publish);
+      case DELETED -> store.remove(event.object()).ifPresent(this::publish);
+      case BOOKMARK -> {}
+      case ERROR -> throw StatusErrors.fromStatus(event.status());
+    }
+    String rv =
+        event.object().getMetadata() == null
+            ? null
+            : event.object().getMetadata().getResourceVersion();
+    if (rv != null && !rv.isEmpty()) {
+      lastResourceVersion = rv;
+    }
+    return rv == null ? "" : rv;
+  }
+
+  private void publish(List<InformerEvent<T>> changes) {
+    changes.forEach(this::publish);
+  }
+
+  private void publish(InformerEvent<T> change) {
+    events.tryEmitNext(change);
+  }
+}

@@ -1,0 +1,131 @@
+package io.nauta.core.informer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.nauta.core.client.FakeApiServer;
+import io.nauta.core.client.FakeApiServer.Reply;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.registry.BuiltInResources;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+class SharedInformerTest {
+
+  private static String pod(String name, String rv) {
+    return "{\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\"ns\",\"resourceVersion\":\""
+        + rv
+        + "\"}}";
+  }
+
+  private static String list(String rv, String... items) {
+    return "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\""
+        + rv
+        + "\"},\"items\":["
+        + String.join(",", items)
+        + "]}";
+  }
+
+  @Test
+  void relistsOnGoneAndDropsWhatDisappearedMeanwhile() {
+    AtomicInteger lists = new AtomicInteger();
+    AtomicInteger watches = new AtomicInteger();
+    FakeApiServer server =
+        new FakeApiServer(
+            call -> {
+              if (!call.contains("watch=true")) {
+                return lists.incrementAndGet() == 1
+                    ? new Reply(200, list("2", pod("a", "1"), pod("b", "2")))
+                    : new Reply(200, list("9", pod("a", "3"), pod("c", "9")));
+              }
+              if (watches.incrementAndGet() == 1) {
+                return new Reply(
+                    200,
+                    "{\"type\":\"MODIFIED\",\"object\":"
+                        + pod("a", "3")
+                        + "}\n"
+                        + "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
+                        + "\"reason\":\"Expired\",\"message\":\"too old\"}}\n");
+              }
+              return Reply.openWatch("");
+            });
+    KubeClient client = KubeClient.of(server.url());
+    SharedInformer<Pod> informer =
+        new SharedInformer<>(
+            client.resource(BuiltInResources.PODS, Pod.class),
+            "ns",
+            ListOptions.none(),
+            Duration.ofMillis(10),
+            Duration.ofMillis(100));
+    try (server;
+        informer) {
+      StepVerifier.create(
+              informer
+                  .events()
+                  .map(e -> e.type() + " " + e.object().getMetadata().getName())
+                  .take(5))
+          .then(informer::start)
+          .expectNext("ADDED a", "ADDED b", "UPDATED a", "ADDED c", "DELETED b")
+          .expectComplete()
+          .verify(Duration.ofSeconds(10));
+
+      assertThat(informer.hasSynced()).isTrue();
+      assertThat(informer.store().keys()).containsExactlyInAnyOrder("ns/a", "ns/c");
+      assertThat(server.requests())
+          .filteredOn(r -> r.contains("watch=true"))
+          .first()
+          .asString()
+          .contains("resourceVersion=2");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(server.requests())
+                      .filteredOn(r -> r.contains("watch=true"))
+                      .last()
+                      .asString()
+                      .contains("resourceVersion=9"));
+    }
+  }
+
+  @Test
+  void retriesAfterAServerErrorUntilItCanList() {
+    AtomicInteger lists = new AtomicInteger();
+    FakeApiServer server =
+        new FakeApiServer(
+            call -> {
+              if (call.contains("watch=true")) {
+                return Reply.openWatch("");
+              }
+              return lists.incrementAndGet() < 3
+                  ? new Reply(
+                      503,
+                      "{\"kind\":\"Status\",\"code\":503,\"reason\":\"ServiceUnavailable\",\"message\":\"starting\"}")
+                  : new Reply(200, list("1", pod("a", "1")));
+            });
+    SharedInformer<Pod> informer =
+        new SharedInformer<>(
+            KubeClient.of(server.url()).resource(BuiltInResources.PODS, Pod.class),
+            null,
+            ListOptions.none(),
+            Duration.ofMillis(10),
+            Duration.ofMillis(50));
+    try (server;
+        informer) {
+      assertThat(informer.hasSynced()).isFalse();
+      StepVerifier.create(informer.start().synced())
+          .expectComplete()
+          .verify(Duration.ofSeconds(10));
+
+      assertThat(informer.hasSynced()).isTrue();
+      assertThat(lists.get()).isEqualTo(3);
+      assertThat(informer.store().get("ns", "a")).isPresent();
+    }
+  }
+}
