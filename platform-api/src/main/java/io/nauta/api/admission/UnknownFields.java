@@ -34,17 +34,24 @@ public final class UnknownFields {
             .build();
   }
 
-  /** The unknown fields' paths, as Kubernetes writes them: {@code spec.containers[0].foo}. */
-  public List<String> find(ObjectNode obj, Object typed) {
-    JsonNode known = knownOnly.valueToTree(typed);
+  /** The decoded object written back with only the fields its kind has. */
+  public JsonNode knownFields(Object typed) {
+    return knownOnly.valueToTree(typed);
+  }
+
+  /**
+   * The fields of {@code obj} missing from {@code known}, as Kubernetes writes their paths: {@code
+   * spec.containers[0].foo}.
+   */
+  public List<String> find(ObjectNode obj, JsonNode known) {
     List<String> out = new ArrayList<>();
     collect(obj, known, "", out);
     return out;
   }
 
-  /** Removes from {@code obj}, in place, every field its kind does not have. */
-  public void prune(ObjectNode obj, Object typed) {
-    pruneTree(obj, knownOnly.valueToTree(typed));
+  /** Removes from {@code obj}, in place, every field missing from {@code known}. */
+  public void prune(ObjectNode obj, JsonNode known) {
+    pruneTree(obj, known);
   }
 
   private static void pruneTree(JsonNode node, JsonNode known) {

@@ -3,6 +3,7 @@ package io.nauta.api.http;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Preconditions;
 import io.nauta.api.admission.FieldValidation;
+import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchEvent;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.Meta;
@@ -13,6 +14,8 @@ import io.nauta.api.table.IncludeObject;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.FieldError;
+import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.MethodNotAllowedException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
@@ -21,9 +24,9 @@ import io.nauta.core.patch.JsonPatch;
 import io.nauta.core.patch.MergePatch;
 import io.nauta.core.patch.PatchSchema;
 import io.nauta.core.patch.StrategicMergePatch;
-import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
+import io.nauta.core.selector.FieldSelector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +45,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -60,19 +64,13 @@ public class ApiHandler {
   private final ResourceService service;
   private final ObjectCodec codec;
   private final RequestBodies bodies;
-  private final StatusResponses statuses;
 
   public ApiHandler(
-      ResourceRegistry registry,
-      ResourceService service,
-      ObjectCodec codec,
-      RequestBodies bodies,
-      StatusResponses statuses) {
+      ResourceRegistry registry, ResourceService service, ObjectCodec codec, RequestBodies bodies) {
     this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
-    this.statuses = statuses;
   }
 
   public Mono<ServerResponse> handle(ServerRequest request) {
@@ -243,11 +241,10 @@ public class ApiHandler {
   private static ListOptions singleObject(ListOptions o, ResourceType type, String name) {
     String fields = o.filter().fields().isEmpty() ? "" : o.filter().fields() + ",";
     return new ListOptions(
-        new io.nauta.api.cache.ObjectFilter(
+        new ObjectFilter(
             o.filter().namespace(),
             o.filter().labels(),
-            io.nauta.core.selector.FieldSelector.parse(
-                fields + "metadata.name=" + name, type.kind())),
+            FieldSelector.parse(fields + "metadata.name=" + name, type.kind())),
         o.resourceVersion(),
         o.resourceVersionMatch(),
         o.limit(),
@@ -437,10 +434,10 @@ public class ApiHandler {
             binding -> {
               String node = binding.path("target").path("name").asString("");
               if (node.isEmpty()) {
-                throw new io.nauta.core.errors.InvalidException(
+                throw new InvalidException(
                     "Binding",
                     new ResourceRef("", "bindings", info.name()),
-                    List.of(io.nauta.core.errors.FieldError.required("target.name", "")));
+                    List.of(FieldError.required("target.name", "")));
               }
               return service.guaranteedUpdate(
                   type,
@@ -480,10 +477,8 @@ public class ApiHandler {
     }
     ((ObjectNode) pod.path("spec")).put("nodeName", node);
     ObjectNode status = pod.get("status") instanceof ObjectNode s ? s : pod.putObject("status");
-    tools.jackson.databind.node.ArrayNode conditions =
-        status.get("conditions") instanceof tools.jackson.databind.node.ArrayNode a
-            ? a
-            : status.putArray("conditions");
+    ArrayNode conditions =
+        status.get("conditions") instanceof ArrayNode a ? a : status.putArray("conditions");
     for (int i = conditions.size() - 1; i >= 0; i--) {
       if ("PodScheduled".equals(conditions.get(i).path("type").asString())) {
         conditions.remove(i);
@@ -514,14 +509,5 @@ public class ApiHandler {
 
   static Mono<ServerResponse> json(HttpStatus status, String body) {
     return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-  }
-
-  /** Kept for the error handler's use on streams that fail before the first byte. */
-  StatusResponses statuses() {
-    return statuses;
-  }
-
-  static boolean isPods(ResourceType type) {
-    return type == BuiltInResources.PODS;
   }
 }

@@ -335,19 +335,37 @@ public class ResourceService {
           new Written(
               codec.write(updated), finished ? Written.Outcome.DELETED : Written.Outcome.UPDATED));
     }
-    String json = codec.toStorage(updated);
-    String namespace = Meta.namespace(updated);
     if (finished && !isGracefullyTerminating(type, updated)) {
       // The last finalizer is gone from an object being deleted: now it really goes.
-      return store
-          .delete(type, namespace, name, json, cur.resourceVersion())
-          .map(
-              rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
-          .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+      return removeStored(type, name, updated, cur);
     }
+    return replaceStored(type, name, updated, cur, Written.Outcome.UPDATED);
+  }
+
+  /**
+   * Replaces the stored object if it is still at the read resourceVersion; another writer in
+   * between is a storage race, which the update loop answers by reading again.
+   */
+  private Mono<Written> replaceStored(
+      ResourceType type,
+      String name,
+      ObjectNode obj,
+      StoredObjectNode cur,
+      Written.Outcome outcome) {
+    String json = codec.toStorage(obj);
     return store
-        .update(type, namespace, name, json, cur.resourceVersion())
-        .map(rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.UPDATED))
+        .update(type, Meta.namespace(obj), name, json, cur.resourceVersion())
+        .map(rv -> new Written(ObjectCodec.withResourceVersion(json, rv), outcome))
+        .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+  }
+
+  /** Removes the stored object, on the same terms as {@link #replaceStored}. */
+  private Mono<Written> removeStored(
+      ResourceType type, String name, ObjectNode obj, StoredObjectNode cur) {
+    String json = codec.toStorage(obj);
+    return store
+        .delete(type, Meta.namespace(obj), name, json, cur.resourceVersion())
+        .map(rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
         .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
   }
 
@@ -439,7 +457,6 @@ public class ResourceService {
       ResourceType type, String name, DeleteOptions opts, boolean dryRun, StoredObjectNode cur) {
     ObjectNode obj = cur.node().deepCopy();
     checkPreconditions(type, name, opts, obj);
-    String namespace = Meta.namespace(obj);
     List<String> finalizers = new ArrayList<>(Meta.finalizers(obj));
     String policy = propagationPolicy(opts);
     // As in Kubernetes, the garbage collector does the work of these two policies; the API
@@ -458,12 +475,7 @@ public class ResourceService {
       if (dryRun) {
         return Mono.just(new Written(codec.write(obj), Written.Outcome.DELETED));
       }
-      String json = codec.toStorage(obj);
-      return store
-          .delete(type, namespace, name, json, cur.resourceVersion())
-          .map(
-              rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
-          .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+      return removeStored(type, name, obj, cur);
     }
     ObjectNode meta = Meta.of(obj);
     Instant now = Instant.now();
@@ -477,20 +489,13 @@ public class ResourceService {
     }
     Meta.setFinalizers(obj, finalizers);
     if (type == BuiltInResources.NAMESPACES) {
-      Defaults.phase(obj, "Terminating");
+      setPhase(obj, "Terminating");
     }
     meta.put("resourceVersion", Long.toString(cur.resourceVersion()));
-    if (obj.equals(cur.node())) {
+    if (dryRun || obj.equals(cur.node())) {
       return Mono.just(new Written(codec.write(obj), Written.Outcome.DELETING));
     }
-    if (dryRun) {
-      return Mono.just(new Written(codec.write(obj), Written.Outcome.DELETING));
-    }
-    String json = codec.toStorage(obj);
-    return store
-        .update(type, namespace, name, json, cur.resourceVersion())
-        .map(rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETING))
-        .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+    return replaceStored(type, name, obj, cur, Written.Outcome.DELETING);
   }
 
   private static String propagationPolicy(DeleteOptions opts) {
@@ -542,25 +547,29 @@ public class ResourceService {
 
   private void checkPreconditions(
       ResourceType type, String name, DeleteOptions opts, ObjectNode obj) {
-    if (opts.getPreconditions() == null) {
-      return;
+    if (opts.getPreconditions() != null) {
+      checkPrecondition(type, name, "UID", opts.getPreconditions().getUid(), Meta.uid(obj));
+      checkPrecondition(
+          type,
+          name,
+          "ResourceVersion",
+          opts.getPreconditions().getResourceVersion(),
+          Meta.resourceVersion(obj));
     }
-    String uid = opts.getPreconditions().getUid();
-    if (uid != null && !uid.equals(Meta.uid(obj))) {
+  }
+
+  private static void checkPrecondition(
+      ResourceType type, String name, String what, String wanted, String actual) {
+    if (wanted != null && !wanted.equals(actual)) {
       throw new ConflictException(
-          "Precondition failed: UID in precondition: "
-              + uid
-              + ", UID in object meta: "
-              + Meta.uid(obj),
-          ref(type, name));
-    }
-    String rv = opts.getPreconditions().getResourceVersion();
-    if (rv != null && !rv.equals(Meta.resourceVersion(obj))) {
-      throw new ConflictException(
-          "Precondition failed: ResourceVersion in precondition: "
-              + rv
-              + ", ResourceVersion in object meta: "
-              + Meta.resourceVersion(obj),
+          "Precondition failed: "
+              + what
+              + " in precondition: "
+              + wanted
+              + ", "
+              + what
+              + " in object meta: "
+              + actual,
           ref(type, name));
     }
   }
@@ -612,7 +621,8 @@ public class ResourceService {
   private List<String> admit(
       ResourceType type, ObjectNode obj, ObjectNode old, FieldValidation fieldValidation) {
     HasMetadata typed = codec.toModel(obj, type);
-    List<String> unknown = unknownFields.find(obj, typed);
+    JsonNode known = unknownFields.knownFields(typed);
+    List<String> unknown = unknownFields.find(obj, known);
     List<String> warnings = new ArrayList<>();
     if (!unknown.isEmpty()) {
       String listed =
@@ -623,7 +633,7 @@ public class ResourceService {
       if (fieldValidation == FieldValidation.WARN) {
         unknown.forEach(f -> warnings.add("unknown field \"" + f + "\""));
       }
-      unknownFields.prune(obj, typed);
+      unknownFields.prune(obj, known);
       typed = codec.toModel(obj, type);
     }
     validate(type, obj, typed, old);
@@ -697,12 +707,9 @@ public class ResourceService {
     return new ResourceRef(type.group(), type.plural(), name);
   }
 
-  /** Small tree helpers used by the delete path. */
-  private static final class Defaults {
-    static void phase(ObjectNode obj, String phase) {
-      JsonNode status = obj.get("status");
-      ObjectNode s = status instanceof ObjectNode o ? o : obj.putObject("status");
-      s.put("phase", phase);
-    }
+  private static void setPhase(ObjectNode obj, String phase) {
+    JsonNode status = obj.get("status");
+    ObjectNode s = status instanceof ObjectNode o ? o : obj.putObject("status");
+    s.put("phase", phase);
   }
 }
