@@ -143,7 +143,7 @@ class SharedInformerIT {
                   assertThat(informer.store().keys())
                       .containsExactlyInAnyOrder("inf-a/stays", "inf-b/new"));
 
-      // And it is watching again, not only re-listed once.
+      // And it is watching again.
       pods.create(pod("inf-b", "after")).block(T);
       await()
           .atMost(T)
@@ -152,6 +152,80 @@ class SharedInformerIT {
           .extracting(e -> e.type() + " " + InformerStore.keyOf(e.object()))
           .contains("DELETED inf-a/goes", "ADDED inf-b/new", "ADDED inf-b/after")
           .doesNotContain("DELETED inf-a/stays");
+      // The new server still kept every event since the informer's resourceVersion: it resumed
+      // its watch from there and caught up without listing again.
+      assertThat(informer.listCount()).isEqualTo(1);
+      recording.dispose();
+    }
+  }
+
+  @Test
+  void relistsWhenWhatChangedWhileTheServerWasAwayFellOutOfTheWatchHistory() {
+    pods.create(pod("inf-a", "stays")).block(T);
+    pods.create(pod("inf-a", "goes")).block(T);
+    // Keeps only the last 5 events of a type, so a few writes push older ones out.
+    String[] trimming = {"server.shutdown=immediate", "nauta.watch.history-max-events=5"};
+
+    try (SharedInformer<Pod> informer = informer()) {
+      List<InformerEvent<Pod>> events = new CopyOnWriteArrayList<>();
+      Disposable recording = informer.events().subscribe(events::add);
+      informer.start().synced().block(T);
+      assertThat(informer.store().keys()).containsExactlyInAnyOrder("inf-a/stays", "inf-a/goes");
+      long seenRv = Long.parseLong(informer.lastResourceVersion());
+
+      // The informer's server goes away; its client keeps asking at the old address meanwhile.
+      server.get().close();
+      // Another API server on the same Redis takes writes, and trims the type's event stream.
+      String rvAfterWrites;
+      try (TestApiServer other = TestApiServer.start(trimming)) {
+        ResourceClient<Pod> viaOther =
+            KubeClient.of(other.url()).resource(BuiltInResources.PODS, Pod.class);
+        var now = new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build();
+        viaOther.delete("inf-a", "goes", now).block(T);
+        for (int i = 0; i < 8; i++) {
+          viaOther.create(pod("inf-b", "new-" + i)).block(T);
+        }
+        for (int i = 0; i < 3; i++) {
+          viaOther.delete("inf-b", "new-" + i, now).block(T);
+        }
+        rvAfterWrites = viaOther.list(null, ListOptions.none()).block(T).resourceVersion();
+      }
+      assertThat(Long.parseLong(rvAfterWrites)).isGreaterThan(seenRv + 5);
+
+      // The informer's server is back (on a new port), with the trimmed history.
+      server.set(TestApiServer.start(trimming));
+
+      List<String> expected =
+          List.of(
+              "inf-a/stays",
+              "inf-b/new-3",
+              "inf-b/new-4",
+              "inf-b/new-5",
+              "inf-b/new-6",
+              "inf-b/new-7");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(informer.store().keys())
+                      .containsExactlyInAnyOrderElementsOf(expected));
+      // Its resumed watch was answered 410 Gone, so it listed again: once.
+      assertThat(informer.listCount()).isEqualTo(2);
+      assertThat(
+              pods.list(null, ListOptions.labels("app=inf")).block(T).items().stream()
+                  .map(InformerStore::keyOf))
+          .containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(events)
+          .extracting(e -> e.type() + " " + InformerStore.keyOf(e.object()))
+          .contains("DELETED inf-a/goes", "ADDED inf-b/new-3", "ADDED inf-b/new-7")
+          .doesNotContain("DELETED inf-a/stays", "ADDED inf-b/new-0");
+
+      // And it watches again from the new list.
+      pods.create(pod("inf-b", "after")).block(T);
+      await()
+          .atMost(T)
+          .untilAsserted(() -> assertThat(informer.store().get("inf-b", "after")).isPresent());
+      assertThat(informer.listCount()).isEqualTo(2);
       recording.dispose();
     }
   }

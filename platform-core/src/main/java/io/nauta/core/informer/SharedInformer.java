@@ -8,6 +8,8 @@ import io.nauta.core.client.WatchEvent;
 import io.nauta.core.errors.GoneException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -19,14 +21,24 @@ import reactor.util.retry.Retry;
 /**
  * Keeps a local copy of one resource type (optionally one namespace and selectors) in step with the
  * API server: list, replace the store (dropping what disappeared), watch from the list's
- * resourceVersion, re-list on 410 Gone, and after any other failure (a dropped connection, an API
- * server restart) re-list after an exponential back-off. Every change to the store is published on
- * {@link #events()}; handlers should only enqueue keys and read the store, so a missed or repeated
- * event does no harm.
+ * resourceVersion. As client-go's reflector does, a watch that ends or fails for any other reason
+ * than 410 Gone (a dropped connection, an API server restart, a server-side timeout) is resumed
+ * from the last resourceVersion seen (after an exponential back-off when it failed), so a restart
+ * of the API server costs no list; only 410 Gone, which means the server no longer keeps the events
+ * since that resourceVersion, leads to a re-list. A failed list is retried after the back-off.
+ * Every change to the store is published on {@link #events()}; handlers should only enqueue keys
+ * and read the store, so a missed or repeated event does no harm.
  */
 public final class SharedInformer<T extends HasMetadata> implements AutoCloseable {
 
   private static final Log log = LogFactory.getLog(SharedInformer.class);
+
+  /**
+   * A watch that ends this soon without a single event is treated as a failure and retried after
+   * the back-off, so a server that closes every watch at once is not hammered (client-go: "very
+   * short watch").
+   */
+  private static final Duration SHORT_WATCH = Duration.ofSeconds(1);
 
   private final ResourceClient<T> client;
   private final String namespace;
@@ -39,6 +51,7 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
 
   private volatile boolean hasSynced;
   private volatile String lastResourceVersion;
+  private final AtomicLong lists = new AtomicLong();
   private Disposable running;
 
   /** An informer on every object of the client's type in {@code namespace} ({@code null}: all). */
@@ -105,6 +118,11 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
     return lastResourceVersion;
   }
 
+  /** How many times the store was filled from a list: 1 after the first sync, +1 per re-list. */
+  public long listCount() {
+    return lists.get();
+  }
+
   /**
    * Changes applied to the store from now on. A subscriber that needs the current state as well
    * reads {@link #store()} after subscribing.
@@ -113,17 +131,10 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
     return events.asFlux().onBackpressureBuffer();
   }
 
+  /** List, then watch until the server says the watch expired; list again; forever. */
   private Flux<String> loop() {
-    Flux<String> cycle =
-        Flux.defer(() -> list().flatMapMany(rv -> Flux.concat(Mono.just(rv), watch())))
-            .onErrorResume(
-                GoneException.class,
-                e -> {
-                  log.info(
-                      client.type().plural() + ": watch expired, re-listing: " + e.getMessage());
-                  return Flux.empty();
-                });
-    return cycle
+    return Flux.defer(
+            () -> list().flatMapMany(rv -> Flux.concat(Mono.just(rv), watchUntilExpired())))
         .repeat()
         .retryWhen(
             Retry.backoff(Long.MAX_VALUE, minBackoff)
@@ -133,8 +144,56 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
                     s ->
                         log.warn(
                             client.type().plural()
-                                + ": list/watch failed, retrying: "
+                                + ": list failed, retrying: "
                                 + s.failure().toString())));
+  }
+
+  /**
+   * Watches from the last resourceVersion; when a watch ends, starts the next from where it left
+   * off, and when one fails, does the same after the back-off. Completes on 410 Gone.
+   */
+  private Flux<String> watchUntilExpired() {
+    return watchOnce()
+        .repeat()
+        .retryWhen(
+            Retry.backoff(Long.MAX_VALUE, minBackoff)
+                .maxBackoff(maxBackoff)
+                .transientErrors(true)
+                .filter(e -> !(e instanceof GoneException))
+                .doBeforeRetry(
+                    s ->
+                        log.warn(
+                            client.type().plural()
+                                + ": watch failed, resuming from resourceVersion "
+                                + lastResourceVersion
+                                + ": "
+                                + s.failure().toString())))
+        .onErrorResume(
+            GoneException.class,
+            e -> {
+              log.info(client.type().plural() + ": watch expired, re-listing: " + e.getMessage());
+              return Flux.empty();
+            });
+  }
+
+  private Flux<String> watchOnce() {
+    return Flux.defer(
+        () -> {
+          long started = System.nanoTime();
+          AtomicBoolean sawEvent = new AtomicBoolean();
+          return client
+              .watch(namespace, selectors.withResourceVersion(lastResourceVersion))
+              .map(this::apply)
+              .doOnNext(rv -> sawEvent.set(true))
+              .concatWith(
+                  Mono.defer(
+                      () ->
+                          !sawEvent.get() && System.nanoTime() - started < SHORT_WATCH.toNanos()
+                              ? Mono.error(
+                                  new IllegalStateException(
+                                      "very short watch: the server ended it at once"))
+                              : Mono.empty()));
+        });
   }
 
   private Mono<String> list() {
@@ -142,6 +201,7 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
         .listAll(namespace, selectors.withResourceVersion(null).withBookmarks(false))
         .map(
             page -> {
+              lists.incrementAndGet();
               publish(store.replace(page.items()));
               lastResourceVersion = page.resourceVersion();
               if (!hasSynced) {
@@ -150,14 +210,6 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
               }
               return page.resourceVersion() == null ? "" : page.resourceVersion();
             });
-  }
-
-  /** Watches from the last resourceVersion; when the server ends a watch, starts the next. */
-  private Flux<String> watch() {
-    return Flux.defer(
-            () -> client.watch(namespace, selectors.withResourceVersion(lastResourceVersion)))
-        .map(this::apply)
-        .repeat();
   }
 
   private String apply(WatchEvent<T> event) {

@@ -128,4 +128,123 @@ class SharedInformerTest {
       assertThat(informer.store().get("ns", "a")).isPresent();
     }
   }
+
+  private static String event(String type, String object) {
+    return "{\"type\":\"" + type + "\",\"object\":" + object + "}\n";
+  }
+
+  private static String watchRv(String call) {
+    int i = call.indexOf("resourceVersion=");
+    return i < 0 ? "" : call.substring(i + "resourceVersion=".length()).split("&")[0];
+  }
+
+  @Test
+  void resumesItsWatchFromTheLastResourceVersionAfterFailuresAndEndsWithoutRelisting() {
+    AtomicInteger lists = new AtomicInteger();
+    AtomicInteger watches = new AtomicInteger();
+    FakeApiServer server =
+        new FakeApiServer(
+            call -> {
+              if (!call.contains("watch=true")) {
+                lists.incrementAndGet();
+                return new Reply(200, list("2", pod("a", "1"), pod("b", "2")));
+              }
+              return switch (watches.incrementAndGet()) {
+                // An event, then an ERROR that is not 410: the watch fails.
+                case 1 ->
+                    new Reply(
+                        200,
+                        event("MODIFIED", pod("a", "3"))
+                            + "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":500,"
+                            + "\"reason\":\"InternalError\",\"message\":\"boom\"}}\n");
+                // The API server is restarting.
+                case 2 ->
+                    new Reply(
+                        503,
+                        "{\"kind\":\"Status\",\"code\":503,\"reason\":\"ServiceUnavailable\"}");
+                // The server ends the watch (a timeout): the next one starts where it stopped.
+                case 3 -> new Reply(200, event("ADDED", pod("c", "4")));
+                case 4 ->
+                    new Reply(
+                        200,
+                        event(
+                            "BOOKMARK",
+                            "{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
+                                + "\"metadata\":{\"resourceVersion\":\"7\"}}"));
+                default -> Reply.openWatch("");
+              };
+            });
+    SharedInformer<Pod> informer =
+        new SharedInformer<>(
+            KubeClient.of(server.url()).resource(BuiltInResources.PODS, Pod.class),
+            "ns",
+            ListOptions.none(),
+            Duration.ofMillis(10),
+            Duration.ofMillis(50));
+    try (server;
+        informer) {
+      informer.start();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> watches.get() >= 5);
+      assertThat(server.requests())
+          .filteredOn(r -> r.contains("watch=true"))
+          .extracting(SharedInformerTest::watchRv)
+          .startsWith("2", "3", "3", "4", "7");
+      assertThat(lists.get()).isEqualTo(1);
+      assertThat(informer.listCount()).isEqualTo(1);
+      assertThat(informer.lastResourceVersion()).isEqualTo("7");
+      assertThat(informer.store().keys()).containsExactlyInAnyOrder("ns/a", "ns/b", "ns/c");
+      assertThat(informer.store().get("ns", "a").orElseThrow().getMetadata().getResourceVersion())
+          .isEqualTo("3");
+    }
+  }
+
+  @Test
+  void relistsWhenTheWatchRequestItselfIsAnswered410() {
+    AtomicInteger lists = new AtomicInteger();
+    AtomicInteger watches = new AtomicInteger();
+    FakeApiServer server =
+        new FakeApiServer(
+            call -> {
+              if (!call.contains("watch=true")) {
+                return lists.incrementAndGet() == 1
+                    ? new Reply(200, list("2", pod("a", "1"), pod("b", "2")))
+                    : new Reply(200, list("9", pod("b", "2")));
+              }
+              return watches.incrementAndGet() == 1
+                  ? new Reply(
+                      410,
+                      "{\"kind\":\"Status\",\"code\":410,\"reason\":\"Expired\",\"message\":\"too old\"}")
+                  : Reply.openWatch("");
+            });
+    SharedInformer<Pod> informer =
+        new SharedInformer<>(
+            KubeClient.of(server.url()).resource(BuiltInResources.PODS, Pod.class),
+            "ns",
+            ListOptions.none(),
+            Duration.ofMillis(10),
+            Duration.ofMillis(50));
+    try (server;
+        informer) {
+      StepVerifier.create(
+              informer
+                  .events()
+                  .map(e -> e.type() + " " + e.object().getMetadata().getName())
+                  .take(3))
+          .then(informer::start)
+          .expectNext("ADDED a", "ADDED b", "DELETED a")
+          .expectComplete()
+          .verify(Duration.ofSeconds(10));
+
+      assertThat(informer.listCount()).isEqualTo(2);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(server.requests())
+                      .filteredOn(r -> r.contains("watch=true"))
+                      .extracting(SharedInformerTest::watchRv)
+                      .containsExactly("2", "9"));
+    }
+  }
 }
