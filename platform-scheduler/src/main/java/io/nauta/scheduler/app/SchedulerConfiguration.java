@@ -1,0 +1,149 @@
+package io.nauta.scheduler.app;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.events.EventRecorder;
+import io.nauta.core.informer.InformerFactory;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.scheduler.cache.SchedulerCache;
+import io.nauta.scheduler.cycle.SchedulingAlgorithm;
+import io.nauta.scheduler.engine.ClusterEvents;
+import io.nauta.scheduler.engine.FailureRecorder;
+import io.nauta.scheduler.engine.PodScheduler;
+import io.nauta.scheduler.engine.SchedulerMetrics;
+import io.nauta.scheduler.engine.SchedulingQueue;
+import io.nauta.scheduler.plugins.DefaultProfile;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** Wires the scheduler: API client, informers, cache, algorithm, queue, and its HTTP probes. */
+@Configuration(proxyBeanMethods = false)
+public class SchedulerConfiguration {
+
+  /** Pods that have finished hold no resources: Kubernetes' scheduler does not watch them. */
+  static final String LIVE_PODS = "status.phase!=Succeeded,status.phase!=Failed";
+
+  @Bean(destroyMethod = "")
+  KubeClient kubeClient(SchedulerProperties props) {
+    if (!props.kubeconfig().isBlank()) {
+      return new KubeClient(ClientConfig.fromKubeconfig(Path.of(props.kubeconfig())));
+    }
+    return new KubeClient(
+        ClientConfig.fromUrl(props.server(), props.token().isBlank() ? null : props.token()));
+  }
+
+  @Bean(destroyMethod = "close")
+  InformerFactory informerFactory(KubeClient client) {
+    return new InformerFactory(client);
+  }
+
+  @Bean
+  SchedulerInformers schedulerInformers(InformerFactory factory) {
+    SharedInformer<Pod> pods =
+        factory.informer(
+            BuiltInResources.PODS,
+            Pod.class,
+            null,
+            ListOptions.none().withFieldSelector(LIVE_PODS));
+    SharedInformer<Node> nodes = factory.informer(BuiltInResources.NODES, Node.class);
+    return new SchedulerInformers(pods, nodes);
+  }
+
+  @Bean
+  SchedulerCache schedulerCache(SchedulerProperties props) {
+    return new SchedulerCache(props.assumedTtl());
+  }
+
+  @Bean
+  SchedulingAlgorithm schedulingAlgorithm(SchedulerProperties props) {
+    return new SchedulingAlgorithm(
+        DefaultProfile.create(props.name()), props.percentageOfNodesToScore(), new Random());
+  }
+
+  @Bean
+  SchedulingQueue schedulingQueue(SchedulerProperties props, MeterRegistry registry) {
+    return new SchedulingQueue(registry, props.initialBackoff(), props.maxBackoff());
+  }
+
+  @Bean
+  SchedulerMetrics schedulerMetrics(MeterRegistry registry, SchedulingQueue queue) {
+    return new SchedulerMetrics(registry, queue);
+  }
+
+  @Bean
+  EventRecorder eventRecorder(KubeClient client, SchedulerProperties props) {
+    return new EventRecorder(client, props.name(), hostName());
+  }
+
+  @Bean
+  PodScheduler podScheduler(
+      SchedulerProperties props,
+      SchedulerInformers informers,
+      SchedulerCache cache,
+      SchedulingAlgorithm algorithm,
+      KubeClient client,
+      SchedulingQueue queue,
+      EventRecorder events,
+      SchedulerMetrics metrics) {
+    FailureRecorder failures =
+        new FailureRecorder(
+            client.resource(BuiltInResources.PODS, Pod.class), events, client.mapper());
+    return new PodScheduler(
+        props.name(),
+        informers.pods().store(),
+        cache,
+        algorithm,
+        client,
+        queue,
+        failures,
+        events,
+        metrics);
+  }
+
+  @Bean
+  ClusterEvents clusterEvents(SchedulerCache cache, SchedulingQueue queue, PodScheduler scheduler) {
+    return new ClusterEvents(cache, queue, scheduler);
+  }
+
+  /** {@code /healthz}: the process runs; {@code /readyz}: its informers have synced. */
+  @Bean
+  RouterFunction<ServerResponse> probes(SchedulerInformers informers) {
+    return RouterFunctions.route()
+        .GET("/healthz", r -> ok())
+        .GET("/livez", r -> ok())
+        .GET(
+            "/readyz",
+            r ->
+                informers.hasSynced()
+                    ? ok()
+                    : ServerResponse.status(503)
+                        .contentType(MediaType.TEXT_PLAIN)
+                        .bodyValue("informers not synced"))
+        .build();
+  }
+
+  private static reactor.core.publisher.Mono<ServerResponse> ok() {
+    return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("ok");
+  }
+
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}

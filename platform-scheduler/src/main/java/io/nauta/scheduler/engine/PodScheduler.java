@@ -1,0 +1,168 @@
+package io.nauta.scheduler.engine;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.events.EventRecorder;
+import io.nauta.core.informer.InformerStore;
+import io.nauta.core.workqueue.Result;
+import io.nauta.scheduler.cache.SchedulerCache;
+import io.nauta.scheduler.cycle.ScheduleResult;
+import io.nauta.scheduler.cycle.SchedulingAlgorithm;
+import io.nauta.scheduler.framework.PodInfo;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * One scheduling attempt for one pending pod, by key: re-read the pod from the informer, run the
+ * cycle inside the cache's lock and assume the pod onto the chosen node there, then write the
+ * binding. The attempt's Mono ends when the binding is written, so the number of workers bounds the
+ * bindings in flight while cycles themselves run one at a time.
+ */
+public final class PodScheduler {
+
+  private static final Log log = LogFactory.getLog(PodScheduler.class);
+
+  private final String schedulerName;
+  private final InformerStore<Pod> pods;
+  private final SchedulerCache cache;
+  private final SchedulingAlgorithm algorithm;
+  private final KubeClient client;
+  private final SchedulingQueue queue;
+  private final FailureRecorder failures;
+  private final EventRecorder events;
+  private final SchedulerMetrics metrics;
+  private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+
+  public PodScheduler(
+      String schedulerName,
+      InformerStore<Pod> pods,
+      SchedulerCache cache,
+      SchedulingAlgorithm algorithm,
+      KubeClient client,
+      SchedulingQueue queue,
+      FailureRecorder failures,
+      EventRecorder events,
+      SchedulerMetrics metrics) {
+    this.schedulerName = schedulerName;
+    this.pods = pods;
+    this.cache = cache;
+    this.algorithm = algorithm;
+    this.client = client;
+    this.queue = queue;
+    this.failures = failures;
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  /** True when this scheduler should place {@code pod}: unbound, alive, and named for it. */
+  public boolean isResponsibleFor(Pod pod) {
+    return pod.getSpec() != null
+        && (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty())
+        && pod.getMetadata().getDeletionTimestamp() == null
+        && schedulerName.equals(schedulerNameOf(pod));
+  }
+
+  /** Remembers when a pending pod was first seen, for the end-to-end latency. */
+  public void seen(Pod pod) {
+    firstSeen.putIfAbsent(pod.getMetadata().getUid(), System.nanoTime());
+  }
+
+  /** The pod is gone or bound by someone else. */
+  public void gone(String uid) {
+    firstSeen.remove(uid);
+  }
+
+  public Mono<Result> attempt(String key) {
+    Pod pod = pods.get(key).orElse(null);
+    if (pod == null || !isResponsibleFor(pod)) {
+      queue.forget(key);
+      if (pod != null) {
+        gone(pod.getMetadata().getUid());
+      }
+      return Mono.just(Result.done());
+    }
+    String uid = pod.getMetadata().getUid();
+    if (cache.isAssumed(uid)) {
+      return Mono.just(Result.done());
+    }
+    PodInfo info = PodInfo.of(pod);
+    long start = System.nanoTime();
+    ScheduleResult result =
+        cache.withSnapshot(
+            snapshot -> {
+              ScheduleResult r = algorithm.schedule(info, snapshot);
+              if (r instanceof ScheduleResult.Scheduled s) {
+                cache.assume(info, s.nodeName());
+              }
+              return r;
+            });
+    long took = System.nanoTime() - start;
+    if (result instanceof ScheduleResult.Scheduled s) {
+      metrics.scheduled(took);
+      return bind(key, pod, s.nodeName());
+    }
+    if (result instanceof ScheduleResult.Unschedulable u) {
+      metrics.unschedulable(took);
+      queue.markUnschedulable(key);
+      return failures.record(pod, "Unschedulable", u.message()).thenReturn(Result.requeue());
+    }
+    ScheduleResult.Failed f = (ScheduleResult.Failed) result;
+    metrics.error();
+    log.warn("scheduling " + key + " failed: " + f.message());
+    return failures.record(pod, "SchedulerError", f.message()).thenReturn(Result.requeue());
+  }
+
+  private Mono<Result> bind(String key, Pod pod, String nodeName) {
+    String uid = pod.getMetadata().getUid();
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    return client
+        .bind(ns, name, nodeName)
+        .then(
+            Mono.fromCallable(
+                () -> {
+                  cache.finishBinding(uid);
+                  queue.forget(key);
+                  Long seen = firstSeen.remove(uid);
+                  if (seen != null) {
+                    metrics.bound(System.nanoTime() - seen);
+                  }
+                  return Result.done();
+                }))
+        .flatMap(
+            done ->
+                events
+                    .normal(
+                        pod,
+                        "Scheduled",
+                        "Successfully assigned " + ns + "/" + name + " to " + nodeName)
+                    .thenReturn(done))
+        .onErrorResume(
+            e -> {
+              cache.forget(uid);
+              if (e instanceof NotFoundException) {
+                // Deleted meanwhile: nothing to do.
+                return Mono.just(Result.done());
+              }
+              if (e instanceof ConflictException) {
+                // Bound already (another scheduler, or an earlier attempt whose answer was lost):
+                // the informer will show it bound and drop it from the queue.
+                log.debug("binding " + key + " conflicted: " + e.getMessage());
+                return Mono.just(Result.requeue());
+              }
+              metrics.error();
+              log.warn("binding " + key + " to " + nodeName + " failed: " + e);
+              return failures.bindingRejected(pod, e.getMessage()).thenReturn(Result.requeue());
+            });
+  }
+
+  private static String schedulerNameOf(Pod pod) {
+    String name = pod.getSpec().getSchedulerName();
+    return name == null || name.isEmpty() ? "default-scheduler" : name;
+  }
+}

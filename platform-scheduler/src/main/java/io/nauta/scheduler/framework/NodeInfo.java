@@ -1,0 +1,172 @@
+package io.nauta.scheduler.framework;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node and the pods the scheduler counts on it (bound pods from the informer plus pods it has
+ * assumed but not yet seen bound), with the running totals plugins read: requested resources, host
+ * ports in use, how many pods carry affinity terms. The scheduler cache changes it; plugins only
+ * read it.
+ */
+public final class NodeInfo {
+
+  private final String name;
+  private Node node;
+  private Resources allocatable = new Resources();
+  private long allocatablePods;
+  private final Map<String, PodInfo> pods = new LinkedHashMap<>();
+  private final Resources requested = new Resources();
+  private final Resources nonZeroRequested = new Resources();
+  private final List<HostPort> usedPorts = new ArrayList<>();
+  private final Map<String, PodInfo> affinityPods = new LinkedHashMap<>();
+  private final Map<String, PodInfo> requiredAntiAffinityPods = new LinkedHashMap<>();
+
+  public NodeInfo(String name) {
+    this.name = name;
+  }
+
+  /** A node with these pods on it: for tests and tools. */
+  public static NodeInfo of(Node node, PodInfo... pods) {
+    NodeInfo info = new NodeInfo(node.getMetadata().getName());
+    info.setNode(node);
+    for (PodInfo p : pods) {
+      info.addPod(p);
+    }
+    return info;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The Node object, or {@code null} while only pods bound to an unknown node were seen. */
+  public Node node() {
+    return node;
+  }
+
+  public Map<String, String> labels() {
+    Map<String, String> labels = node == null ? null : node.getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
+  }
+
+  /** Status allocatable (capacity when allocatable is not reported) without {@code pods}. */
+  public Resources allocatable() {
+    return allocatable;
+  }
+
+  /** How many pods the node takes; Kubernetes' default of 110 when it does not say. */
+  public long allocatablePods() {
+    return allocatablePods;
+  }
+
+  public Resources requested() {
+    return requested;
+  }
+
+  public Resources nonZeroRequested() {
+    return nonZeroRequested;
+  }
+
+  public Collection<PodInfo> pods() {
+    return Collections.unmodifiableCollection(pods.values());
+  }
+
+  public int podCount() {
+    return pods.size();
+  }
+
+  public List<HostPort> usedPorts() {
+    return Collections.unmodifiableList(usedPorts);
+  }
+
+  public int podsWithAffinity() {
+    return affinityPods.size();
+  }
+
+  /** The pods here with pod affinity or anti-affinity terms (required or preferred). */
+  public Collection<PodInfo> affinityPods() {
+    return Collections.unmodifiableCollection(affinityPods.values());
+  }
+
+  /** The pods here with required pod anti-affinity terms. */
+  public Collection<PodInfo> requiredAntiAffinityPods() {
+    return Collections.unmodifiableCollection(requiredAntiAffinityPods.values());
+  }
+
+  public void setNode(Node node) {
+    this.node = node;
+    NodeStatus status = node.getStatus();
+    Map<String, Quantity> alloc = null;
+    if (status != null) {
+      alloc = status.getAllocatable();
+      if (alloc == null || alloc.isEmpty()) {
+        alloc = status.getCapacity();
+      }
+    }
+    Resources r = Resources.of(alloc);
+    Long pods = r.scalars().get(Resources.PODS);
+    this.allocatablePods = pods == null ? 110 : pods;
+    r.set(Resources.PODS, 0);
+    this.allocatable = r;
+  }
+
+  /** The Node object went away while pods are still counted here. */
+  public void clearNode() {
+    this.node = null;
+    this.allocatable = new Resources();
+    this.allocatablePods = 0;
+  }
+
+  public boolean hasPod(String uid) {
+    return pods.containsKey(uid);
+  }
+
+  public void addPod(PodInfo pod) {
+    PodInfo previous = pods.put(pod.uid(), pod);
+    if (previous != null) {
+      subtract(previous);
+    }
+    requested.add(pod.requests());
+    nonZeroRequested.add(pod.nonZeroRequests());
+    usedPorts.addAll(pod.hostPorts());
+    if (pod.hasPodAffinityTerms()) {
+      affinityPods.put(pod.uid(), pod);
+    }
+    if (!pod.requiredAntiAffinityTerms().isEmpty()) {
+      requiredAntiAffinityPods.put(pod.uid(), pod);
+    }
+  }
+
+  /** Removes the pod with {@code uid}; false if it was not here. */
+  public boolean removePod(String uid) {
+    PodInfo removed = pods.remove(uid);
+    if (removed == null) {
+      return false;
+    }
+    subtract(removed);
+    return true;
+  }
+
+  private void subtract(PodInfo pod) {
+    requested.subtract(pod.requests());
+    nonZeroRequested.subtract(pod.nonZeroRequests());
+    for (HostPort p : pod.hostPorts()) {
+      usedPorts.remove(p);
+    }
+    affinityPods.remove(pod.uid());
+    requiredAntiAffinityPods.remove(pod.uid());
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + pods.size() + " pods, requested " + requested + ")";
+  }
+}

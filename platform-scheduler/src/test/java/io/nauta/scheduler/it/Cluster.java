@@ -1,0 +1,117 @@
+package io.nauta.scheduler.it;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.registry.BuiltInResources;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Creates nodes and pods through the API, as a user or a node agent would. */
+final class Cluster {
+
+  static final Duration T = Duration.ofSeconds(10);
+
+  final KubeClient client;
+  final ResourceClient<Node> nodes;
+  final ResourceClient<Pod> pods;
+
+  Cluster(String url) {
+    this.client = new KubeClient(ClientConfig.fromUrl(url));
+    this.nodes = client.resource(BuiltInResources.NODES, Node.class);
+    this.pods = client.resource(BuiltInResources.PODS, Pod.class);
+  }
+
+  void namespace(String name) {
+    Namespace ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+    client.resource(BuiltInResources.NAMESPACES, Namespace.class).create(ns).block(T);
+  }
+
+  /**
+   * A Ready node with {@code capacity} (e.g. cpu=4, memory=8Gi, nvidia.com/gpu=2), its hostname
+   * label plus {@code labels}, and {@code taints}; status is written as a node agent would.
+   */
+  Node node(
+      String name, Map<String, String> capacity, Map<String, String> labels, Taint... taints) {
+    Map<String, String> allLabels = new HashMap<>(labels);
+    allLabels.put("kubernetes.io/hostname", name);
+    Map<String, Quantity> resources = new HashMap<>();
+    capacity.forEach((k, v) -> resources.put(k, new Quantity(v)));
+    resources.putIfAbsent("pods", new Quantity("110"));
+    Node node =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withLabels(allLabels)
+            .endMetadata()
+            .withNewSpec()
+            .withTaints(List.of(taints))
+            .endSpec()
+            .build();
+    Node created = nodes.create(node).block(T);
+    Node withStatus =
+        new NodeBuilder(created)
+            .withNewStatus()
+            .withCapacity(resources)
+            .withAllocatable(resources)
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .withReason("KubeletReady")
+            .endCondition()
+            .endStatus()
+            .build();
+    return nodes.updateStatus(withStatus).block(T);
+  }
+
+  static Taint taint(String key, String value, String effect) {
+    Taint t = new Taint();
+    t.setKey(key);
+    t.setValue(value);
+    t.setEffect(effect);
+    return t;
+  }
+
+  /** A pod builder with one container requesting {@code requests} (e.g. cpu=1). */
+  static PodBuilder pod(String ns, String name, Map<String, String> requests) {
+    Map<String, Quantity> q = new HashMap<>();
+    requests.forEach((k, v) -> q.put(k, new Quantity(v)));
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("busybox")
+        .withNewResources()
+        .withRequests(q)
+        .endResources()
+        .endContainer()
+        .endSpec();
+  }
+
+  Pod create(PodBuilder pod) {
+    return pods.create(pod.build()).block(T);
+  }
+
+  Pod get(String ns, String name) {
+    return pods.get(ns, name).block(T);
+  }
+
+  String nodeOf(String ns, String name) {
+    Pod pod = get(ns, name);
+    return pod.getSpec().getNodeName();
+  }
+}

@@ -1,0 +1,51 @@
+package io.nauta.scheduler.it;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.scheduler.NautaScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A real scheduler application in the test JVM, talking HTTP to an API server. */
+final class TestScheduler implements AutoCloseable {
+
+  private final ConfigurableApplicationContext context;
+
+  private TestScheduler(ConfigurableApplicationContext context) {
+    this.context = context;
+  }
+
+  /** Starts a scheduler for the API server at {@code apiUrl}; extra {@code key=value} settings. */
+  static TestScheduler start(String apiUrl, String... properties) {
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=0");
+    args.add("--nauta.scheduler.server=" + apiUrl);
+    // Short back-off so retries show within a test; short leases so hand-overs are quick.
+    args.add("--nauta.scheduler.initial-backoff=200ms");
+    args.add("--nauta.scheduler.max-backoff=2s");
+    args.add("--nauta.scheduler.leader-election.lease-duration=3s");
+    args.add("--nauta.scheduler.leader-election.renew-deadline=2s");
+    args.add("--nauta.scheduler.leader-election.retry-period=500ms");
+    for (String p : properties) {
+      args.add("--" + p);
+    }
+    return new TestScheduler(NautaScheduler.application().run(args.toArray(String[]::new)));
+  }
+
+  /** Pods this scheduler bound (its scheduled-attempts counter). */
+  double scheduledCount() {
+    return context
+        .getBean(MeterRegistry.class)
+        .counter("nauta.scheduler.schedule.attempts", "result", "scheduled")
+        .count();
+  }
+
+  <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
