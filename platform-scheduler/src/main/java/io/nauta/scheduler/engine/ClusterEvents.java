@@ -56,9 +56,13 @@ public final class ClusterEvents {
     }
     if (isBound(pod)) {
       Pod previous = event.previous();
+      // Our own binding can show up here before its HTTP answer: that answer ends its latency.
+      boolean boundByUs = cache.isAssumed(pod.getMetadata().getUid());
       cache.addOrUpdatePod(pod);
       if (previous == null || !isBound(previous)) {
-        scheduler.gone(pod.getMetadata().getUid());
+        if (!boundByUs) {
+          scheduler.gone(pod.getMetadata().getUid());
+        }
         queue.forget(key);
       } else if (!Objects.equals(previous.getMetadata().getLabels(), pod.getMetadata().getLabels())
           || pod.getMetadata().getDeletionTimestamp() != null) {
