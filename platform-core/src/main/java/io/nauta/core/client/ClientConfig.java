@@ -24,6 +24,17 @@ public record ClientConfig(String server, String token, String namespace) {
     namespace = namespace == null || namespace.isBlank() ? "default" : namespace;
   }
 
+  /**
+   * How a component's settings name its API server: a kubeconfig file when one is given (not
+   * blank), else the URL with an optional token (blank for none).
+   */
+  public static ClientConfig fromSettings(String kubeconfig, String server, String token) {
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      return fromKubeconfig(Path.of(kubeconfig));
+    }
+    return fromUrl(server, token == null || token.isBlank() ? null : token);
+  }
+
   public static ClientConfig fromUrl(String server) {
     return new ClientConfig(server, null, null);
   }

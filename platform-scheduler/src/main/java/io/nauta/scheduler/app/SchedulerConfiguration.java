@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
+import io.nauta.core.component.ComponentProbes;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
@@ -18,15 +19,10 @@ import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulerMetrics;
 import io.nauta.scheduler.engine.SchedulingQueue;
 import io.nauta.scheduler.plugins.DefaultProfile;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.util.Random;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /** Wires the scheduler: API client, informers, cache, algorithm, queue, and its HTTP probes. */
@@ -38,11 +34,8 @@ public class SchedulerConfiguration {
 
   @Bean(destroyMethod = "")
   KubeClient kubeClient(SchedulerProperties props) {
-    if (!props.kubeconfig().isBlank()) {
-      return new KubeClient(ClientConfig.fromKubeconfig(Path.of(props.kubeconfig())));
-    }
     return new KubeClient(
-        ClientConfig.fromUrl(props.server(), props.token().isBlank() ? null : props.token()));
+        ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()));
   }
 
   @Bean(destroyMethod = "close")
@@ -85,7 +78,7 @@ public class SchedulerConfiguration {
 
   @Bean
   EventRecorder eventRecorder(KubeClient client, SchedulerProperties props) {
-    return new EventRecorder(client, props.name(), hostName());
+    return new EventRecorder(client, props.name(), ComponentProbes.hostName());
   }
 
   @Bean
@@ -121,29 +114,6 @@ public class SchedulerConfiguration {
   /** {@code /healthz}: the process runs; {@code /readyz}: its informers have synced. */
   @Bean
   RouterFunction<ServerResponse> probes(SchedulerInformers informers) {
-    return RouterFunctions.route()
-        .GET("/healthz", r -> ok())
-        .GET("/livez", r -> ok())
-        .GET(
-            "/readyz",
-            r ->
-                informers.hasSynced()
-                    ? ok()
-                    : ServerResponse.status(503)
-                        .contentType(MediaType.TEXT_PLAIN)
-                        .bodyValue("informers not synced"))
-        .build();
-  }
-
-  private static reactor.core.publisher.Mono<ServerResponse> ok() {
-    return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("ok");
-  }
-
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
+    return ComponentProbes.routes(informers::hasSynced, "informers not synced");
   }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.component.ComponentProbes;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.leaderelection.LeaderElectionConfig;
 import io.nauta.core.leaderelection.LeaderElector;
@@ -109,7 +110,7 @@ public class SchedulerRunner implements SmartLifecycle {
     }
     SchedulerProperties.LeaderElection le = props.leaderElection();
     String leaseName = le.leaseName().isBlank() ? props.name() : le.leaseName();
-    String identity = SchedulerConfiguration.hostName() + "_" + UUID.randomUUID();
+    String identity = ComponentProbes.hostName() + "_" + UUID.randomUUID();
     LeaderElectionConfig config =
         LeaderElectionConfig.of(le.leaseNamespace(), leaseName, identity)
             .withTimings(le.leaseDuration(), le.renewDeadline(), le.retryPeriod());

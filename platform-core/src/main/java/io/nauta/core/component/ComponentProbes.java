@@ -1,0 +1,40 @@
+package io.nauta.core.component;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.BooleanSupplier;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The probes every Nauta component serves, as Kubernetes' components do: {@code /healthz} and
+ * {@code /livez} while the process runs, {@code /readyz} once it is ready (its informers synced).
+ */
+public final class ComponentProbes {
+
+  private ComponentProbes() {}
+
+  public static RouterFunction<ServerResponse> routes(BooleanSupplier ready, String notReadyText) {
+    return RouterFunctions.route()
+        .GET("/healthz", r -> text(200, "ok"))
+        .GET("/livez", r -> text(200, "ok"))
+        .GET("/readyz", r -> ready.getAsBoolean() ? text(200, "ok") : text(503, notReadyText))
+        .build();
+  }
+
+  private static Mono<ServerResponse> text(int status, String body) {
+    return ServerResponse.status(status).contentType(MediaType.TEXT_PLAIN).bodyValue(body);
+  }
+
+  /** This host's name, for event sources and leader-election identities. */
+  public static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}
