@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code kubectl} on PATH against a kubeconfig, as a user at a terminal would. */
-final class Kubectl {
+public final class Kubectl {
 
-  record Result(int exitCode, String stdout, String stderr) {
+  public record Result(int exitCode, String stdout, String stderr) {
     @Override
     public String toString() {
       return "exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
@@ -21,12 +21,12 @@ final class Kubectl {
   private final Path kubeconfig;
   private final String binary;
 
-  Kubectl(Path kubeconfig) {
+  public Kubectl(Path kubeconfig) {
     this(kubeconfig, "kubectl");
   }
 
   /** A kubectl binary by path, e.g. one of the versioned ones beside the default. */
-  Kubectl(Path kubeconfig, String binary) {
+  public Kubectl(Path kubeconfig, String binary) {
     this.kubeconfig = kubeconfig;
     this.binary = binary;
   }
@@ -35,7 +35,7 @@ final class Kubectl {
    * The versioned kubectl binaries ({@code kubectl.1.27} … {@code kubectl.1.33}) these machines
    * keep beside the {@code kubectl} on PATH.
    */
-  static Path versioned(String version) {
+  public static Path versioned(String version) {
     for (String dir : System.getenv("PATH").split(java.io.File.pathSeparator)) {
       Path candidate = Path.of(dir, "kubectl");
       if (java.nio.file.Files.isExecutable(candidate)) {
@@ -49,12 +49,12 @@ final class Kubectl {
     throw new IllegalStateException("kubectl is not on PATH");
   }
 
-  Result run(String... args) {
+  public Result run(String... args) {
     return runWithInput(null, args);
   }
 
   /** Runs kubectl with {@code stdin} (may be null) and waits up to 60 s. */
-  Result runWithInput(String stdin, String... args) {
+  public Result runWithInput(String stdin, String... args) {
     Process p = start(args);
     try {
       if (stdin != null) {
@@ -78,7 +78,7 @@ final class Kubectl {
   }
 
   /** Starts kubectl without waiting, for {@code --watch}. */
-  Process start(String... args) {
+  public Process start(String... args) {
     List<String> command = new ArrayList<>();
     command.add(binary);
     command.add("--kubeconfig=" + kubeconfig);

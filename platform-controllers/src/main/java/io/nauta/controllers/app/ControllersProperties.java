@@ -1,0 +1,42 @@
+package io.nauta.controllers.app;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of the controller manager, in one place ({@code nauta.controllers.*}).
+ *
+ * @param server the API server's URL, used when no kubeconfig is given
+ * @param kubeconfig a kubeconfig file whose current context names the API server (and token)
+ * @param token a bearer token for {@code server}
+ * @param workers workers per controller (Kubernetes' --concurrent-*-syncs, default 5)
+ * @param leaderElection whether and how replicas elect the one that acts
+ * @param nodeMonitorGracePeriod how long a node's Lease may go unrenewed before it is marked {@code
+ *     Ready=Unknown} and tainted unreachable (Kubernetes: 40s)
+ */
+@ConfigurationProperties("nauta.controllers")
+public record ControllersProperties(
+    @DefaultValue("http://127.0.0.1:6443") String server,
+    @DefaultValue("") String kubeconfig,
+    @DefaultValue("") String token,
+    @DefaultValue("5") int workers,
+    @DefaultValue LeaderElection leaderElection,
+    @DefaultValue("40s") Duration nodeMonitorGracePeriod) {
+
+  /**
+   * @param enabled off runs a single controller manager without a Lease
+   * @param leaseNamespace namespace of the Lease
+   * @param leaseName name of the Lease
+   * @param leaseDuration how long a standby waits after the last renewal before taking over
+   * @param renewDeadline how long the leader keeps trying to renew before it steps down
+   * @param retryPeriod how often to try to acquire or renew
+   */
+  public record LeaderElection(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("kube-system") String leaseNamespace,
+      @DefaultValue("kube-controller-manager") String leaseName,
+      @DefaultValue("15s") Duration leaseDuration,
+      @DefaultValue("10s") Duration renewDeadline,
+      @DefaultValue("2s") Duration retryPeriod) {}
+}
