@@ -120,16 +120,17 @@ public class SchedulerRunner implements SmartLifecycle {
   }
 
   private void startScheduling() {
-    List<String> pending =
-        informers.pods().store().list().stream()
-            .filter(scheduler::isResponsibleFor)
-            .map(InformerStore::keyOf)
-            .toList();
-    log.info("scheduler " + props.name() + " leading: " + pending.size() + " pending pods");
-    informers.pods().store().list().stream()
-        .filter(scheduler::isResponsibleFor)
-        .forEach(scheduler::seen);
-    queue.start(props.parallelism(), scheduler::attempt, cycles, pending);
+    log.info("scheduler " + props.name() + " leading");
+    queue.start(props.parallelism(), scheduler::attempt, cycles, this::pendingKeys);
+  }
+
+  /** Every pod waiting for this scheduler, noted as seen now. */
+  private List<String> pendingKeys() {
+    List<Pod> pending =
+        informers.pods().store().list().stream().filter(scheduler::isResponsibleFor).toList();
+    pending.forEach(scheduler::seen);
+    log.info("scheduler " + props.name() + ": " + pending.size() + " pending pods");
+    return pending.stream().map(InformerStore::keyOf).toList();
   }
 
   private void stopScheduling() {
@@ -153,11 +154,5 @@ public class SchedulerRunner implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return started;
-  }
-
-  /** Pods the scheduler is responsible for that wait in its store: for tests and tools. */
-  public long pendingInStore() {
-    List<Pod> pods = informers.pods().store().list();
-    return pods.stream().filter(scheduler::isResponsibleFor).count();
   }
 }

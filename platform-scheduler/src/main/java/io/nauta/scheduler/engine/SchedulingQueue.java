@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -37,12 +38,16 @@ public final class SchedulingQueue {
     this.maxBackoff = maxBackoff;
   }
 
-  /** Starts {@code parallelism} workers running {@code attempt} on {@code scheduler}. */
+  /**
+   * Starts {@code parallelism} workers running {@code attempt} on {@code scheduler}, first queueing
+   * the keys {@code pending} lists. The queue takes adds before {@code pending} is read, so a pod
+   * that arrives meanwhile is in one or the other (or both: keys are de-duplicated).
+   */
   public synchronized void start(
       int parallelism,
       Function<String, Mono<Result>> attempt,
       Scheduler scheduler,
-      Collection<String> pending) {
+      Supplier<Collection<String>> pending) {
     if (queue != null) {
       return;
     }
@@ -51,8 +56,8 @@ public final class SchedulingQueue {
             .meterRegistry(registry)
             .backoff(initialBackoff, maxBackoff)
             .build();
-    pending.forEach(q::add);
     this.queue = q;
+    pending.get().forEach(q::add);
     this.workers = Workers.start(q, parallelism, attempt, scheduler);
   }
 
