@@ -35,7 +35,7 @@ final class ServiceStrategy implements ResourceStrategy {
   @Override
   public void keepServerOwnedFields(ObjectNode updated, ObjectNode old) {
     ObjectNode spec = Defaults.object(updated, "spec");
-    for (String field : new String[] {"clusterIP", "clusterIPs"}) {
+    for (String field : new String[] {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"}) {
       JsonNode mine = spec.get(field);
       JsonNode theirs = old.path("spec").get(field);
       boolean empty =

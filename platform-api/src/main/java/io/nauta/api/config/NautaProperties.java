@@ -10,12 +10,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param redis where desired state lives
  * @param watch how much watch history is kept and how watches behave
  * @param maxRequestBytes the largest request body accepted (Kubernetes: 3 MiB)
+ * @param services where service cluster IPs and node ports come from
  */
 @ConfigurationProperties("nauta")
 public record NautaProperties(
     @DefaultValue Redis redis,
     @DefaultValue Watch watch,
-    @DefaultValue("3145728") long maxRequestBytes) {
+    @DefaultValue("3145728") long maxRequestBytes,
+    @DefaultValue Services services) {
+
+  /**
+   * @param clusterIpRange the IPv4 CIDR service cluster IPs are allocated from (Kubernetes'
+   *     --service-cluster-ip-range); its network and broadcast addresses are never handed out
+   * @param nodePortRange the ports NodePort and LoadBalancer services get node ports from
+   *     (Kubernetes' --service-node-port-range)
+   * @param repairInterval how often allocations are reconciled with the stored services (values no
+   *     service uses are freed, values services use but the pool lost are marked again)
+   */
+  public record Services(
+      @DefaultValue("10.96.0.0/16") String clusterIpRange,
+      @DefaultValue("30000-32767") String nodePortRange,
+      @DefaultValue("60s") Duration repairInterval) {}
 
   /**
    * @param url {@code redis://host:port}; empty starts an embedded redis-server

@@ -6,6 +6,7 @@ import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.UnknownFields;
+import io.nauta.api.allocation.ServiceAllocations;
 import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
@@ -56,9 +57,15 @@ public class ResourceService {
   private final ObjectCodec codec;
   private final SecureRandom random = new SecureRandom();
   private final UnknownFields unknownFields;
+  private final ServiceAllocations allocations;
 
   public ResourceService(
-      RedisObjectStore store, WatchCaches caches, Strategies strategies, ObjectCodec codec) {
+      RedisObjectStore store,
+      WatchCaches caches,
+      Strategies strategies,
+      ObjectCodec codec,
+      ServiceAllocations allocations) {
+    this.allocations = allocations;
     this.store = store;
     this.caches = caches;
     this.strategies = strategies;
@@ -183,21 +190,35 @@ public class ResourceService {
                           return Mono.just(
                               new Written(codec.write(obj), Written.Outcome.CREATED, warnings));
                         }
-                        String json = codec.toStorage(obj);
-                        return store
-                            .create(type, Meta.namespace(obj), Meta.name(obj), json)
-                            .map(
-                                rv ->
-                                    new Written(
-                                        ObjectCodec.withResourceVersion(json, rv),
-                                        Written.Outcome.CREATED,
-                                        warnings));
+                        if (type == BuiltInResources.SERVICES) {
+                          // Cluster IP and node ports are claimed first, released if the
+                          // write fails.
+                          return allocations
+                              .claim(obj, null)
+                              .flatMap(
+                                  claims ->
+                                      storeNew(type, obj, warnings)
+                                          .onErrorResume(
+                                              e ->
+                                                  allocations.release(claims).then(Mono.error(e))));
+                        }
+                        return storeNew(type, obj, warnings);
                       }))
               .retryWhen(
                   Retry.max(retryName ? 3 : 0)
                       .filter(AlreadyExistsException.class::isInstance)
                       .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
         });
+  }
+
+  private Mono<Written> storeNew(ResourceType type, ObjectNode obj, List<String> warnings) {
+    String json = codec.toStorage(obj);
+    return store
+        .create(type, Meta.namespace(obj), Meta.name(obj), json)
+        .map(
+            rv ->
+                new Written(
+                    ObjectCodec.withResourceVersion(json, rv), Written.Outcome.CREATED, warnings));
   }
 
   private String randomSuffix() {
@@ -319,7 +340,30 @@ public class ResourceService {
       ObjectNode updated) {
     List<String> warnings =
         admit(type, updated, "binding".equals(subresource) ? null : cur.node(), fieldValidation);
+    if (type == BuiltInResources.SERVICES && subresource == null && !dryRun) {
+      // A type change may need a cluster IP or node ports; what the service stops using is freed
+      // once the write succeeded.
+      return allocations
+          .claim(updated, cur.node())
+          .flatMap(
+              claims ->
+                  writeAdmitted(type, name, false, cur, updated)
+                      .onErrorResume(e -> allocations.release(claims).then(Mono.error(e))))
+          .flatMap(
+              w ->
+                  w.outcome() == Written.Outcome.UPDATED
+                      ? releaseQuietly(cur.node(), updated).thenReturn(w)
+                      : Mono.just(w))
+          .map(w -> w.withWarnings(warnings));
+    }
     return writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(warnings));
+  }
+
+  /** Frees the cluster IP and node ports {@code old} held and {@code now} (null: gone) does not. */
+  private Mono<Void> releaseQuietly(ObjectNode old, ObjectNode now) {
+    return allocations
+        .releaseUnused(old, now)
+        .onErrorResume(e -> Mono.empty()); // the repair loop frees it later
   }
 
   private Mono<Written> writeAdmitted(
@@ -363,10 +407,17 @@ public class ResourceService {
   private Mono<Written> removeStored(
       ResourceType type, String name, ObjectNode obj, StoredObjectNode cur) {
     String json = codec.toStorage(obj);
-    return store
-        .delete(type, Meta.namespace(obj), name, json, cur.resourceVersion())
-        .map(rv -> new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
-        .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+    Mono<Written> removed =
+        store
+            .delete(type, Meta.namespace(obj), name, json, cur.resourceVersion())
+            .map(
+                rv ->
+                    new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
+            .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
+    if (type == BuiltInResources.SERVICES) {
+      return removed.flatMap(w -> releaseQuietly(cur.node(), null).thenReturn(w));
+    }
+    return removed;
   }
 
   /**

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * A Lua script loaded once and called by SHA. If Redis forgot it (a restart or SCRIPT FLUSH), it is
  * loaded again and the call retried once.
  */
-final class RedisScript {
+public final class RedisScript {
 
   static String load(String resource) {
     try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
@@ -30,11 +30,11 @@ final class RedisScript {
   private final String source;
   private volatile String sha;
 
-  RedisScript(String resource) {
+  public RedisScript(String resource) {
     this.source = load(resource);
   }
 
-  Mono<List<Object>> call(
+  public Mono<List<Object>> call(
       RedisReactiveCommands<String, String> redis, String[] keys, String... args) {
     return loaded(redis)
         .flatMap(s -> this.<List<Object>>eval(redis, s, keys, args))
