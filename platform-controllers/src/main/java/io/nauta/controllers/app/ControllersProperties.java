@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param leaderElection whether and how replicas elect the one that acts
  * @param nodeMonitorGracePeriod how long a node's Lease may go unrenewed before it is marked {@code
  *     Ready=Unknown} and tainted unreachable (Kubernetes: 40s)
+ * @param nodeMonitorPeriod how often the node lifecycle controller checks every node's Lease and
+ *     the tolerations of pods on unreachable nodes (Kubernetes' --node-monitor-period: 5s)
  */
 @ConfigurationProperties("nauta.controllers")
 public record ControllersProperties(
@@ -22,7 +24,8 @@ public record ControllersProperties(
     @DefaultValue("") String token,
     @DefaultValue("5") int workers,
     @DefaultValue LeaderElection leaderElection,
-    @DefaultValue("40s") Duration nodeMonitorGracePeriod) {
+    @DefaultValue("40s") Duration nodeMonitorGracePeriod,
+    @DefaultValue("5s") Duration nodeMonitorPeriod) {
 
   /**
    * @param enabled off runs a single controller manager without a Lease
