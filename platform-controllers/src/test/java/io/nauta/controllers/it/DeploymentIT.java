@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Deployments end to end with real kubectl: create, scale, a rolling update whose every pod event
  * stays within maxSurge and maxUnavailable, rollout status, history, undo, pause and resume, and a
- * rollout that exceeds its progress deadline. Replica sets are run by {@link StubReplicaSets} until
- * the real ReplicaSet controller is wired in.
+ * rollout that exceeds its progress deadline. The whole controller manager runs: the deployment
+ * controller's replica sets are run by the real ReplicaSet controller.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeploymentIT {
@@ -38,7 +38,6 @@ class DeploymentIT {
 
   @TempDir static Path dir;
   static TestCluster cluster;
-  static StubReplicaSets stub;
   static Kubectl kubectl;
   static ResourceClient<Deployment> deployments;
   static ResourceClient<ReplicaSet> replicaSets;
@@ -47,7 +46,6 @@ class DeploymentIT {
   @BeforeAll
   static void start() {
     cluster = TestCluster.start(4, "16");
-    stub = new StubReplicaSets(cluster.client).start();
     kubectl = new Kubectl(cluster.api.kubeconfig(dir));
     deployments = cluster.client.resource(BuiltInResources.DEPLOYMENTS, Deployment.class);
     replicaSets = cluster.client.resource(BuiltInResources.REPLICASETS, ReplicaSet.class);
@@ -56,9 +54,6 @@ class DeploymentIT {
 
   @AfterAll
   static void stop() {
-    if (stub != null) {
-      stub.close();
-    }
     if (cluster != null) {
       cluster.close();
     }
@@ -81,7 +76,10 @@ class DeploymentIT {
   }
 
   private static boolean ready(Pod p) {
-    return StubReplicaSets.isReady(p);
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String image(Pod p) {
