@@ -1,0 +1,69 @@
+package io.nauta.controllers.garbagecollector;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.controllers.app.ControllersProperties;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.controller.Controller;
+import io.nauta.core.informer.InformerEvent;
+import io.nauta.core.informer.InformerFactory;
+import io.nauta.core.informer.InformerStore;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.ResourceType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The garbage collector as one controller per followed kind (keys are {@code namespace/name} of
+ * that kind), all sharing one {@link GarbageCollector}; an event on one kind can queue keys of
+ * another (an owner, a dependent).
+ */
+public final class GarbageCollectorControllers {
+
+  private final Map<ResourceType, Controller> controllers = new LinkedHashMap<>();
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public GarbageCollectorControllers(
+      InformerFactory informers,
+      KubeClient client,
+      ControllersProperties props,
+      MeterRegistry meters) {
+    Map<ResourceType, SharedInformer<? extends HasMetadata>> byKind = new LinkedHashMap<>();
+    Map<ResourceType, InformerStore<? extends HasMetadata>> stores = new LinkedHashMap<>();
+    for (ResourceType type : GarbageCollector.KINDS) {
+      SharedInformer<? extends HasMetadata> informer =
+          informers.informer(type, (Class) type.modelClass());
+      byKind.put(type, informer);
+      stores.put(type, informer.store());
+    }
+    GarbageCollector gc = new GarbageCollector(stores, new ApiGcClient(client), this::enqueue);
+    byKind.forEach(
+        (type, informer) ->
+            controllers.put(
+                type,
+                Controller.builder("garbagecollector-" + type.plural())
+                    .primary((SharedInformer) informer)
+                    .watch(
+                        (SharedInformer) informer,
+                        e -> {
+                          gc.onEvent(type, (InformerEvent) e);
+                          return List.of();
+                        })
+                    .reconcile(key -> gc.reconcile(type, key))
+                    .workers(props.workers())
+                    .meterRegistry(meters)
+                    .build()));
+  }
+
+  public Controller controller(ResourceType type) {
+    return controllers.get(type);
+  }
+
+  private void enqueue(ResourceType type, String key) {
+    Controller c = controllers.get(type);
+    if (c != null) {
+      c.enqueue(key);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.nauta.controllers.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.nauta.api.it.Kubectl;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.client.PatchType;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.registry.BuiltInResources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+
+/** The garbage collector's three propagation policies, as kubectl asks for them. */
+class GarbageCollectorIT {
+
+  private static final Duration T = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String HOLD = "nauta.io/test-hold";
+
+  @TempDir static Path dir;
+
+  private static TestCluster cluster;
+  private static Kubectl kubectl;
+  private static ResourceClient<Pod> pods;
+  private static ResourceClient<ReplicaSet> replicaSets;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.start(3, "8");
+    kubectl = new Kubectl(cluster.api.kubeconfig(dir));
+    pods = cluster.client.resource(BuiltInResources.PODS, Pod.class);
+    replicaSets = cluster.client.resource(BuiltInResources.REPLICASETS, ReplicaSet.class);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static ReplicaSet runningReplicaSet(String namespace) {
+    ReplicaSetIT.namespace(cluster.client, namespace);
+    ReplicaSet rs =
+        replicaSets.create(ReplicaSetIT.replicaSet(namespace, "web", "web", 3)).block(T);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                ownedPods(namespace, rs).stream().filter(ReplicaSetIT::running).count() == 3
+                    && podsIn(namespace).size() == 3);
+    return rs;
+  }
+
+  private static List<Pod> podsIn(String namespace) {
+    return pods.list(namespace, ListOptions.none()).block(T).items();
+  }
+
+  private static List<Pod> ownedPods(String namespace, ReplicaSet rs) {
+    return podsIn(namespace).stream().filter(p -> OwnerReferences.isControlledBy(p, rs)).toList();
+  }
+
+  private static boolean gone(String namespace, String name) {
+    return replicaSets
+        .get(namespace, name)
+        .map(x -> false)
+        .onErrorResume(NotFoundException.class, e -> Mono.just(true))
+        .block(T);
+  }
+
+  @Test
+  void backgroundDeletionRemovesTheOwnerAndThenItsPods() {
+    runningReplicaSet("gc-background");
+
+    Kubectl.Result deleted = kubectl.run("-n", "gc-background", "delete", "rs", "web");
+
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    await().atMost(WAIT).until(() -> gone("gc-background", "web"));
+    await().atMost(WAIT).until(() -> podsIn("gc-background").isEmpty());
+  }
+
+  @Test
+  void foregroundDeletionKeepsTheOwnerUntilItsPodsAreGone() {
+    ReplicaSet rs = runningReplicaSet("gc-foreground");
+    // A finalizer of the test's own holds the pods while they terminate, so the owner can be seen
+    // waiting for them.
+    for (Pod p : ownedPods("gc-foreground", rs)) {
+      pods.patch(
+              "gc-foreground",
+              p.getMetadata().getName(),
+              PatchType.MERGE,
+              "{\"metadata\":{\"finalizers\":[\"" + HOLD + "\"]}}")
+          .block(T);
+    }
+
+    Kubectl.Result deleted =
+        kubectl.run(
+            "-n", "gc-foreground", "delete", "rs", "web", "--cascade=foreground", "--wait=false");
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                podsIn("gc-foreground").size() == 3
+                    && podsIn("gc-foreground").stream()
+                        .allMatch(p -> p.getMetadata().getDeletionTimestamp() != null));
+    ReplicaSet waiting = replicaSets.get("gc-foreground", "web").block(T);
+    assertThat(waiting.getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(waiting.getMetadata().getFinalizers()).contains("foregroundDeletion");
+
+    for (Pod p : podsIn("gc-foreground")) {
+      pods.patch(
+              "gc-foreground",
+              p.getMetadata().getName(),
+              PatchType.MERGE,
+              "{\"metadata\":{\"finalizers\":null}}")
+          .block(T);
+    }
+    await().atMost(WAIT).until(() -> podsIn("gc-foreground").isEmpty());
+    await().atMost(WAIT).until(() -> gone("gc-foreground", "web"));
+  }
+
+  @Test
+  void orphanDeletionRemovesTheOwnerAndLeavesItsPodsWithoutOwner() {
+    ReplicaSet rs = runningReplicaSet("gc-orphan");
+    List<String> names =
+        ownedPods("gc-orphan", rs).stream().map(p -> p.getMetadata().getName()).toList();
+
+    Kubectl.Result deleted =
+        kubectl.run("-n", "gc-orphan", "delete", "rs", "web", "--cascade=orphan");
+
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    await().atMost(WAIT).until(() -> gone("gc-orphan", "web"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              List<Pod> left = podsIn("gc-orphan");
+              assertThat(left)
+                  .extracting(p -> p.getMetadata().getName())
+                  .containsExactlyInAnyOrderElementsOf(names);
+              assertThat(left)
+                  .allSatisfy(
+                      p -> assertThat(p.getMetadata().getOwnerReferences()).isNullOrEmpty());
+              assertThat(left).allMatch(p -> p.getMetadata().getDeletionTimestamp() == null);
+            });
+  }
+}
