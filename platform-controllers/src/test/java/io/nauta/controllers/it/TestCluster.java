@@ -40,6 +40,11 @@ public final class TestCluster implements AutoCloseable {
     return cluster;
   }
 
+  /** An API server, a scheduler and {@code nodes} simulated nodes; no controller manager yet. */
+  public static TestCluster startWithoutControllers(int nodes, String cpuPerNode) {
+    return new TestCluster(nodes, cpuPerNode);
+  }
+
   /** Another controller manager replica (they elect one leader). */
   public ConfigurableApplicationContext startControllerManager(String... props) {
     List<String> args = new ArrayList<>();
