@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.ManagedController;
 import io.nauta.core.client.KubeClient;
@@ -55,7 +56,10 @@ public class EndpointsController implements ManagedController {
   private final Controller controller;
 
   public EndpointsController(
-      InformerFactory informers, KubeClient client, ControllersProperties props) {
+      InformerFactory informers,
+      KubeClient client,
+      ControllersProperties props,
+      MeterRegistry meters) {
     this.services = informers.informer(BuiltInResources.SERVICES, Service.class);
     this.pods = informers.informer(BuiltInResources.PODS, Pod.class);
     this.endpoints = informers.informer(BuiltInResources.ENDPOINTS, Endpoints.class);
@@ -68,6 +72,7 @@ public class EndpointsController implements ManagedController {
             .watch(endpoints, this::serviceOfEndpoints)
             .reconcile(this::reconcile)
             .workers(props.workers())
+            .meterRegistry(meters)
             .build();
   }
 

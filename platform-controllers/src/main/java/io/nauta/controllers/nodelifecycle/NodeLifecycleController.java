@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
@@ -65,8 +66,9 @@ public class NodeLifecycleController implements ManagedController {
       InformerFactory informers,
       KubeClient client,
       EventRecorders recorders,
-      ControllersProperties props) {
-    this(informers, client, recorders, props, Clock.systemUTC());
+      ControllersProperties props,
+      MeterRegistry meters) {
+    this(informers, client, recorders, props, meters, Clock.systemUTC());
   }
 
   NodeLifecycleController(
@@ -74,6 +76,7 @@ public class NodeLifecycleController implements ManagedController {
       KubeClient client,
       EventRecorders recorders,
       ControllersProperties props,
+      MeterRegistry meters,
       Clock clock) {
     this.nodes = informers.informer(BuiltInResources.NODES, Node.class);
     this.leases =
@@ -93,6 +96,7 @@ public class NodeLifecycleController implements ManagedController {
             .watch(leases, e -> List.of(e.object().getMetadata().getName()))
             .reconcile(this::reconcile)
             .workers(props.workers())
+            .meterRegistry(meters)
             .build();
   }
 
