@@ -1,0 +1,103 @@
+package io.nauta.agent.app;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.agent.node.AgentNode;
+import io.nauta.agent.node.NodeRegistration;
+import io.nauta.agent.pods.ApiPodWriter;
+import io.nauta.agent.pods.PodWorkers;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.component.ComponentProbes;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.BuiltInResources;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** The API client, the nodes this process runs, their registration and the pod workers. */
+@Configuration(proxyBeanMethods = false)
+public class AgentConfiguration {
+
+  @Bean(destroyMethod = "")
+  KubeClient kubeClient(AgentProperties props) {
+    return new KubeClient(
+        ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()));
+  }
+
+  @Bean
+  Clock agentClock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  AgentNodes agentNodes(AgentProperties props, Clock clock) {
+    return AgentNodes.create(props, clock);
+  }
+
+  @Bean
+  NodeRegistration nodeRegistration(KubeClient client, AgentProperties props, Clock clock) {
+    Map<String, Quantity> capacity = new LinkedHashMap<>();
+    capacity.put("cpu", new Quantity(props.cpu()));
+    capacity.put("ephemeral-storage", new Quantity(props.ephemeralStorage()));
+    capacity.put("memory", new Quantity(props.memory()));
+    capacity.put("pods", new Quantity(props.pods()));
+    props.extendedResources().forEach((k, v) -> capacity.put(k, new Quantity(v)));
+    Map<String, String> labels = new LinkedHashMap<>(props.labels());
+    labels.put("kubernetes.io/os", "linux");
+    labels.put("kubernetes.io/arch", NodeInfo.arch());
+    labels.put("beta.kubernetes.io/os", "linux");
+    labels.put("beta.kubernetes.io/arch", NodeInfo.arch());
+    return new NodeRegistration(
+        client.resource(BuiltInResources.NODES, Node.class),
+        client.resource(BuiltInResources.LEASES, Lease.class),
+        new NodeRegistration.NodeTemplate(capacity, labels, NodeInfo.of(props.runtime())),
+        props.leaseDuration(),
+        props.statusReportInterval(),
+        clock);
+  }
+
+  /** One informer on the pods of every node of this process: one watch, routed by node name. */
+  @Bean(destroyMethod = "close")
+  SharedInformer<Pod> boundPods(KubeClient client, AgentNodes nodes) {
+    List<String> names = nodes.all().stream().map(AgentNode::name).toList();
+    return new SharedInformer<>(
+        client.resource(BuiltInResources.PODS, Pod.class),
+        null,
+        ListOptions.none().withFieldSelector(PodWorkers.fieldSelector(names)),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(30));
+  }
+
+  @Bean(destroyMethod = "close")
+  PodWorkers podWorkers(
+      KubeClient client,
+      SharedInformer<Pod> boundPods,
+      AgentNodes nodes,
+      AgentProperties props,
+      MeterRegistry meters,
+      Clock clock) {
+    return new PodWorkers(
+        new ApiPodWriter(client.resource(BuiltInResources.PODS, Pod.class)),
+        boundPods,
+        nodes.all(),
+        props.workers(),
+        meters,
+        clock);
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> probes(AgentRunner runner) {
+    return ComponentProbes.routes(runner::ready, "nodes not registered or pods not synced");
+  }
+}

@@ -1,0 +1,71 @@
+package io.nauta.agent.app;
+
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of the node agent, in one place ({@code nauta.agent.*}).
+ *
+ * @param server the API server's URL, used when no kubeconfig is given
+ * @param kubeconfig a kubeconfig file whose current context names the API server (and token)
+ * @param token a bearer token for {@code server}
+ * @param runtime the container runtime: {@code simulated} (no containers; pods turn Running after
+ *     {@code simulated.start-delay}); {@code docker} is not implemented yet and fails at start-up
+ * @param nodes how many nodes this process runs (more than one only with the simulated runtime, for
+ *     scale tests in one JVM, as kubemark and kwok do)
+ * @param nodeName the node's name when {@code nodes} is 1 (default: this host's name)
+ * @param nodeNamePrefix node names are {@code <prefix>-<index>} when {@code nodes} is more than 1
+ * @param firstNodeIndex the index of the first node, so several agent processes can share one
+ *     cluster without clashing names and pod CIDRs
+ * @param clusterCidr the pod network; node {@code i} gets its {@code i}-th {@code /24}, e.g.
+ *     10.244.i.0/24 in the default 10.244.0.0/16 (at most 256 nodes; widen it for more)
+ * @param nodeIp the node's InternalIP when {@code nodes} is 1; with more, node {@code i} gets the
+ *     loopback address 127.1.x.y derived from its index
+ * @param cpu the node's cpu capacity (and allocatable)
+ * @param memory the node's memory capacity (and allocatable)
+ * @param pods how many pods the node takes (Kubernetes' default: 110)
+ * @param ephemeralStorage the node's ephemeral-storage capacity
+ * @param extendedResources further capacities, e.g. {@code nvidia.com/gpu: 2}
+ * @param labels further node labels
+ * @param leaseRenewInterval how often each node's Lease in {@code kube-node-lease} is renewed
+ *     (kubelet: 10s; a quarter of the lease duration)
+ * @param leaseDuration the Lease's {@code leaseDurationSeconds} (kubelet: 40s)
+ * @param statusCheckInterval how often the node's status is compared with what it should be and
+ *     written when it changed (kubelet's nodeStatusUpdateFrequency: 10s)
+ * @param statusReportInterval the node's status is written at least this often, changed or not
+ *     (kubelet's nodeStatusReportFrequency)
+ * @param workers pod workers: how many pods are synced at once (one at a time per pod)
+ * @param simulated the simulated runtime's settings
+ */
+@ConfigurationProperties("nauta.agent")
+public record AgentProperties(
+    @DefaultValue("http://127.0.0.1:6443") String server,
+    @DefaultValue("") String kubeconfig,
+    @DefaultValue("") String token,
+    @DefaultValue("simulated") String runtime,
+    @DefaultValue("1") int nodes,
+    @DefaultValue("") String nodeName,
+    @DefaultValue("node") String nodeNamePrefix,
+    @DefaultValue("0") int firstNodeIndex,
+    @DefaultValue("10.244.0.0/16") String clusterCidr,
+    @DefaultValue("127.0.0.1") String nodeIp,
+    @DefaultValue("4") String cpu,
+    @DefaultValue("8Gi") String memory,
+    @DefaultValue("110") String pods,
+    @DefaultValue("100Gi") String ephemeralStorage,
+    @DefaultValue Map<String, String> extendedResources,
+    @DefaultValue Map<String, String> labels,
+    @DefaultValue("10s") Duration leaseRenewInterval,
+    @DefaultValue("40s") Duration leaseDuration,
+    @DefaultValue("10s") Duration statusCheckInterval,
+    @DefaultValue("1m") Duration statusReportInterval,
+    @DefaultValue("16") int workers,
+    @DefaultValue Simulated simulated) {
+
+  /**
+   * @param startDelay how long a pod's containers stay {@code ContainerCreating} before they run
+   */
+  public record Simulated(@DefaultValue("0s") Duration startDelay) {}
+}

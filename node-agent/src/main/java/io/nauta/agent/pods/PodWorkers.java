@@ -1,0 +1,169 @@
+package io.nauta.agent.pods;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.agent.node.AgentNode;
+import io.nauta.agent.runtime.RuntimePod;
+import io.nauta.core.controller.Controller;
+import io.nauta.core.informer.InformerStore;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.workqueue.Result;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+
+/**
+ * The kubelet's pod workers: one informer on the pods bound to this process's nodes (one watch
+ * however many nodes it runs), and a work queue that syncs one pod at a time per key. A sync drives
+ * the pod's node's runtime towards the spec and writes the pod's status when it changed; a pod
+ * being deleted is stopped (honouring its grace period) and then removed with a zero grace period
+ * and a uid precondition, as the kubelet does.
+ */
+public final class PodWorkers implements AutoCloseable {
+
+  private static final Log log = LogFactory.getLog(PodWorkers.class);
+
+  private final PodWriter writer;
+  private final SharedInformer<Pod> informer;
+  private final Map<String, AgentNode> nodes;
+  private final Clock clock;
+  private final Controller controller;
+
+  /** Which node and pod uid runs under each key, to stop it once the pod object is gone. */
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  private final Disposable.Composite subscriptions = Disposables.composite();
+
+  private record Running(String node, String uid) {}
+
+  public PodWorkers(
+      PodWriter writer,
+      SharedInformer<Pod> informer,
+      Iterable<AgentNode> nodes,
+      int workers,
+      MeterRegistry meters,
+      Clock clock) {
+    this.writer = writer;
+    this.informer = informer;
+    this.nodes = new ConcurrentHashMap<>();
+    nodes.forEach(n -> this.nodes.put(n.name(), n));
+    this.clock = clock;
+    this.controller =
+        Controller.builder("pod-workers")
+            .primary(informer)
+            .reconcile(this::sync)
+            .workers(workers)
+            .meterRegistry(meters)
+            .backoff(Duration.ofMillis(100), Duration.ofSeconds(30))
+            .build();
+  }
+
+  /** The field selector for the pods of {@code nodeNames}: one node exactly, or every bound pod. */
+  public static String fieldSelector(java.util.Collection<String> nodeNames) {
+    return nodeNames.size() == 1
+        ? "spec.nodeName=" + nodeNames.iterator().next()
+        : "spec.nodeName!=";
+  }
+
+  /** Starts the workers (the informer must have synced) and follows the runtimes' changes. */
+  public void start() {
+    for (AgentNode node : nodes.values()) {
+      subscriptions.add(
+          node.runtime()
+              .changes()
+              .subscribe(p -> controller.enqueue(InformerStore.key(p.namespace(), p.name()))));
+    }
+    controller.start();
+  }
+
+  @Override
+  public void close() {
+    controller.stop();
+    subscriptions.dispose();
+  }
+
+  Mono<Result> sync(String key) {
+    Pod pod = informer.store().get(key).orElse(null);
+    AgentNode node = pod == null ? null : nodes.get(pod.getSpec().getNodeName());
+    Running previous = running.get(key);
+    if (pod == null || node == null) {
+      // Gone (or bound to a node of another agent): stop whatever still runs for it.
+      return stopPrevious(key, previous, null).thenReturn(Result.done());
+    }
+    String uid = pod.getMetadata().getUid();
+    return stopPrevious(key, previous, uid)
+        .then(
+            Mono.defer(
+                () ->
+                    pod.getMetadata().getDeletionTimestamp() != null
+                        ? terminate(key, pod, node)
+                        : run(key, pod, node)));
+  }
+
+  /** Stops what ran under this key for another pod (one deleted and created again by name). */
+  private Mono<Void> stopPrevious(String key, Running previous, String currentUid) {
+    if (previous == null || previous.uid().equals(currentUid)) {
+      return Mono.empty();
+    }
+    AgentNode node = nodes.get(previous.node());
+    running.remove(key, previous);
+    return node == null ? Mono.empty() : node.runtime().killPod(previous.uid(), Duration.ZERO);
+  }
+
+  private Mono<Result> run(String key, Pod pod, AgentNode node) {
+    if (terminal(pod)) {
+      // Succeeded or Failed pods never run again; their containers are stopped.
+      return node.runtime()
+          .killPod(pod.getMetadata().getUid(), Duration.ZERO)
+          .thenReturn(Result.done());
+    }
+    running.put(key, new Running(node.name(), pod.getMetadata().getUid()));
+    return node.runtime().syncPod(pod).flatMap(rt -> writeStatus(pod, rt, node));
+  }
+
+  private Mono<Result> writeStatus(Pod pod, RuntimePod rt, AgentNode node) {
+    PodStatus status = PodStatuses.compute(pod, rt, node.ip(), clock.instant());
+    if (Objects.equals(status, pod.getStatus())) {
+      return Mono.just(Result.done());
+    }
+    return writer
+        .writeStatus(new PodBuilder(pod).withStatus(status).build())
+        .thenReturn(Result.done());
+  }
+
+  /**
+   * Stops the pod within its grace period, then deletes the object with grace period 0 and its uid
+   * as a precondition, so a new pod of the same name is never removed by mistake.
+   */
+  private Mono<Result> terminate(String key, Pod pod, AgentNode node) {
+    String uid = pod.getMetadata().getUid();
+    Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+    if (grace == null) {
+      grace = pod.getSpec().getTerminationGracePeriodSeconds();
+    }
+    Duration gracePeriod = Duration.ofSeconds(grace == null ? 30 : grace);
+    return node.runtime()
+        .killPod(uid, gracePeriod)
+        .then(writer.remove(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid))
+        .doOnSuccess(
+            v -> {
+              running.remove(key, new Running(node.name(), uid));
+              log.debug("stopped and removed pod " + key);
+            })
+        .thenReturn(Result.done());
+  }
+
+  private static boolean terminal(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+}

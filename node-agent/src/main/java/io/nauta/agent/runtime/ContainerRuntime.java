@@ -1,0 +1,39 @@
+package io.nauta.agent.runtime;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs the pods of one node: a sandbox that holds the pod's network (and IP) plus its containers.
+ * Calls for one pod never overlap (the pod workers guarantee it); calls for different pods do.
+ * Implementations: {@link SimulatedRuntime} (no containers), later a Docker runtime.
+ */
+public interface ContainerRuntime {
+
+  /**
+   * Makes the pod run as its spec says: creates its sandbox if it has none, starts containers that
+   * have not started (init containers first), and answers what runs now. Idempotent: calling it
+   * again for a pod that runs changes nothing.
+   */
+  Mono<RuntimePod> syncPod(Pod pod);
+
+  /**
+   * Stops the pod's containers (SIGTERM, then SIGKILL after {@code gracePeriod}) and removes its
+   * sandbox, releasing its IP. Completes at once for a pod the runtime does not know.
+   */
+  Mono<Void> killPod(String podUid, Duration gracePeriod);
+
+  /** What runs for one pod, or empty if nothing does. */
+  Mono<RuntimePod> pod(String podUid);
+
+  /** Every pod the runtime has a sandbox for (so an agent can remove those no longer bound). */
+  Flux<RuntimePod> pods();
+
+  /**
+   * Pods whose state changed on the runtime's own account (a container started after a delay,
+   * exited, was restarted), so their status gets written again.
+   */
+  Flux<RuntimePod> changes();
+}

@@ -1,0 +1,90 @@
+package io.nauta.agent.runtime;
+
+import java.util.BitSet;
+
+/**
+ * A node's pod range, an IPv4 {@code /24}, handing out addresses {@code .2}–{@code .254} ({@code
+ * .1} is the node bridge's gateway, as on a CNI bridge), lowest free first.
+ */
+public final class PodCidr {
+
+  private static final int FIRST_HOST = 2;
+  private static final int LAST_HOST = 254;
+
+  private final long base;
+  private final BitSet used = new BitSet(256);
+
+  private PodCidr(long base) {
+    this.base = base;
+  }
+
+  /**
+   * The {@code index}-th {@code /24} of {@code clusterCidr} (e.g. 10.244.0.0/16, 3: 10.244.3.0/24).
+   */
+  public static PodCidr nth(String clusterCidr, int index) {
+    String[] parts = clusterCidr.split("/");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("not a CIDR: " + clusterCidr);
+    }
+    int prefix = Integer.parseInt(parts[1]);
+    if (prefix < 8 || prefix > 24) {
+      throw new IllegalArgumentException("cluster CIDR prefix must be /8 to /24: " + clusterCidr);
+    }
+    long network = toLong(parts[0]) & (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+    long subnets = 1L << (24 - prefix);
+    if (index < 0 || index >= subnets) {
+      throw new IllegalArgumentException(
+          "node index "
+              + index
+              + " has no /24 in "
+              + clusterCidr
+              + " ("
+              + subnets
+              + " nodes at most); widen nauta.agent.cluster-cidr");
+    }
+    return new PodCidr(network + ((long) index << 8));
+  }
+
+  /** The range, e.g. {@code 10.244.3.0/24}. */
+  public String cidr() {
+    return toString(base) + "/24";
+  }
+
+  /** The lowest free address. */
+  public synchronized String allocate() {
+    int host = used.nextClearBit(FIRST_HOST);
+    if (host > LAST_HOST) {
+      throw new IllegalStateException("no free pod IP left in " + cidr());
+    }
+    used.set(host);
+    return toString(base + host);
+  }
+
+  /** Gives an address back; unknown addresses are ignored. */
+  public synchronized void release(String ip) {
+    long addr = toLong(ip);
+    if (addr - base >= FIRST_HOST && addr - base <= LAST_HOST) {
+      used.clear((int) (addr - base));
+    }
+  }
+
+  private static long toLong(String ip) {
+    String[] octets = ip.split("\\.");
+    if (octets.length != 4) {
+      throw new IllegalArgumentException("not an IPv4 address: " + ip);
+    }
+    long v = 0;
+    for (String o : octets) {
+      int b = Integer.parseInt(o);
+      if (b < 0 || b > 255) {
+        throw new IllegalArgumentException("not an IPv4 address: " + ip);
+      }
+      v = (v << 8) | b;
+    }
+    return v;
+  }
+
+  private static String toString(long v) {
+    return ((v >> 24) & 255) + "." + ((v >> 16) & 255) + "." + ((v >> 8) & 255) + "." + (v & 255);
+  }
+}

@@ -1,0 +1,41 @@
+package io.nauta.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PodCidrTest {
+
+  @Test
+  void theNthNodeGetsTheNthSlash24OfTheClusterRange() {
+    assertThat(PodCidr.nth("10.244.0.0/16", 0).cidr()).isEqualTo("10.244.0.0/24");
+    assertThat(PodCidr.nth("10.244.0.0/16", 7).cidr()).isEqualTo("10.244.7.0/24");
+    assertThat(PodCidr.nth("10.0.0.0/8", 300).cidr()).isEqualTo("10.1.44.0/24");
+  }
+
+  @Test
+  void refusesAnIndexBeyondTheRange() {
+    assertThatThrownBy(() -> PodCidr.nth("10.244.0.0/16", 256))
+        .hasMessageContaining("256 nodes at most");
+  }
+
+  @Test
+  void handsOutTheLowestFreeAddressAndTakesThemBack() {
+    PodCidr cidr = PodCidr.nth("10.244.0.0/16", 3);
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.2");
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.3");
+    cidr.release("10.244.3.2");
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.2");
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.4");
+  }
+
+  @Test
+  void runsOutAfter253Addresses() {
+    PodCidr cidr = PodCidr.nth("10.244.0.0/16", 0);
+    for (int i = 0; i < 253; i++) {
+      cidr.allocate();
+    }
+    assertThatThrownBy(cidr::allocate).hasMessageContaining("no free pod IP");
+  }
+}
