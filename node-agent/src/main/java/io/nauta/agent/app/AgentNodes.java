@@ -1,9 +1,13 @@
 package io.nauta.agent.app;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.runtime.ContainerRuntime;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.SimulatedRuntime;
+import io.nauta.agent.runtime.docker.DockerClients;
+import io.nauta.agent.runtime.docker.DockerRuntime;
 import io.nauta.core.component.ComponentProbes;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,26 +25,59 @@ public record AgentNodes(List<AgentNode> all) {
       throw new IllegalArgumentException("nauta.agent.nodes must be at least 1: " + props.nodes());
     }
     String runtime = props.runtime().trim().toLowerCase();
-    switch (runtime) {
-      case "simulated" -> {}
-      case "docker" ->
-          throw new UnsupportedRuntimeException(
-              "nauta.agent.runtime=docker: the Docker runtime is not implemented yet; use"
-                  + " nauta.agent.runtime=simulated (pods run no containers)");
-      default ->
-          throw new UnsupportedRuntimeException(
-              "nauta.agent.runtime must be simulated or docker, not '" + props.runtime() + "'");
-    }
+    DockerClient docker =
+        switch (runtime) {
+          case "simulated" -> null;
+          case "docker" -> docker(props.docker());
+          default ->
+              throw new UnsupportedRuntimeException(
+                  "nauta.agent.runtime must be simulated or docker, not '" + props.runtime() + "'");
+        };
     List<AgentNode> nodes = new ArrayList<>();
     for (int n = 0; n < props.nodes(); n++) {
       int index = props.firstNodeIndex() + n;
       String name = name(props, index);
       String ip = props.nodes() == 1 ? props.nodeIp() : loopback(index);
       PodCidr cidr = PodCidr.nth(props.clusterCidr(), index);
-      ContainerRuntime rt = new SimulatedRuntime(cidr, props.simulated().startDelay(), clock);
+      ContainerRuntime rt =
+          docker == null
+              ? new SimulatedRuntime(cidr, props.simulated().startDelay(), clock)
+              : new DockerRuntime(
+                  docker,
+                  name,
+                  cidr,
+                  props.docker().sandboxImage(),
+                  props.docker().pollInterval(),
+                  clock);
       nodes.add(new AgentNode(name, ip, cidr, rt));
     }
     return new AgentNodes(nodes);
+  }
+
+  /** A client for the engine, which must answer now: a runtime without one runs no pod. */
+  private static DockerClient docker(AgentProperties.Docker settings) {
+    DockerClient client = DockerClients.connect(settings.host(), settings.apiVersion());
+    String where =
+        settings.host().isBlank() ? "DOCKER_HOST or the default socket" : settings.host();
+    try {
+      client.pingCmd().exec();
+      client.inspectImageCmd(settings.sandboxImage()).exec();
+    } catch (NotFoundException e) {
+      throw new UnsupportedRuntimeException(
+          "nauta.agent.runtime=docker: the sandbox image "
+              + settings.sandboxImage()
+              + " is not on the Docker engine; build it with deploy/images/build.sh (no registry"
+              + " is reachable) or set nauta.agent.docker.sandbox-image");
+    } catch (RuntimeException e) {
+      throw new UnsupportedRuntimeException(
+          "nauta.agent.runtime=docker: no Docker engine answers at "
+              + where
+              + " ("
+              + e.getMessage()
+              + "); start dockerd, set nauta.agent.docker.host, or use"
+              + " nauta.agent.runtime=simulated");
+    }
+    return client;
   }
 
   private static String name(AgentProperties props, int index) {

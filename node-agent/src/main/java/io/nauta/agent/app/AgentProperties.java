@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kubeconfig a kubeconfig file whose current context names the API server (and token)
  * @param token a bearer token for {@code server}
  * @param runtime the container runtime: {@code simulated} (no containers; pods turn Running after
- *     {@code simulated.start-delay}); {@code docker} is not implemented yet and fails at start-up
+ *     {@code simulated.start-delay}) or {@code docker} (pods run as containers on the Docker engine
+ *     at {@code docker.host}; the agent refuses to start when it does not answer)
  * @param nodes how many nodes this process runs (more than one only with the simulated runtime, for
  *     scale tests in one JVM, as kubemark and kwok do)
  * @param nodeName the node's name when {@code nodes} is 1 (default: this host's name)
@@ -38,6 +39,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (kubelet's nodeStatusReportFrequency)
  * @param workers pod workers: how many pods are synced at once (one at a time per pod)
  * @param simulated the simulated runtime's settings
+ * @param docker the Docker runtime's settings
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -62,10 +64,26 @@ public record AgentProperties(
     @DefaultValue("10s") Duration statusCheckInterval,
     @DefaultValue("1m") Duration statusReportInterval,
     @DefaultValue("16") int workers,
-    @DefaultValue Simulated simulated) {
+    @DefaultValue Simulated simulated,
+    @DefaultValue Docker docker) {
 
   /**
    * @param startDelay how long a pod's containers stay {@code ContainerCreating} before they run
    */
   public record Simulated(@DefaultValue("0s") Duration startDelay) {}
+
+  /**
+   * @param host the engine's address; blank: {@code DOCKER_HOST}, else {@code
+   *     unix:///var/run/docker.sock}
+   * @param apiVersion the Docker API version to speak, e.g. {@code 1.41}; blank: the system
+   *     property {@code api.version} if set, else unversioned requests, which the engine answers
+   *     with its own newest version
+   * @param sandboxImage the image of each pod's sandbox (it only sleeps); must exist locally
+   * @param pollInterval how often the node's containers are listed to notice exits
+   */
+  public record Docker(
+      @DefaultValue("") String host,
+      @DefaultValue("") String apiVersion,
+      @DefaultValue("nauta/busybox:local") String sandboxImage,
+      @DefaultValue("1s") Duration pollInterval) {}
 }

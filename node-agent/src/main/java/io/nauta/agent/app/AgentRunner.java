@@ -57,9 +57,11 @@ public class AgentRunner implements SmartLifecycle {
     log.info(
         "node agent: runtime "
             + props.runtime()
-            + " (no containers: pods turn Running after "
-            + props.simulated().startDelay()
-            + "), "
+            + ("docker".equalsIgnoreCase(props.runtime().trim())
+                ? " (pods run as containers on the node's Docker network nauta-<node>), "
+                : " (no containers: pods turn Running after "
+                    + props.simulated().startDelay()
+                    + "), ")
             + nodes.all().size()
             + " node(s): "
             + describe());

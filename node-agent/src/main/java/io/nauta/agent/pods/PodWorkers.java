@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -83,6 +84,48 @@ public final class PodWorkers implements AutoCloseable {
               .subscribe(p -> controller.enqueue(InformerStore.key(p.namespace(), p.name()))));
     }
     controller.start();
+    subscriptions.add(removeOrphans().subscribe());
+  }
+
+  /**
+   * Stops what a runtime still runs for pods that no longer exist (deleted while the agent was
+   * down): the informer has synced, so a uid it does not know is gone.
+   */
+  Mono<Void> removeOrphans() {
+    return Flux.fromIterable(nodes.values())
+        .flatMap(
+            node ->
+                node.runtime()
+                    .pods()
+                    // Read the store per pod: one created meanwhile is never taken for an orphan.
+                    .filter(
+                        p ->
+                            informer
+                                .store()
+                                .get(InformerStore.key(p.namespace(), p.name()))
+                                .map(pod -> !p.uid().equals(pod.getMetadata().getUid()))
+                                .orElse(true))
+                    .flatMap(
+                        p -> {
+                          log.info(
+                              "removing pod "
+                                  + p.namespace()
+                                  + "/"
+                                  + p.name()
+                                  + " ("
+                                  + p.uid()
+                                  + ") from node "
+                                  + node.name()
+                                  + ": it no longer exists");
+                          return node.runtime().killPod(p.uid(), Duration.ZERO);
+                        })
+                    .onErrorResume(
+                        e -> {
+                          log.warn(
+                              "removing orphaned pods of node " + node.name() + " failed: " + e);
+                          return Mono.empty();
+                        }))
+        .then();
   }
 
   @Override

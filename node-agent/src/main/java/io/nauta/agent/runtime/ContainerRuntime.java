@@ -8,7 +8,8 @@ import reactor.core.publisher.Mono;
 /**
  * Runs the pods of one node: a sandbox that holds the pod's network (and IP) plus its containers.
  * Calls for one pod never overlap (the pod workers guarantee it); calls for different pods do.
- * Implementations: {@link SimulatedRuntime} (no containers), later a Docker runtime.
+ * Implementations: {@link SimulatedRuntime} (no containers) and {@link
+ * io.nauta.agent.runtime.docker.DockerRuntime} (containers on a Docker engine).
  */
 public interface ContainerRuntime {
 

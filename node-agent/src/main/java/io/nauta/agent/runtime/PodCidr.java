@@ -60,6 +60,19 @@ public final class PodCidr {
     return toString(base + host);
   }
 
+  /** Marks an address as taken (one found in use, e.g. by a pod adopted after a restart). */
+  public synchronized void reserve(String ip) {
+    long addr = toLong(ip);
+    if (addr - base >= FIRST_HOST && addr - base <= LAST_HOST) {
+      used.set((int) (addr - base));
+    }
+  }
+
+  /** The range's first host address, a bridge's gateway (e.g. {@code 10.244.3.1}). */
+  public String gateway() {
+    return toString(base + 1);
+  }
+
   /** Gives an address back; unknown addresses are ignored. */
   public synchronized void release(String ip) {
     long addr = toLong(ip);

@@ -34,7 +34,9 @@ class AgentNodesTest {
         Duration.ofSeconds(10),
         Duration.ofMinutes(1),
         16,
-        new AgentProperties.Simulated(Duration.ZERO));
+        new AgentProperties.Simulated(Duration.ZERO),
+        new AgentProperties.Docker(
+            "unix:///nonexistent/docker.sock", "", "nauta/busybox:local", Duration.ofSeconds(1)));
   }
 
   @Test
@@ -62,8 +64,16 @@ class AgentNodesTest {
   }
 
   @Test
-  void theDockerRuntimeFailsAtStartUpWithAClearMessage() {
+  void theDockerRuntimeWithoutAnEngineFailsAtStartUpWithAClearMessage() {
     assertThatThrownBy(() -> AgentNodes.create(props("docker", 1, ""), Clock.systemUTC()))
-        .hasMessageContaining("Docker runtime is not implemented yet");
+        .isInstanceOf(UnsupportedRuntimeException.class)
+        .hasMessageContaining("no Docker engine answers at unix:///nonexistent/docker.sock");
+  }
+
+  @Test
+  void anUnknownRuntimeIsRefused() {
+    assertThatThrownBy(() -> AgentNodes.create(props("podman", 1, ""), Clock.systemUTC()))
+        .isInstanceOf(UnsupportedRuntimeException.class)
+        .hasMessageContaining("must be simulated or docker, not 'podman'");
   }
 }
