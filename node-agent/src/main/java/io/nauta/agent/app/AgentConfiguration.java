@@ -40,7 +40,8 @@ public class AgentConfiguration {
     return Clock.systemUTC();
   }
 
-  @Bean
+  /** Closed after the agent stops: that closes the Docker client. */
+  @Bean(destroyMethod = "close")
   AgentNodes agentNodes(AgentProperties props, Clock clock) {
     return AgentNodes.create(props, clock);
   }

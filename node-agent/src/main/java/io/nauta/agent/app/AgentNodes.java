@@ -9,15 +9,32 @@ import io.nauta.agent.runtime.SimulatedRuntime;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerRuntime;
 import io.nauta.core.component.ComponentProbes;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The nodes this process runs, built from the settings: names, addresses, pod ranges, runtimes. */
-public record AgentNodes(List<AgentNode> all) {
+/**
+ * The nodes this process runs, built from the settings: names, addresses, pod ranges, runtimes.
+ *
+ * @param docker the Docker client the nodes' runtimes share, or null on the simulated runtime;
+ *     closed with the nodes (the containers keep running, as they do when the kubelet stops)
+ */
+public record AgentNodes(List<AgentNode> all, DockerClient docker) implements AutoCloseable {
 
   public AgentNodes {
     all = List.copyOf(all);
+  }
+
+  public AgentNodes(List<AgentNode> all) {
+    this(all, null);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (docker != null) {
+      docker.close();
+    }
   }
 
   public static AgentNodes create(AgentProperties props, Clock clock) {
@@ -51,7 +68,7 @@ public record AgentNodes(List<AgentNode> all) {
                   clock);
       nodes.add(new AgentNode(name, ip, cidr, rt));
     }
-    return new AgentNodes(nodes);
+    return new AgentNodes(nodes, docker);
   }
 
   /** A client for the engine, which must answer now: a runtime without one runs no pod. */

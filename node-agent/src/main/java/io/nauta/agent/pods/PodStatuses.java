@@ -191,9 +191,9 @@ public final class PodStatuses {
             .withImage(spec.getImage())
             .withImageID(c.imageId())
             .withContainerID(c.containerId())
-            // No readiness or startup probes yet: a running container is started and ready.
-            .withReady(running)
-            .withStarted(running)
+            // The runtime's probes decide; a container without them is both while it runs.
+            .withReady(running && c.ready())
+            .withStarted(running && c.started())
             .withRestartCount(c.restartCount())
             .withState(state(c.state()));
     if (c.lastTermination() != null) {

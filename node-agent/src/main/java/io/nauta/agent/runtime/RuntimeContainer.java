@@ -10,6 +10,8 @@ package io.nauta.agent.runtime;
  * @param state what the container does now
  * @param lastTermination how its previous run ended, or null if it never restarted
  * @param restartCount how often it was restarted
+ * @param started whether it runs and passed its startup probe, if it has one
+ * @param ready whether it is started and passes its readiness probe, if it has one
  */
 public record RuntimeContainer(
     String name,
@@ -18,7 +20,30 @@ public record RuntimeContainer(
     String containerId,
     ContainerState state,
     ContainerState.Terminated lastTermination,
-    int restartCount) {
+    int restartCount,
+    boolean started,
+    boolean ready) {
+
+  /** A container without probes: started and ready while it runs. */
+  public RuntimeContainer(
+      String name,
+      String image,
+      String imageId,
+      String containerId,
+      ContainerState state,
+      ContainerState.Terminated lastTermination,
+      int restartCount) {
+    this(
+        name,
+        image,
+        imageId,
+        containerId,
+        state,
+        lastTermination,
+        restartCount,
+        state instanceof ContainerState.Running,
+        state instanceof ContainerState.Running);
+  }
 
   public boolean running() {
     return state instanceof ContainerState.Running;

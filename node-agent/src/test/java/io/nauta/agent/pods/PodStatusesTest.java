@@ -1,6 +1,7 @@
 package io.nauta.agent.pods;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -185,6 +186,29 @@ class PodStatusesTest {
     for (PodCondition c : status.getConditions()) {
       assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T10:00:05Z");
     }
+  }
+
+  @Test
+  void aRunningContainerItsProbesDoNotPassKeepsThePodRunningButNotReady() {
+    RuntimeContainer unready =
+        new RuntimeContainer(
+            "a", "busybox", "sim@sha256:1", "simulated://a", RUNNING, null, 0, true, false);
+    RuntimeContainer notStarted =
+        new RuntimeContainer(
+            "b", "busybox", "sim@sha256:1", "simulated://b", RUNNING, null, 0, false, false);
+    PodStatus status =
+        PodStatuses.compute(pod("Always", "a", "b"), rt(unready, notStarted), HOST, T1);
+
+    assertThat(status.getPhase()).isEqualTo("Running");
+    assertThat(status.getContainerStatuses())
+        .extracting(ContainerStatus::getReady, ContainerStatus::getStarted)
+        .containsExactly(tuple(false, true), tuple(false, false));
+    assertThat(conditions(status))
+        .containsEntry("ContainersReady", "False")
+        .containsEntry("Ready", "False");
+    PodCondition ready =
+        status.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().get();
+    assertThat(ready.getMessage()).isEqualTo("containers with unready status: [a, b]");
   }
 
   @Test

@@ -26,6 +26,15 @@ public final class DockerLabels {
   /** On the sandbox: the pod's restartPolicy, which decides what an exited container means. */
   public static final String RESTART_POLICY = "io.nauta.pod.restart-policy";
 
+  /**
+   * On a container with probes: its spec's name, ports and probes as JSON, so that an agent that
+   * restarts probes what runs without the pod.
+   */
+  public static final String PROBES = "io.nauta.container.probes";
+
+  /** On a container with probes: the seconds a container that fails them gets to stop. */
+  public static final String PROBE_GRACE_PERIOD = "io.nauta.container.probe-grace-period";
+
   /** The sandbox's container name, as the kubelet's dockershim called it. */
   public static final String SANDBOX = "POD";
 

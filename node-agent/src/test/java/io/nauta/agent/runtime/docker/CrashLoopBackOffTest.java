@@ -21,7 +21,7 @@ class CrashLoopBackOffTest {
     "6, 600, 10",
   })
   void backOffDoublesFromTenSecondsToFiveMinutes(int restartCount, int ranSeconds, int expected) {
-    assertThat(DockerRuntime.backOff(restartCount, Duration.ofSeconds(ranSeconds)))
+    assertThat(CrashLoopBackOff.backOff(restartCount, Duration.ofSeconds(ranSeconds)))
         .isEqualTo(Duration.ofSeconds(expected));
   }
 }

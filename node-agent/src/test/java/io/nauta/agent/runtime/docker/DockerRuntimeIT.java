@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nauta.agent.runtime.ContainerState;
@@ -299,6 +300,112 @@ class DockerRuntimeIT {
       runtime.killPod(pod.getMetadata().getUid(), Duration.ZERO).block(T);
     }
     assertThat(containersOf(pod)).isEmpty();
+  }
+
+  @Test
+  void aContainerIsReadyOnlyOnceItsReadinessProbeSucceeds() throws Exception {
+    Pod pod =
+        pod(
+            "probed",
+            "Always",
+            new ContainerBuilder()
+                .withName("httpd")
+                .withImage(IMAGE)
+                .withCommand("sh", "-c", "mkdir -p /www; exec httpd -f -p 8080 -h /www")
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath("/ready")
+                .withPort(new IntOrString(8080))
+                .endHttpGet()
+                .withPeriodSeconds(1)
+                .withFailureThreshold(1)
+                .endReadinessProbe()
+                .build());
+    Disposable probing = runtime.changes().subscribe();
+    try {
+      RuntimeContainer httpd = awaitRunning(pod).container("httpd").orElseThrow();
+      assertThat(httpd.ready()).isFalse();
+      // Probed every second and failing (404): still not ready a few periods later.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(T)
+          .untilAsserted(
+              () ->
+                  assertThat(runtime.pod(pod.getMetadata().getUid()).block(T).container("httpd"))
+                      .hasValueSatisfying(c -> assertThat(c.ready()).isFalse()));
+
+      exec(id(httpd), "touch", "/www/ready");
+
+      await()
+          .atMost(T)
+          .untilAsserted(
+              () ->
+                  assertThat(runtime.pod(pod.getMetadata().getUid()).block(T).container("httpd"))
+                      .hasValueSatisfying(
+                          c -> {
+                            assertThat(c.ready()).isTrue();
+                            assertThat(c.started()).isTrue();
+                            assertThat(c.restartCount()).isZero();
+                          }));
+    } finally {
+      probing.dispose();
+      runtime.killPod(pod.getMetadata().getUid(), Duration.ZERO).block(T);
+    }
+  }
+
+  @Test
+  void aContainerThatFailsItsLivenessProbeIsRestarted() throws Exception {
+    Pod pod =
+        pod(
+            "unhealthy",
+            "Always",
+            new ContainerBuilder()
+                .withName("app")
+                .withImage(IMAGE)
+                .withCommand("sh", "-c", "touch /tmp/healthy; exec sleep 3600")
+                .withNewLivenessProbe()
+                .withNewExec()
+                .withCommand("cat", "/tmp/healthy")
+                .endExec()
+                .withPeriodSeconds(1)
+                .withFailureThreshold(2)
+                .endLivenessProbe()
+                .build());
+    pod.getSpec().setTerminationGracePeriodSeconds(1L);
+    Disposable probing = runtime.changes().subscribe();
+    try {
+      RuntimeContainer app = awaitRunning(pod).container("app").orElseThrow();
+      // Healthy: probed every second and left alone.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(T)
+          .untilAsserted(
+              () ->
+                  assertThat(runtime.syncPod(pod).block(T).container("app"))
+                      .hasValueSatisfying(
+                          c -> {
+                            assertThat(c.running()).isTrue();
+                            assertThat(c.restartCount()).isZero();
+                          }));
+
+      exec(id(app), "rm", "/tmp/healthy");
+
+      await()
+          .atMost(T)
+          .untilAsserted(
+              () ->
+                  assertThat(runtime.syncPod(pod).block(T).container("app"))
+                      .hasValueSatisfying(
+                          c -> {
+                            assertThat(c.restartCount()).isEqualTo(1);
+                            assertThat(c.running()).isTrue();
+                            assertThat(c.lastTermination().reason()).isEqualTo("Error");
+                            assertThat(c.containerId()).isNotEqualTo(app.containerId());
+                          }));
+    } finally {
+      probing.dispose();
+      runtime.killPod(pod.getMetadata().getUid(), Duration.ZERO).block(T);
+    }
   }
 
   @Test

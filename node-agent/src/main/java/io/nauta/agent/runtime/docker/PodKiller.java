@@ -1,0 +1,71 @@
+package io.nauta.agent.runtime.docker;
+
+import com.github.dockerjava.api.model.Container;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stops a pod's running containers within its grace period (all at once, as the kubelet does), then
+ * removes them and, last, its sandbox, releasing the pod's IP.
+ */
+final class PodKiller {
+
+  private final DockerContainers containers;
+  private final NodeNetwork network;
+  private final UnstartedContainers unstarted;
+
+  PodKiller(DockerContainers containers, NodeNetwork network, UnstartedContainers unstarted) {
+    this.containers = containers;
+    this.network = network;
+    this.unstarted = unstarted;
+  }
+
+  Mono<Void> kill(String uid, Duration grace) {
+    return DockerRuntime.blocking(
+            () -> {
+              network.ensure();
+              return containers.list(Map.of(DockerLabels.POD_UID, uid));
+            })
+        .flatMap(
+            all ->
+                Flux.fromIterable(all)
+                    .filter(c -> !DockerContainers.isSandbox(c) && "running".equals(c.getState()))
+                    .flatMap(
+                        c ->
+                            DockerRuntime.blocking(
+                                () -> {
+                                  containers.stop(c.getId(), grace);
+                                  return true;
+                                }))
+                    .then(
+                        DockerRuntime.blocking(
+                            () -> {
+                              removeAll(uid, all);
+                              return true;
+                            })))
+        .then();
+  }
+
+  private void removeAll(String uid, List<Container> all) {
+    String sandboxIp = null;
+    for (Container c : all) {
+      if (DockerContainers.isSandbox(c)) {
+        sandboxIp = network.ip(c);
+      } else {
+        containers.remove(c.getId());
+      }
+    }
+    for (Container c : all) {
+      if (DockerContainers.isSandbox(c)) {
+        containers.remove(c.getId());
+      }
+    }
+    if (sandboxIp != null) {
+      network.cidr().release(sandboxIp);
+    }
+    unstarted.forget(uid);
+  }
+}

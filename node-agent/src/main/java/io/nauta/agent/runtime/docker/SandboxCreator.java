@@ -1,0 +1,79 @@
+package io.nauta.agent.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.model.HostConfig;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Map;
+
+/**
+ * Creates a pod's sandbox: a container that only sleeps (the kubelet's pause container) on the
+ * node's network with an IP from the node's pod range, holding the network namespace the pod's
+ * containers join.
+ */
+final class SandboxCreator {
+
+  private final DockerClient docker;
+  private final DockerContainers containers;
+  private final NodeNetwork network;
+  private final String node;
+  private final String image;
+
+  SandboxCreator(
+      DockerClient docker,
+      DockerContainers containers,
+      NodeNetwork network,
+      String node,
+      String image) {
+    this.docker = docker;
+    this.containers = containers;
+    this.network = network;
+    this.node = node;
+    this.image = image;
+  }
+
+  /** Creates and starts the sandbox and answers it, inspected. */
+  PodContainer create(Pod pod) {
+    Map<String, String> labels = DockerLabels.of(pod, node, DockerLabels.SANDBOX, 0);
+    labels.put(DockerLabels.RESTART_POLICY, RestartPolicy.of(pod));
+    for (int attempt = 0; ; attempt++) {
+      String ip = network.cidr().allocate();
+      try {
+        CreateContainerResponse created =
+            docker
+                .createContainerCmd(image)
+                .withName(DockerLabels.containerName(pod, DockerLabels.SANDBOX, 0))
+                .withEntrypoint("sleep")
+                .withCmd("2147483647")
+                .withHostName(hostName(pod))
+                .withLabels(labels)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network.name()))
+                .withIpv4Address(ip)
+                .exec();
+        containers.start(created.getId());
+        return containers.ofPod(pod.getMetadata().getUid()).sandbox();
+      } catch (ConflictException e) {
+        // The name exists: a sandbox made by an earlier attempt that was not seen yet.
+        network.cidr().release(ip);
+        PodContainers existing = containers.ofPod(pod.getMetadata().getUid());
+        if (existing != null && existing.sandbox() != null) {
+          return existing.sandbox();
+        }
+        throw e;
+      } catch (RuntimeException e) {
+        if (attempt < 3 && String.valueOf(e.getMessage()).contains("already in use")) {
+          // Taken by something this agent does not know (e.g. a container of another tool).
+          continue;
+        }
+        network.cidr().release(ip);
+        throw e;
+      }
+    }
+  }
+
+  private static String hostName(Pod pod) {
+    String name = pod.getMetadata().getName();
+    return name.length() > 63 ? name.substring(0, 63) : name;
+  }
+}
