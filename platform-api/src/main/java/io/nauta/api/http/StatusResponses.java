@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -49,7 +50,13 @@ public class StatusResponses implements WebExceptionHandler {
       return Mono.error(ex);
     }
     ApiException api = toApiException(ex, exchange);
-    return write(response, api);
+    // A request refused before its body was read (a bad query parameter, an unknown resource)
+    // still has that body on the connection: read it away, so the kept-alive connection is clean
+    // for the client's next request. A body already read cannot be subscribed again: that error
+    // just means there is nothing left.
+    Mono<Void> drained =
+        exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then().onErrorComplete();
+    return drained.then(Mono.defer(() -> write(response, api)));
   }
 
   Mono<Void> write(ServerHttpResponse response, ApiException api) {
