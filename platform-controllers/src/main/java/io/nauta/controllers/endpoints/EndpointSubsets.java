@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.nauta.controllers.pods.PodConditions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ public final class EndpointSubsets {
         continue;
       }
       String ip = pod.getStatus().getPodIP();
-      boolean ready = publishNotReady || isReady(pod);
+      boolean ready = publishNotReady || PodConditions.isReady(pod);
       List<EndpointPort> ports = new ArrayList<>();
       for (ServicePort sp : servicePorts) {
         OptionalInt number = resolvePort(pod, sp);
@@ -106,13 +107,6 @@ public final class EndpointSubsets {
       return false;
     }
     return includeTerminating || pod.getMetadata().getDeletionTimestamp() == null;
-  }
-
-  static boolean isReady(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.nauta.controllers.replicaset;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.nauta.controllers.pods.PodConditions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
+import io.nauta.controllers.pods.PodConditions;
 import io.nauta.core.errors.ApiException;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.nauta.controllers.pods.PodConditions;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
 import io.nauta.core.errors.ApiException;

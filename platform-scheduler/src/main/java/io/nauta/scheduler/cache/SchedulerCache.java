@@ -201,17 +201,6 @@ public final class SchedulerCache {
       NodeInfo info = nodes.get(name);
       return info == null || info.node() == null ? null : info;
     }
-
-    @Override
-    public List<NodeInfo> nodesWithAffinityPods() {
-      List<NodeInfo> out = new ArrayList<>();
-      for (NodeInfo n : nodeList) {
-        if (n.podsWithAffinity() > 0) {
-          out.add(n);
-        }
-      }
-      return out;
-    }
   }
 
   private static final class PodState {

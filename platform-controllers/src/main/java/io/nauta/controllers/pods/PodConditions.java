@@ -1,4 +1,4 @@
-package io.nauta.controllers.replicaset;
+package io.nauta.controllers.pods;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -7,24 +7,24 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** What the replica set controller reads from a pod's status (Kubernetes' podutil). */
-final class PodConditions {
+/** What controllers read from a pod's status (Kubernetes' podutil). */
+public final class PodConditions {
 
   private PodConditions() {}
 
   /** Not Succeeded or Failed, and not being deleted (Kubernetes' IsPodActive). */
-  static boolean isActive(Pod pod) {
+  public static boolean isActive(Pod pod) {
     String phase = phase(pod);
     return !"Succeeded".equals(phase)
         && !"Failed".equals(phase)
         && pod.getMetadata().getDeletionTimestamp() == null;
   }
 
-  static String phase(Pod pod) {
+  public static String phase(Pod pod) {
     return pod.getStatus() == null ? null : pod.getStatus().getPhase();
   }
 
-  static Optional<PodCondition> ready(Pod pod) {
+  public static Optional<PodCondition> ready(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
     }
@@ -33,12 +33,12 @@ final class PodConditions {
         .findFirst();
   }
 
-  static boolean isReady(Pod pod) {
+  public static boolean isReady(Pod pod) {
     return ready(pod).map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 
   /** When the pod last turned Ready, or empty when it is not ready or the time is unknown. */
-  static Optional<Instant> readySince(Pod pod) {
+  public static Optional<Instant> readySince(Pod pod) {
     return ready(pod)
         .filter(c -> "True".equals(c.getStatus()))
         .flatMap(c -> parse(c.getLastTransitionTime()));
@@ -48,7 +48,7 @@ final class PodConditions {
    * Ready for at least {@code minReadySeconds} (Kubernetes' IsPodAvailable: a ready pod without a
    * transition time counts only when no minimum is asked for).
    */
-  static boolean isAvailable(Pod pod, int minReadySeconds, Instant now) {
+  public static boolean isAvailable(Pod pod, int minReadySeconds, Instant now) {
     if (!isReady(pod)) {
       return false;
     }
@@ -59,7 +59,7 @@ final class PodConditions {
   }
 
   /** How long until a ready pod becomes available; empty when it is not ready or already is. */
-  static Optional<Duration> untilAvailable(Pod pod, int minReadySeconds, Instant now) {
+  public static Optional<Duration> untilAvailable(Pod pod, int minReadySeconds, Instant now) {
     if (minReadySeconds <= 0 || isAvailable(pod, minReadySeconds, now)) {
       return Optional.empty();
     }
@@ -68,7 +68,7 @@ final class PodConditions {
         .filter(d -> !d.isNegative());
   }
 
-  static int restarts(Pod pod) {
+  public static int restarts(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return 0;
     }
@@ -78,7 +78,7 @@ final class PodConditions {
         .orElse(0);
   }
 
-  static Optional<Instant> parse(String timestamp) {
+  public static Optional<Instant> parse(String timestamp) {
     if (timestamp == null || timestamp.isEmpty()) {
       return Optional.empty();
     }
