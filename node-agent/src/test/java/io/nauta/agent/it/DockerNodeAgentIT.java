@@ -12,6 +12,7 @@ import io.nauta.agent.NautaAgent;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerLabels;
 import io.nauta.agent.runtime.docker.EgressGuard;
+import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
 import io.nauta.core.client.ClientConfig;
@@ -36,13 +37,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The node agent on the Docker runtime in a whole control plane (API server on Redis in Docker,
- * scheduler, controller manager) with one node, {@code it-docker-agent}: a deployment's pods run as
- * real containers with pod IPs on the node's bridge. Everything on Docker carrying {@code
- * io.nauta.node=it-docker-agent} is removed before and after.
+ * scheduler, controller manager) with one node, {@code it-docker-agent-<hex>}: a deployment's pods
+ * run as real containers with pod IPs on the node's bridge. Everything on Docker carrying the
+ * node's label is removed after ({@link TestDockerNode}).
  */
 class DockerNodeAgentIT {
 
-  private static final String NODE = "it-docker-agent";
+  private static TestDockerNode node;
+  private static String NODE;
   private static final Duration T = Duration.ofSeconds(10);
 
   private static DockerClient docker;
@@ -57,7 +59,8 @@ class DockerNodeAgentIT {
   static void startCluster() {
     EgressGuard.install();
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
-    cleanUpDocker();
+    node = TestDockerNode.reserve(docker, "it-docker-agent");
+    NODE = node.name();
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
     client = new KubeClient(ClientConfig.fromUrl(api.url()));
     pods = client.resource(BuiltInResources.PODS, Pod.class);
@@ -84,8 +87,8 @@ class DockerNodeAgentIT {
             "--nauta.agent.runtime=docker",
             "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
             "--nauta.agent.node-name=" + NODE,
-            // Its own /24, apart from DockerRuntimeIT's and any other node's on this engine.
-            "--nauta.agent.first-node-index=202",
+            // A /24 no other network on this engine uses (TestDockerNode).
+            "--nauta.agent.first-node-index=" + node.index(),
             "--nauta.agent.lease-renew-interval=1s",
             "--nauta.agent.status-check-interval=1s");
   }
@@ -105,20 +108,13 @@ class DockerNodeAgentIT {
   }
 
   private static void cleanUpDocker() {
-    for (Container c : containers()) {
-      docker.removeContainerCmd(c.getId()).withForce(true).exec();
+    if (node != null) {
+      node.cleanUp(docker);
     }
-    docker.listNetworksCmd().withNameFilter("nauta-" + NODE).exec().stream()
-        .filter(n -> n.getName().equals("nauta-" + NODE))
-        .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
   }
 
   private static List<Container> containers() {
-    return docker
-        .listContainersCmd()
-        .withShowAll(true)
-        .withLabelFilter(Map.of(DockerLabels.NODE, NODE))
-        .exec();
+    return node.containers(docker);
   }
 
   @Test
@@ -163,7 +159,7 @@ class DockerNodeAgentIT {
     List<Pod> running = webPods();
     Set<String> ips =
         running.stream().map(p -> p.getStatus().getPodIP()).collect(Collectors.toSet());
-    assertThat(ips).hasSize(2).allMatch(ip -> ip.startsWith("10.244.202."));
+    assertThat(ips).hasSize(2).allMatch(ip -> ip.startsWith(node.ipPrefix()));
     for (Pod p : running) {
       assertThat(p.getSpec().getNodeName()).isEqualTo(NODE);
       var cs = p.getStatus().getContainerStatuses().get(0);

@@ -33,11 +33,12 @@ import reactor.core.Disposable;
 
 /**
  * The Docker runtime against the real engine (images from deploy/images/build.sh). Everything it
- * creates carries {@code io.nauta.node=it-docker-runtime} and is removed before and after.
+ * creates carries {@code io.nauta.node=<its TestDockerNode>} and is removed before and after.
  */
 class DockerRuntimeIT {
 
-  private static final String NODE = "it-docker-runtime";
+  private static TestDockerNode node;
+  private static String NODE;
   private static final String IMAGE = "nauta/busybox:local";
   private static final Duration T = Duration.ofSeconds(60);
 
@@ -49,31 +50,24 @@ class DockerRuntimeIT {
   static void connect() {
     EgressGuard.install();
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
-    cleanUp();
-    cidr = PodCidr.nth("10.244.0.0/16", 201);
+    node = TestDockerNode.reserve(docker, "it-docker-runtime");
+    NODE = node.name();
+    cidr = PodCidr.nth("10.244.0.0/16", node.index());
     runtime = newRuntime();
   }
 
   @AfterAll
   static void cleanUp() {
-    for (Container c :
-        docker
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(DockerLabels.NODE, NODE))
-            .exec()) {
-      docker.removeContainerCmd(c.getId()).withForce(true).exec();
+    if (node != null) {
+      node.cleanUp(docker);
     }
-    docker.listNetworksCmd().withNameFilter("nauta-" + NODE).exec().stream()
-        .filter(n -> n.getName().equals("nauta-" + NODE))
-        .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
   }
 
   private static DockerRuntime newRuntime() {
     return new DockerRuntime(
         docker,
         NODE,
-        PodCidr.nth("10.244.0.0/16", 201),
+        PodCidr.nth("10.244.0.0/16", node.index()),
         IMAGE,
         Duration.ofMillis(500),
         Clock.systemUTC());
@@ -108,7 +102,7 @@ class DockerRuntimeIT {
                 .endResources()
                 .build());
     RuntimePod running = awaitRunning(web);
-    assertThat(running.ip()).startsWith("10.244.201.");
+    assertThat(running.ip()).startsWith(node.ipPrefix());
     assertThat(running.namespace()).isEqualTo("default");
     assertThat(running.containers())
         .extracting(RuntimeContainer::name)
@@ -147,7 +141,7 @@ class DockerRuntimeIT {
                 .withCommand("sleep", "3600")
                 .build());
     RuntimePod clientPod = awaitRunning(client);
-    assertThat(clientPod.ip()).isNotEqualTo(running.ip()).startsWith("10.244.201.");
+    assertThat(clientPod.ip()).isNotEqualTo(running.ip()).startsWith(node.ipPrefix());
     String c = id(clientPod.container("c").orElseThrow());
     assertThat(exec(c, "wget", "-q", "-O", "-", "http://" + running.ip() + ":8080/"))
         .contains("hello-nauta");
