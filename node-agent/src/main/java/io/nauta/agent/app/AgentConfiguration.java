@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.agent.events.RecordingPodEvents;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.ApiPodWriter;
@@ -13,6 +14,7 @@ import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.component.ComponentProbes;
+import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import java.time.Clock;
@@ -42,8 +44,9 @@ public class AgentConfiguration {
 
   /** Closed after the agent stops: that closes the Docker client. */
   @Bean(destroyMethod = "close")
-  AgentNodes agentNodes(AgentProperties props, Clock clock) {
-    return AgentNodes.create(props, clock);
+  AgentNodes agentNodes(AgentProperties props, Clock clock, KubeClient client) {
+    return AgentNodes.create(
+        props, clock, node -> new RecordingPodEvents(new EventRecorder(client, "kubelet", node)));
   }
 
   @Bean

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.runtime.ContainerRuntime;
 import io.nauta.agent.runtime.PodCidr;
+import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.SimulatedRuntime;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerRuntime;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The nodes this process runs, built from the settings: names, addresses, pod ranges, runtimes.
@@ -37,7 +39,11 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
     }
   }
 
-  public static AgentNodes create(AgentProperties props, Clock clock) {
+  /**
+   * @param events the events of the pods on one node (by node name), as its kubelet records them
+   */
+  public static AgentNodes create(
+      AgentProperties props, Clock clock, Function<String, PodEvents> events) {
     if (props.nodes() < 1) {
       throw new IllegalArgumentException("nauta.agent.nodes must be at least 1: " + props.nodes());
     }
@@ -65,7 +71,8 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
                   cidr,
                   props.docker().sandboxImage(),
                   props.docker().pollInterval(),
-                  clock);
+                  clock,
+                  events.apply(name));
       nodes.add(new AgentNode(name, ip, cidr, rt));
     }
     return new AgentNodes(nodes, docker);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nauta.agent.node.AgentNode;
+import io.nauta.agent.runtime.PodEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -41,7 +42,8 @@ class AgentNodesTest {
 
   @Test
   void manyNodesArePrefixedWithTheirIndexAndGetTheirOwnRangeAndAddress() {
-    AgentNodes nodes = AgentNodes.create(props("simulated", 3, ""), Clock.systemUTC());
+    AgentNodes nodes =
+        AgentNodes.create(props("simulated", 3, ""), Clock.systemUTC(), node -> PodEvents.NONE);
 
     assertThat(nodes.all()).extracting(AgentNode::name).containsExactly("sim-0", "sim-1", "sim-2");
     assertThat(nodes.all())
@@ -52,7 +54,9 @@ class AgentNodesTest {
 
   @Test
   void oneNodeTakesTheConfiguredNameAndAddress() {
-    AgentNodes nodes = AgentNodes.create(props("simulated", 1, "worker"), Clock.systemUTC());
+    AgentNodes nodes =
+        AgentNodes.create(
+            props("simulated", 1, "worker"), Clock.systemUTC(), node -> PodEvents.NONE);
 
     assertThat(nodes.all())
         .singleElement()
@@ -65,14 +69,20 @@ class AgentNodesTest {
 
   @Test
   void theDockerRuntimeWithoutAnEngineFailsAtStartUpWithAClearMessage() {
-    assertThatThrownBy(() -> AgentNodes.create(props("docker", 1, ""), Clock.systemUTC()))
+    assertThatThrownBy(
+            () ->
+                AgentNodes.create(
+                    props("docker", 1, ""), Clock.systemUTC(), node -> PodEvents.NONE))
         .isInstanceOf(UnsupportedRuntimeException.class)
         .hasMessageContaining("no Docker engine answers at unix:///nonexistent/docker.sock");
   }
 
   @Test
   void anUnknownRuntimeIsRefused() {
-    assertThatThrownBy(() -> AgentNodes.create(props("podman", 1, ""), Clock.systemUTC()))
+    assertThatThrownBy(
+            () ->
+                AgentNodes.create(
+                    props("podman", 1, ""), Clock.systemUTC(), node -> PodEvents.NONE))
         .isInstanceOf(UnsupportedRuntimeException.class)
         .hasMessageContaining("must be simulated or docker, not 'podman'");
   }

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.agent.runtime.ContainerRuntime;
 import io.nauta.agent.runtime.PodCidr;
+import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.RuntimePod;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +44,8 @@ public final class DockerRuntime implements ContainerRuntime {
       PodCidr cidr,
       String sandboxImage,
       Duration pollInterval,
-      Clock clock) {
+      Clock clock,
+      PodEvents events) {
     this.node = node;
     this.containers = new DockerContainers(docker);
     this.network = new NodeNetwork(docker, containers, node, cidr);

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nauta.agent.runtime.ContainerState;
 import io.nauta.agent.runtime.PodCidr;
+import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.RuntimeContainer;
 import io.nauta.agent.runtime.RuntimePod;
 import java.io.IOException;
@@ -70,7 +71,8 @@ class DockerRuntimeIT {
         PodCidr.nth("10.244.0.0/16", node.index()),
         IMAGE,
         Duration.ofMillis(500),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        PodEvents.NONE);
   }
 
   @Test
