@@ -52,9 +52,10 @@ public final class ContainerProbes {
    * Runs the probes due at {@code now} (liveness and readiness together) and records their
    * outcomes.
    *
-   * @return whether {@link #started()}, {@link #ready()} or {@link #unhealthy()} changed
+   * @return whether {@link #started()}, {@link #ready()} or {@link #unhealthy()} changed, and the
+   *     runs that failed
    */
-  public Mono<Boolean> run(Prober prober, ProbeTarget target, Instant now) {
+  public Mono<Run> run(Prober prober, ProbeTarget target, Instant now) {
     List<ProbeWorker> due = new ArrayList<>();
     if (!started()) {
       if (startup.due(now)) {
@@ -68,7 +69,7 @@ public final class ContainerProbes {
       }
     }
     if (due.isEmpty()) {
-      return Mono.just(false);
+      return Mono.just(Run.NOTHING);
     }
     boolean wasStarted = started();
     boolean wasReady = ready();
@@ -78,13 +79,35 @@ public final class ContainerProbes {
             w ->
                 prober
                     .probe(probe(w.kind()), target, w.settings().timeout())
-                    .onErrorReturn(ProbeResult.FAILURE)
-                    .defaultIfEmpty(ProbeResult.FAILURE)
-                    .doOnNext(r -> record(w, r, now)))
-        .then(
-            Mono.fromSupplier(
-                () ->
-                    wasStarted != started() || wasReady != ready() || wasUnhealthy != unhealthy()));
+                    .onErrorResume(e -> Mono.just(ProbeOutcome.failure(e.toString())))
+                    .defaultIfEmpty(ProbeOutcome.failure("probe gave no result"))
+                    .doOnNext(r -> record(w, r.result(), now))
+                    .filter(ProbeOutcome::failed)
+                    .map(r -> new ProbeFailure(w.kind(), r.message())))
+        .collectList()
+        .map(
+            failures ->
+                new Run(
+                    wasStarted != started() || wasReady != ready() || wasUnhealthy != unhealthy(),
+                    failures));
+  }
+
+  /**
+   * What one {@link #run} found.
+   *
+   * @param changed whether {@link #started()}, {@link #ready()} or {@link #unhealthy()} changed
+   * @param failures the probe runs that failed (each is an {@code Unhealthy} event)
+   */
+  public record Run(boolean changed, List<ProbeFailure> failures) {
+    static final Run NOTHING = new Run(false, List.of());
+  }
+
+  /** Which probe made the container unhealthy, or null if none did. */
+  public synchronized ProbeKind unhealthyBy() {
+    if (startup != null && startup.failed()) {
+      return ProbeKind.STARTUP;
+    }
+    return liveness != null && liveness.failed() ? ProbeKind.LIVENESS : null;
   }
 
   // Liveness and readiness complete on different threads, and the runtime reads the outcome on

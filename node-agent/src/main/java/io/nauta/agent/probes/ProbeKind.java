@@ -6,14 +6,21 @@ package io.nauta.agent.probes;
  * liveness probe says otherwise.
  */
 public enum ProbeKind {
-  STARTUP(ProbeResult.FAILURE),
-  LIVENESS(ProbeResult.SUCCESS),
-  READINESS(ProbeResult.FAILURE);
+  STARTUP(ProbeResult.FAILURE, "Startup"),
+  LIVENESS(ProbeResult.SUCCESS, "Liveness"),
+  READINESS(ProbeResult.FAILURE, "Readiness");
 
   private final ProbeResult initial;
+  private final String title;
 
-  ProbeKind(ProbeResult initial) {
+  ProbeKind(ProbeResult initial, String title) {
     this.initial = initial;
+    this.title = title;
+  }
+
+  /** As the kubelet's events name it: {@code Liveness}, {@code Readiness}, {@code Startup}. */
+  public String title() {
+    return title;
   }
 
   public ProbeResult initial() {

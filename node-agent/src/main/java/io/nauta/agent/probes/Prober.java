@@ -11,7 +11,7 @@ public interface Prober {
    * @param probe the probe from the pod spec
    * @param target the container it probes
    * @param timeout how long the action may take; one that takes longer failed
-   * @return the outcome; never an error (an action that cannot run failed)
+   * @return the outcome, with why it failed; never an error (an action that cannot run failed)
    */
-  Mono<ProbeResult> probe(Probe probe, ProbeTarget target, Duration timeout);
+  Mono<ProbeOutcome> probe(Probe probe, ProbeTarget target, Duration timeout);
 }

@@ -26,10 +26,15 @@ class ContainerProbesTest {
     final List<ProbeKind> calls = new ArrayList<>();
 
     @Override
-    public Mono<ProbeResult> probe(Probe probe, ProbeTarget target, Duration timeout) {
+    public Mono<ProbeOutcome> probe(Probe probe, ProbeTarget target, Duration timeout) {
       ProbeKind kind = ProbeKind.valueOf(probe.getExec().getCommand().get(0));
       calls.add(kind);
-      return Mono.justOrEmpty(answers.get(kind));
+      return Mono.justOrEmpty(answers.get(kind))
+          .map(
+              r ->
+                  r == ProbeResult.SUCCESS
+                      ? ProbeOutcome.success()
+                      : ProbeOutcome.failure(kind + " said no"));
     }
   }
 
@@ -75,6 +80,27 @@ class ContainerProbesTest {
     assertThat(probes.ready()).as("liveness does not gate readiness").isTrue();
     assertThat(run(probes, 2)).isTrue();
     assertThat(probes.unhealthy()).isTrue();
+    assertThat(probes.unhealthyBy()).isEqualTo(ProbeKind.LIVENESS);
+  }
+
+  @Test
+  void everyFailedRunIsReportedWithItsMessageAsTheKubeletWordsIt() {
+    ContainerProbes probes =
+        new ContainerProbes(
+            container(
+                null, probe(ProbeKind.LIVENESS, 0, 1, 3), probe(ProbeKind.READINESS, 0, 1, 1)),
+            STARTED);
+    prober.answers.put(ProbeKind.LIVENESS, ProbeResult.FAILURE);
+    prober.answers.put(ProbeKind.READINESS, ProbeResult.SUCCESS);
+
+    ContainerProbes.Run first = probes.run(prober, TARGET, STARTED).block();
+
+    assertThat(first.failures())
+        .extracting(ProbeFailure::eventMessage)
+        .containsExactly("Liveness probe failed: LIVENESS said no");
+    assertThat(probes.unhealthyBy()).as("one failure of three").isNull();
+    prober.answers.put(ProbeKind.LIVENESS, ProbeResult.SUCCESS);
+    assertThat(probes.run(prober, TARGET, STARTED.plusSeconds(1)).block().failures()).isEmpty();
   }
 
   @Test
@@ -132,7 +158,7 @@ class ContainerProbesTest {
   }
 
   private boolean run(ContainerProbes probes, int secondsAfterStart) {
-    return probes.run(prober, TARGET, STARTED.plusSeconds(secondsAfterStart)).block();
+    return probes.run(prober, TARGET, STARTED.plusSeconds(secondsAfterStart)).block().changed();
   }
 
   private static Container container(Probe startup, Probe liveness, Probe readiness) {

@@ -4,8 +4,12 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import io.nauta.agent.probes.ContainerProbes;
+import io.nauta.agent.probes.ProbeFailure;
+import io.nauta.agent.probes.ProbeKind;
 import io.nauta.agent.probes.ProbeTarget;
 import io.nauta.agent.probes.Prober;
+import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.PodEvents.PodRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +28,9 @@ import reactor.core.publisher.Mono;
  * every tick: each container run gets its own {@link ContainerProbes}, dropped when it stops. A
  * container whose liveness or startup probe failed is stopped within its grace period, as the
  * kubelet kills it; the pod's sync then restarts it per its {@code restartPolicy}. Emits the pods
- * whose containers turned started, ready, unready or unhealthy, so their status is written.
+ * whose containers turned started, ready, unready or unhealthy, so their status is written. Every
+ * failed run is an {@code Unhealthy} event and every kill a {@code Killing} one, as the kubelet
+ * records them.
  */
 final class ContainerProbing {
 
@@ -42,6 +48,7 @@ final class ContainerProbing {
   private final Prober prober;
   private final String node;
   private final Clock clock;
+  private final PodEvents events;
 
   /** The probes of every running container with probes, by container id. */
   private final Map<String, Probed> running = new ConcurrentHashMap<>();
@@ -55,13 +62,15 @@ final class ContainerProbing {
       NodeNetwork network,
       Prober prober,
       String node,
-      Clock clock) {
+      Clock clock,
+      PodEvents events) {
     this.docker = docker;
     this.containers = containers;
     this.network = network;
     this.prober = prober;
     this.node = node;
     this.clock = clock;
+    this.events = events;
   }
 
   /** Whether the container passed its startup probe (one without is started when running). */
@@ -134,8 +143,21 @@ final class ContainerProbing {
                 p.probes()
                     .run(prober, new ProbeTarget(c.getId(), podIp, p.ports()), now)
                     .flatMap(
-                        changed -> {
-                          if (p.probes().unhealthy() && killing.add(c.getId())) {
+                        run -> {
+                          PodRef pod = pod(c);
+                          for (ProbeFailure f : run.failures()) {
+                            events.warning(pod, "Unhealthy", f.eventMessage());
+                          }
+                          ProbeKind by = p.probes().unhealthyBy();
+                          if (by != null && killing.add(c.getId())) {
+                            events.normal(
+                                pod,
+                                "Killing",
+                                "Container "
+                                    + c.getLabels().get(DockerLabels.CONTAINER_NAME)
+                                    + " failed "
+                                    + by.title().toLowerCase(java.util.Locale.ROOT)
+                                    + " probe, will be restarted");
                             // In the background: a stop can take the whole grace period.
                             kill(c, p)
                                 .subscribe(
@@ -144,8 +166,16 @@ final class ContainerProbing {
                                         log.warn(
                                             "stopping container " + c.getId() + " failed: " + e));
                           }
-                          return changed ? Mono.just(p.uid()) : Mono.empty();
+                          return run.changed() ? Mono.just(p.uid()) : Mono.empty();
                         }));
+  }
+
+  private static PodRef pod(Container c) {
+    Map<String, String> labels = c.getLabels();
+    return new PodRef(
+        labels.get(DockerLabels.POD_NAMESPACE),
+        labels.get(DockerLabels.POD_NAME),
+        labels.get(DockerLabels.POD_UID));
   }
 
   private Probed probed(Container c) {

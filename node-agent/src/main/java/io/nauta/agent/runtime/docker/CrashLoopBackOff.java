@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Kubernetes' crash-loop back-off: a container that exited is restarted 10 s after its exit,
+ * Kubernetes' crash-loop back-off: a container that exited for the first time is restarted at once
+ * (the kubelet's back-off entry only starts with that restart), then 10 s after its next exit,
  * doubling with every restart up to 5 min. When a back-off is not over yet, the pod is woken up
  * (emitted on {@link #wakeUps()}) when it is, so it gets synced again.
  */
@@ -19,7 +20,7 @@ final class CrashLoopBackOff {
   static final Duration INITIAL = Duration.ofSeconds(10);
   static final Duration MAX = Duration.ofMinutes(5);
 
-  /** A container that ran this long before exiting restarts after the initial back-off again. */
+  /** A container that ran this long before exiting is restarted at once again (entry expired). */
   private static final Duration RESET = MAX.multipliedBy(2);
 
   private final Clock clock;
@@ -35,11 +36,11 @@ final class CrashLoopBackOff {
 
   /** The back-off after restart {@code restartCount} of a container that ran {@code ran}. */
   static Duration backOff(int restartCount, Duration ran) {
-    if (ran.compareTo(RESET) >= 0) {
-      return INITIAL;
+    if (restartCount == 0 || ran.compareTo(RESET) >= 0) {
+      return Duration.ZERO;
     }
     Duration d = INITIAL;
-    for (int i = 0; i < restartCount && d.compareTo(MAX) < 0; i++) {
+    for (int i = 1; i < restartCount && d.compareTo(MAX) < 0; i++) {
       d = d.multipliedBy(2);
     }
     return d.compareTo(MAX) > 0 ? MAX : d;

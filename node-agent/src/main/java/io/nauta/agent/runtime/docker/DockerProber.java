@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HTTPHeader;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.nauta.agent.probes.ProbeResult;
+import io.nauta.agent.probes.ProbeOutcome;
 import io.nauta.agent.probes.ProbeTarget;
 import io.nauta.agent.probes.Prober;
 import java.net.InetSocketAddress;
@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -38,6 +39,9 @@ final class DockerProber implements Prober {
 
   private static final Log log = LogFactory.getLog(DockerProber.class);
 
+  /** An exec probe's output kept for its failure message (the kubelet keeps 10 KiB). */
+  private static final int MAX_OUTPUT = 10 * 1024;
+
   private final DockerClient docker;
   private final HttpClient http;
 
@@ -52,12 +56,13 @@ final class DockerProber implements Prober {
   }
 
   @Override
-  public Mono<ProbeResult> probe(Probe probe, ProbeTarget target, Duration timeout) {
-    return Mono.defer(() -> run(probe, target, timeout)).onErrorReturn(ProbeResult.FAILURE);
+  public Mono<ProbeOutcome> probe(Probe probe, ProbeTarget target, Duration timeout) {
+    return Mono.defer(() -> run(probe, target, timeout))
+        .onErrorResume(e -> Mono.just(ProbeOutcome.failure(String.valueOf(e.getMessage()))));
   }
 
-  private Mono<ProbeResult> run(Probe probe, ProbeTarget target, Duration timeout) {
-    Mono<ProbeResult> run;
+  private Mono<ProbeOutcome> run(Probe probe, ProbeTarget target, Duration timeout) {
+    Mono<ProbeOutcome> run;
     if (probe.getExec() != null) {
       run = DockerRuntime.blocking(() -> exec(probe.getExec().getCommand(), target, timeout));
     } else if (probe.getHttpGet() != null) {
@@ -70,12 +75,13 @@ final class DockerProber implements Prober {
               () -> tcp(host == null || host.isBlank() ? target.podIp() : host, port, timeout));
     } else {
       log.warn("probe of container " + target.containerId() + " has no action Nauta runs yet");
-      run = Mono.just(ProbeResult.FAILURE);
+      run = Mono.just(ProbeOutcome.failure("probe has no action Nauta runs"));
     }
     return run;
   }
 
-  private ProbeResult exec(java.util.List<String> command, ProbeTarget target, Duration timeout)
+  /** Succeeds on exit code 0; the failure's message is the command's output, as the kubelet's. */
+  private ProbeOutcome exec(java.util.List<String> command, ProbeTarget target, Duration timeout)
       throws InterruptedException {
     String execId =
         docker
@@ -85,30 +91,47 @@ final class DockerProber implements Prober {
             .withAttachStderr(true)
             .exec()
             .getId();
+    StringBuilder output = new StringBuilder();
     try (ResultCallback.Adapter<Frame> done =
-        docker.execStartCmd(execId).exec(new ResultCallback.Adapter<>())) {
+        docker
+            .execStartCmd(execId)
+            .exec(
+                new ResultCallback.Adapter<>() {
+                  @Override
+                  public void onNext(Frame frame) {
+                    synchronized (output) {
+                      if (output.length() < MAX_OUTPUT) {
+                        output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                      }
+                    }
+                  }
+                })) {
       if (!done.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        return ProbeResult.FAILURE;
+        return ProbeOutcome.failure("command \"" + String.join(" ", command) + "\" timed out");
       }
     } catch (java.io.IOException e) {
-      return ProbeResult.FAILURE;
+      return ProbeOutcome.failure(String.valueOf(e.getMessage()));
     }
     Long code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
-    return code != null && code == 0 ? ProbeResult.SUCCESS : ProbeResult.FAILURE;
+    if (code != null && code == 0) {
+      return ProbeOutcome.success();
+    }
+    synchronized (output) {
+      return ProbeOutcome.failure(output.toString());
+    }
   }
 
-  private Mono<ProbeResult> httpGet(HTTPGetAction get, ProbeTarget target, Duration timeout) {
+  private Mono<ProbeOutcome> httpGet(HTTPGetAction get, ProbeTarget target, Duration timeout) {
     String scheme = "HTTPS".equalsIgnoreCase(get.getScheme()) ? "https" : "http";
     String host = get.getHost() == null || get.getHost().isBlank() ? target.podIp() : get.getHost();
     String path = get.getPath() == null || get.getPath().isBlank() ? "/" : get.getPath();
     if (!path.startsWith("/")) {
       path = "/" + path;
     }
+    int port = port(get.getPort(), target);
+    URI uri = URI.create(scheme + "://" + host + ":" + port + path);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create(scheme + "://" + host + ":" + port(get.getPort(), target) + path))
-            .timeout(timeout)
-            .header("User-Agent", "kube-probe/nauta");
+        HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "kube-probe/nauta");
     if (get.getHttpHeaders() != null) {
       for (HTTPHeader h : get.getHttpHeaders()) {
         request.setHeader(h.getName(), h.getValue());
@@ -119,18 +142,45 @@ final class DockerProber implements Prober {
         .map(
             r ->
                 r.statusCode() >= 200 && r.statusCode() < 400
-                    ? ProbeResult.SUCCESS
-                    : ProbeResult.FAILURE)
-        .timeout(timeout, Mono.just(ProbeResult.FAILURE));
+                    ? ProbeOutcome.success()
+                    : ProbeOutcome.failure("HTTP probe failed with statuscode: " + r.statusCode()))
+        .onErrorResume(
+            e ->
+                Mono.just(ProbeOutcome.failure("Get \"" + uri + "\": " + dialError(host, port, e))))
+        .timeout(timeout, Mono.fromSupplier(() -> httpTimeout(uri)));
   }
 
-  private static ProbeResult tcp(String host, int port, Duration timeout) {
+  private static ProbeOutcome httpTimeout(URI uri) {
+    return ProbeOutcome.failure(
+        "Get \""
+            + uri
+            + "\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+  }
+
+  private static ProbeOutcome tcp(String host, int port, Duration timeout) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-      return ProbeResult.SUCCESS;
+      return ProbeOutcome.success();
     } catch (java.io.IOException e) {
-      return ProbeResult.FAILURE;
+      return ProbeOutcome.failure(dialError(host, port, e));
     }
+  }
+
+  /** A failed connection in the words of Go's dialer, which kubelet events show. */
+  private static String dialError(String host, int port, Throwable e) {
+    Throwable cause =
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    String dial = "dial tcp " + host + ":" + port + ": ";
+    if (cause instanceof java.net.ConnectException) {
+      return dial + "connect: connection refused";
+    }
+    if (cause instanceof java.net.SocketTimeoutException
+        || cause instanceof java.net.http.HttpTimeoutException) {
+      return dial + "i/o timeout";
+    }
+    return dial + cause.getMessage();
   }
 
   /** A port number, or the number of the container port of that name. */

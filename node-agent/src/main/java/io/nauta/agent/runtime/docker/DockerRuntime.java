@@ -52,15 +52,17 @@ public final class DockerRuntime implements ContainerRuntime {
     UnstartedContainers unstarted = new UnstartedContainers();
     CrashLoopBackOff backOff = new CrashLoopBackOff(clock);
     ContainerProbing probing =
-        new ContainerProbing(docker, containers, network, new DockerProber(docker), node, clock);
+        new ContainerProbing(
+            docker, containers, network, new DockerProber(docker), node, clock, events);
     this.reader = new RuntimePodReader(containers, network, unstarted, probing);
     this.sync =
         new PodSync(
             containers,
             new SandboxCreator(docker, containers, network, node, sandboxImage),
             new ContainerCreator(docker, containers, unstarted, node),
-            backOff);
-    this.killer = new PodKiller(containers, network, unstarted);
+            backOff,
+            events);
+    this.killer = new PodKiller(containers, network, unstarted, events);
     this.changes =
         Flux.merge(
                 new ExitPoller(containers, node).changedPods(pollInterval),

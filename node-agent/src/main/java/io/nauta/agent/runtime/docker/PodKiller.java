@@ -1,6 +1,8 @@
 package io.nauta.agent.runtime.docker;
 
 import com.github.dockerjava.api.model.Container;
+import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.PodEvents.PodRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,14 @@ final class PodKiller {
   private final DockerContainers containers;
   private final NodeNetwork network;
   private final UnstartedContainers unstarted;
+  private final PodEvents events;
 
-  PodKiller(DockerContainers containers, NodeNetwork network, UnstartedContainers unstarted) {
+  PodKiller(
+      DockerContainers containers,
+      NodeNetwork network,
+      UnstartedContainers unstarted,
+      PodEvents events) {
+    this.events = events;
     this.containers = containers;
     this.network = network;
     this.unstarted = unstarted;
@@ -37,6 +45,14 @@ final class PodKiller {
                         c ->
                             DockerRuntime.blocking(
                                 () -> {
+                                  events.normal(
+                                      new PodRef(
+                                          c.getLabels().get(DockerLabels.POD_NAMESPACE),
+                                          c.getLabels().get(DockerLabels.POD_NAME),
+                                          uid),
+                                      "Killing",
+                                      "Stopping container "
+                                          + c.getLabels().get(DockerLabels.CONTAINER_NAME));
                                   containers.stop(c.getId(), grace);
                                   return true;
                                 }))

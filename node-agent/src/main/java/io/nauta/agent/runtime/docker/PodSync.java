@@ -2,6 +2,8 @@ package io.nauta.agent.runtime.docker;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.PodEvents.PodRef;
 import java.util.List;
 
 /**
@@ -16,16 +18,19 @@ final class PodSync {
   private final SandboxCreator sandboxes;
   private final ContainerCreator creator;
   private final CrashLoopBackOff backOff;
+  private final PodEvents events;
 
   PodSync(
       DockerContainers containers,
       SandboxCreator sandboxes,
       ContainerCreator creator,
-      CrashLoopBackOff backOff) {
+      CrashLoopBackOff backOff,
+      PodEvents events) {
     this.containers = containers;
     this.sandboxes = sandboxes;
     this.creator = creator;
     this.backOff = backOff;
+    this.events = events;
   }
 
   void sync(Pod pod) {
@@ -88,6 +93,19 @@ final class PodSync {
       PodContainer latest,
       String sandboxId) {
     if (!backOff.over(pod.getMetadata().getUid(), latest)) {
+      // The kubelet says so on every sync that finds the container backing off (counted repeats).
+      events.warning(
+          PodRef.of(pod),
+          "BackOff",
+          "Back-off restarting failed container "
+              + spec.getName()
+              + " in pod "
+              + pod.getMetadata().getName()
+              + "_"
+              + pod.getMetadata().getNamespace()
+              + "("
+              + pod.getMetadata().getUid()
+              + ")");
       return;
     }
     // Keep only the run before the new one, for lastState (and logs --previous).

@@ -82,7 +82,8 @@ final class RuntimePodReader {
     if (c.running()) {
       state = new ContainerState.Running(c.startedAt());
     } else if (c.exited()) {
-      if (RestartPolicy.restarts(pod.restartPolicy(), c)) {
+      // Restarted at once the first time (no back-off yet): until then it shows as exited.
+      if (RestartPolicy.restarts(pod.restartPolicy(), c) && !CrashLoopBackOff.backOff(c).isZero()) {
         state = crashLoopBackOff(c);
         last = terminated(c);
       } else {

@@ -10,17 +10,20 @@ class CrashLoopBackOffTest {
 
   @ParameterizedTest(name = "after restart {0}, having run {1}s: {2}s")
   @CsvSource({
-    "0, 0, 10",
-    "1, 0, 20",
-    "2, 0, 40",
-    "4, 0, 160",
-    "5, 0, 300",
+    // The first exit is restarted at once: the kubelet's back-off entry starts with that restart.
+    "0, 0, 0",
+    "1, 0, 10",
+    "2, 0, 20",
+    "3, 0, 40",
+    "5, 0, 160",
+    "6, 0, 300",
     "30, 0, 300",
     "1000, 5, 300",
-    // A container that ran ten minutes before exiting starts over at 10 s, as the kubelet's does.
-    "6, 600, 10",
+    // A container that ran ten minutes before exiting starts over, as the kubelet's entry expires.
+    "6, 600, 0",
   })
-  void backOffDoublesFromTenSecondsToFiveMinutes(int restartCount, int ranSeconds, int expected) {
+  void backOffIsZeroThenDoublesFromTenSecondsToFiveMinutes(
+      int restartCount, int ranSeconds, int expected) {
     assertThat(CrashLoopBackOff.backOff(restartCount, Duration.ofSeconds(ranSeconds)))
         .isEqualTo(Duration.ofSeconds(expected));
   }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nauta.agent.runtime.ContainerState;
 import io.nauta.agent.runtime.PodCidr;
-import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.RuntimeContainer;
 import io.nauta.agent.runtime.RuntimePod;
 import java.io.IOException;
@@ -46,6 +45,7 @@ class DockerRuntimeIT {
   private static DockerClient docker;
   private static PodCidr cidr;
   private static DockerRuntime runtime;
+  private static final RecordedPodEvents events = new RecordedPodEvents();
 
   @BeforeAll
   static void connect() {
@@ -72,7 +72,7 @@ class DockerRuntimeIT {
         IMAGE,
         Duration.ofMillis(500),
         Clock.systemUTC(),
-        PodEvents.NONE);
+        events);
   }
 
   @Test
@@ -185,6 +185,10 @@ class DockerRuntimeIT {
       assertThat(containersOf(p)).isEmpty();
       assertThat(restarted.pod(p.getMetadata().getUid()).blockOptional(T)).isEmpty();
     }
+    assertThat(events.of("web"))
+        .filteredOn(e -> e.reason().equals("Killing"))
+        .extracting(RecordedPodEvents.Recorded::message)
+        .containsExactlyInAnyOrder("Stopping container httpd", "Stopping container sidecar");
   }
 
   @Test
@@ -202,7 +206,8 @@ class DockerRuntimeIT {
     Disposable watch = runtime.changes().subscribe(p -> changed.add(p.name()));
     try {
       runtime.syncPod(pod).block(T);
-      // As the pod workers do: every change (and back-off end) leads to another sync.
+      // As the pod workers do: every change (and back-off end) leads to another sync. The first
+      // exit is restarted at once, the second after 10 s, the third after 20 s.
       List<RuntimeContainer> seen = new ArrayList<>();
       await()
           .atMost(T)
@@ -211,13 +216,22 @@ class DockerRuntimeIT {
               () -> {
                 RuntimeContainer c = runtime.syncPod(pod).block(T).container("fail").orElseThrow();
                 seen.add(c);
-                assertThat(c.restartCount()).isEqualTo(1);
+                assertThat(c.restartCount()).isEqualTo(2);
                 assertThat(c.state()).isInstanceOf(ContainerState.Waiting.class);
+              });
+      assertThat(seen)
+          .noneSatisfy(
+              c -> {
+                assertThat(c.restartCount()).isZero();
+                assertThat(c.state())
+                    .isInstanceOfSatisfying(
+                        ContainerState.Waiting.class,
+                        w -> assertThat(w.reason()).isEqualTo("CrashLoopBackOff"));
               });
       assertThat(seen)
           .anySatisfy(
               c -> {
-                assertThat(c.restartCount()).isZero();
+                assertThat(c.restartCount()).isEqualTo(1);
                 assertThat(c.state())
                     .isEqualTo(
                         new ContainerState.Waiting(
@@ -234,6 +248,7 @@ class DockerRuntimeIT {
       assertThat(((ContainerState.Waiting) now.state()).message()).startsWith("back-off 20s");
       assertThat(now.lastTermination().finishedAt()).isNotNull();
       assertThat(changed).contains("crash");
+      assertThat(events.reasons("crash")).contains("BackOff");
       // The previous run is kept for lastState; older ones are not.
       assertThat(containersOf(pod)).hasSize(3);
     } finally {
@@ -330,6 +345,11 @@ class DockerRuntimeIT {
                   assertThat(runtime.pod(pod.getMetadata().getUid()).block(T).container("httpd"))
                       .hasValueSatisfying(c -> assertThat(c.ready()).isFalse()));
 
+      assertThat(events.of(pod.getMetadata().getName()))
+          .anySatisfy(
+              e ->
+                  assertThat(e.message())
+                      .isEqualTo("Readiness probe failed: HTTP probe failed with statuscode: 404"));
       exec(id(httpd), "touch", "/www/ready");
 
       await()
@@ -386,8 +406,10 @@ class DockerRuntimeIT {
 
       exec(id(app), "rm", "/tmp/healthy");
 
+      // Two failures a second apart, a 1 s grace period, then the restart at once (the first
+      // restart has no back-off, as in Kubernetes): well within 10 s, the first back-off.
       await()
-          .atMost(T)
+          .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () ->
                   assertThat(runtime.syncPod(pod).block(T).container("app"))
@@ -398,6 +420,20 @@ class DockerRuntimeIT {
                             assertThat(c.lastTermination().reason()).isEqualTo("Error");
                             assertThat(c.containerId()).isNotEqualTo(app.containerId());
                           }));
+      assertThat(events.of("unhealthy"))
+          .anySatisfy(
+              e -> {
+                assertThat(e.type()).isEqualTo("Warning");
+                assertThat(e.reason()).isEqualTo("Unhealthy");
+                assertThat(e.message())
+                    .startsWith("Liveness probe failed: cat: can't open '/tmp/healthy'");
+              })
+          .anySatisfy(
+              e -> {
+                assertThat(e.reason()).isEqualTo("Killing");
+                assertThat(e.message())
+                    .isEqualTo("Container app failed liveness probe, will be restarted");
+              });
     } finally {
       probing.dispose();
       runtime.killPod(pod.getMetadata().getUid(), Duration.ZERO).block(T);
