@@ -73,15 +73,20 @@ public final class WorkQueue<K> {
     }
   }
 
+  private final MeterRegistry registry;
+  private final Gauge depthGauge;
+
   private WorkQueue(Builder<K> b) {
     this.name = b.name;
     this.timer = b.timer;
     this.backoff = new ItemExponentialBackoff<>(b.baseDelay, b.maxDelay);
     MeterRegistry registry = b.registry;
-    Gauge.builder("workqueue.depth", this, WorkQueue::depth)
-        .tag("name", name)
-        .description("Keys waiting to be processed")
-        .register(registry);
+    this.registry = registry;
+    this.depthGauge =
+        Gauge.builder("workqueue.depth", this, WorkQueue::depth)
+            .tag("name", name)
+            .description("Keys waiting to be processed")
+            .register(registry);
     this.adds =
         Counter.builder("workqueue.adds")
             .tag("name", name)
@@ -250,6 +255,9 @@ public final class WorkQueue<K> {
       delayed.values().forEach(d -> d.task.dispose());
       delayed.clear();
     }
+    // A queue of the same name built later (a controller that regains leadership) must own the
+    // gauge: Micrometer would ignore its registration and keep reading this queue's depth.
+    registry.remove(depthGauge);
     signalAvailable();
   }
 

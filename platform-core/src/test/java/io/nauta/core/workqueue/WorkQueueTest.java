@@ -27,6 +27,18 @@ class WorkQueueTest {
   }
 
   @Test
+  void aQueueBuiltAfterOneOfTheSameNameShutDownOwnsTheDepthGauge() {
+    queue.add("a");
+    queue.shutDown();
+    WorkQueue<String> next =
+        WorkQueue.<String>builder("test").meterRegistry(registry).timer(time).build();
+    next.add("x");
+    next.add("y");
+
+    assertThat(registry.get("workqueue.depth").tag("name", "test").gauge().value()).isEqualTo(2);
+  }
+
+  @Test
   void deduplicatesKeysThatAreWaiting() {
     queue.add("a");
     queue.add("b");
