@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.agent.events.RecordingPodEvents;
+import io.nauta.agent.logs.ContainerLogsHandler;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.ApiPodWriter;
@@ -50,7 +51,8 @@ public class AgentConfiguration {
   }
 
   @Bean
-  NodeRegistration nodeRegistration(KubeClient client, AgentProperties props, Clock clock) {
+  NodeRegistration nodeRegistration(
+      KubeClient client, AgentProperties props, Clock clock, KubeletPort kubeletPort) {
     Map<String, Quantity> capacity = new LinkedHashMap<>();
     capacity.put("cpu", new Quantity(props.cpu()));
     capacity.put("ephemeral-storage", new Quantity(props.ephemeralStorage()));
@@ -68,7 +70,8 @@ public class AgentConfiguration {
         new NodeRegistration.NodeTemplate(capacity, labels, NodeInfo.of(props.runtime())),
         props.leaseDuration(),
         props.statusReportInterval(),
-        clock);
+        clock,
+        kubeletPort);
   }
 
   /** One informer on the pods of every node of this process: one watch, routed by node name. */
@@ -98,6 +101,13 @@ public class AgentConfiguration {
         props.workers(),
         meters,
         clock);
+  }
+
+  /** The kubelet's {@code /containerLogs}, for the API server's {@code pods/log}. */
+  @Bean
+  RouterFunction<ServerResponse> containerLogs(
+      SharedInformer<Pod> boundPods, AgentNodes nodes, AgentProperties props) {
+    return new ContainerLogsHandler(boundPods, nodes, props.authentication()).routes();
   }
 
   @Bean

@@ -40,6 +40,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param workers pod workers: how many pods are synced at once (one at a time per pod)
  * @param simulated the simulated runtime's settings
  * @param docker the Docker runtime's settings
+ * @param authentication who may read container logs ({@code /containerLogs}) from this agent
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -65,7 +66,8 @@ public record AgentProperties(
     @DefaultValue("1m") Duration statusReportInterval,
     @DefaultValue("16") int workers,
     @DefaultValue Simulated simulated,
-    @DefaultValue Docker docker) {
+    @DefaultValue Docker docker,
+    @DefaultValue Authentication authentication) {
 
   /**
    * @param startDelay how long a pod's containers stay {@code ContainerCreating} before they run
@@ -86,4 +88,15 @@ public record AgentProperties(
       @DefaultValue("") String apiVersion,
       @DefaultValue("nauta/busybox:local") String sandboxImage,
       @DefaultValue("1s") Duration pollInterval) {}
+
+  /**
+   * The bearer token the API server sends when it reads container logs from this agent (its {@code
+   * nauta.kubelet.token}). With neither set, the agent serves no logs: every request to {@code
+   * /containerLogs} gets 401.
+   *
+   * @param token the token itself
+   * @param tokenFile a file holding it (read at start-up; used when {@code token} is blank)
+   */
+  public record Authentication(
+      @DefaultValue("") String token, @DefaultValue("") String tokenFile) {}
 }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -41,6 +42,7 @@ public final class NodeRegistration {
   private final Duration leaseDuration;
   private final Duration reportInterval;
   private final Clock clock;
+  private final IntSupplier kubeletPort;
   private final Map<String, Instant> lastReport = new ConcurrentHashMap<>();
   private final Map<String, String> nodeUids = new ConcurrentHashMap<>();
 
@@ -60,13 +62,15 @@ public final class NodeRegistration {
       NodeTemplate template,
       Duration leaseDuration,
       Duration reportInterval,
-      Clock clock) {
+      Clock clock,
+      IntSupplier kubeletPort) {
     this.nodes = nodes;
     this.leases = leases;
     this.template = template;
     this.leaseDuration = leaseDuration;
     this.reportInterval = reportInterval;
     this.clock = clock;
+    this.kubeletPort = kubeletPort;
   }
 
   /** Creates the node, or brings the existing one's labels and status up to date. */
@@ -204,6 +208,12 @@ public final class NodeRegistration {
 
   private NodeStatus desired(NodeStatus current, AgentNode node) {
     return NodeStatuses.desired(
-        current, template.capacity(), node.ip(), node.name(), template.info(), clock.instant());
+        current,
+        template.capacity(),
+        node.ip(),
+        node.name(),
+        template.info(),
+        kubeletPort.getAsInt(),
+        clock.instant());
   }
 }

@@ -26,6 +26,8 @@ public final class NodeStatuses {
   /**
    * @param current the status the API server has (null for a new node): transition times of
    *     conditions that did not change are kept
+   * @param kubeletPort the port the agent's HTTP server listens on (the API server reads logs
+   *     there, at the node's InternalIP); 0 when it is not known
    */
   public static NodeStatus desired(
       NodeStatus current,
@@ -33,6 +35,7 @@ public final class NodeStatuses {
       String ip,
       String hostname,
       Map<String, String> info,
+      int kubeletPort,
       Instant now) {
     String nowText = now.truncatedTo(ChronoUnit.SECONDS).toString();
     List<NodeCondition> conditions = new ArrayList<>();
@@ -67,6 +70,9 @@ public final class NodeStatuses {
         .withCapacity(capacity)
         .withAllocatable(capacity)
         .withConditions(conditions)
+        .withNewDaemonEndpoints()
+        .withNewKubeletEndpoint(kubeletPort)
+        .endDaemonEndpoints()
         .withAddresses(
             new NodeAddressBuilder().withType("InternalIP").withAddress(ip).build(),
             new NodeAddressBuilder().withType("Hostname").withAddress(hostname).build())

@@ -1,6 +1,7 @@
 package io.nauta.agent.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.nauta.core.logs.LogOptions;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,4 +38,13 @@ public interface ContainerRuntime {
    * exited, was restarted), so their status gets written again.
    */
   Flux<RuntimePod> changes();
+
+  /**
+   * The output (stdout and stderr, as written) of a pod's container: its newest instance, or with
+   * {@code options.previous()} the terminated instance before it, the one {@code lastState}
+   * reports. With {@code follow} it goes on until that instance exits or the subscriber cancels.
+   * Empty when the runtime has no such instance; the caller checks the container's state first, as
+   * the kubelet does.
+   */
+  Flux<byte[]> logs(String podUid, String container, LogOptions options);
 }

@@ -2,6 +2,7 @@ package io.nauta.agent.runtime;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.nauta.core.logs.LogOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -132,6 +133,12 @@ public final class SimulatedRuntime implements ContainerRuntime {
   @Override
   public Flux<RuntimePod> pods() {
     return Flux.defer(() -> Flux.fromIterable(List.copyOf(pods.values())));
+  }
+
+  /** Simulated containers run no process, so they write nothing: every log is empty. */
+  @Override
+  public Flux<byte[]> logs(String podUid, String container, LogOptions options) {
+    return Flux.empty();
   }
 
   @Override

@@ -37,7 +37,8 @@ class AgentNodesTest {
         16,
         new AgentProperties.Simulated(Duration.ZERO),
         new AgentProperties.Docker(
-            "unix:///nonexistent/docker.sock", "", "nauta/busybox:local", Duration.ofSeconds(1)));
+            "unix:///nonexistent/docker.sock", "", "nauta/busybox:local", Duration.ofSeconds(1)),
+        new AgentProperties.Authentication("", ""));
   }
 
   @Test

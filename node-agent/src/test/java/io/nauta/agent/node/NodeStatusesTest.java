@@ -20,7 +20,7 @@ class NodeStatusesTest {
   private static final Map<String, String> INFO = Map.of("kubeletVersion", "v1.33.0-nauta");
 
   private static NodeStatus desired(NodeStatus current, Instant now) {
-    return NodeStatuses.desired(current, CAPACITY, "192.0.2.1", "node-0", INFO, now);
+    return NodeStatuses.desired(current, CAPACITY, "192.0.2.1", "node-0", INFO, 10250, now);
   }
 
   @Test
@@ -39,6 +39,8 @@ class NodeStatusesTest {
     assertThat(status.getAllocatable()).isEqualTo(CAPACITY);
     assertThat(status.getAddresses())
         .anyMatch(a -> a.getType().equals("InternalIP") && a.getAddress().equals("192.0.2.1"));
+    // Where the API server reaches this node's agent for logs: its InternalIP and this port.
+    assertThat(status.getDaemonEndpoints().getKubeletEndpoint().getPort()).isEqualTo(10250);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.nauta.agent.runtime.ContainerRuntime;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.RuntimePod;
+import io.nauta.core.logs.LogOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private final RuntimePodReader reader;
   private final PodSync sync;
   private final PodKiller killer;
+  private final ContainerLogs logs;
   private final Flux<RuntimePod> changes;
 
   public DockerRuntime(
@@ -63,6 +65,7 @@ public final class DockerRuntime implements ContainerRuntime {
             backOff,
             events);
     this.killer = new PodKiller(containers, network, unstarted, events);
+    this.logs = new ContainerLogs(docker, containers, clock);
     this.changes =
         Flux.merge(
                 new ExitPoller(containers, node).changedPods(pollInterval),
@@ -120,6 +123,11 @@ public final class DockerRuntime implements ContainerRuntime {
             })
         .flatMapIterable(uids -> uids)
         .concatMap(this::pod);
+  }
+
+  @Override
+  public Flux<byte[]> logs(String podUid, String container, LogOptions options) {
+    return logs.read(podUid, container, options);
   }
 
   @Override
