@@ -11,13 +11,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param watch how much watch history is kept and how watches behave
  * @param maxRequestBytes the largest request body accepted (Kubernetes: 3 MiB)
  * @param services where service cluster IPs and node ports come from
+ * @param kubelet how the API server reaches node agents (for {@code pods/log})
  */
 @ConfigurationProperties("nauta")
 public record NautaProperties(
     @DefaultValue Redis redis,
     @DefaultValue Watch watch,
     @DefaultValue("3145728") long maxRequestBytes,
-    @DefaultValue Services services) {
+    @DefaultValue Services services,
+    @DefaultValue Kubelet kubelet) {
+
+  /**
+   * @param token the bearer token sent to node agents, which they check against their {@code
+   *     nauta.agent.authentication.token}; without one (nor {@code token-file}) agents refuse to
+   *     serve logs
+   * @param tokenFile a file holding the token (read at start-up; used when {@code token} is blank)
+   * @param port the agent port used for a node that does not report {@code
+   *     status.daemonEndpoints.kubeletEndpoint.Port} (Kubernetes' --kubelet-port)
+   * @param connectTimeout how long connecting to an agent may take
+   */
+  public record Kubelet(
+      @DefaultValue("") String token,
+      @DefaultValue("") String tokenFile,
+      @DefaultValue("10250") int port,
+      @DefaultValue("5s") Duration connectTimeout) {}
 
   /**
    * @param clusterIpRange the IPv4 CIDR service cluster IPs are allocated from (Kubernetes'

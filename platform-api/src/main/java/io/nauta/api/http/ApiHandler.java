@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Preconditions;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.logs.PodLogs;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.Meta;
 import io.nauta.api.resource.ObjectCodec;
@@ -64,13 +65,19 @@ public class ApiHandler {
   private final ResourceService service;
   private final ObjectCodec codec;
   private final RequestBodies bodies;
+  private final PodLogs podLogs;
 
   public ApiHandler(
-      ResourceRegistry registry, ResourceService service, ObjectCodec codec, RequestBodies bodies) {
+      ResourceRegistry registry,
+      ResourceService service,
+      ObjectCodec codec,
+      RequestBodies bodies,
+      PodLogs podLogs) {
     this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
+    this.podLogs = podLogs;
   }
 
   public Mono<ServerResponse> handle(ServerRequest request) {
@@ -98,6 +105,13 @@ public class ApiHandler {
     String name = info.name();
     if (info.legacyWatch() && !(method == HttpMethod.GET)) {
       throw new MethodNotAllowedException("watch only supports GET");
+    }
+    if ("log".equals(sub)) {
+      if (method != HttpMethod.GET || info.legacyWatch()) {
+        throw new MethodNotAllowedException(
+            "the server does not allow this method on the requested resource");
+      }
+      return podLogs.read(request, info.namespace(), name);
     }
     if (name == null) {
       if (method == HttpMethod.GET) {

@@ -158,6 +158,10 @@ public class DiscoveryHandler {
         r.put("kind", "Scale");
         r.put("verbs", List.of("get", "patch", "update"));
       }
+      case "log" -> {
+        r.put("kind", t.kind());
+        r.put("verbs", List.of("get"));
+      }
       case "binding" -> {
         r.put("kind", "Binding");
         r.put("verbs", List.of("create"));
