@@ -57,6 +57,11 @@ final class ContainerLogs {
   }
 
   private Flux<byte[]> stream(String id, LogOptions options) {
+    Instant since = options.since(clock.instant());
+    if (since != null && since.getEpochSecond() > Integer.MAX_VALUE) {
+      // Docker's API (as docker-java passes it) counts seconds in an int: nothing is that new.
+      return Flux.empty();
+    }
     Flux<byte[]> frames =
         Flux.create(
             sink -> {
@@ -70,7 +75,6 @@ final class ContainerLogs {
               if (options.tailLines() != null) {
                 cmd.withTail((int) Math.min(options.tailLines(), Integer.MAX_VALUE));
               }
-              Instant since = options.since(clock.instant());
               if (since != null) {
                 cmd.withSince((int) since.getEpochSecond());
               }
