@@ -89,6 +89,38 @@ final class Parameters {
         timeoutSeconds());
   }
 
+  /** The query of {@code pods/log} (Kubernetes' {@code PodLogOptions}). */
+  static List<ObjectNode> log() {
+    return List.of(
+        query(
+            "container",
+            "string",
+            "The container for which to stream logs. Defaults to only container if there is one container in the pod."),
+        query("follow", "boolean", "Follow the log stream of the pod."),
+        query(
+            "insecureSkipTLSVerifyBackend",
+            "boolean",
+            "Accepted for kubectl; agents are reached over plain HTTP."),
+        query(
+            "limitBytes",
+            "integer",
+            "If set, the number of bytes to read from the server before terminating the log output."),
+        query("previous", "boolean", "Return previous terminated container logs."),
+        query(
+            "sinceSeconds",
+            "integer",
+            "A relative time in seconds before the current time from which to show logs."),
+        query("sinceTime", "string", "An RFC3339 timestamp from which to show logs."),
+        query(
+            "tailLines",
+            "integer",
+            "If set, the number of lines from the end of the logs to show."),
+        query(
+            "timestamps",
+            "boolean",
+            "If true, add an RFC3339 timestamp at the beginning of every line of log output."));
+  }
+
   private static ObjectNode dryRun() {
     return query(
         "dryRun",

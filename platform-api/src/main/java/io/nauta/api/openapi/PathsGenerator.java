@@ -200,6 +200,9 @@ final class PathsGenerator {
           FixedSchemas.scale(schemas),
           new Gvk("autoscaling", "v1", "Scale"));
     }
+    if (r.type().hasSubresource("log")) {
+      addLog(r);
+    }
     if (r.type().hasSubresource("binding")) {
       String binding = schemas.define(Binding.class);
       schemas.addKind(binding, "", "v1", "Binding");
@@ -218,6 +221,33 @@ final class PathsGenerator {
                   "post",
                   new Gvk("", "v1", "Binding")));
     }
+  }
+
+  /** {@code pods/log}: plain text, streamed with {@code follow}. */
+  private void addLog(Resource r) {
+    List<ObjectNode> params = new ArrayList<>(List.of(Parameters.name(r.kind())));
+    params.addAll(r.scope());
+    ObjectNode responses = JSON.objectNode();
+    responses
+        .putObject("200")
+        .put("description", "OK")
+        .putObject("content")
+        .putObject("text/plain")
+        .putObject("schema")
+        .put("type", "string");
+    responses.putObject("401").put("description", "Unauthorized");
+    pathItem(r.item() + "/log", params)
+        .set(
+            "get",
+            action(
+                operation(
+                    "read log of the specified " + r.kind(),
+                    "read" + r.id() + "Log",
+                    Parameters.log(),
+                    null,
+                    responses),
+                "get",
+                r.gvk()));
   }
 
   /** The deprecated {@code /watch/} paths older clients may still use. */
