@@ -47,6 +47,7 @@ class KubectlOnDockerIT {
 
   private static final Duration T = Duration.ofSeconds(10);
   private static final String IMAGE = "nauta/busybox:local";
+  private static final String TOKEN = "walkthrough-" + java.util.UUID.randomUUID();
 
   @TempDir static Path dir;
 
@@ -66,7 +67,9 @@ class KubectlOnDockerIT {
     EgressGuard.install();
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
     node = TestDockerNode.reserve(docker, "it-kubectl");
-    api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
+    api =
+        TestApiServer.startOnEmptyRedis(
+            "server.shutdown=immediate", "nauta.kubelet.token=" + TOKEN);
     client = new KubeClient(ClientConfig.fromUrl(api.url()));
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     kubectl = new Kubectl(api.kubeconfig(dir));
@@ -99,6 +102,7 @@ class KubectlOnDockerIT {
             "--nauta.agent.runtime=docker",
             "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
             "--nauta.agent.node-name=" + node.name(),
+            "--nauta.agent.authentication.token=" + TOKEN,
             "--nauta.agent.first-node-index=" + node.index(),
             "--nauta.agent.lease-renew-interval=1s",
             "--nauta.agent.status-check-interval=1s")
@@ -168,6 +172,10 @@ class KubectlOnDockerIT {
     assertThat(httpd)
         .extracting(c -> c.getLabels().get(DockerLabels.POD_NAME))
         .containsExactlyInAnyOrderElementsOf(names(readyPods("app=web")));
+    // httpd -f writes nothing, but the deployment's logs are there to ask for.
+    Kubectl.Result logs = kubectl.run("logs", "deploy/web");
+    assertThat(logs.exitCode()).as(logs.toString()).isZero();
+    assertThat(logs.stderr()).contains("Found 3 pods, using pod/web-");
   }
 
   @Test
@@ -217,6 +225,9 @@ class KubectlOnDockerIT {
             });
     String get = ok("get", "pod", "crash");
     assertThat(get).contains("CrashLoopBackOff");
+    // What each run printed, this one's and the one before.
+    assertThat(ok("logs", "crash")).isEqualTo("starting up\n");
+    assertThat(ok("logs", "crash", "--previous")).isEqualTo("starting up\n");
     ok("delete", "pod", "crash", "--grace-period=0", "--wait=false");
   }
 
