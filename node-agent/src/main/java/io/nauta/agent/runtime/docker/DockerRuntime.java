@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.agent.runtime.ContainerRuntime;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.PodInputs;
+import io.nauta.agent.runtime.PodObjects;
 import io.nauta.agent.runtime.RuntimePod;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +26,11 @@ import reactor.core.scheduler.Schedulers;
  * adopts the running containers. A container that exits is restarted per {@code restartPolicy} with
  * Kubernetes' {@link CrashLoopBackOff} ({@link PodSync}); the previous run's container is kept for
  * {@code lastState}. Exits are found by listing the node's containers every {@code pollInterval}
- * ({@link ExitPoller}). Images are never pulled: no registry is reachable.
+ * ({@link ExitPoller}). Images are pulled per {@code imagePullPolicy} ({@link ImagePuller}); env,
+ * volumes and service variables come from the API objects {@link PodSetup#inputs()} reads before
+ * each sync ({@link io.nauta.agent.runtime.env.ContainerEnv}, {@link PodVolumes}), and a pod
+ * waiting for one of them is synced again ({@link SyncRetries}). Kubelet events go to {@link
+ * PodEvents}.
  *
  * <p>Docker's client blocks, so every call runs on the bounded-elastic scheduler.
  */
@@ -36,6 +42,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private final RuntimePodReader reader;
   private final PodSync sync;
   private final PodKiller killer;
+  private final PodInputs inputs;
   private final Flux<RuntimePod> changes;
 
   public DockerRuntime(
@@ -46,7 +53,34 @@ public final class DockerRuntime implements ContainerRuntime {
       Duration pollInterval,
       Clock clock,
       PodEvents events) {
+    this(
+        docker,
+        node,
+        cidr,
+        sandboxImage,
+        pollInterval,
+        clock,
+        events,
+        PodSetup.offline(
+            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "nauta-agent", node),
+            "127.0.0.1"));
+  }
+
+  /**
+   * @param setup where env and volumes come from ({@link PodSetup}); the other constructor's pods
+   *     see no API objects and keep volumes under the temporary directory
+   */
+  public DockerRuntime(
+      DockerClient docker,
+      String node,
+      PodCidr cidr,
+      String sandboxImage,
+      Duration pollInterval,
+      Clock clock,
+      PodEvents events,
+      PodSetup setup) {
     this.node = node;
+    this.inputs = setup.inputs();
     this.containers = new DockerContainers(docker);
     this.network = new NodeNetwork(docker, containers, node, cidr);
     UnstartedContainers unstarted = new UnstartedContainers();
@@ -54,17 +88,26 @@ public final class DockerRuntime implements ContainerRuntime {
     ContainerProbing probing =
         new ContainerProbing(docker, containers, network, new DockerProber(docker), node, clock);
     this.reader = new RuntimePodReader(containers, network, unstarted, probing);
+    SyncRetries retries = new SyncRetries(clock);
+    PodVolumes volumes = new PodVolumes(docker, node, setup.rootDir(), events);
+    ImagePuller images = new ImagePuller(docker, events, clock, setup.pullRegistries(), retries);
     this.sync =
         new PodSync(
             containers,
             new SandboxCreator(docker, containers, network, node, sandboxImage),
-            new ContainerCreator(docker, containers, unstarted, node),
-            backOff);
-    this.killer = new PodKiller(containers, network, unstarted);
+            new ContainerCreator(
+                docker, containers, unstarted, node, images, volumes, events, retries, setup),
+            backOff,
+            volumes,
+            network,
+            retries,
+            setup.retryInterval());
+    this.killer = new PodKiller(containers, network, unstarted, volumes);
     this.changes =
         Flux.merge(
                 new ExitPoller(containers, node).changedPods(pollInterval),
                 backOff.wakeUps(),
+                retries.wakeUps(),
                 probing.changedPods(pollInterval))
             .concatMap(uid -> pod(uid).onErrorResume(e -> Mono.empty()))
             .share();
@@ -77,12 +120,16 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public Mono<RuntimePod> syncPod(Pod pod) {
-    return blocking(
-        () -> {
-          network.ensure();
-          sync.sync(pod);
-          return reader.read(pod.getMetadata().getUid());
-        });
+    // The API objects are read first, so the blocking Docker work never waits on the API.
+    return PodObjects.fetch(pod, inputs)
+        .flatMap(
+            objects ->
+                blocking(
+                    () -> {
+                      network.ensure();
+                      sync.sync(pod, objects);
+                      return reader.read(pod.getMetadata().getUid());
+                    }));
   }
 
   @Override

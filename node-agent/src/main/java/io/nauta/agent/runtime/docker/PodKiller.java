@@ -9,18 +9,25 @@ import reactor.core.publisher.Mono;
 
 /**
  * Stops a pod's running containers within its grace period (all at once, as the kubelet does), then
- * removes them and, last, its sandbox, releasing the pod's IP.
+ * removes them and its sandbox, releasing the pod's IP, and, last, its volumes ({@link
+ * PodVolumes#remove}).
  */
 final class PodKiller {
 
   private final DockerContainers containers;
   private final NodeNetwork network;
   private final UnstartedContainers unstarted;
+  private final PodVolumes volumes;
 
-  PodKiller(DockerContainers containers, NodeNetwork network, UnstartedContainers unstarted) {
+  PodKiller(
+      DockerContainers containers,
+      NodeNetwork network,
+      UnstartedContainers unstarted,
+      PodVolumes volumes) {
     this.containers = containers;
     this.network = network;
     this.unstarted = unstarted;
+    this.volumes = volumes;
   }
 
   Mono<Void> kill(String uid, Duration grace) {
@@ -67,5 +74,7 @@ final class PodKiller {
       network.cidr().release(sandboxIp);
     }
     unstarted.forget(uid);
+    // Last: a container still running could write into an emptyDir removed under it.
+    volumes.remove(uid);
   }
 }
