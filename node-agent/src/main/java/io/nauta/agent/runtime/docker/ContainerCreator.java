@@ -88,7 +88,7 @@ final class ContainerCreator {
               index,
               image,
               new ContainerState.Waiting("CreateContainerConfigError", configError)));
-      retries.after(uid, setup.retryInterval());
+      retries.after(PodEvents.PodRef.of(pod), setup.retryInterval());
       return;
     }
     env.warnings().forEach(w -> events.warning(ref, "InvalidEnvironmentVariableNames", w));

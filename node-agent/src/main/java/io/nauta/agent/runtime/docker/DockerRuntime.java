@@ -10,6 +10,7 @@ import io.nauta.agent.runtime.PodObjects;
 import io.nauta.agent.runtime.RuntimePod;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import reactor.core.publisher.Flux;
@@ -105,11 +106,18 @@ public final class DockerRuntime implements ContainerRuntime {
     this.killer = new PodKiller(containers, network, unstarted, volumes);
     this.changes =
         Flux.merge(
-                new ExitPoller(containers, node).changedPods(pollInterval),
-                backOff.wakeUps(),
-                retries.wakeUps(),
-                probing.changedPods(pollInterval))
-            .concatMap(uid -> pod(uid).onErrorResume(e -> Mono.empty()))
+                Flux.merge(
+                        new ExitPoller(containers, node).changedPods(pollInterval),
+                        backOff.wakeUps(),
+                        probing.changedPods(pollInterval))
+                    .concatMap(uid -> pod(uid).onErrorResume(e -> Mono.empty())),
+                retries
+                    .wakeUps()
+                    .concatMap(
+                        ref ->
+                            pod(ref.uid())
+                                .onErrorResume(e -> Mono.empty())
+                                .defaultIfEmpty(nothingRuns(ref))))
             .share();
   }
 
@@ -170,6 +178,11 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public Flux<RuntimePod> changes() {
     return changes;
+  }
+
+  /** A pod with nothing on Docker yet (its volumes wait), so its key still reaches the workers. */
+  private static RuntimePod nothingRuns(PodEvents.PodRef ref) {
+    return new RuntimePod(ref.uid(), ref.namespace(), ref.name(), null, null, List.of(), List.of());
   }
 
   static <T> Mono<T> blocking(Callable<T> call) {

@@ -77,7 +77,7 @@ final class ImagePuller {
       String message = "Back-off pulling image \"" + image + "\"";
       events.normal(ref, "BackOff", message);
       events.warning(ref, "Failed", "Error: ImagePullBackOff");
-      retries.after(pod.getMetadata().getUid(), wait);
+      retries.after(PodEvents.PodRef.of(pod), wait);
       return new ContainerState.Waiting("ImagePullBackOff", message);
     }
     String error;
@@ -113,7 +113,7 @@ final class ImagePuller {
     events.warning(ref, "Failed", "Failed to pull image \"" + image + "\": " + error);
     events.warning(ref, "Failed", "Error: ErrImagePull");
     // Synced again within the back-off (to report ImagePullBackOff), and when it is over.
-    retries.after(pod.getMetadata().getUid(), min(retryInterval, next));
+    retries.after(PodEvents.PodRef.of(pod), min(retryInterval, next));
     return new ContainerState.Waiting("ErrImagePull", error);
   }
 

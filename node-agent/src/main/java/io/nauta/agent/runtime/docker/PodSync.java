@@ -2,6 +2,7 @@ package io.nauta.agent.runtime.docker;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.PodObjects;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ final class PodSync {
     // up, nothing of the pod is started and its containers stay ContainerCreating.
     PodVolumes.Mounted mounted = volumes.setUp(pod, objects);
     if (!mounted.ready()) {
-      retries.after(uid, retryInterval);
+      retries.after(PodEvents.PodRef.of(pod), retryInterval);
       return;
     }
     PodContainers view = containers.ofPod(uid);

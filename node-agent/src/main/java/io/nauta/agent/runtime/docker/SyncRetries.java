@@ -1,5 +1,6 @@
 package io.nauta.agent.runtime.docker;
 
+import io.nauta.agent.runtime.PodEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,13 +20,14 @@ final class SyncRetries {
 
   private final Clock clock;
   private final Map<String, Instant> due = new ConcurrentHashMap<>();
-  private final Sinks.Many<String> woken = Sinks.many().multicast().directBestEffort();
+  private final Sinks.Many<PodEvents.PodRef> woken = Sinks.many().multicast().directBestEffort();
 
   SyncRetries(Clock clock) {
     this.clock = clock;
   }
 
-  void after(String uid, Duration in) {
+  void after(PodEvents.PodRef pod, Duration in) {
+    String uid = pod.uid();
     Instant at = clock.instant().plus(in);
     Instant[] scheduled = new Instant[1];
     due.compute(
@@ -42,14 +44,14 @@ final class SyncRetries {
           .subscribe(
               t -> {
                 if (due.remove(uid, at)) {
-                  woken.emitNext(uid, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+                  woken.emitNext(pod, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
                 }
               });
     }
   }
 
-  /** The uids of pods to sync again now. */
-  Flux<String> wakeUps() {
+  /** The pods to sync again now (by reference: one that waits for volumes has no containers). */
+  Flux<PodEvents.PodRef> wakeUps() {
     return woken.asFlux();
   }
 }
