@@ -103,7 +103,7 @@ public final class DockerRuntime implements ContainerRuntime {
             network,
             retries,
             setup.retryInterval());
-    this.killer = new PodKiller(containers, network, unstarted, volumes);
+    this.killer = new PodKiller(containers, network, unstarted, volumes, images);
     this.changes =
         Flux.merge(
                 Flux.merge(

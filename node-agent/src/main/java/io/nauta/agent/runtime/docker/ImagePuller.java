@@ -69,7 +69,22 @@ final class ImagePuller {
     if (policy.equals("Never")) {
       String message = "Container image \"" + image + "\" is not present with pull policy of Never";
       events.warning(ref, "ErrImageNeverPull", message);
+      // It may be loaded onto the node meanwhile.
+      retries.after(ref, retryInterval);
       return new ContainerState.Waiting("ErrImageNeverPull", message);
+    }
+    if (!mayPull) {
+      // Like Never, a refusal of this node, not a failed pull: no back-off, and no pull.
+      String message =
+          "image \""
+              + image
+              + "\" is not present on this node and registry "
+              + parsed.registry()
+              + " is not one this node pulls from (nauta.agent.docker.pull-registries): load the"
+              + " image locally (deploy/images/build.sh)";
+      events.warning(ref, "Failed", "Failed to pull image \"" + image + "\": " + message);
+      retries.after(ref, retryInterval);
+      return new ContainerState.Waiting("ErrImagePull", message);
     }
     String key = pod.getMetadata().getUid() + "_" + image;
     Duration wait = backOff.remaining(key);
@@ -77,43 +92,32 @@ final class ImagePuller {
       String message = "Back-off pulling image \"" + image + "\"";
       events.normal(ref, "BackOff", message);
       events.warning(ref, "Failed", "Error: ImagePullBackOff");
-      retries.after(PodEvents.PodRef.of(pod), wait);
+      retries.after(ref, wait);
       return new ContainerState.Waiting("ImagePullBackOff", message);
     }
-    String error;
-    if (!mayPull) {
-      error =
-          "image \""
+    events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
+    Instant start = clock.instant();
+    String error = pull(parsed);
+    if (error == null) {
+      backOff.succeeded(key);
+      String took = seconds(Duration.between(start, clock.instant()));
+      events.normal(
+          ref,
+          "Pulled",
+          "Successfully pulled image \""
               + image
-              + "\" is not present on this node and registry "
-              + parsed.registry()
-              + " is not one this node pulls from (nauta.agent.docker.pull-registries): load the"
-              + " image locally (deploy/images/build.sh)";
-    } else {
-      events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
-      Instant start = clock.instant();
-      error = pull(parsed);
-      if (error == null) {
-        backOff.succeeded(key);
-        String took = seconds(Duration.between(start, clock.instant()));
-        events.normal(
-            ref,
-            "Pulled",
-            "Successfully pulled image \""
-                + image
-                + "\" in "
-                + took
-                + " ("
-                + took
-                + " including waiting)");
-        return null;
-      }
+              + "\" in "
+              + took
+              + " ("
+              + took
+              + " including waiting)");
+      return null;
     }
     Duration next = backOff.failed(key);
     events.warning(ref, "Failed", "Failed to pull image \"" + image + "\": " + error);
     events.warning(ref, "Failed", "Error: ErrImagePull");
     // Synced again within the back-off (to report ImagePullBackOff), and when it is over.
-    retries.after(PodEvents.PodRef.of(pod), min(retryInterval, next));
+    retries.after(ref, min(retryInterval, next));
     return new ContainerState.Waiting("ErrImagePull", error);
   }
 

@@ -18,12 +18,15 @@ final class PodKiller {
   private final NodeNetwork network;
   private final UnstartedContainers unstarted;
   private final PodVolumes volumes;
+  private final ImagePuller images;
 
   PodKiller(
       DockerContainers containers,
       NodeNetwork network,
       UnstartedContainers unstarted,
-      PodVolumes volumes) {
+      PodVolumes volumes,
+      ImagePuller images) {
+    this.images = images;
     this.containers = containers;
     this.network = network;
     this.unstarted = unstarted;
@@ -74,6 +77,7 @@ final class PodKiller {
       network.cidr().release(sandboxIp);
     }
     unstarted.forget(uid);
+    images.forget(uid);
     // Last: a container still running could write into an emptyDir removed under it.
     volumes.remove(uid);
   }
