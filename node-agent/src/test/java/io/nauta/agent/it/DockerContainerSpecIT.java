@@ -39,7 +39,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,18 +80,21 @@ class DockerContainerSpecIT {
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
     client = new KubeClient(ClientConfig.fromUrl(api.url()));
     pods = client.resource(BuiltInResources.PODS, Pod.class);
-    agent =
-        NautaAgent.application()
-            .run(
-                "--server.port=0",
-                "--nauta.agent.server=" + api.url(),
-                "--nauta.agent.runtime=docker",
-                "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
-                "--nauta.agent.node-name=" + node.name(),
-                "--nauta.agent.first-node-index=" + node.index(),
-                "--nauta.agent.root-dir=" + rootDir,
-                "--nauta.agent.sync-retry-interval=1s",
-                "--nauta.agent.status-check-interval=1s");
+    agent = startAgent();
+  }
+
+  private static ConfigurableApplicationContext startAgent() {
+    return NautaAgent.application()
+        .run(
+            "--server.port=0",
+            "--nauta.agent.server=" + api.url(),
+            "--nauta.agent.runtime=docker",
+            "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
+            "--nauta.agent.node-name=" + node.name(),
+            "--nauta.agent.first-node-index=" + node.index(),
+            "--nauta.agent.root-dir=" + rootDir,
+            "--nauta.agent.sync-retry-interval=1s",
+            "--nauta.agent.status-check-interval=1s");
   }
 
   @AfterAll
@@ -395,6 +400,29 @@ class DockerContainerSpecIT {
             "Created:Created container main",
             "Started:Started container main",
             "Started:Started container reader");
+
+    // An agent that restarts keeps the pod's containers and its volumes' content.
+    Set<String> ids =
+        node.containers(docker).stream()
+            .filter(c -> uid.equals(c.getLabels().get(DockerLabels.POD_UID)))
+            .map(Container::getId)
+            .collect(Collectors.toSet());
+    agent.close();
+    agent = startAgent();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      node.containers(docker).stream()
+                          .filter(c -> uid.equals(c.getLabels().get(DockerLabels.POD_UID)))
+                          .map(Container::getId)
+                          .collect(Collectors.toSet()))
+                  .isEqualTo(ids);
+              assertThat(phase("all")).isEqualTo("Running");
+            });
+    assertThat(Files.readString(emptyDir.resolve("msg")).strip()).isEqualTo("shared");
 
     pods.delete(NS, "all", new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build()).block(T);
     await()
