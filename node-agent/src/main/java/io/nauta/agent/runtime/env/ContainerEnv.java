@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -128,62 +129,15 @@ public final class ContainerEnv {
         value =
             VarExpansion.expand(value, v -> env.containsKey(v) ? env.get(v) : serviceEnv.get(v));
       } else if (e.getValueFrom() != null) {
-        var from = e.getValueFrom();
-        try {
-          if (from.getFieldRef() != null) {
-            value = FieldPaths.field(from.getFieldRef(), pod, podIp, hostIp);
-          } else if (from.getResourceFieldRef() != null) {
-            value = FieldPaths.resource(from.getResourceFieldRef(), container);
-            if (value == null) {
-              continue;
-            }
-          } else if (from.getConfigMapKeyRef() != null) {
-            ConfigMapKeySelector ref = from.getConfigMapKeyRef();
-            boolean optional = Boolean.TRUE.equals(ref.getOptional());
-            Optional<ConfigMap> cm = objects.configMap(ref.getName());
-            if (cm.isEmpty()) {
-              if (optional) {
-                continue;
-              }
-              return Result.failed("configmap \"" + ref.getName() + "\" not found");
-            }
-            Map<String, String> data = orEmpty(cm.get().getData());
-            if (!data.containsKey(ref.getKey())) {
-              if (optional) {
-                continue;
-              }
-              return Result.failed(
-                  "couldn't find key "
-                      + ref.getKey()
-                      + " in ConfigMap "
-                      + ns
-                      + "/"
-                      + ref.getName());
-            }
-            value = data.get(ref.getKey());
-          } else if (from.getSecretKeyRef() != null) {
-            SecretKeySelector ref = from.getSecretKeyRef();
-            boolean optional = Boolean.TRUE.equals(ref.getOptional());
-            Optional<Secret> secret = objects.secret(ref.getName());
-            if (secret.isEmpty()) {
-              if (optional) {
-                continue;
-              }
-              return Result.failed("secret \"" + ref.getName() + "\" not found");
-            }
-            Map<String, String> data = orEmpty(secret.get().getData());
-            if (!data.containsKey(ref.getKey())) {
-              if (optional) {
-                continue;
-              }
-              return Result.failed(
-                  "couldn't find key " + ref.getKey() + " in Secret " + ns + "/" + ref.getName());
-            }
-            value = decode(data.get(ref.getKey()));
-          }
-        } catch (IllegalArgumentException bad) {
-          return Result.failed(bad.getMessage());
+        Value from = valueFrom(e.getValueFrom(), pod, container, objects, podIp, hostIp);
+        if (from.error() != null) {
+          return Result.failed(from.error());
         }
+        if (from.value() == null) {
+          // Optional and missing: the variable is left out.
+          continue;
+        }
+        value = from.value();
       }
       env.put(e.getName(), value == null ? "" : value);
     }
@@ -195,6 +149,76 @@ public final class ContainerEnv {
         expandEach(container.getArgs(), all),
         null,
         warnings);
+  }
+
+  /** A variable's value from its source: null when it is left out, or why it cannot be had. */
+  private record Value(String value, String error) {
+
+    static final Value NONE = new Value(null, null);
+
+    static Value of(String value) {
+      return new Value(value, null);
+    }
+
+    static Value failed(String error) {
+      return new Value(null, error);
+    }
+  }
+
+  private static Value valueFrom(
+      EnvVarSource from,
+      Pod pod,
+      Container container,
+      PodObjects objects,
+      String podIp,
+      String hostIp) {
+    String ns = pod.getMetadata().getNamespace();
+    try {
+      if (from.getFieldRef() != null) {
+        return Value.of(FieldPaths.field(from.getFieldRef(), pod, podIp, hostIp));
+      }
+      if (from.getResourceFieldRef() != null) {
+        String v = FieldPaths.resource(from.getResourceFieldRef(), container);
+        return v == null ? Value.NONE : Value.of(v);
+      }
+    } catch (IllegalArgumentException bad) {
+      return Value.failed(bad.getMessage());
+    }
+    if (from.getConfigMapKeyRef() != null) {
+      ConfigMapKeySelector ref = from.getConfigMapKeyRef();
+      boolean optional = Boolean.TRUE.equals(ref.getOptional());
+      Optional<ConfigMap> cm = objects.configMap(ref.getName());
+      if (cm.isEmpty()) {
+        return optional
+            ? Value.NONE
+            : Value.failed("configmap \"" + ref.getName() + "\" not found");
+      }
+      Map<String, String> data = orEmpty(cm.get().getData());
+      if (!data.containsKey(ref.getKey())) {
+        return optional
+            ? Value.NONE
+            : Value.failed(
+                "couldn't find key " + ref.getKey() + " in ConfigMap " + ns + "/" + ref.getName());
+      }
+      return Value.of(data.get(ref.getKey()));
+    }
+    if (from.getSecretKeyRef() != null) {
+      SecretKeySelector ref = from.getSecretKeyRef();
+      boolean optional = Boolean.TRUE.equals(ref.getOptional());
+      Optional<Secret> secret = objects.secret(ref.getName());
+      if (secret.isEmpty()) {
+        return optional ? Value.NONE : Value.failed("secret \"" + ref.getName() + "\" not found");
+      }
+      Map<String, String> data = orEmpty(secret.get().getData());
+      if (!data.containsKey(ref.getKey())) {
+        return optional
+            ? Value.NONE
+            : Value.failed(
+                "couldn't find key " + ref.getKey() + " in Secret " + ns + "/" + ref.getName());
+      }
+      return Value.of(decode(data.get(ref.getKey())));
+    }
+    return Value.of("");
   }
 
   private static List<String> expandEach(List<String> values, Map<String, String> env) {

@@ -1,5 +1,7 @@
 package io.nauta.agent.runtime.volumes;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,6 +16,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -128,17 +131,14 @@ public final class ProjectedDir {
   private static String hash(Map<String, FileProjection> files) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      new java.util.TreeMap<>(files)
+      new TreeMap<>(files)
           .forEach(
               (path, f) -> {
-                sha.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(path.getBytes(UTF_8));
                 sha.update((byte) 0);
-                sha.update(
-                    Integer.toString(f.mode()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(Integer.toString(f.mode()).getBytes(UTF_8));
                 sha.update((byte) 0);
-                sha.update(
-                    Integer.toString(f.data().length)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(Integer.toString(f.data().length).getBytes(UTF_8));
                 sha.update((byte) 0);
                 sha.update(f.data());
               });
