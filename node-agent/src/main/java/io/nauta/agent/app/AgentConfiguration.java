@@ -3,6 +3,7 @@ package io.nauta.agent.app;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.agent.events.RecordingPodEvents;
@@ -43,11 +44,29 @@ public class AgentConfiguration {
     return Clock.systemUTC();
   }
 
+  /**
+   * Every Service, for the service environment variables of the Docker runtime's containers (the
+   * kubelet's service informer). Started only on that runtime: simulated pods have no env.
+   */
+  @Bean(destroyMethod = "close")
+  SharedInformer<Service> services(KubeClient client, AgentProperties props) {
+    SharedInformer<Service> informer =
+        new SharedInformer<>(client.resource(BuiltInResources.SERVICES, Service.class), null);
+    if ("docker".equalsIgnoreCase(props.runtime().trim())) {
+      informer.start();
+    }
+    return informer;
+  }
+
   /** Closed after the agent stops: that closes the Docker client. */
   @Bean(destroyMethod = "close")
-  AgentNodes agentNodes(AgentProperties props, Clock clock, KubeClient client) {
+  AgentNodes agentNodes(
+      AgentProperties props, Clock clock, KubeClient client, SharedInformer<Service> services) {
     return AgentNodes.create(
-        props, clock, node -> new RecordingPodEvents(new EventRecorder(client, "kubelet", node)));
+        props,
+        clock,
+        node -> new RecordingPodEvents(new EventRecorder(client, "kubelet", node)),
+        new ApiPodInputs(client, services));
   }
 
   @Bean

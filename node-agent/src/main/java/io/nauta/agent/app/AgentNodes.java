@@ -6,11 +6,14 @@ import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.runtime.ContainerRuntime;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.PodInputs;
 import io.nauta.agent.runtime.SimulatedRuntime;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerRuntime;
+import io.nauta.agent.runtime.docker.PodSetup;
 import io.nauta.core.component.ComponentProbes;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,15 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
    */
   public static AgentNodes create(
       AgentProperties props, Clock clock, Function<String, PodEvents> events) {
+    return create(props, clock, events, PodInputs.NONE);
+  }
+
+  /**
+   * @param events the events of the pods on one node (by node name), as its kubelet records them
+   * @param inputs where the Docker runtime reads the ConfigMaps, Secrets and Services of pods
+   */
+  public static AgentNodes create(
+      AgentProperties props, Clock clock, Function<String, PodEvents> events, PodInputs inputs) {
     if (props.nodes() < 1) {
       throw new IllegalArgumentException("nauta.agent.nodes must be at least 1: " + props.nodes());
     }
@@ -72,7 +84,13 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
                   props.docker().sandboxImage(),
                   props.docker().pollInterval(),
                   clock,
-                  events.apply(name));
+                  events.apply(name),
+                  new PodSetup(
+                      inputs,
+                      Path.of(props.rootDir()),
+                      ip,
+                      props.syncRetryInterval(),
+                      props.docker().pullRegistries()));
       nodes.add(new AgentNode(name, ip, cidr, rt));
     }
     return new AgentNodes(nodes, docker);

@@ -1,6 +1,7 @@
 package io.nauta.agent.app;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -38,6 +39,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param statusReportInterval the node's status is written at least this often, changed or not
  *     (kubelet's nodeStatusReportFrequency)
  * @param workers pod workers: how many pods are synced at once (one at a time per pod)
+ * @param rootDir the agent's directory on the host, like the kubelet's {@code /var/lib/kubelet}:
+ *     the Docker runtime keeps pod volumes (emptyDir, configMap, secret) under {@code
+ *     <rootDir>/pods/<uid>/volumes}, where Docker bind-mounts them from, so it must be a path on
+ *     the Docker engine's host; they outlive an agent restart and go when their pod is removed. The
+ *     agent must be able to create it (as root the default works; {@code deploy/nauta} passes
+ *     {@code $NAUTA_HOME/data/agent})
+ * @param syncRetryInterval how soon a pod whose ConfigMap, Secret, key or volume is missing is
+ *     synced again (the kubelet retries a failed pod sync after about 10 s)
  * @param simulated the simulated runtime's settings
  * @param docker the Docker runtime's settings
  * @param authentication who may read container logs ({@code /containerLogs}) from this agent
@@ -65,6 +74,8 @@ public record AgentProperties(
     @DefaultValue("10s") Duration statusCheckInterval,
     @DefaultValue("1m") Duration statusReportInterval,
     @DefaultValue("16") int workers,
+    @DefaultValue("/var/lib/nauta/agent") String rootDir,
+    @DefaultValue("10s") Duration syncRetryInterval,
     @DefaultValue Simulated simulated,
     @DefaultValue Docker docker,
     @DefaultValue Authentication authentication) {
@@ -82,12 +93,18 @@ public record AgentProperties(
    *     with its own newest version
    * @param sandboxImage the image of each pod's sandbox (it only sleeps); must exist locally
    * @param pollInterval how often the node's containers are listed to notice exits
+   * @param pullRegistries registries images may be pulled from, besides any on loopback (e.g.
+   *     {@code localhost:5000}, always allowed): {@code docker.io} for Docker Hub, {@code
+   *     registry.example.com:5000}. An image of another registry is never pulled, whatever its
+   *     {@code imagePullPolicy}: it is used when present and reported {@code ErrImagePull} when
+   *     not, so a node without a reachable registry sends no pull out
    */
   public record Docker(
       @DefaultValue("") String host,
       @DefaultValue("") String apiVersion,
       @DefaultValue("nauta/busybox:local") String sandboxImage,
-      @DefaultValue("1s") Duration pollInterval) {}
+      @DefaultValue("1s") Duration pollInterval,
+      @DefaultValue List<String> pullRegistries) {}
 
   /**
    * The bearer token the API server sends when it reads container logs from this agent (its {@code

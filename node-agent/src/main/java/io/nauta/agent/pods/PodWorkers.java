@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -170,7 +171,12 @@ public final class PodWorkers implements AutoCloseable {
           .thenReturn(Result.done());
     }
     running.put(key, new Running(node.name(), pod.getMetadata().getUid()));
-    return node.runtime().syncPod(pod).flatMap(rt -> writeStatus(pod, rt, node));
+    // Empty while nothing runs yet (e.g. its volumes wait for a Secret): still Pending, written.
+    return node.runtime()
+        .syncPod(pod)
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(rt -> writeStatus(pod, rt.orElse(null), node));
   }
 
   private Mono<Result> writeStatus(Pod pod, RuntimePod rt, AgentNode node) {

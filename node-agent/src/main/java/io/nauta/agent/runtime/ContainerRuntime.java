@@ -16,8 +16,9 @@ public interface ContainerRuntime {
 
   /**
    * Makes the pod run as its spec says: creates its sandbox if it has none, starts containers that
-   * have not started (init containers first), and answers what runs now. Idempotent: calling it
-   * again for a pod that runs changes nothing.
+   * have not started (init containers first), and answers what runs now (empty while nothing does,
+   * e.g. when the pod's volumes cannot be set up yet). Idempotent: calling it again for a pod that
+   * runs changes nothing.
    */
   Mono<RuntimePod> syncPod(Pod pod);
 

@@ -7,6 +7,7 @@ import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.runtime.PodEvents;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +36,15 @@ class AgentNodesTest {
         Duration.ofSeconds(10),
         Duration.ofMinutes(1),
         16,
+        "/var/lib/nauta/agent",
+        Duration.ofSeconds(10),
         new AgentProperties.Simulated(Duration.ZERO),
         new AgentProperties.Docker(
-            "unix:///nonexistent/docker.sock", "", "nauta/busybox:local", Duration.ofSeconds(1)),
+            "unix:///nonexistent/docker.sock",
+            "",
+            "nauta/busybox:local",
+            Duration.ofSeconds(1),
+            List.of()),
         new AgentProperties.Authentication("", ""));
   }
 

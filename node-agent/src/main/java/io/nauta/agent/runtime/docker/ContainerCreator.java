@@ -3,24 +3,27 @@ package io.nauta.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.nauta.agent.probes.ContainerProbes;
 import io.nauta.agent.runtime.ContainerState;
+import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.env.ContainerEnv;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Creates and starts one run of a pod's container from its spec, in the sandbox's network
- * namespace: the image (never pulled), {@code command} as entrypoint, {@code args} as cmd, plain
- * {@code env} values, {@code workingDir}, and cpu/memory limits. A container whose image is missing
- * is recorded in {@link UnstartedContainers} instead.
+ * namespace, in the kubelet's order (kuberuntime startContainer): the image per its pull policy
+ * ({@link ImagePuller}), then the container's config (env and {@code $(VAR)}-expanded command and
+ * args from {@link ContainerEnv}, the pod's volumes as binds per {@code volumeMounts}, {@code
+ * workingDir}, cpu/memory limits), then create and start, with the kubelet's {@code Created} and
+ * {@code Started} events. A container that cannot be created (its image, a ConfigMap, Secret or key
+ * missing) is recorded in {@link UnstartedContainers} with the kubelet's waiting reason ({@code
+ * ErrImagePull}, {@code ImagePullBackOff}, {@code ErrImageNeverPull}, {@code
+ * CreateContainerConfigError}), and its pod is synced again later.
  */
 final class ContainerCreator {
 
@@ -28,16 +31,31 @@ final class ContainerCreator {
   private final DockerContainers containers;
   private final UnstartedContainers unstarted;
   private final String node;
+  private final ImagePuller images;
+  private final PodVolumes volumes;
+  private final PodEvents events;
+  private final SyncRetries retries;
+  private final PodSetup setup;
 
   ContainerCreator(
       DockerClient docker,
       DockerContainers containers,
       UnstartedContainers unstarted,
-      String node) {
+      String node,
+      ImagePuller images,
+      PodVolumes volumes,
+      PodEvents events,
+      SyncRetries retries,
+      PodSetup setup) {
     this.docker = docker;
     this.containers = containers;
     this.unstarted = unstarted;
     this.node = node;
+    this.images = images;
+    this.volumes = volumes;
+    this.events = events;
+    this.retries = retries;
+    this.setup = setup;
   }
 
   void create(
@@ -46,15 +64,34 @@ final class ContainerCreator {
       boolean init,
       int index,
       int restartCount,
-      String sandboxId) {
+      PodContext context) {
     String uid = pod.getMetadata().getUid();
     String image = spec.getImage();
-    ContainerState.Waiting missing = imageMissing(spec);
+    PodEvents.PodRef ref = PodEvents.PodRef.of(pod);
+    ContainerState.Waiting missing = images.ensure(pod, spec, setup.retryInterval());
     if (missing != null) {
       unstarted.put(
           uid, spec.getName(), new UnstartedContainers.Unstarted(init, index, image, missing));
       return;
     }
+    ContainerEnv.Result env =
+        ContainerEnv.of(pod, spec, context.objects(), context.podIp(), setup.hostIp());
+    PodVolumes.Binds binds = env.error() == null ? volumes.binds(spec, context.volumes()) : null;
+    String configError = env.error() != null ? env.error() : binds.error();
+    if (configError != null) {
+      events.warning(ref, "Failed", "Error: " + configError);
+      unstarted.put(
+          uid,
+          spec.getName(),
+          new UnstartedContainers.Unstarted(
+              init,
+              index,
+              image,
+              new ContainerState.Waiting("CreateContainerConfigError", configError)));
+      retries.after(PodEvents.PodRef.of(pod), setup.retryInterval());
+      return;
+    }
+    env.warnings().forEach(w -> events.warning(ref, "InvalidEnvironmentVariableNames", w));
     unstarted.created(uid, spec.getName());
     Map<String, String> labels = DockerLabels.of(pod, node, spec.getName(), restartCount);
     labels.put(DockerLabels.CONTAINER_KIND, init ? "init" : "app");
@@ -69,14 +106,14 @@ final class ContainerCreator {
             .createContainerCmd(image)
             .withName(DockerLabels.containerName(pod, spec.getName(), restartCount))
             .withLabels(labels)
-            .withHostConfig(hostConfig(spec, sandboxId))
-            .withEnv(env(spec));
-    if (spec.getCommand() != null && !spec.getCommand().isEmpty()) {
+            .withHostConfig(hostConfig(spec, context.sandboxId()).withBinds(binds.binds()))
+            .withEnv(env.dockerEnv());
+    if (!env.command().isEmpty()) {
       // Kubernetes' command replaces the image's entrypoint (and so its CMD too, as in Docker).
-      cmd.withEntrypoint(spec.getCommand());
+      cmd.withEntrypoint(env.command());
     }
-    if (spec.getArgs() != null && !spec.getArgs().isEmpty()) {
-      cmd.withCmd(spec.getArgs());
+    if (!env.args().isEmpty()) {
+      cmd.withCmd(env.args());
     }
     if (spec.getWorkingDir() != null && !spec.getWorkingDir().isBlank()) {
       cmd.withWorkingDir(spec.getWorkingDir());
@@ -84,6 +121,7 @@ final class ContainerCreator {
     String id;
     try {
       id = cmd.exec().getId();
+      events.normal(ref, "Created", "Created container " + spec.getName());
     } catch (ConflictException e) {
       // Created by an earlier sync that failed before starting it: start that one.
       id =
@@ -98,6 +136,7 @@ final class ContainerCreator {
               .orElseThrow(() -> e);
     }
     containers.start(id);
+    events.normal(ref, "Started", "Started container " + spec.getName());
   }
 
   /** Joins the sandbox's network namespace; cpu/memory limits as NanoCpus/Memory. */
@@ -118,39 +157,5 @@ final class ContainerCreator {
       }
     }
     return host;
-  }
-
-  /** Why the container cannot be created for want of its image, or null if the image is here. */
-  private ContainerState.Waiting imageMissing(io.fabric8.kubernetes.api.model.Container spec) {
-    try {
-      docker.inspectImageCmd(spec.getImage()).exec();
-      return null;
-    } catch (NotFoundException e) {
-      if ("Never".equals(spec.getImagePullPolicy())) {
-        return new ContainerState.Waiting(
-            "ErrImageNeverPull",
-            "Container image \"" + spec.getImage() + "\" is not present with pull policy of Never");
-      }
-      return new ContainerState.Waiting(
-          "ErrImagePull",
-          "image \""
-              + spec.getImage()
-              + "\" is not present on this node, and Nauta pulls no images (no registry is"
-              + " reachable): build or load it locally (deploy/images/build.sh)");
-    }
-  }
-
-  private static List<String> env(io.fabric8.kubernetes.api.model.Container spec) {
-    List<String> env = new ArrayList<>();
-    if (spec.getEnv() == null) {
-      return env;
-    }
-    for (EnvVar e : spec.getEnv()) {
-      // valueFrom is not resolved yet: such a variable is left out rather than set wrong.
-      if (e.getValueFrom() == null) {
-        env.add(e.getName() + "=" + (e.getValue() == null ? "" : e.getValue()));
-      }
-    }
-    return env;
   }
 }

@@ -5,10 +5,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.agent.runtime.ContainerRuntime;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.PodInputs;
+import io.nauta.agent.runtime.PodObjects;
 import io.nauta.agent.runtime.RuntimePod;
 import io.nauta.core.logs.LogOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import reactor.core.publisher.Flux;
@@ -25,7 +28,11 @@ import reactor.core.scheduler.Schedulers;
  * adopts the running containers. A container that exits is restarted per {@code restartPolicy} with
  * Kubernetes' {@link CrashLoopBackOff} ({@link PodSync}); the previous run's container is kept for
  * {@code lastState}. Exits are found by listing the node's containers every {@code pollInterval}
- * ({@link ExitPoller}). Images are never pulled: no registry is reachable.
+ * ({@link ExitPoller}). Images are pulled per {@code imagePullPolicy} ({@link ImagePuller}); env,
+ * volumes and service variables come from the API objects {@link PodSetup#inputs()} reads before
+ * each sync ({@link io.nauta.agent.runtime.env.ContainerEnv}, {@link PodVolumes}), and a pod
+ * waiting for one of them is synced again ({@link SyncRetries}). Kubelet events go to {@link
+ * PodEvents}.
  *
  * <p>Docker's client blocks, so every call runs on the bounded-elastic scheduler.
  */
@@ -38,6 +45,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private final PodSync sync;
   private final PodKiller killer;
   private final ContainerLogs logs;
+  private final PodInputs inputs;
   private final Flux<RuntimePod> changes;
 
   public DockerRuntime(
@@ -48,7 +56,34 @@ public final class DockerRuntime implements ContainerRuntime {
       Duration pollInterval,
       Clock clock,
       PodEvents events) {
+    this(
+        docker,
+        node,
+        cidr,
+        sandboxImage,
+        pollInterval,
+        clock,
+        events,
+        PodSetup.offline(
+            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "nauta-agent", node),
+            "127.0.0.1"));
+  }
+
+  /**
+   * @param setup where env and volumes come from ({@link PodSetup}); the other constructor's pods
+   *     see no API objects and keep volumes under the temporary directory
+   */
+  public DockerRuntime(
+      DockerClient docker,
+      String node,
+      PodCidr cidr,
+      String sandboxImage,
+      Duration pollInterval,
+      Clock clock,
+      PodEvents events,
+      PodSetup setup) {
     this.node = node;
+    this.inputs = setup.inputs();
     this.containers = new DockerContainers(docker);
     this.network = new NodeNetwork(docker, containers, node, cidr);
     UnstartedContainers unstarted = new UnstartedContainers();
@@ -57,21 +92,37 @@ public final class DockerRuntime implements ContainerRuntime {
         new ContainerProbing(
             docker, containers, network, new DockerProber(docker), node, clock, events);
     this.reader = new RuntimePodReader(containers, network, unstarted, probing);
+    SyncRetries retries = new SyncRetries(clock);
+    PodVolumes volumes = new PodVolumes(docker, node, setup.rootDir(), events);
+    ImagePuller images = new ImagePuller(docker, events, clock, setup.pullRegistries(), retries);
     this.sync =
         new PodSync(
             containers,
             new SandboxCreator(docker, containers, network, node, sandboxImage),
-            new ContainerCreator(docker, containers, unstarted, node),
+            new ContainerCreator(
+                docker, containers, unstarted, node, images, volumes, events, retries, setup),
             backOff,
-            events);
-    this.killer = new PodKiller(containers, network, unstarted, events);
+            events,
+            volumes,
+            network,
+            retries,
+            setup.retryInterval());
+    this.killer = new PodKiller(containers, network, unstarted, events, volumes, images);
     this.logs = new ContainerLogs(docker, containers, clock);
     this.changes =
         Flux.merge(
-                new ExitPoller(containers, node).changedPods(pollInterval),
-                backOff.wakeUps(),
-                probing.changedPods(pollInterval))
-            .concatMap(uid -> pod(uid).onErrorResume(e -> Mono.empty()))
+                Flux.merge(
+                        new ExitPoller(containers, node).changedPods(pollInterval),
+                        backOff.wakeUps(),
+                        probing.changedPods(pollInterval))
+                    .concatMap(uid -> pod(uid).onErrorResume(e -> Mono.empty())),
+                retries
+                    .wakeUps()
+                    .concatMap(
+                        ref ->
+                            pod(ref.uid())
+                                .onErrorResume(e -> Mono.empty())
+                                .defaultIfEmpty(nothingRuns(ref))))
             .share();
   }
 
@@ -82,12 +133,16 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public Mono<RuntimePod> syncPod(Pod pod) {
-    return blocking(
-        () -> {
-          network.ensure();
-          sync.sync(pod);
-          return reader.read(pod.getMetadata().getUid());
-        });
+    // The API objects are read first, so the blocking Docker work never waits on the API.
+    return PodObjects.fetch(pod, inputs)
+        .flatMap(
+            objects ->
+                blocking(
+                    () -> {
+                      network.ensure();
+                      sync.sync(pod, objects);
+                      return reader.read(pod.getMetadata().getUid());
+                    }));
   }
 
   @Override
@@ -133,6 +188,11 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public Flux<RuntimePod> changes() {
     return changes;
+  }
+
+  /** A pod with nothing on Docker yet (its volumes wait), so its key still reaches the workers. */
+  private static RuntimePod nothingRuns(PodEvents.PodRef ref) {
+    return new RuntimePod(ref.uid(), ref.namespace(), ref.name(), null, null, List.of(), List.of());
   }
 
   static <T> Mono<T> blocking(Callable<T> call) {

@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Stops a pod's running containers within its grace period (all at once, as the kubelet does), then
- * removes them and, last, its sandbox, releasing the pod's IP.
+ * removes them and its sandbox, releasing the pod's IP, and, last, its volumes ({@link
+ * PodVolumes#remove}).
  */
 final class PodKiller {
 
@@ -19,16 +20,22 @@ final class PodKiller {
   private final NodeNetwork network;
   private final UnstartedContainers unstarted;
   private final PodEvents events;
+  private final PodVolumes volumes;
+  private final ImagePuller images;
 
   PodKiller(
       DockerContainers containers,
       NodeNetwork network,
       UnstartedContainers unstarted,
-      PodEvents events) {
-    this.events = events;
+      PodEvents events,
+      PodVolumes volumes,
+      ImagePuller images) {
     this.containers = containers;
     this.network = network;
     this.unstarted = unstarted;
+    this.events = events;
+    this.volumes = volumes;
+    this.images = images;
   }
 
   Mono<Void> kill(String uid, Duration grace) {
@@ -83,5 +90,8 @@ final class PodKiller {
       network.cidr().release(sandboxIp);
     }
     unstarted.forget(uid);
+    images.forget(uid);
+    // Last: a container still running could write into an emptyDir removed under it.
+    volumes.remove(uid);
   }
 }

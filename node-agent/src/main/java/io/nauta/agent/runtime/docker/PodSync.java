@@ -4,13 +4,16 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.PodEvents.PodRef;
+import io.nauta.agent.runtime.PodObjects;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Makes a pod's containers in Docker what its spec says, from what Docker shows now: the sandbox
  * first, then the init containers one at a time in order, then every app container; a container
- * that exited is restarted per {@code restartPolicy} once its {@link CrashLoopBackOff} is over.
- * Idempotent: a pod that runs as it should is left alone.
+ * that exited is restarted per {@code restartPolicy} once its {@link CrashLoopBackOff} is over. The
+ * pod's volumes are set up before anything else ({@link PodVolumes}). Idempotent: a pod that runs
+ * as it should is left alone.
  */
 final class PodSync {
 
@@ -19,22 +22,41 @@ final class PodSync {
   private final ContainerCreator creator;
   private final CrashLoopBackOff backOff;
   private final PodEvents events;
+  private final PodVolumes volumes;
+  private final NodeNetwork network;
+  private final SyncRetries retries;
+  private final Duration retryInterval;
 
   PodSync(
       DockerContainers containers,
       SandboxCreator sandboxes,
       ContainerCreator creator,
       CrashLoopBackOff backOff,
-      PodEvents events) {
+      PodEvents events,
+      PodVolumes volumes,
+      NodeNetwork network,
+      SyncRetries retries,
+      Duration retryInterval) {
     this.containers = containers;
     this.sandboxes = sandboxes;
     this.creator = creator;
     this.backOff = backOff;
     this.events = events;
+    this.volumes = volumes;
+    this.network = network;
+    this.retries = retries;
+    this.retryInterval = retryInterval;
   }
 
-  void sync(Pod pod) {
+  void sync(Pod pod, PodObjects objects) {
     String uid = pod.getMetadata().getUid();
+    // Volumes first, as the kubelet mounts them before the pod's sandbox: until every one is set
+    // up, nothing of the pod is started and its containers stay ContainerCreating.
+    PodVolumes.Mounted mounted = volumes.setUp(pod, objects);
+    if (!mounted.ready()) {
+      retries.after(PodEvents.PodRef.of(pod), retryInterval);
+      return;
+    }
     PodContainers view = containers.ofPod(uid);
     PodContainer sandbox = view == null ? null : view.sandbox();
     if (sandbox == null) {
@@ -44,13 +66,15 @@ final class PodSync {
       // The engine restarted, or someone stopped it: it keeps its IP on the network.
       containers.start(sandbox.id());
     }
+    PodContext context =
+        new PodContext(sandbox.id(), network.ip(sandbox.inspect()), objects, mounted);
     String policy = RestartPolicy.of(pod);
     List<Container> inits = orEmpty(pod.getSpec().getInitContainers());
     for (int i = 0; i < inits.size(); i++) {
       Container spec = inits.get(i);
       PodContainer latest = view.latest(spec.getName());
       if (latest == null) {
-        creator.create(pod, spec, true, i, 0, sandbox.id());
+        creator.create(pod, spec, true, i, 0, context);
         return;
       }
       if (!latest.exited()) {
@@ -63,7 +87,7 @@ final class PodSync {
         continue;
       }
       if (RestartPolicy.restartsInit(policy, latest.exitCode())) {
-        restartAfterBackOff(pod, spec, true, i, view, latest, sandbox.id());
+        restartAfterBackOff(pod, spec, true, i, view, latest, context);
       }
       return;
     }
@@ -72,10 +96,10 @@ final class PodSync {
       Container spec = apps.get(i);
       PodContainer latest = view.latest(spec.getName());
       if (latest == null) {
-        creator.create(pod, spec, false, i, 0, sandbox.id());
+        creator.create(pod, spec, false, i, 0, context);
       } else if (latest.exited()) {
         if (RestartPolicy.restarts(policy, latest.exitCode())) {
-          restartAfterBackOff(pod, spec, false, i, view, latest, sandbox.id());
+          restartAfterBackOff(pod, spec, false, i, view, latest, context);
         }
       } else if (!latest.running()) {
         containers.start(latest.id());
@@ -91,7 +115,7 @@ final class PodSync {
       int index,
       PodContainers view,
       PodContainer latest,
-      String sandboxId) {
+      PodContext context) {
     if (!backOff.over(pod.getMetadata().getUid(), latest)) {
       // The kubelet says so on every sync that finds the container backing off (counted repeats).
       events.warning(
@@ -114,7 +138,7 @@ final class PodSync {
         containers.remove(old.id());
       }
     }
-    creator.create(pod, spec, init, index, latest.restartCount() + 1, sandboxId);
+    creator.create(pod, spec, init, index, latest.restartCount() + 1, context);
   }
 
   private static <T> List<T> orEmpty(List<T> list) {

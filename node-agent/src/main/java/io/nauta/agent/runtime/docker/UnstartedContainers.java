@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Containers that could not be created (their image is missing), per pod uid, by container name:
- * the one thing Docker cannot tell, so the only state the runtime keeps. An agent that restarts
- * finds them again on its next sync.
+ * Containers that could not be created (their image is missing or cannot be pulled, or their
+ * ConfigMap, Secret or key is), per pod uid, by container name: the one thing Docker cannot tell,
+ * so the only state the runtime keeps (with the image pull back-off). An agent that restarts finds
+ * them again on its next sync.
  */
 final class UnstartedContainers {
 

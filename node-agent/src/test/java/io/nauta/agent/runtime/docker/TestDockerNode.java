@@ -59,10 +59,19 @@ public record TestDockerNode(String name, int index) {
         .exec();
   }
 
-  /** Removes this node's containers and its network. */
+  /** Removes this node's containers, its volumes (emptyDir on tmpfs) and its network. */
   public void cleanUp(DockerClient docker) {
     for (Container c : containers(docker)) {
       docker.removeContainerCmd(c.getId()).withForce(true).exec();
+    }
+    var volumes =
+        docker
+            .listVolumesCmd()
+            .withFilter("label", List.of(DockerLabels.NODE + "=" + name))
+            .exec()
+            .getVolumes();
+    if (volumes != null) {
+      volumes.forEach(v -> docker.removeVolumeCmd(v.getName()).exec());
     }
     docker.listNetworksCmd().withNameFilter("nauta-" + name).exec().stream()
         .filter(n -> n.getName().equals("nauta-" + name))

@@ -1,0 +1,51 @@
+package io.nauta.agent.runtime.docker;
+
+/**
+ * An image reference split as Docker's pull takes it: {@code repository} and {@code tag} (a tag or
+ * a digest), and the registry it names ({@code docker.io} when the first part is no host).
+ */
+record ImageRef(String registry, String repository, String tag) {
+
+  static ImageRef parse(String image) {
+    String repository = image;
+    String tag = "latest";
+    int at = image.indexOf('@');
+    if (at >= 0) {
+      repository = image.substring(0, at);
+      tag = image.substring(at + 1);
+    } else {
+      int slash = image.lastIndexOf('/');
+      int colon = image.lastIndexOf(':');
+      if (colon > slash) {
+        repository = image.substring(0, colon);
+        tag = image.substring(colon + 1);
+      }
+    }
+    int first = repository.indexOf('/');
+    String host = first < 0 ? "" : repository.substring(0, first);
+    boolean isHost = host.contains(".") || host.contains(":") || host.equals("localhost");
+    return new ImageRef(isHost ? host : "docker.io", repository, tag);
+  }
+
+  /** Whether the registry is on this machine's loopback. */
+  boolean loopbackRegistry() {
+    String host = registry;
+    if (host.startsWith("[")) {
+      host = host.substring(1, Math.max(1, host.indexOf(']')));
+    } else if (host.contains(":")) {
+      host = host.substring(0, host.indexOf(':'));
+    }
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
+  /** Kubernetes' default pull policy: {@code Always} for {@code :latest} or untagged images. */
+  static String defaultPullPolicy(String image) {
+    if (image.contains("@")) {
+      return "IfNotPresent";
+    }
+    int slash = image.lastIndexOf('/');
+    int colon = image.lastIndexOf(':');
+    boolean tagged = colon > slash;
+    return !tagged || image.endsWith(":latest") ? "Always" : "IfNotPresent";
+  }
+}

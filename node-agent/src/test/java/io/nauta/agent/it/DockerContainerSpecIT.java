@@ -1,0 +1,664 @@
+package io.nauta.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.nauta.agent.NautaAgent;
+import io.nauta.agent.runtime.docker.DockerClients;
+import io.nauta.agent.runtime.docker.DockerLabels;
+import io.nauta.agent.runtime.docker.EgressGuard;
+import io.nauta.agent.runtime.docker.TestDockerNode;
+import io.nauta.api.support.TestApiServer;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.BuiltInResources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The container spec on the Docker runtime, with an API server and the agent (pods are bound by
+ * setting {@code spec.nodeName}): env from every source with {@code $(VAR)} expansion, service
+ * variables, configMap/secret/emptyDir/hostPath volumes with items, modes, subPath and readOnly,
+ * what a missing ConfigMap, Secret or image does to a container's status and events, and recovery
+ * once the object exists. What a container saw is read back from its Docker logs.
+ */
+class DockerContainerSpecIT {
+
+  private static final String NS = "default";
+  private static final String IMAGE = "nauta/busybox:local";
+  private static final Duration T = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(40);
+
+  private static TestDockerNode node;
+  private static DockerClient docker;
+  private static TestApiServer api;
+  private static KubeClient client;
+  private static ConfigurableApplicationContext agent;
+  private static ResourceClient<Pod> pods;
+  private static Path rootDir;
+  private static Path hostDir;
+
+  @BeforeAll
+  static void start() throws IOException {
+    EgressGuard.install();
+    docker = DockerClients.connect("", System.getProperty("api.version", ""));
+    node = TestDockerNode.reserve(docker, "it-docker-spec");
+    rootDir = Files.createTempDirectory("nauta-agent-root");
+    hostDir = Files.createTempDirectory("nauta-host-path");
+    api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
+    client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    pods = client.resource(BuiltInResources.PODS, Pod.class);
+    agent = startAgent();
+  }
+
+  private static ConfigurableApplicationContext startAgent() {
+    return NautaAgent.application()
+        .run(
+            "--server.port=0",
+            "--nauta.agent.server=" + api.url(),
+            "--nauta.agent.runtime=docker",
+            "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
+            "--nauta.agent.node-name=" + node.name(),
+            "--nauta.agent.first-node-index=" + node.index(),
+            "--nauta.agent.root-dir=" + rootDir,
+            "--nauta.agent.sync-retry-interval=1s",
+            "--nauta.agent.status-check-interval=1s");
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (agent != null) {
+      agent.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (node != null) {
+      node.cleanUp(docker);
+    }
+    for (Path dir : new Path[] {rootDir, hostDir}) {
+      if (dir != null) {
+        try (var files = Files.walk(dir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aContainerSeesItsEnvServicesAndVolumesAndTheVolumesGoWithThePod() throws Exception {
+    client
+        .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class)
+        .create(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("cfg")
+                .endMetadata()
+                .addToData("k", "hello-cm")
+                .addToData("mode", "fast")
+                .build())
+        .block(T);
+    client
+        .resource(BuiltInResources.SECRETS, Secret.class)
+        .create(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("creds")
+                .endMetadata()
+                .addToData("password", b64("s3cret"))
+                .build())
+        .block(T);
+    Service db =
+        client
+            .resource(BuiltInResources.SERVICES, Service.class)
+            .create(
+                new ServiceBuilder()
+                    .withNewMetadata()
+                    .withNamespace(NS)
+                    .withName("my-db")
+                    .endMetadata()
+                    .withNewSpec()
+                    .addToSelector("app", "db")
+                    .addNewPort()
+                    .withName("sql")
+                    .withPort(5432)
+                    .endPort()
+                    .endSpec()
+                    .build())
+            .block(T);
+    String dbIp = db.getSpec().getClusterIP();
+    assertThat(dbIp).isNotBlank();
+    Files.writeString(hostDir.resolve("host.txt"), "from-host");
+    // Services are read from the agent's informer (bean "services"): let it see the new one.
+    @SuppressWarnings("unchecked")
+    SharedInformer<Service> services = (SharedInformer<Service>) agent.getBean("services");
+    await().atMost(T).until(() -> services.store().get(NS, "my-db").isPresent());
+
+    String script =
+        String.join(
+            "; ",
+            "echo ARG=$(FROM_CM)",
+            "env | sort",
+            "echo CM=`cat /etc/cfg/k`",
+            "echo ITEM=`cat /etc/items/renamed.txt`",
+            "echo ITEMMODE=`stat -L -c %a /etc/items/renamed.txt`",
+            "echo SECRET=`cat /etc/creds/password`",
+            "echo HOST=`cat /host/host.txt`",
+            "echo SUB=`cat /sub/k`",
+            "echo MEMFS=`grep ' /mem ' /proc/mounts | cut -d' ' -f3`",
+            "touch /etc/cfg/x 2>/dev/null && echo RO=no || echo RO=yes",
+            "echo from-pod > /host/from-pod.txt",
+            "echo PWD=`pwd`",
+            "echo shared > /shared/msg",
+            "echo mem > /mem/msg",
+            "echo END",
+            "exec sleep 3600");
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace(NS)
+            .withName("all")
+            .addToLabels("app", "spec")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(node.name())
+            .withTerminationGracePeriodSeconds(0L)
+            .addNewContainer()
+            .withName("main")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c")
+            .withArgs(script)
+            .withWorkingDir("/shared")
+            .addNewEnvFrom()
+            .withPrefix("CM_")
+            .withNewConfigMapRef("cfg", false)
+            .endEnvFrom()
+            .addNewEnvFrom()
+            .withNewSecretRef("creds", false)
+            .endEnvFrom()
+            .addNewEnv()
+            .withName("FROM_CM")
+            .withNewValueFrom()
+            .withNewConfigMapKeyRef("k", "cfg", false)
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("PASSWORD")
+            .withNewValueFrom()
+            .withNewSecretKeyRef("password", "creds", false)
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("POD_NAME")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.name")
+            .endFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("POD_IP")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("status.podIP")
+            .endFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("NODE")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("spec.nodeName")
+            .endFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("APP_LABEL")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.labels['app']")
+            .endFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("COMBINED")
+            .withValue("$(POD_NAME)-$(FROM_CM)-$(MY_DB_SERVICE_PORT)")
+            .endEnv()
+            .addNewEnv()
+            .withName("ESCAPED")
+            .withValue("$$(POD_NAME)")
+            .endEnv()
+            .addNewVolumeMount()
+            .withName("cfg")
+            .withMountPath("/etc/cfg")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("items")
+            .withMountPath("/etc/items")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("creds")
+            .withMountPath("/etc/creds")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("host")
+            .withMountPath("/host")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("cfg")
+            .withMountPath("/sub/k")
+            .withSubPath("k")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("shared")
+            .withMountPath("/shared")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("mem")
+            .withMountPath("/mem")
+            .endVolumeMount()
+            .endContainer()
+            .addNewContainer()
+            .withName("reader")
+            .withImage(IMAGE)
+            .withCommand(
+                "sh",
+                "-c",
+                "until [ -f /data/msg ] && [ -f /m/msg ]; do sleep 0.2; done;"
+                    + " echo SHARED=`cat /data/msg` MEM=`cat /m/msg`; echo END; exec sleep 3600")
+            .addNewVolumeMount()
+            .withName("shared")
+            .withMountPath("/data")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("mem")
+            .withMountPath("/m")
+            .endVolumeMount()
+            .endContainer()
+            .addNewVolume()
+            .withName("cfg")
+            .withNewConfigMap()
+            .withName("cfg")
+            .endConfigMap()
+            .endVolume()
+            .addNewVolume()
+            .withName("items")
+            .withNewConfigMap()
+            .withName("cfg")
+            .addNewItem()
+            .withKey("k")
+            .withPath("renamed.txt")
+            .withMode(0600)
+            .endItem()
+            .endConfigMap()
+            .endVolume()
+            .addNewVolume()
+            .withName("creds")
+            .withNewSecret()
+            .withSecretName("creds")
+            .endSecret()
+            .endVolume()
+            .addNewVolume()
+            .withName("host")
+            .withNewHostPath()
+            .withPath(hostDir.toString())
+            .withType("Directory")
+            .endHostPath()
+            .endVolume()
+            .addNewVolume()
+            .withName("shared")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .addNewVolume()
+            .withName("mem")
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .withSizeLimit(new Quantity("8Mi"))
+            .endEmptyDir()
+            .endVolume()
+            .endSpec()
+            .build();
+    Pod created = pods.create(pod).block(T);
+    String uid = created.getMetadata().getUid();
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(phase("all")).isEqualTo("Running"));
+    String podIp = pods.get(NS, "all").block(T).getStatus().getPodIP();
+    String main = logsUntilEnd(uid, "main");
+    String reader = logsUntilEnd(uid, "reader");
+
+    assertThat(main.lines())
+        .contains(
+            "ARG=hello-cm",
+            "FROM_CM=hello-cm",
+            "CM_k=hello-cm",
+            "CM_mode=fast",
+            "password=s3cret",
+            "PASSWORD=s3cret",
+            "POD_NAME=all",
+            "POD_IP=" + podIp,
+            "NODE=" + node.name(),
+            "APP_LABEL=spec",
+            "COMBINED=all-hello-cm-5432",
+            "ESCAPED=$(POD_NAME)",
+            "MY_DB_SERVICE_HOST=" + dbIp,
+            "MY_DB_SERVICE_PORT=5432",
+            "MY_DB_SERVICE_PORT_SQL=5432",
+            "MY_DB_PORT=tcp://" + dbIp + ":5432",
+            "MY_DB_PORT_5432_TCP_ADDR=" + dbIp,
+            "CM=hello-cm",
+            "ITEM=hello-cm",
+            "ITEMMODE=600",
+            "SECRET=s3cret",
+            "HOST=from-host",
+            "SUB=hello-cm",
+            "MEMFS=tmpfs",
+            "RO=yes",
+            "PWD=/shared");
+    assertThat(reader.lines()).contains("SHARED=shared MEM=mem");
+    assertThat(Files.readString(hostDir.resolve("from-pod.txt")).strip()).isEqualTo("from-pod");
+    Path emptyDir =
+        rootDir.resolve("pods").resolve(uid).resolve("volumes/kubernetes.io~empty-dir/shared");
+    assertThat(Files.readString(emptyDir.resolve("msg")).strip()).isEqualTo("shared");
+    assertThat(reasons("all"))
+        .contains(
+            "Pulled:Container image \"" + IMAGE + "\" already present on machine",
+            "Created:Created container main",
+            "Started:Started container main",
+            "Started:Started container reader");
+
+    // An agent that restarts keeps the pod's containers and its volumes' content.
+    Set<String> ids =
+        node.containers(docker).stream()
+            .filter(c -> uid.equals(c.getLabels().get(DockerLabels.POD_UID)))
+            .map(Container::getId)
+            .collect(Collectors.toSet());
+    agent.close();
+    agent = startAgent();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      node.containers(docker).stream()
+                          .filter(c -> uid.equals(c.getLabels().get(DockerLabels.POD_UID)))
+                          .map(Container::getId)
+                          .collect(Collectors.toSet()))
+                  .isEqualTo(ids);
+              assertThat(phase("all")).isEqualTo("Running");
+            });
+    assertThat(Files.readString(emptyDir.resolve("msg")).strip()).isEqualTo("shared");
+
+    pods.delete(NS, "all", new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build()).block(T);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(pods.list(NS, ListOptions.labels("app=spec")).block(T).items()).isEmpty();
+              assertThat(rootDir.resolve("pods").resolve(uid)).doesNotExist();
+              assertThat(
+                      docker
+                          .listVolumesCmd()
+                          .withFilter("label", List.of(DockerLabels.POD_UID + "=" + uid))
+                          .exec()
+                          .getVolumes())
+                  .isNullOrEmpty();
+            });
+    // A hostPath's content is the host's: it stays.
+    assertThat(hostDir.resolve("host.txt")).hasContent("from-host");
+    assertThat(hostDir.resolve("from-pod.txt")).exists();
+  }
+
+  @Test
+  void aMissingConfigMapIsACreateContainerConfigErrorUntilItExists() {
+    pods.create(
+            pod("late-env")
+                .editSpec()
+                .editFirstContainer()
+                .addNewEnv()
+                .withName("V")
+                .withNewValueFrom()
+                .withNewConfigMapKeyRef("k", "late", false)
+                .endValueFrom()
+                .endEnv()
+                .endContainer()
+                .endSpec()
+                .build())
+        .block(T);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var waiting = container("late-env").getState().getWaiting();
+              assertThat(waiting).isNotNull();
+              assertThat(waiting.getReason()).isEqualTo("CreateContainerConfigError");
+              assertThat(waiting.getMessage()).isEqualTo("configmap \"late\" not found");
+              assertThat(reasons("late-env"))
+                  .contains("Failed:Error: configmap \"late\" not found");
+            });
+
+    client
+        .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class)
+        .create(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("late")
+                .endMetadata()
+                .addToData("k", "v")
+                .build())
+        .block(T);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(phase("late-env")).isEqualTo("Running"));
+  }
+
+  @Test
+  void aMissingSecretVolumeKeepsThePodContainerCreatingWithFailedMountUntilItExists() {
+    pods.create(
+            pod("late-volume")
+                .editSpec()
+                .editFirstContainer()
+                .addNewVolumeMount()
+                .withName("sec")
+                .withMountPath("/sec")
+                .endVolumeMount()
+                .endContainer()
+                .addNewVolume()
+                .withName("sec")
+                .withNewSecret()
+                .withSecretName("late-secret")
+                .endSecret()
+                .endVolume()
+                .endSpec()
+                .build())
+        .block(T);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(reasons("late-volume"))
+                  .contains(
+                      "FailedMount:MountVolume.SetUp failed for volume \"sec\" : secret"
+                          + " \"late-secret\" not found");
+              assertThat(phase("late-volume")).isEqualTo("Pending");
+              assertThat(container("late-volume").getState().getWaiting().getReason())
+                  .isEqualTo("ContainerCreating");
+            });
+    assertThat(node.containers(docker))
+        .noneMatch(c -> "late-volume".equals(c.getLabels().get(DockerLabels.POD_NAME)));
+
+    client
+        .resource(BuiltInResources.SECRETS, Secret.class)
+        .create(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("late-secret")
+                .endMetadata()
+                .addToData("x", b64("y"))
+                .build())
+        .block(T);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(phase("late-volume")).isEqualTo("Running"));
+  }
+
+  @Test
+  void aFailedPullIsErrImagePullThenImagePullBackOff() {
+    // A registry on loopback where nothing listens: the pull fails at once, and stays local.
+    String image = "localhost:1/nauta/missing:1";
+    pods.create(
+            pod("no-image")
+                .editSpec()
+                .editFirstContainer()
+                .withImage(image)
+                .withImagePullPolicy("Always")
+                .endContainer()
+                .endSpec()
+                .build())
+        .block(T);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var waiting = container("no-image").getState().getWaiting();
+              assertThat(waiting.getReason()).isEqualTo("ErrImagePull");
+              assertThat(waiting.getMessage())
+                  .contains("localhost:1")
+                  .contains("connection refused");
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var waiting = container("no-image").getState().getWaiting();
+              assertThat(waiting.getReason()).isEqualTo("ImagePullBackOff");
+              assertThat(waiting.getMessage())
+                  .isEqualTo("Back-off pulling image \"" + image + "\"");
+            });
+    assertThat(reasons("no-image"))
+        .contains(
+            "Pulling:Pulling image \"" + image + "\"",
+            "BackOff:Back-off pulling image \"" + image + "\"")
+        .anyMatch(r -> r.startsWith("Failed:Failed to pull image \"" + image + "\": "));
+  }
+
+  private static PodBuilder pod(String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(NS)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node.name())
+        .withTerminationGracePeriodSeconds(0L)
+        .addNewContainer()
+        .withName("c")
+        .withImage(IMAGE)
+        .withCommand("sleep", "3600")
+        .endContainer()
+        .endSpec();
+  }
+
+  private static String phase(String name) {
+    Pod p = pods.get(NS, name).block(T);
+    return p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  private static ContainerStatus container(String name) {
+    Pod p = pods.get(NS, name).block(T);
+    assertThat(p.getStatus()).isNotNull();
+    assertThat(p.getStatus().getContainerStatuses()).isNotEmpty();
+    return p.getStatus().getContainerStatuses().get(0);
+  }
+
+  /** The pod's events as {@code reason:message}. */
+  private static List<String> reasons(String pod) {
+    return client
+        .resource(BuiltInResources.EVENTS, Event.class)
+        .list(NS, ListOptions.none())
+        .block(T)
+        .items()
+        .stream()
+        .filter(e -> pod.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason() + ":" + e.getMessage())
+        .toList();
+  }
+
+  /** The container's output once it printed END. */
+  private static String logsUntilEnd(String uid, String container) {
+    String[] out = new String[1];
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              List<Container> found =
+                  docker
+                      .listContainersCmd()
+                      .withShowAll(true)
+                      .withLabelFilter(
+                          Map.of(DockerLabels.POD_UID, uid, DockerLabels.CONTAINER_NAME, container))
+                      .exec();
+              assertThat(found).isNotEmpty();
+              out[0] = logs(found.get(0).getId());
+              assertThat(out[0]).contains("END");
+            });
+    return out[0];
+  }
+
+  private static String logs(String id) throws InterruptedException {
+    StringBuilder b = new StringBuilder();
+    docker
+        .logContainerCmd(id)
+        .withStdOut(true)
+        .withStdErr(true)
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                b.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+              }
+            })
+        .awaitCompletion(10, TimeUnit.SECONDS);
+    return b.toString();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
