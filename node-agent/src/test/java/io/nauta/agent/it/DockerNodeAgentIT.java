@@ -14,13 +14,10 @@ import io.nauta.agent.runtime.docker.DockerLabels;
 import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.scheduler.NautaScheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,8 +47,7 @@ class DockerNodeAgentIT {
   private static DockerClient docker;
   private static TestApiServer api;
   private static KubeClient client;
-  private static ConfigurableApplicationContext scheduler;
-  private static ConfigurableApplicationContext controllers;
+  private static ControlPlane plane;
   private static ConfigurableApplicationContext agent;
   private static ResourceClient<Pod> pods;
 
@@ -61,21 +57,10 @@ class DockerNodeAgentIT {
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
     node = TestDockerNode.reserve(docker, "it-docker-agent");
     NODE = node.name();
-    api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
-    client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    plane = ControlPlane.start();
+    api = plane.api;
+    client = plane.client;
     pods = client.resource(BuiltInResources.PODS, Pod.class);
-    scheduler =
-        NautaScheduler.application()
-            .run(
-                "--server.port=0",
-                "--nauta.scheduler.server=" + api.url(),
-                "--nauta.scheduler.leader-election.enabled=false");
-    controllers =
-        NautaControllers.application()
-            .run(
-                "--server.port=0",
-                "--nauta.controllers.server=" + api.url(),
-                "--nauta.controllers.leader-election.enabled=false");
     agent = startAgent();
   }
 
@@ -95,14 +80,13 @@ class DockerNodeAgentIT {
 
   @AfterAll
   static void stopCluster() {
-    for (ConfigurableApplicationContext ctx :
-        new ConfigurableApplicationContext[] {agent, controllers, scheduler}) {
+    for (ConfigurableApplicationContext ctx : new ConfigurableApplicationContext[] {agent}) {
       if (ctx != null) {
         ctx.close();
       }
     }
-    if (api != null) {
-      api.close();
+    if (plane != null) {
+      plane.close();
     }
     cleanUpDocker();
   }

@@ -18,12 +18,9 @@ import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.scheduler.NautaScheduler;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -61,8 +58,7 @@ class KubectlLogsIT {
   private static TestDockerNode node;
   private static DockerClient docker;
   private static TestApiServer api;
-  private static ConfigurableApplicationContext scheduler;
-  private static ConfigurableApplicationContext controllers;
+  private static ControlPlane plane;
   private static ConfigurableApplicationContext agent;
   private static ResourceClient<Pod> pods;
   private static KubeClient client;
@@ -74,23 +70,10 @@ class KubectlLogsIT {
     EgressGuard.install();
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
     node = TestDockerNode.reserve(docker, "it-logs");
-    api =
-        TestApiServer.startOnEmptyRedis(
-            "server.shutdown=immediate", "nauta.kubelet.token=" + TOKEN);
-    client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    plane = ControlPlane.start("nauta.kubelet.token=" + TOKEN);
+    api = plane.api;
+    client = plane.client;
     pods = client.resource(BuiltInResources.PODS, Pod.class);
-    scheduler =
-        NautaScheduler.application()
-            .run(
-                "--server.port=0",
-                "--nauta.scheduler.server=" + api.url(),
-                "--nauta.scheduler.leader-election.enabled=false");
-    controllers =
-        NautaControllers.application()
-            .run(
-                "--server.port=0",
-                "--nauta.controllers.server=" + api.url(),
-                "--nauta.controllers.leader-election.enabled=false");
     agent =
         NautaAgent.application()
             .run(
@@ -166,14 +149,13 @@ class KubectlLogsIT {
 
   @AfterAll
   static void stopCluster() {
-    for (ConfigurableApplicationContext ctx :
-        new ConfigurableApplicationContext[] {agent, controllers, scheduler}) {
+    for (ConfigurableApplicationContext ctx : new ConfigurableApplicationContext[] {agent}) {
       if (ctx != null) {
         ctx.close();
       }
     }
-    if (api != null) {
-      api.close();
+    if (plane != null) {
+      plane.close();
     }
     if (node != null) {
       node.cleanUp(docker);

@@ -14,13 +14,10 @@ import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.scheduler.NautaScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +32,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The node agent issue's acceptance as a user walks it with kubectl: a whole control plane (API
@@ -56,8 +52,7 @@ class KubectlOnDockerIT {
   private static TestApiServer api;
   private static KubeClient client;
   private static ResourceClient<Pod> pods;
-  private static ConfigurableApplicationContext scheduler;
-  private static ConfigurableApplicationContext controllers;
+  private static ControlPlane plane;
   private static Process agent;
   private static Path agentLog;
   private static Kubectl kubectl;
@@ -67,24 +62,11 @@ class KubectlOnDockerIT {
     EgressGuard.install();
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
     node = TestDockerNode.reserve(docker, "it-kubectl");
-    api =
-        TestApiServer.startOnEmptyRedis(
-            "server.shutdown=immediate", "nauta.kubelet.token=" + TOKEN);
-    client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    plane = ControlPlane.start("nauta.kubelet.token=" + TOKEN);
+    api = plane.api;
+    client = plane.client;
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     kubectl = new Kubectl(api.kubeconfig(dir));
-    scheduler =
-        NautaScheduler.application()
-            .run(
-                "--server.port=0",
-                "--nauta.scheduler.server=" + api.url(),
-                "--nauta.scheduler.leader-election.enabled=false");
-    controllers =
-        NautaControllers.application()
-            .run(
-                "--server.port=0",
-                "--nauta.controllers.server=" + api.url(),
-                "--nauta.controllers.leader-election.enabled=false");
     agentLog = Files.createTempFile("nauta-agent", ".log");
     agent = startAgent();
   }
@@ -117,14 +99,8 @@ class KubectlOnDockerIT {
       agent.destroy();
       agent.waitFor();
     }
-    for (ConfigurableApplicationContext ctx :
-        new ConfigurableApplicationContext[] {controllers, scheduler}) {
-      if (ctx != null) {
-        ctx.close();
-      }
-    }
-    if (api != null) {
-      api.close();
+    if (plane != null) {
+      plane.close();
     }
     if (node != null) {
       node.cleanUp(docker);

@@ -13,13 +13,10 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.nauta.agent.NautaAgent;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.scheduler.NautaScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -43,8 +40,7 @@ class NodeAgentIT {
 
   private static TestApiServer api;
   private static KubeClient client;
-  private static ConfigurableApplicationContext scheduler;
-  private static ConfigurableApplicationContext controllers;
+  private static ControlPlane plane;
   private static ConfigurableApplicationContext agent;
   private static ResourceClient<Pod> pods;
   private static ResourceClient<Node> nodes;
@@ -52,23 +48,12 @@ class NodeAgentIT {
 
   @BeforeAll
   static void startCluster() {
-    api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
-    client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    plane = ControlPlane.start();
+    api = plane.api;
+    client = plane.client;
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     nodes = client.resource(BuiltInResources.NODES, Node.class);
     leases = client.resource(BuiltInResources.LEASES, Lease.class);
-    scheduler =
-        NautaScheduler.application()
-            .run(
-                "--server.port=0",
-                "--nauta.scheduler.server=" + api.url(),
-                "--nauta.scheduler.leader-election.enabled=false");
-    controllers =
-        NautaControllers.application()
-            .run(
-                "--server.port=0",
-                "--nauta.controllers.server=" + api.url(),
-                "--nauta.controllers.leader-election.enabled=false");
     agent =
         NautaAgent.application()
             .run(
@@ -83,14 +68,13 @@ class NodeAgentIT {
 
   @AfterAll
   static void stopCluster() {
-    for (ConfigurableApplicationContext ctx :
-        new ConfigurableApplicationContext[] {agent, controllers, scheduler}) {
+    for (ConfigurableApplicationContext ctx : new ConfigurableApplicationContext[] {agent}) {
       if (ctx != null) {
         ctx.close();
       }
     }
-    if (api != null) {
-      api.close();
+    if (plane != null) {
+      plane.close();
     }
   }
 

@@ -1,0 +1,67 @@
+package io.nauta.agent.it;
+
+import io.nauta.api.support.TestApiServer;
+import io.nauta.controllers.NautaControllers;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.KubeClient;
+import io.nauta.scheduler.NautaScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * What node agents need to run pods in a test: an API server on an empty Redis, the scheduler and
+ * the controller manager (without leader election) in this JVM, and a client for the test.
+ */
+final class ControlPlane implements AutoCloseable {
+
+  final TestApiServer api;
+  final KubeClient client;
+  private final List<ConfigurableApplicationContext> components = new ArrayList<>();
+
+  private ControlPlane(TestApiServer api) {
+    this.api = api;
+    this.client = new KubeClient(ClientConfig.fromUrl(api.url()));
+  }
+
+  /**
+   * @param apiProperties extra API server properties ({@code name=value}), e.g. the kubelet token
+   */
+  static ControlPlane start(String... apiProperties) {
+    List<String> props = new ArrayList<>(List.of("server.shutdown=immediate"));
+    props.addAll(List.of(apiProperties));
+    ControlPlane plane =
+        new ControlPlane(TestApiServer.startOnEmptyRedis(props.toArray(String[]::new)));
+    try {
+      plane.components.add(
+          NautaScheduler.application()
+              .run(
+                  "--server.port=0",
+                  "--nauta.scheduler.server=" + plane.api.url(),
+                  "--nauta.scheduler.leader-election.enabled=false"));
+      plane.components.add(
+          NautaControllers.application()
+              .run(
+                  "--server.port=0",
+                  "--nauta.controllers.server=" + plane.api.url(),
+                  "--nauta.controllers.leader-election.enabled=false"));
+    } catch (RuntimeException e) {
+      plane.close();
+      throw e;
+    }
+    return plane;
+  }
+
+  String url() {
+    return api.url();
+  }
+
+  /** Stops the controller manager, the scheduler and the API server, in that order. */
+  @Override
+  public void close() {
+    for (int i = components.size() - 1; i >= 0; i--) {
+      components.get(i).close();
+    }
+    api.close();
+  }
+}
