@@ -61,6 +61,9 @@ cleanup() {
   set +e
   log "cleaning up"
   leave_swarm
+  # The keeper leaves the node's network first: removing a container on two networks has left a
+  # stale endpoint behind on this engine (Docker 20.10), and then the network cannot be removed.
+  [[ -z ${KEEPER:-} ]] || docker network disconnect -f "nauta-$NODE" "$KEEPER" >/dev/null 2>&1
   remove_containers
   docker network rm "$NET" >/dev/null 2>&1
   # Swarm leaves docker_gwbridge behind; remove it if it was not there before and nothing uses it.
@@ -69,6 +72,12 @@ cleanup() {
     docker network rm docker_gwbridge >/dev/null
   fi
   "$ROOT/deploy/nauta" down >&2
+  local i
+  for ((i = 0; i < 10; i++)); do
+    docker network inspect "nauta-$NODE" >/dev/null 2>&1 || break
+    sleep 1
+    docker network rm "nauta-$NODE" >/dev/null 2>&1
+  done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -232,7 +241,8 @@ done
 cp "$NAUTA_HOME/logs/agent.log" "$RESULTS/agent.log"
 {
   echo "pod start-up latency, $PODS pods, $(date -u +%F), $(nproc) cores," \
-    "$(docker version --format 'Docker {{.Server.Version}}'), results in $RESULTS"
+    "$(docker version --format 'Docker {{.Server.Version}}'), results in $RESULTS" \
+    "${NAUTA_JAVA_OPTS:+(NAUTA_JAVA_OPTS=$NAUTA_JAVA_OPTS)}"
   $PY summary "$RESULTS" "$PODS" "$ROUNDS"
   echo
   echo "load average (1, 5, 15 min) as each round began, warm-up first:" \
