@@ -86,6 +86,11 @@ final class NodeNetwork {
     }
   }
 
+  /** The network is gone (removed behind the agent's back): the next {@link #ensure} makes it. */
+  void forget() {
+    ready = false;
+  }
+
   /** A sandbox's address on the network, or null. */
   String ip(Container c) {
     if (c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null) {

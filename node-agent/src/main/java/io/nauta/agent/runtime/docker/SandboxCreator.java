@@ -3,6 +3,7 @@ package io.nauta.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
@@ -59,6 +60,13 @@ final class SandboxCreator {
         PodContainers existing = containers.ofPod(pod.getMetadata().getUid());
         if (existing != null && existing.sandbox() != null) {
           return existing.sandbox();
+        }
+        throw e;
+      } catch (NotFoundException e) {
+        network.cidr().release(ip);
+        if (String.valueOf(e.getMessage()).contains("network")) {
+          // Someone removed the node's network (docker network prune): make it again next sync.
+          network.forget();
         }
         throw e;
       } catch (RuntimeException e) {

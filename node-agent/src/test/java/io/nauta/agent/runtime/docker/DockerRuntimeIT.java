@@ -471,6 +471,37 @@ class DockerRuntimeIT {
     }
   }
 
+  @Test
+  void aNodeNetworkRemovedBehindTheAgentsBackIsMadeAgain() {
+    runtime.pods().collectList().block(T).stream()
+        .filter(p -> !p.containers().isEmpty())
+        .forEach(p -> runtime.killPod(p.uid(), Duration.ZERO).block(T));
+    docker.removeNetworkCmd(runtime.network()).exec();
+    Pod pod =
+        pod(
+            "after-prune",
+            "Always",
+            new ContainerBuilder()
+                .withName("c")
+                .withImage(IMAGE)
+                .withCommand("sleep", "3600")
+                .build());
+    try {
+      // The first sync finds the network gone; the pod workers retry, and the retry makes it.
+      await()
+          .atMost(T)
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(runtime.syncPod(pod).block(T).containers())
+                      .isNotEmpty()
+                      .allMatch(RuntimeContainer::running));
+      assertThat(runtime.pod(pod.getMetadata().getUid()).block(T).ip()).startsWith(node.ipPrefix());
+    } finally {
+      runtime.killPod(pod.getMetadata().getUid(), Duration.ZERO).block(T);
+    }
+  }
+
   private static RuntimePod awaitRunning(Pod pod) {
     return awaitRunning(runtime, pod);
   }

@@ -75,6 +75,19 @@ public record TestDockerNode(String name, int index) {
     }
     docker.listNetworksCmd().withNameFilter("nauta-" + name).exec().stream()
         .filter(n -> n.getName().equals("nauta-" + name))
-        .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+        .forEach(n -> removeNetwork(docker, n.getId()));
+  }
+
+  /**
+   * Docker 20.10 now and then refuses to remove an empty network ("has active endpoints", moby
+   * #42119). A leftover network only holds its /24, which {@link #reserve} then skips: not a reason
+   * to fail the test that used it.
+   */
+  private static void removeNetwork(DockerClient docker, String id) {
+    try {
+      docker.removeNetworkCmd(id).exec();
+    } catch (RuntimeException e) {
+      System.err.println("TestDockerNode: could not remove network " + id + ": " + e.getMessage());
+    }
   }
 }
