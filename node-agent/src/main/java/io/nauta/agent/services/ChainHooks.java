@@ -22,9 +22,10 @@ final class ChainHooks {
   private static final List<String> TAG = List.of("-m", "comment", "--comment", "nauta-services");
 
   /**
-   * @param first before everything else, in particular before the egress guard (our DNAT'd pod
-   *     traffic and our REJECTs must be seen before the guard drops them); else just after the
-   *     guard's jump (our ACCEPT must never let through what the guard would drop)
+   * @param first before everything but other agents' hooks: before Docker's MASQUERADE (pod-to-pod
+   *     keeps its source) and before the egress guard (our DNAT'd node traffic and our REJECTs must
+   *     be seen before the guard drops them); else just after the guard's jump (our ACCEPT must
+   *     never let through what the guard would drop)
    */
   record Hook(String table, String parent, List<String> match, String target, boolean first) {
     List<String> spec() {
@@ -67,7 +68,8 @@ final class ChainHooks {
       List<String> rules = saved.rules(h.table(), h.parent());
       int at = indexOf(rules, h.target());
       int guard = indexOf(rules, GUARD);
-      boolean misplaced = at >= 0 && guard >= 0 && (h.first() ? at > guard : at < guard);
+      boolean misplaced =
+          at >= 0 && (h.first() ? behindOthers(rules, at) : guard >= 0 && at < guard);
       if (at >= 0 && !misplaced) {
         continue;
       }
@@ -119,6 +121,21 @@ final class ChainHooks {
     List<String> args = new ArrayList<>(Arrays.asList(savedRule.split(" ")));
     args.set(0, "-D");
     iptables.run(table, args);
+  }
+
+  /**
+   * Docker inserts its rules at the top when it makes a network (e.g. the MASQUERADE of a new
+   * bridge in nat POSTROUTING) or restarts: a first hook is misplaced behind any rule but another
+   * agent's hook (agents do not fight over the top).
+   */
+  private static boolean behindOthers(List<String> rules, int at) {
+    for (int i = 0; i < at; i++) {
+      String target = SavedRules.target(rules.get(i));
+      if (target == null || !target.matches(ChainNames.PATTERN)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int indexOf(List<String> rules, String target) {
