@@ -46,7 +46,8 @@ public class AgentConfiguration {
 
   /**
    * Every Service, for the service environment variables of the Docker runtime's containers (the
-   * kubelet's service informer). Started only on that runtime: simulated pods have no env.
+   * kubelet's service informer) and for the service proxy (kube-proxy's). Started only on that
+   * runtime (simulated pods have no env) or by the service proxy.
    */
   @Bean(destroyMethod = "close")
   SharedInformer<Service> services(KubeClient client, AgentProperties props) {

@@ -7,11 +7,14 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.scheduler.NautaScheduler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What node agents need to run pods in a test: an API server on an empty Redis, the scheduler and
- * the controller manager (without leader election) in this JVM, and a client for the test.
+ * the controller manager (without leader election) in this JVM, and a client for the test. Cluster
+ * IPs come from a random 10.97.x.0/24 and node ports from a random window of 100: agents on Docker
+ * program them into this host's iptables, so two test runs on one machine must not share them.
  */
 final class ControlPlane implements AutoCloseable {
 
@@ -28,7 +31,14 @@ final class ControlPlane implements AutoCloseable {
    * @param apiProperties extra API server properties ({@code name=value}), e.g. the kubelet token
    */
   static ControlPlane start(String... apiProperties) {
-    List<String> props = new ArrayList<>(List.of("server.shutdown=immediate"));
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int ports = 30000 + 100 * random.nextInt(27);
+    List<String> props =
+        new ArrayList<>(
+            List.of(
+                "server.shutdown=immediate",
+                "nauta.services.cluster-ip-range=10.97." + random.nextInt(256) + ".0/24",
+                "nauta.services.node-port-range=" + ports + "-" + (ports + 99)));
     props.addAll(List.of(apiProperties));
     ControlPlane plane =
         new ControlPlane(TestApiServer.startOnEmptyRedis(props.toArray(String[]::new)));

@@ -541,24 +541,47 @@ class DockerContainerSpecIT {
   void aFailedPullIsErrImagePullThenImagePullBackOff() {
     // A registry on loopback where nothing listens: the pull fails at once, and stays local.
     String image = "localhost:1/nauta/missing:1";
-    pods.create(
-            pod("no-image")
-                .editSpec()
-                .editFirstContainer()
-                .withImage(image)
-                .withImagePullPolicy("Always")
-                .endContainer()
-                .endSpec()
-                .build())
-        .block(T);
+    Pod created =
+        pods.create(
+                pod("no-image")
+                    .editSpec()
+                    .editFirstContainer()
+                    .withImage(image)
+                    .withImagePullPolicy("Always")
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .block(T);
+    // Every status written since, from a watch: ErrImagePull lasts only until the next sync.
+    List<String> reasonsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> messagesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    reactor.core.Disposable watch =
+        pods.watch(
+                NS,
+                ListOptions.none()
+                    .withFieldSelector("metadata.name=no-image")
+                    .withResourceVersion(created.getMetadata().getResourceVersion()))
+            .subscribe(
+                e -> {
+                  var statuses =
+                      e.object() == null || e.object().getStatus() == null
+                          ? null
+                          : e.object().getStatus().getContainerStatuses();
+                  if (statuses != null
+                      && !statuses.isEmpty()
+                      && statuses.get(0).getState().getWaiting() != null) {
+                    reasonsSeen.add(statuses.get(0).getState().getWaiting().getReason());
+                    messagesSeen.add(
+                        String.valueOf(statuses.get(0).getState().getWaiting().getMessage()));
+                  }
+                });
 
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              var waiting = container("no-image").getState().getWaiting();
-              assertThat(waiting.getReason()).isEqualTo("ErrImagePull");
-              assertThat(waiting.getMessage())
+              assertThat(reasonsSeen).contains("ErrImagePull");
+              assertThat(messagesSeen.get(reasonsSeen.indexOf("ErrImagePull")))
                   .contains("localhost:1")
                   .contains("connection refused");
             });
@@ -576,6 +599,7 @@ class DockerContainerSpecIT {
             "Pulling:Pulling image \"" + image + "\"",
             "BackOff:Back-off pulling image \"" + image + "\"")
         .anyMatch(r -> r.startsWith("Failed:Failed to pull image \"" + image + "\": "));
+    watch.dispose();
   }
 
   private static PodBuilder pod(String name) {

@@ -18,12 +18,20 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +64,7 @@ class KubectlOnDockerIT {
   private static Process agent;
   private static Path agentLog;
   private static Kubectl kubectl;
+  private static String clusterIp;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -156,7 +165,24 @@ class KubectlOnDockerIT {
 
   @Test
   @Order(2)
-  void aDeletedPodIsReplaced() {
+  void theExposedDeploymentAnswersOnItsClusterIpFromTheNodeAndFromAPod() throws Exception {
+    ok("expose", "deployment", "web", "--port=80", "--target-port=8080");
+    clusterIp = ok("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}").trim();
+    assertThat(clusterIp).startsWith("10.97.");
+    ok("run", "client", "--image=" + IMAGE, "--", "sleep", "3600");
+    await().atMost(Duration.ofSeconds(60)).until(() -> ready("client"));
+    Set<String> replicas = Set.copyOf(names(readyPods("app=web")));
+
+    // httpd serves / from the container's root: /etc/hostname is the pod's name.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(hostnamesFromNode(30)).isEqualTo(replicas));
+    assertThat(hostnamesFromPod("client", 30)).isEqualTo(replicas);
+  }
+
+  @Test
+  @Order(3)
+  void aDeletedPodIsReplacedAndTheServiceKeepsAnswering() throws Exception {
     List<String> before = names(readyPods("app=web"));
     ok("delete", "pod", before.get(0), "--wait=false");
 
@@ -172,10 +198,16 @@ class KubectlOnDockerIT {
                           .collect(Collectors.toSet()))
                   .doesNotContain(before.get(0));
             });
+    // Every request answered, by the replicas there are now, the replacement among them.
+    Set<String> replicas = Set.copyOf(names(readyPods("app=web")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(hostnamesFromNode(30)).isEqualTo(replicas));
+    assertThat(hostnamesFromPod("client", 30)).isEqualTo(replicas);
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aContainerThatExitsOneCrashLoopsWithGrowingBackOff() {
     ok(
         "run",
@@ -208,7 +240,7 @@ class KubectlOnDockerIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aFailingLivenessProbeRestartsTheContainer() throws Exception {
     apply(
         """
@@ -248,7 +280,7 @@ class KubectlOnDockerIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aFailingReadinessProbeTakesThePodOutOfTheEndpointsWithoutARestart() throws Exception {
     apply(
         """
@@ -320,6 +352,66 @@ class KubectlOnDockerIT {
   }
 
   // --- helpers ---
+
+  /** The pod names that answer {@code n} requests to the service from this host. */
+  private static Set<String> hostnamesFromNode(int n) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + clusterIp + "/etc/hostname"))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      seen.add(r.body().trim());
+    }
+    return seen;
+  }
+
+  /** The pod names that answer {@code n} requests to the service from inside pod {@code from}. */
+  private static Set<String> hostnamesFromPod(String from, int n) throws Exception {
+    // busybox nc: an HTTP/1.0 request, the body is the response's last line.
+    String loop =
+        "for i in $(seq "
+            + n
+            + "); do printf 'GET /etc/hostname HTTP/1.0\\r\\n\\r\\n' | nc -w 3 "
+            + clusterIp
+            + " 80 | tail -1; done";
+    String out = execOutput(status(from).getContainerID().substring("docker://".length()), loop);
+    List<String> lines = out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    assertThat(lines).as(out).hasSize(n);
+    return new HashSet<>(lines);
+  }
+
+  private static String execOutput(String containerId, String script) throws Exception {
+    String execId =
+        docker
+            .execCreateCmd(containerId)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .withCmd("sh", "-c", script)
+            .exec()
+            .getId();
+    StringBuilder out = new StringBuilder();
+    docker
+        .execStartCmd(execId)
+        .exec(
+            new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                com.github.dockerjava.api.model.Frame>() {
+              @Override
+              public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                synchronized (out) {
+                  out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+              }
+            })
+        .awaitCompletion(60, TimeUnit.SECONDS);
+    synchronized (out) {
+      return out.toString();
+    }
+  }
 
   private static String ok(String... args) {
     Kubectl.Result r = kubectl.run(args);

@@ -22,6 +22,15 @@ public record TestDockerNode(String name, int index) {
   private static final int LAST_INDEX = 250;
 
   public static TestDockerNode reserve(DockerClient docker, String prefix) {
+    return reserve(docker, prefix, 1);
+  }
+
+  /**
+   * {@code count} consecutive free {@code /24}s, for an agent running that many nodes: it names
+   * them {@code <name>-<index + i>} ({@code nauta.agent.node-name-prefix=<name>}, {@code
+   * first-node-index=<index>}); {@link #nth} gives each one.
+   */
+  public static TestDockerNode reserve(DockerClient docker, String prefix, int count) {
     Set<Integer> taken = new HashSet<>();
     for (Network n : docker.listNetworksCmd().exec()) {
       if (n.getIpam() == null || n.getIpam().getConfig() == null) {
@@ -36,13 +45,19 @@ public record TestDockerNode(String name, int index) {
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 1000; attempt++) {
-      int index = random.nextInt(FIRST_INDEX, LAST_INDEX + 1);
-      if (!taken.contains(index)) {
+      int index = random.nextInt(FIRST_INDEX, LAST_INDEX + 2 - count);
+      int first = index;
+      if (java.util.stream.IntStream.range(first, first + count).noneMatch(taken::contains)) {
         return new TestDockerNode(
             prefix + "-" + String.format("%04x", random.nextInt(0x10000)), index);
       }
     }
     throw new IllegalStateException("no free /24 in 10.244." + FIRST_INDEX + "–" + LAST_INDEX);
+  }
+
+  /** The i-th node of an agent that runs several, as it names it. */
+  public TestDockerNode nth(int i) {
+    return new TestDockerNode(name + "-" + (index + i), index + i);
   }
 
   /** The network's address prefix, e.g. {@code 10.244.173.}. */
