@@ -164,13 +164,12 @@ public final class PodWorkers implements AutoCloseable {
   }
 
   private Mono<Result> run(String key, Pod pod, AgentNode node) {
-    if (terminal(pod)) {
-      // Succeeded or Failed pods never run again; their containers are stopped.
-      return node.runtime()
-          .killPod(pod.getMetadata().getUid(), Duration.ZERO)
-          .thenReturn(Result.done());
-    }
     running.put(key, new Running(node.name(), pod.getMetadata().getUid()));
+    if (terminal(pod)) {
+      // Succeeded or Failed pods never run again: what still runs stops, but their containers
+      // stay (for logs) until the pod is deleted, as the kubelet keeps them.
+      return node.runtime().stopPod(pod.getMetadata().getUid()).thenReturn(Result.done());
+    }
     // Empty while nothing runs yet (e.g. its volumes wait for a Secret): still Pending, written.
     return node.runtime()
         .syncPod(pod)

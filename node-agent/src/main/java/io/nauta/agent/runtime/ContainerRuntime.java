@@ -28,6 +28,13 @@ public interface ContainerRuntime {
    */
   Mono<Void> killPod(String podUid, Duration gracePeriod);
 
+  /**
+   * Stops what still runs of a pod that finished (phase Succeeded or Failed) at once, its sandbox
+   * too, but keeps its containers, as the kubelet does: their status and logs stay readable until
+   * the pod is deleted ({@link #killPod}).
+   */
+  Mono<Void> stopPod(String podUid);
+
   /** What runs for one pod, or empty if nothing does. */
   Mono<RuntimePod> pod(String podUid);
 

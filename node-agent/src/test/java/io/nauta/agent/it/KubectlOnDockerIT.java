@@ -178,6 +178,21 @@ class KubectlOnDockerIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(hostnamesFromNode(30)).isEqualTo(replicas));
     assertThat(hostnamesFromPod("client", 30)).isEqualTo(replicas);
+
+    // A pod started after the service gets its variables; it completes and its log stays.
+    ok(
+        "run",
+        "env",
+        "--image=" + IMAGE,
+        "--restart=Never",
+        "--",
+        "sh",
+        "-c",
+        "echo web at $WEB_SERVICE_HOST:$WEB_SERVICE_PORT");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ok("get", "pod", "env").contains("Completed"));
+    assertThat(ok("logs", "env")).isEqualTo("web at " + clusterIp + ":80\n");
   }
 
   @Test

@@ -146,6 +146,11 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public Mono<Void> stopPod(String podUid) {
+    return killer.stop(podUid);
+  }
+
+  @Override
   public Mono<Void> killPod(String podUid, Duration gracePeriod) {
     return killer.kill(podUid, gracePeriod);
   }

@@ -72,6 +72,24 @@ final class PodKiller {
         .then();
   }
 
+  /** Stops the pod's running containers at once, the sandbox last, and keeps them all. */
+  Mono<Void> stop(String uid) {
+    return DockerRuntime.blocking(
+            () -> {
+              List<Container> all = containers.list(Map.of(DockerLabels.POD_UID, uid));
+              for (boolean sandboxes : new boolean[] {false, true}) {
+                for (Container c : all) {
+                  if (DockerContainers.isSandbox(c) == sandboxes
+                      && "running".equals(c.getState())) {
+                    containers.stop(c.getId(), Duration.ZERO);
+                  }
+                }
+              }
+              return true;
+            })
+        .then();
+  }
+
   private void removeAll(String uid, List<Container> all) {
     String sandboxIp = null;
     for (Container c : all) {
