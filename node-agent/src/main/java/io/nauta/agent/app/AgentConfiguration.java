@@ -72,7 +72,11 @@ public class AgentConfiguration {
 
   @Bean
   NodeRegistration nodeRegistration(
-      KubeClient client, AgentProperties props, Clock clock, KubeletPort kubeletPort) {
+      KubeClient client,
+      AgentProperties props,
+      Clock clock,
+      KubeletPort kubeletPort,
+      AgentNodes nodes) {
     Map<String, Quantity> capacity = new LinkedHashMap<>();
     capacity.put("cpu", new Quantity(props.cpu()));
     capacity.put("ephemeral-storage", new Quantity(props.ephemeralStorage()));
@@ -87,7 +91,7 @@ public class AgentConfiguration {
     return new NodeRegistration(
         client.resource(BuiltInResources.NODES, Node.class),
         client.resource(BuiltInResources.LEASES, Lease.class),
-        new NodeRegistration.NodeTemplate(capacity, labels, NodeInfo.of(props.runtime())),
+        new NodeRegistration.NodeTemplate(capacity, labels, NodeInfo.of(nodes.runtimeVersion())),
         props.leaseDuration(),
         props.statusReportInterval(),
         clock,

@@ -35,6 +35,22 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
     this(all, null);
   }
 
+  /**
+   * The node's {@code containerRuntimeVersion}, as kubectl's {@code get nodes -o wide} shows it:
+   * {@code docker://<engine version>}, or {@code simulated://<this agent's version>}.
+   */
+  public String runtimeVersion() {
+    if (docker == null) {
+      String version = AgentNodes.class.getPackage().getImplementationVersion();
+      return "simulated://" + (version == null ? "dev" : version);
+    }
+    try {
+      return "docker://" + docker.versionCmd().exec().getVersion();
+    } catch (RuntimeException e) {
+      return "docker://unknown";
+    }
+  }
+
   @Override
   public void close() throws IOException {
     if (docker != null) {

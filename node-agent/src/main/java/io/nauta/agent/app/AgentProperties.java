@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param runtime the container runtime: {@code simulated} (no containers; pods turn Running after
  *     {@code simulated.start-delay}) or {@code docker} (pods run as containers on the Docker engine
  *     at {@code docker.host}; the agent refuses to start when it does not answer)
- * @param nodes how many nodes this process runs (more than one only with the simulated runtime, for
- *     scale tests in one JVM, as kubemark and kwok do)
+ * @param nodes how many nodes this process runs: many simulated ones for scale tests in one JVM (as
+ *     kubemark and kwok do), or a few on Docker, each with its own bridge and pod range
  * @param nodeName the node's name when {@code nodes} is 1 (default: this host's name)
  * @param nodeNamePrefix node names are {@code <prefix>-<index>} when {@code nodes} is more than 1
  * @param firstNodeIndex the index of the first node, so several agent processes can share one

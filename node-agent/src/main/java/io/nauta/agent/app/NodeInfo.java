@@ -25,13 +25,16 @@ final class NodeInfo {
     };
   }
 
-  static Map<String, String> of(String runtime) {
+  /**
+   * @param runtimeVersion {@code containerRuntimeVersion}, e.g. {@code docker://20.10.24}
+   */
+  static Map<String, String> of(String runtimeVersion) {
     Map<String, String> info = new LinkedHashMap<>();
     info.put("architecture", arch());
     info.put("operatingSystem", "linux");
     info.put("kernelVersion", System.getProperty("os.version", ""));
     info.put("osImage", osImage());
-    info.put("containerRuntimeVersion", runtime + "://0.1.0");
+    info.put("containerRuntimeVersion", runtimeVersion);
     info.put("kubeletVersion", KUBELET_VERSION);
     String machineId = read("/etc/machine-id");
     info.put("machineID", machineId);

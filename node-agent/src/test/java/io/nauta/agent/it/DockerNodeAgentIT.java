@@ -153,6 +153,16 @@ class DockerNodeAgentIT {
       String id = cs.getContainerID().substring("docker://".length());
       assertThat(docker.inspectContainerCmd(id).exec().getState().getRunning()).isTrue();
     }
+    // kubectl get nodes -o wide shows the engine's version as the node's runtime.
+    assertThat(
+            client
+                .resource(BuiltInResources.NODES, io.fabric8.kubernetes.api.model.Node.class)
+                .get(null, NODE)
+                .block(T)
+                .getStatus()
+                .getNodeInfo()
+                .getContainerRuntimeVersion())
+        .isEqualTo("docker://" + docker.versionCmd().exec().getVersion());
     // Two sandboxes plus two httpd containers, and each answers on its pod IP from the host.
     assertThat(containers()).hasSize(4);
     HttpClient http = HttpClient.newHttpClient();
