@@ -1,5 +1,6 @@
 package io.nauta.agent.it;
 
+import io.nauta.agent.NautaAgent;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
 import io.nauta.core.client.ClientConfig;
@@ -64,6 +65,24 @@ final class ControlPlane implements AutoCloseable {
 
   String url() {
     return api.url();
+  }
+
+  /**
+   * A node agent on the Docker runtime, in this JVM, reporting to this API server on the engine's
+   * API version (the {@code api.version} system property).
+   *
+   * @param settings its other settings ({@code --name=value}): node name, pod range, intervals
+   */
+  ConfigurableApplicationContext startDockerAgent(String... settings) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--nauta.agent.server=" + api.url(),
+                "--nauta.agent.runtime=docker",
+                "--nauta.agent.docker.api-version=" + System.getProperty("api.version", "")));
+    args.addAll(List.of(settings));
+    return NautaAgent.application().run(args.toArray(String[]::new));
   }
 
   /** Stops the controller manager, the scheduler and the API server, in that order. */

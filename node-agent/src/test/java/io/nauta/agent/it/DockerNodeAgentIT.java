@@ -8,7 +8,6 @@ import com.github.dockerjava.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.nauta.agent.NautaAgent;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerLabels;
 import io.nauta.agent.runtime.docker.EgressGuard;
@@ -65,17 +64,12 @@ class DockerNodeAgentIT {
   }
 
   private static ConfigurableApplicationContext startAgent() {
-    return NautaAgent.application()
-        .run(
-            "--server.port=0",
-            "--nauta.agent.server=" + api.url(),
-            "--nauta.agent.runtime=docker",
-            "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
-            "--nauta.agent.node-name=" + NODE,
-            // A /24 no other network on this engine uses (TestDockerNode).
-            "--nauta.agent.first-node-index=" + node.index(),
-            "--nauta.agent.lease-renew-interval=1s",
-            "--nauta.agent.status-check-interval=1s");
+    return plane.startDockerAgent(
+        "--nauta.agent.node-name=" + NODE,
+        // A /24 no other network on this engine uses (TestDockerNode).
+        "--nauta.agent.first-node-index=" + node.index(),
+        "--nauta.agent.lease-renew-interval=1s",
+        "--nauta.agent.status-check-interval=1s");
   }
 
   @AfterAll

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.nauta.agent.NautaAgent;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.TestDockerNode;
@@ -75,16 +74,11 @@ class KubectlLogsIT {
     client = plane.client;
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     agent =
-        NautaAgent.application()
-            .run(
-                "--server.port=0",
-                "--nauta.agent.server=" + api.url(),
-                "--nauta.agent.runtime=docker",
-                "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
-                "--nauta.agent.node-name=" + node.name(),
-                "--nauta.agent.first-node-index=" + node.index(),
-                "--nauta.agent.authentication.token=" + TOKEN,
-                "--nauta.agent.status-check-interval=1s");
+        plane.startDockerAgent(
+            "--nauta.agent.node-name=" + node.name(),
+            "--nauta.agent.first-node-index=" + node.index(),
+            "--nauta.agent.authentication.token=" + TOKEN,
+            "--nauta.agent.status-check-interval=1s");
     kubectl = new Kubectl(api.kubeconfig(dir));
 
     // Every pod at once, so their start-ups overlap.

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.nauta.agent.NautaAgent;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.TestDockerNode;
@@ -90,17 +89,12 @@ class ServiceProxyIT {
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     services = client.resource(BuiltInResources.SERVICES, Service.class);
     agent =
-        NautaAgent.application()
-            .run(
-                "--server.port=0",
-                "--nauta.agent.server=" + api.url(),
-                "--nauta.agent.runtime=docker",
-                "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
-                "--nauta.agent.nodes=2",
-                "--nauta.agent.node-name-prefix=" + nodes.name(),
-                "--nauta.agent.first-node-index=" + nodes.index(),
-                "--nauta.agent.lease-renew-interval=1s",
-                "--nauta.agent.status-check-interval=1s");
+        plane.startDockerAgent(
+            "--nauta.agent.nodes=2",
+            "--nauta.agent.node-name-prefix=" + nodes.name(),
+            "--nauta.agent.first-node-index=" + nodes.index(),
+            "--nauta.agent.lease-renew-interval=1s",
+            "--nauta.agent.status-check-interval=1s");
     createWebAndClients();
   }
 
