@@ -54,7 +54,7 @@ public record NautaProperties(
    * @param embeddedDir working directory of the embedded redis-server (AOF and logs)
    * @param embeddedPort port of the embedded redis-server; 0 picks a free one
    * @param commandTimeout how long one Redis command may take before the request fails (a write
-   *     with 504 Timeout: it may or may not have happened, and retrying it is safe)
+   *     with 504 Timeout: it may or may not have happened)
    * @param requestQueueSize at most this many commands wait for a connection that is down (they
    *     fail after {@code command-timeout}); beyond it new commands fail at once
    * @param keepAliveIdle TCP keepalive on the Redis connections: probes start after this much

@@ -12,7 +12,8 @@ import io.nauta.core.errors.TimeoutException;
 /**
  * Turns a failed Redis call into the {@code Status} a client understands. A timed-out write may or
  * may not have happened, so it is 504 Timeout as the Kubernetes apiserver answers when etcd does
- * not reply; a client retrying it is safe, because a write either ran once or not at all.
+ * not reply. Either way the write ran once or not at all: a client that retries finds out (409 if
+ * it did happen).
  */
 final class StorageErrors {
 
