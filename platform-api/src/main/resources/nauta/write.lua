@@ -1,10 +1,13 @@
--- One write to one resource type, atomically: check the precondition, bump the type's
--- resourceVersion counter, store the object and append the watch event to the type's stream with
--- the explicit ID <rv>-0. Every key lives in the type's hash slot ({<group>/<resource>}).
+-- One write to one resource type, atomically: check the precondition, take the next
+-- resourceVersion, append the watch event to the type's stream with the explicit ID <rv>-0, then
+-- store the object. Every key lives in the type's hash slot ({<group>/<resource>}).
 --
 -- KEYS[1] objects hash (field = <namespace>/<name>, value = "<rv> <json>")
 -- KEYS[2] resourceVersion counter
 -- KEYS[3] event stream
+-- KEYS[4] the type's epoch (made here when missing: Redis lost or never had this type's data)
+-- KEYS[5] the write id of the newest event
+-- KEYS[6] this write's outcome, kept for a while under its write id
 -- ARGV[1] operation: create | update | delete
 -- ARGV[2] hash field
 -- ARGV[3] object JSON; its metadata.resourceVersion is the placeholder ARGV[4]
@@ -12,8 +15,19 @@
 -- ARGV[5] expected current resourceVersion for update/delete ("" = any)
 -- ARGV[6] stream length to keep (exact trim)
 -- ARGV[7] event timestamp in epoch millis (for time-based trimming)
+-- ARGV[8] write id: unique per write, the same when the same write is sent again
+-- ARGV[9] a fresh epoch, used only when KEYS[4] is missing
+-- ARGV[10] how long the outcome stays under KEYS[6], in seconds
 --
 -- Returns {"ok", rv} or {"exists"} / {"notfound"} / {"conflict", currentRv}.
+
+-- The same write sent again (a client that re-sends unanswered commands after a reconnect): it
+-- already ran, so answer what it answered then instead of running it twice.
+local done = redis.call('GET', KEYS[6])
+if done then
+  return {'ok', done}
+end
+
 local op = ARGV[1]
 local field = ARGV[2]
 local current = redis.call('HGET', KEYS[1], field)
@@ -32,24 +46,36 @@ else
   end
 end
 
-local rv = tostring(redis.call('INCR', KEYS[2]))
+local rv = tostring((tonumber(redis.call('GET', KEYS[2])) or 0) + 1)
 local json = ARGV[3]
 local at = string.find(json, ARGV[4], 1, true)
 if at then
   json = string.sub(json, 1, at - 1) .. rv .. string.sub(json, at + string.len(ARGV[4]))
 end
 
-local eventType
+local eventType = 'MODIFIED'
 if op == 'create' then
   eventType = 'ADDED'
-  redis.call('HSET', KEYS[1], field, rv .. ' ' .. json)
-elseif op == 'update' then
-  eventType = 'MODIFIED'
-  redis.call('HSET', KEYS[1], field, rv .. ' ' .. json)
-else
+elseif op == 'delete' then
   eventType = 'DELETED'
-  redis.call('HDEL', KEYS[1], field)
 end
 
-redis.call('XADD', KEYS[3], 'MAXLEN', '=', ARGV[6], rv .. '-0', 't', eventType, 'o', json, 'ts', ARGV[7])
+local epoch = redis.call('GET', KEYS[4]) or ARGV[9]
+local previous = redis.call('GET', KEYS[5]) or ''
+
+-- The event goes first: Redis does not roll a script back, so the first command that changes
+-- anything must be the one that can fail (a stream whose last ID is not below <rv>-0, or memory
+-- full). If it fails, nothing has changed and the caller gets the error.
+redis.call('XADD', KEYS[3], 'MAXLEN', '=', ARGV[6], rv .. '-0', 't', eventType, 'o', json,
+  'ts', ARGV[7], 'e', epoch, 'w', ARGV[8], 'p', previous)
+
+redis.call('SET', KEYS[2], rv)
+redis.call('SET', KEYS[4], epoch)
+redis.call('SET', KEYS[5], ARGV[8])
+if op == 'delete' then
+  redis.call('HDEL', KEYS[1], field)
+else
+  redis.call('HSET', KEYS[1], field, rv .. ' ' .. json)
+end
+redis.call('SET', KEYS[6], rv, 'EX', ARGV[10])
 return {'ok', rv}

@@ -122,6 +122,31 @@ public final class WatchCache {
     releaseWaiters();
   }
 
+  /**
+   * Starts over after Redis lost or rewound this type's data. Resource versions the clients hold
+   * may now name other writes, so no watch may resume from them: every open watch ends with an
+   * ERROR event carrying 410 Expired (what Kubernetes sends when a watch's history is gone), and
+   * its client lists again.
+   */
+  void rebuildAfterRewind(Snapshot snapshot, List<StreamEvent> streamHistory) {
+    lock.writeLock().lock();
+    try {
+      GoneException gone =
+          new GoneException(
+              "The resourceVersion for the provided watch is too old: the storage lost or"
+                  + " rewound its data; list again");
+      for (Watcher w : watchers) {
+        // Events already queued go out first, then the error; the watch ends with it.
+        w.sink.tryEmitError(gone);
+        w.close();
+      }
+      watchers.clear();
+      reset(snapshot, streamHistory);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Marks the cache out of date (its reader lost Redis); lists wait until it is back. */
   void markUnsynced() {
     synced = false;

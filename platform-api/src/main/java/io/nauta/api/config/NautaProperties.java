@@ -53,11 +53,20 @@ public record NautaProperties(
    * @param url {@code redis://host:port}; empty starts an embedded redis-server
    * @param embeddedDir working directory of the embedded redis-server (AOF and logs)
    * @param embeddedPort port of the embedded redis-server; 0 picks a free one
+   * @param commandTimeout how long one Redis command may take before the request fails (a write
+   *     with 504 Timeout: it may or may not have happened)
+   * @param requestQueueSize at most this many commands wait for a connection that is down (they
+   *     fail after {@code command-timeout}); beyond it new commands fail at once
+   * @param keepAliveIdle TCP keepalive on the Redis connections: probes start after this much
+   *     silence, so a connection whose peer vanished is noticed and reopened
    */
   public record Redis(
       @DefaultValue("") String url,
       @DefaultValue(".nauta/data") String embeddedDir,
-      @DefaultValue("0") int embeddedPort) {}
+      @DefaultValue("0") int embeddedPort,
+      @DefaultValue("10s") Duration commandTimeout,
+      @DefaultValue("10000") int requestQueueSize,
+      @DefaultValue("30s") Duration keepAliveIdle) {}
 
   /**
    * @param historyWindow how long watch events are kept; a watch from an older resourceVersion gets

@@ -1,12 +1,16 @@
 package io.nauta.api.config;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -49,6 +53,8 @@ public class RedisConfig {
             .setting("appendonly yes")
             .setting("appendfsync everysec")
             .setting("save \"\"")
+            // Nauta's scripts must never lose a key to eviction (see RedisConfig#checkEviction).
+            .setting("maxmemory-policy noeviction")
             // embedded-redis learns that the server is up from its stdout, so Redis logs there;
             // the listeners keep reading it, or a full pipe would stall the server.
             .soutListener(line -> log.debug("redis: {}", line))
@@ -65,14 +71,75 @@ public class RedisConfig {
     }
   }
 
+  /**
+   * The client, with the failure behaviour storage needs: every command times out (a lost reply
+   * must not hold a request forever), commands wait for a lost connection only in a bounded queue,
+   * and TCP keepalive notices a peer that vanished without closing the connection.
+   *
+   * <p>Lettuce reconnects on its own and sends again the commands that were not answered, so a
+   * write may reach Redis twice; the write script recognises its own write id and answers the first
+   * outcome (see write.lua), so each write still runs once.
+   */
   @Bean(destroyMethod = "shutdown")
-  RedisClient redisClient(RedisEndpoint endpoint) {
-    return RedisClient.create(endpoint.uri());
+  RedisClient redisClient(RedisEndpoint endpoint, NautaProperties props) {
+    NautaProperties.Redis redis = props.redis();
+    RedisURI uri = RedisURI.builder(endpoint.uri()).withTimeout(redis.commandTimeout()).build();
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(clientOptions(redis));
+    return client;
+  }
+
+  static ClientOptions clientOptions(NautaProperties.Redis redis) {
+    Duration idle = redis.keepAliveIdle();
+    return ClientOptions.builder()
+        .autoReconnect(true)
+        .requestQueueSize(redis.requestQueueSize())
+        // Applies each connection's timeout (the URI's, or a longer one a blocking reader sets).
+        .timeoutOptions(TimeoutOptions.enabled())
+        .socketOptions(
+            SocketOptions.builder()
+                .connectTimeout(redis.commandTimeout())
+                .keepAlive(
+                    SocketOptions.KeepAliveOptions.builder()
+                        .enable()
+                        .idle(idle)
+                        .interval(Duration.ofSeconds(Math.max(1, idle.toSeconds() / 3)))
+                        .count(3)
+                        .build())
+                .build())
+        .build();
   }
 
   /** The shared, multiplexed connection for non-blocking commands. */
   @Bean(destroyMethod = "close")
   StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
-    return client.connect();
+    StatefulRedisConnection<String, String> connection = client.connect();
+    checkEviction(connection);
+    return connection;
+  }
+
+  /**
+   * Nauta needs {@code maxmemory-policy noeviction}: a Redis that evicts keys when full drops
+   * objects, counters or stream entries silently, and the store no longer matches its history. With
+   * noeviction a full Redis refuses writes instead, and the write fails cleanly.
+   */
+  static void checkEviction(StatefulRedisConnection<String, String> connection) {
+    String policy;
+    try {
+      policy = connection.sync().configGet("maxmemory-policy").get("maxmemory-policy");
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not read Redis' maxmemory-policy ({}); Nauta needs 'noeviction': make sure it is"
+              + " set, or Redis may silently drop objects when its memory is full",
+          e.toString());
+      return;
+    }
+    if (!"noeviction".equals(policy)) {
+      log.error(
+          "\n*** Redis runs with maxmemory-policy '{}'. Nauta needs 'noeviction': with any other"
+              + " policy a full Redis silently drops objects, resource version counters and watch"
+              + " events. Set 'maxmemory-policy noeviction' in redis.conf (or CONFIG SET). ***",
+          policy);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.nauta.api.storage;
 
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -44,15 +45,22 @@ public final class RedisEventSource implements AutoCloseable {
   /** Every object and the resourceVersion they were read at, atomically. */
   public Snapshot snapshot() {
     List<Object> reply =
-        redis().eval(SNAPSHOT, ScriptOutputType.MULTI, keys.objects(), keys.resourceVersion());
+        redis()
+            .eval(
+                SNAPSHOT,
+                ScriptOutputType.MULTI,
+                new String[] {
+                  keys.objects(), keys.resourceVersion(), keys.epoch(), keys.lastWrite()
+                },
+                RedisObjectStore.newEpoch());
     long rv = Long.parseLong((String) reply.get(0));
     @SuppressWarnings("unchecked")
-    List<Object> values = (List<Object>) reply.get(1);
+    List<Object> values = (List<Object>) reply.get(3);
     List<StoredObject> objects = new ArrayList<>(values.size());
     for (Object v : values) {
       objects.add(StoredObject.parse((String) v));
     }
-    return new Snapshot(rv, objects);
+    return new Snapshot(rv, objects, (String) reply.get(1), (String) reply.get(2));
   }
 
   /** Every event the stream still holds, oldest first. */
@@ -84,11 +92,24 @@ public final class RedisEventSource implements AutoCloseable {
     return out;
   }
 
-  /** The type's counter, to notice a Redis that lost data or was flushed. */
-  public long currentResourceVersion() {
-    String v = redis().get(keys.resourceVersion());
-    return v == null ? 0 : Long.parseLong(v);
+  /** The type's counter, epoch and newest write id, to notice a Redis that lost or rewound data. */
+  public StoreState state() {
+    List<KeyValue<String, String>> values =
+        redis().mget(keys.resourceVersion(), keys.epoch(), keys.lastWrite());
+    String rv = values.get(0).getValueOrElse(null);
+    return new StoreState(
+        rv == null ? 0 : Long.parseLong(rv),
+        values.get(1).getValueOrElse(null),
+        values.get(2).getValueOrElse(""));
   }
+
+  /**
+   * What a type's data in Redis is at one moment.
+   *
+   * @param epoch null when the type has none: its data is gone (flushed, or a Redis that started
+   *     empty)
+   */
+  public record StoreState(long resourceVersion, String epoch, String lastWriteId) {}
 
   @Override
   public void close() {

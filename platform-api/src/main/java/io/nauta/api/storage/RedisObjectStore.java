@@ -36,9 +36,12 @@ public class RedisObjectStore {
   public static final String RV_PLACEHOLDER =
       "nauta-rv-" + HexFormat.of().formatHex(SecureRandom.getSeed(16));
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final RedisReactiveCommands<String, String> redis;
   private final RedisScript write = new RedisScript("/nauta/write.lua");
   private final NautaProperties.Watch watch;
+  private final long writeMemorySeconds;
   private final MeterRegistry meters;
 
   public RedisObjectStore(
@@ -47,6 +50,9 @@ public class RedisObjectStore {
       MeterRegistry meters) {
     this.redis = connection.reactive();
     this.watch = props.watch();
+    // A write is sent again only while it waits for its answer, which is at most the command
+    // timeout; its outcome is remembered well beyond that.
+    this.writeMemorySeconds = Math.max(60, 2 * props.redis().commandTimeout().toSeconds());
     this.meters = meters;
   }
 
@@ -74,18 +80,32 @@ public class RedisObjectStore {
       ResourceType type, String op, String namespace, String name, String json, String expected) {
     StorageKeys keys = StorageKeys.of(type);
     ResourceRef ref = new ResourceRef(type.group(), type.plural(), name);
+    // One id per write, fixed before the first attempt: if the command reaches Redis twice, the
+    // script recognises the second as the same write.
+    String writeId = randomId();
     Timer.Sample sample = Timer.start(meters);
     return write
         .call(
             redis,
-            new String[] {keys.objects(), keys.resourceVersion(), keys.events()},
+            new String[] {
+              keys.objects(),
+              keys.resourceVersion(),
+              keys.events(),
+              keys.epoch(),
+              keys.lastWrite(),
+              keys.write(writeId)
+            },
             op,
             StorageKeys.field(namespace, name),
             json,
             RV_PLACEHOLDER,
             expected,
             Integer.toString(watch.historyMaxEvents()),
-            Long.toString(System.currentTimeMillis()))
+            Long.toString(System.currentTimeMillis()),
+            writeId,
+            newEpoch(),
+            Long.toString(writeMemorySeconds))
+        .onErrorMap(e -> StorageErrors.translate(e, ref))
         .map(
             reply -> {
               String outcome = (String) reply.get(0);
@@ -112,7 +132,9 @@ public class RedisObjectStore {
   public Mono<StoredObject> get(ResourceType type, String namespace, String name) {
     return redis
         .hget(StorageKeys.of(type).objects(), StorageKeys.field(namespace, name))
-        .map(StoredObject::parse);
+        .map(StoredObject::parse)
+        .onErrorMap(
+            e -> StorageErrors.translate(e, new ResourceRef(type.group(), type.plural(), name)));
   }
 
   /** The type's current resourceVersion: the value a consistent list must reflect. */
@@ -120,7 +142,8 @@ public class RedisObjectStore {
     return redis
         .get(StorageKeys.of(type).resourceVersion())
         .map(Long::parseLong)
-        .defaultIfEmpty(0L);
+        .defaultIfEmpty(0L)
+        .onErrorMap(e -> StorageErrors.translate(e, null));
   }
 
   /**
@@ -148,11 +171,29 @@ public class RedisObjectStore {
             });
   }
 
+  /** A fresh epoch for a type whose data has none (see {@link StorageKeys#epoch()}). */
+  static String newEpoch() {
+    return randomId();
+  }
+
+  private static String randomId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
   static StreamEvent toEvent(StreamMessage<String, String> m) {
     Map<String, String> body = m.getBody();
     String id = m.getId();
     long rv = Long.parseLong(id.substring(0, id.indexOf('-')));
-    return new StreamEvent(body.get("t"), rv, body.get("o"), timestamp(m));
+    return new StreamEvent(
+        body.get("t"),
+        rv,
+        body.get("o"),
+        timestamp(m),
+        body.get("e"),
+        body.get("w"),
+        body.get("p"));
   }
 
   private static long timestamp(StreamMessage<String, String> m) {

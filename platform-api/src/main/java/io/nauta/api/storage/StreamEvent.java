@@ -7,5 +7,21 @@ package io.nauta.api.storage;
  * @param resourceVersion the write's resourceVersion (the entry ID is {@code <rv>-0})
  * @param json the object after the write (for DELETED, its last state)
  * @param timestampMillis when the write happened
+ * @param epoch the type's epoch when it was written (see {@link StorageKeys#epoch()}); null for
+ *     entries written before epochs existed
+ * @param writeId this write's id
+ * @param previousWriteId the id of the write before it ("" if none); null like {@code epoch}
  */
-public record StreamEvent(String type, long resourceVersion, String json, long timestampMillis) {}
+public record StreamEvent(
+    String type,
+    long resourceVersion,
+    String json,
+    long timestampMillis,
+    String epoch,
+    String writeId,
+    String previousWriteId) {
+
+  public StreamEvent(String type, long resourceVersion, String json, long timestampMillis) {
+    this(type, resourceVersion, json, timestampMillis, null, null, null);
+  }
+}

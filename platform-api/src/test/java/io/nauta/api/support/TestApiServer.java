@@ -33,12 +33,17 @@ public final class TestApiServer implements AutoCloseable {
     return start(properties);
   }
 
-  /** Starts a server; {@code properties} are extra {@code key=value} settings. */
+  /**
+   * Starts a server; {@code properties} are extra {@code key=value} settings ({@code
+   * nauta.redis.url} among them replaces the test Redis, e.g. with a proxy in front of it).
+   */
   public static TestApiServer start(String... properties) {
     List<String> props = new ArrayList<>();
     props.add("server.port=0");
     props.add("server.address=127.0.0.1");
-    props.add("nauta.redis.url=" + TestRedis.url());
+    if (List.of(properties).stream().noneMatch(p -> p.startsWith("nauta.redis.url="))) {
+      props.add("nauta.redis.url=" + TestRedis.url());
+    }
     props.addAll(List.of(properties));
     // As command-line arguments, they override application.yaml (default properties would not).
     ConfigurableApplicationContext ctx =

@@ -18,6 +18,11 @@ public final class TestRedis {
 
   @SuppressWarnings("resource")
   public static synchronized String url() {
+    // A Redis of one's own instead of the container, e.g. where no Docker engine runs.
+    String external = System.getenv("NAUTA_TEST_REDIS_URL");
+    if (external != null && !external.isBlank()) {
+      return external;
+    }
     if (container == null) {
       container =
           new GenericContainer<>(DockerImageName.parse("nauta/redis:local")).withExposedPorts(6379);
