@@ -5,7 +5,6 @@ import io.nauta.api.storage.Snapshot;
 import io.nauta.api.storage.StoredObject;
 import io.nauta.api.storage.StreamEvent;
 import io.nauta.core.errors.GoneException;
-import io.nauta.core.errors.TimeoutException;
 import io.nauta.core.registry.ResourceType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,7 +51,24 @@ public final class WatchCache {
   private volatile long appliedRv;
   private volatile boolean synced;
 
-  private record Waiter(long resourceVersion, MonoSink<Void> sink) {}
+  /** Compared by identity: two requests for the same version are two waiters. */
+  private static final class Waiter {
+    private final long resourceVersion;
+    private final MonoSink<Void> sink;
+
+    Waiter(long resourceVersion, MonoSink<Void> sink) {
+      this.resourceVersion = resourceVersion;
+      this.sink = sink;
+    }
+
+    long resourceVersion() {
+      return resourceVersion;
+    }
+
+    MonoSink<Void> sink() {
+      return sink;
+    }
+  }
 
   public WatchCache(ResourceType type, JsonMapper mapper, NautaProperties.Watch config) {
     this.type = type;
@@ -184,24 +200,40 @@ public final class WatchCache {
         Collections.unmodifiableMap(labels));
   }
 
-  /** Completes when the cache has applied {@code rv}, or fails with 504 after the timeout. */
+  /**
+   * Completes when the cache has applied {@code rv}, or fails with 504 "Too large resource version"
+   * after the wait (Kubernetes waits 3 s). A waiter is removed however it ends, so a client asking
+   * for a version from the far future leaves nothing behind.
+   */
   public Mono<Void> waitFor(long rv) {
     if (synced && appliedRv >= rv) {
       return Mono.empty();
     }
     return Mono.<Void>create(
             sink -> {
+              Waiter w = new Waiter(rv, sink);
               synchronized (waiters) {
-                waiters.add(new Waiter(rv, sink));
+                waiters.add(w);
               }
+              sink.onDispose(() -> removeWaiter(w));
               releaseWaiters();
             })
         .timeout(
             config.consistentReadTimeout(),
-            Mono.error(
-                () ->
-                    new TimeoutException(
-                        "Timeout: Too large resource version: " + rv + ", current: " + appliedRv)));
+            Mono.error(() -> new TooLargeResourceVersionException(rv, appliedRv)));
+  }
+
+  private void removeWaiter(Waiter w) {
+    synchronized (waiters) {
+      waiters.remove(w);
+    }
+  }
+
+  /** Requests waiting for the cache to reach their resourceVersion. */
+  public int waiterCount() {
+    synchronized (waiters) {
+      return waiters.size();
+    }
   }
 
   private void releaseWaiters() {

@@ -108,7 +108,12 @@ public class ResourceService {
     String rv = options.resourceVersion();
     Long from = rv == null || rv.isEmpty() ? null : parseResourceVersion(rv);
     WatchCache cache = caches.get(type);
-    Mono<Void> ready = cache.isSynced() ? Mono.empty() : cache.waitFor(0);
+    // A version the cache has not reached yet is waited for, then refused, as Kubernetes does:
+    // following a watch from the future would silently skip every event up to it.
+    Mono<Void> ready =
+        from != null && from > 0
+            ? cache.waitFor(from)
+            : cache.isSynced() ? Mono.empty() : cache.waitFor(0);
     return ready.thenMany(
         Flux.defer(() -> cache.watch(options.filter(), from, options.allowWatchBookmarks())));
   }

@@ -18,6 +18,11 @@ public final class TestRedis {
 
   @SuppressWarnings("resource")
   public static synchronized String url() {
+    // A machine without Docker may point the tests at a Redis of its own (loopback only).
+    String external = System.getenv("NAUTA_TEST_REDIS_URL");
+    if (external != null && !external.isEmpty()) {
+      return external;
+    }
     if (container == null) {
       container =
           new GenericContainer<>(DockerImageName.parse("nauta/redis:local")).withExposedPorts(6379);
