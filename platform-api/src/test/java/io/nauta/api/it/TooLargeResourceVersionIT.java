@@ -98,7 +98,10 @@ class TooLargeResourceVersionIT {
       List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         HttpRequest request =
-            HttpRequest.newBuilder(URI.create(server.url() + paths[i % 2])).GET().build();
+            HttpRequest.newBuilder(URI.create(server.url() + paths[i % 2]))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         calls.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
       }
       for (CompletableFuture<HttpResponse<String>> call : calls) {
