@@ -15,4 +15,12 @@ public record ObjectFilter(String namespace, LabelSelector labels, FieldSelector
         && labels.matches(o.labels())
         && (fields.isEmpty() || fields.matches(o.node()));
   }
+
+  /**
+   * Whether the filter looks at an object's labels or fields, which an update may change (the
+   * namespace cannot change).
+   */
+  public boolean selectsByContent() {
+    return !labels.isEmpty() || !fields.isEmpty();
+  }
 }

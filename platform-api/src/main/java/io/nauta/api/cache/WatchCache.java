@@ -5,7 +5,6 @@ import io.nauta.api.storage.Snapshot;
 import io.nauta.api.storage.StoredObject;
 import io.nauta.api.storage.StreamEvent;
 import io.nauta.core.errors.GoneException;
-import io.nauta.core.errors.TimeoutException;
 import io.nauta.core.registry.ResourceType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -49,10 +49,35 @@ public final class WatchCache {
   /** Every event with a resourceVersion above this one is in {@link #history}. */
   private long floorRv;
 
+  /**
+   * The last event in {@link #history} whose previous state is unknown (loaded at start-up, its
+   * object last written before the stream's history). What an object looked like before it cannot
+   * be told, so a watch with a selector or a list as of an older version is answered 410, as
+   * Kubernetes answers every version from before its watch cache started.
+   */
+  private long unknownPreviousUpToRv;
+
   private volatile long appliedRv;
   private volatile boolean synced;
 
-  private record Waiter(long resourceVersion, MonoSink<Void> sink) {}
+  /** Compared by identity: two requests for the same version are two waiters. */
+  private static final class Waiter {
+    private final long resourceVersion;
+    private final MonoSink<Void> sink;
+
+    Waiter(long resourceVersion, MonoSink<Void> sink) {
+      this.resourceVersion = resourceVersion;
+      this.sink = sink;
+    }
+
+    long resourceVersion() {
+      return resourceVersion;
+    }
+
+    MonoSink<Void> sink() {
+      return sink;
+    }
+  }
 
   public WatchCache(ResourceType type, JsonMapper mapper, NautaProperties.Watch config) {
     this.type = type;
@@ -91,21 +116,27 @@ public final class WatchCache {
         objects.put(c.sortKey(), c);
       }
       // Replay the history to learn each event's previous state (needed to translate events for
-      // watchers with selectors); what came before the window is unknown and stays null.
+      // watchers with selectors and to list as of an older version). An update or delete of an
+      // object last written before the window has no known previous state.
       Map<String, CachedObject> replay = new HashMap<>();
       List<StreamEvent> after = new ArrayList<>();
+      unknownPreviousUpToRv = 0;
       for (StreamEvent e : streamHistory) {
         if (e.resourceVersion() > snapshot.resourceVersion()) {
           after.add(e);
           continue;
         }
         CachedObject c = parse(e.json(), e.resourceVersion());
+        boolean known = WatchEvent.ADDED.equals(e.type()) || replay.containsKey(c.sortKey());
         CachedObject previous =
             WatchEvent.DELETED.equals(e.type())
                 ? replay.remove(c.sortKey())
                 : replay.put(c.sortKey(), c);
+        if (!known) {
+          unknownPreviousUpToRv = e.resourceVersion();
+        }
         history.addLast(
-            new CacheEvent(e.type(), e.resourceVersion(), c, previous, e.timestampMillis()));
+            new CacheEvent(e.type(), e.resourceVersion(), c, previous, known, e.timestampMillis()));
       }
       floorRv =
           history.isEmpty()
@@ -178,7 +209,7 @@ public final class WatchCache {
             ? objects.remove(c.sortKey())
             : objects.put(c.sortKey(), c);
     CacheEvent event =
-        new CacheEvent(e.type(), e.resourceVersion(), c, previous, e.timestampMillis());
+        new CacheEvent(e.type(), e.resourceVersion(), c, previous, true, e.timestampMillis());
     history.addLast(event);
     while (history.size() > config.historyMaxEvents()) {
       floorRv = history.removeFirst().resourceVersion();
@@ -209,24 +240,40 @@ public final class WatchCache {
         Collections.unmodifiableMap(labels));
   }
 
-  /** Completes when the cache has applied {@code rv}, or fails with 504 after the timeout. */
+  /**
+   * Completes when the cache has applied {@code rv}, or fails with 504 "Too large resource version"
+   * after the wait (Kubernetes waits 3 s). A waiter is removed however it ends, so a client asking
+   * for a version from the far future leaves nothing behind.
+   */
   public Mono<Void> waitFor(long rv) {
     if (synced && appliedRv >= rv) {
       return Mono.empty();
     }
     return Mono.<Void>create(
             sink -> {
+              Waiter w = new Waiter(rv, sink);
               synchronized (waiters) {
-                waiters.add(new Waiter(rv, sink));
+                waiters.add(w);
               }
+              sink.onDispose(() -> removeWaiter(w));
               releaseWaiters();
             })
         .timeout(
             config.consistentReadTimeout(),
-            Mono.error(
-                () ->
-                    new TimeoutException(
-                        "Timeout: Too large resource version: " + rv + ", current: " + appliedRv)));
+            Mono.error(() -> new TooLargeResourceVersionException(rv, appliedRv)));
+  }
+
+  private void removeWaiter(Waiter w) {
+    synchronized (waiters) {
+      waiters.remove(w);
+    }
+  }
+
+  /** Requests waiting for the cache to reach their resourceVersion. */
+  public int waiterCount() {
+    synchronized (waiters) {
+      return waiters.size();
+    }
   }
 
   private void releaseWaiters() {
@@ -254,33 +301,91 @@ public final class WatchCache {
   public ListResult list(ObjectFilter filter, long limit, String continueAfter) {
     lock.readLock().lock();
     try {
-      NavigableMap<String, CachedObject> range = objects;
-      if (filter.namespace() != null) {
-        range = range.subMap(filter.namespace() + '\0', true, filter.namespace() + '\1', false);
-      }
-      if (continueAfter != null) {
-        range = range.tailMap(continueAfter, false);
-      }
-      List<CachedObject> page = new ArrayList<>();
-      String lastKey = null;
-      long remaining = 0;
-      for (CachedObject o : range.values()) {
-        if (!filter.matches(o)) {
-          continue;
-        }
-        if (limit <= 0 || page.size() < limit) {
-          page.add(o);
-          lastKey = o.sortKey();
-        } else {
-          remaining++;
-        }
-      }
-      return remaining == 0
-          ? new ListResult(appliedRv, page, null, null)
-          : new ListResult(appliedRv, page, lastKey, remaining);
+      return page(
+          appliedRv, range(objects, filter, continueAfter).values().iterator(), filter, limit);
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /**
+   * A page as the objects were at {@code rv} (a version the cache has applied): the current objects
+   * with every change made after {@code rv} undone from the history. Fails with 410 when {@code rv}
+   * is older than the history kept, as Kubernetes answers once etcd has compacted it.
+   */
+  public ListResult listAt(long rv, ObjectFilter filter, long limit, String continueAfter) {
+    lock.readLock().lock();
+    try {
+      if (rv >= appliedRv) {
+        return page(
+            appliedRv, range(objects, filter, continueAfter).values().iterator(), filter, limit);
+      }
+      long oldest = Math.max(floorRv, unknownPreviousUpToRv);
+      if (rv < oldest) {
+        throw new GoneException("too old resource version: " + rv + " (" + oldest + ")");
+      }
+      // Each object changed since rv, as it was at rv (null: it did not exist then).
+      NavigableMap<String, CachedObject> then = new TreeMap<>();
+      for (Iterator<CacheEvent> it = history.descendingIterator(); it.hasNext(); ) {
+        CacheEvent e = it.next();
+        if (e.resourceVersion() <= rv) {
+          break;
+        }
+        // Walking backwards, the earliest change after rv is seen last and wins.
+        then.put(e.object().sortKey(), e.previous());
+      }
+      Iterator<CachedObject> merged =
+          new MergedObjects(
+              range(objects, filter, continueAfter), range(then, filter, continueAfter));
+      return page(rv, merged, filter, limit);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static ListResult page(
+      long rv, Iterator<CachedObject> objects, ObjectFilter filter, long limit) {
+    List<CachedObject> page = new ArrayList<>();
+    String lastKey = null;
+    long remaining = 0;
+    while (objects.hasNext()) {
+      CachedObject o = objects.next();
+      if (!filter.matches(o)) {
+        continue;
+      }
+      if (limit <= 0 || page.size() < limit) {
+        page.add(o);
+        lastKey = o.sortKey();
+      } else {
+        remaining++;
+      }
+    }
+    return remaining == 0
+        ? new ListResult(rv, page, null, null)
+        : new ListResult(rv, page, lastKey, remaining);
+  }
+
+  /**
+   * The part of {@code map} in the filter's namespace and after {@code continueAfter}. A key from
+   * another namespace's list selects what follows it, never an error.
+   */
+  private static NavigableMap<String, CachedObject> range(
+      NavigableMap<String, CachedObject> map, ObjectFilter filter, String continueAfter) {
+    String from = filter.namespace() == null ? null : filter.namespace() + '\0';
+    String to = filter.namespace() == null ? null : filter.namespace() + '\1';
+    boolean inclusive = true;
+    if (continueAfter != null && (from == null || continueAfter.compareTo(from) >= 0)) {
+      from = continueAfter;
+      inclusive = false;
+    }
+    if (from == null) {
+      return map;
+    }
+    if (to != null && from.compareTo(to) >= 0) {
+      return Collections.emptyNavigableMap();
+    }
+    NavigableMap<String, CachedObject> tail = map.tailMap(from, inclusive);
+    return to == null ? tail : tail.headMap(to, false);
   }
 
   /**
@@ -289,34 +394,90 @@ public final class WatchCache {
    * that is older than the history kept.
    */
   public Flux<WatchEvent> watch(ObjectFilter filter, Long fromRv, boolean bookmarks) {
+    return watch(filter, fromRv, bookmarks, false);
+  }
+
+  /**
+   * Opens a watch; with {@code initialEventsEnd} (a watch-list, {@code sendInitialEvents=true}) the
+   * ADDED events of the current objects are followed by a BOOKMARK annotated {@code
+   * k8s.io/initial-events-end} at the version they were read at, when bookmarks are allowed.
+   */
+  public Flux<WatchEvent> watch(
+      ObjectFilter filter, Long fromRv, boolean bookmarks, boolean initialEventsEnd) {
+    return open(
+        filter,
+        bookmarks,
+        w -> {
+          if (fromRv == null || fromRv == 0) {
+            w.skipUpTo(appliedRv);
+            return currentObjects(filter, bookmarks && initialEventsEnd);
+          }
+          return replay(w, fromRv);
+        });
+  }
+
+  /** Opens a watch from the latest version applied, without initial events. */
+  public Flux<WatchEvent> watchFromLatest(ObjectFilter filter, boolean bookmarks) {
+    return open(
+        filter,
+        bookmarks,
+        w -> {
+          w.skipUpTo(appliedRv);
+          return Flux.empty();
+        });
+  }
+
+  /**
+   * Registers a watcher; {@code start} gives its first events and runs under the write lock, so the
+   * live events that follow neither miss nor repeat one.
+   */
+  private Flux<WatchEvent> open(
+      ObjectFilter filter, boolean bookmarks, Function<Watcher, Flux<WatchEvent>> start) {
     Watcher w = new Watcher(filter, bookmarks, config.maxWatcherBacklog());
+    Flux<WatchEvent> initial;
     lock.writeLock().lock();
     try {
-      if (fromRv == null || fromRv == 0) {
-        for (CachedObject o : objects.values()) {
-          if (filter.matches(o)) {
-            w.offer(new WatchEvent(WatchEvent.ADDED, o.json()));
-          }
-        }
-      } else {
-        if (fromRv < floorRv) {
-          throw new GoneException("too old resource version: " + fromRv + " (" + floorRv + ")");
-        }
-        for (CacheEvent e : history) {
-          if (e.resourceVersion() > fromRv) {
-            WatchEvent out = w.translate(e);
-            if (out != null) {
-              w.offer(out);
-            }
-          }
-        }
-        w.skipUpTo(fromRv);
-      }
+      initial = start.apply(w);
       watchers.add(w);
     } finally {
       lock.writeLock().unlock();
     }
-    return w.sink.asFlux().doFinally(signal -> remove(w));
+    return w.events(initial).doFinally(signal -> remove(w));
+  }
+
+  private Flux<WatchEvent> currentObjects(ObjectFilter filter, boolean endBookmark) {
+    // References to immutable objects: the events are made as the client reads them.
+    List<CachedObject> current = new ArrayList<>(range(objects, filter, null).values());
+    Flux<WatchEvent> added =
+        Flux.fromIterable(current)
+            .filter(filter::matches)
+            .map(o -> new WatchEvent(WatchEvent.ADDED, o.json()));
+    if (!endBookmark) {
+      return added;
+    }
+    WatchEvent end = new WatchEvent(WatchEvent.BOOKMARK, initialEventsEndBookmark(appliedRv));
+    return added.concatWith(Flux.just(end));
+  }
+
+  private Flux<WatchEvent> replay(Watcher w, long fromRv) {
+    if (fromRv < floorRv) {
+      throw new GoneException("too old resource version: " + fromRv + " (" + floorRv + ")");
+    }
+    if (fromRv < unknownPreviousUpToRv && w.filter.selectsByContent()) {
+      throw new GoneException(
+          "too old resource version: " + fromRv + " (" + unknownPreviousUpToRv + ")");
+    }
+    List<WatchEvent> events = new ArrayList<>();
+    for (CacheEvent e : history) {
+      if (e.resourceVersion() > fromRv) {
+        WatchEvent out = w.translate(e);
+        if (out != null) {
+          events.add(out);
+        }
+      }
+    }
+    w.skipUpTo(fromRv);
+    return Flux.fromIterable(events);
   }
 
   private void remove(Watcher w) {
@@ -347,6 +508,16 @@ public final class WatchCache {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  private String initialEventsEndBookmark(long rv) {
+    return "{\"kind\":\""
+        + type.kind()
+        + "\",\"apiVersion\":\""
+        + type.apiVersion()
+        + "\",\"metadata\":{\"resourceVersion\":\""
+        + rv
+        + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}";
   }
 
   private String bookmarkObject(long rv) {

@@ -1,40 +1,50 @@
 package io.nauta.api.cache;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
 /**
- * One open watch: its filter and the queue its events wait in until the client reads them. Events
- * are pushed only by the cache while it holds its write lock, so each watcher sees every event of
- * its type once and in resourceVersion order.
+ * One open watch: its filter and the queue its live events wait in until the client reads them.
+ * Events are pushed only by the cache while it holds its write lock, so each watcher sees every
+ * event of its type once and in resourceVersion order.
  */
 final class Watcher {
 
   final ObjectFilter filter;
   final boolean bookmarks;
-  final Sinks.Many<WatchEvent> sink;
+  private final Sinks.Many<WatchEvent> live;
   long lastBookmarkMillis;
   private volatile boolean closed;
 
   /**
-   * Events at or below this resourceVersion are skipped: a watch may start from a version the cache
-   * has not applied yet, and must not see what came before it.
+   * Events at or below this resourceVersion are skipped: a watch must not see what came before the
+   * version it starts from.
    */
   private long skipUpTo;
 
   Watcher(ObjectFilter filter, boolean bookmarks, int backlog) {
     this.filter = filter;
     this.bookmarks = bookmarks;
-    this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<WatchEvent>get(backlog).get());
+    this.live = Sinks.many().unicast().onBackpressureBuffer(Queues.<WatchEvent>get(backlog).get());
     this.lastBookmarkMillis = System.currentTimeMillis();
   }
 
-  /** Queues an event; a watcher too slow to keep up is closed, and its client re-watches. */
+  /**
+   * What the client receives: {@code initial} (the current objects or the replayed history) and
+   * then the live events. The initial events are not held in the bounded live queue: a watch of
+   * more objects than the backlog must not overflow on its own first dump.
+   */
+  Flux<WatchEvent> events(Flux<WatchEvent> initial) {
+    return initial.concatWith(live.asFlux());
+  }
+
+  /** Queues a live event; a watcher too slow to keep up is closed, and its client re-watches. */
   void offer(WatchEvent event) {
     if (closed) {
       return;
     }
-    if (sink.tryEmitNext(event).isFailure()) {
+    if (live.tryEmitNext(event).isFailure()) {
       close();
     }
   }
@@ -43,9 +53,10 @@ final class Watcher {
     this.skipUpTo = rv;
   }
 
+  /** Ends the watch once the events queued so far are sent; the server then closes the stream. */
   void close() {
     closed = true;
-    sink.tryEmitComplete();
+    live.tryEmitComplete();
   }
 
   boolean isClosed() {
@@ -54,14 +65,17 @@ final class Watcher {
 
   /**
    * The event this watcher must see for a write, given whether the object matched its filter before
-   * and after: entering the selection is ADDED, leaving it is DELETED, as in Kubernetes.
+   * and after: entering the selection is ADDED, leaving it is DELETED, as in Kubernetes. A
+   * modification whose previous state the cache does not know (it happened before the cache's
+   * history began) is a MODIFIED for a filter that only selects by namespace, which no update can
+   * change; the cache does not replay such events to a watch with a label or field selector.
    */
   WatchEvent translate(CacheEvent e) {
     if (e.resourceVersion() <= skipUpTo) {
       return null;
     }
     boolean now = filter.matches(e.object());
-    boolean before = e.previous() != null && filter.matches(e.previous());
+    boolean before = e.previousKnown() ? e.previous() != null && filter.matches(e.previous()) : now;
     return switch (e.type()) {
       case WatchEvent.ADDED -> now ? new WatchEvent(WatchEvent.ADDED, e.object().json()) : null;
       case WatchEvent.DELETED -> now ? new WatchEvent(WatchEvent.DELETED, e.object().json()) : null;

@@ -73,13 +73,14 @@ public record NautaProperties(
    *     410 Expired (Kubernetes keeps about 5 minutes)
    * @param historyMaxEvents at most this many events per type are kept, whatever their age
    * @param bookmarkInterval how often a watch that asked for bookmarks gets one
-   * @param consistentReadTimeout how long a list waits for the cache to catch up with Redis
+   * @param consistentReadTimeout how long a list or watch waits for the cache to reach its
+   *     resourceVersion before it answers 504 "Too large resource version" (Kubernetes waits 3 s)
    * @param maxWatcherBacklog events queued for one slow watcher before it is closed
    */
   public record Watch(
       @DefaultValue("5m") Duration historyWindow,
       @DefaultValue("100000") int historyMaxEvents,
       @DefaultValue("60s") Duration bookmarkInterval,
-      @DefaultValue("5s") Duration consistentReadTimeout,
+      @DefaultValue("3s") Duration consistentReadTimeout,
       @DefaultValue("10000") int maxWatcherBacklog) {}
 }

@@ -254,17 +254,11 @@ public class ApiHandler {
   /** A watch of one named object is a watch with a {@code metadata.name} field selector. */
   private static ListOptions singleObject(ListOptions o, ResourceType type, String name) {
     String fields = o.filter().fields().isEmpty() ? "" : o.filter().fields() + ",";
-    return new ListOptions(
+    return o.withFilter(
         new ObjectFilter(
             o.filter().namespace(),
             o.filter().labels(),
-            FieldSelector.parse(fields + "metadata.name=" + name, type.kind())),
-        o.resourceVersion(),
-        o.resourceVersionMatch(),
-        o.limit(),
-        o.continueToken(),
-        o.allowWatchBookmarks(),
-        o.timeoutSeconds());
+            FieldSelector.parse(fields + "metadata.name=" + name, type.kind())));
   }
 
   // ---- writes

@@ -24,13 +24,9 @@ final class QueryOptions {
             fields == null || fields.isEmpty()
                 ? FieldSelector.everything()
                 : FieldSelector.parse(fields, type.kind()));
+    // resourceVersionMatch and sendInitialEvents are validated with the rest of the list options
+    // (ListOptions.validateFor*), as Kubernetes does: 422 Invalid.
     String match = first(q, "resourceVersionMatch");
-    if (match != null && !match.isEmpty() && !List.of("NotOlderThan", "Exact").contains(match)) {
-      throw new BadRequestException(
-          "resourceVersionMatch: Unsupported value: \""
-              + match
-              + "\": supported values: \"Exact\", \"NotOlderThan\"");
-    }
     return new ListOptions(
         filter,
         first(q, "resourceVersion"),
@@ -38,7 +34,8 @@ final class QueryOptions {
         number(q, "limit"),
         first(q, "continue"),
         bool(q, "allowWatchBookmarks"),
-        number(q, "timeoutSeconds"));
+        number(q, "timeoutSeconds"),
+        q.containsKey("sendInitialEvents") ? bool(q, "sendInitialEvents") : null);
   }
 
   static boolean dryRun(MultiValueMap<String, String> q) {

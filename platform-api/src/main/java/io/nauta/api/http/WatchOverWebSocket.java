@@ -6,6 +6,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.handler.AbstractHandlerMapping;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
@@ -44,8 +45,17 @@ public class WatchOverWebSocket extends AbstractHandlerMapping {
       Flux<String> lines =
           api.watchLines(
               query, type, info, TableResponses.requested(exchange.getRequest().getHeaders()));
+      // The server ends the watch (timeout, a watcher too slow to keep up, a cache reset) by
+      // closing the socket, as the Kubernetes API server does; waiting for the client to close
+      // would leave it waiting forever for events that never come. The client closing first
+      // cancels the watch.
       WebSocketHandler handler =
-          session -> session.send(lines.map(session::textMessage)).and(session.receive().then());
+          session ->
+              Mono.firstWithSignal(
+                  session
+                      .send(lines.map(session::textMessage))
+                      .then(Mono.defer(() -> session.close(CloseStatus.NORMAL))),
+                  session.receive().then());
       return Mono.just(handler);
     } catch (ApiException e) {
       return Mono.empty();

@@ -6,9 +6,19 @@ import java.util.Base64;
 
 /**
  * The opaque {@code continue} token of a paged list: the resourceVersion of the first page and the
- * sort key of the last object returned.
+ * sort key of the last object returned. Every later page is read as of that version, so the pages
+ * together are one snapshot, as in Kubernetes.
+ *
+ * @param resourceVersion the first page's version, or {@link #LATEST} for a token handed out with a
+ *     410 that continues at the latest version (Kubernetes' -1)
  */
 public record ContinueToken(long resourceVersion, String after) {
+
+  public static final long LATEST = -1;
+
+  public boolean atLatest() {
+    return resourceVersion == LATEST;
+  }
 
   public String encode() {
     String raw = resourceVersion + "\n" + after;
@@ -18,12 +28,20 @@ public record ContinueToken(long resourceVersion, String after) {
   }
 
   public static ContinueToken decode(String token) {
+    ContinueToken decoded;
     try {
       String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       int nl = raw.indexOf('\n');
-      return new ContinueToken(Long.parseLong(raw.substring(0, nl)), raw.substring(nl + 1));
+      decoded = new ContinueToken(Long.parseLong(raw.substring(0, nl)), raw.substring(nl + 1));
     } catch (RuntimeException e) {
       throw new BadRequestException("continue key is not valid: " + token);
     }
+    if (decoded.resourceVersion() == 0 || decoded.resourceVersion() < LATEST) {
+      // As Kubernetes' storage.DecodeContinue: version 0 is no version.
+      throw new BadRequestException(
+          "continue key is not valid: incorrect encoded start resourceVersion (version"
+              + " meta.k8s.io/v1)");
+    }
+    return decoded;
   }
 }

@@ -18,6 +18,7 @@ import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.FieldError;
 import io.nauta.core.errors.ForbiddenException;
+import io.nauta.core.errors.GoneException;
 import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
@@ -80,35 +81,110 @@ public class ResourceService {
   }
 
   /**
-   * A list from the watch cache. Without a resourceVersion it first waits until the cache has
-   * applied every write Redis acknowledged ("consistent reads from cache"); with "0" it answers at
-   * once; with a version, once the cache has reached it.
+   * A list from the watch cache, with Kubernetes' resourceVersion semantics. Without a
+   * resourceVersion it first waits until the cache has applied every write Redis acknowledged
+   * ("consistent reads from cache"); with "0" it answers at once; with a version and {@code
+   * NotOlderThan} (or no match), once the cache has reached it; with {@code Exact} (or a legacy
+   * paged request), as the objects were at that version. Pages after the first are read as of the
+   * first page's version, so a paged list is one snapshot.
    */
   public Mono<ListResult> list(ResourceType type, ListOptions options) {
-    WatchCache cache = caches.get(type);
-    String after = null;
-    if (options.continueToken() != null && !options.continueToken().isEmpty()) {
-      after = ContinueToken.decode(options.continueToken()).after();
-    }
-    String continueAfter = after;
-    Mono<Void> ready;
-    String rv = options.resourceVersion();
-    if (continueAfter != null || rv == null || rv.isEmpty()) {
-      ready = store.currentResourceVersion(type).flatMap(cache::waitFor);
-    } else if (rv.equals("0")) {
-      ready = cache.isSynced() ? Mono.empty() : cache.waitFor(0);
-    } else {
-      ready = cache.waitFor(parseResourceVersion(rv));
-    }
-    return ready.then(
-        Mono.fromSupplier(() -> cache.list(options.filter(), options.limit(), continueAfter)));
+    return Mono.defer(
+        () -> {
+          options.validateForList();
+          WatchCache cache = caches.get(type);
+          if (options.hasContinue()) {
+            return continueList(type, cache, options);
+          }
+          if (!options.hasResourceVersion()) {
+            return store
+                .currentResourceVersion(type)
+                .flatMap(cache::waitFor)
+                .then(Mono.fromSupplier(() -> cache.list(options.filter(), options.limit(), null)));
+          }
+          long rv = parseResourceVersion(options.resourceVersion());
+          if (rv == 0) {
+            Mono<Void> ready = cache.isSynced() ? Mono.empty() : cache.waitFor(0);
+            return ready.then(
+                Mono.fromSupplier(() -> cache.list(options.filter(), options.limit(), null)));
+          }
+          // Kubernetes' "legacy exact match for paginated requests": a version and a limit
+          // without a match ask for that exact version.
+          boolean exact =
+              ListOptions.EXACT.equals(options.match())
+                  || (options.match().isEmpty() && options.limit() > 0);
+          return cache
+              .waitFor(rv)
+              .then(
+                  Mono.fromSupplier(
+                      () ->
+                          exact
+                              ? cache.listAt(rv, options.filter(), options.limit(), null)
+                              : cache.list(options.filter(), options.limit(), null)));
+        });
   }
 
+  private Mono<ListResult> continueList(ResourceType type, WatchCache cache, ListOptions options) {
+    String rv = options.resourceVersion();
+    if (rv != null && !rv.isEmpty() && !rv.equals("0")) {
+      throw new BadRequestException(
+          "specifying resource version is not allowed when using continue");
+    }
+    ContinueToken token = ContinueToken.decode(options.continueToken());
+    if (token.atLatest()) {
+      return store
+          .currentResourceVersion(type)
+          .flatMap(cache::waitFor)
+          .then(
+              Mono.fromSupplier(
+                  () -> cache.list(options.filter(), options.limit(), token.after())));
+    }
+    return cache
+        .waitFor(token.resourceVersion())
+        .then(
+            Mono.fromSupplier(
+                () ->
+                    cache.listAt(
+                        token.resourceVersion(), options.filter(), options.limit(), token.after())))
+        .onErrorMap(
+            GoneException.class,
+            e ->
+                new ContinueExpiredException(
+                    new ContinueToken(ContinueToken.LATEST, token.after()).encode()));
+  }
+
+  /**
+   * A watch from the watch cache. {@code sendInitialEvents=true} (a watch-list) starts with the
+   * objects as of a consistent read, or as of at least the given version, then a bookmark that
+   * marks the end of the initial events; {@code false} starts from the given version (or the
+   * latest) without them.
+   */
   public Flux<WatchEvent> watch(ResourceType type, ListOptions options) {
+    // Checked before anything is sent: bad options are a 422, not an ERROR event.
+    options.validateForWatch();
     String rv = options.resourceVersion();
     Long from = rv == null || rv.isEmpty() ? null : parseResourceVersion(rv);
     WatchCache cache = caches.get(type);
-    Mono<Void> ready = cache.isSynced() ? Mono.empty() : cache.waitFor(0);
+    if (Boolean.TRUE.equals(options.sendInitialEvents())) {
+      Mono<Void> ready =
+          from == null
+              ? store.currentResourceVersion(type).flatMap(cache::waitFor)
+              : cache.waitFor(from);
+      return ready.thenMany(
+          Flux.defer(
+              () -> cache.watch(options.filter(), null, options.allowWatchBookmarks(), true)));
+    }
+    if (Boolean.FALSE.equals(options.sendInitialEvents()) && (from == null || from == 0)) {
+      Mono<Void> ready = cache.isSynced() ? Mono.empty() : cache.waitFor(0);
+      return ready.thenMany(
+          Flux.defer(() -> cache.watchFromLatest(options.filter(), options.allowWatchBookmarks())));
+    }
+    // A version the cache has not reached yet is waited for, then refused, as Kubernetes does:
+    // following a watch from the future would silently skip every event up to it.
+    Mono<Void> ready =
+        from != null && from > 0
+            ? cache.waitFor(from)
+            : cache.isSynced() ? Mono.empty() : cache.waitFor(0);
     return ready.thenMany(
         Flux.defer(() -> cache.watch(options.filter(), from, options.allowWatchBookmarks())));
   }

@@ -1,0 +1,123 @@
+package io.nauta.api.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nauta.api.config.NautaProperties;
+import io.nauta.api.storage.Snapshot;
+import io.nauta.api.storage.StoredObject;
+import io.nauta.api.storage.StreamEvent;
+import io.nauta.core.errors.GoneException;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.selector.FieldSelector;
+import io.nauta.core.selector.LabelSelector;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The watch cache's bookkeeping, fed by hand: lists as of older versions, slow watchers. */
+class WatchCacheTest {
+
+  private static WatchCache cache(int backlog) {
+    return new WatchCache(
+        BuiltInResources.CONFIGMAPS,
+        JsonMapper.builder().build(),
+        new NautaProperties.Watch(
+            Duration.ofMinutes(5), 1000, Duration.ofSeconds(60), Duration.ofMillis(100), backlog));
+  }
+
+  private static String cm(String name, long rv, String value) {
+    return """
+        {"kind":"ConfigMap","metadata":{"name":"%s","namespace":"ns","resourceVersion":"%d",\
+        "labels":{"v":"%s"}}}"""
+        .formatted(name, rv, value);
+  }
+
+  private static StreamEvent event(String type, long rv, String name, String value) {
+    return new StreamEvent(type, rv, cm(name, rv, value), System.currentTimeMillis());
+  }
+
+  private static List<String> names(ListResult r) {
+    return r.items().stream().map(o -> o.name() + "=" + o.labels().get("v")).toList();
+  }
+
+  @Test
+  void listsAsOfAnOlderVersionUndoTheChangesMadeSince() {
+    WatchCache c = cache(100);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    c.apply(
+        List.of(
+            event("ADDED", 1, "a", "1"),
+            event("ADDED", 2, "b", "1"),
+            event("ADDED", 3, "c", "1"),
+            event("MODIFIED", 4, "b", "2"),
+            event("DELETED", 5, "a", "1"),
+            event("ADDED", 6, "aa", "1"),
+            event("MODIFIED", 7, "b", "3")));
+    ObjectFilter all = ObjectFilter.all();
+    assertThat(names(c.listAt(3, all, 0, null))).containsExactly("a=1", "b=1", "c=1");
+    assertThat(names(c.listAt(4, all, 0, null))).containsExactly("a=1", "b=2", "c=1");
+    assertThat(names(c.listAt(5, all, 0, null))).containsExactly("b=2", "c=1");
+    assertThat(names(c.listAt(7, all, 0, null))).containsExactly("aa=1", "b=3", "c=1");
+    ListResult page = c.listAt(3, all, 1, null);
+    assertThat(names(page)).containsExactly("a=1");
+    assertThat(page.resourceVersion()).isEqualTo(3);
+    assertThat(page.remainingItemCount()).isEqualTo(2);
+    assertThat(names(c.listAt(3, all, 1, page.continueToken()))).containsExactly("b=1");
+    ObjectFilter v1 =
+        new ObjectFilter("ns", LabelSelector.parse("v=1"), FieldSelector.everything());
+    assertThat(names(c.listAt(4, v1, 0, null))).containsExactly("a=1", "c=1");
+    // A key from another namespace's list is no error.
+    assertThat(names(c.list(v1, 0, "other\0x"))).isEmpty();
+    assertThat(names(c.list(v1, 0, "a\0x"))).containsExactly("aa=1", "c=1");
+  }
+
+  @Test
+  void aListOrSelectorWatchBeforeAnUnknownPreviousStateIsGone() {
+    WatchCache c = cache(100);
+    // Loaded at start-up: "a" was created before the stream's history begins.
+    c.reset(
+        new Snapshot(
+            6, List.of(new StoredObject(5, cm("a", 5, "2")), new StoredObject(6, cm("b", 6, "1")))),
+        List.of(event("MODIFIED", 5, "a", "2"), event("ADDED", 6, "b", "1")));
+    assertThatThrownBy(() -> c.listAt(4, ObjectFilter.all(), 0, null))
+        .isInstanceOf(GoneException.class);
+    assertThat(names(c.listAt(5, ObjectFilter.all(), 0, null))).containsExactly("a=2");
+    ObjectFilter selective =
+        new ObjectFilter(null, LabelSelector.parse("v=2"), FieldSelector.everything());
+    assertThatThrownBy(() -> c.watch(selective, 4L, false)).isInstanceOf(GoneException.class);
+    StepVerifier.create(c.watch(ObjectFilter.all(), 4L, false).take(2))
+        .expectNextMatches(e -> e.type().equals("MODIFIED"))
+        .expectNextMatches(e -> e.type().equals("ADDED"))
+        .verifyComplete();
+  }
+
+  @Test
+  void aWatcherTooSlowForItsBacklogIsClosed() {
+    WatchCache c = cache(4);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    StepVerifier.create(c.watch(ObjectFilter.all(), 0L, false), 0)
+        .then(
+            () -> {
+              for (int i = 1; i <= 40; i++) {
+                c.apply(List.of(event("ADDED", i, "o" + i, "1")));
+              }
+            })
+        .thenRequest(Long.MAX_VALUE)
+        .thenConsumeWhile(e -> true)
+        .verifyComplete();
+    assertThat(c.watcherCount()).isZero();
+  }
+
+  @Test
+  void aTimedOutWaitLeavesNoWaiter() {
+    WatchCache c = cache(4);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    StepVerifier.create(c.waitFor(Long.MAX_VALUE))
+        .expectError(TooLargeResourceVersionException.class)
+        .verify(Duration.ofSeconds(5));
+    assertThat(c.waiterCount()).isZero();
+  }
+}
