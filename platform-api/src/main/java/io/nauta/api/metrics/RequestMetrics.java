@@ -2,6 +2,7 @@ package io.nauta.api.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nauta.api.http.QueryOptions;
 import io.nauta.api.http.RequestInfo;
 import io.nauta.core.errors.ApiException;
 import org.springframework.http.HttpMethod;
@@ -67,7 +68,7 @@ public class RequestMetrics implements WebFilter {
   private static String verb(ServerWebExchange exchange, RequestInfo info) {
     HttpMethod m = exchange.getRequest().getMethod();
     boolean watch =
-        "true".equals(exchange.getRequest().getQueryParams().getFirst("watch"))
+        QueryOptions.bool(exchange.getRequest().getQueryParams(), "watch")
             || (info != null && info.legacyWatch());
     if (m == HttpMethod.GET) {
       if (watch) {
