@@ -20,6 +20,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -93,6 +94,12 @@ public class StatusResponses implements WebExceptionHandler {
   static ApiException toApiException(Throwable ex, ServerWebExchange exchange) {
     if (ex instanceof ApiException api) {
       return api;
+    }
+    if (ex instanceof InvalidMediaTypeException) {
+      // A Content-Type that does not parse names no format we read: Kubernetes answers 415.
+      return new UnsupportedMediaTypeException(
+          "the body of the request was in an unknown format - accepted media types include: "
+              + "application/json, application/vnd.kubernetes.protobuf");
     }
     if (ex instanceof ResponseStatusException rse) {
       HttpStatusCode code = rse.getStatusCode();

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nauta.api.allocation.ServiceAllocator;
 import io.nauta.api.support.Objects;
 import io.nauta.api.support.TestApiServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +89,34 @@ class RefusedInputIT {
       assertThat(r.reason()).isEqualTo("BadRequest");
       assertThat(api.get("/api/v1/namespaces/a/configmaps/one").status()).isEqualTo(200);
     }
+  }
+
+  /** Found by ApiFuzzIT: a Content-Type that does not parse was a 500. */
+  @Test
+  void aContentTypeThatDoesNotParseIs415() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (HttpMethod method : List.of(HttpMethod.PATCH, HttpMethod.POST, HttpMethod.PUT)) {
+      String path = "/api/v1/namespaces/a/configmaps" + (method == HttpMethod.POST ? "" : "/one");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.url() + path))
+                  .header("Content-Type", "not a media type")
+                  .method(
+                      method.name(),
+                      HttpRequest.BodyPublishers.ofString("{\"data\":{\"key\":\"changed\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(method.name()).isEqualTo(415);
+      assertThat(ApiCalls.JSON.readTree(r.body()).path("reason").asString())
+          .isEqualTo("UnsupportedMediaType");
+    }
+    assertThat(
+            api.get("/api/v1/namespaces/a/configmaps/one")
+                .body()
+                .path("data")
+                .path("key")
+                .asString())
+        .isEqualTo("v");
   }
 
   @Test
