@@ -8,8 +8,10 @@ final class Defaults {
 
   private Defaults() {}
 
+  /** Absent, null or empty: Go's zero string, which Kubernetes' defaulting fills. */
   static void text(ObjectNode node, String field, String value) {
-    if (!node.hasNonNull(field)) {
+    if (!node.hasNonNull(field)
+        || node.get(field).isString() && node.get(field).asString().isEmpty()) {
       node.put(field, value);
     }
   }

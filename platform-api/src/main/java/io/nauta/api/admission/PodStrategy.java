@@ -39,10 +39,11 @@ final class PodStrategy implements ResourceStrategy {
       for (JsonNode c : spec.path(list)) {
         JsonNode requests = c.path("resources").path("requests");
         JsonNode limits = c.path("resources").path("limits");
-        if (requests.size() > 0 || limits.size() > 0) {
-          any = true;
-        }
         for (String r : new String[] {"cpu", "memory"}) {
+          // Only CPU and memory decide the class: a pod asking for nothing but a GPU is BestEffort.
+          if (nonZero(requests.get(r)) || nonZero(limits.get(r))) {
+            any = true;
+          }
           JsonNode limit = limits.get(r);
           JsonNode request = requests.get(r);
           if (limit == null || (request != null && !request.asString().equals(limit.asString()))) {
@@ -55,5 +56,13 @@ final class PodStrategy implements ResourceStrategy {
       return "BestEffort";
     }
     return guaranteed ? "Guaranteed" : "Burstable";
+  }
+
+  private static boolean nonZero(JsonNode quantity) {
+    if (quantity == null || quantity.isNull()) {
+      return false;
+    }
+    String q = quantity.isNumber() ? quantity.asString() : quantity.asString("");
+    return !q.isEmpty() && !q.matches("[+-]?0*(\\.0*)?[a-zA-Z]*");
   }
 }

@@ -28,6 +28,18 @@ public class Strategies {
           }
         });
     register(
+        new Plain(BuiltInResources.ENDPOINTS) {
+          @Override
+          public void applyDefaults(ObjectNode obj) {
+            // SetDefaults_Endpoints
+            Defaults.eachObject(
+                obj,
+                "subsets",
+                subset ->
+                    Defaults.eachObject(subset, "ports", p -> Defaults.text(p, "protocol", "TCP")));
+          }
+        });
+    register(
         new Plain(BuiltInResources.SECRETS) {
           @Override
           public void applyDefaults(ObjectNode obj) {

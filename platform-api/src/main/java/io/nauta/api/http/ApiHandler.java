@@ -45,6 +45,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -60,6 +61,9 @@ public class ApiHandler {
   static final String MERGE_PATCH = "application/merge-patch+json";
   static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
   static final String APPLY_PATCH = "application/apply-patch+yaml";
+
+  /** The longest watch served, whatever {@code timeoutSeconds} asks: one year. */
+  static final long MAX_WATCH_SECONDS = Duration.ofDays(365).toSeconds();
 
   private final ResourceRegistry registry;
   private final ResourceService service;
@@ -229,6 +233,9 @@ public class ApiHandler {
       // Kubernetes spreads default watch lifetimes between 30 and 60 minutes.
       timeout = 1800 + ThreadLocalRandom.current().nextLong(1800);
     }
+    // Reactor's timers count in nanoseconds: past 292 years the duration overflows. No client
+    // waits a year, and one that asks for more gets a watch that ends like any other.
+    timeout = Math.min(timeout, MAX_WATCH_SECONDS);
     return service
         .watch(type, options)
         .map(e -> table ? TableResponses.event(type, e, include, codec.mapper()) : e)
@@ -408,7 +415,7 @@ public class ApiHandler {
   private Mono<DeleteOptions> deleteOptions(ServerRequest request) {
     return bodies
         .readOptionalObject(request)
-        .map(body -> codec.mapper().treeToValue(body, DeleteOptions.class))
+        .map(this::toDeleteOptions)
         .defaultIfEmpty(new DeleteOptions())
         .map(
             opts -> {
@@ -428,6 +435,17 @@ public class ApiHandler {
               }
               return opts;
             });
+  }
+
+  /** A body that does not decode as DeleteOptions is the client's error: 400, as Kubernetes. */
+  private DeleteOptions toDeleteOptions(ObjectNode body) {
+    try {
+      return codec.mapper().treeToValue(body, DeleteOptions.class);
+    } catch (JacksonException e) {
+      throw new BadRequestException(
+          "DeleteOptions in version \"v1\" cannot be handled as a DeleteOptions: "
+              + e.getOriginalMessage());
+    }
   }
 
   /**

@@ -7,10 +7,16 @@ import io.nauta.core.registry.ResourceType;
 import io.nauta.core.selector.FieldSelector;
 import io.nauta.core.selector.LabelSelector;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.util.MultiValueMap;
 
-/** Reads Kubernetes' query parameters: list options, {@code dryRun}, delete options. */
-final class QueryOptions {
+/**
+ * Reads Kubernetes' query parameters (list options, {@code dryRun}, delete options) with the
+ * conversions of apimachinery's {@code runtime/conversion.go}, so a client gets what it would get
+ * from Kubernetes: the official Python client's {@code watch=True} is a watch, {@code limit=x} is a
+ * 400 with strconv's words.
+ */
+public final class QueryOptions {
 
   private QueryOptions() {}
 
@@ -53,9 +59,18 @@ final class QueryOptions {
     return q.getFirst(name);
   }
 
-  static boolean bool(MultiValueMap<String, String> q, String name) {
-    String v = q.getFirst(name);
-    return "true".equals(v) || "1".equals(v);
+  /**
+   * A boolean parameter as Kubernetes converts it ({@code Convert_Slice_string_To_bool}): absent,
+   * {@code 0} and {@code false} in any letter case are false; anything else present, even an empty
+   * value ({@code ?watch}), is true. Never an error.
+   */
+  public static boolean bool(MultiValueMap<String, String> q, String name) {
+    if (!q.containsKey(name)) {
+      return false;
+    }
+    List<String> values = q.get(name);
+    String v = values == null || values.isEmpty() || values.get(0) == null ? "" : values.get(0);
+    return !(v.equals("0") || v.equalsIgnoreCase("false"));
   }
 
   static long number(MultiValueMap<String, String> q, String name) {
@@ -63,15 +78,32 @@ final class QueryOptions {
     return v == null ? 0 : v;
   }
 
+  /**
+   * An integer parameter as Kubernetes converts it (Go's {@code strconv.ParseInt(v, 10, 64)}): null
+   * when absent; present but empty, not a number or beyond 64 bits is a 400 with strconv's words.
+   */
   static Long optionalNumber(MultiValueMap<String, String> q, String name) {
-    String v = q.getFirst(name);
-    if (v == null || v.isEmpty()) {
+    if (!q.containsKey(name)) {
       return null;
+    }
+    List<String> values = q.get(name);
+    String v = values == null || values.isEmpty() || values.get(0) == null ? "" : values.get(0);
+    if (!DECIMAL.matcher(v).matches()) {
+      throw new BadRequestException("strconv.ParseInt: parsing " + goQuote(v) + ": invalid syntax");
     }
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new BadRequestException("invalid value for " + name + ": " + v);
+      throw new BadRequestException(
+          "strconv.ParseInt: parsing " + goQuote(v) + ": value out of range");
     }
+  }
+
+  /** What {@code strconv.ParseInt} reads in base 10: an optional sign, then ASCII digits. */
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]+");
+
+  /** Go's {@code %q} of the value, near enough for messages: quotes and backslashes escaped. */
+  private static String goQuote(String v) {
+    return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

@@ -4,8 +4,11 @@ import io.nauta.api.config.NautaProperties;
 import io.nauta.api.protobuf.KubernetesProtobuf;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.core.errors.RequestEntityTooLargeException;
+import io.nauta.core.errors.TimeoutException;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
+import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -19,12 +22,21 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class RequestBodies {
 
+  /** Kubernetes' words when a request outlives its deadline (its timeout filter's 504). */
+  static final String DEADLINE_EXCEEDED =
+      "request did not complete within requested timeout - context deadline exceeded";
+
   private final long limit;
+  private final Duration deadline;
   private final ObjectCodec codec;
   private final KubernetesProtobuf protobuf;
 
-  public RequestBodies(NautaProperties props, ObjectCodec codec) {
+  public RequestBodies(
+      NautaProperties props,
+      ObjectCodec codec,
+      @Value("${nauta.request-body-timeout:60s}") Duration deadline) {
     this.limit = props.maxRequestBytes();
+    this.deadline = deadline;
     this.codec = codec;
     this.protobuf = new KubernetesProtobuf(codec.mapper());
   }
@@ -73,7 +85,10 @@ public class RequestBodies {
               return bytes;
             })
         .defaultIfEmpty(new byte[0])
-        .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
+        .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
+        // A client that sends headers and then trickles or stops its body must not hold a
+        // connection and a buffer forever: the whole body is due within the deadline.
+        .timeout(deadline, Mono.error(() -> new TimeoutException(DEADLINE_EXCEEDED)));
   }
 
   private RequestEntityTooLargeException tooLarge() {

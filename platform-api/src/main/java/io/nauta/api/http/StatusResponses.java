@@ -8,15 +8,19 @@ import io.nauta.core.errors.MethodNotAllowedException;
 import io.nauta.core.errors.NotAcceptableException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.RequestEntityTooLargeException;
+import io.nauta.core.errors.TimeoutException;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -38,9 +42,12 @@ public class StatusResponses implements WebExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(StatusResponses.class);
 
   private final JsonMapper mapper;
+  private final Duration deadline;
 
-  public StatusResponses(JsonMapper mapper) {
+  public StatusResponses(
+      JsonMapper mapper, @Value("${nauta.request-body-timeout:60s}") Duration deadline) {
     this.mapper = mapper;
+    this.deadline = deadline;
   }
 
   @Override
@@ -54,9 +61,23 @@ public class StatusResponses implements WebExceptionHandler {
     // still has that body on the connection: read it away, so the kept-alive connection is clean
     // for the client's next request. A body already read cannot be subscribed again: that error
     // just means there is nothing left.
-    Mono<Void> drained =
-        exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then().onErrorComplete();
-    return drained.then(Mono.defer(() -> write(response, api)));
+    // A body that does not arrive within the request's deadline is left unread: the answer goes
+    // out anyway and the connection is closed, since what follows on it cannot be parsed.
+    Mono<Boolean> drained =
+        exchange
+            .getRequest()
+            .getBody()
+            .doOnNext(DataBufferUtils::release)
+            .then(Mono.just(true))
+            .timeout(deadline, Mono.just(false))
+            .onErrorReturn(true);
+    return drained.flatMap(
+        clean -> {
+          if (!clean || api instanceof TimeoutException) {
+            response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+          }
+          return write(response, api);
+        });
   }
 
   Mono<Void> write(ServerHttpResponse response, ApiException api) {
@@ -73,6 +94,12 @@ public class StatusResponses implements WebExceptionHandler {
   static ApiException toApiException(Throwable ex, ServerWebExchange exchange) {
     if (ex instanceof ApiException api) {
       return api;
+    }
+    if (ex instanceof InvalidMediaTypeException) {
+      // A Content-Type that does not parse names no format we read: Kubernetes answers 415.
+      return new UnsupportedMediaTypeException(
+          "the body of the request was in an unknown format - accepted media types include: "
+              + "application/json, application/vnd.kubernetes.protobuf");
     }
     if (ex instanceof ResponseStatusException rse) {
       HttpStatusCode code = rse.getStatusCode();

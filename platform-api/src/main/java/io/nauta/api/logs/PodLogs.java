@@ -9,6 +9,7 @@ import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.logs.LogOptions;
 import io.nauta.core.registry.BuiltInResources;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -67,11 +68,12 @@ public class PodLogs {
                   .map(obj -> codec.mapper().treeToValue(obj, Node.class))
                   .flatMap(
                       node -> {
+                        String address = LogTarget.agentAddress(node, defaultPort);
                         URI uri =
-                            URI.create(
-                                "http://"
-                                    + LogTarget.agentAddress(node, defaultPort)
-                                    + "/containerLogs/"
+                            agentUri(
+                                nodeName,
+                                address,
+                                "/containerLogs/"
                                     + encode(namespace)
                                     + "/"
                                     + encode(name)
@@ -94,6 +96,23 @@ public class PodLogs {
               return response.writeAndFlushWith(
                   Flux.concat(Flux.just(Mono.<DataBuffer>empty()), body.map(Mono::just)));
             });
+  }
+
+  /**
+   * The agent's URL. A node's address is whatever its writer stored: one that makes no URL (a
+   * space, a stray bracket) is refused as the bad input it is, not a 500.
+   */
+  static URI agentUri(String nodeName, String address, String pathAndQuery) {
+    try {
+      URI uri = new URI("http://" + address + pathAndQuery);
+      if (uri.getHost() == null) {
+        throw new URISyntaxException(address, "no host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new BadRequestException(
+          "node \"" + nodeName + "\" has an address its agent cannot be reached at: " + address);
+    }
   }
 
   private static String encode(String segment) {

@@ -2,8 +2,12 @@ package io.nauta.api.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nauta.api.http.QueryOptions;
 import io.nauta.api.http.RequestInfo;
 import io.nauta.core.errors.ApiException;
+import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.core.registry.ResourceType;
+import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,10 +23,16 @@ import reactor.core.publisher.Mono;
 @Component
 public class RequestMetrics implements WebFilter {
 
-  private final MeterRegistry meters;
+  /** The verbs a tag may name; a made-up HTTP method is counted as "other". */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
-  public RequestMetrics(MeterRegistry meters) {
+  private final MeterRegistry meters;
+  private final ResourceRegistry registry;
+
+  public RequestMetrics(MeterRegistry meters, ResourceRegistry registry) {
     this.meters = meters;
+    this.registry = registry;
   }
 
   @Override
@@ -37,6 +47,12 @@ public class RequestMetrics implements WebFilter {
         .doFinally(
             signal -> {
               RequestInfo info = safeParse(path);
+              // Tags name registered resources only: a tag taken from the path as sent would make
+              // a new timer for every made-up URL, without bound.
+              ResourceType type =
+                  info == null
+                      ? null
+                      : registry.find(info.group(), info.version(), info.resource()).orElse(null);
               int code =
                   exchange.getResponse().getStatusCode() == null
                       ? 200
@@ -45,14 +61,27 @@ public class RequestMetrics implements WebFilter {
                   Timer.builder("nauta.apiserver.request")
                       .description("API requests by verb, resource and response code")
                       .tag("verb", verb(exchange, info))
-                      .tag("resource", info == null ? "" : info.resource())
-                      .tag(
-                          "subresource",
-                          info == null || info.subresource() == null ? "" : info.subresource())
+                      .tag("resource", resourceTag(info, type))
+                      .tag("subresource", subresourceTag(info, type))
                       .tag("code", Integer.toString(code))
                       .publishPercentileHistogram()
                       .register(meters));
             });
+  }
+
+  /** Empty for discovery and other non-resource paths, "unknown" for unregistered resources. */
+  private static String resourceTag(RequestInfo info, ResourceType type) {
+    if (info == null) {
+      return "";
+    }
+    return type == null ? "unknown" : type.plural();
+  }
+
+  private static String subresourceTag(RequestInfo info, ResourceType type) {
+    if (info == null || info.subresource() == null) {
+      return "";
+    }
+    return type != null && type.hasSubresource(info.subresource()) ? info.subresource() : "unknown";
   }
 
   private static RequestInfo safeParse(String path) {
@@ -67,7 +96,7 @@ public class RequestMetrics implements WebFilter {
   private static String verb(ServerWebExchange exchange, RequestInfo info) {
     HttpMethod m = exchange.getRequest().getMethod();
     boolean watch =
-        "true".equals(exchange.getRequest().getQueryParams().getFirst("watch"))
+        QueryOptions.bool(exchange.getRequest().getQueryParams(), "watch")
             || (info != null && info.legacyWatch());
     if (m == HttpMethod.GET) {
       if (watch) {
@@ -78,6 +107,6 @@ public class RequestMetrics implements WebFilter {
     if (m == HttpMethod.DELETE && info != null && info.name() == null) {
       return "DELETECOLLECTION";
     }
-    return m.name();
+    return METHODS.contains(m.name()) ? m.name() : "other";
   }
 }

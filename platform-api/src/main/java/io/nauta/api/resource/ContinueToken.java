@@ -27,6 +27,20 @@ public record ContinueToken(long resourceVersion, String after) {
         .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Decodes a token for a list of {@code namespace} (null: all namespaces, or a cluster-scoped
+   * kind). A token from a list of another namespace is refused here, as a forged one is: its
+   * position lies outside this list's range, which the cache could not even look up.
+   */
+  public static ContinueToken decode(String token, String namespace) {
+    ContinueToken decoded = decode(token);
+    if (namespace != null && !decoded.after().startsWith(namespace + '\0')) {
+      throw new BadRequestException(
+          "continue key is not valid: it does not continue a list of namespace " + namespace);
+    }
+    return decoded;
+  }
+
   public static ContinueToken decode(String token) {
     ContinueToken decoded;
     try {

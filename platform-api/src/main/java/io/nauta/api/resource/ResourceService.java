@@ -130,7 +130,8 @@ public class ResourceService {
       throw new BadRequestException(
           "specifying resource version is not allowed when using continue");
     }
-    ContinueToken token = ContinueToken.decode(options.continueToken());
+    ContinueToken token =
+        ContinueToken.decode(options.continueToken(), options.filter().namespace());
     if (token.atLatest()) {
       return store
           .currentResourceVersion(type)
@@ -219,6 +220,7 @@ public class ResourceService {
           ObjectNode obj = body.deepCopy();
           checkKind(type, obj);
           ObjectNode meta = Meta.of(obj);
+          refuseResourceVersion(meta);
           scopeNamespace(type, namespace, obj);
           boolean generated = false;
           String name = Meta.name(obj);
@@ -257,7 +259,7 @@ public class ResourceService {
                   Mono.defer(
                       () -> {
                         if (retryName) {
-                          meta.put("name", Meta.text(obj, "generateName") + randomSuffix());
+                          meta.put("name", generatedName(Meta.text(obj, "generateName")));
                         }
                         strategy.applyDefaults(obj);
                         List<String> warnings = admit(type, obj, null, fieldValidation);
@@ -295,6 +297,31 @@ public class ResourceService {
             rv ->
                 new Written(
                     ObjectCodec.withResourceVersion(json, rv), Written.Outcome.CREATED, warnings));
+  }
+
+  /**
+   * Kubernetes' store refuses a create that names a version to create at (etcd3's {@code
+   * ErrResourceVersionSetOnCreate}); a value that is no version at all is dropped, as its versioner
+   * drops it.
+   */
+  private static void refuseResourceVersion(ObjectNode meta) {
+    String rv = meta.path("resourceVersion").asString("");
+    if (rv.matches("[0-9]+") && !rv.matches("0+")) {
+      throw new BadRequestException("resourceVersion should not be set on objects to be created");
+    }
+    meta.remove("resourceVersion");
+  }
+
+  /** Kubernetes' longest prefix: 63 characters of a name less the 5 of the random suffix. */
+  static final int MAX_GENERATED_NAME_PREFIX = 63 - 5;
+
+  /** The prefix, cut as Kubernetes' {@code SimpleNameGenerator} cuts it, and a random suffix. */
+  String generatedName(String prefix) {
+    String base =
+        prefix.length() > MAX_GENERATED_NAME_PREFIX
+            ? prefix.substring(0, MAX_GENERATED_NAME_PREFIX)
+            : prefix;
+    return base + randomSuffix();
   }
 
   private String randomSuffix() {
