@@ -4,9 +4,14 @@ import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.component.LeaseLossAction;
 import io.nauta.scheduler.NautaScheduler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -19,11 +24,21 @@ public final class TestCluster implements AutoCloseable {
   public final KubeClient client;
   public final SimulatedKubelet kubelet;
   private final ConfigurableApplicationContext scheduler;
-  private final List<ConfigurableApplicationContext> controllerManagers = new ArrayList<>();
+  private final List<ConfigurableApplicationContext> controllerManagers =
+      new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+  private final Map<ConfigurableApplicationContext, List<String>> leaseLosses =
+      new ConcurrentHashMap<>();
 
   private TestCluster(int nodes, String cpuPerNode) {
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
     client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    if (nodes == 0) {
+      // Controllers only: pods stay pending, which is all a test of the controllers may need.
+      kubelet = null;
+      scheduler = null;
+      return;
+    }
     kubelet = new SimulatedKubelet(client).start(nodes, cpuPerNode);
     scheduler =
         NautaScheduler.application()
@@ -40,26 +55,84 @@ public final class TestCluster implements AutoCloseable {
     return cluster;
   }
 
-  /** An API server, a scheduler and {@code nodes} simulated nodes; no controller manager yet. */
+  /**
+   * An API server, a scheduler and {@code nodes} simulated nodes; no controller manager yet. With 0
+   * nodes, only the API server: no scheduler, no kubelet.
+   */
   public static TestCluster startWithoutControllers(int nodes, String cpuPerNode) {
     return new TestCluster(nodes, cpuPerNode);
   }
 
-  /** Another controller manager replica (they elect one leader). */
+  /**
+   * Another controller manager replica (they elect one leader). If it loses its lease, it is
+   * replaced by a fresh one, as the launcher restarts a controller manager that exited for that
+   * reason: a loaded test machine can miss a renewal, and the test should go on.
+   */
   public ConfigurableApplicationContext startControllerManager(String... props) {
+    return startControllerManager(api.url(), true, props);
+  }
+
+  /**
+   * A controller manager replica that reaches the API server at {@code apiUrl} (e.g. through a
+   * proxy). A lost lease is only recorded ({@link #leaseLosses}): the replica stays as the lease
+   * loss left it, for the test to look at.
+   */
+  public ConfigurableApplicationContext startControllerManagerVia(String apiUrl, String... props) {
+    return startControllerManager(apiUrl, false, props);
+  }
+
+  private ConfigurableApplicationContext startControllerManager(
+      String apiUrl, boolean restartOnLeaseLoss, String... props) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
-    args.add("--nauta.controllers.server=" + api.url());
-    args.add("--nauta.controllers.leader-election.lease-duration=3s");
-    args.add("--nauta.controllers.leader-election.renew-deadline=2s");
-    args.add("--nauta.controllers.leader-election.retry-period=500ms");
+    args.add("--nauta.controllers.server=" + apiUrl);
+    List<String> given = List.of(props);
+    // Short leases so hand-overs are quick; a test may set its own.
+    defaultArg(args, given, "nauta.controllers.leader-election.lease-duration", "3s");
+    defaultArg(args, given, "nauta.controllers.leader-election.renew-deadline", "2s");
+    defaultArg(args, given, "nauta.controllers.leader-election.retry-period", "500ms");
     for (String p : props) {
       args.add("--" + p);
     }
+    List<String> losses = new CopyOnWriteArrayList<>();
+    AtomicReference<ConfigurableApplicationContext> self = new AtomicReference<>();
+    LeaseLossAction onLoss =
+        component -> {
+          losses.add(component);
+          if (restartOnLeaseLoss) {
+            Thread restart =
+                new Thread(
+                    () -> {
+                      ConfigurableApplicationContext lost = self.get();
+                      if (!closed && lost != null && controllerManagers.remove(lost)) {
+                        lost.close();
+                        startControllerManager(apiUrl, true, props);
+                      }
+                    },
+                    "test-controller-manager-restart");
+            restart.setDaemon(true);
+            restart.start();
+          }
+        };
     ConfigurableApplicationContext ctx =
-        NautaControllers.application().run(args.toArray(String[]::new));
+        NautaControllers.application()
+            .initializers(c -> c.getBeanFactory().registerSingleton("leaseLossAction", onLoss))
+            .run(args.toArray(String[]::new));
+    self.set(ctx);
     controllerManagers.add(ctx);
+    leaseLosses.put(ctx, losses);
     return ctx;
+  }
+
+  private static void defaultArg(List<String> args, List<String> given, String key, String value) {
+    if (given.stream().noneMatch(p -> p.startsWith(key + "="))) {
+      args.add("--" + key + "=" + value);
+    }
+  }
+
+  /** The components of {@code controllerManager} that lost their lease (in-process: no exit). */
+  public List<String> leaseLosses(ConfigurableApplicationContext controllerManager) {
+    return leaseLosses.getOrDefault(controllerManager, List.of());
   }
 
   public List<ConfigurableApplicationContext> controllerManagers() {
@@ -68,9 +141,14 @@ public final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     controllerManagers.forEach(ConfigurableApplicationContext::close);
-    scheduler.close();
-    kubelet.close();
+    if (scheduler != null) {
+      scheduler.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
     api.close();
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -19,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A reactive client of a Kubernetes-compatible API server. Bodies travel as JSON text encoded and
  * decoded by one {@link JsonMapper}, so the fabric8 model round-trips exactly as it does on the
- * server; failed responses become the typed {@code io.nauta.core.errors} exceptions.
+ * server; failed responses become the typed {@code io.nauta.core.errors} exceptions. Connections
+ * time out and are kept alive as {@link ClientTransport} says.
  */
 public final class KubeClient {
 
@@ -42,6 +44,7 @@ public final class KubeClient {
     this.mapper = mapper;
     this.web =
         WebClient.builder()
+            .clientConnector(new ReactorClientHttpConnector(ClientTransport.httpClient()))
             .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES))
             .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
             .filter(

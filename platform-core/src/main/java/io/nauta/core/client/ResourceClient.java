@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.nauta.core.errors.GoneException;
 import io.nauta.core.registry.ResourceType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -145,11 +147,17 @@ public final class ResourceClient<T extends HasMetadata> {
   /**
    * Watches from {@code options.resourceVersion()}. Completes when the server ends the watch; an
    * ERROR event whose status is 410 fails the flux with {@link GoneException} (re-list), other
-   * ERROR events are passed on.
+   * ERROR events are passed on. A watch that stays silent past {@link #watchIdleTimeout} fails, so
+   * a half-open connection is noticed and the caller watches again.
    */
   public Flux<WatchEvent<T>> watch(String namespace, ListOptions options) {
+    Duration idle = watchIdleTimeout(options == null ? null : options.timeoutSeconds());
     return client.stream(
-            client.web().get().uri(client.uri(collectionPath(namespace), query(options, true))))
+            client
+                .web()
+                .get()
+                .uri(client.uri(collectionPath(namespace), query(options, true)))
+                .httpRequest(r -> ((HttpClientRequest) r.getNativeRequest()).responseTimeout(idle)))
         .filter(line -> !line.isBlank())
         .handle(
             (line, sink) -> {
@@ -162,6 +170,21 @@ public final class ResourceClient<T extends HasMetadata> {
                 sink.next(event);
               }
             });
+  }
+
+  /**
+   * How long a watch may stay silent before the connection counts as dead: a little longer than the
+   * {@code timeoutSeconds} the server was asked for, after which it must have closed the watch (a
+   * quarter more, at least 2 s). Without {@code timeoutSeconds}, beyond the server's default (at
+   * most an hour).
+   */
+  static Duration watchIdleTimeout(Long timeoutSeconds) {
+    if (timeoutSeconds == null || timeoutSeconds <= 0) {
+      return Duration.ofMinutes(61);
+    }
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    Duration grace = timeout.dividedBy(4);
+    return timeout.plus(grace.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : grace);
   }
 
   WatchEvent<T> decodeEvent(String line) {

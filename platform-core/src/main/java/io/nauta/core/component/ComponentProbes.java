@@ -18,10 +18,24 @@ public final class ComponentProbes {
   private ComponentProbes() {}
 
   public static RouterFunction<ServerResponse> routes(BooleanSupplier ready, String notReadyText) {
+    return routes(ready, notReadyText, () -> true, "");
+  }
+
+  /**
+   * Probes where {@code /healthz} and {@code /livez} also fail (503, {@code unhealthyText}) once
+   * {@code healthy} turns false, and {@code /readyz} with them.
+   */
+  public static RouterFunction<ServerResponse> routes(
+      BooleanSupplier ready, String notReadyText, BooleanSupplier healthy, String unhealthyText) {
     return RouterFunctions.route()
-        .GET("/healthz", r -> text(200, "ok"))
-        .GET("/livez", r -> text(200, "ok"))
-        .GET("/readyz", r -> ready.getAsBoolean() ? text(200, "ok") : text(503, notReadyText))
+        .GET("/healthz", r -> healthy.getAsBoolean() ? text(200, "ok") : text(503, unhealthyText))
+        .GET("/livez", r -> healthy.getAsBoolean() ? text(200, "ok") : text(503, unhealthyText))
+        .GET(
+            "/readyz",
+            r ->
+                !healthy.getAsBoolean()
+                    ? text(503, unhealthyText)
+                    : ready.getAsBoolean() ? text(200, "ok") : text(503, notReadyText))
         .build();
   }
 

@@ -20,6 +20,7 @@ public final class InformerFactory implements AutoCloseable {
   private final KubeClient client;
   private final Duration minBackoff;
   private final Duration maxBackoff;
+  private final Duration minWatchTimeout;
   private final Map<Key, SharedInformer<?>> informers = new ConcurrentHashMap<>();
 
   public InformerFactory(KubeClient client) {
@@ -27,9 +28,19 @@ public final class InformerFactory implements AutoCloseable {
   }
 
   public InformerFactory(KubeClient client, Duration minBackoff, Duration maxBackoff) {
+    this(client, minBackoff, maxBackoff, SharedInformer.DEFAULT_MIN_WATCH_TIMEOUT);
+  }
+
+  /**
+   * @param minWatchTimeout the shortest {@code timeoutSeconds} a watch asks for (see {@link
+   *     SharedInformer#DEFAULT_MIN_WATCH_TIMEOUT})
+   */
+  public InformerFactory(
+      KubeClient client, Duration minBackoff, Duration maxBackoff, Duration minWatchTimeout) {
     this.client = client;
     this.minBackoff = minBackoff;
     this.maxBackoff = maxBackoff;
+    this.minWatchTimeout = minWatchTimeout;
   }
 
   /** Every object of {@code type} in every namespace. */
@@ -50,7 +61,12 @@ public final class InformerFactory implements AutoCloseable {
             key,
             k ->
                 new SharedInformer<>(
-                    client.resource(type, model), namespace, selectors, minBackoff, maxBackoff));
+                    client.resource(type, model),
+                    namespace,
+                    selectors,
+                    minBackoff,
+                    maxBackoff,
+                    minWatchTimeout));
     return (SharedInformer<T>) informer;
   }
 

@@ -8,6 +8,7 @@ import io.nauta.core.client.WatchEvent;
 import io.nauta.core.errors.GoneException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
@@ -28,6 +29,11 @@ import reactor.util.retry.Retry;
  * since that resourceVersion, leads to a re-list. A failed list is retried after the back-off.
  * Every change to the store is published on {@link #events()}; handlers should only enqueue keys
  * and read the store, so a missed or repeated event does no harm.
+ *
+ * <p>Each watch asks for a {@code timeoutSeconds} as the reflector does ({@link
+ * #DEFAULT_MIN_WATCH_TIMEOUT}), and the client gives up on a watch that stays silent a little
+ * longer than that: a half-open connection (a peer or network that vanished without closing it)
+ * costs one watch timeout, not the informer.
  */
 public final class SharedInformer<T extends HasMetadata> implements AutoCloseable {
 
@@ -40,11 +46,20 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
    */
   private static final Duration SHORT_WATCH = Duration.ofSeconds(1);
 
+  /**
+   * client-go's reflector asks every watch for a {@code timeoutSeconds} drawn from [min, 2·min]
+   * with min 5 minutes: watches end and are renewed regularly, spread out so that they do not all
+   * end at once, and the client knows how long a silent watch may last before its connection counts
+   * as dead.
+   */
+  public static final Duration DEFAULT_MIN_WATCH_TIMEOUT = Duration.ofMinutes(5);
+
   private final ResourceClient<T> client;
   private final String namespace;
   private final ListOptions selectors;
   private final Duration minBackoff;
   private final Duration maxBackoff;
+  private final Duration minWatchTimeout;
   private final InformerStore<T> store = new InformerStore<>();
   private final Sinks.Many<InformerEvent<T>> events = Sinks.many().multicast().directBestEffort();
   private final Sinks.One<Void> synced = Sinks.one();
@@ -69,6 +84,20 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
       ListOptions selectors,
       Duration minBackoff,
       Duration maxBackoff) {
+    this(client, namespace, selectors, minBackoff, maxBackoff, DEFAULT_MIN_WATCH_TIMEOUT);
+  }
+
+  /**
+   * @param minWatchTimeout each watch asks the server to end it after a random time between this
+   *     and twice this ({@link #DEFAULT_MIN_WATCH_TIMEOUT} unless a test needs it shorter)
+   */
+  public SharedInformer(
+      ResourceClient<T> client,
+      String namespace,
+      ListOptions selectors,
+      Duration minBackoff,
+      Duration maxBackoff,
+      Duration minWatchTimeout) {
     this.client = client;
     this.namespace = namespace;
     this.selectors =
@@ -76,6 +105,10 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
             selectors.labelSelector(), selectors.fieldSelector(), null, null, null, null, true);
     this.minBackoff = minBackoff;
     this.maxBackoff = maxBackoff;
+    if (minWatchTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("minWatchTimeout must be at least 1s: " + minWatchTimeout);
+    }
+    this.minWatchTimeout = minWatchTimeout;
   }
 
   /** Starts listing and watching; idempotent. */
@@ -182,7 +215,11 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
           long started = System.nanoTime();
           AtomicBoolean sawEvent = new AtomicBoolean();
           return client
-              .watch(namespace, selectors.withResourceVersion(lastResourceVersion))
+              .watch(
+                  namespace,
+                  selectors
+                      .withResourceVersion(lastResourceVersion)
+                      .withTimeoutSeconds(watchTimeoutSeconds()))
               .map(this::apply)
               .doOnNext(rv -> sawEvent.set(true))
               .concatWith(
@@ -194,6 +231,12 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
                                       "very short watch: the server ended it at once"))
                               : Mono.empty()));
         });
+  }
+
+  /** A random whole number of seconds in [minWatchTimeout, 2·minWatchTimeout]. */
+  private long watchTimeoutSeconds() {
+    long min = minWatchTimeout.toSeconds();
+    return min + ThreadLocalRandom.current().nextLong(min + 1);
   }
 
   private Mono<String> list() {

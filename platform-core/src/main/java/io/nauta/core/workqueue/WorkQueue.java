@@ -34,8 +34,10 @@ import reactor.core.scheduler.Schedulers;
  * </ul>
  *
  * <p>Consumers either {@link #poll()} and {@link #done} keys themselves or {@link #run} workers.
- * After {@link #shutDown()} new adds and pending delays are dropped; keys already queued are still
- * handed out, so workers drain the queue and then stop.
+ * {@link #shutDown()} drops every waiting key and pending delay and hands out no key after it: a
+ * controller that stops leading must not act on a single further key, since another process may
+ * already lead (client-go's {@code ShutDown} lets workers drain the queue; a controller manager
+ * that lost its lease there exits instead, which is what this models).
  *
  * <p>Metrics (tag {@code name}): {@code workqueue.depth}, {@code workqueue.adds}, {@code
  * workqueue.queue.duration} (add to hand-out), {@code workqueue.work.duration} (hand-out to done),
@@ -210,6 +212,9 @@ public final class WorkQueue<K> {
    */
   public Optional<K> poll() {
     synchronized (lock) {
+      if (shuttingDown) {
+        return Optional.empty();
+      }
       K key = queue.pollFirst();
       if (key == null) {
         return Optional.empty();
@@ -236,7 +241,7 @@ public final class WorkQueue<K> {
       if (started != null) {
         workDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       }
-      if (dirty.contains(key)) {
+      if (dirty.contains(key) && !shuttingDown) {
         queue.addLast(key);
       }
     }
@@ -245,7 +250,10 @@ public final class WorkQueue<K> {
     signalAvailable();
   }
 
-  /** Drops pending delays and ignores new adds; keys already queued can still be handed out. */
+  /**
+   * Drops every waiting key and pending delay, ignores new adds and hands out no key from now on.
+   * Keys being processed stay so until {@link #done}, and are not queued again.
+   */
   public void shutDown() {
     synchronized (lock) {
       if (shuttingDown) {
@@ -254,6 +262,9 @@ public final class WorkQueue<K> {
       shuttingDown = true;
       delayed.values().forEach(d -> d.task.dispose());
       delayed.clear();
+      queue.clear();
+      dirty.clear();
+      addedAt.clear();
     }
     // A queue of the same name built later (a controller that regains leadership) must own the
     // gauge: Micrometer would ignore its registration and keep reading this queue's depth.
@@ -281,10 +292,10 @@ public final class WorkQueue<K> {
     }
   }
 
-  /** True when shut down and nothing is queued or processing: workers may stop. */
+  /** True when shut down and nothing is processing: workers may stop. */
   boolean isDrained() {
     synchronized (lock) {
-      return shuttingDown && queue.isEmpty() && processing.isEmpty();
+      return shuttingDown && processing.isEmpty();
     }
   }
 

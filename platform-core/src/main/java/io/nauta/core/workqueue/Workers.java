@@ -1,10 +1,15 @@
 package io.nauta.core.workqueue;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -18,6 +23,10 @@ import reactor.core.scheduler.Scheduler;
  * <p>Outcome of a reconcile: {@link Result#done()} (or an empty Mono) forgets the key's back-off;
  * {@link Result#requeue()} and an error signal re-queue it with back-off; {@link
  * Result#requeueAfter} forgets the back-off and re-queues after the delay.
+ *
+ * <p>{@link #dispose()} stops the work at once: the queue is shut down (no further key is handed
+ * out) and every reconcile in flight is cancelled, so nothing it would still write reaches the API
+ * server after the caller stopped leading.
  */
 public final class Workers<K> implements Disposable {
 
@@ -29,7 +38,14 @@ public final class Workers<K> implements Disposable {
   private final AtomicInteger wip = new AtomicInteger();
   private final AtomicInteger active = new AtomicInteger();
   private final Sinks.Empty<Void> terminated = Sinks.empty();
+  private final Map<K, InFlight> inFlight = new ConcurrentHashMap<>();
   private volatile Disposable listener;
+
+  /** One reconcile in flight; settled exactly once, by its outcome or by cancellation. */
+  private static final class InFlight {
+    final AtomicBoolean settled = new AtomicBoolean();
+    final Disposable.Swap subscription = Disposables.swap();
+  }
 
   private Workers(
       WorkQueue<K> queue, int workers, Function<K, Mono<Result>> reconcile, Scheduler scheduler) {
@@ -58,15 +74,25 @@ public final class Workers<K> implements Disposable {
     return active.get();
   }
 
-  /** Completes once the queue is shut down and every queued and running key has been processed. */
+  /** Completes once the queue is shut down and no reconcile runs any more. */
   public Mono<Void> terminated() {
     return terminated.asMono();
   }
 
-  /** Shuts the queue down; workers finish the keys already queued and then stop. */
+  /**
+   * Shuts the queue down (its waiting keys are dropped) and cancels every reconcile in flight; the
+   * cancelled keys are done without a retry.
+   */
   @Override
   public void dispose() {
     queue.shutDown();
+    for (Map.Entry<K, InFlight> e : List.copyOf(inFlight.entrySet())) {
+      InFlight f = e.getValue();
+      if (f.settled.compareAndSet(false, true)) {
+        f.subscription.dispose();
+        finish(e.getKey(), f);
+      }
+    }
   }
 
   @Override
@@ -100,13 +126,22 @@ public final class Workers<K> implements Disposable {
   }
 
   private void process(K key) {
-    Mono.defer(() -> reconcile.apply(key))
-        .subscribeOn(scheduler)
-        .defaultIfEmpty(Result.done())
-        .subscribe(result -> settle(key, result, null), error -> settle(key, null, error));
+    InFlight f = new InFlight();
+    // Registered before subscribing, so dispose() can cancel a reconcile that starts meanwhile
+    // (a Swap disposed first disposes what is put into it later).
+    inFlight.put(key, f);
+    f.subscription.update(
+        Mono.defer(() -> reconcile.apply(key))
+            .subscribeOn(scheduler)
+            .defaultIfEmpty(Result.done())
+            .subscribe(
+                result -> settle(key, f, result, null), error -> settle(key, f, null, error)));
   }
 
-  private void settle(K key, Result result, Throwable error) {
+  private void settle(K key, InFlight f, Result result, Throwable error) {
+    if (!f.settled.compareAndSet(false, true)) {
+      return;
+    }
     try {
       if (error != null || result instanceof Result.Requeue) {
         queue.addRateLimited(key);
@@ -117,9 +152,14 @@ public final class Workers<K> implements Disposable {
         queue.forget(key);
       }
     } finally {
-      // Decrement before done(): done() signals the drain loop, which must see the free slot.
-      active.decrementAndGet();
-      queue.done(key);
+      finish(key, f);
     }
+  }
+
+  private void finish(K key, InFlight f) {
+    inFlight.remove(key, f);
+    // Decrement before done(): done() signals the drain loop, which must see the free slot.
+    active.decrementAndGet();
+    queue.done(key);
   }
 }

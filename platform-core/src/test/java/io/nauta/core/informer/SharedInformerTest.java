@@ -10,6 +10,8 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.registry.BuiltInResources;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -245,6 +247,40 @@ class SharedInformerTest {
                       .filteredOn(r -> r.contains("watch=true"))
                       .extracting(SharedInformerTest::watchRv)
                       .containsExactly("2", "9"));
+    }
+  }
+
+  @Test
+  void everyWatchAsksForATimeoutBetweenTheMinimumAndTwiceIt() {
+    FakeApiServer server =
+        new FakeApiServer(
+            call ->
+                call.contains("watch=true")
+                    // Ends each watch at once with an event, so the informer watches again.
+                    ? new Reply(200, "{\"type\":\"BOOKMARK\",\"object\":" + pod("a", "2") + "}\n")
+                    : new Reply(200, list("1")));
+    SharedInformer<Pod> informer =
+        new SharedInformer<>(
+            KubeClient.of(server.url()).resource(BuiltInResources.PODS, Pod.class),
+            "ns",
+            ListOptions.none(),
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(10));
+    try (server;
+        informer) {
+      informer.start();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> server.requests().stream().filter(r -> r.contains("watch=true")).count() >= 20);
+      List<Long> timeouts =
+          server.requests().stream()
+              .filter(r -> r.contains("watch=true"))
+              .map(r -> Long.parseLong(r.replaceAll(".*[?&]timeoutSeconds=(\\d+).*", "$1")))
+              .toList();
+      assertThat(timeouts).allSatisfy(t -> assertThat(t).isBetween(10L, 20L));
+      assertThat(Set.copyOf(timeouts)).as("spread, not one value for all").hasSizeGreaterThan(1);
     }
   }
 }

@@ -159,7 +159,7 @@ class WorkQueueTest {
   }
 
   @Test
-  void shutDownIgnoresNewAddsAndDropsPendingDelays() {
+  void shutDownDropsQueuedKeysAndPendingDelaysAndIgnoresNewAdds() {
     queue.add("queued");
     queue.addAfter("delayed", Duration.ofMillis(10));
 
@@ -169,9 +169,21 @@ class WorkQueueTest {
     time.advanceTimeBy(Duration.ofSeconds(1));
 
     assertThat(queue.isShuttingDown()).isTrue();
-    assertThat(drainKeys())
-        .as("keys queued before shutDown are still handed out")
-        .containsExactly("queued");
+    assertThat(queue.poll()).as("no key is handed out after shutDown").isEmpty();
+    assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void aKeyBeingProcessedAtShutDownIsNotQueuedAgainWhenDone() {
+    queue.add("a");
+    assertThat(queue.poll()).contains("a");
+    queue.add("a");
+
+    queue.shutDown();
+    queue.done("a");
+
+    assertThat(queue.poll()).isEmpty();
+    assertThat(queue.processingCount()).isZero();
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -180,14 +181,16 @@ class WorkersTest {
   }
 
   @Test
-  void shutDownLetsWorkersDrainQueuedKeysAndThenTerminate() {
-    Sinks.One<Result> gate = Sinks.one();
+  void disposeCancelsTheReconcileInFlightAndHandsOutNoQueuedKey() {
+    AtomicBoolean cancelled = new AtomicBoolean();
     List<String> seen = new CopyOnWriteArrayList<>();
     run(
         1,
         key -> {
           seen.add(key);
-          return key.equals("a") ? gate.asMono() : Mono.just(Result.done());
+          return key.equals("a")
+              ? Mono.<Result>never().doOnCancel(() -> cancelled.set(true))
+              : Mono.just(Result.done());
         });
     queue.add("a");
     await().until(() -> queue.processingCount() == 1);
@@ -198,12 +201,14 @@ class WorkersTest {
     workers.dispose();
     queue.add("after-shutdown");
 
-    StepVerifier.create(workers.terminated())
-        .then(() -> gate.tryEmitValue(Result.requeue()))
-        .expectComplete()
-        .verify(Duration.ofSeconds(5));
-    assertThat(seen).containsExactly("a", "b", "c");
+    StepVerifier.create(workers.terminated()).expectComplete().verify(Duration.ofSeconds(5));
+    assertThat(cancelled).as("the reconcile in flight was cancelled").isTrue();
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> seen.equals(List.of("a")));
     assertThat(workers.active()).isZero();
+    assertThat(queue.processingCount()).isZero();
   }
 
   @Test

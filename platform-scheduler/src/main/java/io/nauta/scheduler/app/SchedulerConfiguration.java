@@ -7,9 +7,12 @@ import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.component.ComponentProbes;
+import io.nauta.core.component.ComponentRunner;
+import io.nauta.core.component.LeaseLossAction;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.leaderelection.LeaderElectionConfig;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.cycle.SchedulingAlgorithm;
@@ -20,27 +23,51 @@ import io.nauta.scheduler.engine.SchedulerMetrics;
 import io.nauta.scheduler.engine.SchedulingQueue;
 import io.nauta.scheduler.plugins.DefaultProfile;
 import java.util.Random;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** Wires the scheduler: API client, informers, cache, algorithm, queue, and its HTTP probes. */
+/** Wires the scheduler: component runner, informers, cache, algorithm, queue, and its probes. */
 @Configuration(proxyBeanMethods = false)
 public class SchedulerConfiguration {
 
   /** Pods that have finished hold no resources: Kubernetes' scheduler does not watch them. */
   static final String LIVE_PODS = "status.phase!=Succeeded,status.phase!=Failed";
 
+  /**
+   * The API client, the informers and leader election (started by the {@link SchedulerRunner}). A
+   * {@link LeaseLossAction} bean replaces the exit on a lost lease (tests in their own JVM).
+   */
   @Bean(destroyMethod = "")
-  KubeClient kubeClient(SchedulerProperties props) {
-    return new KubeClient(
-        ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()));
+  ComponentRunner componentRunner(
+      SchedulerProperties props, MeterRegistry meters, ObjectProvider<LeaseLossAction> onLost) {
+    SchedulerProperties.LeaderElection le = props.leaderElection();
+    // Schedulers of different names never lock each other out: the lease defaults to the name.
+    String leaseName = le.leaseName().isBlank() ? props.name() : le.leaseName();
+    return ComponentRunner.builder(
+            "scheduler " + props.name(),
+            ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()))
+        .meterRegistry(meters)
+        .leaderElection(
+            le.enabled()
+                ? LeaderElectionConfig.of(
+                        le.leaseNamespace(), leaseName, ComponentRunner.identity())
+                    .withTimings(le.leaseDuration(), le.renewDeadline(), le.retryPeriod())
+                : null)
+        .onLeaseLost(onLost.getIfAvailable(LeaseLossAction::exitProcess))
+        .build();
   }
 
-  @Bean(destroyMethod = "close")
-  InformerFactory informerFactory(KubeClient client) {
-    return new InformerFactory(client);
+  @Bean(destroyMethod = "")
+  KubeClient kubeClient(ComponentRunner runner) {
+    return runner.client();
+  }
+
+  @Bean(destroyMethod = "")
+  InformerFactory informerFactory(ComponentRunner runner) {
+    return runner.informers();
   }
 
   @Bean
@@ -111,9 +138,9 @@ public class SchedulerConfiguration {
     return new ClusterEvents(cache, queue, scheduler);
   }
 
-  /** {@code /healthz}: the process runs; {@code /readyz}: its informers have synced. */
+  /** {@code /healthz}: the process runs and kept its lease; {@code /readyz}: informers synced. */
   @Bean
-  RouterFunction<ServerResponse> probes(SchedulerInformers informers) {
-    return ComponentProbes.routes(informers::hasSynced, "informers not synced");
+  RouterFunction<ServerResponse> probes(ComponentRunner runner) {
+    return runner.probes();
   }
 }

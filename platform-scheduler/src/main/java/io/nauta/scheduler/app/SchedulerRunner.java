@@ -1,21 +1,15 @@
 package io.nauta.scheduler.app;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.nauta.core.client.KubeClient;
-import io.nauta.core.component.ComponentProbes;
+import io.nauta.core.component.ComponentRunner;
+import io.nauta.core.component.LeaderWork;
 import io.nauta.core.informer.InformerStore;
-import io.nauta.core.leaderelection.LeaderElectionConfig;
-import io.nauta.core.leaderelection.LeaderElector;
-import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.engine.ClusterEvents;
 import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulingQueue;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,14 +17,14 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs the scheduler: feeds informer events into the cache and queue, starts the informers, and
- * once they have synced takes part in leader election; only the leader runs scheduling attempts.
- * Losing the lease stops the attempts and goes back to waiting for it.
+ * Runs the scheduler: feeds informer events into the cache and queue, and registers the scheduling
+ * queue with the {@link ComponentRunner}, which starts the informers, campaigns once they synced,
+ * runs scheduling attempts only while this process leads, and decides what losing the lease does
+ * (stop them at once, then exit).
  */
 @Component
 public class SchedulerRunner implements SmartLifecycle {
@@ -43,11 +37,9 @@ public class SchedulerRunner implements SmartLifecycle {
   private final SchedulingQueue queue;
   private final PodScheduler scheduler;
   private final SchedulerCache cache;
-  private final KubeClient client;
-  private final MeterRegistry meters;
+  private final ComponentRunner runner;
   private final Disposable.Composite running = Disposables.composite();
   private Scheduler cycles;
-  private LeaderElector elector;
   private volatile boolean started;
 
   public SchedulerRunner(
@@ -57,25 +49,22 @@ public class SchedulerRunner implements SmartLifecycle {
       SchedulingQueue queue,
       PodScheduler scheduler,
       SchedulerCache cache,
-      KubeClient client,
-      MeterRegistry meters) {
+      ComponentRunner runner) {
     this.props = props;
     this.informers = informers;
     this.events = events;
     this.queue = queue;
     this.scheduler = scheduler;
     this.cache = cache;
-    this.client = client;
-    this.meters = meters;
+    this.runner = runner;
   }
 
   @Override
   public synchronized void start() {
     cycles = Schedulers.newSingle("scheduling-cycle");
+    // Subscribed before the runner starts the informers, so no event is missed.
     running.add(informers.nodes().events().subscribe(events::onNode));
     running.add(informers.pods().events().subscribe(events::onPod));
-    informers.nodes().start();
-    informers.pods().start();
     running.add(
         Flux.interval(Duration.ofSeconds(5))
             .subscribe(
@@ -86,41 +75,21 @@ public class SchedulerRunner implements SmartLifecycle {
                     queue.moveAllUnschedulable();
                   }
                 }));
-    running.add(
-        Mono.when(informers.nodes().synced(), informers.pods().synced())
-            .subscribe(null, e -> log.error("informers failed to sync", e), this::onSynced));
+    runner.whileLeading(
+        LeaderWork.of("scheduling queue", this::startScheduling, this::stopScheduling));
+    runner.start();
     started = true;
   }
 
-  private synchronized void onSynced() {
-    if (!started) {
-      return;
-    }
+  private void startScheduling() {
     log.info(
         "scheduler "
             + props.name()
-            + " synced: "
+            + " leading: "
             + informers.nodes().store().size()
             + " nodes, "
             + informers.pods().store().size()
             + " live pods");
-    if (!props.leaderElection().enabled()) {
-      startScheduling();
-      return;
-    }
-    SchedulerProperties.LeaderElection le = props.leaderElection();
-    String leaseName = le.leaseName().isBlank() ? props.name() : le.leaseName();
-    String identity = ComponentProbes.hostName() + "_" + UUID.randomUUID();
-    LeaderElectionConfig config =
-        LeaderElectionConfig.of(le.leaseNamespace(), leaseName, identity)
-            .withTimings(le.leaseDuration(), le.renewDeadline(), le.retryPeriod());
-    elector =
-        new LeaderElector(client.resource(BuiltInResources.LEASES, Lease.class), config, meters);
-    elector.run(this::startScheduling, this::stopScheduling);
-  }
-
-  private void startScheduling() {
-    log.info("scheduler " + props.name() + " leading");
     queue.start(props.parallelism(), scheduler::attempt, cycles, this::pendingKeys);
   }
 
@@ -141,10 +110,7 @@ public class SchedulerRunner implements SmartLifecycle {
   @Override
   public synchronized void stop() {
     started = false;
-    queue.stop();
-    if (elector != null) {
-      elector.close();
-    }
+    runner.stop();
     running.dispose();
     if (cycles != null) {
       cycles.dispose();

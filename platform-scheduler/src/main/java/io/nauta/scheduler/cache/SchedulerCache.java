@@ -18,12 +18,20 @@ import java.util.function.LongSupplier;
  * the informer; a pod the scheduler has just chosen a node for is <em>assumed</em> onto that node
  * at once, before its binding is written, so the next pod never sees the node's old free capacity.
  * The informer event that shows the pod bound confirms the assumption; a failed binding forgets it;
- * an assumption whose binding finished but that the informer never confirmed expires after a TTL.
+ * an assumption whose binding finished but that the informer never confirmed expires after a TTL,
+ * and so does one whose binding never returned (its request was cut off or cancelled): once the
+ * {@link #BINDING_TIMEOUT}, after which the scheduler gives up on a binding, has passed as well.
  *
  * <p>Every method is synchronized; a scheduling cycle runs inside {@link #withSnapshot} so it sees
  * one consistent state and assumes its pod before any other change lands.
  */
 public final class SchedulerCache {
+
+  /**
+   * The longest a binding request may take; the scheduler fails a binding that takes longer, so an
+   * assumption still waiting for its binding after this (plus the TTL) is one nobody will finish.
+   */
+  public static final Duration BINDING_TIMEOUT = Duration.ofSeconds(45);
 
   private final Map<String, NodeInfo> nodes = new HashMap<>();
   private final Map<String, PodState> pods = new HashMap<>();
@@ -93,7 +101,9 @@ public final class SchedulerCache {
       throw new IllegalStateException("pod " + pod.key() + " is already in the cache");
     }
     nodeInfo(nodeName).addPod(pod);
-    pods.put(pod.uid(), new PodState(pod, nodeName, true));
+    PodState state = new PodState(pod, nodeName, true);
+    state.deadline = nanoClock.getAsLong() + BINDING_TIMEOUT.plus(assumedTtl).toNanos();
+    pods.put(pod.uid(), state);
   }
 
   /** The binding was written: the assumption now expires if the informer never confirms it. */
@@ -145,13 +155,16 @@ public final class SchedulerCache {
     }
   }
 
-  /** Drops assumptions whose binding finished longer than the TTL ago without confirmation. */
+  /**
+   * Drops assumptions the informer never confirmed: the TTL after their binding finished, or the
+   * binding timeout plus the TTL after they were made when their binding never returned.
+   */
   public synchronized int expireAssumed() {
     long now = nanoClock.getAsLong();
     int expired = 0;
     for (Iterator<PodState> it = pods.values().iterator(); it.hasNext(); ) {
       PodState state = it.next();
-      if (state.assumed && state.deadline != 0 && now - state.deadline > 0) {
+      if (state.assumed && now - state.deadline > 0) {
         removeFrom(state);
         it.remove();
         expired++;

@@ -123,6 +123,9 @@ public final class PodScheduler {
     String name = pod.getMetadata().getName();
     return client
         .bind(ns, name, nodeName)
+        // Within the time the cache keeps an unfinished assumption: a binding that never answers
+        // fails here and is forgotten, and the pod goes round again.
+        .timeout(SchedulerCache.BINDING_TIMEOUT)
         .then(
             Mono.fromCallable(
                 () -> {

@@ -14,6 +14,7 @@ import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
+import io.nauta.core.component.LeaseLossAction;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.NautaScheduler;
 import java.time.Duration;
@@ -132,6 +133,11 @@ public final class SchedulerBenchmark {
       long start = System.nanoTime();
       ConfigurableApplicationContext scheduler =
           NautaScheduler.application()
+              // A lost lease must not exit the benchmark's JVM.
+              .initializers(
+                  c ->
+                      c.getBeanFactory()
+                          .registerSingleton("leaseLossAction", (LeaseLossAction) component -> {}))
               .run(
                   "--server.port=0",
                   "--logging.level.root=WARN",

@@ -58,7 +58,7 @@ class SchedulerCacheTest {
   void anUnconfirmedAssumptionExpiresOnlyAfterItsBindingFinishedAndTheTtlPassed() {
     cache.addOrUpdateNode(node("n1"));
     cache.assume(PodInfo.of(pod("a", "uid-a", null, "500m")), "n1");
-    now.addAndGet(Duration.ofMinutes(5).toNanos());
+    now.addAndGet(SchedulerCache.BINDING_TIMEOUT.toNanos());
     assertThat(cache.expireAssumed()).as("binding still in flight").isZero();
 
     cache.finishBinding("uid-a");
@@ -66,6 +66,20 @@ class SchedulerCacheTest {
     assertThat(cache.expireAssumed()).isZero();
     now.addAndGet(Duration.ofSeconds(2).toNanos());
     assertThat(cache.expireAssumed()).isEqualTo(1);
+    assertThat(requestedCpu("n1")).isZero();
+  }
+
+  @Test
+  void anAssumptionWhoseBindingNeverReturnsExpiresAfterTheBindingTimeoutAndTheTtl() {
+    cache.addOrUpdateNode(node("n1"));
+    cache.assume(PodInfo.of(pod("a", "uid-a", null, "500m")), "n1");
+
+    now.addAndGet(SchedulerCache.BINDING_TIMEOUT.plusSeconds(29).toNanos());
+    assertThat(cache.expireAssumed()).isZero();
+    now.addAndGet(Duration.ofSeconds(2).toNanos());
+
+    assertThat(cache.expireAssumed()).isEqualTo(1);
+    assertThat(cache.isAssumed("uid-a")).isFalse();
     assertThat(requestedCpu("n1")).isZero();
   }
 

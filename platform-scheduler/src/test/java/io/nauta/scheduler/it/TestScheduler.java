@@ -1,6 +1,7 @@
 package io.nauta.scheduler.it;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.core.component.LeaseLossAction;
 import io.nauta.scheduler.NautaScheduler;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,12 @@ final class TestScheduler implements AutoCloseable {
     for (String p : properties) {
       args.add("--" + p);
     }
-    return new TestScheduler(NautaScheduler.application().run(args.toArray(String[]::new)));
+    // A lost lease must not exit the test JVM: it is logged by the runner and ignored here.
+    LeaseLossAction ignore = component -> {};
+    return new TestScheduler(
+        NautaScheduler.application()
+            .initializers(c -> c.getBeanFactory().registerSingleton("leaseLossAction", ignore))
+            .run(args.toArray(String[]::new)));
   }
 
   /** Pods this scheduler bound (its scheduled-attempts counter). */

@@ -1,0 +1,29 @@
+package io.nauta.core.component;
+
+import io.nauta.core.leaderelection.LeaderElector;
+
+/**
+ * What the runner needs of a leader election: {@link LeaderElector}, or a scripted one in tests.
+ */
+public interface Campaign {
+
+  /** Campaigns; the callbacks run each time this process starts and stops leading. */
+  void run(Runnable onStartedLeading, Runnable onStoppedLeading);
+
+  /** Stops campaigning (a leader stops leading first) and releases the lease if held. */
+  void close();
+
+  static Campaign of(LeaderElector elector) {
+    return new Campaign() {
+      @Override
+      public void run(Runnable onStartedLeading, Runnable onStoppedLeading) {
+        elector.run(onStartedLeading, onStoppedLeading);
+      }
+
+      @Override
+      public void close() {
+        elector.close();
+      }
+    };
+  }
+}

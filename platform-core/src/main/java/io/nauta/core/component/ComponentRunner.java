@@ -1,0 +1,287 @@
+package io.nauta.core.component;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.controller.Controller;
+import io.nauta.core.informer.InformerFactory;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.leaderelection.LeaderElectionConfig;
+import io.nauta.core.leaderelection.LeaderElector;
+import io.nauta.core.registry.BuiltInResources;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Runs one Nauta component in the role of controller-runtime's Manager: it owns the API client and
+ * the shared informers, starts the informers, and once they have synced campaigns for the
+ * component's lease (when leader election is on); the registered {@link LeaderWork} runs only while
+ * this process leads.
+ *
+ * <p>Losing the lease is decided here, once for every component: all work is stopped at once
+ * (queues dropped, reconciles in flight cancelled), the process stops campaigning, and the {@link
+ * LeaseLossAction} runs, in production an exit so the launcher starts a fresh process. It never
+ * leads again with the state it had: a re-acquired lease would otherwise run on stale caches and
+ * expectations beside whatever the other leader did meanwhile. Stopping the runner ({@link #stop})
+ * is not a loss: the work stops and the lease is released for a standby.
+ */
+public final class ComponentRunner {
+
+  private static final Log log = LogFactory.getLog(ComponentRunner.class);
+
+  private final String component;
+  private final KubeClient client;
+  private final InformerFactory informers;
+  private final Campaign campaign;
+  private final LeaseLossAction onLeaseLost;
+  private final List<LeaderWork> work = new CopyOnWriteArrayList<>();
+
+  private final Object workLock = new Object();
+  private boolean leading;
+
+  private volatile boolean started;
+  private volatile boolean stopping;
+  private volatile boolean leaseLost;
+  private Disposable waiting;
+
+  private ComponentRunner(Builder b) {
+    this.component = b.component;
+    this.client = b.client != null ? b.client : new KubeClient(b.clientConfig);
+    this.informers = new InformerFactory(client);
+    this.onLeaseLost = b.onLeaseLost;
+    if (b.campaign != null) {
+      this.campaign = b.campaign;
+    } else if (b.leaderElection != null) {
+      this.campaign =
+          Campaign.of(
+              new LeaderElector(
+                  client.resource(BuiltInResources.LEASES, Lease.class),
+                  b.leaderElection,
+                  b.meters));
+    } else {
+      this.campaign = null;
+    }
+  }
+
+  /**
+   * A runner for {@code component} (its name in logs) talking to the API server of {@code config}.
+   */
+  public static Builder builder(String component, ClientConfig config) {
+    return new Builder(component, Objects.requireNonNull(config, "config"), null);
+  }
+
+  /** A runner on an existing client (tests, benchmarks). */
+  public static Builder builder(String component, KubeClient client) {
+    return new Builder(component, null, Objects.requireNonNull(client, "client"));
+  }
+
+  /** A leader-election identity unique to this process: host name and a random UUID. */
+  public static String identity() {
+    return ComponentProbes.hostName() + "_" + UUID.randomUUID();
+  }
+
+  public KubeClient client() {
+    return client;
+  }
+
+  /** The shared informers; every informer handed out before {@link #start} is started by it. */
+  public InformerFactory informers() {
+    return informers;
+  }
+
+  /** Registers work to run while this process leads; call before {@link #start}. */
+  public ComponentRunner whileLeading(LeaderWork w) {
+    work.add(Objects.requireNonNull(w, "work"));
+    return this;
+  }
+
+  public ComponentRunner whileLeading(Controller controller) {
+    return whileLeading(LeaderWork.of(controller));
+  }
+
+  /**
+   * {@code /readyz} once the informers have synced; {@code /healthz} and {@code /livez} fail once
+   * the lease was lost (kube-controller-manager's leader-election health check), so a supervisor
+   * that does not see the exit still sees a process that must be replaced.
+   */
+  public RouterFunction<ServerResponse> probes() {
+    return ComponentProbes.routes(
+        informers::hasSynced, "informers not synced", () -> !leaseLost, "leader lease lost");
+  }
+
+  /** Starts the informers, then (once they synced) campaigns or, without election, leads. */
+  public synchronized void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    informers.startAll();
+    waiting =
+        Flux.fromIterable(informers.informers())
+            .flatMap(SharedInformer::synced)
+            .then(Mono.fromRunnable(this::onSynced))
+            .subscribe(null, e -> log.error(component + ": informers failed to sync", e));
+    log.info(
+        component
+            + ": started; work while leading: "
+            + work.stream().map(LeaderWork::name).toList());
+  }
+
+  private void onSynced() {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+    }
+    log.info(component + ": informers synced");
+    if (campaign == null) {
+      startWork();
+    } else {
+      campaign.run(this::startWork, this::onStoppedLeading);
+    }
+  }
+
+  /** Stops the work, gives the lease back (if held) and closes the informers. */
+  public void stop() {
+    synchronized (this) {
+      if (!started || stopping) {
+        return;
+      }
+      stopping = true;
+      if (waiting != null) {
+        waiting.dispose();
+      }
+    }
+    // Outside this object's lock: the elector calls back into the runner under its own lock.
+    if (campaign != null) {
+      campaign.close();
+    }
+    stopWork();
+    informers.close();
+  }
+
+  public boolean isRunning() {
+    return started && !stopping;
+  }
+
+  public boolean isLeading() {
+    synchronized (workLock) {
+      return leading;
+    }
+  }
+
+  /** True once the lease was lost; the runner then never leads again. */
+  public boolean leaseLost() {
+    return leaseLost;
+  }
+
+  private void startWork() {
+    synchronized (workLock) {
+      if (leading || leaseLost || stopping) {
+        return;
+      }
+      leading = true;
+      log.info(component + ": leading; starting " + work.size() + " pieces of work");
+      for (LeaderWork w : work) {
+        w.start();
+      }
+    }
+  }
+
+  private void stopWork() {
+    synchronized (workLock) {
+      if (!leading) {
+        return;
+      }
+      leading = false;
+      List<LeaderWork> reversed = new ArrayList<>(work);
+      java.util.Collections.reverse(reversed);
+      for (LeaderWork w : reversed) {
+        try {
+          w.stop();
+        } catch (RuntimeException e) {
+          log.error(component + ": stopping " + w.name() + " failed", e);
+        }
+      }
+    }
+  }
+
+  private void onStoppedLeading() {
+    if (stopping) {
+      stopWork();
+      return;
+    }
+    synchronized (workLock) {
+      if (leaseLost) {
+        return;
+      }
+      leaseLost = true;
+    }
+    stopWork();
+    log.error(component + ": lost its leader lease; every piece of work was cancelled");
+    // Never campaign again from this state; closed on another thread, as this one runs inside the
+    // elector's callback.
+    Schedulers.boundedElastic().schedule(campaign::close);
+    try {
+      onLeaseLost.leaseLost(component);
+    } catch (RuntimeException e) {
+      log.error(component + ": the lease-loss action failed", e);
+    }
+  }
+
+  public static final class Builder {
+    private final String component;
+    private final ClientConfig clientConfig;
+    private final KubeClient client;
+    private MeterRegistry meters = new CompositeMeterRegistry();
+    private LeaderElectionConfig leaderElection;
+    private Campaign campaign;
+    private LeaseLossAction onLeaseLost = LeaseLossAction.exitProcess();
+
+    private Builder(String component, ClientConfig clientConfig, KubeClient client) {
+      this.component = Objects.requireNonNull(component, "component");
+      this.clientConfig = clientConfig;
+      this.client = client;
+    }
+
+    public Builder meterRegistry(MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters");
+      return this;
+    }
+
+    /** Campaigns for this lease before leading; without it the process leads at once. */
+    public Builder leaderElection(LeaderElectionConfig config) {
+      this.leaderElection = config;
+      return this;
+    }
+
+    /** A campaign of the test's own, instead of a {@link LeaderElector}. */
+    public Builder campaign(Campaign campaign) {
+      this.campaign = campaign;
+      return this;
+    }
+
+    /** What happens after the lease was lost; default {@link LeaseLossAction#exitProcess()}. */
+    public Builder onLeaseLost(LeaseLossAction action) {
+      this.onLeaseLost = Objects.requireNonNull(action, "action");
+      return this;
+    }
+
+    public ComponentRunner build() {
+      return new ComponentRunner(this);
+    }
+  }
+}
