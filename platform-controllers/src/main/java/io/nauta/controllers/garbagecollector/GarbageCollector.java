@@ -153,11 +153,36 @@ public final class GarbageCollector {
                     object.getMetadata().getName(),
                     patch(object, dangling, unblocked(waiting)));
               }
-              String policy;
-              if (!waiting.isEmpty() && !dependents(object.getMetadata().getUid()).isEmpty()) {
+              List<Dependent> dependents = dependents(object.getMetadata().getUid());
+              if (!waiting.isEmpty() && !dependents.isEmpty()) {
                 // Its own dependents must go before it, so its owner waits for them too.
-                policy = "Foreground";
-              } else if (hasFinalizer(object, ORPHAN)) {
+                Mono<Void> delete =
+                    client.delete(
+                        type,
+                        namespace,
+                        object.getMetadata().getName(),
+                        object.getMetadata().getUid(),
+                        "Foreground");
+                if (dependents.stream().noneMatch(d -> isDeletingDependents(d.object()))) {
+                  return delete;
+                }
+                // A dependent that waits for its own dependents may wait for this object's owner
+                // (a cycle): with both waiting on each other neither could ever go. As upstream,
+                // stop blocking the owners first; this object still goes in the foreground.
+                List<OwnerReference> blocking = blocking(refs);
+                if (blocking.isEmpty()) {
+                  return delete;
+                }
+                return client
+                    .patchOwnerReferences(
+                        type,
+                        namespace,
+                        object.getMetadata().getName(),
+                        patch(object, List.of(), unblocked(blocking)))
+                    .then(delete);
+              }
+              String policy;
+              if (hasFinalizer(object, ORPHAN)) {
                 policy = "Orphan";
               } else if (hasFinalizer(object, FOREGROUND)) {
                 policy = "Foreground";
@@ -180,21 +205,26 @@ public final class GarbageCollector {
    */
   private Mono<Void> processDeletingDependents(ResourceType type, HasMetadata owner) {
     String uid = owner.getMetadata().getUid();
-    List<Dependent> dependents = dependents(uid);
-    boolean blocked =
-        dependents.stream()
-            .anyMatch(
+    List<Dependent> blocking =
+        dependents(uid).stream()
+            .filter(
                 d ->
                     refs(d.object()).stream()
                         .anyMatch(
                             r ->
                                 uid.equals(r.getUid())
-                                    && Boolean.TRUE.equals(r.getBlockOwnerDeletion())));
-    if (!blocked) {
+                                    && Boolean.TRUE.equals(r.getBlockOwnerDeletion())))
+            .toList();
+    if (blocking.isEmpty()) {
       return client.removeFinalizer(
           type, owner.getMetadata().getNamespace(), owner.getMetadata().getName(), FOREGROUND);
     }
-    dependents.forEach(d -> enqueue.accept(d.type(), InformerStore.keyOf(d.object())));
+    // A dependent that is itself waiting for its dependents has nothing to do here; its own
+    // events bring this owner back. Queueing it anyway would, in a cycle of owners waiting on
+    // each other, queue one from the other forever.
+    blocking.stream()
+        .filter(d -> !isDeletingDependents(d.object()))
+        .forEach(d -> enqueue.accept(d.type(), InformerStore.keyOf(d.object())));
     return Mono.empty();
   }
 
@@ -233,11 +263,7 @@ public final class GarbageCollector {
             // Absent from the cache may only mean the cache is behind: ask the API server.
             : client.get(ownerType, namespace, ref.getName()).filter(o -> sameUid(o, ref));
     return owner
-        .map(
-            o ->
-                isDeleting(o) && hasFinalizer(o, FOREGROUND)
-                    ? OwnerState.WAITING_FOR_DEPENDENTS
-                    : OwnerState.SOLID)
+        .map(o -> isDeletingDependents(o) ? OwnerState.WAITING_FOR_DEPENDENTS : OwnerState.SOLID)
         .defaultIfEmpty(OwnerState.DANGLING);
   }
 
@@ -288,6 +314,10 @@ public final class GarbageCollector {
     return JSON.writeValueAsString(Map.of("metadata", metadata));
   }
 
+  private static List<OwnerReference> blocking(List<OwnerReference> refs) {
+    return refs.stream().filter(r -> Boolean.TRUE.equals(r.getBlockOwnerDeletion())).toList();
+  }
+
   private static List<OwnerReference> unblocked(List<OwnerReference> refs) {
     return refs.stream()
         .map(r -> new OwnerReferenceBuilder(r).withBlockOwnerDeletion(false).build())
@@ -311,6 +341,11 @@ public final class GarbageCollector {
 
   static boolean isDeleting(HasMetadata o) {
     return o.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  /** Being deleted in the foreground: it waits for its blocking dependents to go. */
+  static boolean isDeletingDependents(HasMetadata o) {
+    return isDeleting(o) && hasFinalizer(o, FOREGROUND);
   }
 
   static boolean hasFinalizer(HasMetadata o, String finalizer) {

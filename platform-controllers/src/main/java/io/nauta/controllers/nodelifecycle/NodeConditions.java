@@ -112,9 +112,17 @@ public final class NodeConditions {
 
   /** The node with both unreachable taints (added at {@code now}), or empty when it has them. */
   public static Optional<Node> taintUnreachable(Node node, Instant now) {
+    return taintUnreachable(node, now, List.of(NO_SCHEDULE, NO_EXECUTE));
+  }
+
+  /**
+   * The node with the unreachable taint of each of {@code effects} (added at {@code now}), or empty
+   * when it has them all.
+   */
+  public static Optional<Node> taintUnreachable(Node node, Instant now, List<String> effects) {
     List<Taint> taints = new ArrayList<>(taints(node));
     boolean changed = false;
-    for (String effect : List.of(NO_SCHEDULE, NO_EXECUTE)) {
+    for (String effect : effects) {
       if (findTaint(taints, effect).isEmpty()) {
         taints.add(
             new TaintBuilder()
@@ -135,6 +143,18 @@ public final class NodeConditions {
   public static Optional<Node> untaint(Node node) {
     List<Taint> taints = new ArrayList<>(taints(node));
     if (!taints.removeIf(t -> UNREACHABLE.equals(t.getKey()))) {
+      return Optional.empty();
+    }
+    return Optional.of(new NodeBuilder(node).editOrNewSpec().withTaints(taints).endSpec().build());
+  }
+
+  /**
+   * The node without the unreachable {@code NoExecute} taint (its {@code NoSchedule} one stays), or
+   * empty when it has none: what stops evictions while every zone is disrupted.
+   */
+  public static Optional<Node> withoutNoExecute(Node node) {
+    List<Taint> taints = new ArrayList<>(taints(node));
+    if (!taints.removeIf(t -> UNREACHABLE.equals(t.getKey()) && NO_EXECUTE.equals(t.getEffect()))) {
       return Optional.empty();
     }
     return Optional.of(new NodeBuilder(node).editOrNewSpec().withTaints(taints).endSpec().build());

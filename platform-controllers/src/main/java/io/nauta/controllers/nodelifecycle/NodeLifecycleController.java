@@ -23,7 +23,10 @@ import io.nauta.core.workqueue.Result;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -42,6 +45,11 @@ import reactor.core.publisher.Mono;
  * the conditions this controller set to Unknown are set back to healthy (a real agent would post
  * them itself; simulated nodes only renew their Lease). Every node is re-checked every {@code
  * nodeMonitorPeriod}, and at once on a node or Lease event.
+ *
+ * <p>As in Kubernetes, the NoExecute taint (what evicts) is placed at a rate limited per zone by
+ * the zone's state ({@link ZoneDisruption}); when every zone is fully disrupted at once nothing is
+ * tainted NoExecute and such taints are taken off, so pods are not evicted from a whole cluster
+ * whose agents merely stalled or were cut off from the API server.
  */
 @Component
 public class NodeLifecycleController implements ManagedController {
@@ -57,6 +65,7 @@ public class NodeLifecycleController implements ManagedController {
   private final EventRecorder nodeEvents;
   private final EventRecorder evictionEvents;
   private final NodeHealthTracker tracker;
+  private final ZoneDisruption disruption;
   private final Clock clock;
   private final Duration monitorPeriod;
   private final Controller controller;
@@ -67,8 +76,9 @@ public class NodeLifecycleController implements ManagedController {
       KubeClient client,
       EventRecorders recorders,
       ControllersProperties props,
+      EvictionProperties eviction,
       MeterRegistry meters) {
-    this(informers, client, recorders, props, meters, Clock.systemUTC());
+    this(informers, client, recorders, props, eviction, meters, Clock.systemUTC());
   }
 
   NodeLifecycleController(
@@ -76,6 +86,7 @@ public class NodeLifecycleController implements ManagedController {
       KubeClient client,
       EventRecorders recorders,
       ControllersProperties props,
+      EvictionProperties eviction,
       MeterRegistry meters,
       Clock clock) {
     this.nodes = informers.informer(BuiltInResources.NODES, Node.class);
@@ -89,6 +100,7 @@ public class NodeLifecycleController implements ManagedController {
     this.evictionEvents = recorders.forComponent("taint-eviction-controller");
     this.clock = clock;
     this.tracker = new NodeHealthTracker(clock, props.nodeMonitorGracePeriod());
+    this.disruption = new ZoneDisruption(eviction);
     this.monitorPeriod = props.nodeMonitorPeriod();
     this.controller =
         Controller.builder("node-lifecycle-controller")
@@ -122,16 +134,22 @@ public class NodeLifecycleController implements ManagedController {
             .orElse(null);
     NodeHealthTracker.Health health = tracker.observe(name, renewTime, heartbeat);
     Instant now = clock.instant();
+    String zone = ZoneDisruption.zoneKey(node);
+    handleDisruption(name, readyForZone(node, health), now);
     Mono<Node> changed;
     if (!health.healthy()) {
-      changed = markUnreachable(node, now);
+      changed = markUnreachable(node, now, zone);
     } else if (health.heardSinceFirstSeen()) {
       changed = markReachable(node, now);
     } else {
       changed = Mono.just(node);
     }
     return changed
-        .flatMap(n -> evict(n, now))
+        .flatMap(
+            n ->
+                disruption.allFullyDisrupted()
+                    ? stopEvictions(n).thenReturn(Optional.<Instant>empty())
+                    : evict(n, now))
         .map(
             nextEviction -> {
               Duration wait = monitorPeriod;
@@ -146,8 +164,60 @@ public class NodeLifecycleController implements ManagedController {
         .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()));
   }
 
-  /** Conditions Unknown and the unreachable taints; returns the node as written. */
-  private Mono<Node> markUnreachable(Node node, Instant now) {
+  /**
+   * Whether the node counts as ready in its zone: heard from in time, and Ready (or without a Ready
+   * condition, as simulated nodes are, or with the Unknown this controller set and is about to
+   * restore now that the node was heard from again).
+   */
+  private static boolean readyForZone(Node node, NodeHealthTracker.Health health) {
+    if (!health.healthy()) {
+      return false;
+    }
+    Optional<NodeCondition> ready = NodeConditions.condition(node, "Ready");
+    return ready.isEmpty()
+        || "True".equals(ready.get().getStatus())
+        || (health.heardSinceFirstSeen()
+            && NodeConditions.NODE_STATUS_UNKNOWN.equals(ready.get().getReason()));
+  }
+
+  /** Another node as the store has it: Ready unless its Ready condition says otherwise. */
+  private static boolean readyInStore(Node node) {
+    return NodeConditions.condition(node, "Ready")
+        .map(c -> "True".equals(c.getStatus()))
+        .orElse(true);
+  }
+
+  /**
+   * Kubernetes' handleDisruption on every node's readiness by zone, this node's as just judged.
+   * Entering or leaving the all-zones-down mode re-queues every node, so each takes off (or may get
+   * again) its NoExecute taint.
+   */
+  private void handleDisruption(String name, boolean ready, Instant now) {
+    Map<String, List<Boolean>> byZone = new HashMap<>();
+    for (Node n : nodes.store().list()) {
+      boolean r = n.getMetadata().getName().equals(name) ? ready : readyInStore(n);
+      byZone.computeIfAbsent(ZoneDisruption.zoneKey(n), z -> new ArrayList<>()).add(r);
+    }
+    switch (disruption.update(byZone, now)) {
+      case ENTERED_FULL_DISRUPTION -> {
+        log.info(
+            "all nodes are not ready: entering full disruption mode, no pod is evicted until a"
+                + " node is ready again");
+        nodes.store().keys().forEach(controller::enqueue);
+      }
+      case EXITED_FULL_DISRUPTION -> {
+        log.info("some nodes are ready again: leaving full disruption mode");
+        nodes.store().keys().forEach(controller::enqueue);
+      }
+      case NONE -> {}
+    }
+  }
+
+  /**
+   * Conditions Unknown, the NoSchedule taint, and the NoExecute taint when the zone's rate limit
+   * allows one more; returns the node as written.
+   */
+  private Mono<Node> markUnreachable(Node node, Instant now, String zone) {
     String name = node.getMetadata().getName();
     Mono<Node> status =
         NodeConditions.markUnknown(node, now)
@@ -167,7 +237,30 @@ public class NodeLifecycleController implements ManagedController {
                 })
             .orElse(Mono.just(node));
     return status.flatMap(
-        n -> NodeConditions.taintUnreachable(n, now).map(nodeClient::update).orElse(Mono.just(n)));
+        n -> {
+          List<String> effects = new ArrayList<>(List.of(NodeConditions.NO_SCHEDULE));
+          if (NodeConditions.unreachableNoExecute(n).isEmpty()
+              && Duration.ZERO.equals(disruption.tryTaint(zone, now))) {
+            effects.add(NodeConditions.NO_EXECUTE);
+          }
+          return NodeConditions.taintUnreachable(n, now, effects)
+              .map(nodeClient::update)
+              .orElse(Mono.just(n));
+        });
+  }
+
+  /** Every zone is down: the NoExecute taint comes off and nothing is evicted. */
+  private Mono<Node> stopEvictions(Node node) {
+    return NodeConditions.withoutNoExecute(node)
+        .map(
+            n -> {
+              log.info(
+                  "node "
+                      + node.getMetadata().getName()
+                      + ": NoExecute taint removed, every zone is fully disrupted");
+              return nodeClient.update(n);
+            })
+        .orElse(Mono.just(node));
   }
 
   /** Taints removed and our Unknown conditions restored, for a node heard from again. */

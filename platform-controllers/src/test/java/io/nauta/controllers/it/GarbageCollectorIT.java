@@ -3,8 +3,13 @@ package io.nauta.controllers.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.api.it.Kubectl;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.PatchType;
@@ -15,6 +20,7 @@ import io.nauta.core.registry.BuiltInResources;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +40,7 @@ class GarbageCollectorIT {
   private static Kubectl kubectl;
   private static ResourceClient<Pod> pods;
   private static ResourceClient<ReplicaSet> replicaSets;
+  private static ResourceClient<ConfigMap> configMaps;
 
   @BeforeAll
   static void start() {
@@ -41,6 +48,7 @@ class GarbageCollectorIT {
     kubectl = new Kubectl(cluster.api.kubeconfig(dir));
     pods = cluster.client.resource(BuiltInResources.PODS, Pod.class);
     replicaSets = cluster.client.resource(BuiltInResources.REPLICASETS, ReplicaSet.class);
+    configMaps = cluster.client.resource(BuiltInResources.CONFIGMAPS, ConfigMap.class);
   }
 
   @AfterAll
@@ -156,5 +164,74 @@ class GarbageCollectorIT {
                       p -> assertThat(p.getMetadata().getOwnerReferences()).isNullOrEmpty());
               assertThat(left).allMatch(p -> p.getMetadata().getDeletionTimestamp() == null);
             });
+  }
+
+  @Test
+  void foregroundDeletionOfOneOfTwoConfigMapsOwningEachOtherDeletesBothAndGoesIdle() {
+    String ns = "gc-cycle";
+    ReplicaSetIT.namespace(cluster.client, ns);
+    ConfigMap a = configMaps.create(configMap(ns, "a")).block(T);
+    ConfigMap b = configMaps.create(ownedBy(configMap(ns, "b"), a)).block(T);
+    configMaps.update(ownedBy(a, b)).block(T);
+    // The collector's queues exist once the controller manager leads.
+    await().atMost(WAIT).ignoreExceptions().until(() -> configMapQueueAdds() >= 0);
+    double addsBefore = configMapQueueAdds();
+
+    configMaps
+        .delete(ns, "a", new DeleteOptionsBuilder().withPropagationPolicy("Foreground").build())
+        .block(T);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> configMaps.list(ns, ListOptions.none()).block(T).items().isEmpty());
+    // A collector spinning on the two would keep queueing their keys; it must go quiet.
+    AtomicReference<Double> last = new AtomicReference<>(-1.0);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              double now = configMapQueueAdds();
+              return now == last.getAndSet(now);
+            });
+    assertThat(configMapQueueAdds() - addsBefore).isLessThan(50);
+  }
+
+  private static ConfigMap configMap(String namespace, String name) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .addToData("k", "v")
+        .build();
+  }
+
+  private static ConfigMap ownedBy(ConfigMap object, ConfigMap owner) {
+    return new ConfigMapBuilder(object)
+        .editMetadata()
+        .addToOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion("v1")
+                .withKind("ConfigMap")
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .build();
+  }
+
+  /** Keys the collector's config map work queue has taken in (duplicates included). */
+  private static double configMapQueueAdds() {
+    return cluster
+        .controllerManagers()
+        .get(0)
+        .getBean(MeterRegistry.class)
+        .get("workqueue.adds")
+        .tag("name", "garbagecollector-configmaps")
+        .counter()
+        .count();
   }
 }

@@ -115,6 +115,9 @@ public final class SimulatedKubelet implements AutoCloseable {
     bound.synced().block(T);
     running.add(
         Flux.interval(Duration.ZERO, Duration.ofSeconds(2))
+            // A round slower than a tick (many nodes, a busy machine) skips ticks instead of
+            // ending every renewal with an overflow error.
+            .onBackpressureDrop()
             .concatMap(
                 t ->
                     Flux.fromIterable(nodeNames)
@@ -226,6 +229,8 @@ public final class SimulatedKubelet implements AutoCloseable {
                         .endSpec()
                         .build()))
         .then()
+        // One request that never answers must not stop every later renewal.
+        .timeout(Duration.ofSeconds(5))
         .onErrorResume(e -> Mono.empty());
   }
 

@@ -68,6 +68,7 @@ public final class EndpointsValidation implements Validator<Endpoints> {
           errs.add(FieldError.invalid(path + ".nodeName", nodeName, msg));
         }
       }
+      errs.addAll(NetworkValidation.nonSpecialIp(path + ".ip", ip));
     }
     return errs;
   }

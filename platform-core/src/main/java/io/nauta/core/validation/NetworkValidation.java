@@ -93,6 +93,47 @@ public final class NetworkValidation {
     }
   }
 
+  /**
+   * Kubernetes' {@code ValidateNonSpecialIP}, for Endpoints addresses: a service proxy must never
+   * send a service's traffic to the node itself (loopback), to node-local services such as a cloud
+   * metadata endpoint (link-local) or to the unspecified address. Expects a valid IP; anything else
+   * gets no error here, as the caller has already reported it.
+   */
+  public static List<FieldError> nonSpecialIp(String field, String value) {
+    List<FieldError> errs = new ArrayList<>();
+    if (!isValidIp(value)) {
+      return errs;
+    }
+    InetAddress ip;
+    try {
+      // A valid IP literal: parsed, never resolved.
+      ip = InetAddress.getByName(value);
+    } catch (UnknownHostException e) {
+      return errs;
+    }
+    if (ip.isAnyLocalAddress()) {
+      errs.add(FieldError.invalid(field, value, "may not be unspecified (" + value + ")"));
+    }
+    if (ip.isLoopbackAddress()) {
+      errs.add(
+          FieldError.invalid(
+              field, value, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
+    }
+    if (ip.isLinkLocalAddress()) {
+      errs.add(
+          FieldError.invalid(
+              field, value, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
+    }
+    if (ip.isMCLinkLocal()) {
+      errs.add(
+          FieldError.invalid(
+              field,
+              value,
+              "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
+    }
+    return errs;
+  }
+
   public static boolean isValidCidr(String value) {
     if (value == null) {
       return false;
