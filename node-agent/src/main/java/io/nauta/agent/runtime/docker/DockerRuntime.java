@@ -38,6 +38,7 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class DockerRuntime implements ContainerRuntime {
 
+  private final DockerClient docker;
   private final String node;
   private final NodeNetwork network;
   private final DockerContainers containers;
@@ -82,6 +83,7 @@ public final class DockerRuntime implements ContainerRuntime {
       Clock clock,
       PodEvents events,
       PodSetup setup) {
+    this.docker = docker;
     this.node = node;
     this.inputs = setup.inputs();
     this.containers = new DockerContainers(docker);
@@ -143,6 +145,17 @@ public final class DockerRuntime implements ContainerRuntime {
                       sync.sync(pod, objects);
                       return reader.read(pod.getMetadata().getUid());
                     }));
+  }
+
+  /** {@code GET /_ping} on the engine. */
+  @Override
+  public Mono<Void> ping() {
+    return blocking(
+            () -> {
+              docker.pingCmd().exec();
+              return true;
+            })
+        .then();
   }
 
   @Override
