@@ -72,7 +72,12 @@ final class PodKiller {
         .then();
   }
 
-  /** Stops the pod's running containers at once, the sandbox last, and keeps them all. */
+  /**
+   * Stops the pod's running containers at once, the sandbox last, and keeps them all (for status
+   * and logs) but gives the sandbox's IP back, as the kubelet tears down a finished pod's sandbox
+   * network: the stopped sandbox is taken off the node's network, so neither Docker nor this agent
+   * (after a restart, {@link NodeNetwork#ensure}) counts its address as taken any longer.
+   */
   Mono<Void> stop(String uid) {
     return DockerRuntime.blocking(
             () -> {
@@ -83,6 +88,13 @@ final class PodKiller {
                       && "running".equals(c.getState())) {
                     containers.stop(c.getId(), Duration.ZERO);
                   }
+                }
+              }
+              for (Container c : all) {
+                String ip = DockerContainers.isSandbox(c) ? network.ip(c) : null;
+                // Null once disconnected: a repeated stop never releases an address twice.
+                if (ip != null && network.disconnect(c.getId())) {
+                  network.cidr().release(ip);
                 }
               }
               return true;
