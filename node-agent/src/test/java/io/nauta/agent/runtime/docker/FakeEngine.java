@@ -5,7 +5,6 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +33,11 @@ final class FakeEngine {
   }
 
   final FakeDocker docker = new FakeDocker();
-  final Map<String, Ctr> containers = new LinkedHashMap<>();
+  final Map<String, Ctr> containers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Containers (by name in the pod spec) that ignore SIGTERM. */
+  final java.util.Set<String> ignoreSigterm = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final String network;
   private int next;
 
@@ -87,6 +90,30 @@ final class FakeEngine {
               if (c != null && c.state.equals("running")) {
                 c.state = "exited";
                 c.exitCode = 137;
+              }
+              return null;
+            })
+        .on(
+            "listVolumesCmd",
+            call ->
+                FakeDocker.json(
+                    Map.of("Volumes", List.of()),
+                    com.github.dockerjava.api.command.ListVolumesResponse.class))
+        .on(
+            "killContainerCmd",
+            call -> {
+              Ctr c = containers.get((String) call.args().get(0));
+              boolean term = "SIGTERM".equals(call.with("withSignal"));
+              if (c == null) {
+                return new com.github.dockerjava.api.exception.NotFoundException(
+                    "No such container");
+              }
+              if (!c.state.equals("running")) {
+                return new com.github.dockerjava.api.exception.ConflictException("is not running");
+              }
+              if (!term || !ignoreSigterm.contains(c.labels.get(DockerLabels.CONTAINER_NAME))) {
+                c.state = "exited";
+                c.exitCode = term ? 0 : 137;
               }
               return null;
             })
