@@ -43,6 +43,7 @@ public final class NodeRegistration {
   private final Duration reportInterval;
   private final Clock clock;
   private final IntSupplier kubeletPort;
+  private final RuntimeHealth health;
   private final Map<String, Instant> lastReport = new ConcurrentHashMap<>();
   private final Map<String, String> nodeUids = new ConcurrentHashMap<>();
 
@@ -64,6 +65,30 @@ public final class NodeRegistration {
       Duration reportInterval,
       Clock clock,
       IntSupplier kubeletPort) {
+    this(
+        nodes,
+        leases,
+        template,
+        leaseDuration,
+        reportInterval,
+        clock,
+        kubeletPort,
+        new RuntimeHealth(clock, RuntimeHealth.THRESHOLD));
+  }
+
+  /**
+   * @param health whether each node's runtime answers, for its {@code Ready} condition
+   */
+  public NodeRegistration(
+      ResourceClient<Node> nodes,
+      ResourceClient<Lease> leases,
+      NodeTemplate template,
+      Duration leaseDuration,
+      Duration reportInterval,
+      Clock clock,
+      IntSupplier kubeletPort,
+      RuntimeHealth health) {
+    this.health = health;
     this.nodes = nodes;
     this.leases = leases;
     this.template = template;
@@ -135,11 +160,19 @@ public final class NodeRegistration {
    * node that was deleted.
    */
   public Mono<Void> syncStatus(AgentNode node) {
+    return health
+        .notReadyReason(node)
+        .map(java.util.Optional::of)
+        .defaultIfEmpty(java.util.Optional.empty())
+        .flatMap(notReady -> syncStatus(node, notReady.orElse(null)));
+  }
+
+  private Mono<Void> syncStatus(AgentNode node, String notReady) {
     return nodes
         .get(null, node.name())
         .flatMap(
             current -> {
-              NodeStatus desired = desired(current.getStatus(), node);
+              NodeStatus desired = desired(current.getStatus(), node, notReady);
               Instant last = lastReport.getOrDefault(node.name(), Instant.EPOCH);
               boolean due = !clock.instant().isBefore(last.plus(reportInterval));
               if (!due && !NodeStatuses.changed(current.getStatus(), desired)) {
@@ -207,6 +240,10 @@ public final class NodeRegistration {
   }
 
   private NodeStatus desired(NodeStatus current, AgentNode node) {
+    return desired(current, node, null);
+  }
+
+  private NodeStatus desired(NodeStatus current, AgentNode node, String notReady) {
     return NodeStatuses.desired(
         current,
         template.capacity(),
@@ -214,6 +251,7 @@ public final class NodeRegistration {
         node.name(),
         template.info(),
         kubeletPort.getAsInt(),
+        notReady,
         clock.instant());
   }
 }

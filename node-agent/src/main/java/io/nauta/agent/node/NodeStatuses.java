@@ -37,6 +37,23 @@ public final class NodeStatuses {
       Map<String, String> info,
       int kubeletPort,
       Instant now) {
+    return desired(current, capacity, ip, hostname, info, kubeletPort, null, now);
+  }
+
+  /**
+   * @param notReady why the node is not ready (e.g. {@code container runtime is down}), or null
+   *     when it is: then {@code Ready} is {@code False} with the kubelet's reason {@code
+   *     KubeletNotReady} and this message
+   */
+  public static NodeStatus desired(
+      NodeStatus current,
+      Map<String, Quantity> capacity,
+      String ip,
+      String hostname,
+      Map<String, String> info,
+      int kubeletPort,
+      String notReady,
+      Instant now) {
     String nowText = now.truncatedTo(ChronoUnit.SECONDS).toString();
     List<NodeCondition> conditions = new ArrayList<>();
     conditions.add(
@@ -64,8 +81,15 @@ public final class NodeStatuses {
             "kubelet has sufficient PID available",
             nowText));
     conditions.add(
-        condition(
-            current, "Ready", "True", "KubeletReady", "kubelet is posting ready status", nowText));
+        notReady == null
+            ? condition(
+                current,
+                "Ready",
+                "True",
+                "KubeletReady",
+                "kubelet is posting ready status",
+                nowText)
+            : condition(current, "Ready", "False", "KubeletNotReady", notReady, nowText));
     return new NodeStatusBuilder(current == null ? new NodeStatus() : current)
         .withCapacity(capacity)
         .withAllocatable(capacity)

@@ -49,11 +49,20 @@ public final class PodStatuses {
         specInit.stream()
             .map(
                 c ->
-                    containerStatus(c, runtime == null ? null : runtime.initContainer(c.getName())))
+                    containerStatus(
+                        c,
+                        runtime == null ? null : runtime.initContainer(c.getName()),
+                        "ContainerCreating"))
             .toList();
+    // The kubelet's default for an app container not created yet, while its pod has init
+    // containers.
+    String notCreated = specInit.isEmpty() ? "ContainerCreating" : "PodInitializing";
     List<ContainerStatus> appStatuses =
         specApp.stream()
-            .map(c -> containerStatus(c, runtime == null ? null : runtime.container(c.getName())))
+            .map(
+                c ->
+                    containerStatus(
+                        c, runtime == null ? null : runtime.container(c.getName()), notCreated))
             .toList();
 
     boolean initialized = initStatuses.stream().allMatch(PodStatuses::completed);
@@ -62,7 +71,7 @@ public final class PodStatuses {
             .filter(s -> !Boolean.TRUE.equals(s.getReady()))
             .map(ContainerStatus::getName)
             .toList();
-    String phase = phase(pod, runtime, initialized, appStatuses);
+    String phase = phase(pod, runtime, initialized, initStatuses, appStatuses);
     boolean succeeded = "Succeeded".equals(phase);
 
     List<PodCondition> conditions = new ArrayList<>();
@@ -121,7 +130,19 @@ public final class PodStatuses {
 
   /** The kubelet's getPhase, for the states this runtime reports. */
   private static String phase(
-      Pod pod, RuntimePod runtime, boolean initialized, List<ContainerStatus> statuses) {
+      Pod pod,
+      RuntimePod runtime,
+      boolean initialized,
+      List<ContainerStatus> initStatuses,
+      List<ContainerStatus> statuses) {
+    String policy =
+        pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+    // An init container that failed is never run again under Never: the pod cannot start.
+    if (runtime != null
+        && "Never".equals(policy)
+        && initStatuses.stream().anyMatch(PodStatuses::failed)) {
+      return "Failed";
+    }
     if (runtime == null || !initialized) {
       return "Pending";
     }
@@ -146,8 +167,6 @@ public final class PodStatuses {
         waiting++;
       }
     }
-    String policy =
-        pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
     if (waiting > 0) {
       return "Pending";
     }
@@ -166,7 +185,7 @@ public final class PodStatuses {
   }
 
   private static ContainerStatus containerStatus(
-      Container spec, Optional<RuntimeContainer> runtime) {
+      Container spec, Optional<RuntimeContainer> runtime, String notCreated) {
     if (runtime == null || runtime.isEmpty()) {
       return new ContainerStatusBuilder()
           .withName(spec.getName())
@@ -178,7 +197,7 @@ public final class PodStatuses {
           .withState(
               new ContainerStateBuilder()
                   .withNewWaiting()
-                  .withReason("ContainerCreating")
+                  .withReason(notCreated)
                   .endWaiting()
                   .build())
           .build();
@@ -218,6 +237,20 @@ public final class PodStatuses {
           .endTerminated();
     }
     return b.build();
+  }
+
+  /**
+   * An exit other than 0, now or (waiting to restart) in its last run: the kubelet's
+   * failedInitialization.
+   */
+  private static boolean failed(ContainerStatus s) {
+    if (s.getState().getTerminated() != null) {
+      return s.getState().getTerminated().getExitCode() != 0;
+    }
+    return s.getState().getWaiting() != null
+        && s.getLastState() != null
+        && s.getLastState().getTerminated() != null
+        && s.getLastState().getTerminated().getExitCode() != 0;
   }
 
   private static boolean completed(ContainerStatus s) {

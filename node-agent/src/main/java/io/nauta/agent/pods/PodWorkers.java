@@ -45,6 +45,8 @@ public final class PodWorkers implements AutoCloseable {
 
   private final Disposable.Composite subscriptions = Disposables.composite();
 
+  private final BackgroundKills kills = new BackgroundKills();
+
   private record Running(String node, String uid) {}
 
   public PodWorkers(
@@ -160,6 +162,7 @@ public final class PodWorkers implements AutoCloseable {
     }
     AgentNode node = nodes.get(previous.node());
     running.remove(key, previous);
+    kills.forget(previous.uid());
     return node == null ? Mono.empty() : node.runtime().killPod(previous.uid(), Duration.ZERO);
   }
 
@@ -190,7 +193,8 @@ public final class PodWorkers implements AutoCloseable {
 
   /**
    * Stops the pod within its grace period, then deletes the object with grace period 0 and its uid
-   * as a precondition, so a new pod of the same name is never removed by mistake.
+   * as a precondition, so a new pod of the same name is never removed by mistake. The stop runs in
+   * the background ({@link BackgroundKills}); the key comes back when it has ended.
    */
   private Mono<Result> terminate(String key, Pod pod, AgentNode node) {
     String uid = pod.getMetadata().getUid();
@@ -199,15 +203,21 @@ public final class PodWorkers implements AutoCloseable {
       grace = pod.getSpec().getTerminationGracePeriodSeconds();
     }
     Duration gracePeriod = Duration.ofSeconds(grace == null ? 30 : grace);
-    return node.runtime()
-        .killPod(uid, gracePeriod)
-        .then(writer.remove(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid))
-        .doOnSuccess(
-            v -> {
-              running.remove(key, new Running(node.name(), uid));
-              log.debug("stopped and removed pod " + key);
-            })
-        .thenReturn(Result.done());
+    return kills
+        .done(uid, () -> node.runtime().killPod(uid, gracePeriod), () -> controller.enqueue(key))
+        .flatMap(
+            stopped ->
+                !stopped
+                    ? Mono.just(Result.done())
+                    : writer
+                        .remove(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid)
+                        .doOnSuccess(
+                            v -> {
+                              running.remove(key, new Running(node.name(), uid));
+                              kills.forget(uid);
+                              log.debug("stopped and removed pod " + key);
+                            })
+                        .thenReturn(Result.done()));
   }
 
   private static boolean terminal(Pod pod) {

@@ -35,6 +35,14 @@ public interface ContainerRuntime {
    */
   Mono<Void> stopPod(String podUid);
 
+  /**
+   * Completes when the runtime answers, fails when it does not (e.g. its engine is down), so the
+   * node's {@code Ready} condition can say so ({@link io.nauta.agent.node.RuntimeHealth}).
+   */
+  default Mono<Void> ping() {
+    return Mono.empty();
+  }
+
   /** What runs for one pod, or empty if nothing does. */
   Mono<RuntimePod> pod(String podUid);
 

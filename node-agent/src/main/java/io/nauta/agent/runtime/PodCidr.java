@@ -4,7 +4,10 @@ import java.util.BitSet;
 
 /**
  * A node's pod range, an IPv4 {@code /24}, handing out addresses {@code .2}–{@code .254} ({@code
- * .1} is the node bridge's gateway, as on a CNI bridge), lowest free first.
+ * .1} is the node bridge's gateway, as on a CNI bridge) round-robin: the next free address after
+ * the last one handed out, as CNI's host-local IPAM does, so an address just given back (a pod that
+ * finished or was deleted) is not given to a new pod at once while conntrack entries, Endpoints and
+ * caches elsewhere may still name it.
  */
 public final class PodCidr {
 
@@ -13,6 +16,9 @@ public final class PodCidr {
 
   private final long base;
   private final BitSet used = new BitSet(256);
+
+  /** The host part handed out last (or found in use highest); the search starts after it. */
+  private int last = FIRST_HOST - 1;
 
   private PodCidr(long base) {
     this.base = base;
@@ -50,22 +56,37 @@ public final class PodCidr {
     return toString(base) + "/24";
   }
 
-  /** The lowest free address. */
+  /** The next free address after the last one handed out, wrapping around the range. */
   public synchronized String allocate() {
-    int host = used.nextClearBit(FIRST_HOST);
+    int host = used.nextClearBit(last + 1);
+    if (host > LAST_HOST) {
+      host = used.nextClearBit(FIRST_HOST);
+    }
     if (host > LAST_HOST) {
       throw new IllegalStateException("no free pod IP left in " + cidr());
     }
     used.set(host);
+    last = host;
     return toString(base + host);
   }
 
-  /** Marks an address as taken (one found in use, e.g. by a pod adopted after a restart). */
+  /**
+   * Marks an address as taken (one found in use, e.g. by a pod adopted after a restart). The next
+   * allocation starts after the highest such address: what lies below it may have been freed just
+   * before the restart.
+   */
   public synchronized void reserve(String ip) {
     long addr = toLong(ip);
     if (addr - base >= FIRST_HOST && addr - base <= LAST_HOST) {
       used.set((int) (addr - base));
+      last = Math.max(last, (int) (addr - base));
     }
+  }
+
+  /** Whether the address is handed out (or reserved). */
+  public synchronized boolean inUse(String ip) {
+    long addr = toLong(ip);
+    return addr - base >= FIRST_HOST && addr - base <= LAST_HOST && used.get((int) (addr - base));
   }
 
   /** The range's first host address, a bridge's gateway (e.g. {@code 10.244.3.1}). */

@@ -7,9 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nauta.core.informer.SharedInformer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +29,6 @@ import reactor.core.scheduler.Schedulers;
 public final class ServiceProxy implements AutoCloseable {
 
   private static final Log log = LogFactory.getLog(ServiceProxy.class);
-  private static final Path ROUTE_LOCALNET = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
 
   private final SharedInformer<Service> services;
   private final SharedInformer<Endpoints> endpoints;
@@ -41,6 +37,7 @@ public final class ServiceProxy implements AutoCloseable {
   private final Iptables iptables;
   private final ChainHooks hooks;
   private final BridgeHairpin hairpin;
+  private final RouteLocalnet routeLocalnet;
   private final Duration minSyncPeriod;
   private final Duration syncPeriod;
   private final Clock clock;
@@ -68,6 +65,33 @@ public final class ServiceProxy implements AutoCloseable {
       Duration syncPeriod,
       MeterRegistry meters,
       Clock clock) {
+    this(
+        services,
+        endpoints,
+        names,
+        clusterCidr,
+        iptables,
+        hairpin,
+        minSyncPeriod,
+        syncPeriod,
+        meters,
+        clock,
+        new RouteLocalnet(RouteLocalnet.SYSCTL));
+  }
+
+  ServiceProxy(
+      SharedInformer<Service> services,
+      SharedInformer<Endpoints> endpoints,
+      ChainNames names,
+      String clusterCidr,
+      Iptables iptables,
+      BridgeHairpin hairpin,
+      Duration minSyncPeriod,
+      Duration syncPeriod,
+      MeterRegistry meters,
+      Clock clock,
+      RouteLocalnet routeLocalnet) {
+    this.routeLocalnet = routeLocalnet;
     this.services = services;
     this.endpoints = endpoints;
     this.names = names;
@@ -103,7 +127,6 @@ public final class ServiceProxy implements AutoCloseable {
     if (running != null) {
       return;
     }
-    allowLocalnetNodePorts();
     services.start();
     endpoints.start();
     Flux<Object> triggers =
@@ -159,6 +182,8 @@ public final class ServiceProxy implements AutoCloseable {
       applied = script;
     }
     hooks.ensure(saved);
+    // Only now: the INPUT drop of martian packets to 127/8 is in place (CVE-2020-8558).
+    routeLocalnet.enable();
     if (hairpin != null) {
       hairpin.apply();
     }
@@ -170,25 +195,6 @@ public final class ServiceProxy implements AutoCloseable {
     synced = true;
   }
 
-  /**
-   * Node ports on a 127.x node address (several nodes in one process) are DNATed to pods on a
-   * bridge, which the kernel refuses for loopback sources unless route_localnet is on; kube-proxy
-   * sets it for the same reason. Left on at stop: other agents on the host may rely on it.
-   */
-  private static void allowLocalnetNodePorts() {
-    try {
-      if (!"1".equals(Files.readString(ROUTE_LOCALNET).trim())) {
-        Files.writeString(ROUTE_LOCALNET, "1");
-        log.info("set net.ipv4.conf.all.route_localnet=1 for node ports on loopback addresses");
-      }
-    } catch (IOException e) {
-      log.warn(
-          "could not set net.ipv4.conf.all.route_localnet=1 ("
-              + e.getMessage()
-              + "): node ports on 127.x addresses will not answer");
-    }
-  }
-
   /** Stops syncing and removes this agent's hooks and chains (a graceful stop). */
   @Override
   public synchronized void close() {
@@ -198,8 +204,10 @@ public final class ServiceProxy implements AutoCloseable {
     }
     // The informers are the agent's (the pods' service variables read the same Services).
     scheduler.dispose();
+    boolean othersRely = false;
     try {
       SavedRules saved = SavedRules.parse(iptables.save());
+      othersRely = otherAgentsHookInput(saved);
       hooks.remove(saved, names);
       iptables.restore(
           RuleSet.deleteScript(saved.ownChains("nat", names), saved.ownChains("filter", names)));
@@ -208,5 +216,20 @@ public final class ServiceProxy implements AutoCloseable {
       log.warn(
           "service proxy: could not remove its chains " + names.prefix() + "-*: " + e.getMessage());
     }
+    // Another agent on this host still serves node ports on 127.x (and has its own drop in place):
+    // it keeps route_localnet on, and the last one to stop puts the old value back.
+    if (!othersRely) {
+      routeLocalnet.restore();
+    }
+  }
+
+  private boolean otherAgentsHookInput(SavedRules saved) {
+    for (String rule : saved.rules("filter", "INPUT")) {
+      String target = SavedRules.target(rule);
+      if (target != null && target.matches(ChainNames.PATTERN) && !names.owns(target)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -200,6 +202,50 @@ public final class ServiceRules {
   }
 
   /**
+   * Whether an endpoint address may be a DNAT target: an IP literal that is neither loopback
+   * (127/8, ::1), link-local (169.254/16, fe80::/10, and their multicast) nor unspecified. The API
+   * server refuses such Endpoints, as Kubernetes does, but a proxy must not trust that: a DNAT to
+   * the node's own loopback or its metadata address would hand a Service's clients the node's local
+   * services.
+   */
+  static boolean routable(String ip) {
+    if (!literal(ip)) {
+      return false;
+    }
+    try {
+      InetAddress a = InetAddress.getByName(ip);
+      return !(a.isLoopbackAddress()
+          || a.isLinkLocalAddress()
+          || a.isMCLinkLocal()
+          || a.isAnyLocalAddress());
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A dotted quad or an IPv6 literal: only those reach InetAddress, which would resolve anything
+   * else as a host name through DNS.
+   */
+  private static boolean literal(String ip) {
+    if (ip == null) {
+      return false;
+    }
+    if (ip.contains(":")) {
+      return ip.matches("[0-9a-fA-F:.]+");
+    }
+    if (!ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+      return false;
+    }
+    for (String octet : ip.split("\\.")) {
+      if (Integer.parseInt(octet) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * {@code ip:port} of the ready addresses for the service port named {@code portName}: the
    * Endpoints' ports carry the service ports' names with the target port resolved per pod (so a
    * named targetPort has its number here).
@@ -222,7 +268,7 @@ public final class ServiceRules {
           continue;
         }
         for (EndpointAddress a : subset.getAddresses()) {
-          if (a.getIp() != null) {
+          if (routable(a.getIp())) {
             out.add(a.getIp() + ":" + p.getPort());
           }
         }

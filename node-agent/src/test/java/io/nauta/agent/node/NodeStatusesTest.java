@@ -81,4 +81,20 @@ class NodeStatusesTest {
     assertThat(ready.getStatus()).isEqualTo("True");
     assertThat(ready.getLastTransitionTime()).isEqualTo("2026-01-01T10:00:10Z");
   }
+
+  @Test
+  void aNodeWhoseRuntimeIsDownIsNotReadyWithTheKubeletsReason() {
+    NodeStatus ready = desired(null, T0);
+    NodeStatus down =
+        NodeStatuses.desired(
+            ready, CAPACITY, "192.0.2.1", "node-0", INFO, 10250, "container runtime is down", T1);
+
+    NodeCondition condition =
+        down.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().get();
+    assertThat(condition.getStatus()).isEqualTo("False");
+    assertThat(condition.getReason()).isEqualTo("KubeletNotReady");
+    assertThat(condition.getMessage()).isEqualTo("container runtime is down");
+    assertThat(condition.getLastTransitionTime()).isEqualTo("2026-01-01T10:00:10Z");
+    assertThat(NodeStatuses.changed(ready, down)).isTrue();
+  }
 }

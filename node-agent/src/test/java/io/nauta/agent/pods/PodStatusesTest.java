@@ -292,6 +292,50 @@ class PodStatusesTest {
     assertThat(status.getInitContainerStatuses()).hasSize(1);
   }
 
+  @Test
+  void aFailedInitContainerUnderRestartPolicyNeverFailsThePod() {
+    Pod pod =
+        new PodBuilder(pod("Never", "a"))
+            .editSpec()
+            .addNewInitContainer()
+            .withName("init")
+            .withImage("busybox")
+            .endInitContainer()
+            .endSpec()
+            .build();
+    RuntimePod runtime =
+        new RuntimePod(
+            "uid-1", "default", "web", "10.244.0.2", T0, List.of(c("init", EXIT_1)), List.of());
+
+    PodStatus status = PodStatuses.compute(pod, runtime, HOST, T1);
+
+    assertThat(status.getPhase()).isEqualTo("Failed");
+    assertThat(conditions(status))
+        .containsEntry("Initialized", "False")
+        .containsEntry("Ready", "False");
+    // The app container never ran: it waits as the kubelet shows it behind init containers.
+    assertThat(status.getContainerStatuses().get(0).getState().getWaiting().getReason())
+        .isEqualTo("PodInitializing");
+  }
+
+  @Test
+  void aFailedInitContainerUnderOnFailureKeepsThePodPendingForItsRestart() {
+    Pod pod =
+        new PodBuilder(pod("OnFailure", "a"))
+            .editSpec()
+            .addNewInitContainer()
+            .withName("init")
+            .withImage("busybox")
+            .endInitContainer()
+            .endSpec()
+            .build();
+    RuntimePod runtime =
+        new RuntimePod(
+            "uid-1", "default", "web", "10.244.0.2", T0, List.of(c("init", EXIT_1)), List.of());
+
+    assertThat(PodStatuses.compute(pod, runtime, HOST, T1).getPhase()).isEqualTo("Pending");
+  }
+
   private static Map<String, String> conditions(PodStatus status) {
     return status.getConditions().stream()
         .collect(Collectors.toMap(PodCondition::getType, PodCondition::getStatus));

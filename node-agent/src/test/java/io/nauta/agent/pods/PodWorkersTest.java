@@ -14,7 +14,6 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.workqueue.Result;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,8 @@ class PodWorkersTest {
 
   /** Records the writes and answers them at once. */
   static final class RecordingWriter implements PodWriter {
-    final List<Pod> statuses = new ArrayList<>();
-    final List<String> removals = new ArrayList<>();
+    final List<Pod> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> removals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Mono<Void> writeStatus(Pod pod) {
@@ -159,5 +158,109 @@ class PodWorkersTest {
 
     assertThat(writer.statuses).isEmpty();
     assertThat(runtime.pods().collectList().block()).isEmpty();
+  }
+
+  /** The simulated runtime, but killing pod {@code u-slow} ends only when the test says so. */
+  static final class SlowToKill implements io.nauta.agent.runtime.ContainerRuntime {
+    final SimulatedRuntime inner;
+    final reactor.core.publisher.Sinks.Empty<Void> slowKillEnds =
+        reactor.core.publisher.Sinks.empty();
+    final reactor.core.publisher.Sinks.Many<io.nauta.agent.runtime.RuntimePod> changes =
+        reactor.core.publisher.Sinks.many().multicast().onBackpressureBuffer();
+    final java.util.concurrent.atomic.AtomicInteger slowKills =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    SlowToKill(SimulatedRuntime inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Mono<io.nauta.agent.runtime.RuntimePod> syncPod(Pod pod) {
+      return inner.syncPod(pod);
+    }
+
+    @Override
+    public Mono<Void> killPod(String podUid, Duration gracePeriod) {
+      if (podUid.equals("u-slow")) {
+        slowKills.incrementAndGet();
+        return slowKillEnds.asMono().then(inner.killPod(podUid, gracePeriod));
+      }
+      return inner.killPod(podUid, gracePeriod);
+    }
+
+    @Override
+    public Mono<Void> stopPod(String podUid) {
+      return inner.stopPod(podUid);
+    }
+
+    @Override
+    public Mono<io.nauta.agent.runtime.RuntimePod> pod(String podUid) {
+      return inner.pod(podUid);
+    }
+
+    @Override
+    public reactor.core.publisher.Flux<io.nauta.agent.runtime.RuntimePod> pods() {
+      return inner.pods();
+    }
+
+    @Override
+    public reactor.core.publisher.Flux<io.nauta.agent.runtime.RuntimePod> changes() {
+      return changes.asFlux();
+    }
+
+    @Override
+    public reactor.core.publisher.Flux<byte[]> logs(
+        String podUid, String container, io.nauta.core.logs.LogOptions options) {
+      return inner.logs(podUid, container, options);
+    }
+  }
+
+  @Test
+  void aPodSlowToStopHoldsNoWorkerAnotherPodWaitsFor() {
+    SlowToKill slow = new SlowToKill(runtime);
+    PodWorkers one =
+        new PodWorkers(
+            writer,
+            informer,
+            List.of(new AgentNode("node-0", "192.0.2.1", PodCidr.nth("10.244.0.0/16", 0), slow)),
+            1,
+            new SimpleMeterRegistry(),
+            Clock.systemUTC());
+    Pod stopping =
+        new PodBuilder(pod("stopping", "u-slow", "node-0"))
+            .editMetadata()
+            .withDeletionTimestamp("2026-01-01T10:00:00Z")
+            .withDeletionGracePeriodSeconds(30L)
+            .endMetadata()
+            .build();
+    informer.store().upsert(stopping);
+    one.start();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> slow.slowKills.get() == 1);
+
+      // The only worker is not stuck in that kill: another pod is run meanwhile.
+      Pod web = pod("web", "u2", "node-0");
+      informer.store().upsert(web);
+      slow.changes.tryEmitNext(
+          new io.nauta.agent.runtime.RuntimePod(
+              "u2", "default", "web", null, null, List.of(), List.of()));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  writer.statuses.stream().anyMatch(p -> p.getMetadata().getName().equals("web")));
+      assertThat(writer.removals).isEmpty();
+
+      // Once the kill ends, the pod is removed, without being killed a second time.
+      slow.slowKillEnds.tryEmitEmpty();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> writer.removals.contains("default/stopping uid=u-slow"));
+      assertThat(slow.slowKills.get()).isEqualTo(1);
+    } finally {
+      one.close();
+    }
   }
 }

@@ -21,13 +21,34 @@ class PodCidrTest {
   }
 
   @Test
-  void handsOutTheLowestFreeAddressAndTakesThemBack() {
+  void aReleasedAddressIsNotHandedOutAgainAtOnce() {
     PodCidr cidr = PodCidr.nth("10.244.0.0/16", 3);
     assertThat(cidr.allocate()).isEqualTo("10.244.3.2");
     assertThat(cidr.allocate()).isEqualTo("10.244.3.3");
     cidr.release("10.244.3.2");
-    assertThat(cidr.allocate()).isEqualTo("10.244.3.2");
     assertThat(cidr.allocate()).isEqualTo("10.244.3.4");
+    cidr.release("10.244.3.4");
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.5");
+  }
+
+  @Test
+  void wrapsAroundToTheFreedAddressesAtTheEndOfTheRange() {
+    PodCidr cidr = PodCidr.nth("10.244.0.0/16", 3);
+    for (int i = 0; i < 253; i++) {
+      cidr.allocate();
+    }
+    cidr.release("10.244.3.7");
+    cidr.release("10.244.3.3");
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.3");
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.7");
+  }
+
+  @Test
+  void afterAdoptingAddressesStartsAboveTheHighestInUse() {
+    PodCidr cidr = PodCidr.nth("10.244.0.0/16", 3);
+    cidr.reserve("10.244.3.9");
+    cidr.reserve("10.244.3.4");
+    assertThat(cidr.allocate()).isEqualTo("10.244.3.10");
   }
 
   @Test

@@ -275,4 +275,46 @@ class ServiceRulesTest {
     }
     assertThat(a.service("ns/a:p/tcp")).isNotEqualTo(a.service("ns/b:p/tcp"));
   }
+
+  @Test
+  void neverDnatsToLoopbackLinkLocalOrUnspecifiedEndpointAddresses() {
+    RuleSet r =
+        render(
+            service("ClusterIP", "10.96.0.10", null, "http/80"),
+            endpoints(
+                "http",
+                8080,
+                List.of(
+                    "10.244.1.2",
+                    "127.0.0.1",
+                    "127.8.9.10",
+                    "169.254.169.254",
+                    "0.0.0.0",
+                    "::1",
+                    "fe80::1",
+                    "::ffff:127.0.0.1",
+                    "metadata.internal",
+                    "300.1.1.1"),
+                List.of()));
+
+    assertThat(serviceRules(r))
+        .filteredOn(l -> l.contains("DNAT"))
+        .containsExactly(
+            "-A "
+                + NAMES.endpoint(WEB, "10.244.1.2:8080")
+                + " -p tcp -m tcp -m comment --comment \"default/web:http\" -j DNAT"
+                + " --to-destination 10.244.1.2:8080");
+  }
+
+  @Test
+  void aServiceWhoseOnlyEndpointsAreLoopbackIsRejectedAsOneWithout() {
+    RuleSet r =
+        render(
+            service("ClusterIP", "10.96.0.10", null, "http/80"),
+            endpoints("http", 8080, List.of("127.0.0.1", "169.254.1.1"), List.of()));
+
+    assertThat(serviceRules(r))
+        .noneMatch(l -> l.contains("DNAT"))
+        .anyMatch(l -> l.contains("-j REJECT"));
+  }
 }

@@ -3,6 +3,7 @@ package io.nauta.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -122,7 +123,20 @@ final class ContainerCreator {
     try {
       id = cmd.exec().getId();
       events.normal(ref, "Created", "Created container " + spec.getName());
-    } catch (ConflictException e) {
+    } catch (DockerException e) {
+      if (!(e instanceof ConflictException)) {
+        // The kubelet's CreateContainerError: the engine refused the container's config (e.g. a
+        // memory limit below its minimum). It says so in status and events, and tries again.
+        String message = ImagePuller.engineMessage(e);
+        events.warning(ref, "Failed", "Error: " + message);
+        unstarted.put(
+            uid,
+            spec.getName(),
+            new UnstartedContainers.Unstarted(
+                init, index, image, new ContainerState.Waiting("CreateContainerError", message)));
+        retries.after(ref, setup.retryInterval());
+        return;
+      }
       // Created by an earlier sync that failed before starting it: start that one.
       id =
           containers.list(Map.of(DockerLabels.POD_UID, uid)).stream()

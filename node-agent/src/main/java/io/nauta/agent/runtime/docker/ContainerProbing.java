@@ -22,10 +22,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
 
 /**
  * Runs the probes of the node's running containers (those labelled {@link DockerLabels#PROBES})
- * every tick: each container run gets its own {@link ContainerProbes}, dropped when it stops. A
+ * every tick: each container run gets its own {@link ContainerProbes}, dropped when it stops, and
+ * its runs go on independently of every other container's, as the kubelet has a probe worker per
+ * container: a tick starts the runs of the containers whose last run has ended and waits for none
+ * of them, so one slow probe (an exec that hangs for its whole timeout) delays no other. A
  * container whose liveness or startup probe failed is stopped within its grace period, as the
  * kubelet kills it; the pod's sync then restarts it per its {@code restartPolicy}. Emits the pods
  * whose containers turned started, ready, unready or unhealthy, so their status is written. Every
@@ -55,6 +60,13 @@ final class ContainerProbing {
 
   /** Containers being stopped for failing a probe. */
   private final Set<String> killing = ConcurrentHashMap.newKeySet();
+
+  /** Containers whose probe run has not ended yet: ticks leave them be until it has. */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  /** Pods whose probes changed something, as each run ends. */
+  private final Sinks.Many<String> changed =
+      Sinks.many().multicast().onBackpressureBuffer(Queues.SMALL_BUFFER_SIZE, false);
 
   ContainerProbing(
       DockerClient docker,
@@ -87,17 +99,20 @@ final class ContainerProbing {
 
   /** The uids of pods whose probes changed something, looking every {@code interval}. */
   Flux<String> changedPods(Duration interval) {
-    return Flux.interval(interval, interval)
-        .onBackpressureDrop()
-        .concatMap(
-            t ->
-                tick()
-                    .onErrorResume(
-                        e -> {
-                          log.warn("probing the containers of node " + node + " failed: " + e);
-                          return Flux.empty();
-                        }),
-            0);
+    Flux<String> ticks =
+        Flux.interval(interval, interval)
+            .onBackpressureDrop()
+            .concatMap(
+                t ->
+                    tick()
+                        .onErrorResume(
+                            e -> {
+                              log.warn("probing the containers of node " + node + " failed: " + e);
+                              return Mono.empty();
+                            })
+                        .then(Mono.<String>empty()),
+                0);
+    return Flux.merge(ticks, changed.asFlux());
   }
 
   private ContainerProbes probes(PodContainer c) {
@@ -110,9 +125,10 @@ final class ContainerProbing {
     return spec == null ? null : new ContainerProbes(spec, clock.instant());
   }
 
-  private Flux<String> tick() {
+  /** Starts the due runs of every probed container whose last run has ended; waits for none. */
+  private Mono<Void> tick() {
     return DockerRuntime.blocking(() -> containers.list(Map.of(DockerLabels.NODE, node)))
-        .flatMapMany(
+        .doOnNext(
             all -> {
               Map<String, String> podIps = new HashMap<>();
               for (Container c : all) {
@@ -130,10 +146,19 @@ final class ContainerProbing {
               running.keySet().retainAll(ids);
               killing.retainAll(ids);
               Instant now = clock.instant();
-              return Flux.fromIterable(all)
-                  .filter(c -> ids.contains(c.getId()) && !killing.contains(c.getId()))
-                  .flatMap(c -> probe(c, podIps.get(c.getLabels().get(DockerLabels.POD_UID)), now));
-            });
+              for (Container c : all) {
+                if (ids.contains(c.getId())
+                    && !killing.contains(c.getId())
+                    && inFlight.add(c.getId())) {
+                  probe(c, podIps.get(c.getLabels().get(DockerLabels.POD_UID)), now)
+                      .doFinally(s -> inFlight.remove(c.getId()))
+                      .subscribe(
+                          this::changed,
+                          e -> log.warn("probing container " + c.getId() + " failed: " + e));
+                }
+              }
+            })
+        .then();
   }
 
   private Mono<String> probe(Container c, String podIp, Instant now) {
@@ -168,6 +193,13 @@ final class ContainerProbing {
                           }
                           return run.changed() ? Mono.just(p.uid()) : Mono.empty();
                         }));
+  }
+
+  /** Runs end on many threads; a change nobody listens to is dropped (statuses are re-read). */
+  private void changed(String uid) {
+    synchronized (changed) {
+      changed.tryEmitNext(uid);
+    }
   }
 
   private static PodRef pod(Container c) {

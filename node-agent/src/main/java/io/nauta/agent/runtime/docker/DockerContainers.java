@@ -81,6 +81,15 @@ final class DockerContainers {
     }
   }
 
+  /** {@code docker kill -s <signal>}; a container that is gone or not running is left be. */
+  void signal(String id, String signal) {
+    try {
+      docker.killContainerCmd(id).withSignal(signal).exec();
+    } catch (NotFoundException | ConflictException e) {
+      // Gone, or not running (the engine answers 409).
+    }
+  }
+
   void remove(String id) {
     try {
       docker.removeContainerCmd(id).withForce(true).exec();

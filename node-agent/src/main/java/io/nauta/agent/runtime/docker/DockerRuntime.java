@@ -3,10 +3,9 @@ package io.nauta.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.agent.runtime.ContainerRuntime;
+import io.nauta.agent.runtime.LastPodObjects;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.PodEvents;
-import io.nauta.agent.runtime.PodInputs;
-import io.nauta.agent.runtime.PodObjects;
 import io.nauta.agent.runtime.RuntimePod;
 import io.nauta.core.logs.LogOptions;
 import java.time.Clock;
@@ -38,6 +37,7 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class DockerRuntime implements ContainerRuntime {
 
+  private final DockerClient docker;
   private final String node;
   private final NodeNetwork network;
   private final DockerContainers containers;
@@ -45,7 +45,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private final PodSync sync;
   private final PodKiller killer;
   private final ContainerLogs logs;
-  private final PodInputs inputs;
+  private final LastPodObjects inputs;
   private final Flux<RuntimePod> changes;
 
   public DockerRuntime(
@@ -82,8 +82,9 @@ public final class DockerRuntime implements ContainerRuntime {
       Clock clock,
       PodEvents events,
       PodSetup setup) {
+    this.docker = docker;
     this.node = node;
-    this.inputs = setup.inputs();
+    this.inputs = new LastPodObjects(setup.inputs());
     this.containers = new DockerContainers(docker);
     this.network = new NodeNetwork(docker, containers, node, cidr);
     UnstartedContainers unstarted = new UnstartedContainers();
@@ -133,8 +134,10 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public Mono<RuntimePod> syncPod(Pod pod) {
-    // The API objects are read first, so the blocking Docker work never waits on the API.
-    return PodObjects.fetch(pod, inputs)
+    // The API objects are read first, so the blocking Docker work never waits on the API; while
+    // the API does not answer, a pod synced before goes on with the objects of its last sync.
+    return inputs
+        .fetch(pod)
         .flatMap(
             objects ->
                 blocking(
@@ -145,6 +148,17 @@ public final class DockerRuntime implements ContainerRuntime {
                     }));
   }
 
+  /** {@code GET /_ping} on the engine. */
+  @Override
+  public Mono<Void> ping() {
+    return blocking(
+            () -> {
+              docker.pingCmd().exec();
+              return true;
+            })
+        .then();
+  }
+
   @Override
   public Mono<Void> stopPod(String podUid) {
     return killer.stop(podUid);
@@ -152,7 +166,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public Mono<Void> killPod(String podUid, Duration gracePeriod) {
-    return killer.kill(podUid, gracePeriod);
+    return killer.kill(podUid, gracePeriod).doOnSuccess(v -> inputs.forget(podUid));
   }
 
   @Override

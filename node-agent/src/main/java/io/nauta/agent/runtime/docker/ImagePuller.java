@@ -55,6 +55,21 @@ final class ImagePuller {
   ContainerState.Waiting ensure(Pod pod, Container spec, Duration retryInterval) {
     String image = spec.getImage();
     PodEvents.PodRef ref = PodEvents.PodRef.of(pod);
+    String invalid = ImageRef.invalid(image);
+    if (invalid != null) {
+      // The kubelet's EnsureImageExists: nothing is asked of the engine, nothing is retried (the
+      // pod's image must change, and an update syncs the pod anyway).
+      String message =
+          "Failed to apply default image tag \""
+              + image
+              + "\": couldn't parse image name \""
+              + image
+              + "\": "
+              + invalid;
+      events.warning(ref, "InspectFailed", message);
+      events.warning(ref, "Failed", "Error: InvalidImageName");
+      return new ContainerState.Waiting("InvalidImageName", message);
+    }
     String policy =
         spec.getImagePullPolicy() == null || spec.getImagePullPolicy().isBlank()
             ? ImageRef.defaultPullPolicy(image)

@@ -6,6 +6,36 @@ package io.nauta.agent.runtime.docker;
  */
 record ImageRef(String registry, String repository, String tag) {
 
+  // The grammar of Docker's references (distribution/reference), which the kubelet parses an
+  // image with before anything else.
+  private static final String ALNUM = "[a-z0-9]+";
+  private static final String PATH = ALNUM + "(?:(?:[._]|__|-+)" + ALNUM + ")*";
+  private static final String DOMAIN_PART = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+  private static final String DOMAIN =
+      "(?:" + DOMAIN_PART + "(?:\\." + DOMAIN_PART + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
+  private static final String NAME = "(?:" + DOMAIN + "/)?" + PATH + "(?:/" + PATH + ")*";
+  private static final String TAG = "[\\w][\\w.-]{0,127}";
+  private static final String DIGEST =
+      "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+  private static final java.util.regex.Pattern REFERENCE =
+      java.util.regex.Pattern.compile(NAME + "(?::" + TAG + ")?(?:@" + DIGEST + ")?");
+
+  /**
+   * Null for a reference Docker can parse, else why not in its words ({@code invalid reference
+   * format}, with {@code : repository name must be lowercase} when only capitals are wrong).
+   */
+  static String invalid(String image) {
+    if (image != null && REFERENCE.matcher(image).matches()) {
+      return null;
+    }
+    if (image != null
+        && !image.isEmpty()
+        && REFERENCE.matcher(image.toLowerCase(java.util.Locale.ROOT)).matches()) {
+      return "invalid reference format: repository name must be lowercase";
+    }
+    return "invalid reference format";
+  }
+
   static ImageRef parse(String image) {
     String repository = image;
     String tag = "latest";

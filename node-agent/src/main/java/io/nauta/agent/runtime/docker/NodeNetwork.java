@@ -3,6 +3,7 @@ package io.nauta.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
@@ -89,6 +90,27 @@ final class NodeNetwork {
   /** The network is gone (removed behind the agent's back): the next {@link #ensure} makes it. */
   void forget() {
     ready = false;
+  }
+
+  /**
+   * Takes a stopped sandbox off the network, freeing its address in Docker; true when it is off
+   * (also when it was not on it).
+   */
+  boolean disconnect(String containerId) {
+    try {
+      docker
+          .disconnectFromNetworkCmd()
+          .withNetworkId(name)
+          .withContainerId(containerId)
+          .withForce(true)
+          .exec();
+      return true;
+    } catch (NotFoundException e) {
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("could not take container " + containerId + " off network " + name + ": " + e);
+      return false;
+    }
   }
 
   /** A sandbox's address on the network, or null. */

@@ -10,11 +10,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Stops a pod's running containers within its grace period (all at once, as the kubelet does), then
- * removes them and its sandbox, releasing the pod's IP, and, last, its volumes ({@link
- * PodVolumes#remove}).
+ * Stops a pod's running containers within its grace period (all at once, as the kubelet does:
+ * SIGTERM, and SIGKILL for what still runs when the period is over), then removes them and its
+ * sandbox, releasing the pod's IP, and, last, its volumes ({@link PodVolumes#remove}).
  */
 final class PodKiller {
+
+  /** How often a pod being stopped is looked at for containers that are still running. */
+  static final Duration EXIT_CHECK = Duration.ofMillis(250);
 
   private final DockerContainers containers;
   private final NodeNetwork network;
@@ -45,34 +48,71 @@ final class PodKiller {
               return containers.list(Map.of(DockerLabels.POD_UID, uid));
             })
         .flatMap(
-            all ->
-                Flux.fromIterable(all)
-                    .filter(c -> !DockerContainers.isSandbox(c) && "running".equals(c.getState()))
-                    .flatMap(
-                        c ->
-                            DockerRuntime.blocking(
-                                () -> {
-                                  events.normal(
-                                      new PodRef(
-                                          c.getLabels().get(DockerLabels.POD_NAMESPACE),
-                                          c.getLabels().get(DockerLabels.POD_NAME),
-                                          uid),
-                                      "Killing",
-                                      "Stopping container "
-                                          + c.getLabels().get(DockerLabels.CONTAINER_NAME));
-                                  containers.stop(c.getId(), grace);
-                                  return true;
-                                }))
-                    .then(
-                        DockerRuntime.blocking(
-                            () -> {
-                              removeAll(uid, all);
-                              return true;
-                            })))
+            all -> {
+              List<Container> running =
+                  all.stream()
+                      .filter(c -> !DockerContainers.isSandbox(c) && "running".equals(c.getState()))
+                      .toList();
+              return DockerRuntime.blocking(
+                      () -> {
+                        for (Container c : running) {
+                          events.normal(
+                              new PodRef(
+                                  c.getLabels().get(DockerLabels.POD_NAMESPACE),
+                                  c.getLabels().get(DockerLabels.POD_NAME),
+                                  uid),
+                              "Killing",
+                              "Stopping container "
+                                  + c.getLabels().get(DockerLabels.CONTAINER_NAME));
+                          containers.signal(c.getId(), "SIGTERM");
+                        }
+                        return true;
+                      })
+                  .then(exited(uid, running, grace))
+                  .then(
+                      DockerRuntime.blocking(
+                          () -> {
+                            // What outlived its grace period is killed, as docker stop would.
+                            for (String id : stillRunning(uid, running)) {
+                              containers.signal(id, "SIGKILL");
+                            }
+                            removeAll(uid, all);
+                            return true;
+                          }));
+            })
         .then();
   }
 
-  /** Stops the pod's running containers at once, the sandbox last, and keeps them all. */
+  /**
+   * Completes when none of {@code running} runs any more, or when {@code grace} is over: looked at
+   * every {@link #EXIT_CHECK}, so no thread waits out the grace period (a blocking {@code docker
+   * stop -t 30} held one for 30 s).
+   */
+  private Mono<Void> exited(String uid, List<Container> running, Duration grace) {
+    if (running.isEmpty()) {
+      return Mono.empty();
+    }
+    return Flux.interval(EXIT_CHECK, EXIT_CHECK)
+        .concatMap(t -> DockerRuntime.blocking(() -> stillRunning(uid, running).isEmpty()))
+        .takeUntil(allExited -> allExited)
+        .then()
+        .timeout(grace, Mono.empty());
+  }
+
+  private List<String> stillRunning(String uid, List<Container> running) {
+    List<String> ids = running.stream().map(Container::getId).toList();
+    return containers.list(Map.of(DockerLabels.POD_UID, uid)).stream()
+        .filter(c -> ids.contains(c.getId()) && "running".equals(c.getState()))
+        .map(Container::getId)
+        .toList();
+  }
+
+  /**
+   * Stops the pod's running containers at once, the sandbox last, and keeps them all (for status
+   * and logs) but gives the sandbox's IP back, as the kubelet tears down a finished pod's sandbox
+   * network: the stopped sandbox is taken off the node's network, so neither Docker nor this agent
+   * (after a restart, {@link NodeNetwork#ensure}) counts its address as taken any longer.
+   */
   Mono<Void> stop(String uid) {
     return DockerRuntime.blocking(
             () -> {
@@ -83,6 +123,13 @@ final class PodKiller {
                       && "running".equals(c.getState())) {
                     containers.stop(c.getId(), Duration.ZERO);
                   }
+                }
+              }
+              for (Container c : all) {
+                String ip = DockerContainers.isSandbox(c) ? network.ip(c) : null;
+                // Null once disconnected: a repeated stop never releases an address twice.
+                if (ip != null && network.disconnect(c.getId())) {
+                  network.cidr().release(ip);
                 }
               }
               return true;

@@ -60,7 +60,7 @@ final class PodSync {
     PodContainers view = containers.ofPod(uid);
     PodContainer sandbox = view == null ? null : view.sandbox();
     if (sandbox == null) {
-      sandbox = sandboxes.create(pod);
+      sandbox = createSandbox(pod);
       view = containers.ofPod(uid);
     } else if (!sandbox.running()) {
       // The engine restarted, or someone stopped it: it keeps its IP on the network.
@@ -104,6 +104,24 @@ final class PodSync {
       } else if (!latest.running()) {
         containers.start(latest.id());
       }
+    }
+  }
+
+  /**
+   * The kubelet's FailedCreatePodSandBox: the event says why, and the failure goes on to the pod
+   * worker, which syncs the pod again with back-off (its containers stay ContainerCreating).
+   */
+  private PodContainer createSandbox(Pod pod) {
+    try {
+      return sandboxes.create(pod);
+    } catch (RuntimeException e) {
+      String why =
+          e instanceof com.github.dockerjava.api.exception.DockerException d
+              ? ImagePuller.engineMessage(d)
+              : String.valueOf(e.getMessage());
+      events.warning(
+          PodRef.of(pod), "FailedCreatePodSandBox", "Failed to create pod sandbox: " + why);
+      throw e;
     }
   }
 

@@ -35,4 +35,23 @@ class ImageRefTest {
     assertThat(ref.loopbackRegistry()).isEqualTo(loopback);
     assertThat(ImageRef.defaultPullPolicy(image)).isEqualTo(policy);
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "busybox | ",
+        "nauta/busybox:local | ",
+        "localhost:5000/team/app:1.0 | ",
+        "[::1]:5000/x:2 | ",
+        "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef | ",
+        "Nauta/BusyBox:local | invalid reference format: repository name must be lowercase",
+        "busy box | invalid reference format",
+        "nauta/busybox: | invalid reference format",
+        "app@sha256:abcd | invalid reference format",
+        "-app | invalid reference format",
+      })
+  void refusesWhatDockersReferenceGrammarRefuses(String image, String error) {
+    assertThat(ImageRef.invalid(image)).isEqualTo(error);
+  }
 }
