@@ -168,8 +168,7 @@ public final class WatchCache {
                   + " rewound its data; list again");
       for (Watcher w : watchers) {
         // Events already queued go out first, then the error; the watch ends with it.
-        w.sink.tryEmitError(gone);
-        w.close();
+        w.fail(gone);
       }
       watchers.clear();
       reset(snapshot, streamHistory);

@@ -59,6 +59,15 @@ final class Watcher {
     live.tryEmitComplete();
   }
 
+  /**
+   * Ends the watch with {@code error} after the events queued so far: the client gets them, then an
+   * ERROR event, and lists again.
+   */
+  void fail(Throwable error) {
+    closed = true;
+    live.tryEmitError(error);
+  }
+
   boolean isClosed() {
     return closed;
   }
