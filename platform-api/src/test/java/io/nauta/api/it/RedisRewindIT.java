@@ -26,6 +26,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Redis going back in time under a running API server and an informer: flushed, or restored from an
@@ -114,6 +115,28 @@ class RedisRewindIT {
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(() -> assertThat(informer.store().keys()).containsExactly(NS + "/after"));
       assertThat(informer.listCount()).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void anOpenWatchEndsWith410ExpiredWhenRedisLosesItsData() {
+    createConfigMap("watched");
+    try (WatchStream watch =
+        new WatchStream(
+            server.url()
+                + "/api/v1/namespaces/"
+                + NS
+                + "/configmaps?watch=true&resourceVersion=0")) {
+      await().atMost(T).until(() -> watch.types().contains("ADDED"));
+
+      redis().flushall();
+
+      await().atMost(T).until(watch::ended);
+      JsonNode last = watch.events().get(watch.events().size() - 1);
+      assertThat(last.path("type").asString()).isEqualTo("ERROR");
+      assertThat(last.path("object").path("kind").asString()).isEqualTo("Status");
+      assertThat(last.path("object").path("code").asInt()).isEqualTo(410);
+      assertThat(last.path("object").path("reason").asString()).isEqualTo("Expired");
     }
   }
 
