@@ -87,9 +87,11 @@ public final class TestCluster implements AutoCloseable {
     args.add("--server.port=0");
     args.add("--nauta.controllers.server=" + apiUrl);
     List<String> given = List.of(props);
-    // Short leases so hand-overs are quick; a test may set its own.
-    defaultArg(args, given, "nauta.controllers.leader-election.lease-duration", "3s");
-    defaultArg(args, given, "nauta.controllers.leader-election.renew-deadline", "2s");
+    // Kubernetes' lease and renew deadline, so that a loaded test machine does not miss a renewal
+    // (a replica that does is replaced, which costs a start-up); a short retry period, so that a
+    // standby takes a released lease at once. A test may set its own.
+    defaultArg(args, given, "nauta.controllers.leader-election.lease-duration", "15s");
+    defaultArg(args, given, "nauta.controllers.leader-election.renew-deadline", "10s");
     defaultArg(args, given, "nauta.controllers.leader-election.retry-period", "500ms");
     for (String p : props) {
       args.add("--" + p);

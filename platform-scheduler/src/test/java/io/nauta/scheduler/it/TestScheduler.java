@@ -21,11 +21,14 @@ final class TestScheduler implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
     args.add("--nauta.scheduler.server=" + apiUrl);
-    // Short back-off so retries show within a test; short leases so hand-overs are quick.
+    // Short back-off so retries show within a test. Kubernetes' lease and renew deadline, so that
+    // a loaded test machine does not miss a renewal (a scheduler that loses its lease stops for
+    // good: in production it exits and is restarted); a short retry period, so that a standby takes
+    // a released lease at once.
     args.add("--nauta.scheduler.initial-backoff=200ms");
     args.add("--nauta.scheduler.max-backoff=2s");
-    args.add("--nauta.scheduler.leader-election.lease-duration=3s");
-    args.add("--nauta.scheduler.leader-election.renew-deadline=2s");
+    args.add("--nauta.scheduler.leader-election.lease-duration=15s");
+    args.add("--nauta.scheduler.leader-election.renew-deadline=10s");
     args.add("--nauta.scheduler.leader-election.retry-period=500ms");
     for (String p : properties) {
       args.add("--" + p);
