@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -33,9 +34,20 @@ import reactor.core.scheduler.Schedulers;
  * waiting for one of them is synced again ({@link SyncRetries}). Kubelet events go to {@link
  * PodEvents}.
  *
- * <p>Docker's client blocks, so every call runs on the bounded-elastic scheduler.
+ * <p>Docker's client blocks, so every call runs on a scheduler of its own ({@code docker-calls}):
+ * other blocking work of the process (on the shared bounded-elastic scheduler) never makes a Docker
+ * call wait for a thread, nor the other way round.
  */
 public final class DockerRuntime implements ContainerRuntime {
+
+  /** Threads for blocking Docker calls, shared by every node's runtime in the process. */
+  private static final Scheduler DOCKER_CALLS =
+      Schedulers.newBoundedElastic(
+          Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+          Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
+          "docker-calls",
+          60,
+          true);
 
   private final DockerClient docker;
   private final String node;
@@ -215,6 +227,6 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    return Mono.fromCallable(call).subscribeOn(DOCKER_CALLS);
   }
 }

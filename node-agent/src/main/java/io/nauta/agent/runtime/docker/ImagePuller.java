@@ -12,6 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +34,24 @@ import java.util.concurrent.TimeUnit;
 final class ImagePuller {
 
   private static final long PULL_TIMEOUT_MINUTES = 5;
+
+  /** Pulls at once across the process; more wait for a thread, not for a pod worker. */
+  private static final int PARALLEL_PULLS = 4;
+
+  /** The threads pulls run on, shared by every node's runtime (daemon: they never hold exit). */
+  private static final ExecutorService PULLS =
+      Executors.newFixedThreadPool(
+          PARALLEL_PULLS,
+          r -> {
+            Thread t = new Thread(r, "image-pull");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** A pull in flight: when it started, and its outcome (null on success, else the message). */
+  private record Pull(Instant started, CompletableFuture<String> error) {}
+
+  private final Map<String, Pull> pulling = new ConcurrentHashMap<>();
 
   private final DockerClient docker;
   private final PodEvents events;
@@ -110,9 +133,22 @@ final class ImagePuller {
       retries.after(ref, wait);
       return new ContainerState.Waiting("ImagePullBackOff", message);
     }
-    events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
-    Instant start = clock.instant();
-    String error = pull(parsed);
+    Pull pull = pulling.get(key);
+    if (pull == null) {
+      // On the pulls' own threads: a slow pull (minutes) holds no pod worker and no thread the
+      // other pods' Docker calls need; the pod is synced again when it ends.
+      events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
+      Instant started = clock.instant();
+      pull = new Pull(started, CompletableFuture.supplyAsync(() -> pull(parsed), PULLS));
+      pulling.put(key, pull);
+      pull.error().whenComplete((e, t) -> retries.after(ref, Duration.ZERO));
+    }
+    if (!pull.error().isDone()) {
+      return new ContainerState.Waiting("ContainerCreating", null);
+    }
+    pulling.remove(key, pull);
+    Instant start = pull.started();
+    String error = pull.error().join();
     if (error == null) {
       backOff.succeeded(key);
       String took = seconds(Duration.between(start, clock.instant()));
@@ -138,6 +174,8 @@ final class ImagePuller {
 
   void forget(String uid) {
     backOff.forgetPod(uid);
+    // A pull still running goes on (the image may serve another pod); its outcome is dropped.
+    pulling.keySet().removeIf(key -> key.startsWith(uid + "_"));
   }
 
   private boolean present(String image) {

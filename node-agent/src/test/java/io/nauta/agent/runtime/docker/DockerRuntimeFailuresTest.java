@@ -192,6 +192,33 @@ class DockerRuntimeFailuresTest {
     StepVerifier.create(runtime.ping()).verifyComplete();
   }
 
+  @Test
+  void dockerCallsDoNotWaitForThreadsOtherBlockingWorkHolds() throws Exception {
+    // Every thread of the shared bounded-elastic scheduler busy with something else.
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<reactor.core.Disposable> busy = new java.util.ArrayList<>();
+    for (int i = 0; i < reactor.core.scheduler.Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE; i++) {
+      busy.add(
+          reactor.core.scheduler.Schedulers.boundedElastic()
+              .schedule(
+                  () -> {
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
+    }
+    try {
+      Pod pod = pod("meanwhile", "Always", "nauta/busybox:local");
+
+      assertThat(runtime.syncPod(pod).block(T).containers()).allMatch(RuntimeContainer::running);
+    } finally {
+      release.countDown();
+      busy.forEach(reactor.core.Disposable::dispose);
+    }
+  }
+
   /** The sandbox is created as usual; every other container's create fails with {@code error}. */
   private void refuseAppContainers(RuntimeException error) {
     var usual = engine.docker.answer("createContainerCmd");

@@ -502,6 +502,55 @@ class DockerRuntimeIT {
     }
   }
 
+  @Test
+  void aFinishedPodGivesItsIpBackAndKeepsItsContainers() {
+    PodCidr own = PodCidr.nth("10.244.0.0/16", node.index());
+    DockerRuntime rt =
+        new DockerRuntime(
+            docker, NODE, own, IMAGE, Duration.ofMillis(500), Clock.systemUTC(), events);
+    Pod pod =
+        pod(
+            "finished",
+            "Never",
+            new ContainerBuilder()
+                .withName("c")
+                .withImage(IMAGE)
+                .withCommand("sh", "-c", "echo done")
+                .build());
+    String uid = pod.getMetadata().getUid();
+    try {
+      await()
+          .atMost(T)
+          .untilAsserted(
+              () ->
+                  assertThat(rt.syncPod(pod).block(T).container("c").orElseThrow().state())
+                      .isInstanceOf(ContainerState.Terminated.class));
+      String ip = rt.pod(uid).block(T).ip();
+      assertThat(own.inUse(ip)).isTrue();
+
+      rt.stopPod(uid).block(T);
+
+      assertThat(own.inUse(ip)).isFalse();
+      Container sandbox =
+          containersOf(pod).stream().filter(DockerContainers::isSandbox).findFirst().orElseThrow();
+      var inspect = docker.inspectContainerCmd(sandbox.getId()).exec();
+      assertThat(inspect.getState().getRunning()).isFalse();
+      assertThat(inspect.getNetworkSettings().getNetworks()).doesNotContainKey(rt.network());
+      // Kept, for status and logs, until the pod is deleted.
+      assertThat(containersOf(pod)).hasSize(2);
+      // An agent that restarts does not take the address for one in use.
+      PodCidr fresh = PodCidr.nth("10.244.0.0/16", node.index());
+      new DockerRuntime(
+              docker, NODE, fresh, IMAGE, Duration.ofMillis(500), Clock.systemUTC(), events)
+          .pods()
+          .collectList()
+          .block(T);
+      assertThat(fresh.inUse(ip)).isFalse();
+    } finally {
+      rt.killPod(uid, Duration.ZERO).block(T);
+    }
+  }
+
   private static RuntimePod awaitRunning(Pod pod) {
     return awaitRunning(runtime, pod);
   }

@@ -83,7 +83,8 @@ final class FakeDocker {
         return objectMethod(proxy, method, args);
       }
       String name = method.getName();
-      if (name.equals("exec")) {
+      // exec() runs a command; start() an asynchronous one (a pull), answering its callback.
+      if (name.equals("exec") || name.equals("start")) {
         Call done = new Call(call.command(), call.args(), Map.copyOf(call.with()));
         calls.add(done);
         Function<Call, Object> answer = answers.get(call.command());
