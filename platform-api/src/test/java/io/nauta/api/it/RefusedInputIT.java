@@ -134,7 +134,8 @@ class RefusedInputIT {
 
   @Test
   void aLongGenerateNameIsCutToLeaveRoomForTheSuffix() {
-    String prefix = "g".repeat(70);
+    // 'a': the random suffix never has a vowel, so where the prefix ends is plain to see.
+    String prefix = "a".repeat(70);
     String cm =
         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"generateName\":\""
             + prefix
@@ -142,8 +143,8 @@ class RefusedInputIT {
     ApiCalls.Response r = api.post("/api/v1/namespaces/a/configmaps", cm);
     assertThat(r.status()).isEqualTo(201);
     String name = r.body().path("metadata").path("name").asString();
-    assertThat(name).hasSize(63).startsWith("g".repeat(58));
-    assertThat(name.substring(58)).doesNotContain("g");
+    assertThat(name).hasSize(63).startsWith("a".repeat(58));
+    assertThat(name.substring(58)).doesNotContain("a");
   }
 
   @Test
