@@ -351,7 +351,9 @@ class ApiFuzzIT {
                     "app=x",
                     "metadata.name=cm")),
             net.jqwik.api.Tuple.of(2, selectors()),
-            net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20)));
+            net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20)),
+            // A parameter with no value at all: ?dryRun
+            net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null)));
     Arbitrary<String> keys =
         Arbitraries.of(
             "watch",
