@@ -83,21 +83,14 @@ final class PodSpecDefaults {
 
   private static void httpGet(ObjectNode handler) {
     if (handler.get("httpGet") instanceof ObjectNode http) {
-      nonEmpty(http, "path", "/");
-      nonEmpty(http, "scheme", "HTTP");
+      Defaults.text(http, "path", "/");
+      Defaults.text(http, "scheme", "HTTP");
     }
   }
 
   /** A number absent, null or 0 becomes the default, as Go's zero value is defaulted. */
   private static void positive(ObjectNode node, String field, long value) {
     if (!node.hasNonNull(field) || (node.get(field).isNumber() && node.get(field).asLong() == 0)) {
-      node.put(field, value);
-    }
-  }
-
-  /** A string absent, null or empty becomes the default, as Go's zero value is defaulted. */
-  private static void nonEmpty(ObjectNode node, String field, String value) {
-    if (!node.hasNonNull(field) || node.get(field).asString("").isEmpty()) {
       node.put(field, value);
     }
   }

@@ -46,7 +46,8 @@ public final class QueryOptions {
 
   static boolean dryRun(MultiValueMap<String, String> q) {
     List<String> values = q.getOrDefault("dryRun", List.of());
-    for (String v : values) {
+    for (String value : values) {
+      String v = value == null ? "" : value; // ?dryRun with no value at all
       if (!v.equals("All")) {
         throw new BadRequestException(
             "dryRun: Unsupported value: \"" + v + "\": supported values: \"All\"");

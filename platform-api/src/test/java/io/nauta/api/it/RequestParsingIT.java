@@ -121,6 +121,17 @@ class RequestParsingIT {
     assertThat(get(CONFIGMAPS + "?" + query).statusCode()).isEqualTo(200);
   }
 
+  /** Spring reads {@code ?dryRun} as a null value, Go as an empty one: unsupported, not a 500. */
+  @Test
+  void aDryRunWithoutValueIs400() {
+    String body = Objects.configMap("dry", "v");
+    ApiCalls.Response r = api.post(CONFIGMAPS + "?dryRun", body);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().path("message").asString())
+        .isEqualTo("dryRun: Unsupported value: \"\": supported values: \"All\"");
+    assertThat(api.get(CONFIGMAPS + "/dry").status()).isEqualTo(404);
+  }
+
   /** {@code timeoutSeconds} beyond what a timer can hold is a long watch, not a 500. */
   @Test
   void aHugeWatchTimeoutIsServed() throws Exception {
