@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
@@ -60,18 +61,28 @@ public final class WatchCache {
   private volatile long appliedRv;
   private volatile boolean synced;
 
+  /** How many times the cache was rebuilt because Redis went back in time. */
+  private final AtomicLong rewinds = new AtomicLong();
+
   /** Compared by identity: two requests for the same version are two waiters. */
   private static final class Waiter {
     private final long resourceVersion;
+    private final long rewinds;
     private final MonoSink<Void> sink;
 
-    Waiter(long resourceVersion, MonoSink<Void> sink) {
+    Waiter(long resourceVersion, long rewinds, MonoSink<Void> sink) {
       this.resourceVersion = resourceVersion;
+      this.rewinds = rewinds;
       this.sink = sink;
     }
 
     long resourceVersion() {
       return resourceVersion;
+    }
+
+    /** Ready once the cache applied the version, after at least this many rebuilds. */
+    boolean readyAt(long applied, long rebuilt) {
+      return resourceVersion <= applied && rewinds <= rebuilt;
     }
 
     MonoSink<Void> sink() {
@@ -171,6 +182,7 @@ public final class WatchCache {
         w.fail(gone);
       }
       watchers.clear();
+      rewinds.incrementAndGet();
       reset(snapshot, streamHistory);
     } finally {
       lock.writeLock().unlock();
@@ -245,12 +257,38 @@ public final class WatchCache {
    * for a version from the far future leaves nothing behind.
    */
   public Mono<Void> waitFor(long rv) {
-    if (synced && appliedRv >= rv) {
+    return waitFor(rv, 0);
+  }
+
+  /** The number of rebuilds after a rewind so far, to pass to {@link #waitForCurrent}. */
+  public long rewinds() {
+    return rewinds.get();
+  }
+
+  /**
+   * For a consistent read: completes when the cache holds what Redis holds at {@code currentRv},
+   * the type's counter read just now (with {@code rewindsBefore} = {@link #rewinds()} taken before
+   * reading it). A counter below what the cache applied means Redis went back in time: the cache
+   * still shows writes Redis lost and none of those it acknowledged since, until the reader notices
+   * (at the latest at its next idle check) and rebuilds. The read waits for that rebuild instead of
+   * answering from a history Redis no longer has.
+   */
+  public Mono<Void> waitForCurrent(long currentRv, long rewindsBefore) {
+    // Whether or not the reader is following Redis right now: after losing Redis it marks the
+    // cache synced again as soon as a read succeeds, before it has checked the counter.
+    if (currentRv < appliedRv && rewinds.get() == rewindsBefore) {
+      return waitFor(currentRv, rewindsBefore + 1);
+    }
+    return waitFor(currentRv, 0);
+  }
+
+  private Mono<Void> waitFor(long rv, long minRewinds) {
+    if (synced && appliedRv >= rv && rewinds.get() >= minRewinds) {
       return Mono.empty();
     }
     return Mono.<Void>create(
             sink -> {
-              Waiter w = new Waiter(rv, sink);
+              Waiter w = new Waiter(rv, minRewinds, sink);
               synchronized (waiters) {
                 waiters.add(w);
               }
@@ -280,11 +318,12 @@ public final class WatchCache {
       return;
     }
     long applied = appliedRv;
+    long rebuilt = rewinds.get();
     List<Waiter> ready = new ArrayList<>();
     synchronized (waiters) {
       for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
         Waiter w = it.next();
-        if (w.resourceVersion() <= applied) {
+        if (w.readyAt(applied, rebuilt)) {
           ready.add(w);
           it.remove();
         }

@@ -97,9 +97,7 @@ public class ResourceService {
             return continueList(type, cache, options);
           }
           if (!options.hasResourceVersion()) {
-            return store
-                .currentResourceVersion(type)
-                .flatMap(cache::waitFor)
+            return consistentRead(type, cache)
                 .then(Mono.fromSupplier(() -> cache.list(options.filter(), options.limit(), null)));
           }
           long rv = parseResourceVersion(options.resourceVersion());
@@ -124,6 +122,21 @@ public class ResourceService {
         });
   }
 
+  /**
+   * Waits until the cache holds what Redis holds now (its counter read now), as a read without a
+   * resourceVersion must answer; a cache ahead of a Redis that went back in time waits for its
+   * rebuild (see {@link WatchCache#waitForCurrent}).
+   */
+  private Mono<Void> consistentRead(ResourceType type, WatchCache cache) {
+    return Mono.defer(
+        () -> {
+          long rewinds = cache.rewinds();
+          return store
+              .currentResourceVersion(type)
+              .flatMap(rv -> cache.waitForCurrent(rv, rewinds));
+        });
+  }
+
   private Mono<ListResult> continueList(ResourceType type, WatchCache cache, ListOptions options) {
     String rv = options.resourceVersion();
     if (rv != null && !rv.isEmpty() && !rv.equals("0")) {
@@ -133,9 +146,7 @@ public class ResourceService {
     ContinueToken token =
         ContinueToken.decode(options.continueToken(), options.filter().namespace());
     if (token.atLatest()) {
-      return store
-          .currentResourceVersion(type)
-          .flatMap(cache::waitFor)
+      return consistentRead(type, cache)
           .then(
               Mono.fromSupplier(
                   () -> cache.list(options.filter(), options.limit(), token.after())));
@@ -167,10 +178,7 @@ public class ResourceService {
     Long from = rv == null || rv.isEmpty() ? null : parseResourceVersion(rv);
     WatchCache cache = caches.get(type);
     if (Boolean.TRUE.equals(options.sendInitialEvents())) {
-      Mono<Void> ready =
-          from == null
-              ? store.currentResourceVersion(type).flatMap(cache::waitFor)
-              : cache.waitFor(from);
+      Mono<Void> ready = from == null ? consistentRead(type, cache) : cache.waitFor(from);
       return ready.thenMany(
           Flux.defer(
               () -> cache.watch(options.filter(), null, options.allowWatchBookmarks(), true)));
