@@ -28,9 +28,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Redis failing under a running API server, a steady stream of creates from several clients and an
- * informer: the Redis process killed with SIGKILL and started again, and the network to it cut for
- * a while. After each fault, nothing acknowledged is missing, nothing is there twice, and the
- * informer holds exactly what a fresh list shows.
+ * informer: the Redis process killed with SIGKILL and started again, the network to it cut for a
+ * while, and a machine crash that loses the last writes (Redis restarted from an earlier copy of
+ * its append-only files). After each fault, nothing acknowledged is missing (beyond what the crash
+ * lost), nothing is there twice, and the informer holds exactly what a fresh list shows.
  *
  * <p>Each client creates config maps one after the other, one of them with {@code generateName},
  * the others with names of their own. A named create that fails with a 5xx (its outcome unknown) is
