@@ -260,24 +260,39 @@ public final class WatchCache {
     return waitFor(rv, 0);
   }
 
-  /** The number of rebuilds after a rewind so far, to pass to {@link #waitForCurrent}. */
-  public long rewinds() {
-    return rewinds.get();
+  /**
+   * Where the cache stands: what it applied and how many rebuilds after a rewind it made, read
+   * together (a rebuild changes both under the write lock). A consistent read takes it
+   * <em>before</em> reading the type's counter and passes it to {@link #waitForCurrent}.
+   */
+  public ReadPoint readPoint() {
+    lock.readLock().lock();
+    try {
+      return new ReadPoint(appliedRv, rewinds.get());
+    } finally {
+      lock.readLock().unlock();
+    }
   }
+
+  /** The cache's position before a consistent read asked Redis for the counter. */
+  public record ReadPoint(long appliedRv, long rewinds) {}
 
   /**
    * For a consistent read: completes when the cache holds what Redis holds at {@code currentRv},
-   * the type's counter read just now (with {@code rewindsBefore} = {@link #rewinds()} taken before
-   * reading it). A counter below what the cache applied means Redis went back in time: the cache
-   * still shows writes Redis lost and none of those it acknowledged since, until the reader notices
-   * (at the latest at its next idle check) and rebuilds. The read waits for that rebuild instead of
-   * answering from a history Redis no longer has.
+   * the type's counter read just now, {@code before} taken (with {@link #readPoint()}) before
+   * reading it. Redis's counter is never below what the cache had applied before it was read,
+   * unless Redis went back in time: then the cache still shows writes Redis lost and none of those
+   * it acknowledged since, until the reader notices (at the latest at its next idle check) and
+   * rebuilds, so the read waits for that rebuild instead of answering from a history Redis no
+   * longer has. (Comparing with what the cache applied <em>after</em> the counter was read would
+   * take every write the cache applied meanwhile for a rewind, and make a list that runs beside
+   * writes wait for a rebuild that never comes.)
    */
-  public Mono<Void> waitForCurrent(long currentRv, long rewindsBefore) {
+  public Mono<Void> waitForCurrent(long currentRv, ReadPoint before) {
     // Whether or not the reader is following Redis right now: after losing Redis it marks the
     // cache synced again as soon as a read succeeds, before it has checked the counter.
-    if (currentRv < appliedRv && rewinds.get() == rewindsBefore) {
-      return waitFor(currentRv, rewindsBefore + 1);
+    if (currentRv < before.appliedRv() && rewinds.get() == before.rewinds()) {
+      return waitFor(currentRv, before.rewinds() + 1);
     }
     return waitFor(currentRv, 0);
   }

@@ -130,10 +130,8 @@ public class ResourceService {
   private Mono<Void> consistentRead(ResourceType type, WatchCache cache) {
     return Mono.defer(
         () -> {
-          long rewinds = cache.rewinds();
-          return store
-              .currentResourceVersion(type)
-              .flatMap(rv -> cache.waitForCurrent(rv, rewinds));
+          WatchCache.ReadPoint before = cache.readPoint();
+          return store.currentResourceVersion(type).flatMap(rv -> cache.waitForCurrent(rv, before));
         });
   }
 

@@ -120,4 +120,31 @@ class WatchCacheTest {
         .verify(Duration.ofSeconds(5));
     assertThat(c.waiterCount()).isZero();
   }
+
+  @Test
+  void aConsistentReadBesideWritesDoesNotTakeThemForARewind() {
+    WatchCache c = cache(100);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    c.apply(List.of(event("ADDED", 10, "a", "1")));
+    WatchCache.ReadPoint before = c.readPoint();
+    // The counter is read (10), and the cache applies two more writes before the read waits.
+    c.apply(List.of(event("ADDED", 11, "b", "1"), event("ADDED", 12, "c", "1")));
+    StepVerifier.create(c.waitForCurrent(10, before)).verifyComplete();
+  }
+
+  @Test
+  void aConsistentReadAfterRedisWentBackInTimeWaitsForTheRebuild() {
+    WatchCache c = cache(100);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    c.apply(List.of(event("ADDED", 10, "a", "1"), event("ADDED", 11, "b", "1")));
+    WatchCache.ReadPoint before = c.readPoint();
+    // Redis lost write 11 and took 11 again for another write: the counter reads 10 … then 11.
+    StepVerifier.create(c.waitForCurrent(10, before))
+        .then(
+            () ->
+                c.rebuildAfterRewind(
+                    new Snapshot(10, List.of()), List.of(event("ADDED", 11, "x", "1"))))
+        .verifyComplete();
+    assertThat(names(c.list(ObjectFilter.all(), 0, null))).containsExactly("x=1");
+  }
 }
