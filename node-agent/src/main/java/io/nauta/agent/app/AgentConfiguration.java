@@ -15,28 +15,36 @@ import io.nauta.agent.pods.PodWorkers;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
-import io.nauta.core.component.ComponentProbes;
+import io.nauta.core.component.ComponentConfiguration;
+import io.nauta.core.component.ComponentSettings;
 import io.nauta.core.events.EventRecorder;
+import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** The API client, the nodes this process runs, their registration and the pod workers. */
+/**
+ * The node agent as a component (the shared {@link ComponentConfiguration} gives it its API client,
+ * informers, probes and lifecycle; no leader election: each node has exactly one agent), the nodes
+ * this process runs, their registration and the pod workers.
+ */
 @Configuration(proxyBeanMethods = false)
+@Import(ComponentConfiguration.class)
 public class AgentConfiguration {
 
-  @Bean(destroyMethod = "")
-  KubeClient kubeClient(AgentProperties props) {
-    return new KubeClient(
-        ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()));
+  @Bean
+  ComponentSettings agentComponent(AgentProperties props) {
+    return ComponentSettings.withoutLeaderElection(
+        "node agent", ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()));
   }
 
   @Bean
@@ -46,17 +54,18 @@ public class AgentConfiguration {
 
   /**
    * Every Service, for the service environment variables of the Docker runtime's containers (the
-   * kubelet's service informer) and for the service proxy (kube-proxy's). Started only on that
-   * runtime (simulated pods have no env) or by the service proxy.
+   * kubelet's service informer) and for the service proxy (kube-proxy's): the component's shared
+   * informer, started by the runner, when either uses it. Simulated pods have no environment, so
+   * without the proxy nothing reads Services and no watch is opened: the informer is never started.
    */
-  @Bean(destroyMethod = "close")
-  SharedInformer<Service> services(KubeClient client, AgentProperties props) {
-    SharedInformer<Service> informer =
-        new SharedInformer<>(client.resource(BuiltInResources.SERVICES, Service.class), null);
-    if ("docker".equalsIgnoreCase(props.runtime().trim())) {
-      informer.start();
+  @Bean(destroyMethod = "")
+  SharedInformer<Service> services(
+      InformerFactory informers, KubeClient client, AgentProperties props, Environment env) {
+    if ("docker".equalsIgnoreCase(props.runtime().trim())
+        || ServiceProxyConfiguration.enabled(env)) {
+      return informers.informer(BuiltInResources.SERVICES, Service.class);
     }
-    return informer;
+    return new SharedInformer<>(client.resource(BuiltInResources.SERVICES, Service.class), null);
   }
 
   /** Closed after the agent stops: that closes the Docker client. */
@@ -98,16 +107,18 @@ public class AgentConfiguration {
         kubeletPort);
   }
 
-  /** One informer on the pods of every node of this process: one watch, routed by node name. */
-  @Bean(destroyMethod = "close")
-  SharedInformer<Pod> boundPods(KubeClient client, AgentNodes nodes) {
+  /**
+   * One informer on the pods of every node of this process: one watch, routed by node name (started
+   * by the runner).
+   */
+  @Bean(destroyMethod = "")
+  SharedInformer<Pod> boundPods(InformerFactory informers, AgentNodes nodes) {
     List<String> names = nodes.all().stream().map(AgentNode::name).toList();
-    return new SharedInformer<>(
-        client.resource(BuiltInResources.PODS, Pod.class),
+    return informers.informer(
+        BuiltInResources.PODS,
+        Pod.class,
         null,
-        ListOptions.none().withFieldSelector(PodWorkers.fieldSelector(names)),
-        Duration.ofMillis(200),
-        Duration.ofSeconds(30));
+        ListOptions.none().withFieldSelector(PodWorkers.fieldSelector(names)));
   }
 
   @Bean(destroyMethod = "close")
@@ -132,10 +143,5 @@ public class AgentConfiguration {
   RouterFunction<ServerResponse> containerLogs(
       SharedInformer<Pod> boundPods, AgentNodes nodes, AgentProperties props) {
     return new ContainerLogsHandler(boundPods, nodes, props.authentication()).routes();
-  }
-
-  @Bean
-  RouterFunction<ServerResponse> probes(AgentRunner runner) {
-    return ComponentProbes.routes(runner::ready, "nodes not registered or pods not synced");
   }
 }

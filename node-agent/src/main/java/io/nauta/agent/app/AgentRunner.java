@@ -1,29 +1,32 @@
 package io.nauta.agent.app;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.PodWorkers;
-import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.component.ComponentRunner;
+import io.nauta.core.component.ComponentWork;
+import io.nauta.core.component.LeaderWork;
 import java.time.Duration;
 import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 /**
- * Runs the agent: registers every node (retrying until the API server answers), then starts the pod
- * informer and, once it has synced, the pod workers; renews every node's Lease and checks its
- * status on their intervals. No leader election: each node has exactly one agent.
+ * The agent's work, registered with the {@link ComponentRunner}: while the agent runs, it registers
+ * every node (retrying until the API server answers), then renews every node's Lease and checks its
+ * status on their intervals; once the runner's informers (the pods bound to these nodes among them)
+ * have synced and the nodes are registered, the pod workers run. No leader election: each node has
+ * exactly one agent, so the runner runs the "leader" work from the informers' sync until it stops.
  */
 @Component
-public class AgentRunner implements SmartLifecycle {
+public class AgentRunner implements ComponentWork {
 
   private static final Log log = LogFactory.getLog(AgentRunner.class);
 
@@ -33,27 +36,29 @@ public class AgentRunner implements SmartLifecycle {
   private final AgentProperties props;
   private final AgentNodes nodes;
   private final NodeRegistration registration;
-  private final SharedInformer<Pod> boundPods;
   private final PodWorkers workers;
+  private final Sinks.One<Void> registeredSignal = Sinks.one();
   private final Disposable.Composite running = Disposables.composite();
+  private Disposable workersWaiting;
   private volatile boolean started;
   private volatile boolean registered;
 
   public AgentRunner(
-      AgentProperties props,
-      AgentNodes nodes,
-      NodeRegistration registration,
-      SharedInformer<Pod> boundPods,
-      PodWorkers workers) {
+      AgentProperties props, AgentNodes nodes, NodeRegistration registration, PodWorkers workers) {
     this.props = props;
     this.nodes = nodes;
     this.registration = registration;
-    this.boundPods = boundPods;
     this.workers = workers;
   }
 
   @Override
-  public synchronized void start() {
+  public void register(ComponentRunner runner) {
+    runner.whileRunning(LeaderWork.of("node upkeep", this::startNodeUpkeep, this::stopNodeUpkeep));
+    runner.whileLeading(LeaderWork.of("pod workers", this::startWorkers, this::stopWorkers));
+    runner.readyWhen(() -> registered, "nodes not registered");
+  }
+
+  private synchronized void startNodeUpkeep() {
     log.info(
         "node agent: runtime "
             + props.runtime()
@@ -71,11 +76,32 @@ public class AgentRunner implements SmartLifecycle {
                 n -> registration.register(n).retryWhen(retry("registering node " + n.name())),
                 CONCURRENCY)
             .then(Mono.fromRunnable(this::onRegistered))
-            .then(Mono.fromRunnable(boundPods::start))
-            .then(boundPods.synced())
-            .then(Mono.fromRunnable(workers::start))
             .subscribe(null, e -> log.error("node agent failed to start", e)));
     started = true;
+  }
+
+  private synchronized void stopNodeUpkeep() {
+    started = false;
+    running.dispose();
+  }
+
+  /**
+   * The informers have synced (so a pod the runtime runs that the informer does not know is gone);
+   * the pod workers start once every node is registered too.
+   */
+  private synchronized void startWorkers() {
+    workersWaiting =
+        registeredSignal
+            .asMono()
+            .then(Mono.fromRunnable(workers::start))
+            .subscribe(null, e -> log.error("pod workers failed to start", e));
+  }
+
+  private synchronized void stopWorkers() {
+    if (workersWaiting != null) {
+      workersWaiting.dispose();
+    }
+    workers.close();
   }
 
   /** Every node exists: from now on their Leases are renewed and their status kept up to date. */
@@ -84,6 +110,7 @@ public class AgentRunner implements SmartLifecycle {
       return;
     }
     registered = true;
+    registeredSignal.tryEmitEmpty();
     log.info("registered " + nodes.all().size() + " node(s)");
     running.add(periodic(props.leaseRenewInterval(), registration::renewLease, "lease"));
     running.add(periodic(props.statusCheckInterval(), registration::syncStatus, "status"));
@@ -121,22 +148,5 @@ public class AgentRunner implements SmartLifecycle {
     return nodes.all().size() <= 5
         ? nodes.all().stream().map(n -> n.name() + " " + n.podCidr().cidr()).toList().toString()
         : nodes.all().get(0).name() + " … " + nodes.all().get(nodes.all().size() - 1).name();
-  }
-
-  /** Ready once every node is registered and the pods bound to them are known. */
-  public boolean ready() {
-    return registered && boundPods.hasSynced();
-  }
-
-  @Override
-  public synchronized void stop() {
-    started = false;
-    running.dispose();
-    workers.close();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return started;
   }
 }

@@ -8,18 +8,20 @@ import io.nauta.agent.services.BridgeHairpin;
 import io.nauta.agent.services.ChainNames;
 import io.nauta.agent.services.Iptables;
 import io.nauta.agent.services.ServiceProxy;
-import io.nauta.core.client.KubeClient;
+import io.nauta.core.component.ComponentWork;
+import io.nauta.core.component.LeaderWork;
+import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -30,9 +32,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @Conditional(ServiceProxyConfiguration.IptablesMode.class)
 public class ServiceProxyConfiguration {
 
-  @Bean(destroyMethod = "close")
-  SharedInformer<Endpoints> endpoints(KubeClient client) {
-    return new SharedInformer<>(client.resource(BuiltInResources.ENDPOINTS, Endpoints.class), null);
+  /** Every Endpoints: the component's shared informer, started by the runner. */
+  @Bean(destroyMethod = "")
+  SharedInformer<Endpoints> endpoints(InformerFactory informers) {
+    return informers.informer(BuiltInResources.ENDPOINTS, Endpoints.class);
   }
 
   /**
@@ -66,51 +69,35 @@ public class ServiceProxyConfiguration {
         clock);
   }
 
-  /** Starts the proxy with the agent and, on a graceful stop, removes its rules. */
+  /**
+   * Runs the proxy as long as the agent runs (it waits for its informers' sync itself) and, on a
+   * graceful stop, removes its rules.
+   */
   @Bean
-  SmartLifecycle serviceProxyLifecycle(ServiceProxy proxy) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
+  ComponentWork serviceProxyWork(ServiceProxy proxy) {
+    return runner ->
+        runner.whileRunning(LeaderWork.of("service proxy", proxy::start, proxy::close));
+  }
 
-      @Override
-      public void start() {
-        proxy.start();
-        running = true;
-      }
-
-      @Override
-      public void stop() {
-        running = false;
-        proxy.close();
-      }
-
-      @Override
-      public boolean isRunning() {
-        return running;
-      }
+  /** Whether the service proxy runs: iptables when asked for, or by default on Docker. */
+  static boolean enabled(Environment env) {
+    String mode =
+        env.getProperty("nauta.agent.service-proxy.mode", "").trim().toLowerCase(Locale.ROOT);
+    String runtime = env.getProperty("nauta.agent.runtime", "simulated").trim();
+    return switch (mode) {
+      case "iptables" -> true;
+      case "none" -> false;
+      case "" -> "docker".equalsIgnoreCase(runtime);
+      default ->
+          throw new UnsupportedRuntimeException(
+              "nauta.agent.service-proxy.mode must be iptables or none, not '" + mode + "'");
     };
   }
 
-  /** iptables when asked for, or by default on the Docker runtime. */
   static class IptablesMode implements Condition {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      String mode =
-          context
-              .getEnvironment()
-              .getProperty("nauta.agent.service-proxy.mode", "")
-              .trim()
-              .toLowerCase(Locale.ROOT);
-      String runtime =
-          context.getEnvironment().getProperty("nauta.agent.runtime", "simulated").trim();
-      return switch (mode) {
-        case "iptables" -> true;
-        case "none" -> false;
-        case "" -> "docker".equalsIgnoreCase(runtime);
-        default ->
-            throw new UnsupportedRuntimeException(
-                "nauta.agent.service-proxy.mode must be iptables or none, not '" + mode + "'");
-      };
+      return enabled(context.getEnvironment());
     }
   }
 }

@@ -1,11 +1,11 @@
 package io.nauta.controllers.app;
 
 import io.nauta.core.component.ComponentRunner;
+import io.nauta.core.component.ComponentWork;
 import io.nauta.core.controller.Controller;
 import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,37 +13,21 @@ import org.springframework.stereotype.Component;
  * leads and decides what losing the lease does (stop them all at once, then exit).
  */
 @Component
-public class ControllerManager implements SmartLifecycle {
+public class ControllerManager implements ComponentWork {
 
   private static final Log log = LogFactory.getLog(ControllerManager.class);
 
-  private final ComponentRunner runner;
   private final List<ManagedController> managed;
-  private volatile boolean running;
 
-  public ControllerManager(ComponentRunner runner, List<ManagedController> managed) {
-    this.runner = runner;
+  public ControllerManager(List<ManagedController> managed) {
     this.managed = managed;
   }
 
   @Override
-  public synchronized void start() {
+  public void register(ComponentRunner runner) {
     // Controllers ask for their informers while being built: all exist before the runner starts.
     List<Controller> controllers = managed.stream().map(ManagedController::controller).toList();
     controllers.forEach(runner::whileLeading);
-    runner.start();
-    running = true;
-    log.info("controller manager started: " + controllers.stream().map(Controller::name).toList());
-  }
-
-  @Override
-  public synchronized void stop() {
-    running = false;
-    runner.stop();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
+    log.info("controller manager: " + controllers.stream().map(Controller::name).toList());
   }
 }

@@ -2,14 +2,15 @@ package io.nauta.controllers.garbagecollector;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
-import io.nauta.controllers.app.ManagedController;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.informer.InformerFactory;
-import io.nauta.core.registry.BuiltInResources;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The garbage collector's controllers, one managed controller per followed kind. */
+/**
+ * The garbage collector, on the controller manager's shared client and informers; it registers its
+ * controllers (one per followed kind) with the component runner, which runs them while leading.
+ */
 @Configuration(proxyBeanMethods = false)
 public class GarbageCollectorConfiguration {
 
@@ -20,40 +21,5 @@ public class GarbageCollectorConfiguration {
       ControllersProperties props,
       MeterRegistry meters) {
     return new GarbageCollectorControllers(informers, client, props, meters);
-  }
-
-  @Bean
-  ManagedController garbageCollectorPods(GarbageCollectorControllers gc) {
-    return () -> gc.controller(BuiltInResources.PODS);
-  }
-
-  @Bean
-  ManagedController garbageCollectorReplicaSets(GarbageCollectorControllers gc) {
-    return () -> gc.controller(BuiltInResources.REPLICASETS);
-  }
-
-  @Bean
-  ManagedController garbageCollectorDeployments(GarbageCollectorControllers gc) {
-    return () -> gc.controller(BuiltInResources.DEPLOYMENTS);
-  }
-
-  @Bean
-  ManagedController garbageCollectorServices(GarbageCollectorControllers gc) {
-    return () -> gc.controller(BuiltInResources.SERVICES);
-  }
-
-  @Bean
-  ManagedController garbageCollectorEndpoints(GarbageCollectorControllers gc) {
-    return () -> gc.controller(BuiltInResources.ENDPOINTS);
-  }
-
-  @Bean
-  ManagedController garbageCollectorConfigMaps(GarbageCollectorControllers gc) {
-    return () -> gc.controller(BuiltInResources.CONFIGMAPS);
-  }
-
-  @Bean
-  ManagedController garbageCollectorSecrets(GarbageCollectorControllers gc) {
-    return () -> gc.controller(BuiltInResources.SECRETS);
   }
 }

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.component.ComponentRunner;
+import io.nauta.core.component.ComponentWork;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
@@ -17,9 +19,9 @@ import java.util.Map;
 /**
  * The garbage collector as one controller per followed kind (keys are {@code namespace/name} of
  * that kind), all sharing one {@link GarbageCollector}; an event on one kind can queue keys of
- * another (an owner, a dependent).
+ * another (an owner, a dependent). Every one runs while the controller manager leads.
  */
-public final class GarbageCollectorControllers {
+public final class GarbageCollectorControllers implements ComponentWork {
 
   private final Map<ResourceType, Controller> controllers = new LinkedHashMap<>();
 
@@ -58,6 +60,11 @@ public final class GarbageCollectorControllers {
 
   public Controller controller(ResourceType type) {
     return controllers.get(type);
+  }
+
+  @Override
+  public void register(ComponentRunner runner) {
+    controllers.values().forEach(runner::whileLeading);
   }
 
   private void enqueue(ResourceType type, String key) {

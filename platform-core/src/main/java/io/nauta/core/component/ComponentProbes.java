@@ -3,6 +3,7 @@ package io.nauta.core.component;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -18,24 +19,27 @@ public final class ComponentProbes {
   private ComponentProbes() {}
 
   public static RouterFunction<ServerResponse> routes(BooleanSupplier ready, String notReadyText) {
-    return routes(ready, notReadyText, () -> true, "");
+    return routes(() -> ready.getAsBoolean() ? null : notReadyText, () -> true, "");
   }
 
   /**
-   * Probes where {@code /healthz} and {@code /livez} also fail (503, {@code unhealthyText}) once
-   * {@code healthy} turns false, and {@code /readyz} with them.
+   * Probes where {@code /readyz} answers 503 with the text {@code notReady} gives while it gives
+   * one ({@code null}: ready), and every probe fails once {@code healthy} turns false.
    */
   public static RouterFunction<ServerResponse> routes(
-      BooleanSupplier ready, String notReadyText, BooleanSupplier healthy, String unhealthyText) {
+      Supplier<String> notReady, BooleanSupplier healthy, String unhealthyText) {
     return RouterFunctions.route()
         .GET("/healthz", r -> healthy.getAsBoolean() ? text(200, "ok") : text(503, unhealthyText))
         .GET("/livez", r -> healthy.getAsBoolean() ? text(200, "ok") : text(503, unhealthyText))
         .GET(
             "/readyz",
-            r ->
-                !healthy.getAsBoolean()
-                    ? text(503, unhealthyText)
-                    : ready.getAsBoolean() ? text(200, "ok") : text(503, notReadyText))
+            r -> {
+              if (!healthy.getAsBoolean()) {
+                return text(503, unhealthyText);
+              }
+              String reason = notReady.get();
+              return reason == null ? text(200, "ok") : text(503, reason);
+            })
         .build();
   }
 

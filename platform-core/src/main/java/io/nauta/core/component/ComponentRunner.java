@@ -12,10 +12,12 @@ import io.nauta.core.leaderelection.LeaderElectionConfig;
 import io.nauta.core.leaderelection.LeaderElector;
 import io.nauta.core.registry.BuiltInResources;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -28,8 +30,16 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Runs one Nauta component in the role of controller-runtime's Manager: it owns the API client and
  * the shared informers, starts the informers, and once they have synced campaigns for the
- * component's lease (when leader election is on); the registered {@link LeaderWork} runs only while
- * this process leads.
+ * component's lease (when leader election is on); the work registered {@link #whileLeading} runs
+ * only while this process leads. A component without leader election (the node agent) leads from
+ * the moment its informers synced until it stops. Work registered {@link #whileRunning} (node
+ * upkeep, a service proxy, feeding informer events into a cache) runs from {@link #start} to {@link
+ * #stop}, leader or not.
+ *
+ * <p>Order: {@link #start} starts the running work (in registration order, before the informers, so
+ * it may subscribe to their events first), then the informers, then, once they synced, the leader
+ * work. {@link #stop} stops the leader work, then the running work (each in reverse order), then
+ * closes the informers.
  *
  * <p>Losing the lease is decided here, once for every component: all work is stopped at once
  * (queues dropped, reconciles in flight cancelled), the process stops campaigning, and the {@link
@@ -48,6 +58,8 @@ public final class ComponentRunner {
   private final Campaign campaign;
   private final LeaseLossAction onLeaseLost;
   private final List<LeaderWork> work = new CopyOnWriteArrayList<>();
+  private final List<LeaderWork> always = new CopyOnWriteArrayList<>();
+  private final List<ReadinessCheck> readiness = new CopyOnWriteArrayList<>();
 
   private final Object workLock = new Object();
   private boolean leading;
@@ -113,13 +125,52 @@ public final class ComponentRunner {
   }
 
   /**
-   * {@code /readyz} once the informers have synced; {@code /healthz} and {@code /livez} fail once
-   * the lease was lost (kube-controller-manager's leader-election health check), so a supervisor
-   * that does not see the exit still sees a process that must be replaced.
+   * Registers work that runs from {@link #start} to {@link #stop} whether or not this process
+   * leads; call before {@link #start}. It starts before the informers and stops after the leader
+   * work.
+   */
+  public ComponentRunner whileRunning(LeaderWork w) {
+    always.add(Objects.requireNonNull(w, "work"));
+    return this;
+  }
+
+  /**
+   * Adds a condition of {@code /readyz} besides the informers' sync, e.g. the agent's nodes being
+   * registered; {@code notReadyText} is the probe's answer while it does not hold.
+   */
+  public ComponentRunner readyWhen(BooleanSupplier check, String notReadyText) {
+    readiness.add(new ReadinessCheck(check, notReadyText));
+    return this;
+  }
+
+  private record ReadinessCheck(BooleanSupplier check, String notReadyText) {}
+
+  /** What keeps this component from being ready, or {@code null} when it is ready. */
+  private String notReady() {
+    if (!informers.hasSynced()) {
+      return "informers not synced";
+    }
+    for (ReadinessCheck c : readiness) {
+      if (!c.check().getAsBoolean()) {
+        return c.notReadyText();
+      }
+    }
+    return null;
+  }
+
+  /** True once the informers have synced and every {@link #readyWhen} condition holds. */
+  public boolean isReady() {
+    return notReady() == null;
+  }
+
+  /**
+   * {@code /readyz} once the informers have synced (and every {@link #readyWhen} condition holds);
+   * {@code /healthz} and {@code /livez} fail once the lease was lost (kube-controller-manager's
+   * leader-election health check), so a supervisor that does not see the exit still sees a process
+   * that must be replaced.
    */
   public RouterFunction<ServerResponse> probes() {
-    return ComponentProbes.routes(
-        informers::hasSynced, "informers not synced", () -> !leaseLost, "leader lease lost");
+    return ComponentProbes.routes(this::notReady, () -> !leaseLost, "leader lease lost");
   }
 
   /** Starts the informers, then (once they synced) campaigns or, without election, leads. */
@@ -128,6 +179,9 @@ public final class ComponentRunner {
       return;
     }
     started = true;
+    for (LeaderWork w : always) {
+      w.start();
+    }
     informers.startAll();
     waiting =
         Flux.fromIterable(informers.informers())
@@ -136,8 +190,11 @@ public final class ComponentRunner {
             .subscribe(null, e -> log.error(component + ": informers failed to sync", e));
     log.info(
         component
-            + ": started; work while leading: "
-            + work.stream().map(LeaderWork::name).toList());
+            + ": started; work while running: "
+            + always.stream().map(LeaderWork::name).toList()
+            + ", while leading: "
+            + work.stream().map(LeaderWork::name).toList()
+            + (campaign == null ? " (no leader election)" : ""));
   }
 
   private void onSynced() {
@@ -154,7 +211,10 @@ public final class ComponentRunner {
     }
   }
 
-  /** Stops the work, gives the lease back (if held) and closes the informers. */
+  /**
+   * Stops the leader work, gives the lease back (if held), stops the running work and closes the
+   * informers.
+   */
   public void stop() {
     synchronized (this) {
       if (!started || stopping) {
@@ -170,6 +230,7 @@ public final class ComponentRunner {
       campaign.close();
     }
     stopWork();
+    stopAll(always);
     informers.close();
   }
 
@@ -207,14 +268,19 @@ public final class ComponentRunner {
         return;
       }
       leading = false;
-      List<LeaderWork> reversed = new ArrayList<>(work);
-      java.util.Collections.reverse(reversed);
-      for (LeaderWork w : reversed) {
-        try {
-          w.stop();
-        } catch (RuntimeException e) {
-          log.error(component + ": stopping " + w.name() + " failed", e);
-        }
+      stopAll(work);
+    }
+  }
+
+  /** Stops each piece of {@code pieces} in reverse order; one failing does not keep the rest. */
+  private void stopAll(List<LeaderWork> pieces) {
+    List<LeaderWork> reversed = new ArrayList<>(pieces);
+    Collections.reverse(reversed);
+    for (LeaderWork w : reversed) {
+      try {
+        w.stop();
+      } catch (RuntimeException e) {
+        log.error(component + ": stopping " + w.name() + " failed", e);
       }
     }
   }

@@ -37,9 +37,10 @@ import reactor.util.retry.Retry;
  * <p>Expiry is judged by this process's own clock: a lease held by another counts as expired only
  * when {@code leaseDuration} has passed since this elector last saw the lease <em>change</em>,
  * never by comparing the holder's {@code renewTime} with the local time, so clock skew between
- * hosts cannot make two leaders. The leader gives up leading when it has not renewed for {@code
- * renewDeadline}, which is shorter than {@code leaseDuration}: it stops before anyone may take
- * over. After losing leadership it campaigns again.
+ * hosts cannot make two leaders. The leader renews every {@code retryPeriod} and gives up leading
+ * when a renewal round, retried every {@code retryPeriod}, has not succeeded within {@code
+ * renewDeadline} (client-go's {@code renew()}), or at once when it sees another holder. After
+ * losing leadership it campaigns again.
  *
  * <p>On {@link #stop()} (and {@link #close()}) a leader first stops leading, then releases the
  * lease (empty holder, 1 s duration) so that a standby takes over within a retry period instead of
@@ -93,7 +94,6 @@ public final class LeaderElector implements AutoCloseable {
   // Written by the campaign, which takes one step at a time.
   private volatile LeaseSpec observedSpec;
   private volatile long observedAtNanos;
-  private volatile long lastRenewNanos;
 
   private volatile boolean leader;
   private boolean stopped = true;
@@ -244,33 +244,42 @@ public final class LeaderElector implements AutoCloseable {
         .then();
   }
 
-  /** Renews every retry period; completes when leadership is lost. */
+  /**
+   * Renews every retry period; completes when leadership is lost. As client-go's {@code renew()}:
+   * each round starts a retry period after the last one ended and tries every retry period until it
+   * renews, giving up when {@code renewDeadline} has passed since the round began (not since the
+   * last successful request was sent, which would step down a retry period early).
+   */
   private Mono<Void> renewUntilLost() {
     return Mono.delay(config.retryPeriod())
-        .then(Mono.defer(this::renewOnce))
+        .then(Mono.defer(this::renewRound))
         .repeat()
         .takeUntil(lost -> lost)
         .then();
   }
 
-  /** One renewal; true when leadership is lost. */
-  private Mono<Boolean> renewOnce() {
-    long left = lastRenewNanos + config.renewDeadline().toNanos() - nanoTime.getAsLong();
+  /** One round of renewals; true when leadership is lost. */
+  private Mono<Boolean> renewRound() {
+    long began = nanoTime.getAsLong();
+    return Mono.defer(() -> renewOnce(began))
+        .repeatWhenEmpty(attempts -> attempts.concatMap(i -> Mono.delay(config.retryPeriod())));
+  }
+
+  /**
+   * One try of the round that began at {@code began}: false when renewed, true when leadership is
+   * lost, empty to try again.
+   */
+  private Mono<Boolean> renewOnce(long began) {
+    long left = began + config.renewDeadline().toNanos() - nanoTime.getAsLong();
     if (left <= 0) {
-      log.warn(
-          config.identity()
-              + ": could not renew lease "
-              + lease
-              + " within "
-              + config.renewDeadline()
-              + "; giving up leadership");
+      logDeadlinePassed();
       return Mono.just(true);
     }
     return tryAcquireOrRenew(Duration.ofNanos(left))
-        .map(
+        .flatMap(
             outcome ->
                 switch (outcome) {
-                  case LEADING -> false;
+                  case LEADING -> Mono.just(false);
                   case HELD_BY_OTHER -> {
                     log.warn(
                         config.identity()
@@ -279,23 +288,26 @@ public final class LeaderElector implements AutoCloseable {
                             + " was taken over by "
                             + holderOf(observedSpec)
                             + "; giving up leadership");
-                    yield true;
+                    yield Mono.just(true);
                   }
                   case FAILED -> {
-                    boolean lost =
-                        nanoTime.getAsLong() - lastRenewNanos >= config.renewDeadline().toNanos();
-                    if (lost) {
-                      log.warn(
-                          config.identity()
-                              + ": could not renew lease "
-                              + lease
-                              + " within "
-                              + config.renewDeadline()
-                              + "; giving up leadership");
+                    if (nanoTime.getAsLong() - began >= config.renewDeadline().toNanos()) {
+                      logDeadlinePassed();
+                      yield Mono.just(true);
                     }
-                    yield lost;
+                    yield Mono.empty();
                   }
                 });
+  }
+
+  private void logDeadlinePassed() {
+    log.warn(
+        config.identity()
+            + ": could not renew lease "
+            + lease
+            + " within "
+            + config.renewDeadline()
+            + "; giving up leadership");
   }
 
   /**
@@ -305,10 +317,9 @@ public final class LeaderElector implements AutoCloseable {
   private Mono<Outcome> tryAcquireOrRenew(Duration timeout) {
     return Mono.defer(
         () -> {
-          long started = nanoTime.getAsLong();
           return lock.get()
-              .flatMap(current -> takeOrRenew(current, started))
-              .onErrorResume(NotFoundException.class, e -> create(started))
+              .flatMap(this::takeOrRenew)
+              .onErrorResume(NotFoundException.class, e -> create())
               .timeout(timeout)
               .onErrorResume(
                   e -> {
@@ -328,7 +339,7 @@ public final class LeaderElector implements AutoCloseable {
         });
   }
 
-  private Mono<Outcome> create(long started) {
+  private Mono<Outcome> create() {
     ZonedDateTime now = now();
     Lease fresh =
         new LeaseBuilder()
@@ -344,10 +355,10 @@ public final class LeaderElector implements AutoCloseable {
             .withLeaseTransitions(0)
             .endSpec()
             .build();
-    return lock.create(fresh).map(created -> won(created, started));
+    return lock.create(fresh).map(created -> won(created));
   }
 
-  private Mono<Outcome> takeOrRenew(Lease current, long started) {
+  private Mono<Outcome> takeOrRenew(Lease current) {
     LeaseSpec spec = current.getSpec() == null ? new LeaseSpec() : current.getSpec();
     long now = nanoTime.getAsLong();
     observe(spec, now);
@@ -374,13 +385,11 @@ public final class LeaderElector implements AutoCloseable {
               + (isEmpty(holder) ? " (released)" : " (expired, held by " + holder + ")"));
     }
     return lock.update(new LeaseBuilder(current).withSpec(next).build())
-        .map(updated -> won(updated, started));
+        .map(updated -> won(updated));
   }
 
-  private Outcome won(Lease written, long started) {
+  private Outcome won(Lease written) {
     observe(written.getSpec(), nanoTime.getAsLong());
-    // From when the request left: the deadline is never later than the lease others see.
-    lastRenewNanos = started;
     return Outcome.LEADING;
   }
 

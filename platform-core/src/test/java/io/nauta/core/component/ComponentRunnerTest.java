@@ -9,8 +9,10 @@ import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.workqueue.Result;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,5 +146,96 @@ class ComponentRunnerTest {
       single.stop();
     }
     assertThat(stops.get()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutLeaderElectionTheRunningWorkStartsAtOnceAndTheLeaderWorkWaitsForTheInformers() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    AtomicBoolean registered = new AtomicBoolean();
+    ComponentRunner agent =
+        ComponentRunner.builder("agent", client)
+            .onLeaseLost(losses::add)
+            .build()
+            .whileRunning(
+                LeaderWork.of(
+                    "upkeep", () -> log.add("start upkeep"), () -> log.add("stop upkeep")))
+            .whileLeading(
+                LeaderWork.of(
+                    "workers", () -> log.add("start workers"), () -> log.add("stop workers")))
+            .readyWhen(registered::get, "nodes not registered");
+    // Its API server (port 9) never answers: this informer never syncs.
+    agent
+        .informers()
+        .informer(BuiltInResources.PODS, Pod.class)
+        .events()
+        .subscribe(e -> {}, e -> {}, () -> log.add("informers closed"));
+    try {
+      agent.start();
+      assertThat(log).containsExactly("start upkeep");
+      assertThat(agent.isRunning()).isTrue();
+      registered.set(true);
+      await().during(Duration.ofMillis(300)).until(() -> !agent.isLeading());
+      assertThat(agent.isReady()).as("informers not synced").isFalse();
+      assertThat(log).containsExactly("start upkeep");
+    } finally {
+      agent.stop();
+    }
+    assertThat(log).containsExactly("start upkeep", "stop upkeep", "informers closed");
+    assertThat(losses).isEmpty();
+  }
+
+  @Test
+  void readinessWaitsForEveryConditionBesidesTheInformers() {
+    AtomicBoolean registered = new AtomicBoolean();
+    ComponentRunner agent =
+        ComponentRunner.builder("agent", client)
+            .build()
+            .readyWhen(registered::get, "nodes not registered");
+    try {
+      agent.start();
+      await().until(agent::isLeading);
+      assertThat(agent.isReady()).isFalse();
+      registered.set(true);
+      assertThat(agent.isReady()).isTrue();
+    } finally {
+      agent.stop();
+    }
+  }
+
+  @Test
+  void startsTheRunningWorkBeforeTheLeaderWorkAndStopsBothInReverse() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    ComponentRunner ordered =
+        ComponentRunner.builder("ordered", client)
+            .campaign(campaign)
+            .onLeaseLost(losses::add)
+            .build();
+    for (String name : List.of("cache", "proxy")) {
+      ordered.whileRunning(
+          LeaderWork.of(name, () -> log.add("start " + name), () -> log.add("stop " + name)));
+    }
+    for (String name : List.of("queue", "controller")) {
+      ordered.whileLeading(
+          LeaderWork.of(name, () -> log.add("start " + name), () -> log.add("stop " + name)));
+    }
+
+    ordered.start();
+    assertThat(log).containsExactly("start cache", "start proxy");
+    await().until(() -> campaign.started != null);
+    campaign.lead();
+    ordered.stop();
+
+    assertThat(log)
+        .containsExactly(
+            "start cache",
+            "start proxy",
+            "start queue",
+            "start controller",
+            "stop controller",
+            "stop queue",
+            "stop proxy",
+            "stop cache");
+    assertThat(campaign.closes.get()).isEqualTo(1);
+    assertThat(losses).isEmpty();
   }
 }

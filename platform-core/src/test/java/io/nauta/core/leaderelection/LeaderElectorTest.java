@@ -202,6 +202,35 @@ class LeaderElectorTest {
   }
 
   @Test
+  void countsTheRenewDeadlineFromTheStartOfTheRenewRoundAsClientGoDoes() {
+    LeaderElector me = elector("me");
+    Recorder r = run(me);
+    await().atMost(SOON).until(me::isLeader);
+
+    // One renewal is answered only 3 s after it was sent; then the API server stops answering.
+    Duration slow = Duration.ofSeconds(3);
+    lock.beforeNextUpdate(
+        l -> {
+          advance(slow);
+          l.failing = true;
+        });
+    await().atMost(SOON).until(() -> lock.failures.get() >= 3);
+
+    // 6 s after that renewal was sent, 3 s after the round that keeps retrying began: client-go
+    // still leads (its renew deadline counts from the round's start).
+    advance(RENEW_DEADLINE.minus(slow).plusSeconds(1));
+    int failures = lock.failures.get();
+    await().atMost(SOON).until(() -> lock.failures.get() >= failures + 2);
+    assertThat(me.isLeader()).isTrue();
+    assertThat(r.stopped).hasValue(0);
+
+    // The renew deadline has passed since the round began: it steps down.
+    advance(slow);
+    await().atMost(SOON).until(() -> !me.isLeader());
+    assertThat(r.stopped).hasValue(1);
+  }
+
+  @Test
   void stepsDownAtOnceWhenItSeesAnotherHolderInTheLease() {
     LeaderElector me = elector("me");
     Recorder r = run(me);

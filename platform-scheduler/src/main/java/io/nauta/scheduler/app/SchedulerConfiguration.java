@@ -6,9 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
+import io.nauta.core.component.ComponentConfiguration;
 import io.nauta.core.component.ComponentProbes;
 import io.nauta.core.component.ComponentRunner;
-import io.nauta.core.component.LeaseLossAction;
+import io.nauta.core.component.ComponentSettings;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
@@ -23,51 +24,34 @@ import io.nauta.scheduler.engine.SchedulerMetrics;
 import io.nauta.scheduler.engine.SchedulingQueue;
 import io.nauta.scheduler.plugins.DefaultProfile;
 import java.util.Random;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.context.annotation.Import;
 
-/** Wires the scheduler: component runner, informers, cache, algorithm, queue, and its probes. */
+/** Wires the scheduler: its component settings, informers, cache, algorithm and queue. */
 @Configuration(proxyBeanMethods = false)
+@Import(ComponentConfiguration.class)
 public class SchedulerConfiguration {
 
   /** Pods that have finished hold no resources: Kubernetes' scheduler does not watch them. */
   static final String LIVE_PODS = "status.phase!=Succeeded,status.phase!=Failed";
 
   /**
-   * The API client, the informers and leader election (started by the {@link SchedulerRunner}). A
-   * {@link LeaseLossAction} bean replaces the exit on a lost lease (tests in their own JVM).
+   * The scheduler as a component: the shared {@link ComponentConfiguration} builds its runner (API
+   * client, informers, leader election, probes) from these settings.
    */
-  @Bean(destroyMethod = "")
-  ComponentRunner componentRunner(
-      SchedulerProperties props, MeterRegistry meters, ObjectProvider<LeaseLossAction> onLost) {
+  @Bean
+  ComponentSettings schedulerComponent(SchedulerProperties props) {
     SchedulerProperties.LeaderElection le = props.leaderElection();
     // Schedulers of different names never lock each other out: the lease defaults to the name.
     String leaseName = le.leaseName().isBlank() ? props.name() : le.leaseName();
-    return ComponentRunner.builder(
-            "scheduler " + props.name(),
-            ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()))
-        .meterRegistry(meters)
-        .leaderElection(
-            le.enabled()
-                ? LeaderElectionConfig.of(
-                        le.leaseNamespace(), leaseName, ComponentRunner.identity())
-                    .withTimings(le.leaseDuration(), le.renewDeadline(), le.retryPeriod())
-                : null)
-        .onLeaseLost(onLost.getIfAvailable(LeaseLossAction::exitProcess))
-        .build();
-  }
-
-  @Bean(destroyMethod = "")
-  KubeClient kubeClient(ComponentRunner runner) {
-    return runner.client();
-  }
-
-  @Bean(destroyMethod = "")
-  InformerFactory informerFactory(ComponentRunner runner) {
-    return runner.informers();
+    return new ComponentSettings(
+        "scheduler " + props.name(),
+        ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()),
+        le.enabled()
+            ? LeaderElectionConfig.of(le.leaseNamespace(), leaseName, ComponentRunner.identity())
+                .withTimings(le.leaseDuration(), le.renewDeadline(), le.retryPeriod())
+            : null);
   }
 
   @Bean
@@ -136,11 +120,5 @@ public class SchedulerConfiguration {
   @Bean
   ClusterEvents clusterEvents(SchedulerCache cache, SchedulingQueue queue, PodScheduler scheduler) {
     return new ClusterEvents(cache, queue, scheduler);
-  }
-
-  /** {@code /healthz}: the process runs and kept its lease; {@code /readyz}: informers synced. */
-  @Bean
-  RouterFunction<ServerResponse> probes(ComponentRunner runner) {
-    return runner.probes();
   }
 }

@@ -2,6 +2,7 @@ package io.nauta.scheduler.app;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.core.component.ComponentRunner;
+import io.nauta.core.component.ComponentWork;
 import io.nauta.core.component.LeaderWork;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.scheduler.cache.SchedulerCache;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -21,13 +21,13 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs the scheduler: feeds informer events into the cache and queue, and registers the scheduling
- * queue with the {@link ComponentRunner}, which starts the informers, campaigns once they synced,
- * runs scheduling attempts only while this process leads, and decides what losing the lease does
- * (stop them at once, then exit).
+ * The scheduler's work, registered with the {@link ComponentRunner}: feeding informer events into
+ * the cache and queue (and expiring assumed pods) while the process runs, and the scheduling queue
+ * while it leads. The runner starts the informers, campaigns once they synced, and decides what
+ * losing the lease does (stop the scheduling at once, then exit).
  */
 @Component
-public class SchedulerRunner implements SmartLifecycle {
+public class SchedulerRunner implements ComponentWork {
 
   private static final Log log = LogFactory.getLog(SchedulerRunner.class);
 
@@ -37,10 +37,8 @@ public class SchedulerRunner implements SmartLifecycle {
   private final SchedulingQueue queue;
   private final PodScheduler scheduler;
   private final SchedulerCache cache;
-  private final ComponentRunner runner;
-  private final Disposable.Composite running = Disposables.composite();
-  private Scheduler cycles;
-  private volatile boolean started;
+  private volatile Disposable.Composite running;
+  private volatile Scheduler cycles;
 
   public SchedulerRunner(
       SchedulerProperties props,
@@ -48,21 +46,26 @@ public class SchedulerRunner implements SmartLifecycle {
       ClusterEvents events,
       SchedulingQueue queue,
       PodScheduler scheduler,
-      SchedulerCache cache,
-      ComponentRunner runner) {
+      SchedulerCache cache) {
     this.props = props;
     this.informers = informers;
     this.events = events;
     this.queue = queue;
     this.scheduler = scheduler;
     this.cache = cache;
-    this.runner = runner;
   }
 
   @Override
-  public synchronized void start() {
+  public void register(ComponentRunner runner) {
+    runner.whileRunning(LeaderWork.of("scheduler cache", this::startFeeding, this::stopFeeding));
+    runner.whileLeading(
+        LeaderWork.of("scheduling queue", this::startScheduling, this::stopScheduling));
+  }
+
+  /** Runs before the runner starts the informers, so no event is missed. */
+  private synchronized void startFeeding() {
     cycles = Schedulers.newSingle("scheduling-cycle");
-    // Subscribed before the runner starts the informers, so no event is missed.
+    running = Disposables.composite();
     running.add(informers.nodes().events().subscribe(events::onNode));
     running.add(informers.pods().events().subscribe(events::onPod));
     running.add(
@@ -75,10 +78,12 @@ public class SchedulerRunner implements SmartLifecycle {
                     queue.moveAllUnschedulable();
                   }
                 }));
-    runner.whileLeading(
-        LeaderWork.of("scheduling queue", this::startScheduling, this::stopScheduling));
-    runner.start();
-    started = true;
+  }
+
+  /** Runs after the scheduling queue stopped. */
+  private synchronized void stopFeeding() {
+    running.dispose();
+    cycles.dispose();
   }
 
   private void startScheduling() {
@@ -105,20 +110,5 @@ public class SchedulerRunner implements SmartLifecycle {
   private void stopScheduling() {
     log.info("scheduler " + props.name() + " stopped leading");
     queue.stop();
-  }
-
-  @Override
-  public synchronized void stop() {
-    started = false;
-    runner.stop();
-    running.dispose();
-    if (cycles != null) {
-      cycles.dispose();
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return started;
   }
 }
