@@ -214,14 +214,18 @@ public final class PodStatuses {
             .withReady(running && c.ready())
             .withStarted(running && c.started())
             .withRestartCount(c.restartCount())
-            .withState(state(c.state()));
+            .withState(state(c.state(), c.containerId()));
     if (c.lastTermination() != null) {
-      b.withLastState(state(c.lastTermination()));
+      b.withLastState(state(c.lastTermination(), null));
     }
     return b.build();
   }
 
-  private static ContainerState state(io.nauta.agent.runtime.ContainerState s) {
+  /**
+   * @param containerId the container a terminated state belongs to when the runtime's state does
+   *     not name it (null: none)
+   */
+  private static ContainerState state(io.nauta.agent.runtime.ContainerState s, String containerId) {
     ContainerStateBuilder b = new ContainerStateBuilder();
     if (s instanceof io.nauta.agent.runtime.ContainerState.Running r) {
       b.withNewRunning().withStartedAt(time(r.startedAt())).endRunning();
@@ -234,6 +238,7 @@ public final class PodStatuses {
           .withMessage(t.message())
           .withStartedAt(t.startedAt() == null ? null : time(t.startedAt()))
           .withFinishedAt(t.finishedAt() == null ? null : time(t.finishedAt()))
+          .withContainerID(t.containerId() != null ? t.containerId() : containerId)
           .endTerminated();
     }
     return b.build();

@@ -13,10 +13,26 @@ public sealed interface ContainerState {
 
   record Running(Instant startedAt) implements ContainerState {}
 
-  /** Exited: reason {@code Completed} (code 0), {@code Error}, {@code OOMKilled}, … */
+  /**
+   * Exited: reason {@code Completed} (code 0), {@code Error}, {@code OOMKilled}, …
+   *
+   * @param containerId the run's container, {@code <runtime>://<id>} (the kubelet reports it in
+   *     {@code state.terminated} and {@code lastState.terminated}, so a client can tell which run
+   *     ended), or null when the runtime does not know it
+   */
   record Terminated(
-      int exitCode, String reason, String message, Instant startedAt, Instant finishedAt)
+      int exitCode,
+      String reason,
+      String message,
+      Instant startedAt,
+      Instant finishedAt,
+      String containerId)
       implements ContainerState {
+
+    public Terminated(
+        int exitCode, String reason, String message, Instant startedAt, Instant finishedAt) {
+      this(exitCode, reason, message, startedAt, finishedAt, null);
+    }
 
     public static Terminated completed(Instant startedAt, Instant finishedAt) {
       return new Terminated(0, "Completed", null, startedAt, finishedAt);

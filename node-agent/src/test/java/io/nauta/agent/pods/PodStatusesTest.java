@@ -188,6 +188,36 @@ class PodStatusesTest {
     }
   }
 
+  /**
+   * The kubelet names the container of each terminated run, so a client can tell which run ended
+   * (and after an engine restart, that the run shown in lastState is gone).
+   */
+  @Test
+  void terminatedStatesNameTheirContainerLikeTheKubelet() {
+    RuntimeContainer restarted =
+        new RuntimeContainer(
+            "a",
+            "busybox",
+            "sim@sha256:1",
+            "docker://new",
+            RUNNING,
+            new ContainerState.Terminated(137, "Error", null, T0, T1, "docker://old"),
+            1);
+    ContainerStatus a =
+        PodStatuses.compute(pod("Always", "a"), rt(restarted), HOST, T1)
+            .getContainerStatuses()
+            .get(0);
+    assertThat(a.getContainerID()).isEqualTo("docker://new");
+    assertThat(a.getLastState().getTerminated().getContainerID()).isEqualTo("docker://old");
+    assertThat(a.getLastState().getTerminated().getExitCode()).isEqualTo(137);
+
+    ContainerStatus exited =
+        PodStatuses.compute(pod("Never", "a"), rt(c("a", EXIT_1)), HOST, T1)
+            .getContainerStatuses()
+            .get(0);
+    assertThat(exited.getState().getTerminated().getContainerID()).isEqualTo("simulated://a");
+  }
+
   @Test
   void aRunningContainerItsProbesDoNotPassKeepsThePodRunningButNotReady() {
     RuntimeContainer unready =

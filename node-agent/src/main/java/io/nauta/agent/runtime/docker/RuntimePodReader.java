@@ -133,6 +133,7 @@ final class RuntimePodReader {
         reason,
         error == null || error.isBlank() ? null : error,
         c.startedAt(),
-        c.finishedAt());
+        c.finishedAt(),
+        "docker://" + c.id());
   }
 }
