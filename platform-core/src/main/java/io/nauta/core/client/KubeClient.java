@@ -37,14 +37,16 @@ public final class KubeClient {
 
   /**
    * A client that asks {@code config} for the server and token on every request, so it follows a
-   * server that moved (a re-read kubeconfig, a restarted test server on a new port).
+   * server that moved (a re-read kubeconfig, a restarted test server on a new port). The TLS
+   * settings (CA, client certificate) are taken once, from the first config.
    */
   public KubeClient(Supplier<ClientConfig> config, JsonMapper mapper) {
     this.config = config;
     this.mapper = mapper;
     this.web =
         WebClient.builder()
-            .clientConnector(new ReactorClientHttpConnector(ClientTransport.httpClient()))
+            .clientConnector(
+                new ReactorClientHttpConnector(ClientTransport.httpClient(config.get())))
             .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES))
             .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
             .filter(
