@@ -49,7 +49,7 @@ public final class ClusterPki {
   /**
    * What the PKI must cover.
    *
-   * @param serverUrl the API server URL written into every kubeconfig
+   * @param serverUrl the API server URL written into every kubeconfig; null writes none (yet)
    * @param servingSans extra names of the API server's serving certificate, besides 127.0.0.1,
    *     localhost and the {@code kubernetes} Service names (the host name, the Service's cluster
    *     IP)
@@ -60,6 +60,14 @@ public final class ClusterPki {
 
   /** One identity: its file stem, its certificate's subject. */
   private record Identity(String file, String user, List<String> groups) {}
+
+  // A null user is the node agent's, system:node:<node name>.
+  private static final List<Identity> IDENTITIES =
+      List.of(
+          new Identity("admin", ADMIN_USER, List.of(MASTERS_GROUP)),
+          new Identity("scheduler", SCHEDULER_USER, List.of()),
+          new Identity("controller-manager", CONTROLLER_MANAGER_USER, List.of()),
+          new Identity("agent", null, List.of(NODES_GROUP)));
 
   private final Path dir;
   private final List<String> changed = new ArrayList<>();
@@ -106,28 +114,32 @@ public final class ClusterPki {
           now);
     }
 
-    List<Identity> identities =
-        List.of(
-            new Identity("admin", ADMIN_USER, List.of(MASTERS_GROUP)),
-            new Identity("scheduler", SCHEDULER_USER, List.of()),
-            new Identity("controller-manager", CONTROLLER_MANAGER_USER, List.of()),
-            new Identity("agent", "system:node:" + settings.nodeName(), List.of(NODES_GROUP)));
+    for (Identity id : IDENTITIES) {
+      String user = id.user() != null ? id.user() : "system:node:" + settings.nodeName();
+      ensureLeaf(
+          clientCa,
+          id.file() + "-client",
+          CertificateRequest.client(user, id.groups(), LEAF_VALIDITY),
+          now);
+    }
+    if (settings.serverUrl() != null) {
+      writeKubeconfigs(settings.serverUrl());
+    }
+  }
+
+  /**
+   * (Re)writes the admin's and every component's kubeconfig for {@code serverUrl}, with the server
+   * CA and the identity's client certificate embedded.
+   */
+  public void writeKubeconfigs(String serverUrl) {
     String caData = Pem.read(serverCaCertificate());
-    for (Identity id : identities) {
-      IssuedCertificate cert =
-          ensureLeaf(
-              clientCa,
-              id.file() + "-client",
-              CertificateRequest.client(id.user(), id.groups(), LEAF_VALIDITY),
-              now);
+    for (Identity id : IDENTITIES) {
+      String certPem = Pem.read(dir.resolve(id.file() + "-client.crt"));
+      String user = commonName(Pem.parseCertificate(certPem).getSubjectX500Principal());
       Pem.writeSecret(
           kubeconfig(id.file()),
           Kubeconfigs.withClientCertificate(
-              settings.serverUrl(),
-              caData,
-              Pem.certificate(cert.certificate()),
-              Pem.privateKey(cert.key()),
-              id.user()));
+              serverUrl, caData, certPem, Pem.read(dir.resolve(id.file() + "-client.key")), user));
     }
   }
 
