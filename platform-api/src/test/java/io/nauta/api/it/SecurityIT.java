@@ -17,13 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,10 +54,7 @@ class SecurityIT {
             "nauta.security.pki-dir=" + dir.resolve("pki"),
             "nauta.security.token-auth-file=" + tokens,
             "nauta.security.token-cache-ttl=1s");
-    http =
-        HttpClient.newBuilder()
-            .sslContext(trusting(server.pkiDir().resolve("server-ca.crt")))
-            .build();
+    http = server.anonymousHttpClient();
     admin = new Kubectl(server.pkiDir().resolve("admin.kubeconfig"));
   }
 
@@ -225,17 +219,5 @@ class SecurityIT {
       request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static SSLContext trusting(Path caFile) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    store.setCertificateEntry("ca", Pem.parseCertificate(Pem.read(caFile)));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
-    return ssl;
   }
 }

@@ -3,13 +3,19 @@ package io.nauta.api.support;
 import io.nauta.api.NautaApiServer;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.ClientTransport;
+import io.nauta.core.pki.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -92,6 +98,27 @@ public final class TestApiServer implements AutoCloseable {
 
   public String url() {
     return (secure() ? "https" : "http") + "://127.0.0.1:" + port;
+  }
+
+  /**
+   * A JDK HTTP client that trusts this secure server's CA and presents no certificate, as {@code
+   * curl --cacert} would; it trusts the same CA on the components' HTTPS ports.
+   */
+  public HttpClient anonymousHttpClient() {
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      store.setCertificateEntry(
+          "ca", Pem.parseCertificate(Pem.read(pkiDir().resolve("server-ca.crt"))));
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return HttpClient.newBuilder().sslContext(ssl).build();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A client of this server; on a secure server it trusts the server CA and is the admin. */
