@@ -10,7 +10,6 @@ import io.nauta.controllers.NautaControllers;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
-import io.nauta.core.pki.Pem;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.NautaScheduler;
 import java.net.URI;
@@ -18,12 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,10 +84,9 @@ class SecureControlPlaneIT {
   @Test
   void aReplicaSetGetsItsPodsScheduledByComponentsUsingTheirOwnCertificates() {
     assertThat(api.url()).startsWith("https://");
-    ReplicaSetIT.namespace(admin, "secure");
     admin
         .resource(BuiltInResources.REPLICASETS, ReplicaSet.class)
-        .create(ReplicaSetIT.replicaSet("secure", "web", "web", 2))
+        .create(ReplicaSetIT.replicaSet("default", "web", "web", 2))
         .block(T);
 
     await()
@@ -101,7 +96,7 @@ class SecureControlPlaneIT {
               List<Pod> pods =
                   admin
                       .resource(BuiltInResources.PODS, Pod.class)
-                      .list("secure", ListOptions.none())
+                      .list("default", ListOptions.none())
                       .block(T)
                       .items();
               return pods.size() == 2
@@ -111,7 +106,7 @@ class SecureControlPlaneIT {
 
   @Test
   void theComponentsServeTheirHealthPortsOverHttps() throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(trusting(api.pkiDir())).build();
+    HttpClient http = api.anonymousHttpClient();
     for (ConfigurableApplicationContext component : components) {
       String port = component.getEnvironment().getProperty("local.server.port");
       HttpResponse<String> ready =
@@ -120,17 +115,5 @@ class SecureControlPlaneIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
     }
-  }
-
-  private static SSLContext trusting(Path pki) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    store.setCertificateEntry("ca", Pem.parseCertificate(Pem.read(pki.resolve("server-ca.crt"))));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
-    return ssl;
   }
 }
