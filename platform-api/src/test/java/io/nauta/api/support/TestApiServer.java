@@ -1,15 +1,24 @@
 package io.nauta.api.support;
 
 import io.nauta.api.NautaApiServer;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientTransport;
+import io.nauta.core.pki.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -25,6 +34,16 @@ public final class TestApiServer implements AutoCloseable {
   private TestApiServer(ConfigurableApplicationContext context) {
     this.context = context;
     this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+  }
+
+  /** Whether the server runs with {@code nauta.security.enabled}: HTTPS and authentication. */
+  public boolean secure() {
+    return Boolean.parseBoolean(context.getEnvironment().getProperty("nauta.security.enabled"));
+  }
+
+  /** The PKI directory of a secure server. */
+  public Path pkiDir() {
+    return Path.of(context.getEnvironment().getProperty("nauta.security.pki-dir"));
   }
 
   /** Empties the test Redis, then starts a server on it: what most test classes want. */
@@ -78,11 +97,40 @@ public final class TestApiServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (secure() ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
+  /**
+   * A JDK HTTP client that trusts this secure server's CA and presents no certificate, as {@code
+   * curl --cacert} would; it trusts the same CA on the components' HTTPS ports.
+   */
+  public HttpClient anonymousHttpClient() {
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      store.setCertificateEntry(
+          "ca", Pem.parseCertificate(Pem.read(pkiDir().resolve("server-ca.crt"))));
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return HttpClient.newBuilder().sslContext(ssl).build();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A client of this server; on a secure server it trusts the server CA and is the admin. */
   public WebTestClient client() {
-    return WebTestClient.bindToServer()
+    WebTestClient.Builder builder =
+        secure()
+            ? WebTestClient.bindToServer(
+                new ReactorClientHttpConnector(
+                    ClientTransport.httpClient(
+                        ClientConfig.fromKubeconfig(pkiDir().resolve("admin.kubeconfig")))))
+            : WebTestClient.bindToServer();
+    return builder
         .baseUrl(url())
         .responseTimeout(Duration.ofSeconds(30))
         .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
@@ -93,8 +141,14 @@ public final class TestApiServer implements AutoCloseable {
     return context.getBean(type);
   }
 
-  /** A kubeconfig file for this server, for kubectl and the fabric8 client. */
+  /**
+   * A kubeconfig file for this server, for kubectl and the fabric8 client; on a secure server the
+   * admin's, which the server wrote into its PKI directory.
+   */
   public Path kubeconfig(Path dir) {
+    if (secure()) {
+      return pkiDir().resolve("admin.kubeconfig");
+    }
     String yaml =
         """
         apiVersion: v1

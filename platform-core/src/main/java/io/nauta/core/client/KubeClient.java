@@ -15,6 +15,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,20 +32,28 @@ public final class KubeClient {
   private final WebClient web;
   private final JsonMapper mapper;
 
+  /**
+   * A client of one server, speaking TLS with the CA and client certificate {@code config} names.
+   */
   public KubeClient(ClientConfig config) {
-    this(() -> config, JsonMapper.builder().build());
+    this(() -> config, JsonMapper.builder().build(), ClientTransport.httpClient(config));
   }
 
   /**
    * A client that asks {@code config} for the server and token on every request, so it follows a
-   * server that moved (a re-read kubeconfig, a restarted test server on a new port).
+   * server that moved (a re-read kubeconfig, a restarted test server on a new port). It uses the
+   * JDK's trust and no client certificate: the supplier may not know its server yet.
    */
   public KubeClient(Supplier<ClientConfig> config, JsonMapper mapper) {
+    this(config, mapper, ClientTransport.httpClient());
+  }
+
+  private KubeClient(Supplier<ClientConfig> config, JsonMapper mapper, HttpClient http) {
     this.config = config;
     this.mapper = mapper;
     this.web =
         WebClient.builder()
-            .clientConnector(new ReactorClientHttpConnector(ClientTransport.httpClient()))
+            .clientConnector(new ReactorClientHttpConnector(http))
             .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES))
             .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
             .filter(

@@ -1,0 +1,125 @@
+package io.nauta.api.security;
+
+import io.nauta.api.allocation.AllocationRange;
+import io.nauta.api.cache.WatchCaches;
+import io.nauta.api.config.NautaProperties;
+import io.nauta.core.pki.ClusterPki;
+import io.nauta.core.pki.Pem;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.reactive.context.ReactiveWebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Security on ({@code nauta.security.enabled=true}): the PKI is made or renewed before the server
+ * listens (as k3s's server does at start), the server speaks HTTPS with its serving certificate,
+ * every request is authenticated, and the components' kubeconfigs in the PKI directory name the
+ * address the server actually listens on.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty("nauta.security.enabled")
+public class SecurityConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+  @Bean
+  ClusterPki clusterPki(
+      SecurityProperties security,
+      NautaProperties nauta,
+      @org.springframework.beans.factory.annotation.Value("${server.port:6443}") int port) {
+    if (security.pkiDir().isBlank()) {
+      throw new IllegalStateException(
+          "nauta.security.enabled needs nauta.security.pki-dir (where the cluster PKI lives)");
+    }
+    String host = hostName();
+    List<String> sans = new ArrayList<>();
+    if (host != null) {
+      sans.add(host);
+    }
+    // The kubernetes Service's cluster IP: the first address of the service range.
+    sans.add(AllocationRange.cidr(nauta.services().clusterIpRange()).memberAt(0));
+    String node = security.nodeName().isBlank() ? host : security.nodeName();
+    ClusterPki pki =
+        ClusterPki.ensure(
+            Path.of(security.pkiDir()),
+            new ClusterPki.Settings(
+                "https://127.0.0.1:" + port, sans, node == null ? "localhost" : node),
+            Instant.now());
+    if (!pki.changed().isEmpty()) {
+      log.info("PKI in {}: made {}", pki.dir(), pki.changed());
+    }
+    return pki;
+  }
+
+  @Bean
+  WebServerFactoryCustomizer<NettyReactiveWebServerFactory> servingTls(ClusterPki pki) {
+    return factory ->
+        factory.addServerCustomizers(
+            server ->
+                server.secure(
+                    spec ->
+                        spec.sslContext(
+                            ServingTls.sslContext(
+                                pki.apiserverCertificate(), pki.apiserverKey()))));
+  }
+
+  /** Once the port is known (0 picks one): the kubeconfigs point at it. */
+  @Bean
+  ApplicationListener<ReactiveWebServerInitializedEvent> kubeconfigWriter(ClusterPki pki) {
+    return event -> {
+      int port = event.getWebServer().getPort();
+      pki.writeKubeconfigs("https://127.0.0.1:" + port);
+      log.info("kubeconfigs for https://127.0.0.1:{} in {}", port, pki.dir());
+    };
+  }
+
+  @Bean
+  AuthenticationFilter authenticationFilter(
+      ObjectProvider<Authenticator> authenticators, SecurityProperties security) {
+    return new AuthenticationFilter(
+        authenticators.orderedStream().toList(),
+        new TokenCache(security.tokenCacheTtl(), Clock.systemUTC()));
+  }
+
+  @Bean
+  @Order(100)
+  X509Authenticator x509Authenticator(ClusterPki pki) {
+    return new X509Authenticator(Pem.parseCertificates(Pem.read(pki.clientCaCertificate())));
+  }
+
+  @Bean
+  @Order(200)
+  @ConditionalOnExpression("!'${nauta.security.token-auth-file:}'.isBlank()")
+  StaticTokenAuthenticator staticTokenAuthenticator(SecurityProperties security) {
+    return StaticTokenAuthenticator.fromFile(Path.of(security.tokenAuthFile()));
+  }
+
+  @Bean
+  @Order(300)
+  BootstrapTokenAuthenticator bootstrapTokenAuthenticator(WatchCaches caches) {
+    return new BootstrapTokenAuthenticator(caches, Clock.systemUTC());
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+}

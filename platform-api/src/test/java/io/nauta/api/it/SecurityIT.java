@@ -1,0 +1,223 @@
+package io.nauta.api.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nauta.api.support.TestApiServer;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientTransport;
+import io.nauta.core.pki.CertificateAuthority;
+import io.nauta.core.pki.CertificateRequest;
+import io.nauta.core.pki.IssuedCertificate;
+import io.nauta.core.pki.Kubeconfigs;
+import io.nauta.core.pki.Pem;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The API server with security on, over real HTTPS with certificates from its own PKI: what a
+ * client without credentials, kubectl with the admin kubeconfig, a foreign or expired certificate,
+ * a static token and a bootstrap token each get.
+ */
+class SecurityIT {
+
+  // What kubectl says on a 401 (it words the reason from the Status body or from the code).
+  private static final String KUBECTL_401 = "error: You must be logged in to the server";
+  private static final String STATIC_TOKEN = "static-token-for-alice-0123456789";
+
+  @TempDir static Path dir;
+  private static TestApiServer server;
+  private static HttpClient http;
+  private static Kubectl admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path tokens = dir.resolve("tokens.csv");
+    Files.writeString(tokens, STATIC_TOKEN + ",alice,alice-uid,\"dev,ops\"\n");
+    server =
+        TestApiServer.startOnEmptyRedis(
+            "nauta.security.enabled=true",
+            "nauta.security.pki-dir=" + dir.resolve("pki"),
+            "nauta.security.token-auth-file=" + tokens,
+            "nauta.security.token-cache-ttl=1s");
+    http = server.anonymousHttpClient();
+    admin = new Kubectl(server.pkiDir().resolve("admin.kubeconfig"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void withoutCredentialsOnlyThePublicPathsAnswer() throws Exception {
+    HttpResponse<String> pods = get("/api/v1/pods", null);
+
+    assertThat(pods.statusCode()).isEqualTo(401);
+    JsonNode status = JsonMapper.builder().build().readTree(pods.body());
+    assertThat(status.path("kind").asString()).isEqualTo("Status");
+    assertThat(status.path("status").asString()).isEqualTo("Failure");
+    assertThat(status.path("message").asString()).isEqualTo("Unauthorized");
+    assertThat(status.path("reason").asString()).isEqualTo("Unauthorized");
+    assertThat(status.path("code").asInt()).isEqualTo(401);
+    for (String path : List.of("/readyz", "/livez", "/healthz", "/version")) {
+      assertThat(get(path, null).statusCode()).as(path).isEqualTo(200);
+    }
+    assertThat(get("/api", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void kubectlWithTheAdminKubeconfigWorksOverHttps() {
+    assertThat(server.url()).startsWith("https://");
+    Kubectl.Result ns = admin.run("get", "ns");
+    assertThat(ns.exitCode()).as(ns.toString()).isZero();
+    assertThat(ns.stdout()).contains("default");
+
+    Kubectl.Result created = admin.run("create", "configmap", "settings", "--from-literal=a=b");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    Kubectl.Result read = admin.run("get", "configmap", "settings", "-o", "jsonpath={.data.a}");
+    assertThat(read.stdout()).as(read.toString()).isEqualTo("b");
+  }
+
+  @Test
+  void aCertificateFromAnotherCaIsUnauthorized() throws Exception {
+    CertificateAuthority other =
+        CertificateAuthority.create("other-ca", Duration.ofDays(30), Instant.now());
+    IssuedCertificate cert =
+        other.issue(
+            CertificateRequest.client("nauta-admin", List.of("system:masters"), Duration.ofDays(1)),
+            Instant.now());
+
+    Kubectl.Result result = kubectlAs(cert, "foreign").run("get", "ns");
+    String answer =
+        ClientTransport.httpClient(
+                new ClientConfig(
+                    server.url(),
+                    null,
+                    null,
+                    Pem.read(server.pkiDir().resolve("server-ca.crt")),
+                    Pem.certificate(cert.certificate()),
+                    Pem.privateKey(cert.key()),
+                    false))
+            .get()
+            .uri(server.url() + "/api/v1/namespaces")
+            .responseSingle((r, body) -> body.asString().map(b -> r.status().code() + " " + b))
+            .block(Duration.ofSeconds(30));
+
+    assertThat(result.exitCode()).as(result.toString()).isNotZero();
+    assertThat(result.stderr()).contains(KUBECTL_401);
+    assertThat(answer).startsWith("401 ").contains("\"reason\":\"Unauthorized\"");
+  }
+
+  @Test
+  void anExpiredCertificateOfTheClientCaIsUnauthorized() throws Exception {
+    Path pki = server.pkiDir();
+    CertificateAuthority clientCa =
+        new CertificateAuthority(
+            Pem.parseCertificate(Pem.read(pki.resolve("client-ca.crt"))),
+            Pem.parsePrivateKey(Pem.read(pki.resolve("client-ca.key"))));
+    IssuedCertificate expired =
+        clientCa.issue(
+            CertificateRequest.client("nauta-admin", List.of("system:masters"), Duration.ofDays(1)),
+            Instant.now().minus(Duration.ofDays(3)));
+    IssuedCertificate valid =
+        clientCa.issue(
+            CertificateRequest.client("someone", List.of(), Duration.ofDays(1)), Instant.now());
+
+    Kubectl.Result refused = kubectlAs(expired, "expired").run("get", "ns");
+    Kubectl.Result accepted = kubectlAs(valid, "valid").run("get", "ns");
+
+    assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+    assertThat(refused.stderr()).contains(KUBECTL_401);
+    assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
+  }
+
+  @Test
+  void aStaticTokenIsAcceptedAndAWrongOneIsNot() throws Exception {
+    assertThat(get("/api/v1/namespaces", STATIC_TOKEN).statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/namespaces", STATIC_TOKEN + "x").statusCode()).isEqualTo(401);
+    // Invalid credentials are refused even where no credentials would pass.
+    assertThat(get("/readyz", STATIC_TOKEN + "x").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aBootstrapTokenWorksWhileItsSecretExistsAndIsUnexpired() throws Exception {
+    String token = "abc123.0123456789abcdef";
+    createBootstrapSecret("abc123", "0123456789abcdef", Instant.now().plusSeconds(3600));
+    createBootstrapSecret("old456", "0123456789abcdef", Instant.now().minusSeconds(60));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("/api/v1/namespaces", token).statusCode() == 200);
+    assertThat(get("/api/v1/namespaces", "old456.0123456789abcdef").statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/namespaces", "abc123.ffffffffffffffff").statusCode()).isEqualTo(401);
+
+    Kubectl.Result deleted =
+        admin.run("delete", "secret", "-n", "kube-system", "bootstrap-token-abc123");
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("/api/v1/namespaces", token).statusCode() == 401);
+  }
+
+  private static void createBootstrapSecret(String id, String secret, Instant expiration) {
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: bootstrap-token-%s
+          namespace: kube-system
+        type: bootstrap.kubernetes.io/token
+        data:
+          token-id: %s
+          token-secret: %s
+          expiration: %s
+          usage-bootstrap-authentication: %s
+        """
+            .formatted(id, b64(id), b64(secret), b64(expiration.toString()), b64("true"));
+    Kubectl.Result created = admin.runWithInput(yaml, "create", "-f", "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes());
+  }
+
+  private static Kubectl kubectlAs(IssuedCertificate cert, String name) throws Exception {
+    Path file = dir.resolve(name + ".kubeconfig");
+    Files.writeString(
+        file,
+        Kubeconfigs.withClientCertificate(
+            server.url(),
+            Pem.read(server.pkiDir().resolve("server-ca.crt")),
+            Pem.certificate(cert.certificate()),
+            Pem.privateKey(cert.key()),
+            name));
+    return new Kubectl(file);
+  }
+
+  private static HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
