@@ -11,6 +11,7 @@ import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.api.storage.StoredObject;
 import io.nauta.core.errors.AlreadyExistsException;
@@ -59,14 +60,17 @@ public class ResourceService {
   private final SecureRandom random = new SecureRandom();
   private final UnknownFields unknownFields;
   private final ServiceAllocations allocations;
+  private final RbacEscalationCheck escalation;
 
   public ResourceService(
       RedisObjectStore store,
       WatchCaches caches,
       Strategies strategies,
       ObjectCodec codec,
-      ServiceAllocations allocations) {
+      ServiceAllocations allocations,
+      RbacEscalationCheck escalation) {
     this.allocations = allocations;
+    this.escalation = escalation;
     this.store = store;
     this.caches = caches;
     this.strategies = strategies;
@@ -263,6 +267,7 @@ public class ResourceService {
           }
           boolean retryName = generated;
           return checkNamespaceAccepts(type, Meta.namespace(obj))
+              .then(escalation.check(type, obj))
               .then(
                   Mono.defer(
                       () -> {
@@ -430,7 +435,13 @@ public class ResourceService {
                 return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
               }
               ObjectNode updated = prepareUpdate(type, subresource, desired, cur.node());
-              return writeUpdate(type, name, subresource, dryRun, fieldValidation, cur, updated);
+              return escalation
+                  .check(type, updated)
+                  .then(
+                      Mono.defer(
+                          () ->
+                              writeUpdate(
+                                  type, name, subresource, dryRun, fieldValidation, cur, updated)));
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
