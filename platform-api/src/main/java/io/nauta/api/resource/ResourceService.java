@@ -819,7 +819,10 @@ public class ResourceService {
             ? Validators.forKind(type.kind()).validate(typed)
             : Validators.forKind(type.kind()).validateUpdate(typed, codec.toModel(old, type));
     if (!errors.isEmpty()) {
-      throw new InvalidException(type.kind(), ref(type, Meta.name(obj)), errors);
+      // Kubernetes' NewInvalid names the kind in details.kind (kubectl: "The RoleBinding "x" is
+      // invalid"), where other errors name the resource.
+      throw new InvalidException(
+          type.kind(), new ResourceRef(type.group(), type.kind(), Meta.name(obj)), errors);
     }
   }
 

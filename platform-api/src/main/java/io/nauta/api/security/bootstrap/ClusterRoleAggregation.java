@@ -52,6 +52,7 @@ public class ClusterRoleAggregation implements SmartLifecycle {
   public void start() {
     loop =
         Flux.interval(Duration.ofMillis(500))
+            .onBackpressureDrop()
             .filter(t -> clusterRoles.isSynced())
             .concatMap(
                 t -> {

@@ -225,6 +225,6 @@ public class AccessReviews {
 
   private static InvalidException invalid(ResourceType type, FieldError error) {
     return new InvalidException(
-        type.kind(), new ResourceRef(type.group(), type.plural(), ""), List.of(error));
+        type.kind(), new ResourceRef(type.group(), type.kind(), ""), List.of(error));
   }
 }
