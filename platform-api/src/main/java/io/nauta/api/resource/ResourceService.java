@@ -827,7 +827,7 @@ public class ResourceService {
   }
 
   /** Fills apiVersion and kind when absent; refuses a body of another kind (400). */
-  private static void checkKind(ResourceType type, ObjectNode obj) {
+  public static void checkKind(ResourceType type, ObjectNode obj) {
     String apiVersion = obj.path("apiVersion").asString("");
     String kind = obj.path("kind").asString("");
     if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {

@@ -2,13 +2,13 @@ package io.nauta.api.security.review;
 
 import io.nauta.api.http.RequestBodies;
 import io.nauta.api.resource.ObjectCodec;
+import io.nauta.api.resource.ResourceService;
 import io.nauta.api.security.AuthorizationAttributes;
 import io.nauta.api.security.Authorizer.Decision;
 import io.nauta.api.security.AuthorizerChain;
 import io.nauta.api.security.UserInfo;
 import io.nauta.api.security.rbac.PolicyRule;
 import io.nauta.api.security.rbac.RbacPolicySource;
-import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.FieldError;
 import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.NotFoundException;
@@ -70,7 +70,7 @@ public class AccessReviews {
                     .readObject(request)
                     .flatMap(
                         body -> {
-                          checkKind(type, body);
+                          ResourceService.checkKind(type, body);
                           UserInfo caller =
                               ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE)
                                   .orElse(
@@ -207,20 +207,6 @@ public class AccessReviews {
 
   private static void strings(ArrayNode array, List<String> values) {
     values.forEach(array::add);
-  }
-
-  private static void checkKind(ResourceType type, ObjectNode body) {
-    String kind = body.path("kind").asString("");
-    if (!kind.isEmpty() && !kind.equals(type.kind())) {
-      throw new BadRequestException(
-          "the kind in the data ("
-              + kind
-              + ") does not match the expected kind ("
-              + type.kind()
-              + ")");
-    }
-    body.put("apiVersion", type.apiVersion());
-    body.put("kind", type.kind());
   }
 
   private static InvalidException invalid(ResourceType type, FieldError error) {
