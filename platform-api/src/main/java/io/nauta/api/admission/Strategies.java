@@ -20,6 +20,8 @@ public class Strategies {
     register(new NamespaceStrategy());
     register(new WorkloadStrategy(BuiltInResources.DEPLOYMENTS, true));
     register(new WorkloadStrategy(BuiltInResources.REPLICASETS, false));
+    register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
+    register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(
         new Plain(BuiltInResources.NODES) {
           @Override

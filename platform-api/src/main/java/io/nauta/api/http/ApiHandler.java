@@ -101,6 +101,11 @@ public class ApiHandler {
     if (info.namespace() != null && !type.namespaced()) {
       throw new NotFoundException("the server could not find the requested resource");
     }
+    if (type.createOnly()) {
+      // Reviews are answered by their own handler on POST; nothing of them is stored to read.
+      throw new MethodNotAllowedException(
+          "the server does not allow this method on the requested resource");
+    }
     String sub = info.subresource();
     if (sub != null && !type.hasSubresource(sub)) {
       throw new NotFoundException("the server could not find the requested resource");

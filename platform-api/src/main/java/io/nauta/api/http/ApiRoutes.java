@@ -3,6 +3,7 @@ package io.nauta.api.http;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import io.nauta.api.openapi.OpenApiV3;
+import io.nauta.api.security.review.AccessReviews;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +29,11 @@ public class ApiRoutes {
 
   @Bean
   RouterFunction<ServerResponse> apiRouter(
-      ApiHandler api, DiscoveryHandler discovery, HealthHandler health, OpenApiHandler openApi) {
+      ApiHandler api,
+      DiscoveryHandler discovery,
+      HealthHandler health,
+      OpenApiHandler openApi,
+      AccessReviews reviews) {
     return RouterFunctions.route()
         .GET("/healthz", health::healthz)
         .GET("/livez", health::healthz)
@@ -41,6 +46,9 @@ public class ApiRoutes {
         .GET("/api/{version}", discovery::resources)
         .GET("/apis/{group}", discovery::group)
         .GET("/apis/{group}/{version}", discovery::resources)
+        // Access reviews are answered, never stored: their POSTs have a handler of their own.
+        .POST("/apis/authorization.k8s.io/v1/{plural}", reviews::create)
+        .POST("/apis/authorization.k8s.io/v1/namespaces/{namespace}/{plural}", reviews::create)
         .route(path("/api/**").or(path("/apis/**")), api::handle)
         .build();
   }

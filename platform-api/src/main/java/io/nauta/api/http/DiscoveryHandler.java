@@ -136,7 +136,7 @@ public class DiscoveryHandler {
     r.put("singularName", t.singular());
     r.put("namespaced", t.namespaced());
     r.put("kind", t.kind());
-    r.put("verbs", ResourceType.VERBS);
+    r.put("verbs", t.verbs());
     if (!t.shortNames().isEmpty()) {
       r.put("shortNames", t.shortNames());
     }

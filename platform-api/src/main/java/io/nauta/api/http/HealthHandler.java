@@ -3,6 +3,7 @@ package io.nauta.api.http;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.lifecycle.SystemNamespaces;
+import io.nauta.api.security.bootstrap.BootstrapPolicyReconciler;
 import java.time.Duration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,14 +22,17 @@ public class HealthHandler {
   private final StatefulRedisConnection<String, String> redis;
   private final WatchCaches caches;
   private final SystemNamespaces systemNamespaces;
+  private final BootstrapPolicyReconciler bootstrapPolicy;
 
   public HealthHandler(
       StatefulRedisConnection<String, String> redis,
       WatchCaches caches,
-      SystemNamespaces systemNamespaces) {
+      SystemNamespaces systemNamespaces,
+      BootstrapPolicyReconciler bootstrapPolicy) {
     this.redis = redis;
     this.caches = caches;
     this.systemNamespaces = systemNamespaces;
+    this.bootstrapPolicy = bootstrapPolicy;
   }
 
   Mono<ServerResponse> healthz(ServerRequest request) {
@@ -40,7 +44,7 @@ public class HealthHandler {
         .reactive()
         .ping()
         .timeout(Duration.ofSeconds(2))
-        .map(pong -> caches.allSynced() && systemNamespaces.isDone())
+        .map(pong -> caches.allSynced() && systemNamespaces.isDone() && bootstrapPolicy.isDone())
         .onErrorReturn(false)
         .flatMap(
             ready ->

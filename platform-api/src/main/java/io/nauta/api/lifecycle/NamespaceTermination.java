@@ -47,7 +47,8 @@ public class NamespaceTermination implements SmartLifecycle {
       WatchCaches caches, ResourceService service, ResourceRegistry registry) {
     this.caches = caches;
     this.service = service;
-    this.namespaced = registry.all().stream().filter(ResourceType::namespaced).toList();
+    this.namespaced =
+        registry.all().stream().filter(t -> t.namespaced() && !t.createOnly()).toList();
   }
 
   @Override

@@ -123,6 +123,10 @@ final class PathsGenerator {
             t.groupVersionPath() + scoped + t.plural(),
             scope,
             List.copyOf(itemScope));
+    if (t.createOnly()) {
+      addCreate(r);
+      return;
+    }
     addCollection(r);
     addItem(r);
     addSubresources(r);
@@ -130,20 +134,9 @@ final class PathsGenerator {
   }
 
   private void addCollection(Resource r) {
-    ObjectNode c = pathItem(r.collection(), r.scope());
+    ObjectNode c = addCreate(r);
     String listDescription = "list or watch objects of kind " + r.kind();
     c.set("get", list("list" + r.id(), listDescription, r.listSchema(), r.gvk()));
-    c.set(
-        "post",
-        action(
-            operation(
-                "create a " + r.kind(),
-                "create" + r.id(),
-                Parameters.write(),
-                body(r.kindSchema()),
-                responses(r.kindSchema(), "200", "201", "202")),
-            "post",
-            r.gvk()));
     c.set(
         "delete",
         action(
@@ -165,6 +158,23 @@ final class PathsGenerator {
                   r.listSchema(),
                   r.gvk()));
     }
+  }
+
+  /** {@code POST} on the collection: all a create-only kind (the reviews) has. */
+  private ObjectNode addCreate(Resource r) {
+    ObjectNode c = pathItem(r.collection(), r.scope());
+    c.set(
+        "post",
+        action(
+            operation(
+                "create a " + r.kind(),
+                "create" + r.id(),
+                Parameters.write(),
+                body(r.kindSchema()),
+                responses(r.kindSchema(), "200", "201", "202")),
+            "post",
+            r.gvk()));
+    return c;
   }
 
   private void addItem(Resource r) {

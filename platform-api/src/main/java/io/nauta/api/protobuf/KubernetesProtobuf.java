@@ -48,6 +48,8 @@ public final class KubernetesProtobuf {
           "v1", "V1",
           "apps/v1", "V1Apps",
           "autoscaling/v1", "V1Autoscaling",
+          "rbac.authorization.k8s.io/v1", "V1Rbac",
+          "authorization.k8s.io/v1", "V1Authorization",
           "meta.k8s.io/v1", "Meta");
 
   /**

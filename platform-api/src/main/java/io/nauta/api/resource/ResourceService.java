@@ -11,6 +11,7 @@ import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.api.storage.StoredObject;
 import io.nauta.core.errors.AlreadyExistsException;
@@ -59,14 +60,17 @@ public class ResourceService {
   private final SecureRandom random = new SecureRandom();
   private final UnknownFields unknownFields;
   private final ServiceAllocations allocations;
+  private final RbacEscalationCheck escalation;
 
   public ResourceService(
       RedisObjectStore store,
       WatchCaches caches,
       Strategies strategies,
       ObjectCodec codec,
-      ServiceAllocations allocations) {
+      ServiceAllocations allocations,
+      RbacEscalationCheck escalation) {
     this.allocations = allocations;
+    this.escalation = escalation;
     this.store = store;
     this.caches = caches;
     this.strategies = strategies;
@@ -261,6 +265,7 @@ public class ResourceService {
           }
           boolean retryName = generated;
           return checkNamespaceAccepts(type, Meta.namespace(obj))
+              .then(escalation.check(type, obj))
               .then(
                   Mono.defer(
                       () -> {
@@ -428,7 +433,13 @@ public class ResourceService {
                 return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
               }
               ObjectNode updated = prepareUpdate(type, subresource, desired, cur.node());
-              return writeUpdate(type, name, subresource, dryRun, fieldValidation, cur, updated);
+              return escalation
+                  .check(type, updated)
+                  .then(
+                      Mono.defer(
+                          () ->
+                              writeUpdate(
+                                  type, name, subresource, dryRun, fieldValidation, cur, updated)));
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
@@ -806,12 +817,15 @@ public class ResourceService {
             ? Validators.forKind(type.kind()).validate(typed)
             : Validators.forKind(type.kind()).validateUpdate(typed, codec.toModel(old, type));
     if (!errors.isEmpty()) {
-      throw new InvalidException(type.kind(), ref(type, Meta.name(obj)), errors);
+      // Kubernetes' NewInvalid names the kind in details.kind (kubectl: "The RoleBinding "x" is
+      // invalid"), where other errors name the resource.
+      throw new InvalidException(
+          type.kind(), new ResourceRef(type.group(), type.kind(), Meta.name(obj)), errors);
     }
   }
 
   /** Fills apiVersion and kind when absent; refuses a body of another kind (400). */
-  private static void checkKind(ResourceType type, ObjectNode obj) {
+  public static void checkKind(ResourceType type, ObjectNode obj) {
     String apiVersion = obj.path("apiVersion").asString("");
     String kind = obj.path("kind").asString("");
     if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {

@@ -19,7 +19,11 @@ public final class TablePrinters {
           Map.entry("Event", new EventPrinter()),
           Map.entry("ConfigMap", new ConfigMapPrinter()),
           Map.entry("Secret", new SecretPrinter()),
-          Map.entry("Lease", new LeasePrinter()));
+          Map.entry("Lease", new LeasePrinter()),
+          Map.entry("Role", new RolePrinter()),
+          Map.entry("ClusterRole", new RolePrinter()),
+          Map.entry("RoleBinding", new RoleBindingPrinter()),
+          Map.entry("ClusterRoleBinding", new RoleBindingPrinter()));
 
   private TablePrinters() {}
 

@@ -39,7 +39,13 @@ class OpenApiV3Test {
 
     assertThat(paths.propertyNames())
         .containsExactlyInAnyOrder(
-            "api/v1", "apis/apps/v1", "apis/coordination.k8s.io/v1", "api", "apis");
+            "api/v1",
+            "apis/apps/v1",
+            "apis/coordination.k8s.io/v1",
+            "apis/rbac.authorization.k8s.io/v1",
+            "apis/authorization.k8s.io/v1",
+            "api",
+            "apis");
     for (String path : paths.propertyNames()) {
       String url = paths.path(path).path("serverRelativeURL").asString();
       assertThat(url)
@@ -104,7 +110,25 @@ class OpenApiV3Test {
 
   static Stream<Arguments> kinds() {
     return REGISTRY.all().stream()
+        .filter(t -> t.verbs().contains("patch"))
         .map(t -> Arguments.of(t.groupVersionPath().substring(1), t.group(), t.kind()));
+  }
+
+  @Test
+  void accessReviewsArePostedOnly() {
+    JsonNode paths = doc("apis/authorization.k8s.io/v1").path("paths");
+    assertThat(paths.propertyNames())
+        .containsExactlyInAnyOrder(
+            "/apis/authorization.k8s.io/v1/",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+            "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+            "/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews");
+    JsonNode review = paths.path("/apis/authorization.k8s.io/v1/subjectaccessreviews");
+    assertThat(review.path("post").path("operationId").asString())
+        .isEqualTo("createAuthorizationV1SubjectAccessReview");
+    assertThat(review.has("get")).isFalse();
+    assertThat(review.has("delete")).isFalse();
   }
 
   @Test

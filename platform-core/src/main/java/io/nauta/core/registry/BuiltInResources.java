@@ -10,7 +10,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.List;
 import java.util.Set;
 
@@ -89,7 +97,68 @@ public final class BuiltInResources {
           Set.of(),
           Lease.class);
 
+  public static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+  public static final ResourceType ROLES =
+      type(RBAC_GROUP, "Role", "roles", true, List.of(), List.of(), Set.of(), Role.class);
+  public static final ResourceType ROLE_BINDINGS =
+      type(
+          RBAC_GROUP,
+          "RoleBinding",
+          "rolebindings",
+          true,
+          List.of(),
+          List.of(),
+          Set.of(),
+          RoleBinding.class);
+  public static final ResourceType CLUSTER_ROLES =
+      type(
+          RBAC_GROUP,
+          "ClusterRole",
+          "clusterroles",
+          false,
+          List.of(),
+          List.of(),
+          Set.of(),
+          ClusterRole.class);
+  public static final ResourceType CLUSTER_ROLE_BINDINGS =
+      type(
+          RBAC_GROUP,
+          "ClusterRoleBinding",
+          "clusterrolebindings",
+          false,
+          List.of(),
+          List.of(),
+          Set.of(),
+          ClusterRoleBinding.class);
+
+  public static final String AUTHORIZATION_GROUP = "authorization.k8s.io";
+  public static final ResourceType SELF_SUBJECT_ACCESS_REVIEWS =
+      review("SelfSubjectAccessReview", false, SelfSubjectAccessReview.class);
+  public static final ResourceType SELF_SUBJECT_RULES_REVIEWS =
+      review("SelfSubjectRulesReview", false, SelfSubjectRulesReview.class);
+  public static final ResourceType SUBJECT_ACCESS_REVIEWS =
+      review("SubjectAccessReview", false, SubjectAccessReview.class);
+  public static final ResourceType LOCAL_SUBJECT_ACCESS_REVIEWS =
+      review("LocalSubjectAccessReview", true, LocalSubjectAccessReview.class);
+
   private BuiltInResources() {}
+
+  /** An access review: posted, answered, never stored. */
+  private static ResourceType review(String kind, boolean namespaced, Class<?> model) {
+    String lower = kind.toLowerCase(java.util.Locale.ROOT);
+    return new ResourceType(
+        AUTHORIZATION_GROUP,
+        "v1",
+        kind,
+        lower + "s",
+        lower,
+        namespaced,
+        List.of(),
+        List.of(),
+        Set.of(),
+        model,
+        List.of("create"));
+  }
 
   private static ResourceType type(
       String group,
@@ -126,6 +195,14 @@ public final class BuiltInResources {
             SECRETS,
             REPLICASETS,
             DEPLOYMENTS,
-            LEASES));
+            LEASES,
+            ROLES,
+            ROLE_BINDINGS,
+            CLUSTER_ROLES,
+            CLUSTER_ROLE_BINDINGS,
+            SELF_SUBJECT_ACCESS_REVIEWS,
+            SELF_SUBJECT_RULES_REVIEWS,
+            SUBJECT_ACCESS_REVIEWS,
+            LOCAL_SUBJECT_ACCESS_REVIEWS));
   }
 }

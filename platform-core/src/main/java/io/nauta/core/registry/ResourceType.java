@@ -18,6 +18,9 @@ import java.util.Set;
  * @param categories e.g. {@code all}
  * @param subresources e.g. {@code status}, {@code binding}, {@code scale}
  * @param modelClass the fabric8 model class used to validate and describe the kind
+ * @param verbs what the resource supports, as discovery lists them and authorization names them:
+ *     {@link #VERBS} for stored kinds, {@code create} alone for the reviews the server answers
+ *     without storing anything (SubjectAccessReview)
  */
 public record ResourceType(
     String group,
@@ -29,11 +32,46 @@ public record ResourceType(
     List<String> shortNames,
     List<String> categories,
     Set<String> subresources,
-    Class<?> modelClass) {
+    Class<?> modelClass,
+    List<String> verbs) {
 
-  /** The verbs every served resource supports, as discovery lists them. */
+  /** The verbs every stored resource supports, as discovery lists them. */
   public static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+  /** A stored resource: every verb of {@link #VERBS}. */
+  public ResourceType(
+      String group,
+      String version,
+      String kind,
+      String plural,
+      String singular,
+      boolean namespaced,
+      List<String> shortNames,
+      List<String> categories,
+      Set<String> subresources,
+      Class<?> modelClass) {
+    this(
+        group,
+        version,
+        kind,
+        plural,
+        singular,
+        namespaced,
+        shortNames,
+        categories,
+        subresources,
+        modelClass,
+        VERBS);
+  }
+
+  /**
+   * Whether objects of this kind are only posted and answered, never stored (the access reviews):
+   * such kinds get no storage, watch cache, list or item paths.
+   */
+  public boolean createOnly() {
+    return verbs.equals(List.of("create"));
+  }
 
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;

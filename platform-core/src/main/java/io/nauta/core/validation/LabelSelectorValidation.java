@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * Checks and evaluates a {@code metav1.LabelSelector} as workload validation needs it: whether it
  * is well formed, empty, and matches a pod template's labels.
  */
-final class LabelSelectorValidation {
+public final class LabelSelectorValidation {
 
   private static final List<String> WITH_VALUES = List.of("In", "NotIn");
   private static final List<String> WITHOUT_VALUES = List.of("Exists", "DoesNotExist");
@@ -70,7 +70,7 @@ final class LabelSelectorValidation {
   }
 
   /** Whether {@code labels} satisfy every term of a (well-formed) selector. */
-  static boolean matches(LabelSelector selector, Map<String, String> labels) {
+  public static boolean matches(LabelSelector selector, Map<String, String> labels) {
     Map<String, String> set = MetadataValidation.orEmpty(labels);
     for (Map.Entry<String, String> e :
         MetadataValidation.orEmpty(selector.getMatchLabels()).entrySet()) {

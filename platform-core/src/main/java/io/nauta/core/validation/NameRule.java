@@ -10,7 +10,9 @@ public enum NameRule {
   /** Namespaces: the name becomes one DNS label of service names. */
   DNS_LABEL(NameValidation::dns1123Label),
   /** Services: the name is a DNS label that may also be an environment variable prefix. */
-  DNS_1035_LABEL(NameValidation::dns1035Label);
+  DNS_1035_LABEL(NameValidation::dns1035Label),
+  /** RBAC roles and bindings: any name that is one path segment ({@code system:node}). */
+  PATH_SEGMENT(NameValidation::pathSegment);
 
   private final Function<String, List<String>> check;
 

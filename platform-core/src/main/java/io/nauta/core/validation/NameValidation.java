@@ -60,6 +60,23 @@ public final class NameValidation {
 
   private NameValidation() {}
 
+  /**
+   * One path segment (Kubernetes' {@code path.IsValidPathSegmentName}), as RBAC names are: colons
+   * are fine ({@code system:kube-scheduler}), slashes and percent signs and dot names are not.
+   */
+  public static List<String> pathSegment(String value) {
+    if (value.equals(".") || value.equals("..")) {
+      return List.of("may not be '" + value + "'");
+    }
+    List<String> errs = new ArrayList<>();
+    for (String illegal : List.of("/", "%")) {
+      if (value.contains(illegal)) {
+        errs.add("may not contain '" + illegal + "'");
+      }
+    }
+    return errs;
+  }
+
   /** A DNS subdomain (RFC 1123), as most object names are. */
   public static List<String> dns1123Subdomain(String value) {
     List<String> errs = new ArrayList<>();

@@ -21,7 +21,11 @@ public final class Validators {
           Map.entry("Event", new EventValidation()),
           Map.entry("Deployment", new DeploymentValidation()),
           Map.entry("ReplicaSet", new ReplicaSetValidation()),
-          Map.entry("Lease", new LeaseValidation()));
+          Map.entry("Lease", new LeaseValidation()),
+          Map.entry("Role", new RbacValidation.RoleValidation()),
+          Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),
+          Map.entry("RoleBinding", new RbacValidation.RoleBindingValidation()),
+          Map.entry("ClusterRoleBinding", new RbacValidation.ClusterRoleBindingValidation()));
 
   private Validators() {}
 

@@ -1,0 +1,57 @@
+package io.nauta.api.security;
+
+import io.nauta.api.security.Authorizer.Decision;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authorization of every request, after authentication put its {@link UserInfo} on the exchange:
+ * the request's attributes go through the {@link AuthorizerChain}; anything but ALLOW is a 403
+ * {@code Status} with Kubernetes' message. Health and version endpoints pass because the bootstrap
+ * policy grants them ({@code system:public-info-viewer}), not by an exception here.
+ *
+ * <p>Without a user on the exchange (security off) the filter does nothing. The user also goes into
+ * the Reactor context under {@link UserInfo#ATTRIBUTE}, for checks made deeper in the write path
+ * (RBAC escalation) that have no exchange.
+ */
+@Component
+@Order(AuthorizationFilter.ORDER)
+public class AuthorizationFilter implements WebFilter {
+
+  /** Authentication must run before this (a lower order). */
+  public static final int ORDER = -50;
+
+  private final AuthorizerChain authorizers;
+
+  public AuthorizationFilter(AuthorizerChain authorizers) {
+    this.authorizers = authorizers;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    UserInfo user = UserInfo.of(exchange);
+    if (user == null) {
+      return chain.filter(exchange);
+    }
+    AuthorizationAttributes attributes =
+        RequestAttributes.of(
+            user,
+            exchange.getRequest().getMethod().name(),
+            exchange.getRequest().getPath().pathWithinApplication().value(),
+            exchange.getRequest().getQueryParams());
+    return authorizers
+        .authorize(attributes)
+        .flatMap(
+            d ->
+                d.verdict() == Decision.Verdict.ALLOW
+                    ? chain.filter(exchange)
+                    : Mono.error(
+                        ForbiddenMessages.forbidden(
+                            attributes, d.verdict() == Decision.Verdict.DENY ? d.reason() : "")))
+        .contextWrite(ctx -> ctx.put(UserInfo.ATTRIBUTE, user));
+  }
+}

@@ -1,0 +1,280 @@
+package io.nauta.api.security.bootstrap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The default ClusterRoles and ClusterRoleBindings, as Kubernetes' {@code bootstrappolicy} defines
+ * them, limited to the kinds Nauta serves; plus one role per Nauta component holding only what that
+ * component calls.
+ */
+public final class BootstrapPolicy {
+
+  static final String RBAC = "rbac.authorization.k8s.io";
+  static final String AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";
+  static final String BOOTSTRAPPING = "kubernetes.io/bootstrapping";
+  static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
+
+  private static final List<String> READ = List.of("get", "list", "watch");
+  private static final List<String> WRITE =
+      List.of("create", "delete", "deletecollection", "patch", "update");
+  private static final List<String> READ_WRITE =
+      List.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection");
+
+  private BootstrapPolicy() {}
+
+  public static List<ObjectNode> clusterRoles() {
+    List<ObjectNode> roles = new ArrayList<>();
+    roles.add(
+        role(
+            "cluster-admin",
+            Map.of(),
+            rule(List.of("*"), List.of("*"), List.of("*")),
+            urls(List.of("*"), "*")));
+    roles.add(aggregated("admin", "admin"));
+    roles.add(aggregated("edit", "edit", "admin"));
+    roles.add(aggregated("view", "view", "edit"));
+    roles.add(
+        role(
+            "system:aggregate-to-admin",
+            Map.of(AGGREGATE_TO + "admin", "true"),
+            rule(
+                List.of("create"),
+                List.of("authorization.k8s.io"),
+                List.of("localsubjectaccessreviews")),
+            rule(READ_WRITE, List.of(RBAC), List.of("roles", "rolebindings"))));
+    roles.add(
+        role(
+            "system:aggregate-to-edit",
+            Map.of(AGGREGATE_TO + "edit", "true"),
+            rule(WRITE, List.of(""), List.of("pods")),
+            rule(
+                READ_WRITE,
+                List.of(""),
+                List.of("services", "endpoints", "configmaps", "secrets", "events")),
+            rule(
+                WRITE,
+                List.of("apps"),
+                List.of("deployments", "deployments/scale", "replicasets", "replicasets/scale"))));
+    roles.add(
+        role(
+            "system:aggregate-to-view",
+            Map.of(AGGREGATE_TO + "view", "true"),
+            rule(
+                READ,
+                List.of(""),
+                List.of(
+                    "configmaps",
+                    "endpoints",
+                    "pods",
+                    "services",
+                    "services/status",
+                    "events",
+                    "namespaces",
+                    "namespaces/status",
+                    "pods/log",
+                    "pods/status")),
+            rule(
+                READ,
+                List.of("apps"),
+                List.of(
+                    "deployments",
+                    "deployments/scale",
+                    "deployments/status",
+                    "replicasets",
+                    "replicasets/scale",
+                    "replicasets/status"))));
+    roles.add(
+        role(
+            "system:basic-user",
+            Map.of(),
+            // selfsubjectreviews (kubectl auth whoami) is served by the authentication work.
+            rule(
+                List.of("create"), List.of("authentication.k8s.io"), List.of("selfsubjectreviews")),
+            rule(
+                List.of("create"),
+                List.of("authorization.k8s.io"),
+                List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews"))));
+    roles.add(
+        role(
+            "system:discovery",
+            Map.of(),
+            urls(
+                List.of(
+                    "/api",
+                    "/api/*",
+                    "/apis",
+                    "/apis/*",
+                    "/healthz",
+                    "/livez",
+                    "/openapi",
+                    "/openapi/*",
+                    "/readyz",
+                    "/version",
+                    "/version/"),
+                "get")));
+    roles.add(
+        role(
+            "system:public-info-viewer",
+            Map.of(),
+            urls(List.of("/healthz", "/livez", "/readyz", "/version", "/version/"), "get")));
+    roles.add(
+        role(
+            "system:kube-scheduler",
+            Map.of(),
+            rule(READ, List.of(""), List.of("nodes", "pods", "namespaces")),
+            rule(List.of("create"), List.of(""), List.of("pods/binding")),
+            rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
+            rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
+            // leader election
+            rule(
+                List.of("get", "create", "update"),
+                List.of("coordination.k8s.io"),
+                List.of("leases"))));
+    roles.add(
+        role(
+            "system:kube-controller-manager",
+            Map.of(),
+            // garbage collector: reads every owned kind and deletes or orphans dependents
+            rule(
+                List.of("get", "list", "watch", "patch", "update", "delete"),
+                List.of(""),
+                List.of("pods", "services", "configmaps", "secrets")),
+            rule(READ_WRITE, List.of(""), List.of("endpoints")),
+            rule(List.of("create"), List.of(""), List.of("pods")),
+            rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
+            rule(List.of("get", "list", "watch", "patch", "update"), List.of(""), List.of("nodes")),
+            rule(List.of("patch", "update"), List.of(""), List.of("nodes/status")),
+            rule(READ, List.of(""), List.of("namespaces")),
+            rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
+            rule(READ_WRITE, List.of("apps"), List.of("deployments", "replicasets")),
+            rule(
+                List.of("update", "patch"),
+                List.of("apps"),
+                List.of("deployments/status", "replicasets/status")),
+            rule(
+                List.of("get", "list", "watch", "create", "update"),
+                List.of("coordination.k8s.io"),
+                List.of("leases"))));
+    roles.add(
+        role(
+            "system:node",
+            Map.of(),
+            rule(
+                List.of("get", "list", "watch", "create", "update", "patch"),
+                List.of(""),
+                List.of("nodes")),
+            rule(List.of("patch", "update"), List.of(""), List.of("nodes/status")),
+            rule(List.of("get", "list", "watch", "delete"), List.of(""), List.of("pods")),
+            rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
+            rule(READ, List.of(""), List.of("configmaps", "secrets", "services", "endpoints")),
+            rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
+            rule(
+                List.of("get", "create", "update", "patch", "delete"),
+                List.of("coordination.k8s.io"),
+                List.of("leases"))));
+    return roles;
+  }
+
+  public static List<ObjectNode> clusterRoleBindings() {
+    return List.of(
+        binding("cluster-admin", "cluster-admin", subject("Group", "system:masters")),
+        binding("system:basic-user", "system:basic-user", subject("Group", "system:authenticated")),
+        binding("system:discovery", "system:discovery", subject("Group", "system:authenticated")),
+        binding(
+            "system:public-info-viewer",
+            "system:public-info-viewer",
+            subject("Group", "system:authenticated"),
+            subject("Group", "system:unauthenticated")),
+        binding(
+            "system:kube-scheduler",
+            "system:kube-scheduler",
+            subject("User", "system:kube-scheduler")),
+        binding(
+            "system:kube-controller-manager",
+            "system:kube-controller-manager",
+            subject("User", "system:kube-controller-manager")),
+        // Until the node authorizer narrows it to each node's own objects.
+        binding("system:node", "system:node", subject("Group", "system:nodes")));
+  }
+
+  private static ObjectNode role(String name, Map<String, String> labels, ObjectNode... rules) {
+    ObjectNode role = object("ClusterRole", name, labels);
+    ArrayNode array = role.putArray("rules");
+    for (ObjectNode r : rules) {
+      array.add(r);
+    }
+    return role;
+  }
+
+  /** A role whose rules are those of every ClusterRole labelled {@code aggregate-to-<to>}. */
+  private static ObjectNode aggregated(String name, String to, String... alsoInto) {
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    for (String parent : alsoInto) {
+      labels.put(AGGREGATE_TO + parent, "true");
+    }
+    ObjectNode role = object("ClusterRole", name, labels);
+    role.putObject("aggregationRule")
+        .putArray("clusterRoleSelectors")
+        .addObject()
+        .putObject("matchLabels")
+        .put(AGGREGATE_TO + to, "true");
+    role.putArray("rules");
+    return role;
+  }
+
+  private static ObjectNode binding(String name, String role, ObjectNode... subjects) {
+    ObjectNode b = object("ClusterRoleBinding", name, Map.of());
+    b.putObject("roleRef").put("apiGroup", RBAC).put("kind", "ClusterRole").put("name", role);
+    ArrayNode array = b.putArray("subjects");
+    for (ObjectNode s : subjects) {
+      array.add(s);
+    }
+    return b;
+  }
+
+  private static ObjectNode subject(String kind, String name) {
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("apiGroup", RBAC)
+        .put("kind", kind)
+        .put("name", name);
+  }
+
+  private static ObjectNode object(String kind, String name, Map<String, String> labels) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("apiVersion", RBAC + "/v1").put("kind", kind);
+    ObjectNode meta = o.putObject("metadata");
+    meta.put("name", name);
+    meta.putObject("annotations").put(AUTOUPDATE, "true");
+    ObjectNode l = meta.putObject("labels");
+    l.put(BOOTSTRAPPING, "rbac-defaults");
+    labels.forEach(l::put);
+    return o;
+  }
+
+  private static ObjectNode rule(List<String> verbs, List<String> groups, List<String> resources) {
+    ObjectNode r = JsonNodeFactory.instance.objectNode();
+    r.putArray("apiGroups").addAll(strings(groups));
+    r.putArray("resources").addAll(strings(resources));
+    r.putArray("verbs").addAll(strings(verbs));
+    return r;
+  }
+
+  private static ObjectNode urls(List<String> urls, String... verbs) {
+    ObjectNode r = JsonNodeFactory.instance.objectNode();
+    r.putArray("nonResourceURLs").addAll(strings(urls));
+    r.putArray("verbs").addAll(strings(List.of(verbs)));
+    return r;
+  }
+
+  private static ArrayNode strings(List<String> values) {
+    ArrayNode a = JsonNodeFactory.instance.arrayNode();
+    values.forEach(a::add);
+    return a;
+  }
+}

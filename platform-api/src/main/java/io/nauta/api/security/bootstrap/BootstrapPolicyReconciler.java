@@ -1,0 +1,147 @@
+package io.nauta.api.security.bootstrap;
+
+import io.nauta.api.resource.ResourceService;
+import io.nauta.core.errors.AlreadyExistsException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceType;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Creates the {@link BootstrapPolicy} at start and reconciles it as Kubernetes' {@code
+ * rbac/bootstrap-roles} post-start hook does: a missing default is created; a changed one gets back
+ * the rules, aggregation rule and subjects it lacks (extra ones a user added stay), unless it is
+ * annotated {@code rbac.authorization.kubernetes.io/autoupdate: "false"}. The server reports ready
+ * only after this, so nobody is refused for want of a default binding.
+ */
+@Component
+public class BootstrapPolicyReconciler {
+
+  private static final Logger log = LoggerFactory.getLogger(BootstrapPolicyReconciler.class);
+
+  private final ResourceService service;
+  private volatile boolean done;
+
+  public BootstrapPolicyReconciler(ResourceService service) {
+    this.service = service;
+  }
+
+  public boolean isDone() {
+    return done;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  public void reconcileAtStart() {
+    reconcile()
+        .retryWhen(
+            Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
+        .subscribe(
+            v -> {},
+            e -> log.error("could not reconcile the bootstrap RBAC policy", e),
+            () -> done = true);
+  }
+
+  public Mono<Void> reconcile() {
+    return Flux.fromIterable(BootstrapPolicy.clusterRoles())
+        .concatMap(r -> ensure(BuiltInResources.CLUSTER_ROLES, r))
+        .thenMany(
+            Flux.fromIterable(BootstrapPolicy.clusterRoleBindings())
+                .concatMap(b -> ensure(BuiltInResources.CLUSTER_ROLE_BINDINGS, b)))
+        .then();
+  }
+
+  private Mono<Void> ensure(ResourceType type, ObjectNode desired) {
+    String name = desired.path("metadata").path("name").asString();
+    return service
+        .get(type, null, name)
+        .flatMap(
+            current -> {
+              if (!needsRepair(current, desired)) {
+                return Mono.empty();
+              }
+              log.info("restoring the default {} {}", type.kind(), name);
+              return service
+                  .guaranteedUpdate(type, null, name, null, false, cur -> repaired(cur, desired))
+                  .then();
+            })
+        .onErrorResume(
+            NotFoundException.class,
+            e ->
+                service
+                    .create(type, null, desired, false)
+                    .then()
+                    .onErrorResume(AlreadyExistsException.class, x -> Mono.empty()));
+  }
+
+  private static boolean needsRepair(JsonNode current, ObjectNode desired) {
+    if (autoupdateOff(current)) {
+      return false;
+    }
+    return !repaired(((ObjectNode) current).deepCopy(), desired).equals(current);
+  }
+
+  private static boolean autoupdateOff(JsonNode obj) {
+    return "false"
+        .equals(
+            obj.path("metadata").path("annotations").path(BootstrapPolicy.AUTOUPDATE).asString(""));
+  }
+
+  /** {@code current} with what the default has and it lacks added back. */
+  private static ObjectNode repaired(ObjectNode current, ObjectNode desired) {
+    if (autoupdateOff(current)) {
+      return current;
+    }
+    ObjectNode meta = (ObjectNode) current.path("metadata");
+    mergeMap(meta, desired.path("metadata"), "labels");
+    mergeMap(meta, desired.path("metadata"), "annotations");
+    if (desired.has("aggregationRule")) {
+      // The aggregation controller owns an aggregated role's rules.
+      current.set("aggregationRule", desired.get("aggregationRule").deepCopy());
+    } else if (desired.has("rules")) {
+      addMissing(current, desired, "rules");
+    }
+    if (desired.has("subjects")) {
+      addMissing(current, desired, "subjects");
+    }
+    return current;
+  }
+
+  private static void mergeMap(ObjectNode meta, JsonNode desiredMeta, String field) {
+    JsonNode wanted = desiredMeta.path(field);
+    if (wanted.isEmpty()) {
+      return;
+    }
+    ObjectNode map = meta.get(field) instanceof ObjectNode o ? o : meta.putObject(field);
+    wanted
+        .properties()
+        .forEach(
+            e -> {
+              if (!map.has(e.getKey())) {
+                map.set(e.getKey(), e.getValue().deepCopy());
+              }
+            });
+  }
+
+  private static void addMissing(ObjectNode current, ObjectNode desired, String field) {
+    ArrayNode have = current.get(field) instanceof ArrayNode a ? a : current.putArray(field);
+    List<JsonNode> existing = new java.util.ArrayList<>();
+    have.forEach(existing::add);
+    for (JsonNode want : desired.path(field)) {
+      if (!existing.contains(want)) {
+        have.add(want.deepCopy());
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.nauta.api.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nauta.api.support.TestApiServer;
+import io.nauta.testauth.HeaderAuthentication;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The default RBAC policy is reconciled at every start, as Kubernetes' bootstrap-roles hook does:
+ * what was deleted comes back, what was changed is restored, unless the object opted out with
+ * {@code rbac.authorization.kubernetes.io/autoupdate: "false"}.
+ */
+class RbacBootstrapIT {
+
+  private static final String[] ADMIN = {"--as=nauta-admin", "--as-group=system:masters"};
+
+  @TempDir Path dir;
+
+  private static Kubectl.Result run(Kubectl kubectl, String... args) {
+    String[] all = new String[ADMIN.length + args.length];
+    System.arraycopy(ADMIN, 0, all, 0, ADMIN.length);
+    System.arraycopy(args, 0, all, ADMIN.length, args.length);
+    Kubectl.Result r = kubectl.run(all);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    return r;
+  }
+
+  @Test
+  void restartRestoresChangedDefaultsUnlessTheyOptedOut() {
+    try (TestApiServer first = TestApiServer.startOnEmptyRedis(HeaderAuthentication.SOURCE)) {
+      Kubectl kubectl = new Kubectl(first.kubeconfig(dir));
+      run(kubectl, "delete", "clusterrolebinding", "system:kube-scheduler");
+      run(
+          kubectl,
+          "patch",
+          "clusterrole",
+          "system:basic-user",
+          "--type=json",
+          "-p",
+          "[{\"op\":\"replace\",\"path\":\"/rules\",\"value\":[]}]");
+      run(
+          kubectl,
+          "annotate",
+          "--overwrite",
+          "clusterrole",
+          "system:public-info-viewer",
+          "rbac.authorization.kubernetes.io/autoupdate=false");
+      run(
+          kubectl,
+          "patch",
+          "clusterrole",
+          "system:public-info-viewer",
+          "--type=json",
+          "-p",
+          "[{\"op\":\"replace\",\"path\":\"/rules/0/nonResourceURLs\",\"value\":[\"/healthz\",\"/readyz\"]}]");
+    }
+    try (TestApiServer second = TestApiServer.start(HeaderAuthentication.SOURCE)) {
+      Kubectl kubectl = new Kubectl(second.kubeconfig(dir));
+      Kubectl.Result binding =
+          run(kubectl, "get", "clusterrolebinding", "system:kube-scheduler", "-o", "wide");
+      assertThat(binding.stdout()).contains("ClusterRole/system:kube-scheduler");
+      Kubectl.Result basic = run(kubectl, "get", "clusterrole", "system:basic-user", "-o", "yaml");
+      assertThat(basic.stdout()).contains("selfsubjectaccessreviews", "selfsubjectrulesreviews");
+      Kubectl.Result kept =
+          run(
+              kubectl,
+              "get",
+              "clusterrole",
+              "system:public-info-viewer",
+              "-o",
+              "jsonpath={.rules[0].nonResourceURLs}");
+      assertThat(kept.stdout()).isEqualTo("[\"/healthz\",\"/readyz\"]");
+      // The opted-out role now answers only what it still lists.
+      second.client().get().uri("/readyz").exchange().expectStatus().isOk();
+      second.client().get().uri("/version").exchange().expectStatus().isForbidden();
+    }
+  }
+}
