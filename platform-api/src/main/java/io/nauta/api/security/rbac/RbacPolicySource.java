@@ -87,8 +87,9 @@ public class RbacPolicySource {
   private long[] versions() {
     long[] v = new long[caches.size() * 2];
     for (int i = 0; i < caches.size(); i++) {
-      v[2 * i] = caches.get(i).appliedResourceVersion();
-      v[2 * i + 1] = caches.get(i).rewinds();
+      WatchCache.ReadPoint point = caches.get(i).readPoint();
+      v[2 * i] = point.appliedRv();
+      v[2 * i + 1] = point.rewinds();
     }
     return v;
   }
