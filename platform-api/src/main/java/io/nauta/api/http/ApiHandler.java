@@ -5,21 +5,15 @@ import io.fabric8.kubernetes.api.model.Preconditions;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchEvent;
-import io.nauta.api.logs.PodLogs;
 import io.nauta.api.resource.ListOptions;
-import io.nauta.api.resource.Meta;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.api.resource.Written;
 import io.nauta.api.table.IncludeObject;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
-import io.nauta.core.errors.ConflictException;
-import io.nauta.core.errors.FieldError;
-import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.MethodNotAllowedException;
 import io.nauta.core.errors.NotFoundException;
-import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
 import io.nauta.core.patch.JsonPatch;
 import io.nauta.core.patch.MergePatch;
@@ -30,7 +24,6 @@ import io.nauta.core.registry.ResourceType;
 import io.nauta.core.selector.FieldSelector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
@@ -47,12 +40,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Serves every registered resource under {@code /api} and {@code /apis}: one handler driven by the
- * registry, so a new kind needs no new routes.
+ * registry, so a new kind needs no new routes. The generic verbs (get, list, watch, create, update,
+ * patch, delete, deletecollection, the {@code status} and {@code scale} subresources) go to the
+ * generic store, {@link ResourceService}; a subresource with rules of its own, or a resource that
+ * is answered and never stored, is a {@link SubresourceHandler} found in {@link
+ * SubresourceHandlers}, never a branch here.
  */
 @Component
 public class ApiHandler {
@@ -69,19 +65,19 @@ public class ApiHandler {
   private final ResourceService service;
   private final ObjectCodec codec;
   private final RequestBodies bodies;
-  private final PodLogs podLogs;
+  private final SubresourceHandlers handlers;
 
   public ApiHandler(
       ResourceRegistry registry,
       ResourceService service,
       ObjectCodec codec,
       RequestBodies bodies,
-      PodLogs podLogs) {
+      SubresourceHandlers handlers) {
     this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
-    this.podLogs = podLogs;
+    this.handlers = handlers;
   }
 
   public Mono<ServerResponse> handle(ServerRequest request) {
@@ -110,12 +106,9 @@ public class ApiHandler {
     if (info.legacyWatch() && !(method == HttpMethod.GET)) {
       throw new MethodNotAllowedException("watch only supports GET");
     }
-    if ("log".equals(sub)) {
-      if (method != HttpMethod.GET || info.legacyWatch()) {
-        throw new MethodNotAllowedException(
-            "the server does not allow this method on the requested resource");
-      }
-      return podLogs.read(request, info.namespace(), name);
+    SubresourceHandler handler = handlers.find(type, sub).orElse(null);
+    if (handler != null) {
+      return handler.handle(request, type, info);
     }
     if (name == null) {
       if (method == HttpMethod.GET) {
@@ -140,8 +133,6 @@ public class ApiHandler {
       return patch(request, type, info);
     } else if (method == HttpMethod.DELETE && sub == null) {
       return delete(request, type, info);
-    } else if (method == HttpMethod.POST && "binding".equals(sub)) {
-      return bind(request, type, info);
     }
     throw new MethodNotAllowedException(
         "the server does not allow this method on the requested resource");
@@ -446,77 +437,6 @@ public class ApiHandler {
           "DeleteOptions in version \"v1\" cannot be handled as a DeleteOptions: "
               + e.getOriginalMessage());
     }
-  }
-
-  /**
-   * The {@code binding} subresource: assigns a pending pod to a node, once. Answers 201 with a
-   * Success Status, as Kubernetes does.
-   */
-  private Mono<ServerResponse> bind(ServerRequest request, ResourceType type, RequestInfo info) {
-    boolean dryRun = QueryOptions.dryRun(request.queryParams());
-    return bodies
-        .readObject(request)
-        .flatMap(
-            binding -> {
-              String node = binding.path("target").path("name").asString("");
-              if (node.isEmpty()) {
-                throw new InvalidException(
-                    "Binding",
-                    new ResourceRef("", "bindings", info.name()),
-                    List.of(FieldError.required("target.name", "")));
-              }
-              return service.guaranteedUpdate(
-                  type,
-                  info.namespace(),
-                  info.name(),
-                  "binding",
-                  dryRun,
-                  pod -> bindPod(pod, node));
-            })
-        .flatMap(
-            w ->
-                json(
-                    HttpStatus.CREATED,
-                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}"));
-  }
-
-  private static ObjectNode bindPod(ObjectNode pod, String node) {
-    ResourceRef ref = new ResourceRef("", "pods", Meta.name(pod));
-    String current = pod.path("spec").path("nodeName").asString("");
-    if (!current.isEmpty()) {
-      throw new ConflictException(
-          "Operation cannot be fulfilled on pods/binding \""
-              + Meta.name(pod)
-              + "\": pod "
-              + Meta.name(pod)
-              + " is already assigned to node \""
-              + current
-              + "\"",
-          ref);
-    }
-    if (Meta.isDeleting(pod)) {
-      throw new ConflictException(
-          "Operation cannot be fulfilled on pods/binding \""
-              + Meta.name(pod)
-              + "\": pod is being deleted",
-          ref);
-    }
-    ((ObjectNode) pod.path("spec")).put("nodeName", node);
-    ObjectNode status = pod.get("status") instanceof ObjectNode s ? s : pod.putObject("status");
-    ArrayNode conditions =
-        status.get("conditions") instanceof ArrayNode a ? a : status.putArray("conditions");
-    for (int i = conditions.size() - 1; i >= 0; i--) {
-      if ("PodScheduled".equals(conditions.get(i).path("type").asString())) {
-        conditions.remove(i);
-      }
-    }
-    conditions
-        .addObject()
-        .put("type", "PodScheduled")
-        .put("status", "True")
-        .putNull("lastProbeTime")
-        .put("lastTransitionTime", Meta.timestamp(Instant.now()));
-    return pod;
   }
 
   private static FieldValidation fieldValidation(ServerRequest request) {

@@ -390,11 +390,62 @@ public class ResourceService {
         type, namespace, name, subresource, dryRun, FieldValidation.IGNORE, desiredFromCurrent);
   }
 
+  /**
+   * As {@link #guaranteedUpdate(ResourceType, String, String, String, boolean, UnaryOperator)};
+   * {@code subresource} {@code "status"} writes only the status, anything else (null) the main
+   * resource.
+   */
   public Mono<Written> guaranteedUpdate(
       ResourceType type,
       String namespace,
       String name,
       String subresource,
+      boolean dryRun,
+      FieldValidation fieldValidation,
+      UnaryOperator<ObjectNode> desiredFromCurrent) {
+    UpdateScope scope = "status".equals(subresource) ? UpdateScope.STATUS : UpdateScope.MAIN;
+    return guaranteedUpdate(
+        type, namespace, name, scope, dryRun, fieldValidation, desiredFromCurrent);
+  }
+
+  /**
+   * The write of a subresource handler that owns the whole change (Kubernetes' {@code BindingREST}
+   * updates the pod in storage directly): the object {@code desiredFromCurrent} returns is stored
+   * as it is, status and metadata included, validated as the kind validates a new object, without
+   * the main resource's update rules or hooks. Same loop, same preconditions and conflicts as
+   * {@link #guaranteedUpdate}.
+   */
+  public Mono<Written> guaranteedWholeUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      boolean dryRun,
+      UnaryOperator<ObjectNode> desiredFromCurrent) {
+    return guaranteedUpdate(
+        type,
+        namespace,
+        name,
+        UpdateScope.WHOLE,
+        dryRun,
+        FieldValidation.IGNORE,
+        desiredFromCurrent);
+  }
+
+  /** What an update may change, and under which rules. */
+  private enum UpdateScope {
+    /** The main resource: spec and metadata; status and server-owned fields kept; hooks run. */
+    MAIN,
+    /** The status subresource: only {@code status}. */
+    STATUS,
+    /** The whole object, as a subresource handler computed it (see guaranteedWholeUpdate). */
+    WHOLE
+  }
+
+  private Mono<Written> guaranteedUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      UpdateScope scope,
       boolean dryRun,
       FieldValidation fieldValidation,
       UnaryOperator<ObjectNode> desiredFromCurrent) {
@@ -408,8 +459,8 @@ public class ResourceService {
                   && !wanted.equals(Long.toString(cur.resourceVersion()))) {
                 return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
               }
-              ObjectNode updated = prepareUpdate(type, subresource, desired, cur.node());
-              return writeUpdate(type, name, subresource, dryRun, fieldValidation, cur, updated);
+              ObjectNode updated = prepareUpdate(type, scope, desired, cur.node());
+              return writeUpdate(type, name, scope, dryRun, fieldValidation, cur, updated);
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
@@ -423,14 +474,14 @@ public class ResourceService {
   private Mono<Written> writeUpdate(
       ResourceType type,
       String name,
-      String subresource,
+      UpdateScope scope,
       boolean dryRun,
       FieldValidation fieldValidation,
       StoredObjectNode cur,
       ObjectNode updated) {
     List<String> warnings =
-        admit(type, updated, "binding".equals(subresource) ? null : cur.node(), fieldValidation);
-    if (subresource != null || dryRun) {
+        admit(type, updated, scope == UpdateScope.WHOLE ? null : cur.node(), fieldValidation);
+    if (scope != UpdateScope.MAIN || dryRun) {
       return writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(warnings));
     }
     return hooks
@@ -512,10 +563,10 @@ public class ResourceService {
    * change anything else.
    */
   private ObjectNode prepareUpdate(
-      ResourceType type, String subresource, ObjectNode desired, ObjectNode old) {
+      ResourceType type, UpdateScope scope, ObjectNode desired, ObjectNode old) {
     ResourceStrategy strategy = strategies.of(type);
     ObjectNode updated;
-    if ("status".equals(subresource)) {
+    if (scope == UpdateScope.STATUS) {
       updated = old.deepCopy();
       JsonNode status = desired.get("status");
       if (status == null || status.isNull()) {
@@ -525,7 +576,7 @@ public class ResourceService {
       }
     } else {
       updated = desired;
-      if ("binding".equals(subresource)) {
+      if (scope == UpdateScope.WHOLE) {
         return updated;
       }
       if (type.hasSubresource("status")) {
