@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.UnaryOperator;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -45,10 +44,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Serves every registered resource under {@code /api} and {@code /apis}: one handler driven by the
  * registry, so a new kind needs no new routes. The generic verbs (get, list, watch, create, update,
- * patch, delete, deletecollection, the {@code status} and {@code scale} subresources) go to the
- * generic store, {@link ResourceService}; a subresource with rules of its own, or a resource that
- * is answered and never stored, is a {@link SubresourceHandler} found in {@link
- * SubresourceHandlers}, never a branch here.
+ * patch, delete, deletecollection, the {@code status} subresource) go to the generic store, {@link
+ * ResourceService}; a subresource with rules of its own, or a resource that is answered and never
+ * stored, is a {@link SubresourceHandler} found in {@link SubresourceHandlers}, never a branch
+ * here.
  */
 @Component
 public class ApiHandler {
@@ -147,10 +146,6 @@ public class ApiHandler {
         .get(type, info.namespace(), info.name())
         .flatMap(
             obj -> {
-              if ("scale".equals(info.subresource())) {
-                return json(
-                    HttpStatus.OK, codec.write(ScaleSubresource.toScale(obj, codec.mapper())));
-              }
               if (table) {
                 return json(
                     HttpStatus.OK,
@@ -280,27 +275,37 @@ public class ApiHandler {
     return bodies
         .readObject(request)
         .flatMap(
-            body -> {
-              if ("scale".equals(info.subresource())) {
-                return service.guaranteedUpdate(
-                    type,
-                    info.namespace(),
-                    info.name(),
-                    null,
-                    dryRun,
-                    current -> ScaleSubresource.applyScale(current, body));
-              }
-              return service.update(
-                  type, info.namespace(), info.name(), info.subresource(), body, dryRun, fields);
-            })
-        .flatMap(w -> respondWritten(type, info, w));
+            body ->
+                service.update(
+                    type, info.namespace(), info.name(), info.subresource(), body, dryRun, fields))
+        .flatMap(w -> json(HttpStatus.OK, w.json()));
   }
 
   /**
-   * PATCH: the patch is applied to the stored object (or to its Scale) inside the update loop, so a
-   * concurrent writer makes it re-apply to the newer object rather than lose either write.
+   * PATCH: the patch is applied to the stored object inside the update loop, so a concurrent writer
+   * makes it re-apply to the newer object rather than lose either write.
    */
   private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
+    String contentType = patchContentType(request);
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    FieldValidation fields = fieldValidation(request);
+    return bodies
+        .read(request)
+        .map(codec::parse)
+        .flatMap(
+            patch ->
+                service.guaranteedUpdate(
+                    type,
+                    info.namespace(),
+                    info.name(),
+                    info.subresource(),
+                    dryRun,
+                    doc -> applyPatch(contentType, doc, patch, type.kind())))
+        .flatMap(w -> json(HttpStatus.OK, w.json()));
+  }
+
+  /** The media type of a PATCH body, refused (415) unless it is one Nauta applies. */
+  static String patchContentType(ServerRequest request) {
     String contentType =
         request.headers().contentType().map(t -> t.getType() + "/" + t.getSubtype()).orElse("");
     if (contentType.equals(APPLY_PATCH)) {
@@ -316,36 +321,10 @@ public class ApiHandler {
               + ", "
               + STRATEGIC_MERGE_PATCH);
     }
-    boolean dryRun = QueryOptions.dryRun(request.queryParams());
-    FieldValidation fields = fieldValidation(request);
-    boolean scale = "scale".equals(info.subresource());
-    return bodies
-        .read(request)
-        .map(codec::parse)
-        .flatMap(
-            patch -> {
-              UnaryOperator<ObjectNode> patcher =
-                  doc -> applyPatch(contentType, doc, patch, scale ? "Scale" : type.kind());
-              UnaryOperator<ObjectNode> desired =
-                  scale
-                      ? current ->
-                          ScaleSubresource.applyScale(
-                              current,
-                              patcher.apply(ScaleSubresource.toScale(current, codec.mapper())))
-                      : patcher;
-              return service.guaranteedUpdate(
-                  type,
-                  info.namespace(),
-                  info.name(),
-                  scale ? null : info.subresource(),
-                  dryRun,
-                  desired);
-            })
-        .flatMap(w -> respondWritten(type, info, w));
+    return contentType;
   }
 
-  private static ObjectNode applyPatch(
-      String contentType, ObjectNode doc, JsonNode patch, String kind) {
+  static ObjectNode applyPatch(String contentType, ObjectNode doc, JsonNode patch, String kind) {
     JsonNode result =
         switch (contentType) {
           case JSON_PATCH -> JsonPatch.apply(doc, patch);
@@ -356,15 +335,6 @@ public class ApiHandler {
       throw new BadRequestException("the patch did not produce a JSON object");
     }
     return o;
-  }
-
-  private Mono<ServerResponse> respondWritten(ResourceType type, RequestInfo info, Written w) {
-    if ("scale".equals(info.subresource())) {
-      return json(
-          HttpStatus.OK,
-          codec.write(ScaleSubresource.toScale(codec.parseStored(w.json()), codec.mapper())));
-    }
-    return json(HttpStatus.OK, w.json());
   }
 
   private Mono<ServerResponse> delete(ServerRequest request, ResourceType type, RequestInfo info) {
@@ -439,7 +409,7 @@ public class ApiHandler {
     }
   }
 
-  private static FieldValidation fieldValidation(ServerRequest request) {
+  static FieldValidation fieldValidation(ServerRequest request) {
     return FieldValidation.parse(request.queryParams().getFirst("fieldValidation"));
   }
 
