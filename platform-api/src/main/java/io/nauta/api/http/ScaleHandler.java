@@ -2,10 +2,10 @@ package io.nauta.api.http;
 
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
-import io.nauta.api.resource.Written;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -72,14 +72,8 @@ class ScaleHandler implements SubresourceHandler {
         .readObject(request)
         .flatMap(
             scale ->
-                service.guaranteedUpdate(
-                    type,
-                    info.namespace(),
-                    info.name(),
-                    null,
-                    dryRun,
-                    current -> ScaleSubresource.applyScale(current, scale)))
-        .flatMap(this::respond);
+                updateReplicas(
+                    type, info, dryRun, current -> ScaleSubresource.applyScale(current, scale)));
   }
 
   private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
@@ -91,21 +85,23 @@ class ScaleHandler implements SubresourceHandler {
         .map(codec::parse)
         .flatMap(
             patch ->
-                service.guaranteedUpdate(
+                updateReplicas(
                     type,
-                    info.namespace(),
-                    info.name(),
-                    null,
+                    info,
                     dryRun,
                     current ->
                         ScaleSubresource.applyScale(
                             current,
-                            ApiHandler.applyPatch(contentType, toScale(current), patch, "Scale"))))
-        .flatMap(this::respond);
+                            ApiHandler.applyPatch(contentType, toScale(current), patch, "Scale"))));
   }
 
-  private Mono<ServerResponse> respond(Written w) {
-    return ApiHandler.json(HttpStatus.OK, codec.write(toScale(codec.parseStored(w.json()))));
+  /** Writes the object with the wanted Scale applied; answers with the Scale written. */
+  private Mono<ServerResponse> updateReplicas(
+      ResourceType type, RequestInfo info, boolean dryRun, UnaryOperator<ObjectNode> scaled) {
+    return service
+        .guaranteedUpdate(type, info.namespace(), info.name(), null, dryRun, scaled)
+        .flatMap(
+            w -> ApiHandler.json(HttpStatus.OK, codec.write(toScale(codec.parseStored(w.json())))));
   }
 
   private ObjectNode toScale(ObjectNode obj) {
