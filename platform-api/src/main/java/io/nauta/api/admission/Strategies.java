@@ -8,7 +8,12 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The strategy of each served type; types without special rules get the plain one. */
+/**
+ * The strategy of each served type; types without special rules get the plain one. A new kind is
+ * its registry entry plus, when it has rules of its own, one {@code register} line here; side
+ * effects around its writes (claims, clean-up, graceful deletion) are {@link StoreHooks}, found by
+ * {@link Hooks}.
+ */
 @Component
 public class Strategies {
 

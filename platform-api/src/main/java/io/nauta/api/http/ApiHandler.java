@@ -5,21 +5,15 @@ import io.fabric8.kubernetes.api.model.Preconditions;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchEvent;
-import io.nauta.api.logs.PodLogs;
 import io.nauta.api.resource.ListOptions;
-import io.nauta.api.resource.Meta;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.api.resource.Written;
 import io.nauta.api.table.IncludeObject;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
-import io.nauta.core.errors.ConflictException;
-import io.nauta.core.errors.FieldError;
-import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.MethodNotAllowedException;
 import io.nauta.core.errors.NotFoundException;
-import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
 import io.nauta.core.patch.JsonPatch;
 import io.nauta.core.patch.MergePatch;
@@ -30,10 +24,8 @@ import io.nauta.core.registry.ResourceType;
 import io.nauta.core.selector.FieldSelector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.UnaryOperator;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -47,12 +39,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Serves every registered resource under {@code /api} and {@code /apis}: one handler driven by the
- * registry, so a new kind needs no new routes.
+ * registry, so a new kind needs no new routes. The generic verbs (get, list, watch, create, update,
+ * patch, delete, deletecollection, the {@code status} subresource) go to the generic store, {@link
+ * ResourceService}; a subresource with rules of its own, or a resource that is answered and never
+ * stored, is a {@link SubresourceHandler} found in {@link SubresourceHandlers}, never a branch
+ * here.
  */
 @Component
 public class ApiHandler {
@@ -69,19 +64,19 @@ public class ApiHandler {
   private final ResourceService service;
   private final ObjectCodec codec;
   private final RequestBodies bodies;
-  private final PodLogs podLogs;
+  private final SubresourceHandlers handlers;
 
   public ApiHandler(
       ResourceRegistry registry,
       ResourceService service,
       ObjectCodec codec,
       RequestBodies bodies,
-      PodLogs podLogs) {
+      SubresourceHandlers handlers) {
     this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
-    this.podLogs = podLogs;
+    this.handlers = handlers;
   }
 
   public Mono<ServerResponse> handle(ServerRequest request) {
@@ -115,12 +110,9 @@ public class ApiHandler {
     if (info.legacyWatch() && !(method == HttpMethod.GET)) {
       throw new MethodNotAllowedException("watch only supports GET");
     }
-    if ("log".equals(sub)) {
-      if (method != HttpMethod.GET || info.legacyWatch()) {
-        throw new MethodNotAllowedException(
-            "the server does not allow this method on the requested resource");
-      }
-      return podLogs.read(request, info.namespace(), name);
+    SubresourceHandler handler = handlers.find(type, sub).orElse(null);
+    if (handler != null) {
+      return handler.handle(request, type, info);
     }
     if (name == null) {
       if (method == HttpMethod.GET) {
@@ -145,8 +137,6 @@ public class ApiHandler {
       return patch(request, type, info);
     } else if (method == HttpMethod.DELETE && sub == null) {
       return delete(request, type, info);
-    } else if (method == HttpMethod.POST && "binding".equals(sub)) {
-      return bind(request, type, info);
     }
     throw new MethodNotAllowedException(
         "the server does not allow this method on the requested resource");
@@ -161,10 +151,6 @@ public class ApiHandler {
         .get(type, info.namespace(), info.name())
         .flatMap(
             obj -> {
-              if ("scale".equals(info.subresource())) {
-                return json(
-                    HttpStatus.OK, codec.write(ScaleSubresource.toScale(obj, codec.mapper())));
-              }
               if (table) {
                 return json(
                     HttpStatus.OK,
@@ -294,27 +280,37 @@ public class ApiHandler {
     return bodies
         .readObject(request)
         .flatMap(
-            body -> {
-              if ("scale".equals(info.subresource())) {
-                return service.guaranteedUpdate(
-                    type,
-                    info.namespace(),
-                    info.name(),
-                    null,
-                    dryRun,
-                    current -> ScaleSubresource.applyScale(current, body));
-              }
-              return service.update(
-                  type, info.namespace(), info.name(), info.subresource(), body, dryRun, fields);
-            })
-        .flatMap(w -> respondWritten(type, info, w));
+            body ->
+                service.update(
+                    type, info.namespace(), info.name(), info.subresource(), body, dryRun, fields))
+        .flatMap(w -> json(HttpStatus.OK, w.json()));
   }
 
   /**
-   * PATCH: the patch is applied to the stored object (or to its Scale) inside the update loop, so a
-   * concurrent writer makes it re-apply to the newer object rather than lose either write.
+   * PATCH: the patch is applied to the stored object inside the update loop, so a concurrent writer
+   * makes it re-apply to the newer object rather than lose either write.
    */
   private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
+    String contentType = patchContentType(request);
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    FieldValidation fields = fieldValidation(request);
+    return bodies
+        .read(request)
+        .map(codec::parse)
+        .flatMap(
+            patch ->
+                service.guaranteedUpdate(
+                    type,
+                    info.namespace(),
+                    info.name(),
+                    info.subresource(),
+                    dryRun,
+                    doc -> applyPatch(contentType, doc, patch, type.kind())))
+        .flatMap(w -> json(HttpStatus.OK, w.json()));
+  }
+
+  /** The media type of a PATCH body, refused (415) unless it is one Nauta applies. */
+  static String patchContentType(ServerRequest request) {
     String contentType =
         request.headers().contentType().map(t -> t.getType() + "/" + t.getSubtype()).orElse("");
     if (contentType.equals(APPLY_PATCH)) {
@@ -330,36 +326,10 @@ public class ApiHandler {
               + ", "
               + STRATEGIC_MERGE_PATCH);
     }
-    boolean dryRun = QueryOptions.dryRun(request.queryParams());
-    FieldValidation fields = fieldValidation(request);
-    boolean scale = "scale".equals(info.subresource());
-    return bodies
-        .read(request)
-        .map(codec::parse)
-        .flatMap(
-            patch -> {
-              UnaryOperator<ObjectNode> patcher =
-                  doc -> applyPatch(contentType, doc, patch, scale ? "Scale" : type.kind());
-              UnaryOperator<ObjectNode> desired =
-                  scale
-                      ? current ->
-                          ScaleSubresource.applyScale(
-                              current,
-                              patcher.apply(ScaleSubresource.toScale(current, codec.mapper())))
-                      : patcher;
-              return service.guaranteedUpdate(
-                  type,
-                  info.namespace(),
-                  info.name(),
-                  scale ? null : info.subresource(),
-                  dryRun,
-                  desired);
-            })
-        .flatMap(w -> respondWritten(type, info, w));
+    return contentType;
   }
 
-  private static ObjectNode applyPatch(
-      String contentType, ObjectNode doc, JsonNode patch, String kind) {
+  static ObjectNode applyPatch(String contentType, ObjectNode doc, JsonNode patch, String kind) {
     JsonNode result =
         switch (contentType) {
           case JSON_PATCH -> JsonPatch.apply(doc, patch);
@@ -370,15 +340,6 @@ public class ApiHandler {
       throw new BadRequestException("the patch did not produce a JSON object");
     }
     return o;
-  }
-
-  private Mono<ServerResponse> respondWritten(ResourceType type, RequestInfo info, Written w) {
-    if ("scale".equals(info.subresource())) {
-      return json(
-          HttpStatus.OK,
-          codec.write(ScaleSubresource.toScale(codec.parseStored(w.json()), codec.mapper())));
-    }
-    return json(HttpStatus.OK, w.json());
   }
 
   private Mono<ServerResponse> delete(ServerRequest request, ResourceType type, RequestInfo info) {
@@ -453,78 +414,7 @@ public class ApiHandler {
     }
   }
 
-  /**
-   * The {@code binding} subresource: assigns a pending pod to a node, once. Answers 201 with a
-   * Success Status, as Kubernetes does.
-   */
-  private Mono<ServerResponse> bind(ServerRequest request, ResourceType type, RequestInfo info) {
-    boolean dryRun = QueryOptions.dryRun(request.queryParams());
-    return bodies
-        .readObject(request)
-        .flatMap(
-            binding -> {
-              String node = binding.path("target").path("name").asString("");
-              if (node.isEmpty()) {
-                throw new InvalidException(
-                    "Binding",
-                    new ResourceRef("", "bindings", info.name()),
-                    List.of(FieldError.required("target.name", "")));
-              }
-              return service.guaranteedUpdate(
-                  type,
-                  info.namespace(),
-                  info.name(),
-                  "binding",
-                  dryRun,
-                  pod -> bindPod(pod, node));
-            })
-        .flatMap(
-            w ->
-                json(
-                    HttpStatus.CREATED,
-                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}"));
-  }
-
-  private static ObjectNode bindPod(ObjectNode pod, String node) {
-    ResourceRef ref = new ResourceRef("", "pods", Meta.name(pod));
-    String current = pod.path("spec").path("nodeName").asString("");
-    if (!current.isEmpty()) {
-      throw new ConflictException(
-          "Operation cannot be fulfilled on pods/binding \""
-              + Meta.name(pod)
-              + "\": pod "
-              + Meta.name(pod)
-              + " is already assigned to node \""
-              + current
-              + "\"",
-          ref);
-    }
-    if (Meta.isDeleting(pod)) {
-      throw new ConflictException(
-          "Operation cannot be fulfilled on pods/binding \""
-              + Meta.name(pod)
-              + "\": pod is being deleted",
-          ref);
-    }
-    ((ObjectNode) pod.path("spec")).put("nodeName", node);
-    ObjectNode status = pod.get("status") instanceof ObjectNode s ? s : pod.putObject("status");
-    ArrayNode conditions =
-        status.get("conditions") instanceof ArrayNode a ? a : status.putArray("conditions");
-    for (int i = conditions.size() - 1; i >= 0; i--) {
-      if ("PodScheduled".equals(conditions.get(i).path("type").asString())) {
-        conditions.remove(i);
-      }
-    }
-    conditions
-        .addObject()
-        .put("type", "PodScheduled")
-        .put("status", "True")
-        .putNull("lastProbeTime")
-        .put("lastTransitionTime", Meta.timestamp(Instant.now()));
-    return pod;
-  }
-
-  private static FieldValidation fieldValidation(ServerRequest request) {
+  static FieldValidation fieldValidation(ServerRequest request) {
     return FieldValidation.parse(request.queryParams().getFirst("fieldValidation"));
   }
 

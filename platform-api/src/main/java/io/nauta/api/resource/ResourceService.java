@@ -3,10 +3,12 @@ package io.nauta.api.resource;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.nauta.api.admission.FieldValidation;
+import io.nauta.api.admission.Hooks;
+import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.ResourceStrategy;
+import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.UnknownFields;
-import io.nauta.api.allocation.ServiceAllocations;
 import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
@@ -18,12 +20,10 @@ import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.FieldError;
-import io.nauta.core.errors.ForbiddenException;
 import io.nauta.core.errors.GoneException;
 import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
-import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.validation.Validators;
 import java.security.SecureRandom;
@@ -41,9 +41,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The API server's verbs on any registered type: admission (server-set metadata, defaults,
- * validation), optimistic concurrency, graceful deletion and finalizers. Reads of single objects go
- * to Redis; lists and watches to the watch cache.
+ * The generic store: the API server's verbs on any registered type, in the role of the Kubernetes
+ * apiserver's {@code registry/generic/registry/store.go}. Admission (server-set metadata, defaults,
+ * validation), optimistic concurrency, dry runs, deletion policy, finalizers and the mechanics of
+ * graceful deletion live here. Reads of single objects go to Redis; lists and watches to the watch
+ * cache.
+ *
+ * <p>This class names no kind. What differs between kinds comes from the kind's {@link
+ * ResourceStrategy} (defaults, initial status, generation, server-owned fields) and its optional
+ * {@link StoreHooks} (claims before create and update, clean-up after delete, graceful-deletion
+ * policy, kind-specific finalizers). Adding a kind is a registry entry plus its strategy (plus
+ * hooks when it has side effects), never a branch here; a subresource with its own rules is a
+ * {@code io.nauta.api.http.SubresourceHandler}.
  */
 @Service
 public class ResourceService {
@@ -59,17 +68,20 @@ public class ResourceService {
   private final ObjectCodec codec;
   private final SecureRandom random = new SecureRandom();
   private final UnknownFields unknownFields;
-  private final ServiceAllocations allocations;
+  private final Hooks hooks;
+  private final NamespaceLifecycle namespaceLifecycle;
   private final RbacEscalationCheck escalation;
 
   public ResourceService(
       RedisObjectStore store,
       WatchCaches caches,
       Strategies strategies,
-      ObjectCodec codec,
-      ServiceAllocations allocations,
-      RbacEscalationCheck escalation) {
-    this.allocations = allocations;
+      Hooks hooks,
+      NamespaceLifecycle namespaceLifecycle,
+      RbacEscalationCheck escalation,
+      ObjectCodec codec) {
+    this.hooks = hooks;
+    this.namespaceLifecycle = namespaceLifecycle;
     this.escalation = escalation;
     this.store = store;
     this.caches = caches;
@@ -264,7 +276,8 @@ public class ResourceService {
             obj.set("status", status);
           }
           boolean retryName = generated;
-          return checkNamespaceAccepts(type, Meta.namespace(obj))
+          return namespaceLifecycle
+              .admitCreate(type, Meta.namespace(obj))
               .then(escalation.check(type, obj))
               .then(
                   Mono.defer(
@@ -279,19 +292,10 @@ public class ResourceService {
                           return Mono.just(
                               new Written(codec.write(obj), Written.Outcome.CREATED, warnings));
                         }
-                        if (type == BuiltInResources.SERVICES) {
-                          // Cluster IP and node ports are claimed first, released if the
-                          // write fails.
-                          return allocations
-                              .claim(obj, null)
-                              .flatMap(
-                                  claims ->
-                                      storeNew(type, obj, warnings)
-                                          .onErrorResume(
-                                              e ->
-                                                  allocations.release(claims).then(Mono.error(e))));
-                        }
-                        return storeNew(type, obj, warnings);
+                        return hooks
+                            .of(type)
+                            .beginCreate(obj)
+                            .flatMap(finish -> finishing(finish, storeNew(type, obj, warnings)));
                       }))
               .retryWhen(
                   Retry.max(retryName ? 3 : 0)
@@ -343,31 +347,6 @@ public class ResourceService {
     return s.toString();
   }
 
-  /** Creation in a namespace that does not exist (404) or is terminating (403) is refused. */
-  private Mono<Void> checkNamespaceAccepts(ResourceType type, String namespace) {
-    if (!type.namespaced()) {
-      return Mono.empty();
-    }
-    return store
-        .get(BuiltInResources.NAMESPACES, null, namespace)
-        .switchIfEmpty(
-            Mono.error(() -> NotFoundException.of(new ResourceRef("", "namespaces", namespace))))
-        .flatMap(
-            stored -> {
-              ObjectNode ns = codec.parseStored(stored.json());
-              if (Meta.isDeleting(ns)
-                  || "Terminating".equals(ns.path("status").path("phase").asString())) {
-                return Mono.error(
-                    new ForbiddenException(
-                        "unable to create new content in namespace "
-                            + namespace
-                            + " because it is being terminated",
-                        ref(type, "")));
-              }
-              return Mono.empty();
-            });
-  }
-
   // ---- update and patch
 
   /**
@@ -414,11 +393,62 @@ public class ResourceService {
         type, namespace, name, subresource, dryRun, FieldValidation.IGNORE, desiredFromCurrent);
   }
 
+  /**
+   * As {@link #guaranteedUpdate(ResourceType, String, String, String, boolean, UnaryOperator)};
+   * {@code subresource} {@code "status"} writes only the status, anything else (null) the main
+   * resource.
+   */
   public Mono<Written> guaranteedUpdate(
       ResourceType type,
       String namespace,
       String name,
       String subresource,
+      boolean dryRun,
+      FieldValidation fieldValidation,
+      UnaryOperator<ObjectNode> desiredFromCurrent) {
+    UpdateScope scope = "status".equals(subresource) ? UpdateScope.STATUS : UpdateScope.MAIN;
+    return guaranteedUpdate(
+        type, namespace, name, scope, dryRun, fieldValidation, desiredFromCurrent);
+  }
+
+  /**
+   * The write of a subresource handler that owns the whole change (Kubernetes' {@code BindingREST}
+   * updates the pod in storage directly): the object {@code desiredFromCurrent} returns is stored
+   * as it is, status and metadata included, validated as the kind validates a new object, without
+   * the main resource's update rules or hooks. Same loop, same preconditions and conflicts as
+   * {@link #guaranteedUpdate}.
+   */
+  public Mono<Written> guaranteedWholeUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      boolean dryRun,
+      UnaryOperator<ObjectNode> desiredFromCurrent) {
+    return guaranteedUpdate(
+        type,
+        namespace,
+        name,
+        UpdateScope.WHOLE,
+        dryRun,
+        FieldValidation.IGNORE,
+        desiredFromCurrent);
+  }
+
+  /** What an update may change, and under which rules. */
+  private enum UpdateScope {
+    /** The main resource: spec and metadata; status and server-owned fields kept; hooks run. */
+    MAIN,
+    /** The status subresource: only {@code status}. */
+    STATUS,
+    /** The whole object, as a subresource handler computed it (see guaranteedWholeUpdate). */
+    WHOLE
+  }
+
+  private Mono<Written> guaranteedUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      UpdateScope scope,
       boolean dryRun,
       FieldValidation fieldValidation,
       UnaryOperator<ObjectNode> desiredFromCurrent) {
@@ -432,14 +462,14 @@ public class ResourceService {
                   && !wanted.equals(Long.toString(cur.resourceVersion()))) {
                 return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
               }
-              ObjectNode updated = prepareUpdate(type, subresource, desired, cur.node());
+              ObjectNode updated = prepareUpdate(type, scope, desired, cur.node());
               return escalation
                   .check(type, updated)
                   .then(
                       Mono.defer(
                           () ->
                               writeUpdate(
-                                  type, name, subresource, dryRun, fieldValidation, cur, updated)));
+                                  type, name, scope, dryRun, fieldValidation, cur, updated)));
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
@@ -453,37 +483,36 @@ public class ResourceService {
   private Mono<Written> writeUpdate(
       ResourceType type,
       String name,
-      String subresource,
+      UpdateScope scope,
       boolean dryRun,
       FieldValidation fieldValidation,
       StoredObjectNode cur,
       ObjectNode updated) {
     List<String> warnings =
-        admit(type, updated, "binding".equals(subresource) ? null : cur.node(), fieldValidation);
-    if (type == BuiltInResources.SERVICES && subresource == null && !dryRun) {
-      // A type change may need a cluster IP or node ports; what the service stops using is freed
-      // once the write succeeded.
-      return allocations
-          .claim(updated, cur.node())
-          .flatMap(
-              claims ->
-                  writeAdmitted(type, name, false, cur, updated)
-                      .onErrorResume(e -> allocations.release(claims).then(Mono.error(e))))
-          .flatMap(
-              w ->
-                  w.outcome() == Written.Outcome.UPDATED
-                      ? releaseQuietly(cur.node(), updated).thenReturn(w)
-                      : Mono.just(w))
-          .map(w -> w.withWarnings(warnings));
+        admit(type, updated, scope == UpdateScope.WHOLE ? null : cur.node(), fieldValidation);
+    if (scope != UpdateScope.MAIN || dryRun) {
+      return writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(warnings));
     }
-    return writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(warnings));
+    return hooks
+        .of(type)
+        .beginUpdate(updated, cur.node())
+        .flatMap(finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
+        .map(w -> w.withWarnings(warnings));
   }
 
-  /** Frees the cluster IP and node ports {@code old} held and {@code now} (null: gone) does not. */
-  private Mono<Void> releaseQuietly(ObjectNode old, ObjectNode now) {
-    return allocations
-        .releaseUnused(old, now)
-        .onErrorResume(e -> Mono.empty()); // the repair loop frees it later
+  /**
+   * Runs a write begun by a hook and tells the hook how it ended: failed, or stored as written
+   * (created or updated). An unchanged object or one the update removed is not a stored write (the
+   * removal has its own {@code afterDelete}).
+   */
+  private static Mono<Written> finishing(StoreHooks.Finish finish, Mono<Written> write) {
+    return write
+        .onErrorResume(e -> finish.finish(false).then(Mono.error(e)))
+        .flatMap(
+            w ->
+                w.outcome() == Written.Outcome.CREATED || w.outcome() == Written.Outcome.UPDATED
+                    ? finish.finish(true).thenReturn(w)
+                    : Mono.just(w));
   }
 
   private Mono<Written> writeAdmitted(
@@ -499,7 +528,7 @@ public class ResourceService {
           new Written(
               codec.write(updated), finished ? Written.Outcome.DELETED : Written.Outcome.UPDATED));
     }
-    if (finished && !isGracefullyTerminating(type, updated)) {
+    if (finished && !hooks.of(type).waitsForGracePeriod(updated)) {
       // The last finalizer is gone from an object being deleted: now it really goes.
       return removeStored(type, name, updated, cur);
     }
@@ -534,10 +563,7 @@ public class ResourceService {
                 rv ->
                     new Written(ObjectCodec.withResourceVersion(json, rv), Written.Outcome.DELETED))
             .onErrorMap(ConflictException.class, ConflictException::asStorageRace);
-    if (type == BuiltInResources.SERVICES) {
-      return removed.flatMap(w -> releaseQuietly(cur.node(), null).thenReturn(w));
-    }
-    return removed;
+    return removed.flatMap(w -> hooks.of(type).afterDelete(cur.node()).thenReturn(w));
   }
 
   /**
@@ -546,10 +572,10 @@ public class ResourceService {
    * change anything else.
    */
   private ObjectNode prepareUpdate(
-      ResourceType type, String subresource, ObjectNode desired, ObjectNode old) {
+      ResourceType type, UpdateScope scope, ObjectNode desired, ObjectNode old) {
     ResourceStrategy strategy = strategies.of(type);
     ObjectNode updated;
-    if ("status".equals(subresource)) {
+    if (scope == UpdateScope.STATUS) {
       updated = old.deepCopy();
       JsonNode status = desired.get("status");
       if (status == null || status.isNull()) {
@@ -559,7 +585,7 @@ public class ResourceService {
       }
     } else {
       updated = desired;
-      if ("binding".equals(subresource)) {
+      if (scope == UpdateScope.WHOLE) {
         return updated;
       }
       if (type.hasSubresource("status")) {
@@ -637,10 +663,11 @@ public class ResourceService {
     } else if ("Foreground".equals(policy) && !finalizers.contains("foregroundDeletion")) {
       finalizers.add("foregroundDeletion");
     }
-    Long grace = gracePeriod(type, obj, opts);
+    StoreHooks kind = hooks.of(type);
+    Long grace = kind.gracePeriodSeconds(obj, opts);
     boolean pending =
         !finalizers.isEmpty()
-            || (type == BuiltInResources.NAMESPACES && !namespaceFinalizers(obj).isEmpty())
+            || !kind.kindFinalizers(obj).isEmpty()
             || (grace != null && grace > 0);
     if (!pending) {
       if (dryRun) {
@@ -659,9 +686,7 @@ public class ResourceService {
       meta.put("deletionGracePeriodSeconds", grace);
     }
     Meta.setFinalizers(obj, finalizers);
-    if (type == BuiltInResources.NAMESPACES) {
-      setPhase(obj, "Terminating");
-    }
+    kind.markDeleting(obj);
     meta.put("resourceVersion", Long.toString(cur.resourceVersion()));
     if (dryRun || obj.equals(cur.node())) {
       return Mono.just(new Written(codec.write(obj), Written.Outcome.DELETING));
@@ -688,32 +713,6 @@ public class ResourceService {
       return "Orphan";
     }
     return null;
-  }
-
-  /**
-   * The grace period of a deletion: only pods bound to a node get one (their node agent stops the
-   * containers, then deletes with 0), as in Kubernetes; everything else goes at once.
-   */
-  private static Long gracePeriod(ResourceType type, ObjectNode obj, DeleteOptions opts) {
-    if (type != BuiltInResources.PODS) {
-      return null;
-    }
-    JsonNode spec = obj.path("spec");
-    String phase = obj.path("status").path("phase").asString("");
-    if (spec.path("nodeName").asString("").isEmpty()
-        || phase.equals("Succeeded")
-        || phase.equals("Failed")) {
-      return 0L;
-    }
-    if (opts.getGracePeriodSeconds() != null) {
-      return Math.max(0, opts.getGracePeriodSeconds());
-    }
-    return spec.path("terminationGracePeriodSeconds").asLong(30);
-  }
-
-  private static boolean isGracefullyTerminating(ResourceType type, ObjectNode obj) {
-    return type == BuiltInResources.PODS
-        && Meta.of(obj).path("deletionGracePeriodSeconds").asLong(0) > 0;
   }
 
   private void checkPreconditions(
@@ -745,19 +744,11 @@ public class ResourceService {
     }
   }
 
-  /** Finalizers still holding the object: metadata's, and a namespace's spec finalizers. */
-  private static List<String> pendingFinalizers(ResourceType type, ObjectNode obj) {
+  /** Finalizers still holding the object: metadata's, and those the kind keeps elsewhere. */
+  private List<String> pendingFinalizers(ResourceType type, ObjectNode obj) {
     List<String> all = new ArrayList<>(Meta.finalizers(obj));
-    if (type == BuiltInResources.NAMESPACES) {
-      all.addAll(namespaceFinalizers(obj));
-    }
+    all.addAll(hooks.of(type).kindFinalizers(obj));
     return all;
-  }
-
-  private static List<String> namespaceFinalizers(ObjectNode ns) {
-    List<String> out = new ArrayList<>();
-    ns.path("spec").path("finalizers").forEach(f -> out.add(f.asString()));
-    return out;
   }
 
   /** DELETE on the collection: deletes each selected object; returns what was deleted. */
@@ -879,11 +870,5 @@ public class ResourceService {
 
   static ResourceRef ref(ResourceType type, String name) {
     return new ResourceRef(type.group(), type.plural(), name);
-  }
-
-  private static void setPhase(ObjectNode obj, String phase) {
-    JsonNode status = obj.get("status");
-    ObjectNode s = status instanceof ObjectNode o ? o : obj.putObject("status");
-    s.put("phase", phase);
   }
 }

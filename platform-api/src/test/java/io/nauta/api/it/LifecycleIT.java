@@ -168,6 +168,25 @@ class LifecycleIT {
     assertThat(api.get(PODS + "/bound").status()).isEqualTo(404);
   }
 
+  /**
+   * A binding is only ever created, as Kubernetes' BindingREST: reading it or patching it is 405,
+   * and a patch through it must not write the pod around the pod's own update rules.
+   */
+  @Test
+  void theBindingSubresourceAnswersOnlyPost() {
+    api.post(PODS, Objects.pod("unbound"));
+    ApiCalls.Response patched =
+        api.patch(
+            PODS + "/unbound/binding",
+            "application/merge-patch+json",
+            "{\"spec\":{\"nodeName\":\"node-1\"},\"status\":{\"phase\":\"Running\"}}");
+    assertThat(patched.status()).as(patched.raw()).isEqualTo(405);
+    assertThat(api.get(PODS + "/unbound/binding").status()).isEqualTo(405);
+    JsonNode pod = api.get(PODS + "/unbound").body();
+    assertThat(pod.path("spec").path("nodeName").asString("")).isEmpty();
+    assertThat(pod.path("status").path("phase").asString()).isEqualTo("Pending");
+  }
+
   @Test
   void finalizersKeepADeletedObjectUntilTheyAreRemoved() {
     String cms = "/api/v1/namespaces/life/configmaps";
