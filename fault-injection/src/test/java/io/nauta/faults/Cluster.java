@@ -47,12 +47,14 @@ final class Cluster implements AutoCloseable {
   final Path kubeconfig;
   final KubeClient client;
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private Path home;
 
   Cluster(int nodes, String appendfsync) {
     Path logs = Path.of(System.getProperty("nauta.faults.logs", "target/fault-injection"));
     try {
       Files.createDirectories(logs);
       Path home = Files.createTempDirectory("nauta-faults-");
+      this.home = home;
       Path token = home.resolve("kubelet-token");
       Files.writeString(token, "fault-injection-" + System.nanoTime());
       // Each piece is closed even if a later one fails to start.
@@ -228,5 +230,13 @@ final class Cluster implements AutoCloseable {
       }
     }
     toClose.clear();
+    if (home != null) {
+      try (var files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary directory left behind
+      }
+      home = null;
+    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nauta.core.registry.BuiltInResources;
@@ -41,6 +40,18 @@ class FaultInjectionIT {
   private static final int NODES = 10;
 
   private static final Duration CONVERGE = Duration.ofMinutes(5);
+
+  /**
+   * {@code -Dnauta.faults.scale=0.1} runs every case with a tenth of its pods: a quick check of the
+   * harness on a machine too busy for the real sizes. CI runs the real sizes (1).
+   */
+  private static final double SCALE =
+      Double.parseDouble(System.getProperty("nauta.faults.scale", "1"));
+
+  private static int pods(int count) {
+    return Math.max(2, (int) Math.round(count * SCALE));
+  }
+
   private static final Path LOGS =
       Path.of(System.getProperty("nauta.faults.logs", "target/fault-injection"));
   private static final Summary SUMMARY = new Summary();
@@ -68,8 +79,8 @@ class FaultInjectionIT {
     String ns = "fault-apiserver-kill";
     work.createNamespace(ns);
     try (var pods = new WatchClients<>(cluster, BuiltInResources.PODS, Pod.class, ns, LOGS)) {
-      work.createDeployment(ns, "web", 200);
-      awaitDeploymentConverged(ns, "web", 200, "v1");
+      work.createDeployment(ns, "web", pods(200));
+      awaitDeploymentConverged(ns, "web", pods(200), "v1");
 
       work.rollOut(ns, "web", "v2");
       // Kill while the rollout runs: the new ReplicaSet has pods, the old one still has most.
@@ -80,13 +91,14 @@ class FaultInjectionIT {
       long newAtKill = work.podsOf(ns, "web", "v2");
       long faultAt = System.nanoTime();
       cluster.apiserver.kill9();
-      assertThat(newAtKill).as("pods of the new template when killed").isLessThan(200);
+      assertThat(newAtKill).as("pods of the new template when killed").isLessThan(pods(200));
       cluster.apiserver.start().awaitReady(Cluster.START_TIMEOUT);
 
       awaitConverged(
           "API server kill -9 during a 200-replica rollout",
           faultAt,
-          () -> join(work.podsDiffer(ns, "web", 200, "v2"), work.deploymentDiffers(ns, "web")),
+          () ->
+              join(work.podsDiffer(ns, "web", pods(200), "v2"), work.deploymentDiffers(ns, "web")),
           List.of(pods),
           "new-template pods at the kill: " + newAtKill);
     } finally {
@@ -102,11 +114,11 @@ class FaultInjectionIT {
     ComponentProcess leader = cluster.awaitControllerLeader(Duration.ofSeconds(120));
     work.createNamespace(ns);
     try (var pods = new WatchClients<>(cluster, BuiltInResources.PODS, Pod.class, ns, LOGS)) {
-      work.createDeployment(ns, "web", 150);
+      work.createDeployment(ns, "web", pods(150));
       Awaitility.await("the leader is creating pods")
           .atMost(CONVERGE)
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> work.pods(ns).size() >= 20);
+          .until(() -> work.pods(ns).size() >= pods(20));
       int podsAtKill = work.pods(ns).size();
       long faultAt = System.nanoTime();
       leader.kill9();
@@ -118,7 +130,8 @@ class FaultInjectionIT {
       awaitConverged(
           "leading controller manager kill -9",
           faultAt,
-          () -> join(work.podsDiffer(ns, "web", 150, "v1"), work.deploymentDiffers(ns, "web")),
+          () ->
+              join(work.podsDiffer(ns, "web", pods(150), "v1"), work.deploymentDiffers(ns, "web")),
           List.of(pods),
           "pods at the kill: " + podsAtKill + ", standby " + standby.name() + " took over");
     } finally {
@@ -130,7 +143,7 @@ class FaultInjectionIT {
   @Order(3)
   void leadingControllerManagerFrozenPastItsLeaseThenResumed() {
     String ns = "fault-leader-freeze";
-    int replicas = 500;
+    int replicas = pods(500);
     cluster.awaitAllReady();
     ComponentProcess leader = cluster.awaitControllerLeader(Duration.ofSeconds(120));
     work.createNamespace(ns);
@@ -142,7 +155,7 @@ class FaultInjectionIT {
       Awaitility.await("the leader is creating pods")
           .atMost(CONVERGE)
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> work.pods(ns).size() >= 30);
+          .until(() -> work.pods(ns).size() >= pods(30));
       long faultAt = System.nanoTime();
       leader.freeze();
       int podsAtFreeze = work.pods(ns).size();
@@ -151,17 +164,12 @@ class FaultInjectionIT {
       // The standby works through the backlog while the old leader still believes it leads.
       Awaitility.await("the standby creates pods")
           .atMost(CONVERGE)
-          .until(() -> work.pods(ns).size() >= Math.min(replicas, podsAtFreeze + 100));
+          .until(() -> work.pods(ns).size() >= Math.min(replicas, podsAtFreeze + pods(100)));
       Process frozen = leader.process();
       leader.resume();
       int status = leader.awaitExit(frozen, Duration.ofSeconds(60));
       assertThat(status).as("exit status of the resumed old leader").isEqualTo(75);
-      ReplicaSet rs =
-          cluster
-              .client
-              .resource(BuiltInResources.REPLICASETS, ReplicaSet.class)
-              .get(ns, "burst")
-              .block(Duration.ofSeconds(30));
+      String rsUid = work.replicaSetUid(ns, "burst");
 
       awaitConverged(
           "leading controller manager kill -STOP past its lease, kill -CONT",
@@ -169,7 +177,7 @@ class FaultInjectionIT {
           () -> work.podsDiffer(ns, "burst", replicas, "v1"),
           List.of(pods),
           "pods at the freeze: " + podsAtFreeze + ", old leader exited 75");
-      assertThat(highWater.highest(rs.getMetadata().getUid()))
+      assertThat(highWater.highest(rsUid))
           .as("most active pods the ReplicaSet ever had at one moment")
           .isEqualTo(replicas);
       // The launcher's supervisor started it again; it is the standby now.
@@ -183,19 +191,12 @@ class FaultInjectionIT {
   @Order(4)
   void networkToRedisCutFor30Seconds() {
     String ns = "fault-redis-network";
-    cluster.awaitAllReady();
-    work.createNamespace(ns);
-    try (var pods = new WatchClients<>(cluster, BuiltInResources.PODS, Pod.class, ns, LOGS);
-        var configMaps =
-            new WatchClients<>(cluster, BuiltInResources.CONFIGMAPS, ConfigMap.class, ns, LOGS)) {
-      work.createDeployment(ns, "web", 20);
-      awaitDeploymentConverged(ns, "web", 20, "v1");
-      ConfigMapWriter writer = new ConfigMapWriter(cluster.client, ns, "cm");
-      awaitAcknowledged(writer, 20);
+    try (WritingCase c = new WritingCase(ns)) {
+      ConfigMapWriter writer = c.writer;
 
       long faultAt = System.nanoTime();
       cluster.redisLink.blackHole();
-      Thread scale = background(() -> work.scaleDeployment(ns, "web", 40));
+      Thread scale = background(() -> work.scaleDeployment(ns, "web", pods(40)));
       holdFault(Duration.ofSeconds(30));
       cluster.redisLink.forward();
       // The peer finally resets what was cut (the bytes lost in the hole cannot be resent).
@@ -210,16 +211,14 @@ class FaultInjectionIT {
           faultAt,
           () ->
               join(
-                  work.podsDiffer(ns, "web", 40, "v1"),
+                  work.podsDiffer(ns, "web", pods(40), "v1"),
                   work.deploymentDiffers(ns, "web"),
                   missing(writer.acknowledged(), ns)),
-          List.of(pods, configMaps),
+          List.of(c.pods, c.configMaps),
           writer.acknowledged().size()
               + " config maps acknowledged, "
               + writer.failed()
               + " failed");
-    } finally {
-      work.deleteNamespace(ns);
     }
   }
 
@@ -227,19 +226,12 @@ class FaultInjectionIT {
   @Order(5)
   void redisKilledWithAppendfsyncAlways() {
     String ns = "fault-redis-kill-always";
-    cluster.awaitAllReady();
-    work.createNamespace(ns);
-    try (var pods = new WatchClients<>(cluster, BuiltInResources.PODS, Pod.class, ns, LOGS);
-        var configMaps =
-            new WatchClients<>(cluster, BuiltInResources.CONFIGMAPS, ConfigMap.class, ns, LOGS)) {
-      work.createDeployment(ns, "web", 20);
-      awaitDeploymentConverged(ns, "web", 20, "v1");
-      ConfigMapWriter writer = new ConfigMapWriter(cluster.client, ns, "cm");
-      awaitAcknowledged(writer, 20);
+    try (WritingCase c = new WritingCase(ns)) {
+      ConfigMapWriter writer = c.writer;
 
       long faultAt = System.nanoTime();
       cluster.redis.kill9();
-      Thread scale = background(() -> work.scaleDeployment(ns, "web", 30));
+      Thread scale = background(() -> work.scaleDeployment(ns, "web", pods(30)));
       cluster.redis.restart("always");
       awaitAcknowledged(writer, writer.acknowledged().size() + 20);
       writer.close();
@@ -250,13 +242,11 @@ class FaultInjectionIT {
           faultAt,
           () ->
               join(
-                  work.podsDiffer(ns, "web", 30, "v1"),
+                  work.podsDiffer(ns, "web", pods(30), "v1"),
                   work.deploymentDiffers(ns, "web"),
                   missing(writer.acknowledged(), ns)),
-          List.of(pods, configMaps),
+          List.of(c.pods, c.configMaps),
           writer.acknowledged().size() + " config maps acknowledged, none lost");
-    } finally {
-      work.deleteNamespace(ns);
     }
   }
 
@@ -264,19 +254,11 @@ class FaultInjectionIT {
   @Order(6)
   void machineCrashUnderAppendfsyncEverysec() {
     String ns = "fault-redis-crash-everysec";
-    cluster.awaitAllReady();
     // Nauta's own default (deploy/nauta up): everysec.
     cluster.redis.kill9();
     cluster.redis.restart("everysec");
-    cluster.awaitAllReady();
-    work.createNamespace(ns);
-    try (var pods = new WatchClients<>(cluster, BuiltInResources.PODS, Pod.class, ns, LOGS);
-        var configMaps =
-            new WatchClients<>(cluster, BuiltInResources.CONFIGMAPS, ConfigMap.class, ns, LOGS)) {
-      work.createDeployment(ns, "web", 20);
-      awaitDeploymentConverged(ns, "web", 20, "v1");
-      ConfigMapWriter writer = new ConfigMapWriter(cluster.client, ns, "cm");
-      awaitAcknowledged(writer, 20);
+    try (WritingCase c = new WritingCase(ns)) {
+      ConfigMapWriter writer = c.writer;
 
       // What the disk holds at this moment is all a machine crash a moment later leaves: the
       // writes acknowledged after it are the documented loss window of everysec.
@@ -287,7 +269,7 @@ class FaultInjectionIT {
       cluster.redis.kill9();
       cluster.redis.restoreData(disk);
       cluster.redis.restart("everysec");
-      Thread scale = background(() -> work.scaleDeployment(ns, "web", 30));
+      Thread scale = background(() -> work.scaleDeployment(ns, "web", pods(30)));
       awaitAcknowledged(writer, writer.acknowledged().size() + 20);
       writer.close();
       join(scale);
@@ -299,16 +281,14 @@ class FaultInjectionIT {
           faultAt,
           () ->
               join(
-                  work.podsDiffer(ns, "web", 30, "v1"),
+                  work.podsDiffer(ns, "web", pods(30), "v1"),
                   work.deploymentDiffers(ns, "web"),
                   missing(ackedBeforeCrash, ns)),
-          List.of(pods, configMaps),
+          List.of(c.pods, c.configMaps),
           lostCount(lostWindow, ns)
               + " of "
               + lostWindow.size()
               + " config maps acknowledged in the loss window lost (allowed)");
-    } finally {
-      work.deleteNamespace(ns);
     }
   }
 
@@ -316,27 +296,20 @@ class FaultInjectionIT {
   @Order(7)
   void redisFlushall() {
     String ns = "fault-redis-flushall";
-    cluster.awaitAllReady();
-    work.createNamespace(ns);
-    try (var pods = new WatchClients<>(cluster, BuiltInResources.PODS, Pod.class, ns, LOGS);
-        var configMaps =
-            new WatchClients<>(cluster, BuiltInResources.CONFIGMAPS, ConfigMap.class, ns, LOGS)) {
-      work.createDeployment(ns, "web", 20);
-      awaitDeploymentConverged(ns, "web", 20, "v1");
-      ConfigMapWriter writer = new ConfigMapWriter(cluster.client, ns, "cm");
-      awaitAcknowledged(writer, 20);
+    try (WritingCase c = new WritingCase(ns)) {
+      ConfigMapWriter writer = c.writer;
 
       long faultAt = System.nanoTime();
       RedisClient redis = RedisClient.create(cluster.redis.url());
-      try (StatefulRedisConnection<String, String> c = redis.connect()) {
-        assertThat(c.sync().flushall()).isEqualTo("OK");
+      try (StatefulRedisConnection<String, String> conn = redis.connect()) {
+        assertThat(conn.sync().flushall()).isEqualTo("OK");
       } finally {
         redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
       }
       // Everything is gone, namespace included; the user applies it again, and the cluster
       // (nodes re-registered by the agent, leases re-acquired) runs it.
       work.createNamespace(ns);
-      work.createDeployment(ns, "web", 20);
+      work.createDeployment(ns, "web", pods(20));
       int ackedBeforeNamespace = writer.acknowledged().size();
       awaitAcknowledged(writer, ackedBeforeNamespace + 20);
       writer.close();
@@ -348,17 +321,48 @@ class FaultInjectionIT {
           faultAt,
           () ->
               join(
-                  work.podsDiffer(ns, "web", 20, "v1"),
+                  work.podsDiffer(ns, "web", pods(20), "v1"),
                   work.deploymentDiffers(ns, "web"),
                   missing(afterFlush, ns)),
-          List.of(pods, configMaps),
+          List.of(c.pods, c.configMaps),
           "everything before the flush gone, as documented");
-    } finally {
-      work.deleteNamespace(ns);
     }
   }
 
   // --- helpers
+
+  /**
+   * The setting of the Redis cases: a namespace with a Deployment of 20 ready pods, the watch
+   * clients on its pods and config maps, and a writer creating config maps, 20 already
+   * acknowledged. Closing it stops the writer and the watches and deletes the namespace.
+   */
+  private final class WritingCase implements AutoCloseable {
+    final String ns;
+    final WatchClients<Pod> pods;
+    final WatchClients<ConfigMap> configMaps;
+    final ConfigMapWriter writer;
+
+    WritingCase(String ns) {
+      this.ns = ns;
+      cluster.awaitAllReady();
+      work.createNamespace(ns);
+      pods = new WatchClients<>(cluster, BuiltInResources.PODS, Pod.class, ns, LOGS);
+      configMaps =
+          new WatchClients<>(cluster, BuiltInResources.CONFIGMAPS, ConfigMap.class, ns, LOGS);
+      work.createDeployment(ns, "web", pods(20));
+      awaitDeploymentConverged(ns, "web", pods(20), "v1");
+      writer = new ConfigMapWriter(cluster.client, ns, "cm");
+      awaitAcknowledged(writer, 20);
+    }
+
+    @Override
+    public void close() {
+      writer.close();
+      pods.close();
+      configMaps.close();
+      work.deleteNamespace(ns);
+    }
+  }
 
   private void awaitDeploymentConverged(String ns, String name, int replicas, String version) {
     Awaitility.await(name + " has " + replicas + " ready pods of " + version)

@@ -156,27 +156,65 @@ final class Workloads {
   }
 
   List<Pod> pods(String namespace) {
-    return client
-        .resource(BuiltInResources.PODS, Pod.class)
-        .listAll(namespace, ListOptions.none())
-        .block(CALL)
-        .items();
+    return reading(
+        () ->
+            client
+                .resource(BuiltInResources.PODS, Pod.class)
+                .listAll(namespace, ListOptions.none())
+                .block(CALL)
+                .items());
   }
 
   List<ConfigMap> configMaps(String namespace) {
-    return client
-        .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class)
-        .listAll(namespace, ListOptions.none())
-        .block(CALL)
-        .items();
+    return reading(
+        () ->
+            client
+                .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class)
+                .listAll(namespace, ListOptions.none())
+                .block(CALL)
+                .items());
   }
 
   private List<ReplicaSet> replicaSets(String namespace) {
-    return client
-        .resource(BuiltInResources.REPLICASETS, ReplicaSet.class)
-        .listAll(namespace, ListOptions.none())
-        .block(CALL)
-        .items();
+    return reading(
+        () ->
+            client
+                .resource(BuiltInResources.REPLICASETS, ReplicaSet.class)
+                .listAll(namespace, ListOptions.none())
+                .block(CALL)
+                .items());
+  }
+
+  /**
+   * A read retried as a client retries it: while a component restarts, and when the API server
+   * answers 504 (it could not serve a consistent list in time), the next try succeeds.
+   */
+  private static <T> T reading(Supplier<T> read) {
+    List<T> result = new ArrayList<>(1);
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              try {
+                result.add(read.get());
+                return true;
+              } catch (RuntimeException e) {
+                return false;
+              }
+            });
+    return result.get(0);
+  }
+
+  String replicaSetUid(String namespace, String name) {
+    return reading(
+        () ->
+            client
+                .resource(BuiltInResources.REPLICASETS, ReplicaSet.class)
+                .get(namespace, name)
+                .block(CALL)
+                .getMetadata()
+                .getUid());
   }
 
   /** Pods of {@code app} whose template is {@code version}. */
