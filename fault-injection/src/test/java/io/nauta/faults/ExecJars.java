@@ -24,7 +24,11 @@ final class ExecJars {
 
   /** The jar of {@code module}, or a failure saying how to build it. */
   static Path of(String module) {
-    Path target = root().resolve(module).resolve("target");
+    return of(root(), module);
+  }
+
+  static Path of(Path root, String module) {
+    Path target = root.resolve(module).resolve("target");
     try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
       return files
           .filter(
@@ -44,7 +48,7 @@ final class ExecJars {
                           + module
                           + "-*-exec.jar): build the reactor first with `mvn -B -DskipTests"
                           + " package` in "
-                          + root()
+                          + root
                           + " (under `mvn verify` at the root it is packaged before this"
                           + " module's tests run)"));
     } catch (IOException e) {
