@@ -1,0 +1,242 @@
+package io.nauta.faults;
+
+import io.nauta.api.support.BlackHoleProxy;
+import io.nauta.api.support.RedisProcess;
+import io.nauta.core.client.KubeClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/**
+ * A whole Nauta as {@code deploy/nauta up --redis <url> --runtime simulated --nodes N} runs it,
+ * each component a process of its own, plus a second controller manager as the standby: a {@code
+ * redis-server} of the test's own (AOF), reached by the API server through a {@link BlackHoleProxy}
+ * that can cut the network, on free loopback ports. Closing it kills every process it started.
+ */
+final class Cluster implements AutoCloseable {
+
+  static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+
+  /**
+   * Leader election of the scheduler and controller managers: twice Kubernetes' defaults (15 s
+   * lease, 10 s renew deadline), so a CI machine busy enough to take seconds per request does not
+   * make the leaders give up their leases all the time (each loss is a process restart) beside the
+   * faults the cases inject. The freeze case holds its leader past this lease.
+   */
+  static final Duration LEASE = Duration.ofSeconds(30);
+
+  private static final Duration RENEW_DEADLINE = Duration.ofSeconds(20);
+  private static final Pattern LEADING =
+      Pattern.compile("(?m)^nauta_leader_election_leader(\\{[^}]*})? 1(\\.0)?$");
+
+  final RedisProcess redis;
+  final BlackHoleProxy redisLink;
+  final ComponentProcess apiserver;
+  final ComponentProcess scheduler;
+  final List<ComponentProcess> controllers = new ArrayList<>();
+  final ComponentProcess agent;
+  final String server;
+  final Path kubeconfig;
+  final KubeClient client;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private Path home;
+
+  Cluster(int nodes, String appendfsync) {
+    Path logs = Path.of(System.getProperty("nauta.faults.logs", "target/fault-injection"));
+    try {
+      Files.createDirectories(logs);
+      Path home = Files.createTempDirectory("nauta-faults-");
+      this.home = home;
+      Path token = home.resolve("kubelet-token");
+      Files.writeString(token, "fault-injection-" + System.nanoTime());
+      // Each piece is closed even if a later one fails to start.
+      redis = closing(RedisProcess.start(appendfsync));
+      redisLink = closing(new BlackHoleProxy("127.0.0.1", redis.port()));
+      String redisUrl = redisLink.url().replace("http://", "redis://");
+      int port = freePort();
+      server = "http://127.0.0.1:" + port;
+      apiserver =
+          closing(
+              new ComponentProcess(
+                  "apiserver",
+                  "platform-api",
+                  List.of(
+                      "--server.address=127.0.0.1",
+                      "--server.port=" + port,
+                      "--nauta.kubelet.token-file=" + token,
+                      "--nauta.redis.url=" + redisUrl),
+                  logs,
+                  server + "/readyz"));
+      int schedulerPort = freePort();
+      scheduler =
+          closing(
+              new ComponentProcess(
+                  "scheduler",
+                  "platform-scheduler",
+                  List.of(
+                      "--server.address=127.0.0.1",
+                      "--server.port=" + schedulerPort,
+                      "--nauta.scheduler.server=" + server,
+                      "--nauta.scheduler.leader-election.lease-duration=" + LEASE,
+                      "--nauta.scheduler.leader-election.renew-deadline=" + RENEW_DEADLINE),
+                  logs,
+                  "http://127.0.0.1:" + schedulerPort + "/readyz"));
+      for (int i = 0; i < 2; i++) {
+        int controllersPort = freePort();
+        controllers.add(
+            closing(
+                new ComponentProcess(
+                    "controllers-" + i,
+                    "platform-controllers",
+                    List.of(
+                        "--server.address=127.0.0.1",
+                        "--server.port=" + controllersPort,
+                        "--nauta.controllers.server=" + server,
+                        "--nauta.controllers.leader-election.lease-duration=" + LEASE,
+                        "--nauta.controllers.leader-election.renew-deadline=" + RENEW_DEADLINE),
+                    logs,
+                    "http://127.0.0.1:" + controllersPort + "/readyz")));
+      }
+      int agentPort = freePort();
+      agent =
+          closing(
+              new ComponentProcess(
+                  "agent",
+                  "node-agent",
+                  List.of(
+                      "--server.address=0.0.0.0",
+                      "--server.port=" + agentPort,
+                      "--nauta.agent.server=" + server,
+                      "--nauta.agent.authentication.token-file=" + token,
+                      "--nauta.agent.nodes=" + nodes,
+                      "--nauta.agent.runtime=simulated",
+                      "--nauta.agent.root-dir=" + home.resolve("agent")),
+                  logs,
+                  "http://127.0.0.1:" + agentPort + "/readyz"));
+      kubeconfig = writeKubeconfig(home, server);
+      // A test JVM that is stopped (Ctrl-C, a surefire timeout) still kills what it started.
+      Runtime.getRuntime().addShutdownHook(new Thread(this::close, "fault-injection-cleanup"));
+      client = KubeClient.of(server);
+
+      apiserver.start().awaitReady(START_TIMEOUT);
+      List<ComponentProcess> rest = new ArrayList<>(controllers);
+      rest.add(0, scheduler);
+      rest.add(agent);
+      rest.forEach(ComponentProcess::start);
+      rest.forEach(c -> c.awaitReady(START_TIMEOUT));
+      Awaitility.await("one controller manager leads")
+          .atMost(START_TIMEOUT)
+          .until(() -> leadingControllers().size() == 1);
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private <T extends AutoCloseable> T closing(T resource) {
+    toClose.add(resource);
+    return resource;
+  }
+
+  /** The controller managers whose leader gauge says they lead now. */
+  List<ComponentProcess> leadingControllers() {
+    List<ComponentProcess> leading = new ArrayList<>();
+    for (ComponentProcess c : controllers) {
+      String metrics =
+          ComponentProcess.getBody(c.readyUrl().replace("/readyz", "/actuator/prometheus"));
+      if (LEADING.matcher(metrics).find()) {
+        leading.add(c);
+      }
+    }
+    return leading;
+  }
+
+  /** Waits until exactly one controller manager leads, and returns it. */
+  ComponentProcess awaitControllerLeader(Duration timeout) {
+    List<ComponentProcess> leader = new ArrayList<>();
+    Awaitility.await("exactly one controller manager leads")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              List<ComponentProcess> now = leadingControllers();
+              leader.clear();
+              leader.addAll(now);
+              return now.size() == 1;
+            });
+    return leader.get(0);
+  }
+
+  /** Every component answers {@code /readyz} (after a case restarted some). */
+  void awaitAllReady() {
+    apiserver.awaitReady(START_TIMEOUT);
+    scheduler.awaitReady(START_TIMEOUT);
+    controllers.forEach(c -> c.awaitReady(START_TIMEOUT));
+    agent.awaitReady(START_TIMEOUT);
+  }
+
+  private static Path writeKubeconfig(Path home, String server) throws IOException {
+    Path file = home.resolve("kubeconfig");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: nauta",
+            "  cluster:",
+            "    server: " + server,
+            "users:",
+            "- name: nauta",
+            "  user: {}",
+            "contexts:",
+            "- name: nauta",
+            "  context:",
+            "    cluster: nauta",
+            "    user: nauta",
+            "current-context: nauta",
+            ""));
+    return file;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Kills every process in reverse order of start; never throws. */
+  @Override
+  public synchronized void close() {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        System.out.println("[faults] closing " + toClose.get(i) + " failed: " + e);
+      }
+    }
+    toClose.clear();
+    if (home != null) {
+      try (var files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary directory left behind
+      }
+      home = null;
+    }
+  }
+}
