@@ -44,6 +44,9 @@ public class WatchCaches implements SmartLifecycle {
     this.store = store;
     this.config = props.watch();
     for (ResourceType type : registry.all()) {
+      if (!type.stored()) {
+        continue; // reviews are answered, never stored
+      }
       WatchCache cache = new WatchCache(type, mapper, config);
       caches.put(type, cache);
       readers.put(type, new StreamReader(cache, redis));

@@ -136,7 +136,7 @@ public class DiscoveryHandler {
     r.put("singularName", t.singular());
     r.put("namespaced", t.namespaced());
     r.put("kind", t.kind());
-    r.put("verbs", ResourceType.VERBS);
+    r.put("verbs", t.verbs());
     if (!t.shortNames().isEmpty()) {
       r.put("shortNames", t.shortNames());
     }
@@ -161,6 +161,12 @@ public class DiscoveryHandler {
       case "log" -> {
         r.put("kind", t.kind());
         r.put("verbs", List.of("get"));
+      }
+      case "token" -> {
+        r.put("group", "authentication.k8s.io");
+        r.put("version", "v1");
+        r.put("kind", "TokenRequest");
+        r.put("verbs", List.of("create"));
       }
       case "binding" -> {
         r.put("kind", "Binding");

@@ -47,7 +47,7 @@ public class NamespaceTermination implements SmartLifecycle {
       WatchCaches caches, ResourceService service, ResourceRegistry registry) {
     this.caches = caches;
     this.service = service;
-    this.namespaced = registry.all().stream().filter(ResourceType::namespaced).toList();
+    this.namespaced = registry.all().stream().filter(t -> t.namespaced() && t.stored()).toList();
   }
 
   @Override

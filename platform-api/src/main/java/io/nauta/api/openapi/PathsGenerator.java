@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.nauta.core.registry.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,10 @@ final class PathsGenerator {
             t.groupVersionPath() + scoped + t.plural(),
             scope,
             List.copyOf(itemScope));
+    if (!t.stored()) {
+      addCreateOnly(r);
+      return;
+    }
     addCollection(r);
     addItem(r);
     addSubresources(r);
@@ -167,6 +172,22 @@ final class PathsGenerator {
     }
   }
 
+  /** A review: only {@code POST} on the collection, answered with the reviewed object. */
+  private void addCreateOnly(Resource r) {
+    pathItem(r.collection(), r.scope())
+        .set(
+            "post",
+            action(
+                operation(
+                    "create a " + r.kind(),
+                    "create" + r.id(),
+                    Parameters.write(),
+                    body(r.kindSchema()),
+                    responses(r.kindSchema(), "200", "201", "202")),
+                "post",
+                r.gvk()));
+  }
+
   private void addItem(Resource r) {
     ObjectNode i = pathItem(r.item(), r.itemScope());
     readWritePatch(i, "the specified " + r.kind(), r.id(), r.kindSchema(), r.gvk());
@@ -202,6 +223,24 @@ final class PathsGenerator {
     }
     if (r.type().hasSubresource("log")) {
       addLog(r);
+    }
+    if (r.type().hasSubresource("token")) {
+      String request = schemas.define(TokenRequest.class);
+      schemas.addKind(request, "authentication.k8s.io", "v1", "TokenRequest");
+      List<ObjectNode> params = new ArrayList<>(List.of(Parameters.name("TokenRequest")));
+      params.addAll(r.scope());
+      pathItem(r.item() + "/token", params)
+          .set(
+              "post",
+              action(
+                  operation(
+                      "create token of a " + r.kind(),
+                      "create" + r.id() + "Token",
+                      Parameters.write(),
+                      body(request),
+                      responses(request, "200", "201", "202")),
+                  "post",
+                  new Gvk("authentication.k8s.io", "v1", "TokenRequest")));
     }
     if (r.type().hasSubresource("binding")) {
       String binding = schemas.define(Binding.class);

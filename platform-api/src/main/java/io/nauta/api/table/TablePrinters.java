@@ -19,7 +19,8 @@ public final class TablePrinters {
           Map.entry("Event", new EventPrinter()),
           Map.entry("ConfigMap", new ConfigMapPrinter()),
           Map.entry("Secret", new SecretPrinter()),
-          Map.entry("Lease", new LeasePrinter()));
+          Map.entry("Lease", new LeasePrinter()),
+          Map.entry("ServiceAccount", new ServiceAccountPrinter()));
 
   private TablePrinters() {}
 

@@ -8,8 +8,11 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.util.List;
 import java.util.Set;
@@ -89,7 +92,39 @@ public final class BuiltInResources {
           Set.of(),
           Lease.class);
 
+  /** {@code token} is TokenRequest: a create-only subresource issuing a signed token. */
+  public static final ResourceType SERVICEACCOUNTS =
+      type(
+          "",
+          "ServiceAccount",
+          "serviceaccounts",
+          true,
+          List.of("sa"),
+          List.of(),
+          Set.of("token"),
+          ServiceAccount.class);
+
+  public static final ResourceType TOKENREVIEWS = review("TokenReview", TokenReview.class);
+  public static final ResourceType SELFSUBJECTREVIEWS =
+      review("SelfSubjectReview", SelfSubjectReview.class);
+
   private BuiltInResources() {}
+
+  /** A cluster-scoped, create-only kind of {@code authentication.k8s.io/v1}. */
+  private static ResourceType review(String kind, Class<?> model) {
+    return new ResourceType(
+        "authentication.k8s.io",
+        "v1",
+        kind,
+        kind.toLowerCase(java.util.Locale.ROOT) + "s",
+        kind.toLowerCase(java.util.Locale.ROOT),
+        false,
+        List.of(),
+        List.of(),
+        Set.of(),
+        model,
+        ResourceType.CREATE_ONLY);
+  }
 
   private static ResourceType type(
       String group,
@@ -126,6 +161,9 @@ public final class BuiltInResources {
             SECRETS,
             REPLICASETS,
             DEPLOYMENTS,
-            LEASES));
+            LEASES,
+            SERVICEACCOUNTS,
+            TOKENREVIEWS,
+            SELFSUBJECTREVIEWS));
   }
 }

@@ -18,6 +18,9 @@ import java.util.Set;
  * @param categories e.g. {@code all}
  * @param subresources e.g. {@code status}, {@code binding}, {@code scale}
  * @param modelClass the fabric8 model class used to validate and describe the kind
+ * @param verbs the verbs served, as discovery lists them: {@link #VERBS} for stored kinds, {@link
+ *     #CREATE_ONLY} for reviews (TokenReview, SelfSubjectReview…), which are answered and never
+ *     stored
  */
 public record ResourceType(
     String group,
@@ -29,11 +32,46 @@ public record ResourceType(
     List<String> shortNames,
     List<String> categories,
     Set<String> subresources,
-    Class<?> modelClass) {
+    Class<?> modelClass,
+    List<String> verbs) {
 
   /** The verbs every served resource supports, as discovery lists them. */
   public static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+  /** Reviews: answered from the request alone, never stored, listed or watched. */
+  public static final List<String> CREATE_ONLY = List.of("create");
+
+  /** A stored kind, serving every verb of {@link #VERBS}. */
+  public ResourceType(
+      String group,
+      String version,
+      String kind,
+      String plural,
+      String singular,
+      boolean namespaced,
+      List<String> shortNames,
+      List<String> categories,
+      Set<String> subresources,
+      Class<?> modelClass) {
+    this(
+        group,
+        version,
+        kind,
+        plural,
+        singular,
+        namespaced,
+        shortNames,
+        categories,
+        subresources,
+        modelClass,
+        VERBS);
+  }
+
+  /** Whether objects of this kind are stored (and so read, listed and watched). */
+  public boolean stored() {
+    return verbs.contains("get");
+  }
 
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;
