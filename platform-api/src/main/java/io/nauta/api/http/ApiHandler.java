@@ -3,6 +3,7 @@ package io.nauta.api.http;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Preconditions;
 import io.nauta.api.admission.FieldValidation;
+import io.nauta.api.authentication.AuthenticationReviews;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchEvent;
 import io.nauta.api.logs.PodLogs;
@@ -11,6 +12,7 @@ import io.nauta.api.resource.Meta;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.api.resource.Written;
+import io.nauta.api.serviceaccount.TokenRequestHandler;
 import io.nauta.api.table.IncludeObject;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
@@ -70,18 +72,24 @@ public class ApiHandler {
   private final ObjectCodec codec;
   private final RequestBodies bodies;
   private final PodLogs podLogs;
+  private final TokenRequestHandler tokenRequests;
+  private final AuthenticationReviews authenticationReviews;
 
   public ApiHandler(
       ResourceRegistry registry,
       ResourceService service,
       ObjectCodec codec,
       RequestBodies bodies,
-      PodLogs podLogs) {
+      PodLogs podLogs,
+      TokenRequestHandler tokenRequests,
+      AuthenticationReviews authenticationReviews) {
     this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
     this.podLogs = podLogs;
+    this.tokenRequests = tokenRequests;
+    this.authenticationReviews = authenticationReviews;
   }
 
   public Mono<ServerResponse> handle(ServerRequest request) {
@@ -109,6 +117,16 @@ public class ApiHandler {
     String name = info.name();
     if (info.legacyWatch() && !(method == HttpMethod.GET)) {
       throw new MethodNotAllowedException("watch only supports GET");
+    }
+    if (!type.stored()) {
+      return authenticationReviews.create(request, type, info.namespace(), name);
+    }
+    if ("token".equals(sub)) {
+      if (method != HttpMethod.POST || info.legacyWatch()) {
+        throw new MethodNotAllowedException(
+            "the server does not allow this method on the requested resource");
+      }
+      return tokenRequests.create(request, info.namespace(), name);
     }
     if ("log".equals(sub)) {
       if (method != HttpMethod.GET || info.legacyWatch()) {

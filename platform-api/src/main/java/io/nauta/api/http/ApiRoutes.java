@@ -3,6 +3,7 @@ package io.nauta.api.http;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import io.nauta.api.openapi.OpenApiV3;
+import io.nauta.api.serviceaccount.IssuerDiscovery;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
 import org.springframework.context.annotation.Bean;
@@ -28,12 +29,18 @@ public class ApiRoutes {
 
   @Bean
   RouterFunction<ServerResponse> apiRouter(
-      ApiHandler api, DiscoveryHandler discovery, HealthHandler health, OpenApiHandler openApi) {
+      ApiHandler api,
+      DiscoveryHandler discovery,
+      HealthHandler health,
+      OpenApiHandler openApi,
+      IssuerDiscovery issuer) {
     return RouterFunctions.route()
         .GET("/healthz", health::healthz)
         .GET("/livez", health::healthz)
         .GET("/readyz", health::readyz)
         .GET("/version", discovery::version)
+        .GET(IssuerDiscovery.CONFIGURATION_PATH, issuer::configuration)
+        .GET(IssuerDiscovery.JWKS_PATH, issuer::jwks)
         .GET("/openapi/v3", openApi::index)
         .GET("/openapi/v3/**", openApi::document)
         .GET("/api", discovery::coreVersions)

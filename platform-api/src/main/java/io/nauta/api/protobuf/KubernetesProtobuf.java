@@ -48,6 +48,7 @@ public final class KubernetesProtobuf {
           "v1", "V1",
           "apps/v1", "V1Apps",
           "autoscaling/v1", "V1Autoscaling",
+          "authentication.k8s.io/v1", "V1Authentication",
           "meta.k8s.io/v1", "Meta");
 
   /**
