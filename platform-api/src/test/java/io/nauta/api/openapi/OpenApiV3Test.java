@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.core.registry.ResourceType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +40,12 @@ class OpenApiV3Test {
 
     assertThat(paths.propertyNames())
         .containsExactlyInAnyOrder(
-            "api/v1", "apis/apps/v1", "apis/coordination.k8s.io/v1", "api", "apis");
+            "api/v1",
+            "apis/apps/v1",
+            "apis/coordination.k8s.io/v1",
+            "apis/authentication.k8s.io/v1",
+            "api",
+            "apis");
     for (String path : paths.propertyNames()) {
       String url = paths.path(path).path("serverRelativeURL").asString();
       assertThat(url)
@@ -102,8 +108,10 @@ class OpenApiV3Test {
     assertThat(patches).as("PATCH operations of %s", kind).isPositive();
   }
 
+  /** Stored kinds: reviews (TokenReview…) are create-only and have no PATCH. */
   static Stream<Arguments> kinds() {
     return REGISTRY.all().stream()
+        .filter(ResourceType::stored)
         .map(t -> Arguments.of(t.groupVersionPath().substring(1), t.group(), t.kind()));
   }
 
@@ -166,6 +174,23 @@ class OpenApiV3Test {
         .isEqualTo("watchlist");
     assertThat(paths.path("/api/v1/nodes/{name}").path("parameters").findValuesAsString("name"))
         .doesNotContain("namespace");
+  }
+
+  @Test
+  void reviewsAreCreateOnlyAndServiceAccountsHaveTheTokenRequestSubresource() {
+    JsonNode auth = doc("apis/authentication.k8s.io/v1").path("paths");
+    JsonNode reviews = auth.path("/apis/authentication.k8s.io/v1/tokenreviews");
+    assertThat(reviews.propertyNames()).doesNotContain("get", "put", "patch", "delete");
+    assertThat(reviews.path("post").path("operationId").asString())
+        .isEqualTo("createAuthenticationV1TokenReview");
+    assertThat(auth.has("/apis/authentication.k8s.io/v1/tokenreviews/{name}")).isFalse();
+
+    JsonNode token =
+        doc("api/v1")
+            .path("paths")
+            .path("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token");
+    assertThat(token.path("post").path("x-kubernetes-group-version-kind").path("kind").asString())
+        .isEqualTo("TokenRequest");
   }
 
   @Test
