@@ -225,41 +225,32 @@ final class PathsGenerator {
       addLog(r);
     }
     if (r.type().hasSubresource("token")) {
-      String request = schemas.define(TokenRequest.class);
-      schemas.addKind(request, "authentication.k8s.io", "v1", "TokenRequest");
-      List<ObjectNode> params = new ArrayList<>(List.of(Parameters.name("TokenRequest")));
-      params.addAll(r.scope());
-      pathItem(r.item() + "/token", params)
-          .set(
-              "post",
-              action(
-                  operation(
-                      "create token of a " + r.kind(),
-                      "create" + r.id() + "Token",
-                      Parameters.write(),
-                      body(request),
-                      responses(request, "200", "201", "202")),
-                  "post",
-                  new Gvk("authentication.k8s.io", "v1", "TokenRequest")));
+      addCreateSubresource(
+          r, "token", TokenRequest.class, new Gvk("authentication.k8s.io", "v1", "TokenRequest"));
     }
     if (r.type().hasSubresource("binding")) {
-      String binding = schemas.define(Binding.class);
-      schemas.addKind(binding, "", "v1", "Binding");
-      List<ObjectNode> params = new ArrayList<>(List.of(Parameters.name("Binding")));
-      params.addAll(r.scope());
-      pathItem(r.item() + "/binding", params)
-          .set(
-              "post",
-              action(
-                  operation(
-                      "create binding of a " + r.kind(),
-                      "create" + r.id() + "Binding",
-                      Parameters.write(),
-                      body(binding),
-                      responses(binding, "200", "201", "202")),
-                  "post",
-                  new Gvk("", "v1", "Binding")));
+      addCreateSubresource(r, "binding", Binding.class, new Gvk("", "v1", "Binding"));
     }
+  }
+
+  /** A subresource one only POSTs to ({@code pods/binding}, {@code serviceaccounts/token}). */
+  private void addCreateSubresource(Resource r, String sub, Class<?> model, Gvk gvk) {
+    String schema = schemas.define(model);
+    schemas.addKind(schema, gvk.group(), gvk.version(), gvk.kind());
+    List<ObjectNode> params = new ArrayList<>(List.of(Parameters.name(gvk.kind())));
+    params.addAll(r.scope());
+    pathItem(r.item() + "/" + sub, params)
+        .set(
+            "post",
+            action(
+                operation(
+                    "create " + sub + " of a " + r.kind(),
+                    "create" + r.id() + gvk.kind().replace("Request", ""),
+                    Parameters.write(),
+                    body(schema),
+                    responses(schema, "200", "201", "202")),
+                "post",
+                gvk));
   }
 
   /** {@code pods/log}: plain text, streamed with {@code follow}. */
