@@ -348,6 +348,19 @@ public final class WatchCache {
   }
 
   /**
+   * The object named so as the cache holds it now, or null: an in-memory read for checks made on
+   * every request (a service-account token's account and bound pod), never a trip to Redis.
+   */
+  public CachedObject get(String namespace, String name) {
+    lock.readLock().lock();
+    try {
+      return objects.get(CachedObject.sortKey(namespace, name));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
    * A page of the objects that pass the filter, in namespace/name order, starting after {@code
    * continueAfter} (a sort key from a previous page's token) when given.
    */

@@ -96,11 +96,6 @@ public class ApiHandler {
     if (info.namespace() != null && !type.namespaced()) {
       throw new NotFoundException("the server could not find the requested resource");
     }
-    if (type.createOnly()) {
-      // Reviews are answered by their own handler on POST; nothing of them is stored to read.
-      throw new MethodNotAllowedException(
-          "the server does not allow this method on the requested resource");
-    }
     String sub = info.subresource();
     if (sub != null && !type.hasSubresource(sub)) {
       throw new NotFoundException("the server could not find the requested resource");
@@ -113,6 +108,12 @@ public class ApiHandler {
     SubresourceHandler handler = handlers.find(type, sub).orElse(null);
     if (handler != null) {
       return handler.handle(request, type, info);
+    }
+    if (type.createOnly()) {
+      // A review without a handler of its own (the access reviews have explicit POST routes):
+      // nothing of it is stored to read, update or delete.
+      throw new MethodNotAllowedException(
+          "the server does not allow this method on the requested resource");
     }
     if (name == null) {
       if (method == HttpMethod.GET) {

@@ -4,6 +4,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import io.nauta.api.openapi.OpenApiV3;
 import io.nauta.api.security.review.AccessReviews;
+import io.nauta.api.serviceaccount.IssuerDiscovery;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
 import org.springframework.context.annotation.Bean;
@@ -33,12 +34,15 @@ public class ApiRoutes {
       DiscoveryHandler discovery,
       HealthHandler health,
       OpenApiHandler openApi,
-      AccessReviews reviews) {
+      AccessReviews reviews,
+      IssuerDiscovery issuer) {
     return RouterFunctions.route()
         .GET("/healthz", health::healthz)
         .GET("/livez", health::healthz)
         .GET("/readyz", health::readyz)
         .GET("/version", discovery::version)
+        .GET(IssuerDiscovery.CONFIGURATION_PATH, issuer::configuration)
+        .GET(IssuerDiscovery.JWKS_PATH, issuer::jwks)
         .GET("/openapi/v3", openApi::index)
         .GET("/openapi/v3/**", openApi::document)
         .GET("/api", discovery::coreVersions)

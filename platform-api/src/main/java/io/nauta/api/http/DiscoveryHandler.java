@@ -162,6 +162,12 @@ public class DiscoveryHandler {
         r.put("kind", t.kind());
         r.put("verbs", List.of("get"));
       }
+      case "token" -> {
+        r.put("group", "authentication.k8s.io");
+        r.put("version", "v1");
+        r.put("kind", "TokenRequest");
+        r.put("verbs", List.of("create"));
+      }
       case "binding" -> {
         r.put("kind", "Binding");
         r.put("verbs", List.of("create"));

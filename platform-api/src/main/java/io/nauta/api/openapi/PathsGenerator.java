@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.nauta.core.registry.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,24 +214,33 @@ final class PathsGenerator {
     if (r.type().hasSubresource("log")) {
       addLog(r);
     }
-    if (r.type().hasSubresource("binding")) {
-      String binding = schemas.define(Binding.class);
-      schemas.addKind(binding, "", "v1", "Binding");
-      List<ObjectNode> params = new ArrayList<>(List.of(Parameters.name("Binding")));
-      params.addAll(r.scope());
-      pathItem(r.item() + "/binding", params)
-          .set(
-              "post",
-              action(
-                  operation(
-                      "create binding of a " + r.kind(),
-                      "create" + r.id() + "Binding",
-                      Parameters.write(),
-                      body(binding),
-                      responses(binding, "200", "201", "202")),
-                  "post",
-                  new Gvk("", "v1", "Binding")));
+    if (r.type().hasSubresource("token")) {
+      addCreateSubresource(
+          r, "token", TokenRequest.class, new Gvk("authentication.k8s.io", "v1", "TokenRequest"));
     }
+    if (r.type().hasSubresource("binding")) {
+      addCreateSubresource(r, "binding", Binding.class, new Gvk("", "v1", "Binding"));
+    }
+  }
+
+  /** A subresource one only POSTs to ({@code pods/binding}, {@code serviceaccounts/token}). */
+  private void addCreateSubresource(Resource r, String sub, Class<?> model, Gvk gvk) {
+    String schema = schemas.define(model);
+    schemas.addKind(schema, gvk.group(), gvk.version(), gvk.kind());
+    List<ObjectNode> params = new ArrayList<>(List.of(Parameters.name(gvk.kind())));
+    params.addAll(r.scope());
+    pathItem(r.item() + "/" + sub, params)
+        .set(
+            "post",
+            action(
+                operation(
+                    "create " + sub + " of a " + r.kind(),
+                    "create" + r.id() + gvk.kind().replace("Request", ""),
+                    Parameters.write(),
+                    body(schema),
+                    responses(schema, "200", "201", "202")),
+                "post",
+                gvk));
   }
 
   /** {@code pods/log}: plain text, streamed with {@code follow}. */

@@ -50,6 +50,7 @@ public final class KubernetesProtobuf {
           "autoscaling/v1", "V1Autoscaling",
           "rbac.authorization.k8s.io/v1", "V1Rbac",
           "authorization.k8s.io/v1", "V1Authorization",
+          "authentication.k8s.io/v1", "V1Authentication",
           "meta.k8s.io/v1", "Meta");
 
   /**

@@ -23,7 +23,8 @@ public final class TablePrinters {
           Map.entry("Role", new RolePrinter()),
           Map.entry("ClusterRole", new RolePrinter()),
           Map.entry("RoleBinding", new RoleBindingPrinter()),
-          Map.entry("ClusterRoleBinding", new RoleBindingPrinter()));
+          Map.entry("ClusterRoleBinding", new RoleBindingPrinter()),
+          Map.entry("ServiceAccount", new ServiceAccountPrinter()));
 
   private TablePrinters() {}
 

@@ -44,6 +44,7 @@ class OpenApiV3Test {
             "apis/coordination.k8s.io/v1",
             "apis/rbac.authorization.k8s.io/v1",
             "apis/authorization.k8s.io/v1",
+            "apis/authentication.k8s.io/v1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {
@@ -108,6 +109,7 @@ class OpenApiV3Test {
     assertThat(patches).as("PATCH operations of %s", kind).isPositive();
   }
 
+  /** Stored kinds: reviews (TokenReview…) are create-only and have no PATCH. */
   static Stream<Arguments> kinds() {
     return REGISTRY.all().stream()
         .filter(t -> t.verbs().contains("patch"))
@@ -190,6 +192,23 @@ class OpenApiV3Test {
         .isEqualTo("watchlist");
     assertThat(paths.path("/api/v1/nodes/{name}").path("parameters").findValuesAsString("name"))
         .doesNotContain("namespace");
+  }
+
+  @Test
+  void reviewsAreCreateOnlyAndServiceAccountsHaveTheTokenRequestSubresource() {
+    JsonNode auth = doc("apis/authentication.k8s.io/v1").path("paths");
+    JsonNode reviews = auth.path("/apis/authentication.k8s.io/v1/tokenreviews");
+    assertThat(reviews.propertyNames()).doesNotContain("get", "put", "patch", "delete");
+    assertThat(reviews.path("post").path("operationId").asString())
+        .isEqualTo("createAuthenticationV1TokenReview");
+    assertThat(auth.has("/apis/authentication.k8s.io/v1/tokenreviews/{name}")).isFalse();
+
+    JsonNode token =
+        doc("api/v1")
+            .path("paths")
+            .path("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token");
+    assertThat(token.path("post").path("x-kubernetes-group-version-kind").path("kind").asString())
+        .isEqualTo("TokenRequest");
   }
 
   @Test

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     Ready=Unknown} and tainted unreachable (Kubernetes: 40s)
  * @param nodeMonitorPeriod how often the node lifecycle controller checks every node's Lease and
  *     the tolerations of pods on unreachable nodes (Kubernetes' --node-monitor-period: 5s)
+ * @param rootCaFile a PEM CA bundle published as {@code ca.crt} of the {@code kube-root-ca.crt}
+ *     ConfigMap in every namespace (kube-controller-manager's --root-ca-file); blank publishes none
  */
 @ConfigurationProperties("nauta.controllers")
 public record ControllersProperties(
@@ -25,7 +27,8 @@ public record ControllersProperties(
     @DefaultValue("5") int workers,
     @DefaultValue LeaderElection leaderElection,
     @DefaultValue("40s") Duration nodeMonitorGracePeriod,
-    @DefaultValue("5s") Duration nodeMonitorPeriod) {
+    @DefaultValue("5s") Duration nodeMonitorPeriod,
+    @DefaultValue("") String rootCaFile) {
 
   /**
    * @param enabled off runs a single controller manager without a Lease

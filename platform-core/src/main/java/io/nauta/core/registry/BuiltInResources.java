@@ -8,8 +8,11 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
@@ -133,21 +136,40 @@ public final class BuiltInResources {
 
   public static final String AUTHORIZATION_GROUP = "authorization.k8s.io";
   public static final ResourceType SELF_SUBJECT_ACCESS_REVIEWS =
-      review("SelfSubjectAccessReview", false, SelfSubjectAccessReview.class);
+      review(AUTHORIZATION_GROUP, "SelfSubjectAccessReview", false, SelfSubjectAccessReview.class);
   public static final ResourceType SELF_SUBJECT_RULES_REVIEWS =
-      review("SelfSubjectRulesReview", false, SelfSubjectRulesReview.class);
+      review(AUTHORIZATION_GROUP, "SelfSubjectRulesReview", false, SelfSubjectRulesReview.class);
   public static final ResourceType SUBJECT_ACCESS_REVIEWS =
-      review("SubjectAccessReview", false, SubjectAccessReview.class);
+      review(AUTHORIZATION_GROUP, "SubjectAccessReview", false, SubjectAccessReview.class);
   public static final ResourceType LOCAL_SUBJECT_ACCESS_REVIEWS =
-      review("LocalSubjectAccessReview", true, LocalSubjectAccessReview.class);
+      review(AUTHORIZATION_GROUP, "LocalSubjectAccessReview", true, LocalSubjectAccessReview.class);
+
+  /** {@code token} is TokenRequest: a create-only subresource issuing a signed token. */
+  public static final ResourceType SERVICEACCOUNTS =
+      type(
+          "",
+          "ServiceAccount",
+          "serviceaccounts",
+          true,
+          List.of("sa"),
+          List.of(),
+          Set.of("token"),
+          ServiceAccount.class);
+
+  public static final String AUTHENTICATION_GROUP = "authentication.k8s.io";
+  public static final ResourceType TOKENREVIEWS =
+      review(AUTHENTICATION_GROUP, "TokenReview", false, TokenReview.class);
+  public static final ResourceType SELFSUBJECTREVIEWS =
+      review(AUTHENTICATION_GROUP, "SelfSubjectReview", false, SelfSubjectReview.class);
 
   private BuiltInResources() {}
 
-  /** An access review: posted, answered, never stored. */
-  private static ResourceType review(String kind, boolean namespaced, Class<?> model) {
+  /** A review (authentication or authorization): posted, answered, never stored. */
+  private static ResourceType review(
+      String group, String kind, boolean namespaced, Class<?> model) {
     String lower = kind.toLowerCase(java.util.Locale.ROOT);
     return new ResourceType(
-        AUTHORIZATION_GROUP,
+        group,
         "v1",
         kind,
         lower + "s",
@@ -157,7 +179,7 @@ public final class BuiltInResources {
         List.of(),
         Set.of(),
         model,
-        List.of("create"));
+        ResourceType.CREATE_ONLY);
   }
 
   private static ResourceType type(
@@ -203,6 +225,9 @@ public final class BuiltInResources {
             SELF_SUBJECT_ACCESS_REVIEWS,
             SELF_SUBJECT_RULES_REVIEWS,
             SUBJECT_ACCESS_REVIEWS,
-            LOCAL_SUBJECT_ACCESS_REVIEWS));
+            LOCAL_SUBJECT_ACCESS_REVIEWS,
+            SERVICEACCOUNTS,
+            TOKENREVIEWS,
+            SELFSUBJECTREVIEWS));
   }
 }

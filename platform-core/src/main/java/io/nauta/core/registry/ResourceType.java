@@ -39,7 +39,10 @@ public record ResourceType(
   public static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
-  /** A stored resource: every verb of {@link #VERBS}. */
+  /** Reviews: answered from the request alone, never stored, listed or watched. */
+  public static final List<String> CREATE_ONLY = List.of("create");
+
+  /** A stored kind, serving every verb of {@link #VERBS}. */
   public ResourceType(
       String group,
       String version,
@@ -66,11 +69,11 @@ public record ResourceType(
   }
 
   /**
-   * Whether objects of this kind are only posted and answered, never stored (the access reviews):
-   * such kinds get no storage, watch cache, list or item paths.
+   * Whether objects of this kind are only posted and answered, never stored (the reviews): such
+   * kinds get no storage, watch cache, list or item paths.
    */
   public boolean createOnly() {
-    return verbs.equals(List.of("create"));
+    return verbs.equals(CREATE_ONLY);
   }
 
   public String apiVersion() {
