@@ -145,12 +145,17 @@ class SecurityIT {
 
     assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
     assertThat(refused.stderr()).contains(KUBECTL_401);
-    assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
+    // Authenticated as "someone", whom RBAC grants nothing beyond discovery: 403, not 401.
+    assertThat(accepted.exitCode()).as(accepted.toString()).isNotZero();
+    assertThat(accepted.stderr())
+        .contains("namespaces is forbidden: User \"someone\" cannot list resource \"namespaces\"");
   }
 
   @Test
   void aStaticTokenIsAcceptedAndAWrongOneIsNot() throws Exception {
-    assertThat(get("/api/v1/namespaces", STATIC_TOKEN).statusCode()).isEqualTo(200);
+    // Discovery is every authenticated user's (system:discovery); namespaces are not alice's.
+    assertThat(get("/api", STATIC_TOKEN).statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/namespaces", STATIC_TOKEN).statusCode()).isEqualTo(403);
     assertThat(get("/api/v1/namespaces", STATIC_TOKEN + "x").statusCode()).isEqualTo(401);
     // Invalid credentials are refused even where no credentials would pass.
     assertThat(get("/readyz", STATIC_TOKEN + "x").statusCode()).isEqualTo(401);
@@ -162,18 +167,14 @@ class SecurityIT {
     createBootstrapSecret("abc123", "0123456789abcdef", Instant.now().plusSeconds(3600));
     createBootstrapSecret("old456", "0123456789abcdef", Instant.now().minusSeconds(60));
 
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> get("/api/v1/namespaces", token).statusCode() == 200);
-    assertThat(get("/api/v1/namespaces", "old456.0123456789abcdef").statusCode()).isEqualTo(401);
-    assertThat(get("/api/v1/namespaces", "abc123.ffffffffffffffff").statusCode()).isEqualTo(401);
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/api", token).statusCode() == 200);
+    assertThat(get("/api", "old456.0123456789abcdef").statusCode()).isEqualTo(401);
+    assertThat(get("/api", "abc123.ffffffffffffffff").statusCode()).isEqualTo(401);
 
     Kubectl.Result deleted =
         admin.run("delete", "secret", "-n", "kube-system", "bootstrap-token-abc123");
     assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> get("/api/v1/namespaces", token).statusCode() == 401);
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/api", token).statusCode() == 401);
   }
 
   private static void createBootstrapSecret(String id, String secret, Instant expiration) {

@@ -54,6 +54,7 @@ class ServiceAccountTokenIT {
     server =
         TestApiServer.startOnEmptyRedis(
             "nauta.security.enabled=true",
+            "nauta.security.pki-dir=" + dir.resolve("pki"),
             "nauta.security.service-account.signing-key-file=" + key);
     api = new ApiCalls(server);
     kubectl = new Kubectl(server.kubeconfig(dir));
@@ -410,9 +411,11 @@ class ServiceAccountTokenIT {
     assertThat(whoami.exitCode()).as(whoami.toString()).isZero();
     JsonNode review = ApiCalls.parse(whoami.stdout());
     assertThat(review.path("kind").asString()).isEqualTo("SelfSubjectReview");
-    // No authentication filter on this branch yet: the request is anonymous.
+    // kubectl runs with the admin kubeconfig: its client certificate names the user.
     assertThat(review.path("status").path("userInfo").path("username").asString())
-        .isEqualTo("system:anonymous");
+        .isEqualTo("nauta-admin");
+    assertThat(review.path("status").path("userInfo").path("groups").toString())
+        .contains("system:masters", "system:authenticated");
   }
 
   @Test
