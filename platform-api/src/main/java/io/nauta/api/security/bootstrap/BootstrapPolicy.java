@@ -145,7 +145,10 @@ public final class BootstrapPolicy {
                 List.of(""),
                 List.of("pods", "services", "configmaps", "secrets")),
             rule(READ_WRITE, List.of(""), List.of("endpoints")),
-            rule(List.of("create"), List.of(""), List.of("pods")),
+            // service-account controller (a default account per namespace) and root-CA
+            // publisher (kube-root-ca.crt in every namespace)
+            rule(READ_WRITE, List.of(""), List.of("serviceaccounts")),
+            rule(List.of("create"), List.of(""), List.of("pods", "configmaps")),
             rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
             rule(List.of("get", "list", "watch", "patch", "update"), List.of(""), List.of("nodes")),
             rule(List.of("patch", "update"), List.of(""), List.of("nodes/status")),
