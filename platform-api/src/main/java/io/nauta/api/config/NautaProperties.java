@@ -50,7 +50,10 @@ public record NautaProperties(
       @DefaultValue("60s") Duration repairInterval) {}
 
   /**
-   * @param url {@code redis://host:port}; empty starts an embedded redis-server
+   * @param url {@code redis://host:port}, or a Sentinel-managed Redis as {@code
+   *     redis-sentinel://host:26379,host:26380/0#mymaster} (Sentinels and the master's name); empty
+   *     (and no {@code sentinel.master}) starts an embedded redis-server
+   * @param sentinel a Sentinel-managed Redis given as separate settings instead of {@code url}
    * @param embeddedDir working directory of the embedded redis-server (AOF and logs)
    * @param embeddedPort port of the embedded redis-server; 0 picks a free one
    * @param commandTimeout how long one Redis command may take before the request fails (a write
@@ -62,11 +65,33 @@ public record NautaProperties(
    */
   public record Redis(
       @DefaultValue("") String url,
+      @DefaultValue Sentinel sentinel,
       @DefaultValue(".nauta/data") String embeddedDir,
       @DefaultValue("0") int embeddedPort,
       @DefaultValue("10s") Duration commandTimeout,
       @DefaultValue("10000") int requestQueueSize,
       @DefaultValue("30s") Duration keepAliveIdle) {}
+
+  /**
+   * Redis behind Redis Sentinel: Nauta asks the Sentinels where the master is whenever it
+   * (re)connects, so it follows a failover without a restart.
+   *
+   * @param master the name the Sentinels monitor the master under ({@code sentinel monitor <name>
+   *     ...}); empty: no Sentinel
+   * @param nodes the Sentinels, {@code host:port} each (port 26379 if left out)
+   * @param password the password of the Redis master and replicas (not of the Sentinels); empty for
+   *     none
+   * @param database the database number on the master
+   * @param checkInterval how often Nauta checks that its connection is on the master the Sentinels
+   *     name, and moves it there if not (an old master that still runs refuses writes until the
+   *     Sentinels demote it)
+   */
+  public record Sentinel(
+      @DefaultValue("") String master,
+      @DefaultValue("") java.util.List<String> nodes,
+      @DefaultValue("") String password,
+      @DefaultValue("0") int database,
+      @DefaultValue("1s") Duration checkInterval) {}
 
   /**
    * @param historyWindow how long watch events are kept; a watch from an older resourceVersion gets

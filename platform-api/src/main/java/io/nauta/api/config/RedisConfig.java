@@ -6,11 +6,15 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -39,8 +43,15 @@ public class RedisConfig {
   @Bean(destroyMethod = "close")
   RedisEndpoint redisEndpoint(NautaProperties props) throws IOException {
     NautaProperties.Redis redis = props.redis();
-    if (!redis.url().isBlank()) {
-      return new RedisEndpoint(RedisURI.create(redis.url()), null);
+    RedisURI configured = configuredUri(redis);
+    if (configured != null) {
+      if (!configured.getSentinels().isEmpty()) {
+        log.info(
+            "Redis through Sentinel: master '{}' as the Sentinels {} name it",
+            configured.getSentinelMasterId(),
+            configured.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort()).toList());
+      }
+      return new RedisEndpoint(configured, null);
     }
     Path dir = Path.of(redis.embeddedDir()).toAbsolutePath();
     Files.createDirectories(dir);
@@ -65,10 +76,76 @@ public class RedisConfig {
     return new RedisEndpoint(RedisURI.create("127.0.0.1", port), server);
   }
 
+  /**
+   * The Redis the settings name: {@code nauta.redis.url} (which may itself be a {@code
+   * redis-sentinel://} URL) or {@code nauta.redis.sentinel.*}; null when neither is set (embedded).
+   *
+   * <p>With Sentinels in the URI, Lettuce asks them for the master's address on every connect and
+   * reconnect; Sentinel closes the clients of a demoted master, so after a failover every
+   * connection, the blocking readers' too, comes back on the new master.
+   */
+  static RedisURI configuredUri(NautaProperties.Redis redis) {
+    NautaProperties.Sentinel sentinel = redis.sentinel();
+    boolean hasUrl = !redis.url().isBlank();
+    // An empty setting binds as one empty entry.
+    List<String> nodes =
+        sentinel.nodes().stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
+    if (sentinel.master().isBlank()) {
+      if (!nodes.isEmpty()) {
+        throw new IllegalStateException(
+            "nauta.redis.sentinel.nodes is set but nauta.redis.sentinel.master is not: name the"
+                + " master the Sentinels monitor");
+      }
+      return hasUrl ? RedisURI.create(redis.url()) : null;
+    }
+    if (hasUrl) {
+      throw new IllegalStateException(
+          "Both nauta.redis.url and nauta.redis.sentinel.master are set: use one of them");
+    }
+    if (nodes.isEmpty()) {
+      throw new IllegalStateException(
+          "nauta.redis.sentinel.master is set but nauta.redis.sentinel.nodes is empty: list the"
+              + " Sentinels as host:port");
+    }
+    RedisURI.Builder builder = null;
+    for (String hostPort : nodes) {
+      int colon = hostPort.lastIndexOf(':');
+      String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+      int port =
+          colon < 0
+              ? RedisURI.DEFAULT_SENTINEL_PORT
+              : Integer.parseInt(hostPort.substring(colon + 1));
+      if (builder == null) {
+        builder = RedisURI.Builder.sentinel(host, port, sentinel.master());
+      } else {
+        builder.withSentinel(host, port);
+      }
+    }
+    builder.withDatabase(sentinel.database());
+    if (!sentinel.password().isEmpty()) {
+      builder.withPassword(sentinel.password().toCharArray());
+    }
+    return builder.build();
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * Lettuce's threads and its reconnect delay: after a failed reconnect it waits twice as long as
+   * before, but at most a second (Lettuce's default grows to 30 s), so a Redis that is back, or a
+   * new master after a failover, is found within a second.
+   */
+  @Bean(destroyMethod = "shutdown")
+  ClientResources redisClientResources() {
+    return ClientResources.builder()
+        .reconnectDelay(
+            Delay.exponential(
+                Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .build();
   }
 
   /**
@@ -81,10 +158,13 @@ public class RedisConfig {
    * outcome (see write.lua), so each write still runs once.
    */
   @Bean(destroyMethod = "shutdown")
-  RedisClient redisClient(RedisEndpoint endpoint, NautaProperties props) {
+  RedisClient redisClient(
+      ClientResources resources, RedisEndpoint endpoint, NautaProperties props) {
     NautaProperties.Redis redis = props.redis();
-    RedisURI uri = RedisURI.builder(endpoint.uri()).withTimeout(redis.commandTimeout()).build();
-    RedisClient client = RedisClient.create(uri);
+    // Set on the URI itself: RedisURI.builder(uri) would drop its Sentinels.
+    RedisURI uri = endpoint.uri();
+    uri.setTimeout(redis.commandTimeout());
+    RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(clientOptions(redis));
     return client;
   }
@@ -108,6 +188,23 @@ public class RedisConfig {
                         .build())
                 .build())
         .build();
+  }
+
+  /**
+   * With Sentinel: moves the shared connection to the new master as soon as the Sentinels name it
+   * (see {@link SentinelMasterFollower}); without Sentinel nothing to follow.
+   */
+  @Bean(destroyMethod = "close")
+  AutoCloseable sentinelMasterFollower(
+      RedisClient client,
+      RedisEndpoint endpoint,
+      StatefulRedisConnection<String, String> connection,
+      NautaProperties props) {
+    if (endpoint.uri().getSentinels().isEmpty()) {
+      return () -> {};
+    }
+    return new SentinelMasterFollower(
+        client, endpoint.uri(), connection, props.redis().sentinel().checkInterval());
   }
 
   /** The shared, multiplexed connection for non-blocking commands. */

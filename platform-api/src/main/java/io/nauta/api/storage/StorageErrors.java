@@ -19,6 +19,26 @@ final class StorageErrors {
 
   private StorageErrors() {}
 
+  /**
+   * Errors of a Redis that is not (or no longer, or not yet) the writable master: a replica ({@code
+   * READONLY}), a master that lost its replicas under {@code min-replicas-to-write} ({@code
+   * NOREPLICAS}), a replica cut off from its master ({@code MASTERDOWN}), one still loading its
+   * data ({@code LOADING}). Redis refused the command before it changed anything, and the next
+   * attempt may well succeed: 503, not 500.
+   */
+  private static boolean refusedWhileFailingOver(String message) {
+    if (message == null) {
+      return false;
+    }
+    // A script's error carries the script's context after the code.
+    for (String code : new String[] {"READONLY", "NOREPLICAS", "MASTERDOWN", "LOADING"}) {
+      if (message.startsWith(code + " ") || message.contains("ERR " + code + " ")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static Throwable translate(Throwable e, ResourceRef target) {
     if (e instanceof ApiException) {
       return e;
@@ -31,6 +51,10 @@ final class StorageErrors {
     }
     if (e instanceof RedisConnectionException) {
       return new ServiceUnavailableException("storage is unavailable: " + e.getMessage(), target);
+    }
+    if (e instanceof RedisException && refusedWhileFailingOver(e.getMessage())) {
+      return new ServiceUnavailableException(
+          "storage is failing over, try again: " + e.getMessage(), target);
     }
     if (e instanceof RedisException) {
       return new InternalErrorException("storage error: " + e.getMessage(), target);

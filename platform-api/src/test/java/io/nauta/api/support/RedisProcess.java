@@ -25,6 +25,7 @@ public final class RedisProcess implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private final List<String> extraOptions = new ArrayList<>();
   private Process process;
 
   private RedisProcess(Path dir, int port) {
@@ -34,8 +35,17 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Starts a Redis in a new temporary directory on a free loopback port. */
   public static RedisProcess start(String appendfsync) {
+    return start(appendfsync, List.of());
+  }
+
+  /**
+   * As {@link #start(String)}, with more command-line arguments, e.g. {@code "--replicaof",
+   * "127.0.0.1", "6379"} for a replica of another one.
+   */
+  public static RedisProcess start(String appendfsync, List<String> options) {
     try {
       RedisProcess redis = new RedisProcess(Files.createTempDirectory("nauta-redis-"), freePort());
+      redis.extraOptions.addAll(options);
       redis.startProcess(appendfsync);
       return redis;
     } catch (IOException e) {
@@ -43,7 +53,7 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
@@ -69,6 +79,7 @@ public final class RedisProcess implements AutoCloseable {
     addOption(command, "maxmemory-policy", "noeviction");
     addOption(command, "daemonize", "no");
     addOption(command, "logfile", dir.resolve("redis.log").toString());
+    command.addAll(extraOptions);
     try {
       process =
           new ProcessBuilder(command)
@@ -92,12 +103,59 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private boolean answersPing() {
+    return "PONG".equals(command(c -> c.ping()));
+  }
+
+  /** Runs commands on a connection of its own, e.g. to read {@code INFO replication}. */
+  public <T> T command(
+      java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> f) {
     RedisClient client = RedisClient.create(url());
     try (StatefulRedisConnection<String, String> c = client.connect()) {
-      return "PONG".equals(c.sync().ping());
+      return f.apply(c.sync());
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }
+  }
+
+  /** The {@code role} field of {@code INFO replication}: {@code master} or {@code slave}. */
+  public String role() {
+    String info = command(c -> c.info("replication"));
+    return info.lines()
+        .filter(l -> l.startsWith("role:"))
+        .map(l -> l.substring(5).trim())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** {@code kill -STOP}: the process stays, frozen, until {@link #resume()}. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** {@code kill -CONT} after {@link #pause()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
   }
 
   public String url() {
