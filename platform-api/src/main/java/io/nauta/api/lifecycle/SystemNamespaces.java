@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -19,10 +22,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Makes sure the namespaces every Kubernetes cluster has exist: {@code default}, {@code
  * kube-system}, {@code kube-public} and {@code kube-node-lease} (where node heartbeats live). The
- * server reports ready only after this.
+ * server reports ready only after this. Like kube-apiserver's system-namespaces controller it
+ * checks again every {@code nauta.system-namespaces.recheck-period} (a minute, as upstream): after
+ * Redis lost its data (a {@code FLUSHALL}, a restore) nobody could otherwise take a Lease in {@code
+ * kube-system} or {@code kube-node-lease} again until the API server restarted.
  */
 @Component
-public class SystemNamespaces {
+public class SystemNamespaces implements DisposableBean {
 
   static final List<String> NAMES =
       List.of("default", "kube-system", "kube-public", "kube-node-lease");
@@ -32,10 +38,17 @@ public class SystemNamespaces {
   private final ResourceService service;
   private final JsonMapper mapper;
   private volatile boolean done;
+  private volatile Disposable recheck;
 
-  public SystemNamespaces(ResourceService service, JsonMapper mapper) {
+  private final Duration recheckPeriod;
+
+  public SystemNamespaces(
+      ResourceService service,
+      JsonMapper mapper,
+      @Value("${nauta.system-namespaces.recheck-period:1m}") Duration recheckPeriod) {
     this.service = service;
     this.mapper = mapper;
+    this.recheckPeriod = recheckPeriod;
   }
 
   public boolean isDone() {
@@ -52,7 +65,34 @@ public class SystemNamespaces {
         .subscribe(
             v -> {},
             e -> log.error("could not create the system namespaces", e),
-            () -> done = true);
+            () -> {
+              done = true;
+              recheck = recheckEvery(recheckPeriod);
+            });
+  }
+
+  private Disposable recheckEvery(Duration period) {
+    return Flux.interval(period)
+        .onBackpressureDrop()
+        .concatMap(
+            tick ->
+                Flux.fromIterable(NAMES)
+                    .concatMap(this::create)
+                    .then()
+                    .onErrorResume(
+                        e -> {
+                          log.warn("could not check the system namespaces: {}", e.toString());
+                          return Mono.empty();
+                        }))
+        .subscribe();
+  }
+
+  @Override
+  public void destroy() {
+    Disposable r = recheck;
+    if (r != null) {
+      r.dispose();
+    }
   }
 
   private Mono<Void> create(String name) {

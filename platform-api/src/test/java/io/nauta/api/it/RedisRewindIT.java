@@ -46,7 +46,9 @@ class RedisRewindIT {
 
   @BeforeEach
   void start() {
-    server = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
+    server =
+        TestApiServer.startOnEmptyRedis(
+            "server.shutdown=immediate", "nauta.system-namespaces.recheck-period=1s");
     redisClient = RedisClient.create(TestRedis.url());
     redisConnection = redisClient.connect();
     client = KubeClient.of(server.url());
@@ -116,6 +118,28 @@ class RedisRewindIT {
           .untilAsserted(() -> assertThat(informer.store().keys()).containsExactly(NS + "/after"));
       assertThat(informer.listCount()).isGreaterThan(1);
     }
+  }
+
+  @Test
+  void theSystemNamespacesComeBackAfterFlushall() {
+    redis().flushall();
+    // Without kube-system and kube-node-lease no component could take a Lease again.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions() // 404 until the namespace is back
+        .untilAsserted(
+            () -> {
+              for (String ns :
+                  List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+                assertThat(
+                        client
+                            .resource(BuiltInResources.NAMESPACES, Namespace.class)
+                            .get(null, ns)
+                            .block(T))
+                    .as(ns)
+                    .isNotNull();
+              }
+            });
   }
 
   @Test
