@@ -85,6 +85,14 @@ public class StatusResponses implements WebExceptionHandler {
     byte[] body = mapper.writeValueAsBytes(status);
     response.setStatusCode(HttpStatusCode.valueOf(api.code()));
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    if (status.getDetails() != null
+        && status.getDetails().getRetryAfterSeconds() != null
+        && status.getDetails().getRetryAfterSeconds() > 0) {
+      // As Kubernetes' response writers: client-go retries on the header, not on the body.
+      response
+          .getHeaders()
+          .set(HttpHeaders.RETRY_AFTER, status.getDetails().getRetryAfterSeconds().toString());
+    }
     response.getHeaders().setContentLength(body.length);
     response.getHeaders().remove(HttpHeaders.TRANSFER_ENCODING);
     DataBuffer buffer = response.bufferFactory().wrap(body);

@@ -64,6 +64,8 @@ class TooLargeResourceVersionIT {
     assertThat(status.path("message").asString())
         .isEqualTo("Timeout: Too large resource version: " + requested + ", current: " + current);
     assertThat(status.path("details").path("retryAfterSeconds").asInt()).isEqualTo(1);
+    // client-go's retry reads the header.
+    assertThat(r.headers().getFirst("Retry-After")).isEqualTo("1");
     assertThat(status.path("details").path("causes").get(0).path("reason").asString())
         .isEqualTo("ResourceVersionTooLarge");
     assertThat(status.path("details").path("causes").get(0).path("message").asString())
