@@ -89,6 +89,11 @@ public class SecurityConfiguration {
   }
 
   @Bean
+  ImpersonationFilter impersonationFilter(AuthorizerChain authorizers) {
+    return new ImpersonationFilter(authorizers);
+  }
+
+  @Bean
   AuthenticationFilter authenticationFilter(
       ObjectProvider<Authenticator> authenticators, SecurityProperties security) {
     return new AuthenticationFilter(

@@ -152,6 +152,45 @@ class SecurityIT {
   }
 
   @Test
+  void kubectlAsImpersonatesOnlyForWhoMayImpersonate() throws Exception {
+    // The admin (system:masters) may impersonate: the request is then the impersonated user's.
+    Kubectl.Result whoami = admin.run("auth", "whoami", "--as=bob", "--as-group=team");
+    assertThat(whoami.exitCode()).as(whoami.toString()).isZero();
+    assertThat(whoami.stdout()).contains("bob").contains("[team system:authenticated]");
+    Kubectl.Result canI =
+        admin.run(
+            "auth",
+            "can-i",
+            "list",
+            "pods",
+            "-n",
+            "default",
+            "--as=system:serviceaccount:x:nobody");
+    assertThat(canI.exitCode()).as(canI.toString()).isEqualTo(1);
+    assertThat(canI.stdout().strip()).isEqualTo("no");
+    Kubectl.Result asBob = admin.run("get", "ns", "--as=bob");
+    assertThat(asBob.stderr())
+        .contains("namespaces is forbidden: User \"bob\" cannot list resource \"namespaces\"");
+
+    // Someone without the impersonate verb gets 403, and nothing is done as the other user.
+    Path pki = server.pkiDir();
+    CertificateAuthority clientCa =
+        new CertificateAuthority(
+            Pem.parseCertificate(Pem.read(pki.resolve("client-ca.crt"))),
+            Pem.parsePrivateKey(Pem.read(pki.resolve("client-ca.key"))));
+    IssuedCertificate someone =
+        clientCa.issue(
+            CertificateRequest.client("someone", List.of(), Duration.ofDays(1)), Instant.now());
+    Kubectl.Result refused =
+        kubectlAs(someone, "impersonator").run("get", "ns", "--as=nauta-admin");
+    assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+    assertThat(refused.stderr())
+        .contains(
+            "users \"nauta-admin\" is forbidden: User \"someone\" cannot impersonate resource"
+                + " \"users\" in API group \"\" at the cluster scope");
+  }
+
+  @Test
   void aStaticTokenIsAcceptedAndAWrongOneIsNot() throws Exception {
     // Discovery is every authenticated user's (system:discovery); namespaces are not alice's.
     assertThat(get("/api", STATIC_TOKEN).statusCode()).isEqualTo(200);
