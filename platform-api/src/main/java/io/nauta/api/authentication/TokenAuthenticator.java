@@ -29,11 +29,11 @@ public interface TokenAuthenticator {
     if (authorization == null) {
       return null;
     }
-    String[] parts = authorization.strip().split(" ", 2);
+    // As k8s.io/apiserver's bearertoken authenticator: SplitN(TrimSpace(header), " ", 3)[1].
+    String[] parts = authorization.strip().split(" ", 3);
     if (parts.length < 2 || !parts[0].equalsIgnoreCase("bearer")) {
       return null;
     }
-    String token = parts[1].strip();
-    return token.isEmpty() ? null : token;
+    return parts[1].isEmpty() ? null : parts[1];
   }
 }
