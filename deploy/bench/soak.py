@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import ssl
 import urllib.error
 import urllib.request
 
@@ -265,12 +266,25 @@ def main():
     ap.add_argument("--configmap-rate", type=float, default=2.0, help="cycles/s per worker")
     ap.add_argument("--pod-rate", type=float, default=1.0)
     ap.add_argument("--scale-period", type=float, default=10.0)
+    ap.add_argument("--heap-every", type=float, default=120.0,
+                    help="seconds between heap-after-GC samples during the run")
+    ap.add_argument("--cacert", help="the server CA (HTTPS)")
+    ap.add_argument("--cert", help="a client certificate (the admin's)")
+    ap.add_argument("--key", help="its private key")
     args = ap.parse_args()
+    if args.cacert:
+        # deploy/nauta up serves HTTPS and wants a client certificate: every urlopen uses it.
+        ctx = ssl.create_default_context(cafile=args.cacert)
+        if args.cert:
+            ctx.load_cert_chain(args.cert, args.key)
+        urllib.request.install_opener(
+            urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx)))
 
     call(args.server, "POST", "/api/v1/namespaces",
          {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
     heap_start = heap_after_gc(args.pid)
     print("soak: heap after GC at the start: %d MiB" % heap_start, flush=True)
+    heap_samples = [(0, heap_start)]
 
     watchers = [Watcher(args.server, k) for k in KINDS]
     threads = [threading.Thread(target=w.run, daemon=True) for w in watchers]
@@ -283,12 +297,18 @@ def main():
     for t in threads:
         t.start()
     started = time.monotonic()
+    next_heap = args.heap_every
     while time.monotonic() - started < args.duration:
-        time.sleep(min(60, args.duration - (time.monotonic() - started)))
+        time.sleep(max(0, min(60, args.duration - (time.monotonic() - started))))
+        elapsed = time.monotonic() - started
         with lock:
             done = sum(len(v) for v in latencies.values())
-        print("soak: %4.0f s, %d requests, %d errors" % (
-            time.monotonic() - started, done, len(errors)), flush=True)
+        print("soak: %4.0f s, %d requests, %d errors" % (elapsed, done, len(errors)), flush=True)
+        if elapsed >= next_heap and elapsed < args.duration - 1:
+            # A full GC pauses the server a moment: the latencies around it include that pause.
+            heap_samples.append((elapsed, heap_after_gc(args.pid)))
+            print("soak: heap after GC at %.0f s: %d MiB" % heap_samples[-1], flush=True)
+            next_heap += args.heap_every
     writers_stopped = time.monotonic()
     writers_stop.set()
     # Writers finish their current request; watchers are compared once they caught up.
@@ -318,7 +338,10 @@ def main():
     print("watch events %d, watch resumes %d, relists after 410 %d" % (
         counters["events"], counters["watch_resumes"], counters["watch_relists"]))
     print("requests retried after a 429/5xx with Retry-After: %d" % counters["retried"])
+    heap_samples.append((writers_stopped - started, heap_end))
     print("heap after full GC: start %d MiB, end %d MiB" % (heap_start, heap_end))
+    print("heap after full GC over the run: " + ", ".join(
+        "%.0f s: %d MiB" % sample for sample in heap_samples))
     print("errors: %d" % len(errors))
     for e in errors[:20]:
         print("  " + e)

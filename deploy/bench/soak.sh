@@ -42,4 +42,6 @@ SUPERVISOR=$(<"$NAUTA_HOME/run/apiserver.pid")
 JVM=$(pgrep -P "$SUPERVISOR" -x java | head -1)
 [[ -n $JVM ]] || { log "API server JVM not found under pid $SUPERVISOR"; exit 1; }
 log "API server JVM pid $JVM; load starts"
-python3 "$ROOT/deploy/bench/soak.py" --server "http://127.0.0.1:$PORT" --pid "$JVM" "$@"
+PKI=$NAUTA_HOME/pki
+python3 "$ROOT/deploy/bench/soak.py" --server "https://127.0.0.1:$PORT" --pid "$JVM" \
+  --cacert "$PKI/server-ca.crt" --cert "$PKI/admin-client.crt" --key "$PKI/admin-client.key" "$@"

@@ -108,7 +108,7 @@ class EndpointsValidationIT {
                 .formatted(name, field, ip, message));
     JsonNode details = r.body().path("details");
     assertThat(details.path("name").asString()).isEqualTo(name);
-    assertThat(details.path("kind").asString()).isEqualTo("endpoints");
+    assertThat(details.path("kind").asString()).isEqualTo("Endpoints");
     assertThat(details.path("causes")).hasSize(1);
     JsonNode cause = details.path("causes").get(0);
     assertThat(cause.path("reason").asString()).isEqualTo("FieldValueInvalid");
