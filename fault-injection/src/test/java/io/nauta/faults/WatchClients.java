@@ -1,6 +1,7 @@
 package io.nauta.faults;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.api.support.KubectlWatch;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.informer.SharedInformer;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.nauta.api.support.KubectlWatch;
 import io.nauta.api.support.Objects;
 import io.nauta.api.support.RedisProcess;
 import io.nauta.api.support.SentinelProcess;
@@ -12,6 +13,7 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,10 +57,13 @@ class SentinelFailoverIT {
   private TestApiServer server;
   private ApiCalls api;
   private SharedInformer<ConfigMap> informer;
+  private KubectlWatch kubectl;
+  @TempDir Path dir;
 
   @AfterEach
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {informer, server, sentinel, replica, master}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {kubectl, informer, server, sentinel, replica, master}) {
       if (c != null) {
         try {
           c.close();
@@ -106,6 +112,9 @@ class SentinelFailoverIT {
             Duration.ofMillis(50),
             Duration.ofMillis(500));
     informer.start().synced().block(Duration.ofSeconds(10));
+    // The other watch client: a real kubectl get -w, run again whenever the server ends its watch.
+    kubectl =
+        new KubectlWatch(server.kubeconfig(dir), "configmaps", NS, dir.resolve("kubectl-w.log"));
   }
 
   @Test
@@ -281,9 +290,15 @@ class SentinelFailoverIT {
     await()
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(100))
-        .untilAsserted(() -> assertThat(informed()).isEqualTo(listed()));
+        .untilAsserted(
+            () -> {
+              Map<String, String> fresh = listed();
+              assertThat(informed()).as("informer").isEqualTo(fresh);
+              assertThat(kubectl.state()).as("kubectl get -w").isEqualTo(fresh);
+            });
     System.out.printf(
-        "SentinelFailoverIT %s: informer matched a fresh list %d ms after the writes ended%n",
+        "SentinelFailoverIT %s: informer and kubectl get -w matched a fresh list %d ms after the"
+            + " writes ended%n",
         fault, millisSince(started));
   }
 

@@ -1,4 +1,4 @@
-package io.nauta.faults;
+package io.nauta.api.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
  * server ends it (a restart, a 410); a user would run it again, and so does this, with a fresh
  * state (kubectl lists again). {@link #restarts()} counts how often.
  */
-final class KubectlWatch implements AutoCloseable {
+public final class KubectlWatch implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -31,7 +31,7 @@ final class KubectlWatch implements AutoCloseable {
   private volatile Process process;
   private volatile boolean closed;
 
-  KubectlWatch(Path kubeconfig, String resource, String namespace, Path log) {
+  public KubectlWatch(Path kubeconfig, String resource, String namespace, Path log) {
     this.command =
         List.of(
             "kubectl",
@@ -102,14 +102,14 @@ final class KubectlWatch implements AutoCloseable {
   }
 
   /** What kubectl shows now: name to resourceVersion. */
-  Map<String, String> state() {
+  public Map<String, String> state() {
     synchronized (state) {
       return new TreeMap<>(state);
     }
   }
 
   /** How many times kubectl was started after the first. */
-  int restarts() {
+  public int restarts() {
     return runs.get() - 1;
   }
 
