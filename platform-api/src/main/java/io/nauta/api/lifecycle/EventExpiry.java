@@ -18,6 +18,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  * Events whose newest time ({@code lastTimestamp}, {@code eventTime}, {@code
  * series.lastObservedTime}, else {@code creationTimestamp}) is older than the TTL are deleted.
  */
-// @Component
+@Component
 public class EventExpiry implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(EventExpiry.class);
