@@ -85,18 +85,27 @@ public final class KubectlWatch implements AutoCloseable {
     try (MappingIterator<JsonNode> events = JSON.readerFor(JsonNode.class).readValues(out)) {
       while (events.hasNextValue()) {
         JsonNode event = events.nextValue();
-        String type = event.path("type").asText();
-        JsonNode meta = event.path("object").path("metadata");
-        String name = meta.path("name").asText();
+        String type = event.path("type").asString();
+        JsonNode object = event.path("object");
         synchronized (state) {
-          switch (type) {
-            case "ADDED", "MODIFIED" -> state.put(name, meta.path("resourceVersion").asText());
-            case "DELETED" -> state.remove(name);
-            default -> {
-              // ERROR (e.g. 410) or a bookmark: kubectl ends after an ERROR; nothing to apply
-            }
+          // Over 500 objects kubectl lists in chunks and prints each chunk, a whole List, as one
+          // ADDED "event" (cli-runtime makes one Info per chunk): its items are the objects.
+          Iterable<JsonNode> objects = object.has("items") ? object.path("items") : List.of(object);
+          for (JsonNode o : objects) {
+            apply(type, o.path("metadata"));
           }
         }
+      }
+    }
+  }
+
+  private void apply(String type, JsonNode meta) {
+    String name = meta.path("name").asString();
+    switch (type) {
+      case "ADDED", "MODIFIED" -> state.put(name, meta.path("resourceVersion").asString());
+      case "DELETED" -> state.remove(name);
+      default -> {
+        // ERROR (e.g. 410) or a bookmark: kubectl ends after an ERROR; nothing to apply
       }
     }
   }
