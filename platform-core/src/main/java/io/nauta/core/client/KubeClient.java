@@ -5,10 +5,14 @@ import io.nauta.core.registry.ResourceType;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -31,6 +35,7 @@ public final class KubeClient {
   private final Supplier<ClientConfig> config;
   private final WebClient web;
   private final JsonMapper mapper;
+  private volatile WriteFence fence = WriteFence.OPEN;
 
   /**
    * A client of one server, speaking TLS with the CA and client certificate {@code config} names.
@@ -66,7 +71,38 @@ public final class KubeClient {
                               .headers(h -> h.setBearerAuth(token))
                               .build());
                 })
+            .filter(
+                (request, next) ->
+                    next.exchange(fenced(request))
+                        // WebClient wraps what the body writer raised; callers want the refusal.
+                        .onErrorMap(
+                            e -> e.getCause() instanceof WriteFencedException, Throwable::getCause))
             .build();
+  }
+
+  /**
+   * From now on every POST, PUT, PATCH and DELETE is first put to {@code fence}, as late as the
+   * client allows: when the request's body is about to be written to an acquired connection.
+   */
+  public void fenceWrites(WriteFence fence) {
+    this.fence = Objects.requireNonNull(fence, "fence");
+  }
+
+  private ClientRequest fenced(ClientRequest request) {
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+      return request;
+    }
+    BodyInserter<?, ? super ClientHttpRequest> body = request.body();
+    return ClientRequest.from(request)
+        .body(
+            (message, context) -> {
+              String refusal = fence.refusal(method, request.url());
+              return refusal == null
+                  ? body.insert(message, context)
+                  : Mono.error(new WriteFencedException(method, request.url(), refusal));
+            })
+        .build();
   }
 
   public static KubeClient of(String url) {

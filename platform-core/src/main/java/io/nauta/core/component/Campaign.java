@@ -10,6 +10,13 @@ public interface Campaign {
   /** Campaigns; the callbacks run each time this process starts and stops leading. */
   void run(Runnable onStartedLeading, Runnable onStoppedLeading);
 
+  /**
+   * True while this process leads on a lease renewed recently enough that no other process can have
+   * taken it over ({@link LeaderElector#holdsFreshLease()}); the runner lets leader work write only
+   * then.
+   */
+  boolean holdsFreshLease();
+
   /** Stops campaigning (a leader stops leading first) and releases the lease if held. */
   void close();
 
@@ -18,6 +25,11 @@ public interface Campaign {
       @Override
       public void run(Runnable onStartedLeading, Runnable onStoppedLeading) {
         elector.run(onStartedLeading, onStoppedLeading);
+      }
+
+      @Override
+      public boolean holdsFreshLease() {
+        return elector.holdsFreshLease();
       }
 
       @Override

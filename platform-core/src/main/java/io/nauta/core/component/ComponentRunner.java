@@ -11,6 +11,7 @@ import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.leaderelection.LeaderElectionConfig;
 import io.nauta.core.leaderelection.LeaderElector;
 import io.nauta.core.registry.BuiltInResources;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.Disposable;
@@ -51,6 +53,7 @@ import reactor.core.scheduler.Schedulers;
 public final class ComponentRunner {
 
   private static final Log log = LogFactory.getLog(ComponentRunner.class);
+  private static final String LEASES_API = "/apis/coordination.k8s.io/";
 
   private final String component;
   private final KubeClient client;
@@ -62,7 +65,8 @@ public final class ComponentRunner {
   private final List<ReadinessCheck> readiness = new CopyOnWriteArrayList<>();
 
   private final Object workLock = new Object();
-  private boolean leading;
+  private volatile boolean leading;
+  private volatile boolean fenceReported;
 
   private volatile boolean started;
   private volatile boolean stopping;
@@ -86,6 +90,35 @@ public final class ComponentRunner {
     } else {
       this.campaign = null;
     }
+    if (campaign != null) {
+      client.fenceWrites(this::writeRefusal);
+    }
+  }
+
+  /**
+   * The fence on a leader-elected component's writes: only while it leads on a fresh lease (the
+   * elector's own lease requests excepted). A process frozen past its lease (kill -STOP, a long GC
+   * or VM pause) resumes with reconciles and queued creates in flight; without this they would go
+   * out in the moment before its elector sees the lease is gone, beside the new leader's.
+   */
+  private String writeRefusal(HttpMethod method, URI target) {
+    if (target.getPath().startsWith(LEASES_API)) {
+      return null;
+    }
+    if (!leading) {
+      return component + " is not leading";
+    }
+    if (campaign.holdsFreshLease()) {
+      if (fenceReported) {
+        fenceReported = false;
+      }
+      return null;
+    }
+    if (!fenceReported) {
+      fenceReported = true;
+      log.warn(component + ": lease not renewed within its renew deadline; writes refused");
+    }
+    return component + "'s lease was not renewed within its renew deadline";
   }
 
   /**

@@ -94,6 +94,8 @@ public final class LeaderElector implements AutoCloseable {
   // Written by the campaign, which takes one step at a time.
   private volatile LeaseSpec observedSpec;
   private volatile long observedAtNanos;
+  // When the last attempt that left this process holding the lease began, by the local clock.
+  private volatile long renewedAtNanos;
 
   private volatile boolean leader;
   private boolean stopped = true;
@@ -191,6 +193,18 @@ public final class LeaderElector implements AutoCloseable {
   /** True while this process holds the lease and has renewed it within the renew deadline. */
   public boolean isLeader() {
     return leader;
+  }
+
+  /**
+   * True while this process leads and the last renewal that succeeded began less than {@code
+   * renewDeadline} ago by the local monotonic clock. A standby takes the lease over only {@code
+   * leaseDuration} after it saw that renewal land, so a write sent while this holds reaches the
+   * server before any other process can lead, unless it is delayed by more than {@code
+   * leaseDuration - renewDeadline} on its way. Unlike {@link #isLeader()} it turns false on its
+   * own, the moment a process frozen past its lease runs again, before the elector's next step.
+   */
+  public boolean holdsFreshLease() {
+    return leader && nanoTime.getAsLong() - renewedAtNanos < config.renewDeadline().toNanos();
   }
 
   /** The current leadership (replayed to each subscriber), then every change. */
@@ -317,10 +331,17 @@ public final class LeaderElector implements AutoCloseable {
   private Mono<Outcome> tryAcquireOrRenew(Duration timeout) {
     return Mono.defer(
         () -> {
+          long began = nanoTime.getAsLong();
           return lock.get()
               .flatMap(this::takeOrRenew)
               .onErrorResume(NotFoundException.class, e -> create())
               .timeout(timeout)
+              .doOnNext(
+                  outcome -> {
+                    if (outcome == Outcome.LEADING) {
+                      renewedAtNanos = began;
+                    }
+                  })
               .onErrorResume(
                   e -> {
                     if (e instanceof ConflictException || e instanceof AlreadyExistsException) {

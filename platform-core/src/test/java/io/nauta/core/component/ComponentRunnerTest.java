@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.nauta.core.client.FakeApiServer;
+import io.nauta.core.client.FakeApiServer.Reply;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.client.WriteFencedException;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
@@ -17,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 /** The runner's one decision on leadership: what losing the lease and stopping each do. */
 class ComponentRunnerTest {
@@ -26,7 +34,13 @@ class ComponentRunnerTest {
     private volatile Runnable started;
     private volatile Runnable stopped;
     private boolean leading;
+    volatile boolean fresh = true;
     final AtomicInteger closes = new AtomicInteger();
+
+    @Override
+    public boolean holdsFreshLease() {
+      return fresh;
+    }
 
     @Override
     public synchronized void run(Runnable onStartedLeading, Runnable onStoppedLeading) {
@@ -237,5 +251,66 @@ class ComponentRunnerTest {
             "stop cache");
     assertThat(campaign.closes.get()).isEqualTo(1);
     assertThat(losses).isEmpty();
+  }
+
+  @Test
+  void leaderWorkWritesOnlyWhileTheLeaseIsFreshButTheLeaseItselfIsAlwaysWritten() {
+    try (FakeApiServer server = new FakeApiServer(call -> new Reply(200, POD))) {
+      KubeClient api = KubeClient.of(server.url());
+      ComponentRunner fenced =
+          ComponentRunner.builder("fenced", api)
+              .campaign(campaign)
+              .onLeaseLost(losses::add)
+              .build();
+      ResourceClient<Pod> pods = api.resource(BuiltInResources.PODS, Pod.class);
+      ResourceClient<Lease> leases = api.resource(BuiltInResources.LEASES, Lease.class);
+      try {
+        fenced.start();
+        await().until(() -> campaign.started != null);
+
+        StepVerifier.create(pods.create(pod())).verifyError(WriteFencedException.class);
+        StepVerifier.create(leases.update(lease())).expectNextCount(1).verifyComplete();
+
+        campaign.lead();
+        StepVerifier.create(pods.create(pod())).expectNextCount(1).verifyComplete();
+
+        // Resumed after a freeze past the lease: the elector has not noticed yet, the fence has.
+        campaign.fresh = false;
+        StepVerifier.create(pods.create(pod())).verifyError(WriteFencedException.class);
+        StepVerifier.create(leases.update(lease())).expectNextCount(1).verifyComplete();
+        StepVerifier.create(pods.get("default", "web")).expectNextCount(1).verifyComplete();
+      } finally {
+        fenced.stop();
+      }
+      assertThat(server.requests())
+          .containsExactly(
+              "PUT /apis/coordination.k8s.io/v1/namespaces/kube-system/leases/fenced",
+              "POST /api/v1/namespaces/default/pods",
+              "PUT /apis/coordination.k8s.io/v1/namespaces/kube-system/leases/fenced",
+              "GET /api/v1/namespaces/default/pods/web");
+    }
+  }
+
+  private static final String POD =
+      "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"web\","
+          + "\"namespace\":\"default\",\"resourceVersion\":\"7\"}}";
+
+  private static Pod pod() {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("web")
+        .withNamespace("default")
+        .endMetadata()
+        .build();
+  }
+
+  private static Lease lease() {
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withName("fenced")
+        .withNamespace("kube-system")
+        .withResourceVersion("7")
+        .endMetadata()
+        .build();
   }
 }

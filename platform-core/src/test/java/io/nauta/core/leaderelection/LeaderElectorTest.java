@@ -231,6 +231,40 @@ class LeaderElectorTest {
   }
 
   @Test
+  void aLeaseIsFreshOnlyWithinTheRenewDeadlineOfTheLastRenewalThatSucceeded() {
+    LeaderElector me = elector("me");
+    run(me);
+    await().atMost(SOON).until(me::isLeader);
+    assertThat(me.holdsFreshLease()).isTrue();
+
+    // A freeze past the deadline: stale the moment the clock moves, before the elector runs again.
+    lock.failing = true;
+    await().atMost(SOON).until(() -> lock.failures.get() >= 1);
+    advance(RENEW_DEADLINE);
+    assertThat(me.holdsFreshLease()).isFalse();
+    await().atMost(SOON).until(() -> !me.isLeader());
+
+    lock.failing = false;
+    await().atMost(SOON).until(me::isLeader);
+    assertThat(me.holdsFreshLease()).isTrue();
+
+    // A renewal answered 3 s after it was sent, then none: the round that keeps retrying began 3 s
+    // after the last renewal that succeeded did, so the lease goes stale while the elector leads.
+    Duration slow = Duration.ofSeconds(3);
+    lock.beforeNextUpdate(
+        l -> {
+          advance(slow);
+          l.failing = true;
+        });
+    await().atMost(SOON).until(() -> lock.failing);
+    int failures = lock.failures.get();
+    await().atMost(SOON).until(() -> lock.failures.get() >= failures + 2);
+    advance(RENEW_DEADLINE.minus(slow).plusMillis(500));
+    assertThat(me.holdsFreshLease()).as("5.5 s since the last renewal began").isFalse();
+    assertThat(me.isLeader()).as("2.5 s into the renew round").isTrue();
+  }
+
+  @Test
   void stepsDownAtOnceWhenItSeesAnotherHolderInTheLease() {
     LeaderElector me = elector("me");
     Recorder r = run(me);
