@@ -17,7 +17,6 @@ import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -142,13 +141,6 @@ class FaultInjectionIT {
 
   @Test
   @Order(3)
-  @Disabled(
-      "Fails, and shows a real bug (issue 11, item 12): a CI run on this machine saw the ReplicaSet at 505"
-          + " active pods for 500 desired. A leader resumed after kill -STOP past its lease lets"
-          + " its work-queue workers write (pod creates) before its leader elector notices the"
-          + " lost lease and cancels them. Needs fencing: mutating requests of leader work refused"
-          + " once the last successful renew is older than the renew deadline, by the monotonic"
-          + " clock. Enable again with that fix.")
   void leadingControllerManagerFrozenPastItsLeaseThenResumed() {
     String ns = "fault-leader-freeze";
     int replicas = pods(500);
