@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -62,7 +61,6 @@ public final class KubeletAuthFilter implements WebFilter {
         .flatMap(
             caller -> {
               if (caller.isEmpty()) {
-                exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
                 return text(exchange.getResponse(), HttpStatus.UNAUTHORIZED, "Unauthorized");
               }
               Caller who = caller.get();
