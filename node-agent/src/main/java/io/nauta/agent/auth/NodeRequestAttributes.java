@@ -57,18 +57,16 @@ public record NodeRequestAttributes(String verb, String subresource, String node
 
   /** The kubelet's 403 text. */
   String forbidden(String user) {
-    return "Forbidden (user="
-        + user
-        + ", verb="
-        + verb
-        + ", resource=nodes, subresource="
-        + subresource
-        + ")";
+    return "Forbidden " + described(user);
   }
 
   /** The kubelet's 500 text when the API server could not be asked. */
   String authorizationError(String user) {
-    return "Authorization error (user="
+    return "Authorization error " + described(user);
+  }
+
+  private String described(String user) {
+    return "(user="
         + user
         + ", verb="
         + verb
