@@ -4,8 +4,14 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.agent.auth.CallerAuthentication;
+import io.nauta.agent.auth.CallerAuthorization;
+import io.nauta.agent.auth.KubeletAuthFilter;
+import io.nauta.agent.auth.NodeOfRequest;
 import io.nauta.agent.events.RecordingPodEvents;
 import io.nauta.agent.logs.ContainerLogsHandler;
 import io.nauta.agent.node.AgentNode;
@@ -21,10 +27,12 @@ import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -136,6 +144,35 @@ public class AgentConfiguration {
         props.workers(),
         meters,
         clock);
+  }
+
+  /**
+   * Every call to the agent's port but the probes is authenticated and authorized through the API
+   * server, as the kubelet's webhook modes; only a set-up without security shares a token instead.
+   */
+  @Bean
+  @ConditionalOnExpression(
+      "'${nauta.agent.authentication.token:}'.isBlank()"
+          + " and '${nauta.agent.authentication.token-file:}'.isBlank()")
+  KubeletAuthFilter kubeletAuthFilter(
+      KubeClient client,
+      AgentProperties props,
+      SharedInformer<Pod> boundPods,
+      AgentNodes nodes,
+      Clock clock) {
+    AgentProperties.Authentication auth = props.authentication();
+    return new KubeletAuthFilter(
+        new CallerAuthentication(
+            auth.clientCaFile().isBlank() ? null : Path.of(auth.clientCaFile()),
+            client.resource(BuiltInResources.TOKENREVIEWS, TokenReview.class),
+            auth.cacheTtl(),
+            clock),
+        new CallerAuthorization(
+            client.resource(BuiltInResources.SUBJECT_ACCESS_REVIEWS, SubjectAccessReview.class),
+            auth.authorizedTtl(),
+            auth.unauthorizedTtl(),
+            clock),
+        new NodeOfRequest(boundPods, nodes.all()));
   }
 
   /** The kubelet's {@code /containerLogs}, for the API server's {@code pods/log}. */

@@ -49,7 +49,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     synced again (the kubelet retries a failed pod sync after about 10 s)
  * @param simulated the simulated runtime's settings
  * @param docker the Docker runtime's settings
- * @param authentication who may read container logs ({@code /containerLogs}) from this agent
+ * @param authentication who may call this agent's port (logs): through the API server, or with a
+ *     shared token when security is off
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -107,13 +108,42 @@ public record AgentProperties(
       @DefaultValue List<String> pullRegistries) {}
 
   /**
-   * The bearer token the API server sends when it reads container logs from this agent (its {@code
-   * nauta.kubelet.token}). With neither set, the agent serves no logs: every request to {@code
-   * /containerLogs} gets 401.
+   * Who may call this agent's port (container logs, later exec; everything but {@code /healthz},
+   * {@code /livez}, {@code /readyz}). Two ways, as the kubelet:
    *
-   * @param token the token itself
+   * <ul>
+   *   <li>With security on (the default, when neither {@code token} nor {@code token-file} is set),
+   *       as the kubelet's {@code --client-ca-file}, {@code --authentication-token-webhook} and
+   *       {@code --authorization-mode=Webhook}: a caller is a client certificate signed by {@code
+   *       client-ca-file}, or a bearer token the API server accepts in a {@code TokenReview}; it is
+   *       then authorized with a {@code SubjectAccessReview} on {@code nodes/proxy} (or {@code
+   *       nodes/log}, {@code nodes/stats}, {@code nodes/metrics}). The port should then be HTTPS
+   *       ({@code server.ssl.*}, requesting client certificates).
+   *   <li>With security off: the API server's {@code nauta.kubelet.token}, shared with the agent as
+   *       {@code token} (or {@code token-file}), guards {@code /containerLogs} alone.
+   * </ul>
+   *
+   * @param token the shared token (security off only)
    * @param tokenFile a file holding it (read at start-up; used when {@code token} is blank)
+   * @param clientCaFile the CA whose client certificates authenticate callers (kubelet's {@code
+   *     --client-ca-file}); blank: only bearer tokens do
+   * @param cacheTtl how long a TokenReview's answer is remembered (kubelet's {@code
+   *     --authentication-token-webhook-cache-ttl}: 2 min)
+   * @param authorizedTtl how long an allowing SubjectAccessReview is remembered (kubelet's {@code
+   *     --authorization-webhook-cache-authorized-ttl}: 5 min)
+   * @param unauthorizedTtl how long a denying one is (kubelet: 30 s)
    */
   public record Authentication(
-      @DefaultValue("") String token, @DefaultValue("") String tokenFile) {}
+      @DefaultValue("") String token,
+      @DefaultValue("") String tokenFile,
+      @DefaultValue("") String clientCaFile,
+      @DefaultValue("2m") Duration cacheTtl,
+      @DefaultValue("5m") Duration authorizedTtl,
+      @DefaultValue("30s") Duration unauthorizedTtl) {
+
+    /** Whether the shared token of a set-up without security is used instead of the API server. */
+    public boolean sharedToken() {
+      return !token.isBlank() || !tokenFile.isBlank();
+    }
+  }
 }

@@ -45,7 +45,8 @@ class AgentNodesTest {
             "nauta/busybox:local",
             Duration.ofSeconds(1),
             List.of()),
-        new AgentProperties.Authentication("", ""));
+        new AgentProperties.Authentication(
+            "", "", "", Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30)));
   }
 
   @Test

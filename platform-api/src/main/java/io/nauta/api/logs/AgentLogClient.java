@@ -6,10 +6,16 @@ import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.InternalErrorException;
 import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.pki.ClusterPki;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.URI;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -21,6 +27,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Reads a container's logs from its node agent over Reactor Netty, streamed: the body is handed on
@@ -38,25 +45,57 @@ public class AgentLogClient {
 
   private final WebClient client;
   private final BearerToken token;
+  private final boolean secure;
 
-  public AgentLogClient(NautaProperties props, ReactorResourceFactory resources) {
+  /**
+   * @param pki the cluster PKI when security is on: agents are then reached over HTTPS with the API
+   *     server's {@code kube-apiserver-kubelet-client} certificate (see {@link AgentTls}) and
+   *     authorize it as the kubelet does; without it, over HTTP with the shared {@code
+   *     nauta.kubelet.token}
+   */
+  public AgentLogClient(
+      NautaProperties props, ReactorResourceFactory resources, ObjectProvider<ClusterPki> pki) {
     NautaProperties.Kubelet kubelet = props.kubelet();
-    this.token = BearerToken.of(kubelet.token(), kubelet.tokenFile());
-    if (token == null) {
+    ClusterPki clusterPki = pki.getIfAvailable();
+    this.secure = clusterPki != null;
+    this.token = secure ? null : BearerToken.of(kubelet.token(), kubelet.tokenFile());
+    if (!secure && token == null) {
       log.warn(
           "no nauta.kubelet.token or token-file: node agents will refuse pods/log requests"
               + " (kubectl logs) with 401");
     }
+    SslContext tls = secure ? AgentTls.sslContext(clusterPki) : null;
     this.client =
         WebClient.builder()
             .clientConnector(
                 new ReactorClientHttpConnector(
                     resources,
-                    http ->
-                        http.option(
-                            ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                            (int) kubelet.connectTimeout().toMillis())))
+                    http -> {
+                      HttpClient configured =
+                          http.option(
+                              ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                              (int) kubelet.connectTimeout().toMillis());
+                      return tls == null
+                          ? configured
+                          : configured.secure(
+                              spec ->
+                                  spec.sslContext(tls)
+                                      // AgentTls checks the address itself (loopback aliases).
+                                      .handlerConfigurator(AgentLogClient::noHostnameCheck));
+                    }))
             .build();
+  }
+
+  /** {@code https} when security is on, else {@code http}. */
+  String scheme() {
+    return secure ? "https" : "http";
+  }
+
+  private static void noHostnameCheck(SslHandler handler) {
+    SSLEngine engine = handler.engine();
+    SSLParameters params = engine.getSSLParameters();
+    params.setEndpointIdentificationAlgorithm(null);
+    engine.setSSLParameters(params);
   }
 
   /**
@@ -105,7 +144,8 @@ public class AgentLogClient {
                   + node
                   + " refused the API server's credentials ("
                   + code
-                  + "): nauta.kubelet.token must be the agent's nauta.agent.authentication.token");
+                  + "): "
+                  + body);
       default -> new InternalErrorException(body.isEmpty() ? "node agent answered " + code : body);
     };
   }

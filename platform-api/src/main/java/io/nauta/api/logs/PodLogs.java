@@ -71,6 +71,7 @@ public class PodLogs {
                         String address = LogTarget.agentAddress(node, defaultPort);
                         URI uri =
                             agentUri(
+                                agents.scheme(),
                                 nodeName,
                                 address,
                                 "/containerLogs/"
@@ -102,9 +103,9 @@ public class PodLogs {
    * The agent's URL. A node's address is whatever its writer stored: one that makes no URL (a
    * space, a stray bracket) is refused as the bad input it is, not a 500.
    */
-  static URI agentUri(String nodeName, String address, String pathAndQuery) {
+  static URI agentUri(String scheme, String nodeName, String address, String pathAndQuery) {
     try {
-      URI uri = new URI("http://" + address + pathAndQuery);
+      URI uri = new URI(scheme + "://" + address + pathAndQuery);
       if (uri.getHost() == null) {
         throw new URISyntaxException(address, "no host");
       }

@@ -47,6 +47,12 @@ public final class ClusterPki {
   public static final String NODES_GROUP = "system:nodes";
 
   /**
+   * The API server's user when it calls node agents (logs), as kubeadm's {@code
+   * apiserver-kubelet-client} certificate: bound to {@code system:kubelet-api-admin}.
+   */
+  public static final String KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
+
+  /**
    * What the PKI must cover.
    *
    * @param serverUrl the API server URL written into every kubeconfig; null writes none (yet)
@@ -122,6 +128,13 @@ public final class ClusterPki {
           CertificateRequest.client(user, id.groups(), LEAF_VALIDITY),
           now);
     }
+    // The API server's own client certificate towards agents; no kubeconfig: it is not a client of
+    // the API server.
+    ensureLeaf(
+        clientCa,
+        "apiserver-kubelet-client",
+        CertificateRequest.client(KUBELET_CLIENT_USER, List.of(), LEAF_VALIDITY),
+        now);
     if (settings.serverUrl() != null) {
       writeKubeconfigs(settings.serverUrl());
     }
@@ -170,6 +183,15 @@ public final class ClusterPki {
 
   public Path apiserverKey() {
     return dir.resolve("apiserver.key");
+  }
+
+  /** The API server's client certificate for calls to node agents. */
+  public Path apiserverKubeletClientCertificate() {
+    return dir.resolve("apiserver-kubelet-client.crt");
+  }
+
+  public Path apiserverKubeletClientKey() {
+    return dir.resolve("apiserver-kubelet-client.key");
   }
 
   public Path serviceAccountKey() {

@@ -85,6 +85,19 @@ class ClusterPkiTest {
   }
 
   @Test
+  void theApiServerHasAClientCertificateOfItsOwnForCallsToAgents() throws Exception {
+    ClusterPki pki = ClusterPki.ensure(dir, SETTINGS, NOW);
+
+    X509Certificate client = cert(pki.apiserverKubeletClientCertificate());
+    assertThat(ClusterPki.commonName(client.getSubjectX500Principal()))
+        .isEqualTo("kube-apiserver-kubelet-client");
+    assertThat(ClusterPki.organizationList(client.getSubjectX500Principal())).isEmpty();
+    assertThat(client.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+    client.verify(cert(pki.clientCaCertificate()).getPublicKey());
+    assertThat(pki.apiserverKubeletClientKey()).exists();
+  }
+
+  @Test
   void kubeconfigsCarryTheServerCaAndTheClientCertificate() {
     ClusterPki pki = ClusterPki.ensure(dir, SETTINGS, NOW);
 

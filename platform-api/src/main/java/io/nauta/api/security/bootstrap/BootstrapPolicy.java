@@ -1,5 +1,6 @@
 package io.nauta.api.security.bootstrap;
 
+import io.nauta.core.pki.ClusterPki;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +180,26 @@ public final class BootstrapPolicy {
             rule(
                 List.of("get", "create", "update", "patch", "delete"),
                 List.of("coordination.k8s.io"),
-                List.of("leases"))));
+                List.of("leases")),
+            // The agent authenticates and authorizes callers of its own port through the API
+            // server, as Kubernetes' NodeRules allow (these creates change nothing).
+            rule(List.of("create"), List.of("authentication.k8s.io"), List.of("tokenreviews")),
+            rule(
+                List.of("create"),
+                List.of("authorization.k8s.io"),
+                List.of("subjectaccessreviews", "localsubjectaccessreviews"))));
+    // Full access to the agents' API (logs, later exec), as Kubernetes' own role of that name.
+    roles.add(
+        role(
+            "system:kubelet-api-admin",
+            Map.of(),
+            rule(READ, List.of(""), List.of("nodes")),
+            rule(List.of("proxy"), List.of(""), List.of("nodes")),
+            rule(
+                List.of("*"),
+                List.of(""),
+                List.of(
+                    "nodes/proxy", "nodes/metrics", "nodes/spec", "nodes/stats", "nodes/log"))));
     return roles;
   }
 
@@ -201,6 +221,11 @@ public final class BootstrapPolicy {
             "system:kube-controller-manager",
             "system:kube-controller-manager",
             subject("User", "system:kube-controller-manager")),
+        // The API server's identity towards agents (kubeadm binds its apiserver-kubelet-client so).
+        binding(
+            "system:kube-apiserver-kubelet-client",
+            "system:kubelet-api-admin",
+            subject("User", ClusterPki.KUBELET_CLIENT_USER)),
         // Until the node authorizer narrows it to each node's own objects.
         binding("system:node", "system:node", subject("Group", "system:nodes")));
   }
