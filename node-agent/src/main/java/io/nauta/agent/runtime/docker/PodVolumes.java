@@ -40,6 +40,9 @@ import java.util.Map;
  *   <li>{@code configMap} and {@code secret}: the object's files ({@link VolumePayloads}), written
  *       atomically ({@link ProjectedDir}) on every sync so changes reach running containers, always
  *       mounted read-only; once written, a volume keeps its content when its object goes away;
+ *   <li>{@code projected}: its ConfigMap, Secret, downward API and service account token sources
+ *       ({@link VolumePayloads#projected}) written as one such volume, on every sync, so a
+ *       refreshed token reaches the files; read-only;
  *   <li>{@code hostPath}: the host's path itself after its {@code type} check ({@link
  *       HostPathCheck}); never removed.
  * </ul>
@@ -53,6 +56,7 @@ final class PodVolumes {
   static final String EMPTY_DIR = "kubernetes.io~empty-dir";
   static final String CONFIG_MAP = "kubernetes.io~configmap";
   static final String SECRET = "kubernetes.io~secret";
+  static final String PROJECTED = "kubernetes.io~projected";
 
   /**
    * Where a volume's content is on the host.
@@ -156,6 +160,21 @@ final class PodVolumes {
       sources.put(name, new Source(dir.toString(), false, true));
       return null;
     }
+    if (v.getProjected() != null) {
+      Path dir = volumes.resolve(PROJECTED).resolve(name);
+      VolumePayloads.Payload payload =
+          VolumePayloads.projected(name, v.getProjected(), pod, objects);
+      if (payload.error() != null) {
+        if (!ProjectedDir.populated(dir)) {
+          return payload.error();
+        }
+        // Set up before: the last content (a token still valid) stays, as the kubelet keeps it.
+      } else {
+        ProjectedDir.write(dir, payload.files());
+      }
+      sources.put(name, new Source(dir.toString(), false, true));
+      return null;
+    }
     if (v.getHostPath() != null) {
       String path = v.getHostPath().getPath();
       String error = HostPathCheck.check(path, v.getHostPath().getType());
@@ -165,8 +184,8 @@ final class PodVolumes {
       sources.put(name, new Source(path, false, false));
       return null;
     }
-    return "volume type is not supported by this node (emptyDir, configMap, secret and hostPath"
-        + " are)";
+    return "volume type is not supported by this node (emptyDir, configMap, secret, projected and"
+        + " hostPath are)";
   }
 
   /** A Docker volume on tmpfs for an emptyDir of medium Memory; created once. */
