@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -30,15 +27,12 @@ import io.nauta.core.client.ResourceClient;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.NautaScheduler;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +127,7 @@ class InClusterClientIT {
                 "--nauta.agent.kubeconfig=" + pki.resolve("agent.kubeconfig"),
                 "--nauta.agent.runtime=docker",
                 "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
-                "--nauta.agent.node-name-prefix=" + node.name(),
+                "--nauta.agent.node-name=" + node.name(),
                 "--nauta.agent.first-node-index=" + node.index(),
                 "--nauta.agent.root-dir=" + root,
                 "--nauta.agent.sync-retry-interval=1s",
@@ -290,40 +284,7 @@ class InClusterClientIT {
     await().atMost(T).until(() -> !Files.exists(volumes.getParent()));
   }
 
-  static String exec(Pod pod, String script) {
-    String id =
-        pod.getStatus()
-            .getContainerStatuses()
-            .get(0)
-            .getContainerID()
-            .substring("docker://".length());
-    String exec =
-        docker
-            .execCreateCmd(id)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .withCmd("sh", "-c", script)
-            .exec()
-            .getId();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      docker
-          .execStartCmd(exec)
-          .exec(
-              new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                  if (frame.getStreamType() == StreamType.STDOUT
-                      || frame.getStreamType() == StreamType.STDERR) {
-                    out.writeBytes(frame.getPayload());
-                  }
-                }
-              })
-          .awaitCompletion(120, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return out.toString(StandardCharsets.UTF_8);
+  private static String exec(Pod pod, String script) {
+    return DockerExec.output(docker, pod, script);
   }
 }

@@ -5,9 +5,13 @@ import io.nauta.api.config.NautaProperties;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * rewritten whenever that set or their ports differ.
  */
 final class KubernetesService {
+
+  private static final Logger log = LoggerFactory.getLogger(KubernetesService.class);
 
   static final String NAMESPACE = "default";
   static final String NAME = "kubernetes";
@@ -57,7 +63,7 @@ final class KubernetesService {
             current -> {
               String ip = current.path("spec").path("clusterIP").asString("");
               if (!ip.equals(clusterIp)) {
-                KubernetesServiceReconciler.log.error(
+                log.error(
                     "the cluster IP {} of service {}/{} is not the first address of the service"
                         + " range {} ({}); delete the service to have it made again",
                     ip,
@@ -69,20 +75,13 @@ final class KubernetesService {
               if (portsAndTypeCorrect(current, securePort)) {
                 return Mono.<Void>empty();
               }
-              return service
-                  .guaranteedUpdate(
-                      BuiltInResources.SERVICES,
-                      NAMESPACE,
-                      NAME,
-                      null,
-                      false,
-                      obj -> {
-                        ObjectNode spec = (ObjectNode) obj.path("spec");
-                        spec.set("ports", servicePorts(securePort));
-                        spec.put("type", "ClusterIP");
-                        return obj;
-                      })
-                  .then();
+              return repair(
+                  BuiltInResources.SERVICES,
+                  obj -> {
+                    ObjectNode spec = (ObjectNode) obj.path("spec");
+                    spec.set("ports", servicePorts(securePort));
+                    spec.put("type", "ClusterIP");
+                  });
             })
         .onErrorResume(
             NotFoundException.class,
@@ -111,19 +110,12 @@ final class KubernetesService {
               if (endpointsCorrect(current, addresses, securePort)) {
                 return Mono.<Void>empty();
               }
-              return service
-                  .guaranteedUpdate(
-                      BuiltInResources.ENDPOINTS,
-                      NAMESPACE,
-                      NAME,
-                      null,
-                      false,
-                      obj -> {
-                        labels(obj).put(SKIP_MIRROR, "true");
-                        obj.set("subsets", subsets(addresses, securePort));
-                        return obj;
-                      })
-                  .then();
+              return repair(
+                  BuiltInResources.ENDPOINTS,
+                  obj -> {
+                    labels(obj).put(SKIP_MIRROR, "true");
+                    obj.set("subsets", subsets(addresses, securePort));
+                  });
             })
         .onErrorResume(
             NotFoundException.class,
@@ -135,6 +127,22 @@ final class KubernetesService {
                         newEndpoints(addresses, securePort),
                         false)
                     .then());
+  }
+
+  /** Rewrites {@code default/kubernetes} of {@code type} as {@code fix} says. */
+  private Mono<Void> repair(ResourceType type, Consumer<ObjectNode> fix) {
+    return service
+        .guaranteedUpdate(
+            type,
+            NAMESPACE,
+            NAME,
+            null,
+            false,
+            obj -> {
+              fix.accept(obj);
+              return obj;
+            })
+        .then();
   }
 
   private ObjectNode newService(int securePort) {

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnBooleanProperty(name = "nauta.kubernetes-service.enabled", matchIfMissing = true)
 public class KubernetesServiceReconciler implements SmartLifecycle {
 
-  static final Logger log = LoggerFactory.getLogger(KubernetesServiceReconciler.class);
+  private static final Logger log = LoggerFactory.getLogger(KubernetesServiceReconciler.class);
 
   private final KubernetesService kubernetes;
   private final MasterLeases leases;

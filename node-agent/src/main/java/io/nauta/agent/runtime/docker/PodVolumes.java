@@ -149,31 +149,13 @@ final class PodVolumes {
               ? VolumePayloads.configMap(
                   v.getConfigMap(), objects.configMap(v.getConfigMap().getName()))
               : VolumePayloads.secret(v.getSecret(), objects.secret(v.getSecret().getSecretName()));
-      if (payload.error() != null) {
-        if (!ProjectedDir.populated(dir)) {
-          return payload.error();
-        }
-        // Set up before: the kubelet keeps the last content when an update fails.
-      } else {
-        ProjectedDir.write(dir, payload.files());
-      }
-      sources.put(name, new Source(dir.toString(), false, true));
-      return null;
+      return writeFiles(name, dir, payload, sources);
     }
     if (v.getProjected() != null) {
       Path dir = volumes.resolve(PROJECTED).resolve(name);
       VolumePayloads.Payload payload =
           VolumePayloads.projected(name, v.getProjected(), pod, objects);
-      if (payload.error() != null) {
-        if (!ProjectedDir.populated(dir)) {
-          return payload.error();
-        }
-        // Set up before: the last content (a token still valid) stays, as the kubelet keeps it.
-      } else {
-        ProjectedDir.write(dir, payload.files());
-      }
-      sources.put(name, new Source(dir.toString(), false, true));
-      return null;
+      return writeFiles(name, dir, payload, sources);
     }
     if (v.getHostPath() != null) {
       String path = v.getHostPath().getPath();
@@ -186,6 +168,25 @@ final class PodVolumes {
     }
     return "volume type is not supported by this node (emptyDir, configMap, secret, projected and"
         + " hostPath are)";
+  }
+
+  /**
+   * Writes a volume's files and adds it, read-only; answers the payload's error if it has one and
+   * the volume was never written (once written, the kubelet keeps the last content, e.g. a token
+   * still valid, when an update fails).
+   */
+  private static String writeFiles(
+      String name, Path dir, VolumePayloads.Payload payload, Map<String, Source> sources)
+      throws IOException {
+    if (payload.error() != null) {
+      if (!ProjectedDir.populated(dir)) {
+        return payload.error();
+      }
+    } else {
+      ProjectedDir.write(dir, payload.files());
+    }
+    sources.put(name, new Source(dir.toString(), false, true));
+    return null;
   }
 
   /** A Docker volume on tmpfs for an emptyDir of medium Memory; created once. */
