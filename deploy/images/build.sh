@@ -7,6 +7,9 @@
 #   nauta/redis:local    redis-server + the libraries ldd lists + the dynamic loader, on top of the
 #                        busybox file system (Testcontainers' port wait execs /bin/sh, grep and nc
 #                        inside the container)
+#   nauta/curl:local     curl + its libraries on the busybox file system: an in-cluster HTTPS client
+#                        that verifies the server against a CA file (busybox's wget cannot), for pods
+#                        that call the API server with their service account token
 # Idempotent: an image that exists is left alone unless --force is given.
 set -euo pipefail
 
@@ -14,8 +17,9 @@ usage() {
   cat <<USAGE
 Usage: $(basename "$0") [--force] [-h]
 
-Builds nauta/busybox:local, alpine:3.17 and nauta/redis:local with 'docker import'
-from /bin/busybox (Debian package busybox-static) and /usr/bin/redis-server.
+Builds nauta/busybox:local, alpine:3.17, nauta/redis:local and nauta/curl:local with
+'docker import' from /bin/busybox (Debian package busybox-static), /usr/bin/redis-server and
+/usr/bin/curl.
   --force   rebuild images that already exist
 USAGE
 }
@@ -34,6 +38,8 @@ ALPINE_IMAGE=alpine:3.17
 REDIS_IMAGE=nauta/redis:local
 BUSYBOX_BIN=${BUSYBOX_BIN:-/bin/busybox}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
+CURL_IMAGE=nauta/curl:local
+CURL_BIN=${CURL_BIN:-/usr/bin/curl}
 
 log() { echo "[images] $*"; }
 die() { echo "[images] error: $*" >&2; exit 1; }
@@ -139,6 +145,17 @@ if needs_build "$REDIS_IMAGE"; then
     --change 'CMD ["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]'
 else
   log "$REDIS_IMAGE exists"
+fi
+
+if needs_build "$CURL_IMAGE"; then
+  [[ -e $CURL_BIN ]] || die "$CURL_BIN missing: apt-get install curl"
+  make_busybox_rootfs "$WORK/curl"
+  copy_with_libs "$WORK/curl" "$CURL_BIN"
+  import_rootfs "$WORK/curl" "$CURL_IMAGE" \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["sh"]'
+else
+  log "$CURL_IMAGE exists"
 fi
 
 remove_replaced

@@ -3,6 +3,7 @@ package io.nauta.agent.app;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.nauta.agent.runtime.PodInputs;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
@@ -27,8 +28,10 @@ final class ApiPodInputs implements PodInputs {
   private final ResourceClient<ConfigMap> configMaps;
   private final ResourceClient<Secret> secrets;
   private final SharedInformer<Service> services;
+  private final KubeClient client;
 
   ApiPodInputs(KubeClient client, SharedInformer<Service> services) {
+    this.client = client;
     this.configMaps = client.resource(BuiltInResources.CONFIGMAPS, ConfigMap.class);
     this.secrets = client.resource(BuiltInResources.SECRETS, Secret.class);
     this.services = services;
@@ -44,6 +47,12 @@ final class ApiPodInputs implements PodInputs {
   @Override
   public Mono<Secret> secret(String namespace, String name) {
     return secrets.get(namespace, name).onErrorResume(NotFoundException.class, e -> Mono.empty());
+  }
+
+  @Override
+  public Mono<TokenRequest> serviceAccountToken(
+      String namespace, String serviceAccount, TokenRequest request) {
+    return client.requestToken(namespace, serviceAccount, request);
   }
 
   /** Waits (a while) for the informer's first list, as the kubelet refuses to guess. */

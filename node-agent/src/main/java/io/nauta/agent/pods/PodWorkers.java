@@ -3,6 +3,7 @@ package io.nauta.agent.pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.runtime.RuntimePod;
@@ -12,6 +13,7 @@ import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.workqueue.Result;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +48,9 @@ public final class PodWorkers implements AutoCloseable {
   private final Disposable.Composite subscriptions = Disposables.composite();
 
   private final BackgroundKills kills = new BackgroundKills();
+
+  /** How often a pod with projected tokens is synced again (the kubelet's syncFrequency). */
+  static final Duration RESYNC = Duration.ofMinutes(1);
 
   private record Running(String node, String uid) {}
 
@@ -178,7 +183,24 @@ public final class PodWorkers implements AutoCloseable {
         .syncPod(pod)
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
-        .flatMap(rt -> writeStatus(pod, rt.orElse(null), node));
+        .flatMap(rt -> writeStatus(pod, rt.orElse(null), node))
+        .map(r -> r == Result.done() && projectsTokens(pod) ? Result.requeueAfter(RESYNC) : r);
+  }
+
+  /**
+   * Whether the pod holds service account tokens in a projected volume: it is synced again every
+   * {@link #RESYNC} (the kubelet's sync frequency), so its tokens are refreshed before they expire.
+   */
+  static boolean projectsTokens(Pod pod) {
+    List<Volume> volumes = pod.getSpec().getVolumes();
+    return volumes != null
+        && volumes.stream()
+            .anyMatch(
+                v ->
+                    v.getProjected() != null
+                        && v.getProjected().getSources() != null
+                        && v.getProjected().getSources().stream()
+                            .anyMatch(p -> p.getServiceAccountToken() != null));
   }
 
   private Mono<Result> writeStatus(Pod pod, RuntimePod rt, AgentNode node) {

@@ -1,6 +1,7 @@
 package io.nauta.agent.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ public final class LastPodObjects {
   private static final Log log = LogFactory.getLog(LastPodObjects.class);
 
   private final PodInputs inputs;
+  private final ServiceAccountTokens tokens;
   private final Duration timeout;
   private final Map<String, PodObjects> last = new ConcurrentHashMap<>();
 
@@ -31,13 +33,14 @@ public final class LastPodObjects {
 
   LastPodObjects(PodInputs inputs, Duration timeout) {
     this.inputs = inputs;
+    this.tokens = new ServiceAccountTokens(inputs, Clock.systemUTC());
     this.timeout = timeout;
   }
 
   /** The pod's objects now, or, when they cannot be read, those of its last sync. */
   public Mono<PodObjects> fetch(Pod pod) {
     String uid = pod.getMetadata().getUid();
-    return PodObjects.fetch(pod, inputs)
+    return PodObjects.fetch(pod, inputs, tokens)
         .timeout(timeout)
         .doOnNext(objects -> last.put(uid, objects))
         .onErrorResume(
@@ -61,5 +64,6 @@ public final class LastPodObjects {
   /** The pod is gone from the node. */
   public void forget(String uid) {
     last.remove(uid);
+    tokens.forget(uid);
   }
 }

@@ -3,13 +3,15 @@ package io.nauta.agent.runtime;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
  * Where a runtime reads the API objects a pod's containers are made from (ConfigMaps and Secrets
- * for env and volumes, Services for the service environment variables), so the runtime needs no API
- * client. The agent implements it with its client and a Service informer.
+ * for env and volumes, Services for the service environment variables, service account tokens for
+ * projected volumes), so the runtime needs no API client. The agent implements it with its client
+ * and a Service informer.
  */
 public interface PodInputs {
 
@@ -43,4 +45,14 @@ public interface PodInputs {
    * cache has them now (the kubelet builds the service environment from its informer's lister).
    */
   Mono<List<Service>> services(String namespace);
+
+  /**
+   * A token of the service account {@code serviceAccount} in {@code namespace} (TokenRequest: the
+   * answer carries the token and its expiry). Without an API server there is none to ask.
+   */
+  default Mono<TokenRequest> serviceAccountToken(
+      String namespace, String serviceAccount, TokenRequest request) {
+    return Mono.error(
+        new IllegalStateException("no API server to request a service account token from"));
+  }
 }

@@ -7,12 +7,15 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -20,19 +23,38 @@ import reactor.core.publisher.Mono;
 /**
  * The API objects one sync of a pod reads, fetched before it (so the blocking Docker work never
  * waits on the API): every ConfigMap and Secret its volumes, {@code env} and {@code envFrom} name,
- * absent ones included, and the Services of its namespace as they are at that moment.
+ * absent ones included, the Services of its namespace as they are at that moment, and the service
+ * account tokens its projected volumes hold ({@link #tokenKey}; one that could not be had is
+ * missing, with why in {@code tokenErrors}).
  */
 public record PodObjects(
     Map<String, Optional<ConfigMap>> configMaps,
     Map<String, Optional<Secret>> secrets,
-    List<Service> services) {
+    List<Service> services,
+    Map<String, String> tokens,
+    Map<String, String> tokenErrors) {
 
-  public static final PodObjects NONE = new PodObjects(Map.of(), Map.of(), List.of());
+  public static final PodObjects NONE =
+      new PodObjects(Map.of(), Map.of(), List.of(), Map.of(), Map.of());
 
   public PodObjects {
     configMaps = Map.copyOf(configMaps);
     secrets = Map.copyOf(secrets);
     services = List.copyOf(services);
+    tokens = Map.copyOf(tokens);
+    tokenErrors = Map.copyOf(tokenErrors);
+  }
+
+  public PodObjects(
+      Map<String, Optional<ConfigMap>> configMaps,
+      Map<String, Optional<Secret>> secrets,
+      List<Service> services) {
+    this(configMaps, secrets, services, Map.of(), Map.of());
+  }
+
+  /** The key of a projected volume's token source: {@code <volume>/<path>}. */
+  public static String tokenKey(String volume, String path) {
+    return volume + "/" + path;
   }
 
   /** The named ConfigMap of the pod's namespace, empty if it does not exist. */
@@ -44,8 +66,8 @@ public record PodObjects(
     return secrets.getOrDefault(name, Optional.empty());
   }
 
-  /** Reads what {@code pod} refers to through {@code inputs}. */
-  public static Mono<PodObjects> fetch(Pod pod, PodInputs inputs) {
+  /** Reads what {@code pod} refers to through {@code inputs}, tokens through {@code tokens}. */
+  public static Mono<PodObjects> fetch(Pod pod, PodInputs inputs, ServiceAccountTokens tokens) {
     String ns = pod.getMetadata().getNamespace();
     Set<String> cms = new TreeSet<>();
     Set<String> secrets = new TreeSet<>();
@@ -70,8 +92,55 @@ public record PodObjects(
                         .defaultIfEmpty(Optional.empty())
                         .map(o -> Map.entry(n, o)))
             .collectMap(Map.Entry::getKey, Map.Entry::getValue);
-    return Mono.zip(cm, sec, inputs.services(ns))
-        .map(t -> new PodObjects(t.getT1(), t.getT2(), t.getT3()));
+    Mono<List<TokenOutcome>> tok =
+        Flux.fromIterable(tokenSources(pod))
+            .flatMap(
+                src ->
+                    tokens
+                        .token(pod, src.projection())
+                        .map(t -> new TokenOutcome(src.key(), t, null))
+                        .onErrorResume(
+                            e ->
+                                Mono.just(
+                                    new TokenOutcome(
+                                        src.key(),
+                                        null,
+                                        e.getMessage() == null ? e.toString() : e.getMessage()))))
+            .collectList();
+    return Mono.zip(cm, sec, inputs.services(ns), tok)
+        .map(
+            t -> {
+              Map<String, String> ok = new TreeMap<>();
+              Map<String, String> failed = new TreeMap<>();
+              for (TokenOutcome o : t.getT4()) {
+                if (o.token() != null) {
+                  ok.put(o.key(), o.token());
+                } else {
+                  failed.put(o.key(), o.error());
+                }
+              }
+              return new PodObjects(t.getT1(), t.getT2(), t.getT3(), ok, failed);
+            });
+  }
+
+  private record TokenOutcome(String key, String token, String error) {}
+
+  private record TokenSource(String key, ServiceAccountTokenProjection projection) {}
+
+  private static List<TokenSource> tokenSources(Pod pod) {
+    List<TokenSource> found = new ArrayList<>();
+    for (Volume v : orEmpty(pod.getSpec().getVolumes())) {
+      if (v.getProjected() == null) {
+        continue;
+      }
+      for (VolumeProjection p : orEmpty(v.getProjected().getSources())) {
+        ServiceAccountTokenProjection t = p.getServiceAccountToken();
+        if (t != null) {
+          found.add(new TokenSource(tokenKey(v.getName(), t.getPath()), t));
+        }
+      }
+    }
+    return found;
   }
 
   static void references(Pod pod, Set<String> configMaps, Set<String> secrets) {
@@ -81,6 +150,16 @@ public record PodObjects(
       }
       if (v.getSecret() != null && v.getSecret().getSecretName() != null) {
         secrets.add(v.getSecret().getSecretName());
+      }
+      if (v.getProjected() != null) {
+        for (VolumeProjection p : orEmpty(v.getProjected().getSources())) {
+          if (p.getConfigMap() != null && p.getConfigMap().getName() != null) {
+            configMaps.add(p.getConfigMap().getName());
+          }
+          if (p.getSecret() != null && p.getSecret().getName() != null) {
+            secrets.add(p.getSecret().getName());
+          }
+        }
       }
     }
     List<Container> all = new ArrayList<>(orEmpty(pod.getSpec().getInitContainers()));

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,7 +23,6 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -369,40 +364,7 @@ class ServiceProxyIT {
   }
 
   private static String exec(Pod pod, String script) {
-    String id =
-        pod.getStatus()
-            .getContainerStatuses()
-            .get(0)
-            .getContainerID()
-            .substring("docker://".length());
-    String exec =
-        docker
-            .execCreateCmd(id)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .withCmd("sh", "-c", script)
-            .exec()
-            .getId();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      docker
-          .execStartCmd(exec)
-          .exec(
-              new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                  if (frame.getStreamType() == StreamType.STDOUT
-                      || frame.getStreamType() == StreamType.STDERR) {
-                    out.writeBytes(frame.getPayload());
-                  }
-                }
-              })
-          .awaitCompletion(120, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    return DockerExec.output(docker, pod, script);
   }
 
   private static Set<String> lines(String output) {

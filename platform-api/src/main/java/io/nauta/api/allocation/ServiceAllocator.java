@@ -112,7 +112,10 @@ public class ServiceAllocator {
       }
       call = allocate.call(redis, keys, owner, now, "member", requested);
     } else {
-      long start = (long) (random.nextDouble() * range.size());
+      // The first cluster IP is the kubernetes Service's: never handed out to another one.
+      long reserved = pool == Pool.CLUSTER_IP ? 1 : 0;
+      long size = range.size() - reserved;
+      long start = (long) (random.nextDouble() * size);
       call =
           allocate.call(
               redis,
@@ -121,8 +124,8 @@ public class ServiceAllocator {
               now,
               "any",
               range.kind() == AllocationRange.Kind.IPV4 ? "ipv4" : "port",
-              Long.toString(range.base()),
-              Long.toString(range.size()),
+              Long.toString(range.base() + reserved),
+              Long.toString(size),
               Long.toString(start));
     }
     return call.map(

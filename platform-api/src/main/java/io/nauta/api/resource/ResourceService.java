@@ -6,6 +6,7 @@ import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.ResourceStrategy;
+import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.UnknownFields;
@@ -71,6 +72,7 @@ public class ResourceService {
   private final Hooks hooks;
   private final NamespaceLifecycle namespaceLifecycle;
   private final RbacEscalationCheck escalation;
+  private final ServiceAccountAdmission serviceAccounts;
 
   public ResourceService(
       RedisObjectStore store,
@@ -79,7 +81,9 @@ public class ResourceService {
       Hooks hooks,
       NamespaceLifecycle namespaceLifecycle,
       RbacEscalationCheck escalation,
+      ServiceAccountAdmission serviceAccounts,
       ObjectCodec codec) {
+    this.serviceAccounts = serviceAccounts;
     this.hooks = hooks;
     this.namespaceLifecycle = namespaceLifecycle;
     this.escalation = escalation;
@@ -279,6 +283,7 @@ public class ResourceService {
           return namespaceLifecycle
               .admitCreate(type, Meta.namespace(obj))
               .then(escalation.check(type, obj))
+              .then(serviceAccounts.admitCreate(type, obj))
               .then(
                   Mono.defer(
                       () -> {

@@ -60,6 +60,8 @@ class ServiceAccountTokenIT {
     kubectl = new Kubectl(server.kubeconfig(dir));
     assertThat(api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"a\"}}").status())
         .isEqualTo(201);
+    // No controller manager here: the account pods default to, as its controller would make it.
+    createServiceAccount("default");
   }
 
   @AfterAll

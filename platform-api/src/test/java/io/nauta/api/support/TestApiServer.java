@@ -59,7 +59,9 @@ public final class TestApiServer implements AutoCloseable {
   public static TestApiServer start(String... properties) {
     List<String> props = new ArrayList<>();
     props.add("server.port=0");
-    props.add("server.address=127.0.0.1");
+    if (List.of(properties).stream().noneMatch(p -> p.startsWith("server.address="))) {
+      props.add("server.address=127.0.0.1");
+    }
     if (List.of(properties).stream().noneMatch(p -> p.startsWith("nauta.redis.url="))) {
       props.add("nauta.redis.url=" + TestRedis.url());
     }

@@ -1,6 +1,7 @@
 package io.nauta.core.client;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.nauta.core.registry.ResourceType;
 import java.net.URI;
 import java.util.HashMap;
@@ -140,6 +141,21 @@ public final class KubeClient {
             .contentType(MediaType.APPLICATION_JSON)
             .bodyValue(mapper.writeValueAsString(binding)))
         .then();
+  }
+
+  /**
+   * A token for a service account through its {@code token} subresource (TokenRequest), as the
+   * kubelet asks for the tokens it projects into pods.
+   */
+  public Mono<TokenRequest> requestToken(
+      String namespace, String serviceAccount, TokenRequest request) {
+    String path =
+        "/api/v1/namespaces/" + namespace + "/serviceaccounts/" + serviceAccount + "/token";
+    return send(web.post()
+            .uri(uri(path, Map.of()))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(mapper.writeValueAsString(request)))
+        .map(body -> mapper.readValue(body, TokenRequest.class));
   }
 
   Mono<String> send(WebClient.RequestHeadersSpec<?> request) {

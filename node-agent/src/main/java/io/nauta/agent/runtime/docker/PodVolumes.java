@@ -40,6 +40,9 @@ import java.util.Map;
  *   <li>{@code configMap} and {@code secret}: the object's files ({@link VolumePayloads}), written
  *       atomically ({@link ProjectedDir}) on every sync so changes reach running containers, always
  *       mounted read-only; once written, a volume keeps its content when its object goes away;
+ *   <li>{@code projected}: its ConfigMap, Secret, downward API and service account token sources
+ *       ({@link VolumePayloads#projected}) written as one such volume, on every sync, so a
+ *       refreshed token reaches the files; read-only;
  *   <li>{@code hostPath}: the host's path itself after its {@code type} check ({@link
  *       HostPathCheck}); never removed.
  * </ul>
@@ -53,6 +56,7 @@ final class PodVolumes {
   static final String EMPTY_DIR = "kubernetes.io~empty-dir";
   static final String CONFIG_MAP = "kubernetes.io~configmap";
   static final String SECRET = "kubernetes.io~secret";
+  static final String PROJECTED = "kubernetes.io~projected";
 
   /**
    * Where a volume's content is on the host.
@@ -145,16 +149,13 @@ final class PodVolumes {
               ? VolumePayloads.configMap(
                   v.getConfigMap(), objects.configMap(v.getConfigMap().getName()))
               : VolumePayloads.secret(v.getSecret(), objects.secret(v.getSecret().getSecretName()));
-      if (payload.error() != null) {
-        if (!ProjectedDir.populated(dir)) {
-          return payload.error();
-        }
-        // Set up before: the kubelet keeps the last content when an update fails.
-      } else {
-        ProjectedDir.write(dir, payload.files());
-      }
-      sources.put(name, new Source(dir.toString(), false, true));
-      return null;
+      return writeFiles(name, dir, payload, sources);
+    }
+    if (v.getProjected() != null) {
+      Path dir = volumes.resolve(PROJECTED).resolve(name);
+      VolumePayloads.Payload payload =
+          VolumePayloads.projected(name, v.getProjected(), pod, objects);
+      return writeFiles(name, dir, payload, sources);
     }
     if (v.getHostPath() != null) {
       String path = v.getHostPath().getPath();
@@ -165,8 +166,27 @@ final class PodVolumes {
       sources.put(name, new Source(path, false, false));
       return null;
     }
-    return "volume type is not supported by this node (emptyDir, configMap, secret and hostPath"
-        + " are)";
+    return "volume type is not supported by this node (emptyDir, configMap, secret, projected and"
+        + " hostPath are)";
+  }
+
+  /**
+   * Writes a volume's files and adds it, read-only; answers the payload's error if it has one and
+   * the volume was never written (once written, the kubelet keeps the last content, e.g. a token
+   * still valid, when an update fails).
+   */
+  private static String writeFiles(
+      String name, Path dir, VolumePayloads.Payload payload, Map<String, Source> sources)
+      throws IOException {
+    if (payload.error() != null) {
+      if (!ProjectedDir.populated(dir)) {
+        return payload.error();
+      }
+    } else {
+      ProjectedDir.write(dir, payload.files());
+    }
+    sources.put(name, new Source(dir.toString(), false, true));
+    return null;
   }
 
   /** A Docker volume on tmpfs for an emptyDir of medium Memory; created once. */

@@ -15,12 +15,12 @@ import java.util.TreeMap;
  * computes them (podFieldSelectorRuntimeValue, fieldpath.ExtractFieldPathAsString,
  * resource.ExtractContainerResourceValue).
  */
-final class FieldPaths {
+public final class FieldPaths {
 
   private FieldPaths() {}
 
   /** The value, or throws {@link IllegalArgumentException} with Kubernetes' message. */
-  static String field(ObjectFieldSelector ref, Pod pod, String podIp, String hostIp) {
+  public static String field(ObjectFieldSelector ref, Pod pod, String podIp, String hostIp) {
     String path = ref.getFieldPath() == null ? "" : ref.getFieldPath();
     switch (path) {
       case "spec.nodeName":

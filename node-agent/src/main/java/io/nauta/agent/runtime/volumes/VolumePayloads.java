@@ -1,10 +1,20 @@
 package io.nauta.agent.runtime.volumes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapProjection;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
+import io.fabric8.kubernetes.api.model.ConfigMapVolumeSourceBuilder;
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ProjectedVolumeSource;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretProjection;
 import io.fabric8.kubernetes.api.model.SecretVolumeSource;
+import io.fabric8.kubernetes.api.model.SecretVolumeSourceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.nauta.agent.runtime.PodObjects;
+import io.nauta.agent.runtime.env.FieldPaths;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -13,10 +23,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The files of a ConfigMap or Secret volume (the kubelet's configmap and secret volume plugins,
- * MakePayload): every key as a file, or only the {@code items} (key → path, with their own {@code
- * mode}); {@code defaultMode} otherwise (0644). An object or item key that is missing is an error
- * with Kubernetes' message unless the volume is {@code optional}, which then gets what exists.
+ * The files of a ConfigMap, Secret or projected volume (the kubelet's configmap, secret and
+ * projected volume plugins, MakePayload): every key as a file, or only the {@code items} (key →
+ * path, with their own {@code mode}); {@code defaultMode} otherwise (0644). An object or item key
+ * that is missing is an error with Kubernetes' message unless the volume is {@code optional}, which
+ * then gets what exists.
  */
 public final class VolumePayloads {
 
@@ -73,6 +84,85 @@ public final class VolumePayloads {
         source.getDefaultMode(),
         optional,
         "references non-existent secret key: ");
+  }
+
+  /**
+   * The files of a projected volume (the kubelet's projected volume plugin, collectData): each
+   * source's files in order, {@code defaultMode} (0644) unless an item has its own: ConfigMaps and
+   * Secrets as their own volumes give them, downward API items ({@code fieldRef} of the pod's
+   * metadata), and service account tokens from {@code objects} (requested before the sync).
+   */
+  public static Payload projected(
+      String volume, ProjectedVolumeSource source, Pod pod, PodObjects objects) {
+    Integer defaultMode = source.getDefaultMode() == null ? DEFAULT_MODE : source.getDefaultMode();
+    Map<String, FileProjection> files = new TreeMap<>();
+    List<VolumeProjection> sources = source.getSources();
+    for (VolumeProjection p : sources == null ? List.<VolumeProjection>of() : sources) {
+      Payload part;
+      if (p.getConfigMap() != null) {
+        ConfigMapProjection cm = p.getConfigMap();
+        part =
+            configMap(
+                new ConfigMapVolumeSourceBuilder()
+                    .withName(cm.getName())
+                    .withItems(cm.getItems())
+                    .withOptional(cm.getOptional())
+                    .withDefaultMode(defaultMode)
+                    .build(),
+                objects.configMap(cm.getName()));
+      } else if (p.getSecret() != null) {
+        SecretProjection secret = p.getSecret();
+        part =
+            secret(
+                new SecretVolumeSourceBuilder()
+                    .withSecretName(secret.getName())
+                    .withItems(secret.getItems())
+                    .withOptional(secret.getOptional())
+                    .withDefaultMode(defaultMode)
+                    .build(),
+                objects.secret(secret.getName()));
+      } else if (p.getDownwardAPI() != null) {
+        part = downwardApi(p.getDownwardAPI().getItems(), defaultMode, pod);
+      } else if (p.getServiceAccountToken() != null) {
+        String path = p.getServiceAccountToken().getPath();
+        String key = PodObjects.tokenKey(volume, path);
+        String token = objects.tokens().get(key);
+        if (token == null) {
+          String why = objects.tokenErrors().get(key);
+          return Payload.failed(
+              "failed to fetch token: " + (why == null ? "no token was requested" : why));
+        }
+        part = new Payload(Map.of(path, new FileProjection(utf8(token), defaultMode)), null);
+      } else {
+        continue;
+      }
+      if (part.error() != null) {
+        return part;
+      }
+      files.putAll(part.files());
+    }
+    return new Payload(files, null);
+  }
+
+  /** Downward API items: the pod's metadata fields; container resources are not known here. */
+  private static Payload downwardApi(List<DownwardAPIVolumeFile> items, int mode, Pod pod) {
+    Map<String, FileProjection> files = new TreeMap<>();
+    for (DownwardAPIVolumeFile item : items == null ? List.<DownwardAPIVolumeFile>of() : items) {
+      if (item.getFieldRef() == null) {
+        return Payload.failed(
+            "downward API item " + item.getPath() + ": only fieldRef is supported on this node");
+      }
+      String value;
+      try {
+        value = FieldPaths.field(item.getFieldRef(), pod, null, null);
+      } catch (IllegalArgumentException e) {
+        return Payload.failed(e.getMessage());
+      }
+      files.put(
+          item.getPath(),
+          new FileProjection(utf8(value), item.getMode() == null ? mode : item.getMode()));
+    }
+    return new Payload(files, null);
   }
 
   private static Payload payload(

@@ -177,6 +177,8 @@ public final class BootstrapPolicy {
             rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
             rule(READ, List.of(""), List.of("configmaps", "secrets", "services", "endpoints")),
             rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
+            // The tokens it projects into pods (Kubernetes' NodeRules).
+            rule(List.of("create"), List.of(""), List.of("serviceaccounts/token")),
             rule(
                 List.of("get", "create", "update", "patch", "delete"),
                 List.of("coordination.k8s.io"),
