@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.NamespaceLifecycle;
+import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
@@ -71,6 +72,7 @@ public class ResourceService {
   private final Hooks hooks;
   private final NamespaceLifecycle namespaceLifecycle;
   private final RbacEscalationCheck escalation;
+  private final NodeRestriction nodeRestriction;
 
   public ResourceService(
       RedisObjectStore store,
@@ -79,8 +81,10 @@ public class ResourceService {
       Hooks hooks,
       NamespaceLifecycle namespaceLifecycle,
       RbacEscalationCheck escalation,
+      NodeRestriction nodeRestriction,
       ObjectCodec codec) {
     this.hooks = hooks;
+    this.nodeRestriction = nodeRestriction;
     this.namespaceLifecycle = namespaceLifecycle;
     this.escalation = escalation;
     this.store = store;
@@ -278,6 +282,7 @@ public class ResourceService {
           boolean retryName = generated;
           return namespaceLifecycle
               .admitCreate(type, Meta.namespace(obj))
+              .then(nodeRestriction.admitCreate(type, obj))
               .then(escalation.check(type, obj))
               .then(
                   Mono.defer(
@@ -463,8 +468,15 @@ public class ResourceService {
                 return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
               }
               ObjectNode updated = prepareUpdate(type, scope, desired, cur.node());
-              return escalation
-                  .check(type, updated)
+              // A whole-object write is a subresource handler's (a binding): nodes are not granted
+              // one.
+              Mono<Void> nodeAdmission =
+                  scope == UpdateScope.WHOLE
+                      ? Mono.empty()
+                      : nodeRestriction.admitUpdate(
+                          type, scope == UpdateScope.STATUS ? "status" : "", updated, cur.node());
+              return nodeAdmission
+                  .then(escalation.check(type, updated))
                   .then(
                       Mono.defer(
                           () ->
@@ -643,7 +655,11 @@ public class ResourceService {
       ResourceType type, String namespace, String name, DeleteOptions options, boolean dryRun) {
     DeleteOptions opts = options == null ? new DeleteOptions() : options;
     return current(type, namespace, name)
-        .flatMap(cur -> deleteCurrent(type, name, opts, dryRun, cur))
+        .flatMap(
+            cur ->
+                nodeRestriction
+                    .admitDelete(type, cur.node())
+                    .then(Mono.defer(() -> deleteCurrent(type, name, opts, dryRun, cur))))
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
                 .filter(e -> e instanceof ConflictException c && c.isStorageRace())

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.NamespaceLifecycle;
+import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.config.NautaProperties;
@@ -229,6 +230,7 @@ class StoreHooksDispatchTest {
         new Hooks(kindHooks),
         new NamespaceLifecycle(store, codec),
         new RbacEscalationCheck(null, null), // config maps grant no permissions: never consulted
+        new NodeRestriction(),
         codec);
   }
 
