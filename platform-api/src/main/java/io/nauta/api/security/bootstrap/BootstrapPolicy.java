@@ -187,7 +187,9 @@ public final class BootstrapPolicy {
             subject("User", "system:kube-controller-manager")),
         // No subjects, as in Kubernetes since the Node authorizer: nodes get these rules from it,
         // narrowed to their own objects; whoever binds the role here is trusted with every node.
-        binding("system:node", "system:node"));
+        binding("system:node", "system:node"),
+        // The agent of several simulated nodes (see ClusterPki.NODE_SIMULATOR_USER).
+        binding("nauta:node-simulator", "system:node", subject("User", "nauta:node-simulator")));
   }
 
   /**
