@@ -156,6 +156,7 @@ class NodeAuthorizationIT {
         catchThrowableOfType(
             KubernetesClientException.class,
             () -> n1Client.nodes().withName("n2").editStatus(capacity42));
+    assertThat(refused).as("refused").isNotNull();
     assertThat(refused.getCode()).isEqualTo(403);
     assertThat(refused.getStatus().getMessage())
         .isEqualTo("nodes \"n2\" is forbidden: node \"n1\" is not allowed to modify node \"n2\"");
@@ -185,6 +186,7 @@ class NodeAuthorizationIT {
         catchThrowableOfType(
             KubernetesClientException.class,
             () -> n1Client.pods().inNamespace("a").withName("p2").editStatus(seen));
+    assertThat(refused).as("refused").isNotNull();
     assertThat(refused.getCode()).isEqualTo(403);
     assertThat(refused.getStatus().getMessage())
         .isEqualTo(
