@@ -38,6 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class WatchCache {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WatchCache.class);
+
   private final ResourceType type;
   private final JsonMapper mapper;
   private final NautaProperties.Watch config;
@@ -46,6 +48,7 @@ public final class WatchCache {
   private final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   /** Every event with a resourceVersion above this one is in {@link #history}. */
   private long floorRv;
@@ -113,6 +116,41 @@ public final class WatchCache {
   }
 
   /**
+   * Hears every change the cache makes, in order and under its write lock, so an index built from
+   * it (the node authorizer's graph) is never behind the cache: by the time a watcher or a list
+   * sees a change, the listener has applied it. Implementations must be quick and must not call
+   * back into the cache.
+   */
+  public interface Listener {
+
+    /** The cache starts over with these objects (at start-up, after a rewind). */
+    void replaced(List<CachedObject> objects);
+
+    /** One object changed; {@code previous} is null when it is new, {@code deleted} when gone. */
+    void applied(CachedObject object, CachedObject previous, boolean deleted);
+  }
+
+  /** A listener's failure is its own: the cache and its watchers go on. */
+  private void tell(Listener listener, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.error("{} listener {} failed", type.plural(), listener, e);
+    }
+  }
+
+  /** Adds a listener and hands it the objects held now. */
+  public void listen(Listener listener) {
+    lock.writeLock().lock();
+    try {
+      listener.replaced(List.copyOf(objects.values()));
+      listeners.add(listener);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
    * Starts over from a snapshot and the stream's history. Open watches are closed: their clients
    * re-watch from their last resourceVersion, and get 410 if that is no longer kept.
    */
@@ -125,6 +163,10 @@ public final class WatchCache {
       for (StoredObject o : snapshot.objects()) {
         CachedObject c = parse(o.json(), o.resourceVersion());
         objects.put(c.sortKey(), c);
+      }
+      if (!listeners.isEmpty()) {
+        List<CachedObject> loaded = List.copyOf(objects.values());
+        listeners.forEach(l -> tell(l, () -> l.replaced(loaded)));
       }
       // Replay the history to learn each event's previous state (needed to translate events for
       // watchers with selectors and to list as of an older version). An update or delete of an
@@ -224,6 +266,9 @@ public final class WatchCache {
     history.addLast(event);
     while (history.size() > config.historyMaxEvents()) {
       floorRv = history.removeFirst().resourceVersion();
+    }
+    for (Listener l : listeners) {
+      tell(l, () -> l.applied(c, previous, WatchEvent.DELETED.equals(e.type())));
     }
     appliedRv = e.resourceVersion();
     for (Watcher w : watchers) {

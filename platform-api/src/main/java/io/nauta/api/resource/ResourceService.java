@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.NamespaceLifecycle;
+import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StoreHooks;
@@ -73,6 +74,7 @@ public class ResourceService {
   private final NamespaceLifecycle namespaceLifecycle;
   private final RbacEscalationCheck escalation;
   private final ServiceAccountAdmission serviceAccounts;
+  private final NodeRestriction nodeRestriction;
 
   public ResourceService(
       RedisObjectStore store,
@@ -82,9 +84,11 @@ public class ResourceService {
       NamespaceLifecycle namespaceLifecycle,
       RbacEscalationCheck escalation,
       ServiceAccountAdmission serviceAccounts,
+      NodeRestriction nodeRestriction,
       ObjectCodec codec) {
     this.serviceAccounts = serviceAccounts;
     this.hooks = hooks;
+    this.nodeRestriction = nodeRestriction;
     this.namespaceLifecycle = namespaceLifecycle;
     this.escalation = escalation;
     this.store = store;
@@ -282,6 +286,7 @@ public class ResourceService {
           boolean retryName = generated;
           return namespaceLifecycle
               .admitCreate(type, Meta.namespace(obj))
+              .then(nodeRestriction.admitCreate(type, obj))
               .then(escalation.check(type, obj))
               .then(serviceAccounts.admitCreate(type, obj))
               .then(
@@ -468,8 +473,15 @@ public class ResourceService {
                 return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
               }
               ObjectNode updated = prepareUpdate(type, scope, desired, cur.node());
-              return escalation
-                  .check(type, updated)
+              // A whole-object write is a subresource handler's (a binding): nodes are not granted
+              // one.
+              Mono<Void> nodeAdmission =
+                  scope == UpdateScope.WHOLE
+                      ? Mono.empty()
+                      : nodeRestriction.admitUpdate(
+                          type, scope == UpdateScope.STATUS ? "status" : "", updated, cur.node());
+              return nodeAdmission
+                  .then(escalation.check(type, updated))
                   .then(
                       Mono.defer(
                           () ->
@@ -648,7 +660,11 @@ public class ResourceService {
       ResourceType type, String namespace, String name, DeleteOptions options, boolean dryRun) {
     DeleteOptions opts = options == null ? new DeleteOptions() : options;
     return current(type, namespace, name)
-        .flatMap(cur -> deleteCurrent(type, name, opts, dryRun, cur))
+        .flatMap(
+            cur ->
+                nodeRestriction
+                    .admitDelete(type, cur.node())
+                    .then(Mono.defer(() -> deleteCurrent(type, name, opts, dryRun, cur))))
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
                 .filter(e -> e instanceof ConflictException c && c.isStorageRace())

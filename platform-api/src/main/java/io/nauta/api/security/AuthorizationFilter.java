@@ -49,9 +49,7 @@ public class AuthorizationFilter implements WebFilter {
             d ->
                 d.verdict() == Decision.Verdict.ALLOW
                     ? chain.filter(exchange)
-                    : Mono.error(
-                        ForbiddenMessages.forbidden(
-                            attributes, d.verdict() == Decision.Verdict.DENY ? d.reason() : "")))
+                    : Mono.error(ForbiddenMessages.forbidden(attributes, d.reason())))
         .contextWrite(ctx -> ctx.put(UserInfo.ATTRIBUTE, user));
   }
 }

@@ -53,7 +53,11 @@ public class SecurityConfiguration {
     }
     // The kubernetes Service's cluster IP: the first address of the service range.
     sans.add(AllocationRange.cidr(nauta.services().clusterIpRange()).memberAt(0));
-    String node = security.nodeName().isBlank() ? host : security.nodeName();
+    // Lower-cased as the agent names its node after the host.
+    String node =
+        security.nodeName().isBlank()
+            ? (host == null ? null : host.toLowerCase(java.util.Locale.ROOT))
+            : security.nodeName();
     ClusterPki pki =
         ClusterPki.ensure(
             Path.of(security.pkiDir()),

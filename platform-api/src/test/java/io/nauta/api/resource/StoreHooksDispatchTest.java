@@ -10,6 +10,7 @@ import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.ServiceAccountAdmission;
+import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.config.NautaProperties;
@@ -231,6 +232,7 @@ class StoreHooksDispatchTest {
         new NamespaceLifecycle(store, codec),
         new RbacEscalationCheck(null, null), // config maps grant no permissions: never consulted
         new ServiceAccountAdmission(store, codec, false, true), // off: no pods here
+        new NodeRestriction(),
         codec);
   }
 

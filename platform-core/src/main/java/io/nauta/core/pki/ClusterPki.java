@@ -53,6 +53,14 @@ public final class ClusterPki {
   public static final String KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
 
   /**
+   * The agent that runs several simulated nodes ({@code nauta.agent.nodes} above 1, the scale
+   * tests): it cannot be one {@code system:node:<name>}, so it is a user of its own, outside {@code
+   * system:nodes} (the Node authorizer and NodeRestriction never apply to it), bound by RBAC to the
+   * {@code system:node} ClusterRole: every node's permissions, for every node.
+   */
+  public static final String NODE_SIMULATOR_USER = "nauta:node-simulator";
+
+  /**
    * What the PKI must cover.
    *
    * @param serverUrl the API server URL written into every kubeconfig; null writes none (yet)
@@ -73,7 +81,8 @@ public final class ClusterPki {
           new Identity("admin", ADMIN_USER, List.of(MASTERS_GROUP)),
           new Identity("scheduler", SCHEDULER_USER, List.of()),
           new Identity("controller-manager", CONTROLLER_MANAGER_USER, List.of()),
-          new Identity("agent", null, List.of(NODES_GROUP)));
+          new Identity("agent", null, List.of(NODES_GROUP)),
+          new Identity("node-simulator", NODE_SIMULATOR_USER, List.of()));
 
   private final Path dir;
   private final List<String> changed = new ArrayList<>();
@@ -202,7 +211,10 @@ public final class ClusterPki {
     return dir.resolve("service-account.pub");
   }
 
-  /** {@code admin}, {@code scheduler}, {@code controller-manager} or {@code agent}. */
+  /**
+   * {@code admin}, {@code scheduler}, {@code controller-manager}, {@code agent} (one node) or
+   * {@code node-simulator} (an agent of several simulated nodes).
+   */
   public Path kubeconfig(String identity) {
     return dir.resolve(identity + ".kubeconfig");
   }

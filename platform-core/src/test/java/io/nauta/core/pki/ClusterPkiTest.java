@@ -74,6 +74,12 @@ class ClusterPkiTest {
         .isEqualTo("system:node:node-1");
     assertThat(ClusterPki.organizationList(agent.getSubjectX500Principal()))
         .containsExactly("system:nodes");
+    // An agent of several simulated nodes is no node: its own user, in no group.
+    X509Certificate simulator = cert(dir.resolve("node-simulator-client.crt"));
+    assertThat(ClusterPki.commonName(simulator.getSubjectX500Principal()))
+        .isEqualTo("nauta:node-simulator");
+    assertThat(ClusterPki.organizationList(simulator.getSubjectX500Principal())).isEmpty();
+    assertThat(pki.kubeconfig("node-simulator")).exists();
     assertThat(
             ClusterPki.commonName(
                 cert(dir.resolve("scheduler-client.crt")).getSubjectX500Principal()))

@@ -164,32 +164,7 @@ public final class BootstrapPolicy {
                 List.of("get", "list", "watch", "create", "update"),
                 List.of("coordination.k8s.io"),
                 List.of("leases"))));
-    roles.add(
-        role(
-            "system:node",
-            Map.of(),
-            rule(
-                List.of("get", "list", "watch", "create", "update", "patch"),
-                List.of(""),
-                List.of("nodes")),
-            rule(List.of("patch", "update"), List.of(""), List.of("nodes/status")),
-            rule(List.of("get", "list", "watch", "delete"), List.of(""), List.of("pods")),
-            rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
-            rule(READ, List.of(""), List.of("configmaps", "secrets", "services", "endpoints")),
-            rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
-            // The tokens it projects into pods (Kubernetes' NodeRules).
-            rule(List.of("create"), List.of(""), List.of("serviceaccounts/token")),
-            rule(
-                List.of("get", "create", "update", "patch", "delete"),
-                List.of("coordination.k8s.io"),
-                List.of("leases")),
-            // The agent authenticates and authorizes callers of its own port through the API
-            // server, as Kubernetes' NodeRules allow (these creates change nothing).
-            rule(List.of("create"), List.of("authentication.k8s.io"), List.of("tokenreviews")),
-            rule(
-                List.of("create"),
-                List.of("authorization.k8s.io"),
-                List.of("subjectaccessreviews", "localsubjectaccessreviews"))));
+    roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     // Full access to the agents' API (logs, later exec), as Kubernetes' own role of that name.
     roles.add(
         role(
@@ -228,8 +203,63 @@ public final class BootstrapPolicy {
             "system:kube-apiserver-kubelet-client",
             "system:kubelet-api-admin",
             subject("User", ClusterPki.KUBELET_CLIENT_USER)),
-        // Until the node authorizer narrows it to each node's own objects.
-        binding("system:node", "system:node", subject("Group", "system:nodes")));
+        // No subjects, as in Kubernetes since the Node authorizer: nodes get these rules from it,
+        // narrowed to their own objects; whoever binds the role here is trusted with every node.
+        binding("system:node", "system:node"),
+        // The agent of several simulated nodes (see ClusterPki.NODE_SIMULATOR_USER).
+        binding("nauta:node-simulator", "system:node", subject("User", "nauta:node-simulator")));
+  }
+
+  /**
+   * Subjects a default binding once had and must lose, taken away at start (Kubernetes left it to
+   * "tightening reconciliation"): {@code system:nodes} held {@code system:node} before the Node
+   * authorizer, which a cluster made then still has.
+   */
+  public static Map<String, List<ObjectNode>> retiredSubjects() {
+    return Map.of("system:node", List.of(subject("Group", "system:nodes")));
+  }
+
+  /**
+   * What every node may do, as Kubernetes' {@code bootstrappolicy.NodeRules()} (limited to what
+   * Nauta serves): the rules of the {@code system:node} ClusterRole, and the Node authorizer's
+   * rules for requests it does not narrow itself (Secrets, ConfigMaps, claims, tokens and Leases it
+   * decides by the node's pods and name).
+   */
+  public static List<ObjectNode> nodeRules() {
+    return List.of(
+        // checking who calls the agent's own port (TokenReview, SubjectAccessReview)
+        rule(List.of("create"), List.of("authentication.k8s.io"), List.of("tokenreviews")),
+        rule(
+            List.of("create"),
+            List.of("authorization.k8s.io"),
+            List.of("subjectaccessreviews", "localsubjectaccessreviews")),
+        // services for the pods' environment and, with endpoints, for the agent's service
+        // proxy (Nauta's agent is also kube-proxy, whose system:node-proxier reads both)
+        rule(READ, List.of(""), List.of("services", "endpoints")),
+        // registering and reporting its Node; NodeRestriction keeps a node to its own
+        rule(List.of("create", "get", "list", "watch"), List.of(""), List.of("nodes")),
+        rule(List.of("update", "patch"), List.of(""), List.of("nodes/status")),
+        rule(List.of("update", "patch"), List.of(""), List.of("nodes")),
+        rule(List.of("create", "update", "patch"), List.of("", "events.k8s.io"), List.of("events")),
+        rule(READ, List.of(""), List.of("pods")),
+        // mirror pods, deleting its pods, their status; NodeRestriction keeps a node to its pods
+        rule(List.of("create", "delete"), List.of(""), List.of("pods")),
+        rule(List.of("update", "patch"), List.of(""), List.of("pods/status")),
+        rule(List.of("create"), List.of(""), List.of("pods/eviction")),
+        // narrowed by the Node authorizer to what the node's pods refer to
+        rule(READ, List.of(""), List.of("secrets", "configmaps")),
+        rule(List.of("get"), List.of(""), List.of("persistentvolumeclaims", "persistentvolumes")),
+        rule(List.of("update", "patch"), List.of(""), List.of("persistentvolumeclaims/status")),
+        rule(List.of("create"), List.of(""), List.of("serviceaccounts/token")),
+        // rotating its own client certificate
+        rule(
+            List.of("create", "get", "list", "watch"),
+            List.of("certificates.k8s.io"),
+            List.of("certificatesigningrequests")),
+        rule(
+            List.of("get", "create", "update", "patch", "delete"),
+            List.of("coordination.k8s.io"),
+            List.of("leases")));
   }
 
   private static ObjectNode role(String name, Map<String, String> labels, ObjectNode... rules) {

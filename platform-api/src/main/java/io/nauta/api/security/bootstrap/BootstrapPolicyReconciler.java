@@ -22,9 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Creates the {@link BootstrapPolicy} at start and reconciles it as Kubernetes' {@code
  * rbac/bootstrap-roles} post-start hook does: a missing default is created; a changed one gets back
- * the rules, aggregation rule and subjects it lacks (extra ones a user added stay), unless it is
- * annotated {@code rbac.authorization.kubernetes.io/autoupdate: "false"}. The server reports ready
- * only after this, so nobody is refused for want of a default binding.
+ * the rules, aggregation rule and subjects it lacks (extra ones a user added stay, retired defaults
+ * go: see {@link BootstrapPolicy#retiredSubjects()}), unless it is annotated {@code
+ * rbac.authorization.kubernetes.io/autoupdate: "false"}. The server reports ready only after this,
+ * so nobody is refused for want of a default binding.
  */
 @Component
 public class BootstrapPolicyReconciler {
@@ -114,6 +115,15 @@ public class BootstrapPolicyReconciler {
     }
     if (desired.has("subjects")) {
       addMissing(current, desired, "subjects");
+      String name = desired.path("metadata").path("name").asString("");
+      if (current.get("subjects") instanceof ArrayNode subjects) {
+        List<ObjectNode> retired = BootstrapPolicy.retiredSubjects().getOrDefault(name, List.of());
+        for (int i = subjects.size() - 1; i >= 0; i--) {
+          if (retired.contains(subjects.get(i))) {
+            subjects.remove(i);
+          }
+        }
+      }
     }
     return current;
   }
