@@ -1,5 +1,7 @@
 package io.nauta.api.security.bootstrap;
 
+import io.nauta.core.certificates.SigningRequests;
+import io.nauta.core.registry.BuiltInResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,13 @@ public final class BootstrapPolicy {
       List.of("create", "delete", "deletecollection", "patch", "update");
   private static final List<String> READ_WRITE =
       List.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection");
+
+  private static final String CERTIFICATES = BuiltInResources.CERTIFICATES_GROUP;
+  private static final String BOOTSTRAPPERS = "system:bootstrappers";
+  static final String NODE_CLIENT_ROLE =
+      "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
+  static final String SELF_NODE_CLIENT_ROLE =
+      "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
 
   private BootstrapPolicy() {}
 
@@ -162,7 +171,25 @@ public final class BootstrapPolicy {
             rule(
                 List.of("get", "list", "watch", "create", "update"),
                 List.of("coordination.k8s.io"),
-                List.of("leases"))));
+                List.of("leases")),
+            // CSR signer and approver (Kubernetes' certificate-controller role)
+            rule(READ, List.of(CERTIFICATES), List.of("certificatesigningrequests")),
+            rule(
+                List.of("update"),
+                List.of(CERTIFICATES),
+                List.of(
+                    "certificatesigningrequests/approval", "certificatesigningrequests/status")),
+            named(
+                rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBELET_CLIENT),
+            named(
+                rule(List.of("sign"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBE_APISERVER_CLIENT,
+                SigningRequests.KUBELET_CLIENT),
+            rule(
+                List.of("create"),
+                List.of("authorization.k8s.io"),
+                List.of("subjectaccessreviews"))));
     roles.add(
         role(
             "system:node",
@@ -180,7 +207,51 @@ public final class BootstrapPolicy {
                 List.of("get", "create", "update", "patch", "delete"),
                 List.of("coordination.k8s.io"),
                 List.of("leases"))));
+    roles.addAll(certificateRoles());
     return roles;
+  }
+
+  /**
+   * Kubernetes' roles for CSRs: bootstrappers may post and read CSRs ({@code
+   * system:node-bootstrapper}); {@code …:nodeclient} and {@code …:selfnodeclient} are what the
+   * csrapproving controller asks a SubjectAccessReview about before it approves a node's client
+   * certificate; the approver roles grant {@code approve} for one signer.
+   */
+  private static List<ObjectNode> certificateRoles() {
+    return List.of(
+        role(
+            "system:node-bootstrapper",
+            Map.of(),
+            rule(
+                List.of("create", "get", "list", "watch"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests"))),
+        role(
+            NODE_CLIENT_ROLE,
+            Map.of(),
+            rule(
+                List.of("create"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests/nodeclient"))),
+        role(
+            SELF_NODE_CLIENT_ROLE,
+            Map.of(),
+            rule(
+                List.of("create"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests/selfnodeclient"))),
+        role(
+            "system:certificates.k8s.io:kube-apiserver-client-approver",
+            Map.of(),
+            named(
+                rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBE_APISERVER_CLIENT)),
+        role(
+            "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver",
+            Map.of(),
+            named(
+                rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBELET_CLIENT)));
   }
 
   public static List<ObjectNode> clusterRoleBindings() {
@@ -201,6 +272,14 @@ public final class BootstrapPolicy {
             "system:kube-controller-manager",
             "system:kube-controller-manager",
             subject("User", "system:kube-controller-manager")),
+        // Joining with a bootstrap token: post a CSR for a node identity, approved automatically;
+        // nodes renew their own (kubeadm's kubelet-bootstrap and node-autoapprove bindings).
+        binding(
+            "system:node-bootstrapper",
+            "system:node-bootstrapper",
+            subject("Group", BOOTSTRAPPERS)),
+        binding(NODE_CLIENT_ROLE, NODE_CLIENT_ROLE, subject("Group", BOOTSTRAPPERS)),
+        binding(SELF_NODE_CLIENT_ROLE, SELF_NODE_CLIENT_ROLE, subject("Group", "system:nodes")),
         // Until the node authorizer narrows it to each node's own objects.
         binding("system:node", "system:node", subject("Group", "system:nodes")));
   }
@@ -266,6 +345,12 @@ public final class BootstrapPolicy {
     r.putArray("resources").addAll(strings(resources));
     r.putArray("verbs").addAll(strings(verbs));
     return r;
+  }
+
+  /** {@code rule} limited to the objects named {@code names} ({@code resourceNames}). */
+  private static ObjectNode named(ObjectNode rule, String... names) {
+    rule.putArray("resourceNames").addAll(strings(List.of(names)));
+    return rule;
   }
 
   private static ObjectNode urls(List<String> urls, String... verbs) {
