@@ -4,11 +4,17 @@ import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.resource.Meta;
 import io.nauta.api.security.UserInfo;
 import io.nauta.core.certificates.SigningRequests;
+import io.nauta.core.errors.ForbiddenException;
+import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,6 +36,7 @@ public final class CertificateSigningRequestStrategy implements ResourceStrategy
 
   @Override
   public void prepareForCreate(ObjectNode obj, UserInfo user) {
+    refuseMastersClientCertificate(obj);
     ObjectNode spec = obj.get("spec") instanceof ObjectNode s ? s : obj.putObject("spec");
     for (String f : List.of("username", "uid", "groups", "extra")) {
       spec.remove(f);
@@ -51,6 +58,42 @@ public final class CertificateSigningRequestStrategy implements ResourceStrategy
                 ArrayNode list = extra.putArray(k);
                 values.forEach(list::add);
               });
+    }
+  }
+
+  /**
+   * Kubernetes' {@code CertificateSubjectRestriction} admission: a {@code kube-apiserver-client}
+   * certificate in {@code system:masters} would be cluster-admin that no RBAC can take back, so
+   * such a request is refused (403) before anyone could approve it. A request that does not parse
+   * is left to validation.
+   */
+  private static void refuseMastersClientCertificate(ObjectNode obj) {
+    JsonNode spec = obj.path("spec");
+    if (!SigningRequests.KUBE_APISERVER_CLIENT.equals(spec.path("signerName").asString(""))) {
+      return;
+    }
+    X500Name subject;
+    try {
+      subject = SigningRequests.parse(spec.path("request").asString("")).getSubject();
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    for (RDN rdn : subject.getRDNs(BCStyle.O)) {
+      if (UserInfo.MASTERS.equals(IETFUtils.valueToString(rdn.getFirst().getValue()))) {
+        ResourceRef ref =
+            new ResourceRef(
+                BuiltInResources.CERTIFICATES_GROUP,
+                BuiltInResources.CERTIFICATE_SIGNING_REQUESTS.plural(),
+                Meta.name(obj) == null ? "" : Meta.name(obj));
+        throw new ForbiddenException(
+            ref.describe()
+                + " is forbidden: use of "
+                + SigningRequests.KUBE_APISERVER_CLIENT
+                + " signer with "
+                + UserInfo.MASTERS
+                + " group is not allowed",
+            ref);
+      }
     }
   }
 

@@ -190,6 +190,34 @@ class CertificateSigningRequestIT {
   }
 
   @Test
+  void aClientCertificateForSystemMastersIsRefused() {
+    ObjectNode masters =
+        (ObjectNode)
+            JSON.readTree(
+                TestCsrs.of("root", "system:masters")
+                    .manifest("root", CLIENT, List.of("client auth")));
+
+    byte[] body =
+        admin
+            .post()
+            .uri(CSRS)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(masters.toString())
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody()
+            .returnResult()
+            .getResponseBody();
+
+    assertThat(JSON.readTree(body).path("message").asString())
+        .isEqualTo(
+            "certificatesigningrequests.certificates.k8s.io \"root\" is forbidden: use of "
+                + CLIENT
+                + " signer with system:masters group is not allowed");
+  }
+
+  @Test
   void anUpdateKeepsTheSpecAsCreated() {
     JsonNode created = create(clientCsr("kept"));
     ObjectNode changed = (ObjectNode) created.deepCopy();
