@@ -122,7 +122,7 @@ class CertificateSigningRequestValidationTest {
   }
 
   @Test
-  void theStatusSubresourceMayNotAddApprovalNorReplaceACertificate() {
+  void theStatusSubresourceMayNotAddNorRemoveApproval() {
     CertificateSigningRequest old = csr(b -> b);
     CertificateSigningRequest approved =
         csr(

@@ -61,22 +61,15 @@ class CertificateSigningRequestIT {
   }
 
   private static JsonNode create(ObjectNode csr) {
-    byte[] body =
-        admin
-            .post()
-            .uri(CSRS)
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(csr.toString())
-            .exchange()
-            .expectStatus()
-            .isCreated()
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
-    return JSON.readTree(body);
+    return post(csr, 201);
   }
 
   private static JsonNode refused(ObjectNode csr) {
+    return post(csr, 422);
+  }
+
+  /** POSTs {@code csr} as the admin, expects {@code status}, and answers the response body. */
+  private static JsonNode post(ObjectNode csr, int status) {
     byte[] body =
         admin
             .post()
@@ -85,7 +78,7 @@ class CertificateSigningRequestIT {
             .bodyValue(csr.toString())
             .exchange()
             .expectStatus()
-            .isEqualTo(422)
+            .isEqualTo(status)
             .expectBody()
             .returnResult()
             .getResponseBody();
@@ -197,20 +190,9 @@ class CertificateSigningRequestIT {
                 TestCsrs.of("root", "system:masters")
                     .manifest("root", CLIENT, List.of("client auth")));
 
-    byte[] body =
-        admin
-            .post()
-            .uri(CSRS)
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(masters.toString())
-            .exchange()
-            .expectStatus()
-            .isForbidden()
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
+    JsonNode refused = post(masters, 403);
 
-    assertThat(JSON.readTree(body).path("message").asString())
+    assertThat(refused.path("message").asString())
         .isEqualTo(
             "certificatesigningrequests.certificates.k8s.io \"root\" is forbidden: use of "
                 + CLIENT
