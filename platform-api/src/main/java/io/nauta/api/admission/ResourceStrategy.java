@@ -1,5 +1,6 @@
 package io.nauta.api.admission;
 
+import io.nauta.api.security.UserInfo;
 import io.nauta.core.registry.ResourceType;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,6 +18,18 @@ public interface ResourceStrategy {
    * allocated cluster IP), so {@code kubectl replace} of the original file works.
    */
   default void keepServerOwnedFields(ObjectNode updated, ObjectNode old) {}
+
+  /**
+   * On create, before defaults and validation: fills what the server records about the request from
+   * its requester (a CSR's {@code spec.username}); {@code user} is null with security off.
+   */
+  default void prepareForCreate(ObjectNode obj, UserInfo user) {}
+
+  /**
+   * On a write through the {@code status} subresource, after the new status replaced the old one in
+   * {@code updated}: keeps what that subresource may not change (a CSR's approval conditions).
+   */
+  default void prepareForStatusUpdate(ObjectNode updated, ObjectNode old) {}
 
   /** Fills the defaults Kubernetes fills on create and update. */
   default void applyDefaults(ObjectNode obj) {}

@@ -27,6 +27,7 @@ public class Strategies {
     register(new WorkloadStrategy(BuiltInResources.REPLICASETS, false));
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
+    register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());
     register(
         new Plain(BuiltInResources.NODES) {
           @Override

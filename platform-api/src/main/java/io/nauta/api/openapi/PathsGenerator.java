@@ -203,6 +203,14 @@ final class PathsGenerator {
           r.kindSchema(),
           r.gvk());
     }
+    if (r.type().hasSubresource("approval")) {
+      readWritePatch(
+          pathItem(r.item() + "/approval", r.itemScope()),
+          "approval of the specified " + r.kind(),
+          r.id() + "Approval",
+          r.kindSchema(),
+          r.gvk());
+    }
     if (r.type().hasSubresource("scale")) {
       readWritePatch(
           pathItem(r.item() + "/scale", r.itemScope()),

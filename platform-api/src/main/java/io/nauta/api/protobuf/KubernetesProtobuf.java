@@ -51,6 +51,7 @@ public final class KubernetesProtobuf {
           "rbac.authorization.k8s.io/v1", "V1Rbac",
           "authorization.k8s.io/v1", "V1Authorization",
           "authentication.k8s.io/v1", "V1Authentication",
+          "certificates.k8s.io/v1", "V1Certificates",
           "meta.k8s.io/v1", "Meta");
 
   /**

@@ -15,6 +15,7 @@ import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.security.UserInfo;
 import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.api.storage.StoredObject;
@@ -290,11 +291,13 @@ public class ResourceService {
               .then(escalation.check(type, obj))
               .then(serviceAccounts.admitCreate(type, obj))
               .then(
-                  Mono.defer(
-                      () -> {
+                  Mono.deferContextual(
+                      ctx -> {
                         if (retryName) {
                           meta.put("name", generatedName(Meta.text(obj, "generateName")));
                         }
+                        strategy.prepareForCreate(
+                            obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
                         strategy.applyDefaults(obj);
                         List<String> warnings = admit(type, obj, null, fieldValidation);
                         if (dryRun) {
@@ -600,6 +603,7 @@ public class ResourceService {
       } else {
         updated.set("status", status);
       }
+      strategy.prepareForStatusUpdate(updated, old);
     } else {
       updated = desired;
       if (scope == UpdateScope.WHOLE) {

@@ -24,7 +24,8 @@ public final class TablePrinters {
           Map.entry("ClusterRole", new RolePrinter()),
           Map.entry("RoleBinding", new RoleBindingPrinter()),
           Map.entry("ClusterRoleBinding", new RoleBindingPrinter()),
-          Map.entry("ServiceAccount", new ServiceAccountPrinter()));
+          Map.entry("ServiceAccount", new ServiceAccountPrinter()),
+          Map.entry("CertificateSigningRequest", new CertificateSigningRequestPrinter()));
 
   private TablePrinters() {}
 

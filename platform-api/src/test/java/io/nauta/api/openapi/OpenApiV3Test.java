@@ -45,6 +45,7 @@ class OpenApiV3Test {
             "apis/rbac.authorization.k8s.io/v1",
             "apis/authorization.k8s.io/v1",
             "apis/authentication.k8s.io/v1",
+            "apis/certificates.k8s.io/v1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {
@@ -54,6 +55,20 @@ class OpenApiV3Test {
           .endsWith("=" + OPENAPI.hash(path).orElseThrow());
       assertThat(OPENAPI.document(path)).isPresent();
     }
+  }
+
+  @Test
+  void certificateSigningRequestsHaveTheirApprovalSubresource() {
+    JsonNode paths = OPENAPI.document("apis/certificates.k8s.io/v1").orElseThrow().path("paths");
+
+    JsonNode approval =
+        paths.path("/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/approval");
+    assertThat(approval.path("put").path("operationId").asString())
+        .isEqualTo("replaceCertificatesV1CertificateSigningRequestApproval");
+    assertThat(approval.has("get")).isTrue();
+    assertThat(approval.has("patch")).isTrue();
+    assertThat(paths.has("/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/status"))
+        .isTrue();
   }
 
   @Test

@@ -18,6 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the tolerations of pods on unreachable nodes (Kubernetes' --node-monitor-period: 5s)
  * @param rootCaFile a PEM CA bundle published as {@code ca.crt} of the {@code kube-root-ca.crt}
  *     ConfigMap in every namespace (kube-controller-manager's --root-ca-file); blank publishes none
+ * @param clusterSigningCertFile the CA certificate (PEM) the CSR signer issues client certificates
+ *     with, the API server's client CA (kube-controller-manager's --cluster-signing-cert-file);
+ *     blank runs no signer
+ * @param clusterSigningKeyFile that CA's private key (PEM)
+ * @param clusterSigningDuration the longest validity the signer gives, and the one it gives when a
+ *     CSR asks for none (--cluster-signing-duration: a year)
  */
 @ConfigurationProperties("nauta.controllers")
 public record ControllersProperties(
@@ -28,7 +34,10 @@ public record ControllersProperties(
     @DefaultValue LeaderElection leaderElection,
     @DefaultValue("40s") Duration nodeMonitorGracePeriod,
     @DefaultValue("5s") Duration nodeMonitorPeriod,
-    @DefaultValue("") String rootCaFile) {
+    @DefaultValue("") String rootCaFile,
+    @DefaultValue("") String clusterSigningCertFile,
+    @DefaultValue("") String clusterSigningKeyFile,
+    @DefaultValue("8760h") Duration clusterSigningDuration) {
 
   /**
    * @param enabled off runs a single controller manager without a Lease

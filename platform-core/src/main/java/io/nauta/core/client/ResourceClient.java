@@ -88,6 +88,11 @@ public final class ResourceClient<T extends HasMetadata> {
     return put(object, "status");
   }
 
+  /** PUT of a CSR's {@code approval} subresource, as client-go's {@code UpdateApproval}. */
+  public Mono<T> updateApproval(T object) {
+    return put(object, "approval");
+  }
+
   private Mono<T> put(T object, String subresource) {
     var m = object.getMetadata();
     return client

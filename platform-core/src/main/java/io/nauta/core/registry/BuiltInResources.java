@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -162,6 +163,23 @@ public final class BuiltInResources {
   public static final ResourceType SELFSUBJECTREVIEWS =
       review(AUTHENTICATION_GROUP, "SelfSubjectReview", false, SelfSubjectReview.class);
 
+  public static final String CERTIFICATES_GROUP = "certificates.k8s.io";
+
+  /**
+   * {@code approval} is the subresource through which only the Approved and Denied conditions
+   * change; {@code status} the one through which a signer writes the certificate.
+   */
+  public static final ResourceType CERTIFICATE_SIGNING_REQUESTS =
+      type(
+          CERTIFICATES_GROUP,
+          "CertificateSigningRequest",
+          "certificatesigningrequests",
+          false,
+          List.of("csr"),
+          List.of(),
+          Set.of("status", "approval"),
+          CertificateSigningRequest.class);
+
   private BuiltInResources() {}
 
   /** A review (authentication or authorization): posted, answered, never stored. */
@@ -228,6 +246,7 @@ public final class BuiltInResources {
             LOCAL_SUBJECT_ACCESS_REVIEWS,
             SERVICEACCOUNTS,
             TOKENREVIEWS,
-            SELFSUBJECTREVIEWS));
+            SELFSUBJECTREVIEWS,
+            CERTIFICATE_SIGNING_REQUESTS));
   }
 }

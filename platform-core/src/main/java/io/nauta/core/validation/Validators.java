@@ -25,7 +25,8 @@ public final class Validators {
           Map.entry("Role", new RbacValidation.RoleValidation()),
           Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),
           Map.entry("RoleBinding", new RbacValidation.RoleBindingValidation()),
-          Map.entry("ClusterRoleBinding", new RbacValidation.ClusterRoleBindingValidation()));
+          Map.entry("ClusterRoleBinding", new RbacValidation.ClusterRoleBindingValidation()),
+          Map.entry("CertificateSigningRequest", new CertificateSigningRequestValidation()));
 
   private Validators() {}
 

@@ -1,6 +1,8 @@
 package io.nauta.api.security.bootstrap;
 
 import io.nauta.core.pki.ClusterPki;
+import io.nauta.core.certificates.SigningRequests;
+import io.nauta.core.registry.BuiltInResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,13 @@ public final class BootstrapPolicy {
       List.of("create", "delete", "deletecollection", "patch", "update");
   private static final List<String> READ_WRITE =
       List.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection");
+
+  private static final String CERTIFICATES = BuiltInResources.CERTIFICATES_GROUP;
+  private static final String BOOTSTRAPPERS = "system:bootstrappers";
+  static final String NODE_CLIENT_ROLE =
+      "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
+  static final String SELF_NODE_CLIENT_ROLE =
+      "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
 
   private BootstrapPolicy() {}
 
@@ -163,7 +172,25 @@ public final class BootstrapPolicy {
             rule(
                 List.of("get", "list", "watch", "create", "update"),
                 List.of("coordination.k8s.io"),
-                List.of("leases"))));
+                List.of("leases")),
+            // CSR signer and approver (Kubernetes' certificate-controller role)
+            rule(READ, List.of(CERTIFICATES), List.of("certificatesigningrequests")),
+            rule(
+                List.of("update"),
+                List.of(CERTIFICATES),
+                List.of(
+                    "certificatesigningrequests/approval", "certificatesigningrequests/status")),
+            named(
+                rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBELET_CLIENT),
+            named(
+                rule(List.of("sign"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBE_APISERVER_CLIENT,
+                SigningRequests.KUBELET_CLIENT),
+            rule(
+                List.of("create"),
+                List.of("authorization.k8s.io"),
+                List.of("subjectaccessreviews"))));
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     // Full access to the agents' API (logs, later exec), as Kubernetes' own role of that name.
     roles.add(
@@ -177,7 +204,51 @@ public final class BootstrapPolicy {
                 List.of(""),
                 List.of(
                     "nodes/proxy", "nodes/metrics", "nodes/spec", "nodes/stats", "nodes/log"))));
+    roles.addAll(certificateRoles());
     return roles;
+  }
+
+  /**
+   * Kubernetes' roles for CSRs: bootstrappers may post and read CSRs ({@code
+   * system:node-bootstrapper}); {@code …:nodeclient} and {@code …:selfnodeclient} are what the
+   * csrapproving controller asks a SubjectAccessReview about before it approves a node's client
+   * certificate; the approver roles grant {@code approve} for one signer.
+   */
+  private static List<ObjectNode> certificateRoles() {
+    return List.of(
+        role(
+            "system:node-bootstrapper",
+            Map.of(),
+            rule(
+                List.of("create", "get", "list", "watch"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests"))),
+        role(
+            NODE_CLIENT_ROLE,
+            Map.of(),
+            rule(
+                List.of("create"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests/nodeclient"))),
+        role(
+            SELF_NODE_CLIENT_ROLE,
+            Map.of(),
+            rule(
+                List.of("create"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests/selfnodeclient"))),
+        role(
+            "system:certificates.k8s.io:kube-apiserver-client-approver",
+            Map.of(),
+            named(
+                rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBE_APISERVER_CLIENT)),
+        role(
+            "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver",
+            Map.of(),
+            named(
+                rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
+                SigningRequests.KUBELET_CLIENT)));
   }
 
   public static List<ObjectNode> clusterRoleBindings() {
@@ -203,6 +274,14 @@ public final class BootstrapPolicy {
             "system:kube-apiserver-kubelet-client",
             "system:kubelet-api-admin",
             subject("User", ClusterPki.KUBELET_CLIENT_USER)),
+        // Joining with a bootstrap token: post a CSR for a node identity, approved automatically;
+        // nodes renew their own (kubeadm's kubelet-bootstrap and node-autoapprove bindings).
+        binding(
+            "system:node-bootstrapper",
+            "system:node-bootstrapper",
+            subject("Group", BOOTSTRAPPERS)),
+        binding(NODE_CLIENT_ROLE, NODE_CLIENT_ROLE, subject("Group", BOOTSTRAPPERS)),
+        binding(SELF_NODE_CLIENT_ROLE, SELF_NODE_CLIENT_ROLE, subject("Group", "system:nodes")),
         // No subjects, as in Kubernetes since the Node authorizer: nodes get these rules from it,
         // narrowed to their own objects; whoever binds the role here is trusted with every node.
         binding("system:node", "system:node"),
@@ -323,6 +402,12 @@ public final class BootstrapPolicy {
     r.putArray("resources").addAll(strings(resources));
     r.putArray("verbs").addAll(strings(verbs));
     return r;
+  }
+
+  /** {@code rule} limited to the objects named {@code names} ({@code resourceNames}). */
+  private static ObjectNode named(ObjectNode rule, String... names) {
+    rule.putArray("resourceNames").addAll(strings(List.of(names)));
+    return rule;
   }
 
   private static ObjectNode urls(List<String> urls, String... verbs) {
