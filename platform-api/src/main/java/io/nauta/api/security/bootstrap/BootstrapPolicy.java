@@ -1,7 +1,7 @@
 package io.nauta.api.security.bootstrap;
 
-import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.certificates.SigningRequests;
+import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.registry.BuiltInResources;
 import java.util.ArrayList;
 import java.util.List;
