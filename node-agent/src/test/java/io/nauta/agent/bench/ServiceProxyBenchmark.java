@@ -19,7 +19,6 @@ import io.nauta.agent.services.RuleSet;
 import io.nauta.agent.services.ServiceRules;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
@@ -90,13 +89,13 @@ public final class ServiceProxyBenchmark {
           NautaAgent.application()
               .run(
                   "--server.port=0",
-                  "--nauta.agent.server=" + api.url(),
+                  api.agentArg(node.name()),
                   "--nauta.agent.runtime=docker",
                   "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
                   "--nauta.agent.node-name=" + node.name(),
                   "--nauta.agent.first-node-index=" + node.index(),
                   "--logging.level.root=WARN"));
-      KubeClient client = new KubeClient(ClientConfig.fromUrl(api.url()));
+      KubeClient client = api.kubeClient();
       String podIp = startWebPod(client, node.name());
       ResourceClient<Service> services = client.resource(BuiltInResources.SERVICES, Service.class);
       String clusterIp = services.create(service("web", "web")).block(T).getSpec().getClusterIP();

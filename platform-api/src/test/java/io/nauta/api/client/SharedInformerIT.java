@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
@@ -41,9 +40,7 @@ class SharedInformerIT {
     // Immediate shutdown: like a crash, and no 30 s wait for the informer's open watch to end.
     server.set(TestApiServer.startOnEmptyRedis("server.shutdown=immediate"));
     // The informer asks for the server on every request: after a restart it finds the new port.
-    client =
-        new KubeClient(
-            () -> ClientConfig.fromUrl(server.get().url()), JsonMapper.builder().build());
+    client = new KubeClient(() -> server.get().clientConfig(), JsonMapper.builder().build());
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     for (String name : List.of("inf-a", "inf-b")) {
       Namespace ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
@@ -179,7 +176,7 @@ class SharedInformerIT {
       String rvAfterWrites;
       try (TestApiServer other = TestApiServer.start(trimming)) {
         ResourceClient<Pod> viaOther =
-            KubeClient.of(other.url()).resource(BuiltInResources.PODS, Pod.class);
+            other.kubeClient().resource(BuiltInResources.PODS, Pod.class);
         var now = new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build();
         viaOther.delete("inf-a", "goes", now).block(T);
         for (int i = 0; i < 8; i++) {
