@@ -48,7 +48,6 @@ public final class TestApiServer implements AutoCloseable {
   /** The deliberate opt-out, for tests about plain HTTP: pass it to {@link #start}. */
   public static final String PLAIN_HTTP = "nauta.security.enabled=false";
 
-  private static final String ENABLED = "nauta.security.enabled=";
   private static final String PKI_DIR = "nauta.security.pki-dir=";
   private static Path sharedPki;
 
@@ -94,10 +93,8 @@ public final class TestApiServer implements AutoCloseable {
     if (given.stream().noneMatch(p -> p.startsWith("nauta.redis.url="))) {
       props.add("nauta.redis.url=" + TestRedis.url());
     }
+    // Security is not switched on here: it is the server's default, which every test thus checks.
     boolean plain = given.contains(PLAIN_HTTP);
-    if (!plain && given.stream().noneMatch(p -> p.startsWith(ENABLED))) {
-      props.add(ENABLED + "true");
-    }
     if (!plain && given.stream().noneMatch(p -> p.startsWith(PKI_DIR))) {
       props.add(PKI_DIR + sharedPki());
     }
@@ -115,12 +112,22 @@ public final class TestApiServer implements AutoCloseable {
   private static synchronized Path sharedPki() {
     if (sharedPki == null) {
       try {
-        sharedPki = Files.createTempDirectory("nauta-test-pki-");
+        Path dir = Files.createTempDirectory("nauta-test-pki-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "test-pki-cleanup"));
+        sharedPki = dir;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return sharedPki;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind
+    }
   }
 
   private void awaitReady() {
