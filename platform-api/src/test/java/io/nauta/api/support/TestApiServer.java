@@ -50,6 +50,8 @@ public final class TestApiServer implements AutoCloseable {
 
   private static final String PKI_DIR = "nauta.security.pki-dir=";
   private static Path sharedPki;
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
 
   /** Issued client certificates by identity and PKI: issuing one costs a key pair. */
   private static final Map<String, IssuedCertificate> issued = new ConcurrentHashMap<>();
@@ -285,33 +287,39 @@ public final class TestApiServer implements AutoCloseable {
     if (secure()) {
       return kubeconfig();
     }
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: nauta
-          cluster:
-            server: %s
-        users:
-        - name: nauta
-          user: {}
-        contexts:
-        - name: nauta
-          context:
-            cluster: nauta
-            user: nauta
-            namespace: default
-        current-context: nauta
-        """
-            .formatted(url());
     try {
       Path file = dir.resolve("kubeconfig-" + port);
-      Files.writeString(file, yaml);
+      Files.writeString(file, kubeconfigJson(Map.of("server", url()), Map.of()));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A kubeconfig (JSON, which kubectl and every client read as YAML) with one cluster, one user and
+   * one context named {@code nauta} in namespace {@code default}.
+   */
+  private static String kubeconfigJson(Map<String, ?> cluster, Map<String, ?> user) {
+    return JSON.writeValueAsString(
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "Config",
+            "clusters",
+            List.of(Map.of("name", "nauta", "cluster", cluster)),
+            "users",
+            List.of(Map.of("name", "nauta", "user", user)),
+            "contexts",
+            List.of(
+                Map.of(
+                    "name",
+                    "nauta",
+                    "context",
+                    Map.of("cluster", "nauta", "user", "nauta", "namespace", "default"))),
+            "current-context",
+            "nauta"));
   }
 
   /** The admin's kubeconfig for this server (secure servers only). */
@@ -445,30 +453,15 @@ public final class TestApiServer implements AutoCloseable {
    * decide first): what {@code kubectl create token} output is used with.
    */
   public Path kubeconfigWithToken(String token) {
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: nauta
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: token
-          user:
-            token: %s
-        contexts:
-        - name: nauta
-          context:
-            cluster: nauta
-            user: token
-            namespace: default
-        current-context: nauta
-        """
-            .formatted(
-                url(), java.util.Base64.getEncoder().encodeToString(serverCa().getBytes()), token);
-    return writeKubeconfig("token-" + Integer.toHexString(token.hashCode()), yaml);
+    return writeKubeconfig(
+        "token-" + Integer.toHexString(token.hashCode()),
+        kubeconfigJson(
+            Map.of(
+                "server",
+                url(),
+                "certificate-authority-data",
+                java.util.Base64.getEncoder().encodeToString(serverCa().getBytes())),
+            Map.of("token", token)));
   }
 
   private synchronized Path writeKubeconfig(String name, String yaml) {
