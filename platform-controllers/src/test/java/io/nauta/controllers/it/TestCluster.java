@@ -84,8 +84,14 @@ public final class TestCluster implements AutoCloseable {
       String apiUrl, boolean restartOnLeaseLoss, String... props) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
-    args.addAll(api.controllerManagerArgs(apiUrl));
     List<String> given = List.of(props);
+    // Its identity and TLS as deploy/nauta gives them, unless the test sets one of them itself.
+    for (String arg : api.controllerManagerArgs(apiUrl)) {
+      String key = arg.substring(2, arg.indexOf('='));
+      if (given.stream().noneMatch(p -> p.startsWith(key + "="))) {
+        args.add(arg);
+      }
+    }
     // Kubernetes' lease and renew deadline, so that a loaded test machine does not miss a renewal
     // (a replica that does is replaced, which costs a start-up); a short retry period, so that a
     // standby takes a released lease at once. A test may set its own.
