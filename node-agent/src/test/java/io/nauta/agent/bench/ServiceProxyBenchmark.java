@@ -71,20 +71,21 @@ public final class ServiceProxyBenchmark {
             "nauta.services.cluster-ip-range=10.97." + random.nextInt(256) + ".0/24");
     List<ConfigurableApplicationContext> apps = new ArrayList<>();
     try {
-      apps.add(
-          NautaScheduler.application()
-              .run(
-                  "--server.port=0",
-                  "--nauta.scheduler.server=" + api.url(),
-                  "--nauta.scheduler.leader-election.enabled=false",
-                  "--logging.level.root=WARN"));
-      apps.add(
-          NautaControllers.application()
-              .run(
-                  "--server.port=0",
-                  "--nauta.controllers.server=" + api.url(),
-                  "--nauta.controllers.leader-election.enabled=false",
-                  "--logging.level.root=WARN"));
+      // Each component with its own identity, as deploy/nauta starts them.
+      List<String> scheduler = new ArrayList<>(api.schedulerArgs());
+      scheduler.addAll(
+          List.of(
+              "--server.port=0",
+              "--nauta.scheduler.leader-election.enabled=false",
+              "--logging.level.root=WARN"));
+      apps.add(NautaScheduler.application().run(scheduler.toArray(String[]::new)));
+      List<String> controllers = new ArrayList<>(api.controllerManagerArgs());
+      controllers.addAll(
+          List.of(
+              "--server.port=0",
+              "--nauta.controllers.leader-election.enabled=false",
+              "--logging.level.root=WARN"));
+      apps.add(NautaControllers.application().run(controllers.toArray(String[]::new)));
       apps.add(
           NautaAgent.application()
               .run(
