@@ -57,7 +57,9 @@ class LeaderElectionIT {
 
   @BeforeEach
   void start() {
-    server = TestApiServer.startOnEmptyRedis();
+    // Plain HTTP: the candidates' KubeClients follow a URL supplier, and such a client speaks TLS
+    // with the JDK's trust only, not the test PKI's CA or a client certificate.
+    server = TestApiServer.startOnEmptyRedis(TestApiServer.PLAIN_HTTP);
     KubeClient client = server.kubeClient();
     leases = client.resource(BuiltInResources.LEASES, Lease.class);
     Namespace ns = new NamespaceBuilder().withNewMetadata().withName("le").endMetadata().build();

@@ -37,8 +37,11 @@ class SharedInformerIT {
 
   @BeforeEach
   void start() {
+    // Plain HTTP: a KubeClient that follows a moving server (a config supplier) speaks TLS with the
+    // JDK's trust only, not the test PKI's CA or a client certificate (see its constructor).
     // Immediate shutdown: like a crash, and no 30 s wait for the informer's open watch to end.
-    server.set(TestApiServer.startOnEmptyRedis("server.shutdown=immediate"));
+    server.set(
+        TestApiServer.startOnEmptyRedis("server.shutdown=immediate", TestApiServer.PLAIN_HTTP));
     // The informer asks for the server on every request: after a restart it finds the new port.
     client = new KubeClient(() -> server.get().clientConfig(), JsonMapper.builder().build());
     pods = client.resource(BuiltInResources.PODS, Pod.class);
@@ -129,7 +132,7 @@ class SharedInformerIT {
 
       server.get().close();
       // A new API server on the same Redis, on another port; the old one's watch is gone.
-      server.set(TestApiServer.start("server.shutdown=immediate"));
+      server.set(TestApiServer.start("server.shutdown=immediate", TestApiServer.PLAIN_HTTP));
       deleteNow("inf-a", "goes");
       pods.create(pod("inf-b", "new")).block(T);
 
@@ -161,7 +164,9 @@ class SharedInformerIT {
     pods.create(pod("inf-a", "stays")).block(T);
     pods.create(pod("inf-a", "goes")).block(T);
     // Keeps only the last 5 events of a type, so a few writes push older ones out.
-    String[] trimming = {"server.shutdown=immediate", "nauta.watch.history-max-events=5"};
+    String[] trimming = {
+      "server.shutdown=immediate", "nauta.watch.history-max-events=5", TestApiServer.PLAIN_HTTP
+    };
 
     try (SharedInformer<Pod> informer = informer()) {
       List<InformerEvent<Pod>> events = new CopyOnWriteArrayList<>();
