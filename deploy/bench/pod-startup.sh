@@ -142,7 +142,8 @@ nauta_round() {
   docker events --filter type=container --filter "label=io.nauta.node=$NODE" \
     --format '{{json .}}' >"$out.events" &
   events=$!
-  $PY nauta "http://127.0.0.1:$PORT" "$NS" "$PODS" "$NAUTA_HOME/deployment.yaml" "$out"
+  NAUTA_PKI=$NAUTA_HOME/pki $PY nauta "https://127.0.0.1:$PORT" "$NS" "$PODS" \
+    "$NAUTA_HOME/deployment.yaml" "$out"
   sleep 1
   kill "$events"
   wait "$events" 2>/dev/null || true

@@ -18,6 +18,7 @@ import http.client
 import json
 import math
 import os
+import ssl
 import statistics
 import subprocess
 import sys
@@ -37,15 +38,26 @@ def ready(pod):
     return False
 
 
+def connect(url, timeout):
+    """HTTPS with the admin's client certificate from NAUTA_PKI (Nauta runs secure), else HTTP."""
+    if url.scheme != "https":
+        return http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+    pki = os.environ["NAUTA_PKI"]
+    context = ssl.create_default_context(cafile=os.path.join(pki, "server-ca.crt"))
+    context.load_cert_chain(os.path.join(pki, "admin-client.crt"),
+                            os.path.join(pki, "admin-client.key"))
+    return http.client.HTTPSConnection(url.hostname, url.port, timeout=timeout, context=context)
+
+
 def nauta(api, namespace, replicas, manifest, out):
     url = urllib.parse.urlparse(api)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    conn = connect(url, 10)
     conn.request("GET", f"/api/v1/namespaces/{namespace}/pods")
     listed = json.loads(conn.getresponse().read())
     if listed.get("items"):
         sys.exit(f"namespace {namespace} still has pods: delete them first")
     rv = listed["metadata"]["resourceVersion"]
-    watch = http.client.HTTPConnection(url.hostname, url.port, timeout=300)
+    watch = connect(url, 300)
     watch.request(
         "GET", f"/api/v1/namespaces/{namespace}/pods?watch=true&resourceVersion={rv}")
     resp = watch.getresponse()

@@ -1,14 +1,16 @@
 // Drives a running Nauta with the TypeScript client generated from its own OpenAPI document
 // (target/generated-clients/typescript, copied next to this file as ./client by TypeScriptClientIT).
-// Usage: node main.js <server URL> <pod name>. Prints one JSON line with what it read back.
+// Usage: node main.js <server URL> <pod name> <bearer token>. Prints one JSON line with what it
+// read back. The token goes through the document's BearerToken scheme (header authorization); the
+// server's CA comes from NODE_EXTRA_CA_CERTS.
 import { Configuration, CoreV1Api, ResponseError } from './client';
 
 // Only what this script needs from Node.js, so that tsc needs no @types/node.
 declare const process: { argv: string[]; exitCode?: number };
 
 async function main(): Promise<void> {
-  const [basePath, name] = process.argv.slice(2);
-  const api = new CoreV1Api(new Configuration({ basePath }));
+  const [basePath, name, token] = process.argv.slice(2);
+  const api = new CoreV1Api(new Configuration({ basePath, apiKey: `Bearer ${token}` }));
 
   const created = await api.createCoreV1NamespacedPod({
     namespace: 'default',

@@ -2,7 +2,9 @@ package io.nauta.faults;
 
 import io.nauta.api.support.BlackHoleProxy;
 import io.nauta.api.support.RedisProcess;
+import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.pki.ClusterPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -17,9 +20,11 @@ import org.awaitility.Awaitility;
 
 /**
  * A whole Nauta as {@code deploy/nauta up --redis <url> --runtime simulated --nodes N} runs it,
- * each component a process of its own, plus a second controller manager as the standby: a {@code
- * redis-server} of the test's own (AOF), reached by the API server through a {@link BlackHoleProxy}
- * that can cut the network, on free loopback ports. Closing it kills every process it started.
+ * secure as it runs (HTTPS, every component with its client certificate from the cluster PKI, the
+ * scheduler's and controller managers' ports on HTTPS), each component a process of its own, plus a
+ * second controller manager as the standby: a {@code redis-server} of the test's own (AOF), reached
+ * by the API server through a {@link BlackHoleProxy} that can cut the network, on free loopback
+ * ports. Closing it kills every process it started.
  */
 final class Cluster implements AutoCloseable {
 
@@ -55,14 +60,18 @@ final class Cluster implements AutoCloseable {
       Files.createDirectories(logs);
       Path home = Files.createTempDirectory("nauta-faults-");
       this.home = home;
-      Path token = home.resolve("kubelet-token");
-      Files.writeString(token, "fault-injection-" + System.nanoTime());
       // Each piece is closed even if a later one fails to start.
       redis = closing(RedisProcess.start(appendfsync));
       redisLink = closing(new BlackHoleProxy("127.0.0.1", redis.port()));
       String redisUrl = redisLink.url().replace("http://", "redis://");
       int port = freePort();
-      server = "http://127.0.0.1:" + port;
+      server = "https://127.0.0.1:" + port;
+      // The PKI is made here, as the API server would make it on its first start, so that the
+      // health checks can trust its CA from the beginning; the API server adds what it misses
+      // (its serving certificate's names) and writes the kubeconfigs for its port.
+      Path pki = home.resolve("pki");
+      ClusterPki.ensure(pki, new ClusterPki.Settings(null, List.of(), "localhost"), Instant.now());
+      ComponentProcess.trustServerCa(pki.resolve("server-ca.crt"));
       apiserver =
           closing(
               new ComponentProcess(
@@ -71,7 +80,8 @@ final class Cluster implements AutoCloseable {
                   List.of(
                       "--server.address=127.0.0.1",
                       "--server.port=" + port,
-                      "--nauta.kubelet.token-file=" + token,
+                      "--nauta.security.enabled=true",
+                      "--nauta.security.pki-dir=" + pki,
                       "--nauta.redis.url=" + redisUrl),
                   logs,
                   server + "/readyz"));
@@ -84,11 +94,14 @@ final class Cluster implements AutoCloseable {
                   List.of(
                       "--server.address=127.0.0.1",
                       "--server.port=" + schedulerPort,
-                      "--nauta.scheduler.server=" + server,
+                      "--nauta.scheduler.kubeconfig=" + pki.resolve("scheduler.kubeconfig"),
+                      "--server.ssl.certificate=" + pki.resolve("scheduler-serving.crt"),
+                      "--server.ssl.certificate-private-key="
+                          + pki.resolve("scheduler-serving.key"),
                       "--nauta.scheduler.leader-election.lease-duration=" + LEASE,
                       "--nauta.scheduler.leader-election.renew-deadline=" + RENEW_DEADLINE),
                   logs,
-                  "http://127.0.0.1:" + schedulerPort + "/readyz"));
+                  "https://127.0.0.1:" + schedulerPort + "/readyz"));
       for (int i = 0; i < 2; i++) {
         int controllersPort = freePort();
         controllers.add(
@@ -99,11 +112,16 @@ final class Cluster implements AutoCloseable {
                     List.of(
                         "--server.address=127.0.0.1",
                         "--server.port=" + controllersPort,
-                        "--nauta.controllers.server=" + server,
+                        "--nauta.controllers.kubeconfig="
+                            + pki.resolve("controller-manager.kubeconfig"),
+                        "--nauta.controllers.root-ca-file=" + pki.resolve("server-ca.crt"),
+                        "--server.ssl.certificate=" + pki.resolve("controller-manager-serving.crt"),
+                        "--server.ssl.certificate-private-key="
+                            + pki.resolve("controller-manager-serving.key"),
                         "--nauta.controllers.leader-election.lease-duration=" + LEASE,
                         "--nauta.controllers.leader-election.renew-deadline=" + RENEW_DEADLINE),
                     logs,
-                    "http://127.0.0.1:" + controllersPort + "/readyz")));
+                    "https://127.0.0.1:" + controllersPort + "/readyz")));
       }
       int agentPort = freePort();
       agent =
@@ -114,19 +132,26 @@ final class Cluster implements AutoCloseable {
                   List.of(
                       "--server.address=0.0.0.0",
                       "--server.port=" + agentPort,
-                      "--nauta.agent.server=" + server,
-                      "--nauta.agent.authentication.token-file=" + token,
+                      // Several simulated nodes: not one node's identity (see ClusterPki).
+                      "--nauta.agent.kubeconfig=" + pki.resolve("node-simulator.kubeconfig"),
+                      // As deploy/nauta: HTTPS, callers checked as a kubelet checks them.
+                      "--server.ssl.certificate=" + pki.resolve("agent-serving.crt"),
+                      "--server.ssl.certificate-private-key=" + pki.resolve("agent-serving.key"),
+                      "--server.ssl.client-auth=want",
+                      "--server.ssl.trust-certificate=" + pki.resolve("client-ca.crt"),
+                      "--nauta.agent.authentication.client-ca-file=" + pki.resolve("client-ca.crt"),
                       "--nauta.agent.nodes=" + nodes,
                       "--nauta.agent.runtime=simulated",
                       "--nauta.agent.root-dir=" + home.resolve("agent")),
                   logs,
-                  "http://127.0.0.1:" + agentPort + "/readyz"));
-      kubeconfig = writeKubeconfig(home, server);
+                  "https://127.0.0.1:" + agentPort + "/readyz"));
+      // The admin's, which the API server writes for its port once it listens.
+      kubeconfig = pki.resolve("admin.kubeconfig");
       // A test JVM that is stopped (Ctrl-C, a surefire timeout) still kills what it started.
       Runtime.getRuntime().addShutdownHook(new Thread(this::close, "fault-injection-cleanup"));
-      client = KubeClient.of(server);
 
       apiserver.start().awaitReady(START_TIMEOUT);
+      client = new KubeClient(ClientConfig.fromKubeconfig(kubeconfig));
       List<ComponentProcess> rest = new ArrayList<>(controllers);
       rest.add(0, scheduler);
       rest.add(agent);
@@ -184,31 +209,6 @@ final class Cluster implements AutoCloseable {
     scheduler.awaitReady(START_TIMEOUT);
     controllers.forEach(c -> c.awaitReady(START_TIMEOUT));
     agent.awaitReady(START_TIMEOUT);
-  }
-
-  private static Path writeKubeconfig(Path home, String server) throws IOException {
-    Path file = home.resolve("kubeconfig");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: nauta",
-            "  cluster:",
-            "    server: " + server,
-            "users:",
-            "- name: nauta",
-            "  user: {}",
-            "contexts:",
-            "- name: nauta",
-            "  context:",
-            "    cluster: nauta",
-            "    user: nauta",
-            "current-context: nauta",
-            ""));
-    return file;
   }
 
   static int freePort() {

@@ -30,8 +30,30 @@ final class ComponentProcess implements AutoCloseable {
   /** LeaseLossAction.EXIT_CODE of platform-core: the launcher starts such a process again. */
   static final int LEASE_LOST_EXIT = 75;
 
-  private static final HttpClient HTTP =
+  private static volatile HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /**
+   * Trusts the cluster's server CA from now on: the components serve their health and metrics ports
+   * over HTTPS with certificates it signed.
+   */
+  static void trustServerCa(Path serverCa) {
+    try {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry(
+          "ca", io.nauta.core.pki.Pem.parseCertificate(io.nauta.core.pki.Pem.read(serverCa)));
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(ssl).build();
+    } catch (java.security.GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private final String name;
   private final List<String> command;

@@ -19,7 +19,6 @@ import io.nauta.agent.services.RuleSet;
 import io.nauta.agent.services.ServiceRules;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
@@ -72,31 +71,32 @@ public final class ServiceProxyBenchmark {
             "nauta.services.cluster-ip-range=10.97." + random.nextInt(256) + ".0/24");
     List<ConfigurableApplicationContext> apps = new ArrayList<>();
     try {
-      apps.add(
-          NautaScheduler.application()
-              .run(
-                  "--server.port=0",
-                  "--nauta.scheduler.server=" + api.url(),
-                  "--nauta.scheduler.leader-election.enabled=false",
-                  "--logging.level.root=WARN"));
-      apps.add(
-          NautaControllers.application()
-              .run(
-                  "--server.port=0",
-                  "--nauta.controllers.server=" + api.url(),
-                  "--nauta.controllers.leader-election.enabled=false",
-                  "--logging.level.root=WARN"));
+      // Each component with its own identity, as deploy/nauta starts them.
+      List<String> scheduler = new ArrayList<>(api.schedulerArgs());
+      scheduler.addAll(
+          List.of(
+              "--server.port=0",
+              "--nauta.scheduler.leader-election.enabled=false",
+              "--logging.level.root=WARN"));
+      apps.add(NautaScheduler.application().run(scheduler.toArray(String[]::new)));
+      List<String> controllers = new ArrayList<>(api.controllerManagerArgs());
+      controllers.addAll(
+          List.of(
+              "--server.port=0",
+              "--nauta.controllers.leader-election.enabled=false",
+              "--logging.level.root=WARN"));
+      apps.add(NautaControllers.application().run(controllers.toArray(String[]::new)));
       apps.add(
           NautaAgent.application()
               .run(
                   "--server.port=0",
-                  "--nauta.agent.server=" + api.url(),
+                  api.agentArg(node.name()),
                   "--nauta.agent.runtime=docker",
                   "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
                   "--nauta.agent.node-name=" + node.name(),
                   "--nauta.agent.first-node-index=" + node.index(),
                   "--logging.level.root=WARN"));
-      KubeClient client = new KubeClient(ClientConfig.fromUrl(api.url()));
+      KubeClient client = api.kubeClient();
       String podIp = startWebPod(client, node.name());
       ResourceClient<Service> services = client.resource(BuiltInResources.SERVICES, Service.class);
       String clusterIp = services.create(service("web", "web")).block(T).getSpec().getClusterIP();

@@ -139,7 +139,7 @@ class AgentAndEngineRestartIT {
             System.getProperty("java.class.path"),
             "io.nauta.agent.NautaAgent",
             "--server.port=0",
-            "--nauta.agent.server=" + plane.url(),
+            plane.api.agentArg(node.name()),
             "--nauta.agent.runtime=docker",
             "--nauta.agent.docker.host=" + engine.host(),
             "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),

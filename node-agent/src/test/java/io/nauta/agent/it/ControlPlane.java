@@ -3,7 +3,6 @@ package io.nauta.agent.it;
 import io.nauta.agent.NautaAgent;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.scheduler.NautaScheduler;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ final class ControlPlane implements AutoCloseable {
 
   private ControlPlane(TestApiServer api) {
     this.api = api;
-    this.client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    this.client = api.kubeClient();
   }
 
   /**
@@ -44,18 +43,15 @@ final class ControlPlane implements AutoCloseable {
     ControlPlane plane =
         new ControlPlane(TestApiServer.startOnEmptyRedis(props.toArray(String[]::new)));
     try {
-      plane.components.add(
-          NautaScheduler.application()
-              .run(
-                  "--server.port=0",
-                  "--nauta.scheduler.server=" + plane.api.url(),
-                  "--nauta.scheduler.leader-election.enabled=false"));
-      plane.components.add(
-          NautaControllers.application()
-              .run(
-                  "--server.port=0",
-                  "--nauta.controllers.server=" + plane.api.url(),
-                  "--nauta.controllers.leader-election.enabled=false"));
+      // Each component with its own identity, as deploy/nauta starts them.
+      List<String> scheduler = new ArrayList<>(List.of("--server.port=0"));
+      scheduler.addAll(plane.api.schedulerArgs());
+      scheduler.add("--nauta.scheduler.leader-election.enabled=false");
+      plane.components.add(NautaScheduler.application().run(scheduler.toArray(String[]::new)));
+      List<String> controllers = new ArrayList<>(List.of("--server.port=0"));
+      controllers.addAll(plane.api.controllerManagerArgs());
+      controllers.add("--nauta.controllers.leader-election.enabled=false");
+      plane.components.add(NautaControllers.application().run(controllers.toArray(String[]::new)));
     } catch (RuntimeException e) {
       plane.close();
       throw e;
@@ -74,11 +70,18 @@ final class ControlPlane implements AutoCloseable {
    * @param settings its other settings ({@code --name=value}): node name, pod range, intervals
    */
   ConfigurableApplicationContext startDockerAgent(String... settings) {
+    // One node: that node's identity; several nodes in one agent: the node simulator's.
+    String node =
+        List.of(settings).stream()
+            .filter(s -> s.startsWith("--nauta.agent.node-name="))
+            .map(s -> s.substring("--nauta.agent.node-name=".length()))
+            .findFirst()
+            .orElse(null);
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--server.port=0",
-                "--nauta.agent.server=" + api.url(),
+                node != null ? api.agentArg(node) : api.simulatedNodesAgentArg(),
                 "--nauta.agent.runtime=docker",
                 "--nauta.agent.docker.api-version=" + System.getProperty("api.version", "")));
     args.addAll(List.of(settings));

@@ -25,7 +25,6 @@ import io.nauta.agent.runtime.docker.DockerLabels;
 import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
@@ -78,7 +77,7 @@ class DockerContainerSpecIT {
     rootDir = Files.createTempDirectory("nauta-agent-root");
     hostDir = Files.createTempDirectory("nauta-host-path");
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
-    client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    client = api.kubeClient();
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     agent = startAgent();
   }
@@ -87,7 +86,7 @@ class DockerContainerSpecIT {
     return NautaAgent.application()
         .run(
             "--server.port=0",
-            "--nauta.agent.server=" + api.url(),
+            api.agentArg(node.name()),
             "--nauta.agent.runtime=docker",
             "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
             "--nauta.agent.node-name=" + node.name(),

@@ -101,6 +101,7 @@ class InClusterClientIT {
             "server.shutdown=immediate",
             "server.address=0.0.0.0",
             "nauta.security.enabled=true",
+            TestApiServer.SERVICE_ACCOUNT_ADMISSION + "true",
             "nauta.security.pki-dir=" + pki,
             "nauta.services.cluster-ip-range=" + range,
             "nauta.services.node-port-range=" + ports + "-" + (ports + 99));

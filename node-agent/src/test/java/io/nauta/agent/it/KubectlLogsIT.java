@@ -62,7 +62,9 @@ class KubectlLogsIT {
   private static ResourceClient<Pod> pods;
   private static KubeClient client;
   private static Kubectl kubectl;
-  private static final HttpClient http = HttpClient.newHttpClient();
+
+  /** The admin on the API server (HTTPS); the agent's own port it speaks plain HTTP to. */
+  private static HttpClient http;
 
   @BeforeAll
   static void startCluster() {
@@ -71,6 +73,7 @@ class KubectlLogsIT {
     node = TestDockerNode.reserve(docker, "it-logs");
     plane = ControlPlane.start("nauta.kubelet.token=" + TOKEN);
     api = plane.api;
+    http = api.httpClient();
     client = plane.client;
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     agent =

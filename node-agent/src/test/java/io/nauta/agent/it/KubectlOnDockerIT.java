@@ -89,7 +89,7 @@ class KubectlOnDockerIT {
             System.getProperty("java.class.path"),
             "io.nauta.agent.NautaAgent",
             "--server.port=0",
-            "--nauta.agent.server=" + api.url(),
+            api.agentArg(node.name()),
             "--nauta.agent.runtime=docker",
             "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
             "--nauta.agent.node-name=" + node.name(),

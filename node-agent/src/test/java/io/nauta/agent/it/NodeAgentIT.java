@@ -58,7 +58,7 @@ class NodeAgentIT {
         NautaAgent.application()
             .run(
                 "--server.port=0",
-                "--nauta.agent.server=" + api.url(),
+                api.simulatedNodesAgentArg(),
                 "--nauta.agent.nodes=3",
                 "--nauta.agent.node-name-prefix=sim",
                 "--nauta.agent.runtime=simulated",

@@ -14,7 +14,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Springdoc's {@code /v3/api-docs} and Swagger UI ({@code /swagger-ui.html}) for people: the
  * document is the union of the OpenAPI v3 documents kubectl reads, generated from the registry, so
- * every served path and verb can be browsed and tried.
+ * every served path and verb can be browsed and tried. Every operation requires the {@code
+ * BearerToken} scheme, as in Kubernetes' documents: Authorize with {@code Bearer <token>} (from
+ * {@code kubectl create token}) and "Try it out" sends it. The page, its assets and this document
+ * are public ({@code PublicPaths}): a browser loads them before it can be given a token.
  */
 @Configuration(proxyBeanMethods = false)
 public class ApiDocs {
@@ -39,6 +42,10 @@ public class ApiDocs {
         }
         if (doc.getComponents() != null && doc.getComponents().getSchemas() != null) {
           doc.getComponents().getSchemas().forEach(api.getComponents()::addSchemas);
+        }
+        // BearerToken: Swagger UI's Authorize button takes "Bearer <token>" for it.
+        if (doc.getComponents() != null && doc.getComponents().getSecuritySchemes() != null) {
+          doc.getComponents().getSecuritySchemes().forEach(api.getComponents()::addSecuritySchemes);
         }
       }
     };

@@ -147,11 +147,35 @@ public final class OpenApiV3 {
     return document(tag, paths, schemas.schemas());
   }
 
+  /** The security scheme's name, as Kubernetes' documents call it. */
+  public static final String BEARER_TOKEN = "BearerToken";
+
+  /**
+   * A document as Kubernetes' are: its paths, its schemas, and the {@code BearerToken} scheme (an
+   * {@code apiKey} in header {@code authorization}, whose value is {@code Bearer <token>}) that
+   * every operation requires. Clients generated from it (and Swagger UI's Authorize button) send
+   * the token that way.
+   */
   private static ObjectNode document(String title, ObjectNode paths, ObjectNode schemas) {
     ObjectNode doc = JSON.objectNode().put("openapi", "3.0.0");
     doc.putObject("info").put("title", "Nauta").put("version", title);
+    for (tools.jackson.databind.JsonNode path : paths) {
+      for (tools.jackson.databind.JsonNode op : path) {
+        if (op instanceof ObjectNode operation && operation.has("operationId")) {
+          operation.putArray("security").addObject().putArray(BEARER_TOKEN);
+        }
+      }
+    }
     doc.set("paths", paths);
-    doc.putObject("components").set("schemas", schemas);
+    ObjectNode components = doc.putObject("components");
+    components.set("schemas", schemas);
+    components
+        .putObject("securitySchemes")
+        .putObject(BEARER_TOKEN)
+        .put("description", "Bearer Token authentication")
+        .put("in", "header")
+        .put("name", "authorization")
+        .put("type", "apiKey");
     return doc;
   }
 

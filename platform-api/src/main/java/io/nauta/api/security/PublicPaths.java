@@ -5,11 +5,23 @@ import java.util.List;
 /**
  * Paths served without credentials, as Kubernetes' {@code system:public-info-viewer} role opens
  * them to {@code system:unauthenticated}: the health endpoints (with their per-check sub-paths) and
- * the version.
+ * the version. Also Swagger UI (its page, its assets and Springdoc's document it renders): a
+ * browser loads them before a person can paste a token into the Authorize dialog, and they hold the
+ * API's shape, no cluster data. kubectl's {@code /openapi/v3} still needs credentials, as in
+ * Kubernetes; the bootstrap role {@code nauta:swagger-ui-viewer} grants the Swagger UI paths to
+ * everyone.
  */
 final class PublicPaths {
 
-  private static final List<String> ROOTS = List.of("/healthz", "/livez", "/readyz", "/version");
+  private static final List<String> ROOTS =
+      List.of(
+          "/healthz",
+          "/livez",
+          "/readyz",
+          "/version",
+          "/swagger-ui.html",
+          "/swagger-ui",
+          "/v3/api-docs");
 
   private PublicPaths() {}
 

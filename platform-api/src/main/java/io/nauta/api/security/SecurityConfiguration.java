@@ -26,13 +26,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
- * Security on ({@code nauta.security.enabled=true}): the PKI is made or renewed before the server
- * listens (as k3s's server does at start), the server speaks HTTPS with its serving certificate,
- * every request is authenticated, and the components' kubeconfigs in the PKI directory name the
- * address the server actually listens on.
+ * Security on ({@code nauta.security.enabled}, the default; {@code false} opts out): the PKI is
+ * made or renewed before the server listens (as k3s's server does at start), the server speaks
+ * HTTPS with its serving certificate, every request is authenticated, and the components'
+ * kubeconfigs in the PKI directory name the address the server actually listens on.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBooleanProperty("nauta.security.enabled")
+@ConditionalOnBooleanProperty(name = "nauta.security.enabled", matchIfMissing = true)
 public class SecurityConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);

@@ -7,10 +7,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The API server's transport security and authentication ({@code nauta.security.*}).
  *
- * @param enabled HTTPS with the cluster PKI and authentication of every request; off by default for
- *     now (the tests run on plain HTTP until they are converted), on in {@code deploy/nauta up}
+ * @param enabled HTTPS with the cluster PKI, authentication and authorization of every request: on
+ *     by default (secure out of the box, as k3s). {@code false} is a deliberate opt-out for a
+ *     throw-away local server: plain HTTP, and every caller may do everything
  * @param pkiDir where the PKI lives: created on first start, renewed when due (see {@code
- *     ClusterPki}); required when enabled
+ *     ClusterPki}); {@code ~/.nauta/pki} unless set (application.yaml)
  * @param tokenAuthFile an optional static token file in Kubernetes' CSV format ({@code
  *     token,user,uid,"group1,group2"}), as kube-apiserver's --token-auth-file
  * @param tokenCacheTtl how long an accepted bearer token is remembered without being checked again
@@ -20,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("nauta.security")
 public record SecurityProperties(
-    @DefaultValue("false") boolean enabled,
+    @DefaultValue("true") boolean enabled,
     @DefaultValue("") String pkiDir,
     @DefaultValue("") String tokenAuthFile,
     @DefaultValue("10s") Duration tokenCacheTtl,

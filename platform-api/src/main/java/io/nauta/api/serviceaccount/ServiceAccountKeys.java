@@ -42,7 +42,7 @@ public class ServiceAccountKeys {
   public ServiceAccountKeys(
       ServiceAccountTokenProperties props,
       @Value("${nauta.security.pki-dir:}") String pkiDir,
-      @Value("${nauta.security.enabled:false}") boolean securityEnabled) {
+      @Value("${nauta.security.enabled:true}") boolean securityEnabled) {
     this.props = props;
     this.pkiDir = pkiDir;
     this.securityEnabled = securityEnabled;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.core.registry.BuiltInResources;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -38,11 +37,12 @@ class WatchCacheResetIT {
   void aWebSocketWatchIsClosedWhenTheCacheEndsItsWatches() throws Exception {
     AtomicInteger closeStatus = new AtomicInteger(-1);
     WebSocket socket =
-        HttpClient.newHttpClient()
+        server
+            .httpClient()
             .newWebSocketBuilder()
             .buildAsync(
                 URI.create(
-                    server.url().replace("http:", "ws:")
+                    server.url().replaceFirst("^http", "ws")
                         + "/api/v1/namespaces/default/secrets?watch=true"),
                 new WebSocket.Listener() {
                   @Override

@@ -35,11 +35,12 @@ class InformerHalfOpenConnectionIT {
   void start() {
     server = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
     proxy = BlackHoleProxy.to(server.url());
-    direct = KubeClient.of(server.url()).resource(BuiltInResources.CONFIGMAPS, ConfigMap.class);
+    direct = server.kubeClient().resource(BuiltInResources.CONFIGMAPS, ConfigMap.class);
     // Watches ask for 2-4 s, so a silent one counts as dead after at most 6 s.
     informer =
         new SharedInformer<>(
-            KubeClient.of(proxy.url()).resource(BuiltInResources.CONFIGMAPS, ConfigMap.class),
+            new KubeClient(server.clientConfig(proxy.url()))
+                .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class),
             "default",
             ListOptions.none(),
             Duration.ofMillis(200),

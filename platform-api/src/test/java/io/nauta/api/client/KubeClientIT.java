@@ -50,7 +50,7 @@ class KubeClientIT {
     server =
         TestApiServer.startOnEmptyRedis(
             "nauta.watch.history-max-events=20", "nauta.watch.bookmark-interval=1s");
-    client = KubeClient.of(server.url());
+    client = server.kubeClient();
     configMaps = client.resource(BuiltInResources.CONFIGMAPS, ConfigMap.class);
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     Namespace ns = new NamespaceBuilder().withNewMetadata().withName("cl").endMetadata().build();

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.leaderelection.LeaderElectionConfig;
@@ -58,8 +57,10 @@ class LeaderElectionIT {
 
   @BeforeEach
   void start() {
-    server = TestApiServer.startOnEmptyRedis();
-    KubeClient client = KubeClient.of(server.url());
+    // Plain HTTP: the candidates' KubeClients follow a URL supplier, and such a client speaks TLS
+    // with the JDK's trust only, not the test PKI's CA or a client certificate.
+    server = TestApiServer.startOnEmptyRedis(TestApiServer.PLAIN_HTTP);
+    KubeClient client = server.kubeClient();
     leases = client.resource(BuiltInResources.LEASES, Lease.class);
     Namespace ns = new NamespaceBuilder().withNewMetadata().withName("le").endMetadata().build();
     client.resource(BuiltInResources.NAMESPACES, Namespace.class).create(ns).block(T);
@@ -75,7 +76,7 @@ class LeaderElectionIT {
 
   private LeaderElector candidate(String identity, Supplier<String> url) {
     KubeClient client =
-        new KubeClient(() -> ClientConfig.fromUrl(url.get()), JsonMapper.builder().build());
+        new KubeClient(() -> server.clientConfig(url.get()), JsonMapper.builder().build());
     LeaderElector e =
         new LeaderElector(
             client.resource(BuiltInResources.LEASES, Lease.class),

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
@@ -38,12 +37,13 @@ class SharedInformerIT {
 
   @BeforeEach
   void start() {
+    // Plain HTTP: a KubeClient that follows a moving server (a config supplier) speaks TLS with the
+    // JDK's trust only, not the test PKI's CA or a client certificate (see its constructor).
     // Immediate shutdown: like a crash, and no 30 s wait for the informer's open watch to end.
-    server.set(TestApiServer.startOnEmptyRedis("server.shutdown=immediate"));
+    server.set(
+        TestApiServer.startOnEmptyRedis("server.shutdown=immediate", TestApiServer.PLAIN_HTTP));
     // The informer asks for the server on every request: after a restart it finds the new port.
-    client =
-        new KubeClient(
-            () -> ClientConfig.fromUrl(server.get().url()), JsonMapper.builder().build());
+    client = new KubeClient(() -> server.get().clientConfig(), JsonMapper.builder().build());
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     for (String name : List.of("inf-a", "inf-b")) {
       Namespace ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
@@ -132,7 +132,7 @@ class SharedInformerIT {
 
       server.get().close();
       // A new API server on the same Redis, on another port; the old one's watch is gone.
-      server.set(TestApiServer.start("server.shutdown=immediate"));
+      server.set(TestApiServer.start("server.shutdown=immediate", TestApiServer.PLAIN_HTTP));
       deleteNow("inf-a", "goes");
       pods.create(pod("inf-b", "new")).block(T);
 
@@ -164,7 +164,9 @@ class SharedInformerIT {
     pods.create(pod("inf-a", "stays")).block(T);
     pods.create(pod("inf-a", "goes")).block(T);
     // Keeps only the last 5 events of a type, so a few writes push older ones out.
-    String[] trimming = {"server.shutdown=immediate", "nauta.watch.history-max-events=5"};
+    String[] trimming = {
+      "server.shutdown=immediate", "nauta.watch.history-max-events=5", TestApiServer.PLAIN_HTTP
+    };
 
     try (SharedInformer<Pod> informer = informer()) {
       List<InformerEvent<Pod>> events = new CopyOnWriteArrayList<>();
@@ -179,7 +181,7 @@ class SharedInformerIT {
       String rvAfterWrites;
       try (TestApiServer other = TestApiServer.start(trimming)) {
         ResourceClient<Pod> viaOther =
-            KubeClient.of(other.url()).resource(BuiltInResources.PODS, Pod.class);
+            other.kubeClient().resource(BuiltInResources.PODS, Pod.class);
         var now = new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build();
         viaOther.delete("inf-a", "goes", now).block(T);
         for (int i = 0; i < 8; i++) {

@@ -74,7 +74,7 @@ class ApiFuzzIT {
     System.out.println("ApiFuzzIT: seed " + seed + " (replay with -Dnauta.fuzz.seed=" + seed + ")");
     random = new RandomChoices(seed);
     server = TestApiServer.startOnEmptyRedis();
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    http = server.httpClientBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ApiCalls api = new ApiCalls(server);
     assertThat(api.post("/api/v1/namespaces", Objects.namespace(NS)).status()).isEqualTo(201);
     assertThat(api.post(base("configmaps"), Objects.configMap("cm", "v")).status()).isEqualTo(201);

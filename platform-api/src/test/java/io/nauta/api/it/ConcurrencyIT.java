@@ -61,10 +61,8 @@ class ConcurrencyIT {
     long startRv = Long.parseLong(created.path("metadata").path("resourceVersion").asString());
     try (WatchStream watch =
         new WatchStream(
-            server.url()
-                + CM
-                + "?watch=true&fieldSelector=metadata.name=counter&resourceVersion="
-                + startRv)) {
+            server,
+            CM + "?watch=true&fieldSelector=metadata.name=counter&resourceVersion=" + startRv)) {
       int writers = 100;
       ExecutorService pool = Executors.newFixedThreadPool(16);
       List<Future<Integer>> conflicts = new ArrayList<>();

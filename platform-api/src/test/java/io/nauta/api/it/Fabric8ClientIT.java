@@ -41,8 +41,7 @@ class Fabric8ClientIT {
   static void start() {
     server = TestApiServer.startOnEmptyRedis();
     Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(server.url())
+        new ConfigBuilder(Config.fromKubeconfig(server.kubeconfig().toFile()))
             .withNamespace("fabric8")
             .withRequestRetryBackoffLimit(0)
             .build();

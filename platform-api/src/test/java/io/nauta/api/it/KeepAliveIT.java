@@ -111,7 +111,7 @@ class KeepAliveIT {
   }
 
   private static Socket connect() throws IOException {
-    Socket socket = new Socket("127.0.0.1", server.port());
+    Socket socket = server.openSocket();
     socket.setSoTimeout(READ_TIMEOUT_MS);
     return socket;
   }

@@ -213,8 +213,8 @@ class ListSnapshotIT {
     String rv = api.get(base).body().path("metadata").path("resourceVersion").asString();
     try (WatchStream watch =
         new WatchStream(
-            server.url()
-                + base
+            server,
+            base
                 + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
                 + "&allowWatchBookmarks=true")) {
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.events().size() >= 3);

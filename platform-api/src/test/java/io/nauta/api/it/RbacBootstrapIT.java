@@ -3,7 +3,6 @@ package io.nauta.api.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nauta.api.support.TestApiServer;
-import io.nauta.testauth.HeaderAuthentication;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,22 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RbacBootstrapIT {
 
-  private static final String[] ADMIN = {"--as=nauta-admin", "--as-group=system:masters"};
-
   @TempDir Path dir;
 
   private static Kubectl.Result run(Kubectl kubectl, String... args) {
-    String[] all = new String[ADMIN.length + args.length];
-    System.arraycopy(ADMIN, 0, all, 0, ADMIN.length);
-    System.arraycopy(args, 0, all, ADMIN.length, args.length);
-    Kubectl.Result r = kubectl.run(all);
+    Kubectl.Result r = kubectl.run(args);
     assertThat(r.exitCode()).as(r.toString()).isZero();
     return r;
   }
 
   @Test
   void restartRestoresChangedDefaultsUnlessTheyOptedOut() {
-    try (TestApiServer first = TestApiServer.startOnEmptyRedis(HeaderAuthentication.SOURCE)) {
+    try (TestApiServer first = TestApiServer.startOnEmptyRedis()) {
       Kubectl kubectl = new Kubectl(first.kubeconfig(dir));
       run(kubectl, "delete", "clusterrolebinding", "system:kube-scheduler");
       run(
@@ -57,7 +51,7 @@ class RbacBootstrapIT {
           "-p",
           "[{\"op\":\"replace\",\"path\":\"/rules/0/nonResourceURLs\",\"value\":[\"/healthz\",\"/readyz\"]}]");
     }
-    try (TestApiServer second = TestApiServer.start(HeaderAuthentication.SOURCE)) {
+    try (TestApiServer second = TestApiServer.start()) {
       Kubectl kubectl = new Kubectl(second.kubeconfig(dir));
       Kubectl.Result binding =
           run(kubectl, "get", "clusterrolebinding", "system:kube-scheduler", "-o", "wide");
@@ -74,8 +68,8 @@ class RbacBootstrapIT {
               "jsonpath={.rules[0].nonResourceURLs}");
       assertThat(kept.stdout()).isEqualTo("[\"/healthz\",\"/readyz\"]");
       // The opted-out role now answers only what it still lists.
-      second.client().get().uri("/readyz").exchange().expectStatus().isOk();
-      second.client().get().uri("/version").exchange().expectStatus().isForbidden();
+      second.anonymousClient().get().uri("/readyz").exchange().expectStatus().isOk();
+      second.anonymousClient().get().uri("/version").exchange().expectStatus().isForbidden();
     }
   }
 }

@@ -4,55 +4,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nauta.api.support.TestApiServer;
-import io.nauta.testauth.HeaderAuthentication;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * RBAC against a real API server with authorization on, driven by the real kubectl. Users come from
- * the test-only {@link HeaderAuthentication} (user and groups named in the headers kubectl's {@code
- * --as}/{@code --as-group} send) until the real authentication is merged.
+ * RBAC against a real API server with security on, driven by the real kubectl. Every user has a
+ * real credential: people a client certificate from the cluster's client CA (CN the user, O the
+ * groups), the service account {@code a:bot} the token {@code kubectl create token} gives it.
  */
 class RbacIT {
 
-  /** Who makes a request: kubectl sends it as {@code --as}/{@code --as-group}. */
-  private record Who(String user, String... groups) {
-    String[] kubectlArgs() {
-      String[] args = new String[groups.length + 1];
-      args[0] = "--as=" + user;
-      for (int i = 0; i < groups.length; i++) {
-        args[i + 1] = "--as-group=" + groups[i];
-      }
-      return args;
-    }
-  }
+  /** Who makes a request, with a client certificate naming user and groups. */
+  private record Who(String user, String... groups) {}
 
   private static final Who ADMIN = new Who("nauta-admin", "system:masters");
   private static final Who BOT = new Who("system:serviceaccount:a:bot");
   private static final Who DEV = new Who("dev", "developers");
 
   private static TestApiServer server;
-  private static Kubectl kubectl;
-  private static WebTestClient http;
-
-  @TempDir static Path dir;
+  private static WebTestClient anonymous;
+  private static String botToken;
+  private static final Map<String, Kubectl> kubectls = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() {
-    server = TestApiServer.startOnEmptyRedis(HeaderAuthentication.SOURCE);
-    kubectl = new Kubectl(server.kubeconfig(dir));
-    http = server.client();
+    server = TestApiServer.startOnEmptyRedis();
+    anonymous = server.anonymousClient();
     for (String ns : new String[] {"a", "b"}) {
       Kubectl.Result r = as(ADMIN, "create", "namespace", ns);
       assertThat(r.exitCode()).as(r.toString()).isZero();
     }
+    ok(as(ADMIN, "-n", "a", "create", "serviceaccount", "bot"));
+    Kubectl.Result token = as(ADMIN, "-n", "a", "create", "token", "bot");
+    ok(token);
+    botToken = token.stdout().trim();
   }
 
   @AfterAll
@@ -61,15 +52,22 @@ class RbacIT {
   }
 
   private static Kubectl.Result as(Who who, String... args) {
-    return kubectl.run(withIdentity(who, args));
+    return kubectl(who).run(args);
   }
 
-  private static String[] withIdentity(Who who, String... args) {
-    String[] identity = who.kubectlArgs();
-    String[] all = new String[identity.length + args.length];
-    System.arraycopy(identity, 0, all, 0, identity.length);
-    System.arraycopy(args, 0, all, identity.length, args.length);
-    return all;
+  /** kubectl with a kubeconfig of {@code who}'s own: its token, or its client certificate. */
+  private static Kubectl kubectl(Who who) {
+    return kubectls.computeIfAbsent(
+        who.user() + "|" + String.join(",", who.groups()),
+        k ->
+            new Kubectl(
+                who == BOT
+                    ? server.kubeconfigWithToken(botToken)
+                    : server.kubeconfigAs(who.user(), who.groups())));
+  }
+
+  private static WebTestClient http(Who who) {
+    return server.clientAs(who.user(), who.groups());
   }
 
   private static void ok(Kubectl.Result r) {
@@ -79,27 +77,24 @@ class RbacIT {
   @Test
   void publicEndpointsAnswerAnyoneButResourcesDoNot() {
     for (String path : new String[] {"/healthz", "/livez", "/readyz", "/version"}) {
-      http.get().uri(path).exchange().expectStatus().isOk();
+      anonymous.get().uri(path).exchange().expectStatus().isOk();
     }
-    http.get()
+    anonymous
+        .get()
         .uri("/api/v1/pods")
         .exchange()
         .expectStatus()
-        .isForbidden()
+        .isUnauthorized()
         .expectBody()
         .jsonPath("$.kind")
         .isEqualTo("Status")
         .jsonPath("$.reason")
-        .isEqualTo("Forbidden")
-        .jsonPath("$.message")
-        .isEqualTo(
-            "pods is forbidden: User \"system:anonymous\" cannot list resource \"pods\" in API"
-                + " group \"\" at the cluster scope");
+        .isEqualTo("Unauthorized");
     // Authenticated users may discover the API, and nothing more.
-    http.get().uri("/apis").headers(h -> identify(h, DEV)).exchange().expectStatus().isOk();
-    http.get()
+    http(DEV).get().uri("/apis").exchange().expectStatus().isOk();
+    http(DEV)
+        .get()
         .uri("/metrics")
-        .headers(h -> identify(h, DEV))
         .exchange()
         .expectStatus()
         .isForbidden()
@@ -226,9 +221,9 @@ class RbacIT {
         .expectStatus()
         .isEqualTo(422);
     // Reviews are never stored: there is nothing to list.
-    http.get()
+    http(ADMIN)
+        .get()
         .uri("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-        .headers(h -> identify(h, ADMIN))
         .exchange()
         .expectStatus()
         .isEqualTo(405);
@@ -417,7 +412,7 @@ class RbacIT {
           resources: ["leases"]
           verbs: ["get"]
         """;
-    ok(kubectl.runWithInput(leaseViewer, withIdentity(ADMIN, "apply", "-f", "-")));
+    ok(kubectl(ADMIN).runWithInput(leaseViewer, "apply", "-f", "-"));
     ok(
         as(
             ADMIN,
@@ -445,17 +440,10 @@ class RbacIT {
                     .isZero());
   }
 
-  private static void identify(HttpHeaders headers, Who who) {
-    headers.add(HeaderAuthentication.USER_HEADER, who.user());
-    for (String g : who.groups()) {
-      headers.add(HeaderAuthentication.GROUP_HEADER, g);
-    }
-  }
-
   private static WebTestClient.ResponseSpec post(String path, Who who, String body) {
-    return http.post()
+    return http(who)
+        .post()
         .uri(path)
-        .headers(h -> identify(h, who))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange();

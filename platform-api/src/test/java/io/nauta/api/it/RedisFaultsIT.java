@@ -8,7 +8,6 @@ import io.nauta.api.support.BlackHoleProxy;
 import io.nauta.api.support.Objects;
 import io.nauta.api.support.RedisProcess;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
@@ -86,7 +85,7 @@ class RedisFaultsIT {
     assertThat(api.post("/api/v1/namespaces", Objects.namespace(NS)).status()).isEqualTo(201);
     informer =
         new SharedInformer<>(
-            KubeClient.of(server.url()).resource(BuiltInResources.CONFIGMAPS, ConfigMap.class),
+            server.kubeClient().resource(BuiltInResources.CONFIGMAPS, ConfigMap.class),
             NS,
             ListOptions.none(),
             Duration.ofMillis(50),

@@ -51,7 +51,7 @@ class RedisRewindIT {
             "server.shutdown=immediate", "nauta.system-namespaces.recheck-period=1s");
     redisClient = RedisClient.create(TestRedis.url());
     redisConnection = redisClient.connect();
-    client = KubeClient.of(server.url());
+    client = server.kubeClient();
     configMaps = client.resource(BuiltInResources.CONFIGMAPS, ConfigMap.class);
     createNamespace();
   }
@@ -147,10 +147,7 @@ class RedisRewindIT {
     createConfigMap("watched");
     try (WatchStream watch =
         new WatchStream(
-            server.url()
-                + "/api/v1/namespaces/"
-                + NS
-                + "/configmaps?watch=true&resourceVersion=0")) {
+            server, "/api/v1/namespaces/" + NS + "/configmaps?watch=true&resourceVersion=0")) {
       await().atMost(T).until(() -> watch.types().contains("ADDED"));
 
       redis().flushall();

@@ -94,7 +94,7 @@ class RefusedInputIT {
   /** Found by ApiFuzzIT: a Content-Type that does not parse was a 500. */
   @Test
   void aContentTypeThatDoesNotParseIs415() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = server.httpClient();
     for (HttpMethod method : List.of(HttpMethod.PATCH, HttpMethod.POST, HttpMethod.PUT)) {
       String path = "/api/v1/namespaces/a/configmaps" + (method == HttpMethod.POST ? "" : "/one");
       HttpResponse<String> r =

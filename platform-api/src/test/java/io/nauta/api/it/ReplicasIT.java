@@ -26,8 +26,8 @@ class ReplicasIT {
   void twoApiServersServeTheSameObjectsAndSeeEachOthersWritesOnTheirWatches() {
     try (TestApiServer a = TestApiServer.start();
         TestApiServer b = TestApiServer.start();
-        WatchStream onA = new WatchStream(a.url() + "/api/v1/namespaces/default/pods?watch=true");
-        WatchStream onB = new WatchStream(b.url() + "/api/v1/namespaces/default/pods?watch=true")) {
+        WatchStream onA = new WatchStream(a, "/api/v1/namespaces/default/pods?watch=true");
+        WatchStream onB = new WatchStream(b, "/api/v1/namespaces/default/pods?watch=true")) {
       ApiCalls apiA = new ApiCalls(a);
       ApiCalls apiB = new ApiCalls(b);
       assertThat(apiA.post("/api/v1/namespaces/default/pods", Objects.pod("from-a")).status())
@@ -62,8 +62,8 @@ class ReplicasIT {
               () -> {
                 try (WatchStream watch =
                     new WatchStream(
-                        server.url()
-                            + "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
+                        server,
+                        "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
                             + old)) {
                   await().atMost(Duration.ofSeconds(2)).until(() -> !watch.events().isEmpty());
                   assertThat(watch.types()).containsExactly("ERROR");
@@ -91,9 +91,7 @@ class ReplicasIT {
     try (TestApiServer second = TestApiServer.start();
         WatchStream watch =
             new WatchStream(
-                second.url()
-                    + "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
-                    + rv)) {
+                second, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + rv)) {
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(watch.names()).containsExactly("after-1", "after-2"));

@@ -45,7 +45,7 @@ class RequestLimitsIT {
 
   @Test
   void aThousandRandomUrlsDoNotAddAThousandMeters() throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = server.httpClientBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     // Once each kind of answer has its timer, random URLs must not add more.
     String[] shapes = {
       "/api/v1/%s",
@@ -96,7 +96,7 @@ class RequestLimitsIT {
 
   private static void assertAnsweredInTime(String requestLine, boolean trickle, String expected)
       throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = server.openSocket()) {
       socket.setSoTimeout(15_000);
       OutputStream out = socket.getOutputStream();
       out.write(

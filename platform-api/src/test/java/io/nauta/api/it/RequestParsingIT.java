@@ -33,12 +33,12 @@ class RequestParsingIT {
 
   private static TestApiServer server;
   private static ApiCalls api;
-  private static final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static HttpClient http;
 
   @BeforeAll
   static void start() {
     server = TestApiServer.startOnEmptyRedis();
+    http = server.httpClientBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     api = new ApiCalls(server);
     assertThat(api.post("/api/v1/namespaces", Objects.namespace(NS)).status()).isEqualTo(201);
     assertThat(api.post(CONFIGMAPS, Objects.configMap("one", "v")).status()).isEqualTo(201);

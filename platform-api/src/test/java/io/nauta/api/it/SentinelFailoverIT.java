@@ -9,7 +9,6 @@ import io.nauta.api.support.Objects;
 import io.nauta.api.support.RedisProcess;
 import io.nauta.api.support.SentinelProcess;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
@@ -106,7 +105,7 @@ class SentinelFailoverIT {
     assertThat(api.post("/api/v1/namespaces", Objects.namespace(NS)).status()).isEqualTo(201);
     informer =
         new SharedInformer<>(
-            KubeClient.of(server.url()).resource(BuiltInResources.CONFIGMAPS, ConfigMap.class),
+            server.kubeClient().resource(BuiltInResources.CONFIGMAPS, ConfigMap.class),
             NS,
             ListOptions.none(),
             Duration.ofMillis(50),
@@ -189,7 +188,7 @@ class SentinelFailoverIT {
         "nauta.redis.url=",
         "nauta.redis.sentinel.master=" + SentinelProcess.MASTER,
         "nauta.redis.sentinel.nodes=127.0.0.1:" + sentinel.port());
-    try (WatchStream watch = new WatchStream(server.url() + CONFIGMAPS + "?watch=true");
+    try (WatchStream watch = new WatchStream(server, CONFIGMAPS + "?watch=true");
         Writers writers = new Writers(api)) {
       await().atMost(CONVERGE).until(() -> writers.acknowledged() >= 100);
       // Everything acknowledged so far has reached the replica.

@@ -30,7 +30,9 @@ class ServiceAccountAdmissionIT {
   static void start() {
     server =
         TestApiServer.startOnEmptyRedis(
-            "nauta.security.enabled=true", "nauta.security.pki-dir=" + dir.resolve("pki"));
+            "nauta.security.enabled=true",
+            "nauta.security.pki-dir=" + dir.resolve("pki"),
+            TestApiServer.SERVICE_ACCOUNT_ADMISSION + "true");
     api = new ApiCalls(server);
     for (String ns : List.of("sa", "nosa")) {
       assertThat(

@@ -11,7 +11,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.nauta.api.allocation.AllocationRange;
 import io.nauta.api.allocation.ServiceAllocator;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.errors.InvalidException;
 import io.nauta.core.registry.BuiltInResources;
@@ -50,13 +49,13 @@ class ServiceIpAllocationIT {
   static void start() {
     a = TestApiServer.startOnEmptyRedis(PROPS);
     b = TestApiServer.start(PROPS);
-    viaA = KubeClient.of(a.url()).resource(BuiltInResources.SERVICES, Service.class);
+    viaA = a.kubeClient().resource(BuiltInResources.SERVICES, Service.class);
     viaB = services(b);
   }
 
   static ResourceClient<Service> services(TestApiServer s) {
     // Follows the server if it restarts (the URL is asked for on every request).
-    return KubeClient.of(s.url()).resource(BuiltInResources.SERVICES, Service.class);
+    return s.kubeClient().resource(BuiltInResources.SERVICES, Service.class);
   }
 
   @AfterAll

@@ -77,7 +77,7 @@ class TooLargeResourceVersionIT {
     long current = configMapCache().appliedResourceVersion();
     long requested = current + 1000;
     try (WatchStream watch =
-        new WatchStream(server.url() + CONFIG_MAPS + "?watch=true&resourceVersion=" + requested)) {
+        new WatchStream(server, CONFIG_MAPS + "?watch=true&resourceVersion=" + requested)) {
       await().atMost(Duration.ofSeconds(5)).until(watch::ended);
       assertThat(watch.types()).containsExactly("ERROR");
       JsonNode status = watch.events().get(0).path("object");
@@ -92,7 +92,7 @@ class TooLargeResourceVersionIT {
 
   @Test
   void aThousandRequestsFromTheFarFutureLeaveNoWaiterBehind() throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient http = server.httpClientBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (String path :
         List.of(
             CONFIG_MAPS + "?resourceVersion=" + Long.MAX_VALUE,

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +60,26 @@ class TypeScriptClientIT {
     Result tsc = run(WORK, "node", TSC.toAbsolutePath().toString(), "-p", ".");
     assertThat(tsc.exitCode()).as("tsc\n%s", tsc).isZero();
 
-    Result run = run(WORK, "node", "out/main.js", server.url(), "ts-client");
+    // As a program outside the cluster would: a service account's token (kubectl create token),
+    // sent through the BearerToken scheme the document declares, and the cluster's CA.
+    Kubectl kubectl = new Kubectl(server.kubeconfig());
+    for (String[] args :
+        List.of(
+            new String[] {"create", "serviceaccount", "ts-client"},
+            new String[] {
+              "create",
+              "rolebinding",
+              "ts-client-edit",
+              "--clusterrole=edit",
+              "--serviceaccount=default:ts-client"
+            })) {
+      Kubectl.Result r = kubectl.run(args);
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+    Kubectl.Result token = kubectl.run("create", "token", "ts-client");
+    assertThat(token.exitCode()).as(token.toString()).isZero();
+    nodeEnv.put("NODE_EXTRA_CA_CERTS", server.pkiDir().resolve("server-ca.crt").toString());
+    Result run = run(WORK, "node", "out/main.js", server.url(), "ts-client", token.stdout().trim());
     assertThat(run.exitCode()).as("node out/main.js\n%s", run).isZero();
 
     JsonNode read = ApiCalls.JSON.readTree(run.stdout());
@@ -159,12 +179,21 @@ class TypeScriptClientIT {
   }
 
   /** Runs {@code command} in {@code dir}, waiting up to two minutes. */
+  /** Environment for the processes this test runs (node finds the cluster's CA there). */
+  private static final java.util.Map<String, String> nodeEnv = new java.util.HashMap<>();
+
+  private static ProcessBuilder processBuilder(String... command) {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(nodeEnv);
+    return pb;
+  }
+
   private static Result run(Path dir, String... command) throws IOException {
     Path out = Files.createTempFile("ts-client-it", ".out");
     Path err = Files.createTempFile("ts-client-it", ".err");
     try {
       Process p =
-          new ProcessBuilder(command)
+          processBuilder(command)
               .directory(dir.toFile())
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())

@@ -18,7 +18,6 @@ import io.nauta.api.support.Objects;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.core.registry.BuiltInResources;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
@@ -77,9 +76,10 @@ class WatchEndingIT {
     }
 
     static WebSocket open(String path, SocketWatch listener) throws Exception {
-      return HttpClient.newHttpClient()
+      return server
+          .httpClient()
           .newWebSocketBuilder()
-          .buildAsync(URI.create(server.url().replace("http:", "ws:") + path), listener)
+          .buildAsync(URI.create(server.url().replaceFirst("^http", "ws") + path), listener)
           .get(5, TimeUnit.SECONDS);
     }
   }
@@ -100,8 +100,7 @@ class WatchEndingIT {
   @Test
   void aFabric8WatchWithATimeoutSeesItsEnd() {
     Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(server.url())
+        new ConfigBuilder(Config.fromKubeconfig(server.kubeconfig().toFile()))
             .withNamespace("ends")
             .withRequestRetryBackoffLimit(0)
             .build();
@@ -163,7 +162,7 @@ class WatchEndingIT {
                     == count);
 
     try (WatchStream watch =
-        new WatchStream(server.url() + "/api/v1/namespaces/bulk/configmaps?watch=true")) {
+        new WatchStream(server, "/api/v1/namespaces/bulk/configmaps?watch=true")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> watch.events().size() >= count);
       assertThat(
               api.post("/api/v1/namespaces/bulk/configmaps", Objects.configMap("live", "v"))
@@ -204,7 +203,7 @@ class WatchEndingIT {
     api = new ApiCalls(server);
 
     try (WatchStream watch =
-        new WatchStream(server.url() + base + "?watch=true&resourceVersion=" + from)) {
+        new WatchStream(server, base + "?watch=true&resourceVersion=" + from)) {
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.events().size() == 3);
       assertThat(watch.types()).containsExactly("MODIFIED", "MODIFIED", "DELETED");
       assertThat(watch.names()).containsExactly("old", "labelled", "old");
@@ -213,7 +212,7 @@ class WatchEndingIT {
     // the client must relist, as after any Kubernetes API server restart.
     try (WatchStream watch =
         new WatchStream(
-            server.url() + base + "?watch=true&labelSelector=app=web&resourceVersion=" + from)) {
+            server, base + "?watch=true&labelSelector=app=web&resourceVersion=" + from)) {
       await().atMost(Duration.ofSeconds(5)).until(watch::ended);
       JsonNode error = watch.events().get(0);
       assertThat(error.path("type").asString()).isEqualTo("ERROR");
@@ -233,7 +232,7 @@ class WatchEndingIT {
 
     try (WatchStream live =
         new WatchStream(
-            server.url() + base + "?watch=true&labelSelector=app=db&resourceVersion=" + from)) {
+            server, base + "?watch=true&labelSelector=app=db&resourceVersion=" + from)) {
       await().atMost(Duration.ofSeconds(5)).until(() -> live.types().equals(List.of("DELETED")));
     }
     server.close();
@@ -241,7 +240,7 @@ class WatchEndingIT {
     api = new ApiCalls(server);
     try (WatchStream replayed =
         new WatchStream(
-            server.url() + base + "?watch=true&labelSelector=app=db&resourceVersion=" + from)) {
+            server, base + "?watch=true&labelSelector=app=db&resourceVersion=" + from)) {
       await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> replayed.types().equals(List.of("DELETED")));

@@ -100,7 +100,7 @@ class WatchIT {
     String base = "/api/v1/namespaces/w2/configmaps";
     ObjectNode cm = api.post(base, Objects.configMap("sel", "v")).object();
     try (WatchStream watch =
-        new WatchStream(server.url() + base + "?watch=true&labelSelector=watched=yes")) {
+        new WatchStream(server, base + "?watch=true&labelSelector=watched=yes")) {
       ObjectNode labelled = cm.deepCopy();
       labelled.withObjectProperty("metadata").putObject("labels").put("watched", "yes");
       cm = api.put(base + "/sel", labelled.toString()).object();
@@ -121,8 +121,7 @@ class WatchIT {
   @Test
   void aWatchWithoutResourceVersionStartsWithTheCurrentObjects() {
     api.post("/api/v1/namespaces/w1/secrets", "{\"metadata\":{\"name\":\"s1\"}}");
-    try (WatchStream watch =
-        new WatchStream(server.url() + "/api/v1/namespaces/w1/secrets?watch=true")) {
+    try (WatchStream watch = new WatchStream(server, "/api/v1/namespaces/w1/secrets?watch=true")) {
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.names().contains("s1"));
       api.post("/api/v1/namespaces/w1/secrets", "{\"metadata\":{\"name\":\"s2\"}}");
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.names().equals(List.of("s1", "s2")));
@@ -134,7 +133,7 @@ class WatchIT {
   void legacyWatchPathsAndSingleObjectWatchesWork() {
     api.post("/api/v1/namespaces/w1/secrets", "{\"metadata\":{\"name\":\"legacy\"}}");
     try (WatchStream watch =
-        new WatchStream(server.url() + "/api/v1/watch/namespaces/w1/secrets/legacy")) {
+        new WatchStream(server, "/api/v1/watch/namespaces/w1/secrets/legacy")) {
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.names().equals(List.of("legacy")));
     }
   }
@@ -143,11 +142,12 @@ class WatchIT {
   void watchesAreServedOverWebSocketOneEventPerTextFrame() throws Exception {
     List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
     java.net.http.WebSocket socket =
-        java.net.http.HttpClient.newHttpClient()
+        server
+            .httpClient()
             .newWebSocketBuilder()
             .buildAsync(
                 java.net.URI.create(
-                    server.url().replace("http:", "ws:")
+                    server.url().replaceFirst("^http", "ws")
                         + "/api/v1/namespaces/w2/secrets?watch=true"),
                 new java.net.http.WebSocket.Listener() {
                   @Override
@@ -181,8 +181,8 @@ class WatchIT {
             .asString();
     try (WatchStream watch =
         new WatchStream(
-            server.url()
-                + "/api/v1/namespaces/w1/endpoints?watch=true&allowWatchBookmarks=true&resourceVersion="
+            server,
+            "/api/v1/namespaces/w1/endpoints?watch=true&allowWatchBookmarks=true&resourceVersion="
                 + rv)) {
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.types().contains("BOOKMARK"));
       JsonNode bookmark = watch.events().get(0);
@@ -195,8 +195,7 @@ class WatchIT {
   @Test
   void aWatchEndsAfterTimeoutSeconds() {
     try (WatchStream watch =
-        new WatchStream(
-            server.url() + "/api/v1/namespaces/w1/events?watch=true&timeoutSeconds=1")) {
+        new WatchStream(server, "/api/v1/namespaces/w1/events?watch=true&timeoutSeconds=1")) {
       await().atMost(Duration.ofSeconds(5)).until(watch::ended);
       assertThat(watch.status()).isEqualTo(200);
     }
@@ -212,7 +211,7 @@ class WatchIT {
       lease = api.put(base + "/trim", lease.toString()).object();
     }
     try (WatchStream watch =
-        new WatchStream(server.url() + base + "?watch=true&resourceVersion=" + oldRv)) {
+        new WatchStream(server, base + "?watch=true&resourceVersion=" + oldRv)) {
       await().atMost(Duration.ofSeconds(5)).until(watch::ended);
       assertThat(watch.events()).hasSize(1);
       JsonNode error = watch.events().get(0);

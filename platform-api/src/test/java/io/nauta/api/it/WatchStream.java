@@ -27,9 +27,10 @@ final class WatchStream implements AutoCloseable {
   private volatile java.io.InputStream body;
   private volatile boolean closed;
 
-  WatchStream(String url) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
+  /** Watches {@code path} (with its query) on {@code server}, as its admin. */
+  WatchStream(io.nauta.api.support.TestApiServer server, String path) {
+    HttpClient http = server.httpClientBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build();
     reader =
         new Thread(
             () -> {

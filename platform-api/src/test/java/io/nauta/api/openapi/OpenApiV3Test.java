@@ -81,6 +81,33 @@ class OpenApiV3Test {
   }
 
   @Test
+  void everyDocumentDeclaresKubernetesBearerTokenSchemeAndEveryOperationRequiresIt() {
+    for (String path : OPENAPI.paths()) {
+      ObjectNode doc = doc(path);
+      JsonNode scheme = doc.path("components").path("securitySchemes").path("BearerToken");
+      assertThat(scheme.path("type").asString()).as(path).isEqualTo("apiKey");
+      assertThat(scheme.path("in").asString()).as(path).isEqualTo("header");
+      assertThat(scheme.path("name").asString()).as(path).isEqualTo("authorization");
+      assertThat(scheme.path("description").asString())
+          .as(path)
+          .isEqualTo("Bearer Token authentication");
+      int operations = 0;
+      for (JsonNode item : doc.path("paths")) {
+        for (String method : List.of("get", "put", "post", "delete", "patch")) {
+          JsonNode op = item.path(method);
+          if (!op.isMissingNode()) {
+            operations++;
+            assertThat(op.path("security").toString())
+                .as("%s %s", path, op.path("operationId").asString())
+                .isEqualTo("[{\"BearerToken\":[]}]");
+          }
+        }
+      }
+      assertThat(operations).as(path).isPositive();
+    }
+  }
+
+  @Test
   void findsDocumentsWithOrWithoutPrefixAndNotUnknownOnes() {
     assertThat(OPENAPI.document("/openapi/v3/apis/apps/v1")).isPresent();
     assertThat(OPENAPI.document("/apis/apps/v1/")).isPresent();

@@ -61,6 +61,25 @@ class AuthenticationFilterTest {
   }
 
   @Test
+  void swaggerUiAndTheDocumentItRendersPassAsAnonymousButKubectlsDocumentsDoNot() {
+    for (String path :
+        new String[] {
+          "/swagger-ui.html",
+          "/swagger-ui/index.html",
+          "/v3/api-docs",
+          "/v3/api-docs/swagger-config"
+        }) {
+      MockServerWebExchange page = exchange(path, null);
+      StepVerifier.create(filter(ALICE).filter(page, PASS)).verifyComplete();
+      assertThat(UserInfo.of(page).name()).as(path).isEqualTo("system:anonymous");
+    }
+    StepVerifier.create(filter(ALICE).filter(exchange("/openapi/v3/api/v1", null), PASS))
+        .verifyError(UnauthorizedException.class);
+    StepVerifier.create(filter(ALICE).filter(exchange("/swagger-uix", null), PASS))
+        .verifyError(UnauthorizedException.class);
+  }
+
+  @Test
   void refusedCredentialsAre401EvenOnPublicPaths() {
     StepVerifier.create(filter(REFUSES_EVERY_TOKEN).filter(exchange("/readyz", "bad"), PASS))
         .verifyError(UnauthorizedException.class);

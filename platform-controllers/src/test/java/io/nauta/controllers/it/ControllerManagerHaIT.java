@@ -16,6 +16,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,20 +40,25 @@ class ControllerManagerHaIT {
   void start() throws Exception {
     cluster = TestCluster.startWithoutControllers(2, "16");
     leaderLog = Files.createTempFile("controllers-leader", ".log");
-    leader =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 javaBinary(),
                 "-Xmx512m",
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.nauta.controllers.NautaControllers",
-                "--server.port=0",
-                "--nauta.controllers.server=" + cluster.api.url(),
-                // Long enough that a loaded machine does not make it miss a renewal: a leader that
-                // loses its lease exits.
-                "--nauta.controllers.leader-election.lease-duration=8s",
-                "--nauta.controllers.leader-election.renew-deadline=6s",
-                "--nauta.controllers.leader-election.retry-period=500ms")
+                "--server.port=0"));
+    command.addAll(cluster.api.controllerManagerArgs());
+    command.addAll(
+        List.of(
+            // Long enough that a loaded machine does not make it miss a renewal: a leader that
+            // loses its lease exits.
+            "--nauta.controllers.leader-election.lease-duration=8s",
+            "--nauta.controllers.leader-election.renew-deadline=6s",
+            "--nauta.controllers.leader-election.retry-period=500ms"));
+    leader =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(leaderLog.toFile())
             .start();

@@ -2,7 +2,6 @@ package io.nauta.controllers.it;
 
 import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.component.LeaseLossAction;
 import io.nauta.scheduler.NautaScheduler;
@@ -32,20 +31,20 @@ public final class TestCluster implements AutoCloseable {
 
   private TestCluster(int nodes, String cpuPerNode) {
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
-    client = new KubeClient(ClientConfig.fromUrl(api.url()));
+    client = api.kubeClient();
     if (nodes == 0) {
       // Controllers only: pods stay pending, which is all a test of the controllers may need.
       kubelet = null;
       scheduler = null;
       return;
     }
+    // The simulated kubelets stand for many nodes at once, so they act as the admin; the scheduler
+    // and the controller managers have their own identities, as deploy/nauta starts them.
     kubelet = new SimulatedKubelet(client).start(nodes, cpuPerNode);
-    scheduler =
-        NautaScheduler.application()
-            .run(
-                "--server.port=0",
-                "--nauta.scheduler.server=" + api.url(),
-                "--nauta.scheduler.leader-election.enabled=false");
+    List<String> args = new ArrayList<>(List.of("--server.port=0"));
+    args.addAll(api.schedulerArgs());
+    args.add("--nauta.scheduler.leader-election.enabled=false");
+    scheduler = NautaScheduler.application().run(args.toArray(String[]::new));
   }
 
   /** An API server, a scheduler, {@code nodes} simulated nodes and one controller manager. */
@@ -85,8 +84,14 @@ public final class TestCluster implements AutoCloseable {
       String apiUrl, boolean restartOnLeaseLoss, String... props) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
-    args.add("--nauta.controllers.server=" + apiUrl);
     List<String> given = List.of(props);
+    // Its identity and TLS as deploy/nauta gives them, unless the test sets one of them itself.
+    for (String arg : api.controllerManagerArgs(apiUrl)) {
+      String key = arg.substring(2, arg.indexOf('='));
+      if (given.stream().noneMatch(p -> p.startsWith(key + "="))) {
+        args.add(arg);
+      }
+    }
     // Kubernetes' lease and renew deadline, so that a loaded test machine does not miss a renewal
     // (a replica that does is replaced, which costs a start-up); a short retry period, so that a
     // standby takes a released lease at once. A test may set its own.

@@ -7,7 +7,8 @@ public final class Kubeconfigs {
 
   /**
    * One cluster, one user authenticating with a client certificate, one context named {@code nauta}
-   * in namespace {@code default}; everything embedded as {@code *-data}.
+   * in namespace {@code default}; everything embedded as {@code *-data}, an EC key as {@code EC
+   * PRIVATE KEY} ({@link Pem#kubeconfigKey}).
    */
   public static String withClientCertificate(
       String server, String caPem, String certPem, String keyPem, String user) {
@@ -37,7 +38,7 @@ public final class Kubeconfigs {
             ClusterPki.base64(caPem),
             quoted(user),
             ClusterPki.base64(certPem),
-            ClusterPki.base64(keyPem),
+            ClusterPki.base64(Pem.kubeconfigKey(Pem.parsePrivateKey(keyPem))),
             quoted(user));
   }
 

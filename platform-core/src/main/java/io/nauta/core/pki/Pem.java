@@ -52,6 +52,40 @@ public final class Pem {
     }
   }
 
+  /**
+   * An EC key as OpenSSL's traditional {@code EC PRIVATE KEY} (SEC 1, with its named curve), as k3s
+   * and kubeadm write the keys in kubeconfigs: clients that guess the key type from the PEM header
+   * (the fabric8 client takes an unlabelled {@code PRIVATE KEY} for RSA) read it as EC. Other keys
+   * are written as {@link #privateKey}.
+   */
+  public static String kubeconfigKey(PrivateKey key) {
+    if (!(key instanceof java.security.interfaces.ECPrivateKey ec)) {
+      return privateKey(key);
+    }
+    try {
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+      var curve = info.getPrivateKeyAlgorithm().getParameters();
+      // The JDK's encoding leaves the public point out; OpenSSL's form (and BouncyCastle's reader)
+      // carries it: d·G on the key's named curve.
+      byte[] point =
+          org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID(
+                  org.bouncycastle.asn1.ASN1ObjectIdentifier.getInstance(curve))
+              .getG()
+              .multiply(ec.getS())
+              .normalize()
+              .getEncoded(false);
+      org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
+          new org.bouncycastle.asn1.sec.ECPrivateKey(
+              ec.getParams().getOrder().bitLength(),
+              ec.getS(),
+              new org.bouncycastle.asn1.DERBitString(point),
+              curve);
+      return write(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String publicKey(PublicKey key) {
     return write(key);
   }

@@ -111,8 +111,29 @@ class ClusterPkiTest {
     assertThat(admin.server()).isEqualTo("https://127.0.0.1:6443");
     assertThat(admin.certificateAuthority()).isEqualTo(Pem.read(pki.serverCaCertificate()));
     assertThat(admin.clientCertificate()).isEqualTo(Pem.read(dir.resolve("admin-client.crt")));
-    assertThat(Pem.parsePrivateKey(admin.clientKey()))
-        .isEqualTo(Pem.parsePrivateKey(Pem.read(dir.resolve("admin-client.key"))));
+    assertThat(scalar(admin.clientKey()))
+        .isEqualTo(scalar(Pem.read(dir.resolve("admin-client.key"))));
+  }
+
+  @Test
+  void kubeconfigKeysAreLabelledEcWithTheirCurveAsK3sWritesThem() throws Exception {
+    ClusterPki pki = ClusterPki.ensure(dir, SETTINGS, NOW);
+
+    // The fabric8 client takes a "PRIVATE KEY" for RSA and fails on an EC key written so.
+    String key = ClientConfig.fromKubeconfig(pki.kubeconfig("admin")).clientKey();
+    assertThat(key).startsWith("-----BEGIN EC PRIVATE KEY-----");
+    assertThat(scalar(key)).isEqualTo(scalar(Pem.read(dir.resolve("admin-client.key"))));
+    // SEC 1 with the named curve (Go's x509.ParseECPrivateKey, kubectl's parser, needs it).
+    try (var parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(key))) {
+      var pair = (org.bouncycastle.openssl.PEMKeyPair) parser.readObject();
+      assertThat(pair.getPrivateKeyInfo().getPrivateKeyAlgorithm().getParameters().toString())
+          .isEqualTo("1.2.840.10045.3.1.7");
+    }
+  }
+
+  /** The private value of an EC key (the same key in any of its PEM forms). */
+  private static java.math.BigInteger scalar(String pem) {
+    return ((java.security.interfaces.ECPrivateKey) Pem.parsePrivateKey(pem)).getS();
   }
 
   @Test

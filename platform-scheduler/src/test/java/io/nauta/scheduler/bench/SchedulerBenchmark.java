@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nauta.api.support.TestApiServer;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
@@ -113,7 +112,7 @@ public final class SchedulerBenchmark {
   static Figures run(int nodeCount, int podCount) throws Exception {
     try (TestApiServer api =
         TestApiServer.startOnEmptyRedis("server.shutdown=immediate", "logging.level.root=WARN")) {
-      KubeClient client = new KubeClient(ClientConfig.fromUrl(api.url()));
+      KubeClient client = api.kubeClient();
       ResourceClient<Node> nodes = client.resource(BuiltInResources.NODES, Node.class);
       ResourceClient<Pod> pods = client.resource(BuiltInResources.PODS, Pod.class);
       Namespace ns =
@@ -139,9 +138,11 @@ public final class SchedulerBenchmark {
                       c.getBeanFactory()
                           .registerSingleton("leaseLossAction", (LeaseLossAction) component -> {}))
               .run(
-                  "--server.port=0",
-                  "--logging.level.root=WARN",
-                  "--nauta.scheduler.server=" + api.url());
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of(
+                              "--server.port=0", "--logging.level.root=WARN"),
+                          api.schedulerArgs().stream())
+                      .toArray(String[]::new));
       try {
         // Bindings the API server acknowledged, counted by the scheduler itself: watching them
         // from here too would spend this machine's two cores on the measurement.

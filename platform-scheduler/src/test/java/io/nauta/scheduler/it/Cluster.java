@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
@@ -26,8 +25,8 @@ final class Cluster {
   final ResourceClient<Node> nodes;
   final ResourceClient<Pod> pods;
 
-  Cluster(String url) {
-    this.client = new KubeClient(ClientConfig.fromUrl(url));
+  Cluster(io.nauta.api.support.TestApiServer api) {
+    this.client = api.kubeClient();
     this.nodes = client.resource(BuiltInResources.NODES, Node.class);
     this.pods = client.resource(BuiltInResources.PODS, Pod.class);
   }

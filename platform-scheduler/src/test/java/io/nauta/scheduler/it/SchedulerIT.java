@@ -45,7 +45,7 @@ class SchedulerIT {
   @BeforeEach
   void start() {
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
-    cluster = new Cluster(api.url());
+    cluster = new Cluster(api);
     cluster.namespace(NS);
     // small: zone-a, hdd; large: zone-b, ssd; gpu: zone-b, 2 GPUs, tainted for GPU work only.
     cluster.node(
@@ -61,7 +61,7 @@ class SchedulerIT {
         Map.of("cpu", "4", "memory", "8Gi", "nvidia.com/gpu", "2"),
         Map.of("topology.kubernetes.io/zone", "zone-b", "accelerator", "nvidia"),
         taint("dedicated", "gpu", "NoSchedule"));
-    scheduler = TestScheduler.start(api.url());
+    scheduler = TestScheduler.start(api);
   }
 
   @AfterEach
@@ -357,7 +357,7 @@ class SchedulerIT {
     assertThat(theirs.getSpec().getNodeName()).isNull();
     assertThat(condition(theirs)).isNull();
 
-    try (TestScheduler batch = TestScheduler.start(api.url(), "nauta.scheduler.name=batch")) {
+    try (TestScheduler batch = TestScheduler.start(api, "nauta.scheduler.name=batch")) {
       assertThat(awaitNode("theirs")).isNotNull();
       assertThat(batch.scheduledCount()).isEqualTo(1.0);
     }

@@ -27,7 +27,7 @@ class SchedulerLeaderElectionIT {
   @BeforeEach
   void start() {
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
-    cluster = new Cluster(api.url());
+    cluster = new Cluster(api);
     cluster.namespace(NS);
     cluster.node("n1", Map.of("cpu", "64", "memory", "64Gi"), Map.of());
     cluster.node("n2", Map.of("cpu", "64", "memory", "64Gi"), Map.of());
@@ -40,8 +40,8 @@ class SchedulerLeaderElectionIT {
 
   @Test
   void exactlyOneSchedulerBindsAndTheStandbyTakesOver() {
-    TestScheduler first = TestScheduler.start(api.url());
-    TestScheduler second = TestScheduler.start(api.url());
+    TestScheduler first = TestScheduler.start(api);
+    TestScheduler second = TestScheduler.start(api);
     try {
       List<String> batch1 = names("a", 20);
       batch1.forEach(n -> cluster.create(pod(NS, n, Map.of("cpu", "100m"))));

@@ -1,13 +1,17 @@
 package io.nauta.scheduler.it;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.api.support.TestApiServer;
 import io.nauta.core.component.LeaseLossAction;
 import io.nauta.scheduler.NautaScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** A real scheduler application in the test JVM, talking HTTP to an API server. */
+/**
+ * A real scheduler application in the test JVM, talking to an API server as {@code deploy/nauta}
+ * starts it: with its own client certificate, its health port on HTTPS.
+ */
 final class TestScheduler implements AutoCloseable {
 
   private final ConfigurableApplicationContext context;
@@ -16,11 +20,11 @@ final class TestScheduler implements AutoCloseable {
     this.context = context;
   }
 
-  /** Starts a scheduler for the API server at {@code apiUrl}; extra {@code key=value} settings. */
-  static TestScheduler start(String apiUrl, String... properties) {
+  /** Starts a scheduler for {@code api}; extra {@code key=value} settings. */
+  static TestScheduler start(TestApiServer api, String... properties) {
     List<String> args = new ArrayList<>();
     args.add("--server.port=0");
-    args.add("--nauta.scheduler.server=" + apiUrl);
+    args.addAll(api.schedulerArgs());
     // Short back-off so retries show within a test. Kubernetes' lease and renew deadline, so that
     // a loaded test machine does not miss a renewal (a scheduler that loses its lease stops for
     // good: in production it exits and is restarted); a short retry period, so that a standby takes

@@ -132,6 +132,14 @@ public final class BootstrapPolicy {
             "system:public-info-viewer",
             Map.of(),
             urls(List.of("/healthz", "/livez", "/readyz", "/version", "/version/"), "get")));
+    // Nauta's own: Swagger UI and the document it renders, for everyone (see PublicPaths).
+    roles.add(
+        role(
+            "nauta:swagger-ui-viewer",
+            Map.of(),
+            urls(
+                List.of("/swagger-ui.html", "/swagger-ui/*", "/v3/api-docs", "/v3/api-docs/*"),
+                "get")));
     roles.add(
         role(
             "system:kube-scheduler",
@@ -259,6 +267,11 @@ public final class BootstrapPolicy {
         binding(
             "system:public-info-viewer",
             "system:public-info-viewer",
+            subject("Group", "system:authenticated"),
+            subject("Group", "system:unauthenticated")),
+        binding(
+            "nauta:swagger-ui-viewer",
+            "nauta:swagger-ui-viewer",
             subject("Group", "system:authenticated"),
             subject("Group", "system:unauthenticated")),
         binding(
