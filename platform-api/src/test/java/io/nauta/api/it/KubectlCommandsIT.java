@@ -241,7 +241,7 @@ class KubectlCommandsIT {
     ProcessBuilder edit =
         new ProcessBuilder(
             "kubectl",
-            "--kubeconfig=" + dir.resolve("kubeconfig-" + server.port()),
+            "--kubeconfig=" + server.kubeconfig(dir),
             "-n",
             "shop",
             "edit",

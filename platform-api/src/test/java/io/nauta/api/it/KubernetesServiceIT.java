@@ -48,7 +48,7 @@ class KubernetesServiceIT {
     a =
         TestApiServer.startOnEmptyRedis(
             with("nauta.kubernetes-service.advertise-address=10.1.2.3"));
-    KubeClient client = KubeClient.of(a.url());
+    KubeClient client = a.kubeClient();
     services = client.resource(BuiltInResources.SERVICES, Service.class);
     endpoints = client.resource(BuiltInResources.ENDPOINTS, Endpoints.class);
   }
