@@ -182,6 +182,9 @@ class ApiFuzzIT {
     }
     Map<String, String> before = write ? snapshot() : Map.of();
     Answer answer = send(request, uri);
+    if (tooLargeResourceVersion(answer)) {
+      return true;
+    }
     assertThat(answer.status() / 100)
         .as("%s: %s answered %s: %s", where, request, answer.status(), answer.body())
         .isIn(2, 4);
@@ -191,6 +194,17 @@ class ApiFuzzIT {
           .isEqualTo(before);
     }
     return true;
+  }
+
+  /**
+   * The one 5xx Kubernetes answers to bad input by design: a read at a resourceVersion the store
+   * has not reached waits (3 s) and then is 504 Timeout "Too large resource version", with
+   * retryAfterSeconds, so that a client behind a lagging cache retries.
+   */
+  private static boolean tooLargeResourceVersion(Answer answer) {
+    return answer.status() == 504
+        && answer.body().matches("(?s).*\"reason\"\\s*:\\s*\"Timeout\".*")
+        && answer.body().contains("Too large resource version");
   }
 
   private static boolean deletesANamespace(String path) {
