@@ -84,6 +84,7 @@ final class ControlPlane implements AutoCloseable {
                 node != null ? api.agentArg(node) : api.simulatedNodesAgentArg(),
                 "--nauta.agent.runtime=docker",
                 "--nauta.agent.docker.api-version=" + System.getProperty("api.version", "")));
+    args.addAll(api.agentServingArgs());
     args.addAll(List.of(settings));
     return NautaAgent.application().run(args.toArray(String[]::new));
   }

@@ -125,7 +125,8 @@ class InClusterClientIT {
         NautaAgent.application()
             .run(
                 "--server.port=0",
-                "--nauta.agent.kubeconfig=" + pki.resolve("agent.kubeconfig"),
+                // system:node:<its node>: the Node authorizer holds it to that node's objects.
+                api.agentArg(node.name()),
                 "--nauta.agent.runtime=docker",
                 "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
                 "--nauta.agent.node-name=" + node.name(),

@@ -51,7 +51,6 @@ class KubectlOnDockerIT {
 
   private static final Duration T = Duration.ofSeconds(10);
   private static final String IMAGE = "nauta/busybox:local";
-  private static final String TOKEN = "walkthrough-" + java.util.UUID.randomUUID();
 
   @TempDir static Path dir;
 
@@ -71,7 +70,7 @@ class KubectlOnDockerIT {
     EgressGuard.install();
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
     node = TestDockerNode.reserve(docker, "it-kubectl");
-    plane = ControlPlane.start("nauta.kubelet.token=" + TOKEN);
+    plane = ControlPlane.start();
     api = plane.api;
     client = plane.client;
     pods = client.resource(BuiltInResources.PODS, Pod.class);
@@ -82,21 +81,25 @@ class KubectlOnDockerIT {
 
   /** The agent in its own JVM, as deploy/nauta runs it, appending to one log. */
   private static Process startAgent() throws Exception {
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.nauta.agent.NautaAgent",
-            "--server.port=0",
-            api.agentArg(node.name()),
-            "--nauta.agent.runtime=docker",
-            "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
-            "--nauta.agent.node-name=" + node.name(),
-            "--nauta.agent.authentication.token=" + TOKEN,
-            "--nauta.agent.first-node-index=" + node.index(),
-            "--nauta.agent.lease-renew-interval=1s",
-            "--nauta.agent.status-check-interval=1s")
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.nauta.agent.NautaAgent",
+                "--server.port=0",
+                api.agentArg(node.name()),
+                "--nauta.agent.runtime=docker",
+                "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
+                "--nauta.agent.node-name=" + node.name(),
+                "--nauta.agent.first-node-index=" + node.index(),
+                "--nauta.agent.lease-renew-interval=1s",
+                "--nauta.agent.status-check-interval=1s"));
+    // HTTPS as deploy/nauta serves it: the API server reads logs there with its certificate.
+    command.addAll(api.agentServingArgs());
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog.toFile()))
         .start();

@@ -386,6 +386,22 @@ public final class TestApiServer implements AutoCloseable {
    * does: its own kubeconfig ({@code system:kube-scheduler}) and its health port on HTTPS; the
    * plain URL on a plain server.
    */
+  /**
+   * The node agent's port as {@code deploy/nauta} serves it on a secure server: HTTPS with its
+   * serving certificate, asking callers for client certificates of the client CA (the API server's
+   * kubelet client, the admin), others by token; nothing on a plain one.
+   */
+  public List<String> agentServingArgs() {
+    if (!secure()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(servingTlsArgs("agent"));
+    args.add("--server.ssl.client-auth=want");
+    args.add("--server.ssl.trust-certificate=" + pkiDir().resolve("client-ca.crt"));
+    args.add("--nauta.agent.authentication.client-ca-file=" + pkiDir().resolve("client-ca.crt"));
+    return args;
+  }
+
   public List<String> schedulerArgs() {
     if (!secure()) {
       return List.of("--nauta.scheduler.server=" + url());
