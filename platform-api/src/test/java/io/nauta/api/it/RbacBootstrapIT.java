@@ -1,9 +1,12 @@
 package io.nauta.api.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nauta.api.support.TestApiServer;
+import io.nauta.api.support.TestRedis;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +73,25 @@ class RbacBootstrapIT {
       // The opted-out role now answers only what it still lists.
       second.anonymousClient().get().uri("/readyz").exchange().expectStatus().isOk();
       second.anonymousClient().get().uri("/version").exchange().expectStatus().isForbidden();
+    }
+  }
+
+  @Test
+  void aRunningServerRestoresThePolicyWhenRedisLostIt() {
+    try (TestApiServer server =
+        TestApiServer.startOnEmptyRedis("nauta.rbac.bootstrap-recheck-period=1s")) {
+      Kubectl kubectl = new Kubectl(server.kubeconfig(dir));
+      run(kubectl, "get", "clusterrolebinding", "system:kube-scheduler");
+      // Everything gone under the running server (FLUSHALL, a failover to an empty replica):
+      // without the recheck every component stays refused until the server restarts.
+      TestRedis.flush();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  kubectl.run("get", "clusterrolebinding", "system:kube-scheduler").exitCode()
+                      == 0);
+      run(kubectl, "get", "clusterrole", "system:node", "-o", "name");
     }
   }
 }

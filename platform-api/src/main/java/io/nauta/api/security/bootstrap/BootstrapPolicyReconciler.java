@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -28,15 +31,25 @@ import tools.jackson.databind.node.ObjectNode;
  * so nobody is refused for want of a default binding.
  */
 @Component
-public class BootstrapPolicyReconciler {
+public class BootstrapPolicyReconciler implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(BootstrapPolicyReconciler.class);
 
   private final ResourceService service;
+  private final Duration recheckPeriod;
   private volatile boolean done;
+  private volatile Disposable recheck;
 
-  public BootstrapPolicyReconciler(ResourceService service) {
+  /**
+   * @param recheckPeriod how often the policy is checked again after start: Kubernetes does it only
+   *     at start, but Redis can lose everything under a running server (FLUSHALL, a failover to an
+   *     empty replica), and then every component would stay refused until a restart
+   */
+  public BootstrapPolicyReconciler(
+      ResourceService service,
+      @Value("${nauta.rbac.bootstrap-recheck-period:1m}") Duration recheckPeriod) {
     this.service = service;
+    this.recheckPeriod = recheckPeriod;
   }
 
   public boolean isDone() {
@@ -51,7 +64,31 @@ public class BootstrapPolicyReconciler {
         .subscribe(
             v -> {},
             e -> log.error("could not reconcile the bootstrap RBAC policy", e),
-            () -> done = true);
+            () -> {
+              done = true;
+              recheck =
+                  Flux.interval(recheckPeriod)
+                      .onBackpressureDrop()
+                      .concatMap(
+                          tick ->
+                              reconcile()
+                                  .onErrorResume(
+                                      e -> {
+                                        log.warn(
+                                            "could not check the bootstrap RBAC policy: {}",
+                                            e.toString());
+                                        return Mono.empty();
+                                      }))
+                      .subscribe();
+            });
+  }
+
+  @Override
+  public void destroy() {
+    Disposable r = recheck;
+    if (r != null) {
+      r.dispose();
+    }
   }
 
   public Mono<Void> reconcile() {
