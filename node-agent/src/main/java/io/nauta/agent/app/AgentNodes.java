@@ -138,6 +138,11 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
     return client;
   }
 
+  /** The name of the node an agent of one node runs. */
+  static String singleNodeName(AgentProperties props) {
+    return name(props, props.firstNodeIndex());
+  }
+
   private static String name(AgentProperties props, int index) {
     if (props.nodes() == 1) {
       if (!props.nodeName().isBlank()) {

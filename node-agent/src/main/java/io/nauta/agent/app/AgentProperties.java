@@ -51,6 +51,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param docker the Docker runtime's settings
  * @param authentication who may call this agent's port (logs): through the API server, or with a
  *     shared token when security is off
+ * @param bootstrap how the agent obtains its own identity with a bootstrap token (kubelet's {@code
+ *     --bootstrap-kubeconfig})
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -79,7 +81,8 @@ public record AgentProperties(
     @DefaultValue("10s") Duration syncRetryInterval,
     @DefaultValue Simulated simulated,
     @DefaultValue Docker docker,
-    @DefaultValue Authentication authentication) {
+    @DefaultValue Authentication authentication,
+    @DefaultValue Bootstrap bootstrap) {
 
   /**
    * @param startDelay how long a pod's containers stay {@code ContainerCreating} before they run
@@ -146,4 +149,23 @@ public record AgentProperties(
       return !token.isBlank() || !tokenFile.isBlank();
     }
   }
+
+  /**
+   * Joining with a bootstrap token, as the kubelet's {@code --bootstrap-kubeconfig}: when {@code
+   * kubeconfig} (the agent's own) is missing or its client certificate is not valid now, the agent
+   * asks for a certificate with a CertificateSigningRequest made as the bootstrap kubeconfig's user
+   * (signer {@code kubernetes.io/kube-apiserver-client-kubelet}, approved automatically for {@code
+   * system:bootstrappers}), and writes its kubeconfig with the issued certificate before it starts.
+   * One node per agent: the certificate names {@code system:node:<node>}.
+   *
+   * @param kubeconfig the bootstrap kubeconfig: the server, its CA and a bootstrap token; blank:
+   *     the agent uses its kubeconfig (or server and token) as given
+   * @param timeout how long the agent waits for its certificate before it gives up (a request left
+   *     for a person to approve waits as long)
+   * @param pollInterval how often the pending request is read again
+   */
+  public record Bootstrap(
+      @DefaultValue("") String kubeconfig,
+      @DefaultValue("15m") Duration timeout,
+      @DefaultValue("1s") Duration pollInterval) {}
 }

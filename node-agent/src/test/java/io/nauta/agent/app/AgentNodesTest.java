@@ -46,7 +46,8 @@ class AgentNodesTest {
             Duration.ofSeconds(1),
             List.of()),
         new AgentProperties.Authentication(
-            "", "", "", Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30)));
+            "", "", "", Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30)),
+        new AgentProperties.Bootstrap("", Duration.ofMinutes(15), Duration.ofSeconds(1)));
   }
 
   @Test

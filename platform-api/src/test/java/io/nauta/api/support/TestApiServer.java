@@ -414,7 +414,8 @@ public final class TestApiServer implements AutoCloseable {
 
   /**
    * As {@link #schedulerArgs()} for the controller manager ({@code
-   * system:kube-controller-manager}), with the server CA it publishes as {@code kube-root-ca.crt}.
+   * system:kube-controller-manager}), with the server CA it publishes as {@code kube-root-ca.crt}
+   * and the client CA its CSR signer issues with.
    */
   public List<String> controllerManagerArgs() {
     return controllerManagerArgs(url());
@@ -430,6 +431,9 @@ public final class TestApiServer implements AutoCloseable {
         "--nauta.controllers.kubeconfig="
             + kubeconfigVia(viaUrl, "system:kube-controller-manager"));
     args.add("--nauta.controllers.root-ca-file=" + pkiDir().resolve("server-ca.crt"));
+    // The CSR signer, as deploy/nauta runs it: agents that join with a bootstrap token need it.
+    args.add("--nauta.controllers.cluster-signing-cert-file=" + pkiDir().resolve("client-ca.crt"));
+    args.add("--nauta.controllers.cluster-signing-key-file=" + pkiDir().resolve("client-ca.key"));
     args.addAll(servingTlsArgs("controller-manager"));
     return args;
   }

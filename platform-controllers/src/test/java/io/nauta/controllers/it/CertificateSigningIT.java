@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nauta.api.it.Kubectl;
+import io.nauta.api.support.BootstrapTokens;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.api.support.TestCsrs;
 import io.nauta.controllers.NautaControllers;
@@ -232,23 +233,8 @@ class CertificateSigningIT {
   }
 
   private static String bootstrapToken(String id, String secret) {
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: bootstrap-token-%s
-          namespace: kube-system
-        type: bootstrap.kubernetes.io/token
-        stringData:
-          token-id: %s
-          token-secret: %s
-          expiration: %s
-          usage-bootstrap-authentication: "true"
-        """
-            .formatted(id, id, secret, Instant.now().plusSeconds(3600));
-    create(admin, yaml);
-    return id + "." + secret;
+    create(admin, BootstrapTokens.secret(id, secret, Instant.now().plusSeconds(3600)));
+    return BootstrapTokens.token(id, secret);
   }
 
   private static Kubectl withToken(String token) throws Exception {

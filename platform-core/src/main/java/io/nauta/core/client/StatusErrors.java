@@ -14,6 +14,7 @@ import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.errors.ServiceUnavailableException;
+import io.nauta.core.errors.UnauthorizedException;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,6 +62,8 @@ public final class StatusErrors {
     switch (code) {
       case 400:
         return new BadRequestException(message, target);
+      case 401:
+        return new UnauthorizedException(message);
       case 403:
         return new ForbiddenException(message, target);
       case 404:

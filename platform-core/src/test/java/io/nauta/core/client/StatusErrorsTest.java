@@ -11,6 +11,7 @@ import io.nauta.core.errors.GoneException;
 import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
+import io.nauta.core.errors.UnauthorizedException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ class StatusErrorsTest {
         new AlreadyExistsException(WEB),
         ConflictException.staleResourceVersion(WEB),
         new GoneException("too old resource version: 1 (5)"),
+        new UnauthorizedException("Unauthorized"),
         new InvalidException("Pod", WEB, List.of(FieldError.required("spec.containers", ""))));
   }
 
