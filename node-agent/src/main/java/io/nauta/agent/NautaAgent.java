@@ -1,5 +1,6 @@
 package io.nauta.agent;
 
+import io.nauta.agent.bootstrap.NodeJoin;
 import io.nauta.core.netty.IsolatedNettyResources;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,7 +19,9 @@ public class NautaAgent {
   /** The application, reading its defaults from {@code nauta-agent.yaml}. */
   public static SpringApplicationBuilder application() {
     return new SpringApplicationBuilder(NautaAgent.class)
-        .properties("spring.config.name=nauta-agent");
+        .properties("spring.config.name=nauta-agent")
+        // Joining with a bootstrap token settles the port's TLS: before the web server exists.
+        .listeners(new NodeJoin());
   }
 
   public static void main(String[] args) {

@@ -12,7 +12,6 @@ import io.nauta.agent.auth.CallerAuthentication;
 import io.nauta.agent.auth.CallerAuthorization;
 import io.nauta.agent.auth.KubeletAuthFilter;
 import io.nauta.agent.auth.NodeOfRequest;
-import io.nauta.agent.bootstrap.NodeClientBootstrap;
 import io.nauta.agent.events.RecordingPodEvents;
 import io.nauta.agent.logs.ContainerLogsHandler;
 import io.nauta.agent.node.AgentNode;
@@ -40,7 +39,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * The node agent as a component (the shared {@link ComponentConfiguration} gives it its API client,
@@ -51,53 +49,14 @@ import reactor.core.publisher.Mono;
 @Import(ComponentConfiguration.class)
 public class AgentConfiguration {
 
-  @Bean
-  ComponentSettings agentComponent(AgentProperties props, Clock clock) {
-    return ComponentSettings.withoutLeaderElection("node agent", clientConfig(props, clock));
-  }
-
   /**
-   * The agent's credentials as given; or, with a bootstrap kubeconfig, its own identity, obtained
-   * first if need be. The agent waits for it at start as the kubelet does: nothing it runs can work
-   * without it.
+   * The agent's credentials: its kubeconfig (written by {@link io.nauta.agent.bootstrap.NodeJoin}
+   * before start when it joined with a bootstrap token), or the server URL and token.
    */
-  static ClientConfig clientConfig(AgentProperties props, Clock clock) {
-    AgentProperties.Bootstrap bootstrap = props.bootstrap();
-    if (bootstrap.kubeconfig().isBlank()) {
-      return ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token());
-    }
-    if (props.nodes() != 1) {
-      throw new IllegalStateException(
-          "nauta.agent.bootstrap.kubeconfig needs nauta.agent.nodes=1: a node joins as"
-              + " system:node:<its name>, which an agent of "
-              + props.nodes()
-              + " nodes cannot be");
-    }
-    if (props.kubeconfig().isBlank()) {
-      throw new IllegalStateException(
-          "nauta.agent.bootstrap.kubeconfig needs nauta.agent.kubeconfig: the file the agent"
-              + " writes its own credentials to, and reads them from on its next start");
-    }
-    NodeClientBootstrap join =
-        new NodeClientBootstrap(
-            Path.of(props.kubeconfig()),
-            Path.of(bootstrap.kubeconfig()),
-            AgentNodes.singleNodeName(props),
-            bootstrap.pollInterval(),
-            clock);
-    return join.clientConfig()
-        .timeout(
-            bootstrap.timeout(),
-            Mono.error(
-                () ->
-                    new IllegalStateException(
-                        "no client certificate for "
-                            + join.user()
-                            + " within "
-                            + bootstrap.timeout()
-                            + ": is the controller manager running with its cluster signing CA,"
-                            + " and was the request approved? (kubectl get csr)")))
-        .block();
+  @Bean
+  ComponentSettings agentComponent(AgentProperties props) {
+    return ComponentSettings.withoutLeaderElection(
+        "node agent", ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()));
   }
 
   @Bean

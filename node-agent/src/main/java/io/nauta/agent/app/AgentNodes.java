@@ -139,7 +139,7 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
   }
 
   /** The name of the node an agent of one node runs. */
-  static String singleNodeName(AgentProperties props) {
+  public static String singleNodeName(AgentProperties props) {
     return name(props, props.firstNodeIndex());
   }
 

@@ -235,7 +235,7 @@ class NodeJoinIT {
             bootstrapTokenSecret("old999", Instant.now().minusSeconds(60)), "create", "-f", "-"));
     Path kubeconfig = dir.resolve("refused").resolve("kubeconfig");
     assertThatThrownBy(() -> startAgent("refused", kubeconfig, "old999.0123456789abcdef"))
-        .hasRootCauseInstanceOf(UnauthorizedException.class);
+        .isInstanceOf(UnauthorizedException.class);
     assertThat(kubeconfig).doesNotExist();
     assertThat(requestsOf("system:bootstrap:old999")).isEmpty();
   }

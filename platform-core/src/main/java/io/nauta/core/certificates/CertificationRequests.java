@@ -8,10 +8,16 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -42,15 +48,41 @@ public final class CertificationRequests {
    * signed with {@code keys}' private key.
    */
   public static String pem(KeyPair keys, String commonName, List<String> organizations) {
+    return pem(keys, commonName, organizations, List.of(), List.of());
+  }
+
+  /**
+   * As {@link #pem(KeyPair, String, List)}, asking also for subject alternative names: DNS names
+   * and IP addresses (a serving certificate's).
+   */
+  public static String pem(
+      KeyPair keys,
+      String commonName,
+      List<String> organizations,
+      List<String> dnsNames,
+      List<String> ipAddresses) {
     X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
     for (String o : organizations) {
       name.addRDN(BCStyle.O, o);
     }
     name.addRDN(BCStyle.CN, commonName);
     try {
+      JcaPKCS10CertificationRequestBuilder builder =
+          new JcaPKCS10CertificationRequestBuilder(name.build(), keys.getPublic());
+      List<GeneralName> sans = new ArrayList<>();
+      dnsNames.forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));
+      ipAddresses.forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
+      if (!sans.isEmpty()) {
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
+        extensions.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(sans.toArray(GeneralName[]::new)));
+        builder.addAttribute(
+            PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+      }
       PKCS10CertificationRequest csr =
-          new JcaPKCS10CertificationRequestBuilder(name.build(), keys.getPublic())
-              .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
       StringWriter out = new StringWriter();
       try (JcaPEMWriter w = new JcaPEMWriter(out)) {
         w.writeObject(csr);
