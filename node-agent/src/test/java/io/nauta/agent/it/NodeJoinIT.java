@@ -80,6 +80,15 @@ class NodeJoinIT {
 
   private static ConfigurableApplicationContext startAgent(
       String node, Path kubeconfig, String token) throws Exception {
+    return startAgent(node, kubeconfig, token, plane.api.agentServingArgs());
+  }
+
+  /**
+   * @param servingArgs the port's TLS settings; none: the agent obtains its serving certificate
+   *     and the client CA itself, as on another host
+   */
+  private static ConfigurableApplicationContext startAgent(
+      String node, Path kubeconfig, String token, List<String> servingArgs) throws Exception {
     Files.createDirectories(kubeconfig.getParent());
     List<String> args =
         new ArrayList<>(
@@ -90,8 +99,9 @@ class NodeJoinIT {
                 "--nauta.agent.bootstrap.timeout=60s",
                 "--nauta.agent.bootstrap.poll-interval=200ms",
                 "--nauta.agent.node-name=" + node,
+                "--nauta.agent.root-dir=" + kubeconfig.getParent(),
                 "--nauta.agent.status-check-interval=1s"));
-    args.addAll(plane.api.agentServingArgs());
+    args.addAll(servingArgs);
     return NautaAgent.application().run(args.toArray(String[]::new));
   }
 
@@ -271,6 +281,54 @@ class NodeJoinIT {
                                   "jsonpath={.spec.holderIdentity}"))
                               .stdout())
                       .isEqualTo("second"));
+    }
+  }
+
+  @Test
+  void withATokenAloneItObtainsItsServingCertificateAndClientCaAndTheApiServerReachesIt()
+      throws Exception {
+    ok(admin.runWithInput(bootstrapTokenSecret("ghi789", Instant.now().plusSeconds(3600)),
+        "create", "-f", "-"));
+    Path home = dir.resolve("remote");
+    try (ConfigurableApplicationContext remote =
+        startAgent("remote", home.resolve("kubeconfig"), "ghi789.0123456789abcdef", List.of())) {
+      Path pki = home.resolve("pki");
+      X509Certificate serving = Pem.parseCertificate(Pem.read(pki.resolve("agent-serving.crt")));
+      X509Certificate serverCa =
+          Pem.parseCertificate(Pem.read(plane.api.pkiDir().resolve("server-ca.crt")));
+      serving.verify(serverCa.getPublicKey());
+      assertThat(ClusterPki.commonName(serving.getSubjectX500Principal()))
+          .isEqualTo("system:node:remote");
+      assertThat(serving.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("agent-serving.key"))))
+          .isEqualTo("rw-------");
+      assertThat(Pem.read(pki.resolve("client-ca.crt")))
+          .isEqualTo(Pem.read(plane.api.pkiDir().resolve("client-ca.crt")));
+
+      // The API server reaches the agent's port over HTTPS with its kubelet-client certificate:
+      // kubectl logs of a pod on that node goes through (simulated containers write nothing).
+      ok(admin.run("-n", "default", "create", "secret", "generic", "mine-remote", "--from-literal=k=v"));
+      plane.client
+          .resource(BuiltInResources.PODS, Pod.class)
+          .create(podUsing("on-remote", "remote", "mine-remote"))
+          .block(T);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          ok(admin.run(
+                                  "-n",
+                                  "default",
+                                  "get",
+                                  "pod",
+                                  "on-remote",
+                                  "-o",
+                                  "jsonpath={.status.phase}"))
+                              .stdout())
+                      .isEqualTo("Running"));
+      Kubectl.Result logs = admin.run("-n", "default", "logs", "on-remote");
+      assertThat(logs.exitCode()).as(logs.toString()).isZero();
     }
   }
 }
