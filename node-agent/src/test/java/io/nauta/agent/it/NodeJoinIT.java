@@ -84,8 +84,8 @@ class NodeJoinIT {
   }
 
   /**
-   * @param servingArgs the port's TLS settings; none: the agent obtains its serving certificate
-   *     and the client CA itself, as on another host
+   * @param servingArgs the port's TLS settings; none: the agent obtains its serving certificate and
+   *     the client CA itself, as on another host
    */
   private static ConfigurableApplicationContext startAgent(
       String node, Path kubeconfig, String token, List<String> servingArgs) throws Exception {
@@ -287,8 +287,9 @@ class NodeJoinIT {
   @Test
   void withATokenAloneItObtainsItsServingCertificateAndClientCaAndTheApiServerReachesIt()
       throws Exception {
-    ok(admin.runWithInput(bootstrapTokenSecret("ghi789", Instant.now().plusSeconds(3600)),
-        "create", "-f", "-"));
+    ok(
+        admin.runWithInput(
+            bootstrapTokenSecret("ghi789", Instant.now().plusSeconds(3600)), "create", "-f", "-"));
     Path home = dir.resolve("remote");
     try (ConfigurableApplicationContext remote =
         startAgent("remote", home.resolve("kubeconfig"), "ghi789.0123456789abcdef", List.of())) {
@@ -300,15 +301,20 @@ class NodeJoinIT {
       assertThat(ClusterPki.commonName(serving.getSubjectX500Principal()))
           .isEqualTo("system:node:remote");
       assertThat(serving.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("agent-serving.key"))))
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(pki.resolve("agent-serving.key"))))
           .isEqualTo("rw-------");
       assertThat(Pem.read(pki.resolve("client-ca.crt")))
           .isEqualTo(Pem.read(plane.api.pkiDir().resolve("client-ca.crt")));
 
       // The API server reaches the agent's port over HTTPS with its kubelet-client certificate:
       // kubectl logs of a pod on that node goes through (simulated containers write nothing).
-      ok(admin.run("-n", "default", "create", "secret", "generic", "mine-remote", "--from-literal=k=v"));
-      plane.client
+      ok(
+          admin.run(
+              "-n", "default", "create", "secret", "generic", "mine-remote", "--from-literal=k=v"));
+      plane
+          .client
           .resource(BuiltInResources.PODS, Pod.class)
           .create(podUsing("on-remote", "remote", "mine-remote"))
           .block(T);
