@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -64,18 +65,21 @@ final class NodeClientBootstrap {
   }
 
   /**
-   * The agent's client settings: from its kubeconfig when that holds a certificate valid now,
-   * otherwise after a certificate has been requested, issued and written there.
+   * The agent's client settings: from its kubeconfig when that holds a certificate valid now; after
+   * a new certificate has been requested, issued and written there when not. A certificate valid
+   * for fewer than {@link ClusterPki#RENEW_BEFORE} more days is renewed at start, as the cluster's
+   * own are: asked for with the node's own identity (approved for a node renewing itself, the
+   * {@code selfnodeclient} recognizer), so the token, long expired by then, is not needed.
    */
   Mono<ClientConfig> clientConfig() {
     Optional<ClientConfig> current = currentConfig();
-    if (current.isPresent()) {
+    if (current.isPresent() && !dueForRenewal(current.get())) {
       return Mono.just(current.get());
     }
     return Mono.defer(
         () -> {
-          ClientConfig bootstrap = ClientConfig.fromKubeconfig(bootstrapKubeconfig);
-          if (bootstrap.certificateAuthority() == null) {
+          ClientConfig asker = current.orElseGet(this::bootstrapConfig);
+          if (asker.certificateAuthority() == null) {
             return Mono.error(
                 new IllegalStateException(
                     "bootstrap kubeconfig "
@@ -89,18 +93,32 @@ final class NodeClientBootstrap {
               CertificateRequester.requestName(
                   "node-csr-", keys.getPublic(), user + "|" + ClusterPki.NODES_GROUP, USAGES);
           log.info(
-              "requesting a client certificate for {} from {} (CertificateSigningRequest {})",
+              "requesting a client certificate for {} from {} as {} (CertificateSigningRequest {})",
               user,
-              bootstrap.server(),
+              asker.server(),
+              current.isPresent() ? "itself" : "the bootstrap token's user",
               name);
-          return new CertificateRequester(new KubeClient(bootstrap), pollInterval)
+          return new CertificateRequester(new KubeClient(asker), pollInterval)
               .certificate(
                   name,
                   CertificationRequests.pem(keys, user, List.of(ClusterPki.NODES_GROUP)),
                   SigningRequests.KUBELET_CLIENT,
                   USAGES)
-              .map(certificate -> writeKubeconfig(bootstrap, certificate, keyFile));
+              .map(certificate -> writeKubeconfig(asker, certificate, keyFile));
         });
+  }
+
+  private ClientConfig bootstrapConfig() {
+    return ClientConfig.fromKubeconfig(bootstrapKubeconfig);
+  }
+
+  private boolean dueForRenewal(ClientConfig config) {
+    Instant end = Pem.parseCertificate(config.clientCertificate()).getNotAfter().toInstant();
+    boolean due = end.isBefore(clock.instant().plus(ClusterPki.RENEW_BEFORE));
+    if (due) {
+      log.info("the client certificate in {} expires at {}: renewing it", kubeconfig, end);
+    }
+    return due;
   }
 
   /** The kubeconfig's settings when it exists and its client certificate is valid now. */
@@ -127,12 +145,12 @@ final class NodeClientBootstrap {
     return kubeconfig.resolveSibling(kubeconfig.getFileName() + ".key.tmp");
   }
 
-  private ClientConfig writeKubeconfig(ClientConfig bootstrap, String certificate, Path keyFile) {
+  private ClientConfig writeKubeconfig(ClientConfig asker, String certificate, Path keyFile) {
     Pem.writeSecret(
         kubeconfig,
         Kubeconfigs.withClientCertificate(
-            bootstrap.server(),
-            bootstrap.certificateAuthority(),
+            asker.server(),
+            asker.certificateAuthority(),
             certificate,
             PendingKey.privateKeyPem(keyFile),
             user));

@@ -337,4 +337,25 @@ class NodeJoinIT {
       assertThat(logs.exitCode()).as(logs.toString()).isZero();
     }
   }
+
+  @Test
+  void aCertificateCloseToItsEndIsRenewedAtStartWithTheNodesOwnIdentity() throws Exception {
+    // A node identity valid for one more day (fewer than the 120 days of renewal) and a token the
+    // cluster never issued: renewing can only be done as the node itself.
+    Path kubeconfig = dir.resolve("renewing").resolve("kubeconfig");
+    Files.createDirectories(kubeconfig.getParent());
+    Files.copy(plane.api.agentKubeconfig("renewing"), kubeconfig);
+    try (ConfigurableApplicationContext renewed =
+        startAgent("renewing", kubeconfig, "zzz000.0123456789abcdef")) {
+      X509Certificate cert =
+          Pem.parseCertificate(ClientConfig.fromKubeconfig(kubeconfig).clientCertificate());
+      assertThat(cert.getNotAfter().toInstant()).isAfter(Instant.now().plus(Duration.ofDays(300)));
+      assertThat(ClusterPki.commonName(cert.getSubjectX500Principal()))
+          .isEqualTo("system:node:renewing");
+      List<CertificateSigningRequest> requests = requestsOf("system:node:renewing");
+      assertThat(requests).hasSize(1);
+      assertThat(requests.get(0).getStatus().getConditions().get(0).getMessage())
+          .isEqualTo("Auto approving self kubelet client certificate after SubjectAccessReview.");
+    }
+  }
 }
