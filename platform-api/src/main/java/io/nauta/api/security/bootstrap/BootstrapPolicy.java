@@ -34,6 +34,8 @@ public final class BootstrapPolicy {
       "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
   static final String SELF_NODE_CLIENT_ROLE =
       "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
+  static final String SELF_NODE_SERVER_ROLE =
+      "system:certificates.k8s.io:certificatesigningrequests:selfnodeserver";
 
   private BootstrapPolicy() {}
 
@@ -190,11 +192,13 @@ public final class BootstrapPolicy {
                     "certificatesigningrequests/approval", "certificatesigningrequests/status")),
             named(
                 rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
-                SigningRequests.KUBELET_CLIENT),
+                SigningRequests.KUBELET_CLIENT,
+                SigningRequests.KUBELET_SERVING),
             named(
                 rule(List.of("sign"), List.of(CERTIFICATES), List.of("signers")),
                 SigningRequests.KUBE_APISERVER_CLIENT,
-                SigningRequests.KUBELET_CLIENT),
+                SigningRequests.KUBELET_CLIENT,
+                SigningRequests.KUBELET_SERVING),
             rule(
                 List.of("create"),
                 List.of("authorization.k8s.io"),
@@ -220,7 +224,9 @@ public final class BootstrapPolicy {
    * Kubernetes' roles for CSRs: bootstrappers may post and read CSRs ({@code
    * system:node-bootstrapper}); {@code …:nodeclient} and {@code …:selfnodeclient} are what the
    * csrapproving controller asks a SubjectAccessReview about before it approves a node's client
-   * certificate; the approver roles grant {@code approve} for one signer.
+   * certificate, {@code …:selfnodeserver} (Nauta's, beyond Kubernetes: see the controller manager's
+   * {@code CsrApprovingController}) before it approves a node's serving certificate; the approver
+   * roles grant {@code approve} for one signer.
    */
   private static List<ObjectNode> certificateRoles() {
     return List.of(
@@ -245,6 +251,13 @@ public final class BootstrapPolicy {
                 List.of("create"),
                 List.of(CERTIFICATES),
                 List.of("certificatesigningrequests/selfnodeclient"))),
+        role(
+            SELF_NODE_SERVER_ROLE,
+            Map.of(),
+            rule(
+                List.of("create"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests/selfnodeserver"))),
         role(
             "system:certificates.k8s.io:kube-apiserver-client-approver",
             Map.of(),
@@ -295,6 +308,8 @@ public final class BootstrapPolicy {
             subject("Group", BOOTSTRAPPERS)),
         binding(NODE_CLIENT_ROLE, NODE_CLIENT_ROLE, subject("Group", BOOTSTRAPPERS)),
         binding(SELF_NODE_CLIENT_ROLE, SELF_NODE_CLIENT_ROLE, subject("Group", "system:nodes")),
+        // Nauta's, as k3s: a node's serving certificate for itself is approved automatically.
+        binding(SELF_NODE_SERVER_ROLE, SELF_NODE_SERVER_ROLE, subject("Group", "system:nodes")),
         // No subjects, as in Kubernetes since the Node authorizer: nodes get these rules from it,
         // narrowed to their own objects; whoever binds the role here is trusted with every node.
         binding("system:node", "system:node"),
