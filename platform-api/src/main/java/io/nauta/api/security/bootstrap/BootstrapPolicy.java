@@ -37,6 +37,14 @@ public final class BootstrapPolicy {
   static final String SELF_NODE_SERVER_ROLE =
       "system:certificates.k8s.io:certificatesigningrequests:selfnodeserver";
 
+  /** Where the namespaced defaults live. */
+  public static final String SYSTEM_NAMESPACE = "kube-system";
+
+  /** The ConfigMap in {@code kube-system} holding the client CA ({@code client-ca-file}). */
+  public static final String AUTHENTICATION_CONFIG_MAP = "extension-apiserver-authentication";
+
+  static final String AUTHENTICATION_READER_ROLE = "extension-apiserver-authentication-reader";
+
   private BootstrapPolicy() {}
 
   public static List<ObjectNode> clusterRoles() {
@@ -315,6 +323,36 @@ public final class BootstrapPolicy {
         binding("system:node", "system:node"),
         // The agent of several simulated nodes (see ClusterPki.NODE_SIMULATOR_USER).
         binding("nauta:node-simulator", "system:node", subject("User", "nauta:node-simulator")));
+  }
+
+  /**
+   * The default Roles in {@code kube-system}, as Kubernetes' {@code NamespaceRoles()} (those Nauta
+   * needs): reading the client CA the API server publishes.
+   */
+  public static List<ObjectNode> roles() {
+    ObjectNode reader = object("Role", AUTHENTICATION_READER_ROLE, Map.of());
+    ((ObjectNode) reader.get("metadata")).put("namespace", SYSTEM_NAMESPACE);
+    reader
+        .putArray("rules")
+        .add(named(rule(READ, List.of(""), List.of("configmaps")), AUTHENTICATION_CONFIG_MAP));
+    return List.of(reader);
+  }
+
+  /**
+   * The default RoleBindings in {@code kube-system}. Nauta's own: nodes read the client CA (to
+   * authenticate the API server's client certificate on the agent's port) with their node identity,
+   * so that a node joining with a bootstrap token is given nothing else. The Node authorizer has no
+   * opinion on a ConfigMap no pod of the node uses, so RBAC decides.
+   */
+  public static List<ObjectNode> roleBindings() {
+    ObjectNode b = object("RoleBinding", "nauta:node-client-ca-reader", Map.of());
+    ((ObjectNode) b.get("metadata")).put("namespace", SYSTEM_NAMESPACE);
+    b.putObject("roleRef")
+        .put("apiGroup", RBAC)
+        .put("kind", "Role")
+        .put("name", AUTHENTICATION_READER_ROLE);
+    b.putArray("subjects").add(subject("Group", "system:nodes"));
+    return List.of(b);
   }
 
   /**
