@@ -220,6 +220,49 @@ class NodeAuthorizationIT {
                 + " with the same name as the requesting node");
   }
 
+  @Test
+  void aNodeReadsTheClientCaTheServerPublishesAndNoOtherSystemConfigMap() {
+    ok(admin.run("-n", "kube-system", "create", "configmap", "other", "--from-literal=k=v"));
+    WebTestClient asNode = server.clientAs("system:node:n1", "system:nodes");
+    String clientCa = Pem.read(server.pkiDir().resolve("client-ca.crt"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              String body =
+                  asNode
+                      .get()
+                      .uri(
+                          "/api/v1/namespaces/kube-system/configmaps/"
+                              + "extension-apiserver-authentication")
+                      .exchange()
+                      .expectStatus()
+                      .isOk()
+                      .expectBody(String.class)
+                      .returnResult()
+                      .getResponseBody();
+              assertThat(JSON.readTree(body).path("data").path("client-ca-file").asString())
+                  .isEqualTo(clientCa);
+            });
+
+    String refused =
+        asNode
+            .get()
+            .uri("/api/v1/namespaces/kube-system/configmaps/other")
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(JSON.readTree(refused).path("message").asString())
+        .isEqualTo(
+            "configmaps \"other\" is forbidden: User \"system:node:n1\" cannot get resource"
+                + " \"configmaps\" in API group \"\" in the namespace \"kube-system\": no"
+                + " relationship found between node 'n1' and this object");
+  }
+
   // ---- support
 
   /** A SubjectAccessReview, posted by the admin, of what node n1 asks. */

@@ -7,6 +7,7 @@ import io.nauta.api.support.TestApiServer;
 import io.nauta.api.support.TestRedis;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +80,9 @@ class RbacBootstrapIT {
   @Test
   void aRunningServerRestoresThePolicyWhenRedisLostIt() {
     try (TestApiServer server =
-        TestApiServer.startOnEmptyRedis("nauta.rbac.bootstrap-recheck-period=1s")) {
+        TestApiServer.startOnEmptyRedis(
+            "nauta.rbac.bootstrap-recheck-period=1s",
+            "nauta.system-namespaces.recheck-period=1s")) {
       Kubectl kubectl = new Kubectl(server.kubeconfig(dir));
       run(kubectl, "get", "clusterrolebinding", "system:kube-scheduler");
       // Everything gone under the running server (FLUSHALL, a failover to an empty replica):
@@ -92,6 +95,18 @@ class RbacBootstrapIT {
                   kubectl.run("get", "clusterrolebinding", "system:kube-scheduler").exitCode()
                       == 0);
       run(kubectl, "get", "clusterrole", "system:node", "-o", "name");
+      // The client CA the server publishes for agents, and the node's right to read it, too.
+      for (List<String> kept :
+          List.of(
+              List.of("configmap", "extension-apiserver-authentication"),
+              List.of("rolebinding", "nauta:node-client-ca-reader"))) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    kubectl.run("-n", "kube-system", "get", kept.get(0), kept.get(1)).exitCode()
+                        == 0);
+      }
     }
   }
 }

@@ -434,6 +434,13 @@ public final class TestApiServer implements AutoCloseable {
     // The CSR signer, as deploy/nauta runs it: agents that join with a bootstrap token need it.
     args.add("--nauta.controllers.cluster-signing-cert-file=" + pkiDir().resolve("client-ca.crt"));
     args.add("--nauta.controllers.cluster-signing-key-file=" + pkiDir().resolve("client-ca.key"));
+    // Agents' serving certificates, from the server CA the API server trusts when it dials them.
+    args.add(
+        "--nauta.controllers.cluster-signing-kubelet-serving-cert-file="
+            + pkiDir().resolve("server-ca.crt"));
+    args.add(
+        "--nauta.controllers.cluster-signing-kubelet-serving-key-file="
+            + pkiDir().resolve("server-ca.key"));
     args.addAll(servingTlsArgs("controller-manager"));
     return args;
   }

@@ -16,6 +16,19 @@ public record TestCsrs(KeyPair keys, String csrPem) {
     return new TestCsrs(keys, CertificationRequests.pem(keys, commonName, List.of(organizations)));
   }
 
+  /**
+   * A new P-256 key and a CSR for {@code CN=commonName}, {@code O=organization}, with the subject
+   * alternative names {@code dnsNames} and {@code ipAddresses}, as a kubelet asks for its serving
+   * certificate.
+   */
+  public static TestCsrs withSans(
+      String commonName, String organization, List<String> dnsNames, List<String> ipAddresses) {
+    KeyPair keys = CertificationRequests.newKeyPair();
+    return new TestCsrs(
+        keys,
+        CertificationRequests.pem(keys, commonName, List.of(organization), dnsNames, ipAddresses));
+  }
+
   /** {@code spec.request}: the PEM text in base64, as JSON carries bytes. */
   public String request() {
     return CertificationRequests.specRequest(csrPem);

@@ -19,9 +19,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rootCaFile a PEM CA bundle published as {@code ca.crt} of the {@code kube-root-ca.crt}
  *     ConfigMap in every namespace (kube-controller-manager's --root-ca-file); blank publishes none
  * @param clusterSigningCertFile the CA certificate (PEM) the CSR signer issues client certificates
- *     with, the API server's client CA (kube-controller-manager's --cluster-signing-cert-file);
- *     blank runs no signer
+ *     with ({@code kubernetes.io/kube-apiserver-client} and {@code
+ *     kubernetes.io/kube-apiserver-client-kubelet}), the API server's client CA
+ *     (kube-controller-manager's --cluster-signing-cert-file); blank signs neither. Unlike
+ *     upstream, where this one CA signs for every signer unless per-signer files are given instead,
+ *     it is the client signers' only: Nauta's serving certificates come from another CA, the server
+ *     CA
  * @param clusterSigningKeyFile that CA's private key (PEM)
+ * @param clusterSigningKubeletServingCertFile the CA certificate (PEM) that signs node agents'
+ *     serving certificates ({@code kubernetes.io/kubelet-serving}): the server CA, which the API
+ *     server trusts when it dials an agent (--cluster-signing-kubelet-serving-cert-file); blank
+ *     signs none
+ * @param clusterSigningKubeletServingKeyFile that CA's private key (PEM)
  * @param clusterSigningDuration the longest validity the signer gives, and the one it gives when a
  *     CSR asks for none (--cluster-signing-duration: a year)
  */
@@ -37,6 +46,8 @@ public record ControllersProperties(
     @DefaultValue("") String rootCaFile,
     @DefaultValue("") String clusterSigningCertFile,
     @DefaultValue("") String clusterSigningKeyFile,
+    @DefaultValue("") String clusterSigningKubeletServingCertFile,
+    @DefaultValue("") String clusterSigningKubeletServingKeyFile,
     @DefaultValue("8760h") Duration clusterSigningDuration) {
 
   /**

@@ -16,6 +16,8 @@ import java.util.Map;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -29,9 +31,10 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 /**
  * The cluster signing CA of the controller manager (kube-controller-manager's {@code
  * --cluster-signing-cert-file}/{@code -key-file}): issues the certificate a CSR asks for, with the
- * request's subject and key, the key usages its {@code usages} name, and a validity of {@code
- * expirationSeconds} capped at the configured duration (never under 10 minutes, never past the CA),
- * backdated 5 minutes for peers whose clocks run behind, as Kubernetes' signer does.
+ * request's subject, key and subject alternative names, the key usages its {@code usages} name, and
+ * a validity of {@code expirationSeconds} capped at the configured duration (never under 10
+ * minutes, never past the CA), backdated 5 minutes for peers whose clocks run behind, as
+ * Kubernetes' signer does.
  */
 public final class ClusterSigner {
 
@@ -117,6 +120,15 @@ public final class ClusterSigner {
                   Extension.authorityKeyIdentifier,
                   false,
                   new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+      // The names the request asks for, as upstream's signer copies DNS, IP, email and URI SANs
+      // (a serving certificate is verified against the address it is reached at).
+      List<GeneralName> sans = SignerPolicies.subjectAltNames(request);
+      if (!sans.isEmpty()) {
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(sans.toArray(GeneralName[]::new)));
+      }
       int keyUsage = 0;
       List<KeyPurposeId> purposes = new ArrayList<>();
       for (String u : usages) {

@@ -32,6 +32,14 @@ import reactor.core.publisher.Mono;
  * certificatesigningrequests/nodeclient} (a bootstrapper joining a node: the bootstrap policy
  * grants that to {@code system:bootstrappers}). Anything else waits for a person's {@code kubectl
  * certificate approve}; the approver never denies.
+ *
+ * <p>Beyond Kubernetes, which leaves {@code kubernetes.io/kubelet-serving} requests to a person (or
+ * an add-on approver), Nauta approves a node's serving certificate as k3s does, so that a node
+ * joins with a token alone: the request must be a kubelet serving request, made by exactly the node
+ * it names ({@code spec.username} is its {@code CN=system:node:<name>}, in group {@code
+ * system:nodes}), and a SubjectAccessReview must say that node may {@code create} {@code
+ * certificatesigningrequests/selfnodeserver} (the recognizer Kubernetes once had; the bootstrap
+ * policy grants it to {@code system:nodes}).
  */
 @Component
 public class CsrApprovingController implements ManagedController {
@@ -76,31 +84,62 @@ public class CsrApprovingController implements ManagedController {
   Mono<Result> reconcile(String name) {
     CertificateSigningRequest csr = csrs.store().get(name).orElse(null);
     if (csr == null
-        || !SigningRequests.KUBELET_CLIENT.equals(csr.getSpec().getSignerName())
         || SigningRequests.hasCondition(csr, SigningRequests.APPROVED)
         || SigningRequests.hasCondition(csr, SigningRequests.DENIED)) {
       return Mono.just(Result.done());
     }
-    List<String> usages = csr.getSpec().getUsages() == null ? List.of() : csr.getSpec().getUsages();
-    JcaPKCS10CertificationRequest request = SigningRequests.parse(csr.getSpec().getRequest());
-    if (SignerPolicies.kubeletClientProblem(request, usages).isPresent()) {
-      return Mono.just(Result.done()); // not a node client request: for a person to decide
-    }
-    boolean self = SignerPolicies.commonName(request).equals(csr.getSpec().getUsername());
     List<Recognizer> recognizers =
-        List.of(
-            new Recognizer(
-                "selfnodeclient",
-                "Auto approving self kubelet client certificate after SubjectAccessReview.",
-                self),
-            new Recognizer(
-                "nodeclient",
-                "Auto approving kubelet client certificate after SubjectAccessReview.",
-                true));
+        switch (csr.getSpec().getSignerName()) {
+          case SigningRequests.KUBELET_CLIENT -> clientRecognizers(csr);
+          case SigningRequests.KUBELET_SERVING -> servingRecognizers(csr);
+          default -> List.of();
+        };
+    if (recognizers.isEmpty()) {
+      return Mono.just(Result.done()); // for a person to decide
+    }
     return firstAllowed(csr, recognizers, 0)
         .flatMap(message -> client.updateApproval(approved(csr, message)))
         .onErrorResume(NotFoundException.class, e -> Mono.empty())
         .thenReturn(Result.done());
+  }
+
+  private static List<Recognizer> clientRecognizers(CertificateSigningRequest csr) {
+    JcaPKCS10CertificationRequest request = SigningRequests.parse(csr.getSpec().getRequest());
+    if (SignerPolicies.kubeletClientProblem(request, usages(csr)).isPresent()) {
+      return List.of(); // not a node client request
+    }
+    boolean self = SignerPolicies.commonName(request).equals(csr.getSpec().getUsername());
+    return List.of(
+        new Recognizer(
+            "selfnodeclient",
+            "Auto approving self kubelet client certificate after SubjectAccessReview.",
+            self),
+        new Recognizer(
+            "nodeclient",
+            "Auto approving kubelet client certificate after SubjectAccessReview.",
+            true));
+  }
+
+  private static List<Recognizer> servingRecognizers(CertificateSigningRequest csr) {
+    JcaPKCS10CertificationRequest request = SigningRequests.parse(csr.getSpec().getRequest());
+    if (SignerPolicies.kubeletServingProblem(request, usages(csr)).isPresent()) {
+      return List.of(); // not a node serving request: the signer will fail it once approved
+    }
+    List<String> groups = csr.getSpec().getGroups() == null ? List.of() : csr.getSpec().getGroups();
+    boolean self =
+        SignerPolicies.commonName(request).equals(csr.getSpec().getUsername())
+            && groups.contains(SignerPolicies.NODES_GROUP);
+    return self
+        ? List.of(
+            new Recognizer(
+                "selfnodeserver",
+                "Auto approving self kubelet serving certificate after SubjectAccessReview.",
+                true))
+        : List.of();
+  }
+
+  private static List<String> usages(CertificateSigningRequest csr) {
+    return csr.getSpec().getUsages() == null ? List.of() : csr.getSpec().getUsages();
   }
 
   // In upstream's order: the first recognizer that applies and is allowed approves.

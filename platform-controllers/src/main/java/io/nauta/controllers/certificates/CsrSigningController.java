@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -29,21 +31,25 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Kubernetes' csrsigning controller for {@code kubernetes.io/kube-apiserver-client} and {@code
- * kubernetes.io/kube-apiserver-client-kubelet}: an approved CSR of either signer without a
- * certificate gets one from the cluster signing CA ({@link ClusterSigner}), written to {@code
+ * Kubernetes' csrsigning controller for {@code kubernetes.io/kube-apiserver-client}, {@code
+ * kubernetes.io/kube-apiserver-client-kubelet} (both with the CA of {@code
+ * nauta.controllers.cluster-signing-cert-file}, the client CA) and {@code
+ * kubernetes.io/kubelet-serving} (with the CA of {@code
+ * nauta.controllers.cluster-signing-kubelet-serving-cert-file}, the server CA): an approved CSR of
+ * a configured signer without a certificate gets one ({@link ClusterSigner}), written to {@code
  * status.certificate}; a request the signer refuses (a node request that is not exactly a node's
  * identity, a user certificate asking for server auth) gets the {@code Failed} condition instead.
- * CSRs of other signers are left to their signers. Runs when {@code
- * nauta.controllers.cluster-signing-cert-file} names the CA.
+ * CSRs of other signers are left to their signers. Runs when either CA is configured.
  */
 @Component
-@ConditionalOnExpression("'${nauta.controllers.cluster-signing-cert-file:}' != ''")
+@ConditionalOnExpression(
+    "'${nauta.controllers.cluster-signing-cert-file:}' != ''"
+        + " or '${nauta.controllers.cluster-signing-kubelet-serving-cert-file:}' != ''")
 public class CsrSigningController implements ManagedController {
 
   private final SharedInformer<CertificateSigningRequest> csrs;
   private final ResourceClient<CertificateSigningRequest> client;
-  private final ClusterSigner signer;
+  private final Map<String, ClusterSigner> signers = new HashMap<>();
   private final Controller controller;
 
   public CsrSigningController(
@@ -57,11 +63,23 @@ public class CsrSigningController implements ManagedController {
     this.client =
         kube.resource(
             BuiltInResources.CERTIFICATE_SIGNING_REQUESTS, CertificateSigningRequest.class);
-    this.signer =
-        ClusterSigner.fromFiles(
-            Path.of(props.clusterSigningCertFile()),
-            Path.of(props.clusterSigningKeyFile()),
-            props.clusterSigningDuration());
+    if (!props.clusterSigningCertFile().isBlank()) {
+      ClusterSigner client =
+          ClusterSigner.fromFiles(
+              Path.of(props.clusterSigningCertFile()),
+              Path.of(props.clusterSigningKeyFile()),
+              props.clusterSigningDuration());
+      signers.put(SigningRequests.KUBE_APISERVER_CLIENT, client);
+      signers.put(SigningRequests.KUBELET_CLIENT, client);
+    }
+    if (!props.clusterSigningKubeletServingCertFile().isBlank()) {
+      signers.put(
+          SigningRequests.KUBELET_SERVING,
+          ClusterSigner.fromFiles(
+              Path.of(props.clusterSigningKubeletServingCertFile()),
+              Path.of(props.clusterSigningKubeletServingKeyFile()),
+              props.clusterSigningDuration()));
+    }
     this.controller =
         Controller.builder("csrsigning")
             .primary(csrs)
@@ -85,18 +103,22 @@ public class CsrSigningController implements ManagedController {
       return Mono.just(Result.done());
     }
     String signerName = csr.getSpec().getSignerName();
-    List<String> usages = csr.getSpec().getUsages() == null ? List.of() : csr.getSpec().getUsages();
-    JcaPKCS10CertificationRequest request = SigningRequests.parse(csr.getSpec().getRequest());
-    Optional<String> problem;
-    if (SigningRequests.KUBELET_CLIENT.equals(signerName)) {
-      problem = SignerPolicies.kubeletClientProblem(request, usages);
-    } else if (SigningRequests.KUBE_APISERVER_CLIENT.equals(signerName)) {
-      problem = SignerPolicies.apiServerClientUsageProblem(usages);
-    } else {
+    ClusterSigner signer = signers.get(signerName);
+    if (signer == null) {
       return Mono.just(Result.done()); // another signer's request
     }
+    List<String> usages = csr.getSpec().getUsages() == null ? List.of() : csr.getSpec().getUsages();
+    JcaPKCS10CertificationRequest request = SigningRequests.parse(csr.getSpec().getRequest());
+    Optional<String> problem =
+        switch (signerName) {
+          case SigningRequests.KUBELET_CLIENT ->
+              SignerPolicies.kubeletClientProblem(request, usages);
+          case SigningRequests.KUBELET_SERVING ->
+              SignerPolicies.kubeletServingProblem(request, usages);
+          default -> SignerPolicies.apiServerClientUsageProblem(usages);
+        };
     CertificateSigningRequest updated =
-        problem.map(why -> failed(csr, why)).orElseGet(() -> issued(csr, request, usages));
+        problem.map(why -> failed(csr, why)).orElseGet(() -> issued(csr, signer, request, usages));
     // A conflict (someone wrote in between) is retried by the queue from the newer cache.
     return client
         .updateStatus(updated)
@@ -104,8 +126,11 @@ public class CsrSigningController implements ManagedController {
         .thenReturn(Result.done());
   }
 
-  private CertificateSigningRequest issued(
-      CertificateSigningRequest csr, JcaPKCS10CertificationRequest request, List<String> usages) {
+  private static CertificateSigningRequest issued(
+      CertificateSigningRequest csr,
+      ClusterSigner signer,
+      JcaPKCS10CertificationRequest request,
+      List<String> usages) {
     String pem =
         Pem.certificate(
             signer.sign(request, usages, csr.getSpec().getExpirationSeconds(), Instant.now()));

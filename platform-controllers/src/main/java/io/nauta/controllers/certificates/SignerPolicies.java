@@ -20,10 +20,12 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * What Kubernetes' signers and approver require of a request, word for word as upstream's errors
- * ({@code ValidateKubeletClientCSR}, {@code validAPIServerClientUsages}): a node agent's request is
- * exactly {@code O=system:nodes}, {@code CN=system:node:<name>}, no subject alternative names, and
- * the usages client auth and digital signature (key encipherment allowed); a user's client
- * certificate may ask for client auth and those two only.
+ * ({@code ValidateKubeletClientCSR}, {@code ValidateKubeletServingCSR}, {@code
+ * validAPIServerClientUsages}): a node agent's client request is exactly {@code O=system:nodes},
+ * {@code CN=system:node:<name>}, no subject alternative names, and the usages client auth and
+ * digital signature (key encipherment allowed); its serving request the same subject with DNS or IP
+ * names and server auth instead; a user's client certificate may ask for client auth and those two
+ * only.
  */
 public final class SignerPolicies {
 
@@ -34,6 +36,11 @@ public final class SignerPolicies {
       Set.of("digital signature", "key encipherment", "client auth");
   private static final Set<String> KUBELET_USAGES_NO_RSA =
       Set.of("digital signature", "client auth");
+
+  private static final Set<String> SERVING_USAGES =
+      Set.of("digital signature", "key encipherment", "server auth");
+  private static final Set<String> SERVING_USAGES_NO_RSA =
+      Set.of("digital signature", "server auth");
 
   private SignerPolicies() {}
 
@@ -63,6 +70,38 @@ public final class SignerPolicies {
     Set<String> asked = new HashSet<>(usages);
     if (!asked.equals(KUBELET_USAGES) && !asked.equals(KUBELET_USAGES_NO_RSA)) {
       return Optional.of("usages did not match [client auth digital signature key encipherment]");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why {@code request} is no node agent's serving certificate request ({@code
+   * ValidateKubeletServingCSR}, checked in upstream's order): exactly {@code O=system:nodes}, at
+   * least one DNS or IP subject alternative name and no email or URI one, the usages server auth
+   * and digital signature (key encipherment allowed), {@code CN=system:node:<name>}; empty when it
+   * is.
+   */
+  public static Optional<String> kubeletServingProblem(
+      PKCS10CertificationRequest request, List<String> usages) {
+    if (!values(request.getSubject(), BCStyle.O).equals(List.of(NODES_GROUP))) {
+      return Optional.of("subject organization is not system:nodes");
+    }
+    List<Integer> sanTypes = subjectAltNameTypes(request);
+    if (!sanTypes.contains(GeneralName.dNSName) && !sanTypes.contains(GeneralName.iPAddress)) {
+      return Optional.of("DNS or IP subjectAltName is required");
+    }
+    if (sanTypes.contains(GeneralName.rfc822Name)) {
+      return Optional.of("Email subjectAltNames are not allowed");
+    }
+    if (sanTypes.contains(GeneralName.uniformResourceIdentifier)) {
+      return Optional.of("URI subjectAltNames are not allowed");
+    }
+    Set<String> asked = new HashSet<>(usages);
+    if (!asked.equals(SERVING_USAGES) && !asked.equals(SERVING_USAGES_NO_RSA)) {
+      return Optional.of("usages did not match [digital signature key encipherment server auth]");
+    }
+    if (!commonName(request).startsWith(NODE_PREFIX)) {
+      return Optional.of("subject common name does not begin with system:node:");
     }
     return Optional.empty();
   }
@@ -99,19 +138,22 @@ public final class SignerPolicies {
   }
 
   private static List<Integer> subjectAltNameTypes(PKCS10CertificationRequest request) {
-    List<Integer> types = new ArrayList<>();
+    return subjectAltNames(request).stream().map(GeneralName::getTagNo).toList();
+  }
+
+  /** The subject alternative names {@code request} asks for (its extension request). */
+  static List<GeneralName> subjectAltNames(PKCS10CertificationRequest request) {
+    List<GeneralName> all = new ArrayList<>();
     for (Attribute a : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
       for (ASN1Encodable value : a.getAttributeValues()) {
         Extensions extensions = Extensions.getInstance(value);
         GeneralNames names =
             GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
         if (names != null) {
-          for (GeneralName n : names.getNames()) {
-            types.add(n.getTagNo());
-          }
+          all.addAll(List.of(names.getNames()));
         }
       }
     }
-    return types;
+    return all;
   }
 }

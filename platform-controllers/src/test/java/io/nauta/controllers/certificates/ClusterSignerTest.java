@@ -37,6 +37,24 @@ class ClusterSignerTest {
   }
 
   @Test
+  void aServingCertificateCarriesTheNamesTheRequestAsksFor() throws Exception {
+    TestCsrs node =
+        TestCsrs.withSans(
+            "system:node:n1", "system:nodes", List.of("n1", "n1.example"), List.of("10.0.0.1"));
+    X509Certificate cert =
+        SIGNER.sign(
+            SigningRequests.parse(node.request()),
+            List.of("digital signature", "server auth"),
+            null,
+            NOW);
+
+    assertThat(cert.getSubjectAlternativeNames())
+        .containsExactly(List.of(2, "n1"), List.of(2, "n1.example"), List.of(7, "10.0.0.1"));
+    assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+    assertThat(cert.getKeyUsage()[0]).as("digital signature").isTrue();
+  }
+
+  @Test
   void theValidityIsWhatWasAskedWithinTenMinutesAndTheConfiguredDuration() {
     TestCsrs csr = TestCsrs.of("alice");
     assertThat(sign(csr, 3600).getNotAfter().toInstant()).isEqualTo(NOW.plusSeconds(3600));

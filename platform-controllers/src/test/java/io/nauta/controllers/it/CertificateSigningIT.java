@@ -29,13 +29,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  * certificate, the cluster signing CA from the PKI) signs what {@code kubectl certificate approve}
  * approved, the certificate is a credential RBAC then decides about; the kubelet signer refuses
  * anything but a node identity; a bootstrap token's CSR for a node identity is approved by the
- * approver after a SubjectAccessReview, someone else's is not.
+ * approver after a SubjectAccessReview, someone else's is not. A node's serving certificate for
+ * itself is approved automatically (Nauta's, as k3s) and signed by the server CA with the names it
+ * asks for; a serving request for another node waits, a malformed one fails with upstream's words.
  */
 class CertificateSigningIT {
 
   private static final Duration T = Duration.ofSeconds(30);
   private static final String CLIENT = "kubernetes.io/kube-apiserver-client";
   private static final String KUBELET = "kubernetes.io/kube-apiserver-client-kubelet";
+  private static final String SERVING = "kubernetes.io/kubelet-serving";
+  private static final List<String> SERVING_USAGES = List.of("digital signature", "server auth");
 
   @TempDir static Path dir;
   private static TestApiServer api;
@@ -58,7 +62,11 @@ class CertificateSigningIT {
                 "--nauta.controllers.kubeconfig=" + pki.resolve("controller-manager.kubeconfig"),
                 "--nauta.controllers.leader-election.enabled=false",
                 "--nauta.controllers.cluster-signing-cert-file=" + pki.resolve("client-ca.crt"),
-                "--nauta.controllers.cluster-signing-key-file=" + pki.resolve("client-ca.key"));
+                "--nauta.controllers.cluster-signing-key-file=" + pki.resolve("client-ca.key"),
+                "--nauta.controllers.cluster-signing-kubelet-serving-cert-file="
+                    + pki.resolve("server-ca.crt"),
+                "--nauta.controllers.cluster-signing-kubelet-serving-key-file="
+                    + pki.resolve("server-ca.key"));
   }
 
   @AfterAll
@@ -230,6 +238,113 @@ class CertificateSigningIT {
 
     assertThat(field("node-n2", ".status.conditions")).isEmpty();
     assertThat(field("node-n2", ".status.certificate")).isEmpty();
+  }
+
+  @Test
+  void aNodeGetsItsOwnServingCertificateApprovedAndSignedByTheServerCa() throws Exception {
+    Kubectl node = new Kubectl(api.agentKubeconfig("n3"));
+    TestCsrs csr =
+        TestCsrs.withSans(
+            "system:node:n3", "system:nodes", List.of("n3.example"), List.of("10.1.2.3"));
+    create(node, manifest(csr, "serving-n3", SERVING, SERVING_USAGES, null));
+
+    X509Certificate cert = Pem.parseCertificate(issuedCertificate("serving-n3"));
+    assertThat(field("serving-n3", ".spec.username")).isEqualTo("system:node:n3");
+    assertThat(field("serving-n3", ".status.conditions[0].reason")).isEqualTo("AutoApproved");
+    assertThat(field("serving-n3", ".status.conditions[0].message"))
+        .isEqualTo("Auto approving self kubelet serving certificate after SubjectAccessReview.");
+    X509Certificate serverCa =
+        Pem.parseCertificate(Pem.read(api.pkiDir().resolve("server-ca.crt")));
+    cert.verify(serverCa.getPublicKey()); // throws unless the server CA signed it
+    assertThat(cert.getSubjectX500Principal().getName())
+        .contains("CN=system:node:n3", "O=system:nodes");
+    assertThat(cert.getSubjectAlternativeNames())
+        .containsExactlyInAnyOrder(List.of(2, "n3.example"), List.of(7, "10.1.2.3"));
+    assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1"); // server auth
+  }
+
+  @Test
+  void aServingRequestForAnotherNodeIsNotApproved() {
+    Kubectl n4 = new Kubectl(api.agentKubeconfig("n4"));
+    List<String> sans = List.of("n5.example");
+    create(
+        n4,
+        manifest(
+            TestCsrs.withSans("system:node:n5", "system:nodes", sans, List.of()),
+            "serving-n5-by-n4",
+            SERVING,
+            SERVING_USAGES,
+            null));
+    // The admin is no node either: its request for a node waits for a person too.
+    create(
+        admin,
+        manifest(
+            TestCsrs.withSans("system:node:n6", "system:nodes", List.of("n6.example"), List.of()),
+            "serving-n6-by-admin",
+            SERVING,
+            SERVING_USAGES,
+            null));
+    // n4's request for itself, posted after, is approved: the approver has seen the others.
+    create(
+        n4,
+        manifest(
+            TestCsrs.withSans("system:node:n4", "system:nodes", List.of("n4.example"), List.of()),
+            "serving-n4",
+            SERVING,
+            SERVING_USAGES,
+            null));
+    issuedCertificate("serving-n4");
+
+    for (String name : List.of("serving-n5-by-n4", "serving-n6-by-admin")) {
+      assertThat(field(name, ".status.conditions")).as(name).isEmpty();
+      assertThat(field(name, ".status.certificate")).as(name).isEmpty();
+    }
+  }
+
+  @Test
+  void theServingSignerFailsAMalformedRequestWithUpstreamsMessage() {
+    record Case(String name, TestCsrs csr, List<String> usages, String message) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                "serving-no-sans",
+                TestCsrs.of("system:node:n7", "system:nodes"),
+                SERVING_USAGES,
+                "DNS or IP subjectAltName is required"),
+            new Case(
+                "serving-client-auth",
+                TestCsrs.withSans("system:node:n7", "system:nodes", List.of("n7"), List.of()),
+                List.of("digital signature", "client auth"),
+                "usages did not match [digital signature key encipherment server auth]"),
+            new Case(
+                "serving-not-nodes",
+                TestCsrs.withSans("system:node:n7", "system:masters", List.of("n7"), List.of()),
+                SERVING_USAGES,
+                "subject organization is not system:nodes"),
+            new Case(
+                "serving-not-a-node-name",
+                TestCsrs.withSans("n7", "system:nodes", List.of(), List.of("10.0.0.7")),
+                SERVING_USAGES,
+                "subject common name does not begin with system:node:"));
+    for (Case c : cases) {
+      create(admin, manifest(c.csr(), c.name(), SERVING, c.usages(), null));
+      ok(admin, "certificate", "approve", c.name());
+    }
+    for (Case c : cases) {
+      // Until the signer acts there is no second condition, and kubectl's jsonpath fails.
+      await()
+          .atMost(T)
+          .ignoreExceptions()
+          .until(() -> !field(c.name(), ".status.conditions[1].type").isEmpty());
+      assertThat(field(c.name(), ".status.conditions[1].type")).as(c.name()).isEqualTo("Failed");
+      assertThat(field(c.name(), ".status.conditions[1].reason"))
+          .as(c.name())
+          .isEqualTo("SignerValidationFailure");
+      assertThat(field(c.name(), ".status.conditions[1].message"))
+          .as(c.name())
+          .isEqualTo(c.message());
+      assertThat(field(c.name(), ".status.certificate")).as(c.name()).isEmpty();
+    }
   }
 
   private static String bootstrapToken(String id, String secret) {

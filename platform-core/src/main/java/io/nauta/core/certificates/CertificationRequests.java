@@ -11,18 +11,21 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.bouncycastle.util.IPAddress;
 
 /**
  * PKCS#10 certificate requests as the requesting side makes them (a kubelet asking for its client
@@ -52,8 +55,12 @@ public final class CertificationRequests {
   }
 
   /**
-   * As {@link #pem(KeyPair, String, List)}, asking also for subject alternative names: DNS names
-   * and IP addresses (a serving certificate's).
+   * The PEM text of a request for {@code CN=commonName} with one {@code O=} per organization and,
+   * when any are given, the subject alternative names {@code dnsNames} and {@code ipAddresses}
+   * (literal IPv4 or IPv6 addresses), as a kubelet asks for its serving certificate; signed with
+   * {@code keys}' private key.
+   *
+   * @throws IllegalArgumentException when an entry of {@code ipAddresses} is no IP address
    */
   public static String pem(
       KeyPair keys,
@@ -67,19 +74,16 @@ public final class CertificationRequests {
     }
     name.addRDN(BCStyle.CN, commonName);
     try {
-      JcaPKCS10CertificationRequestBuilder builder =
+      PKCS10CertificationRequestBuilder builder =
           new JcaPKCS10CertificationRequestBuilder(name.build(), keys.getPublic());
-      List<GeneralName> sans = new ArrayList<>();
-      dnsNames.forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));
-      ipAddresses.forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
-      if (!sans.isEmpty()) {
-        ExtensionsGenerator extensions = new ExtensionsGenerator();
-        extensions.addExtension(
-            Extension.subjectAlternativeName,
-            false,
-            new GeneralNames(sans.toArray(GeneralName[]::new)));
+      if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
         builder.addAttribute(
-            PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+            PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+            new Extensions(
+                new Extension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new DEROctetString(subjectAltNames(dnsNames, ipAddresses)))));
       }
       PKCS10CertificationRequest csr =
           builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
@@ -93,6 +97,20 @@ public final class CertificationRequests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static GeneralNames subjectAltNames(List<String> dnsNames, List<String> ipAddresses) {
+    List<GeneralName> names = new ArrayList<>();
+    for (String dns : dnsNames) {
+      names.add(new GeneralName(GeneralName.dNSName, dns));
+    }
+    for (String ip : ipAddresses) {
+      if (!IPAddress.isValid(ip)) {
+        throw new IllegalArgumentException("not an IP address: " + ip);
+      }
+      names.add(new GeneralName(GeneralName.iPAddress, ip));
+    }
+    return new GeneralNames(names.toArray(GeneralName[]::new));
   }
 
   /** {@code spec.request} of a CertificateSigningRequest: the PEM text in base64. */

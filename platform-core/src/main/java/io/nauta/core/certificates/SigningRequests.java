@@ -27,6 +27,12 @@ public final class SigningRequests {
   /** Node agents' client certificates: {@code system:node:<name>} in {@code system:nodes}. */
   public static final String KUBELET_CLIENT = "kubernetes.io/kube-apiserver-client-kubelet";
 
+  /**
+   * Node agents' serving certificates (Kubernetes' {@code serverTLSBootstrap}), signed with the
+   * server CA the API server trusts when it dials an agent.
+   */
+  public static final String KUBELET_SERVING = "kubernetes.io/kubelet-serving";
+
   public static final String APPROVED = "Approved";
   public static final String DENIED = "Denied";
   public static final String FAILED = "Failed";

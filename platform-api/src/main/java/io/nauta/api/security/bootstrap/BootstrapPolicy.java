@@ -34,6 +34,16 @@ public final class BootstrapPolicy {
       "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
   static final String SELF_NODE_CLIENT_ROLE =
       "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
+  static final String SELF_NODE_SERVER_ROLE =
+      "system:certificates.k8s.io:certificatesigningrequests:selfnodeserver";
+
+  /** Where the namespaced defaults live. */
+  public static final String SYSTEM_NAMESPACE = "kube-system";
+
+  /** The ConfigMap in {@code kube-system} holding the client CA ({@code client-ca-file}). */
+  public static final String AUTHENTICATION_CONFIG_MAP = "extension-apiserver-authentication";
+
+  static final String AUTHENTICATION_READER_ROLE = "extension-apiserver-authentication-reader";
 
   private BootstrapPolicy() {}
 
@@ -190,11 +200,13 @@ public final class BootstrapPolicy {
                     "certificatesigningrequests/approval", "certificatesigningrequests/status")),
             named(
                 rule(List.of("approve"), List.of(CERTIFICATES), List.of("signers")),
-                SigningRequests.KUBELET_CLIENT),
+                SigningRequests.KUBELET_CLIENT,
+                SigningRequests.KUBELET_SERVING),
             named(
                 rule(List.of("sign"), List.of(CERTIFICATES), List.of("signers")),
                 SigningRequests.KUBE_APISERVER_CLIENT,
-                SigningRequests.KUBELET_CLIENT),
+                SigningRequests.KUBELET_CLIENT,
+                SigningRequests.KUBELET_SERVING),
             rule(
                 List.of("create"),
                 List.of("authorization.k8s.io"),
@@ -220,7 +232,9 @@ public final class BootstrapPolicy {
    * Kubernetes' roles for CSRs: bootstrappers may post and read CSRs ({@code
    * system:node-bootstrapper}); {@code …:nodeclient} and {@code …:selfnodeclient} are what the
    * csrapproving controller asks a SubjectAccessReview about before it approves a node's client
-   * certificate; the approver roles grant {@code approve} for one signer.
+   * certificate, {@code …:selfnodeserver} (Nauta's, beyond Kubernetes: see the controller manager's
+   * {@code CsrApprovingController}) before it approves a node's serving certificate; the approver
+   * roles grant {@code approve} for one signer.
    */
   private static List<ObjectNode> certificateRoles() {
     return List.of(
@@ -245,6 +259,13 @@ public final class BootstrapPolicy {
                 List.of("create"),
                 List.of(CERTIFICATES),
                 List.of("certificatesigningrequests/selfnodeclient"))),
+        role(
+            SELF_NODE_SERVER_ROLE,
+            Map.of(),
+            rule(
+                List.of("create"),
+                List.of(CERTIFICATES),
+                List.of("certificatesigningrequests/selfnodeserver"))),
         role(
             "system:certificates.k8s.io:kube-apiserver-client-approver",
             Map.of(),
@@ -295,11 +316,43 @@ public final class BootstrapPolicy {
             subject("Group", BOOTSTRAPPERS)),
         binding(NODE_CLIENT_ROLE, NODE_CLIENT_ROLE, subject("Group", BOOTSTRAPPERS)),
         binding(SELF_NODE_CLIENT_ROLE, SELF_NODE_CLIENT_ROLE, subject("Group", "system:nodes")),
+        // Nauta's, as k3s: a node's serving certificate for itself is approved automatically.
+        binding(SELF_NODE_SERVER_ROLE, SELF_NODE_SERVER_ROLE, subject("Group", "system:nodes")),
         // No subjects, as in Kubernetes since the Node authorizer: nodes get these rules from it,
         // narrowed to their own objects; whoever binds the role here is trusted with every node.
         binding("system:node", "system:node"),
         // The agent of several simulated nodes (see ClusterPki.NODE_SIMULATOR_USER).
         binding("nauta:node-simulator", "system:node", subject("User", "nauta:node-simulator")));
+  }
+
+  /**
+   * The default Roles in {@code kube-system}, as Kubernetes' {@code NamespaceRoles()} (those Nauta
+   * needs): reading the client CA the API server publishes.
+   */
+  public static List<ObjectNode> roles() {
+    ObjectNode reader = object("Role", AUTHENTICATION_READER_ROLE, Map.of());
+    ((ObjectNode) reader.get("metadata")).put("namespace", SYSTEM_NAMESPACE);
+    reader
+        .putArray("rules")
+        .add(named(rule(READ, List.of(""), List.of("configmaps")), AUTHENTICATION_CONFIG_MAP));
+    return List.of(reader);
+  }
+
+  /**
+   * The default RoleBindings in {@code kube-system}. Nauta's own: nodes read the client CA (to
+   * authenticate the API server's client certificate on the agent's port) with their node identity,
+   * so that a node joining with a bootstrap token is given nothing else. The Node authorizer has no
+   * opinion on a ConfigMap no pod of the node uses, so RBAC decides.
+   */
+  public static List<ObjectNode> roleBindings() {
+    ObjectNode b = object("RoleBinding", "nauta:node-client-ca-reader", Map.of());
+    ((ObjectNode) b.get("metadata")).put("namespace", SYSTEM_NAMESPACE);
+    b.putObject("roleRef")
+        .put("apiGroup", RBAC)
+        .put("kind", "Role")
+        .put("name", AUTHENTICATION_READER_ROLE);
+    b.putArray("subjects").add(subject("Group", "system:nodes"));
+    return List.of(b);
   }
 
   /**

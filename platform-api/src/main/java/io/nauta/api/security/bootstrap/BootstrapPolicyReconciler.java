@@ -3,13 +3,16 @@ package io.nauta.api.security.bootstrap;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -28,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the rules, aggregation rule and subjects it lacks (extra ones a user added stay, retired defaults
  * go: see {@link BootstrapPolicy#retiredSubjects()}), unless it is annotated {@code
  * rbac.authorization.kubernetes.io/autoupdate: "false"}. The server reports ready only after this,
- * so nobody is refused for want of a default binding.
+ * so nobody is refused for want of a default binding. With security on it also publishes the client
+ * CA ({@link ClientCaConfigMap}), kept by the same recheck.
  */
 @Component
 public class BootstrapPolicyReconciler implements DisposableBean {
@@ -36,6 +40,7 @@ public class BootstrapPolicyReconciler implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(BootstrapPolicyReconciler.class);
 
   private final ResourceService service;
+  private final ClientCaConfigMap clientCa;
   private final Duration recheckPeriod;
   private volatile boolean done;
   private volatile Disposable recheck;
@@ -47,8 +52,10 @@ public class BootstrapPolicyReconciler implements DisposableBean {
    */
   public BootstrapPolicyReconciler(
       ResourceService service,
+      ObjectProvider<ClusterPki> pki,
       @Value("${nauta.rbac.bootstrap-recheck-period:1m}") Duration recheckPeriod) {
     this.service = service;
+    this.clientCa = new ClientCaConfigMap(service, Optional.ofNullable(pki.getIfAvailable()));
     this.recheckPeriod = recheckPeriod;
   }
 
@@ -97,13 +104,20 @@ public class BootstrapPolicyReconciler implements DisposableBean {
         .thenMany(
             Flux.fromIterable(BootstrapPolicy.clusterRoleBindings())
                 .concatMap(b -> ensure(BuiltInResources.CLUSTER_ROLE_BINDINGS, b)))
-        .then();
+        .thenMany(
+            Flux.fromIterable(BootstrapPolicy.roles())
+                .concatMap(r -> ensure(BuiltInResources.ROLES, r)))
+        .thenMany(
+            Flux.fromIterable(BootstrapPolicy.roleBindings())
+                .concatMap(b -> ensure(BuiltInResources.ROLE_BINDINGS, b)))
+        .then(clientCa.ensure());
   }
 
   private Mono<Void> ensure(ResourceType type, ObjectNode desired) {
     String name = desired.path("metadata").path("name").asString();
+    String namespace = desired.path("metadata").path("namespace").asString(null);
     return service
-        .get(type, null, name)
+        .get(type, namespace, name)
         .flatMap(
             current -> {
               if (!needsRepair(current, desired)) {
@@ -111,14 +125,15 @@ public class BootstrapPolicyReconciler implements DisposableBean {
               }
               log.info("restoring the default {} {}", type.kind(), name);
               return service
-                  .guaranteedUpdate(type, null, name, null, false, cur -> repaired(cur, desired))
+                  .guaranteedUpdate(
+                      type, namespace, name, null, false, cur -> repaired(cur, desired))
                   .then();
             })
         .onErrorResume(
             NotFoundException.class,
             e ->
                 service
-                    .create(type, null, desired, false)
+                    .create(type, namespace, desired, false)
                     .then()
                     .onErrorResume(AlreadyExistsException.class, x -> Mono.empty()));
   }
