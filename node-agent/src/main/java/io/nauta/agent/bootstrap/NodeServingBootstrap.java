@@ -1,6 +1,7 @@
 package io.nauta.agent.bootstrap;
 
 import io.nauta.core.certificates.CertificationRequests;
+import io.nauta.core.certificates.SigningRequests;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.pki.Pem;
@@ -32,7 +33,7 @@ final class NodeServingBootstrap {
 
   private static final Logger log = LoggerFactory.getLogger(NodeServingBootstrap.class);
 
-  static final String SIGNER = "kubernetes.io/kubelet-serving";
+  static final String SIGNER = SigningRequests.KUBELET_SERVING;
   static final List<String> USAGES = List.of("digital signature", "server auth");
 
   private final Path certificateFile;
