@@ -85,9 +85,11 @@ class RedisRewindIT {
         .block(T);
   }
 
+  // The test namespace's ConfigMaps: the server keeps its own in kube-system (the published client
+  // CA), which come back after a flush on their own schedule.
   private SharedInformer<ConfigMap> informer() {
     return new SharedInformer<>(
-        configMaps, null, ListOptions.none(), Duration.ofMillis(50), Duration.ofMillis(500));
+        configMaps, NS, ListOptions.none(), Duration.ofMillis(50), Duration.ofMillis(500));
   }
 
   private static List<String> keys(String prefix, int from, int to) {
