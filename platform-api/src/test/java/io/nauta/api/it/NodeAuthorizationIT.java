@@ -241,19 +241,7 @@ class NodeAuthorizationIT {
     assertThat(p1Uid).isNotEmpty();
 
     // As the agent does for its pod's projected token: bound to the pod, with its uid.
-    Kubectl.Result own =
-        n1.run(
-            "-n",
-            "a",
-            "create",
-            "token",
-            "default",
-            "--bound-object-kind",
-            "Pod",
-            "--bound-object-name",
-            "p1",
-            "--bound-object-uid",
-            p1Uid);
+    Kubectl.Result own = kubectlCreateToken("p1", p1Uid);
     ok(own);
     assertThat(own.stdout().trim()).isNotEmpty();
 
@@ -286,19 +274,7 @@ class NodeAuthorizationIT {
     assertThat(ghost.getStatus().getMessage()).isEqualTo("pod \"ghost\" not found");
 
     // Kubectl says the same as the client does.
-    Kubectl.Result other =
-        n1.run(
-            "-n",
-            "a",
-            "create",
-            "token",
-            "default",
-            "--bound-object-kind",
-            "Pod",
-            "--bound-object-name",
-            "p2",
-            "--bound-object-uid",
-            p2Uid);
+    Kubectl.Result other = kubectlCreateToken("p2", p2Uid);
     assertThat(other.exitCode()).as(other.toString()).isNotZero();
     assertThat(other.stderr())
         .contains("node requested token bound to a pod scheduled on a different node");
@@ -307,6 +283,22 @@ class NodeAuthorizationIT {
   }
 
   // ---- support
+
+  /** {@code kubectl create token default} as node n1, bound to {@code pod} with {@code uid}. */
+  private static Kubectl.Result kubectlCreateToken(String pod, String uid) {
+    return n1.run(
+        "-n",
+        "a",
+        "create",
+        "token",
+        "default",
+        "--bound-object-kind",
+        "Pod",
+        "--bound-object-name",
+        pod,
+        "--bound-object-uid",
+        uid);
+  }
 
   private static void assertTokenRefused(BoundObjectReference bound, String message) {
     KubernetesClientException refused =
