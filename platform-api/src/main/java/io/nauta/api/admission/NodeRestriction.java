@@ -5,6 +5,7 @@ import io.nauta.api.security.UserInfo;
 import io.nauta.api.security.node.NodeIdentity;
 import io.nauta.api.security.node.PodReferences;
 import io.nauta.core.errors.ForbiddenException;
+import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
@@ -13,8 +14,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * setting labels outside the kubelet's ({@code kubelet.kubernetes.io}, {@code node.kubernetes.io}
  * and the well-known topology and OS labels) nor changing its taints; update only the status of
  * pods bound to it; create only mirror pods bound to it and delete only its pods; and use only its
- * own Lease in {@code kube-node-lease}. Refusals are 403 with Kubernetes' messages.
+ * own Lease in {@code kube-node-lease}; and request service-account tokens only bound to its own
+ * pods. Refusals are 403 with Kubernetes' messages.
  *
  * <p>The writer comes from the Reactor context ({@link UserInfo#ATTRIBUTE}), as for the RBAC
  * escalation check; writes without one (security off, the server's own work) are not a node's.
@@ -80,6 +84,59 @@ public class NodeRestriction {
     String refusal(String node);
   }
 
+  /**
+   * Completes when the caller may create the TokenRequest {@code request} for the service account
+   * {@code serviceAccount} ({@code admitServiceAccount}): a node's must be bound, by uid, to a pod
+   * scheduled on that node, so a node cannot mint tokens of its pods' accounts for other uses (the
+   * Node authorizer lets it ask for any account one of its pods runs as). {@code pods} reads a pod
+   * of the request's namespace by name.
+   */
+  public Mono<Void> admitTokenRequest(
+      String serviceAccount, JsonNode request, Function<String, Mono<ObjectNode>> pods) {
+    return Mono.deferContextual(
+        ctx -> {
+          Optional<String> node = nodeOf(ctx);
+          if (node.isEmpty()) {
+            return Mono.empty();
+          }
+          Function<String, Mono<Void>> refuse =
+              refusal -> forbidden(BuiltInResources.SERVICEACCOUNTS, serviceAccount, refusal);
+          if (node.get().isEmpty()) {
+            return refuse.apply(unknownNode(ctx));
+          }
+          JsonNode ref = request.path("spec").path("boundObjectRef");
+          String podName = ref.path("name").asString("");
+          if (!ref.path("apiVersion").asString("").equals("v1")
+              || !ref.path("kind").asString("").equals("Pod")
+              || podName.isEmpty()) {
+            return refuse.apply("node requested token not bound to a pod");
+          }
+          String uid = ref.path("uid").asString("");
+          if (uid.isEmpty()) {
+            return refuse.apply("node requested token with a pod binding without a uid");
+          }
+          return pods.apply(podName)
+              // Kubernetes reads the pod from its lister, which names the resource "pod".
+              .onErrorMap(
+                  NotFoundException.class,
+                  e -> NotFoundException.of(new ResourceRef("", "pod", podName)))
+              .flatMap(
+                  pod -> {
+                    if (!uid.equals(Meta.uid(pod))) {
+                      return refuse.apply(
+                          ("the UID in the bound object reference (%s) does not match the UID in"
+                                  + " record. The object might have been deleted and then"
+                                  + " recreated")
+                              .formatted(uid));
+                    }
+                    return node.get().equals(nodeNameOf(pod))
+                        ? Mono.<Void>empty()
+                        : refuse.apply(
+                            "node requested token bound to a pod scheduled on a different node");
+                  });
+        });
+  }
+
   private Mono<Void> admit(ResourceType type, String name, Check check) {
     if (type != BuiltInResources.PODS
         && type != BuiltInResources.NODES
@@ -88,23 +145,29 @@ public class NodeRestriction {
     }
     return Mono.deferContextual(
         ctx -> {
-          Optional<String> node =
-              NodeIdentity.nodeName(ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
+          Optional<String> node = nodeOf(ctx);
           if (node.isEmpty()) {
             return Mono.empty();
           }
-          String refusal =
-              node.get().isEmpty()
-                  ? "could not determine node from user \"%s\""
-                      .formatted(ctx.<UserInfo>get(UserInfo.ATTRIBUTE).name())
-                  : check.refusal(node.get());
-          if (refusal == null) {
-            return Mono.empty();
-          }
-          ResourceRef ref = new ResourceRef(type.group(), type.plural(), name);
-          return Mono.error(
-              new ForbiddenException(ref.describe() + " is forbidden: " + refusal, ref));
+          String refusal = node.get().isEmpty() ? unknownNode(ctx) : check.refusal(node.get());
+          return refusal == null ? Mono.empty() : forbidden(type, name, refusal);
         });
+  }
+
+  /** The writer's node name ({@code ""} for a node that names none); empty when not a node. */
+  private static Optional<String> nodeOf(ContextView ctx) {
+    return NodeIdentity.nodeName(ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
+  }
+
+  private static String unknownNode(ContextView ctx) {
+    return "could not determine node from user \"%s\""
+        .formatted(ctx.<UserInfo>get(UserInfo.ATTRIBUTE).name());
+  }
+
+  /** Kubernetes' {@code admission.NewForbidden}: 403 naming the object the request is about. */
+  private static Mono<Void> forbidden(ResourceType type, String name, String refusal) {
+    ResourceRef ref = new ResourceRef(type.group(), type.plural(), name);
+    return Mono.error(new ForbiddenException(ref.describe() + " is forbidden: " + refusal, ref));
   }
 
   private static String create(String node, ResourceType type, ObjectNode obj) {

@@ -4,6 +4,7 @@ import io.nauta.api.http.RequestBodies;
 import io.nauta.api.http.RequestInfo;
 import io.nauta.api.http.SubresourceHandler;
 import io.nauta.api.resource.ObjectCodec;
+import io.nauta.api.security.AuthenticationFilter;
 import io.nauta.api.security.UserInfo;
 import io.nauta.api.serviceaccount.ServiceAccountTokenProperties;
 import io.nauta.core.errors.BadRequestException;
@@ -38,7 +39,11 @@ public class AuthenticationReviews implements SubresourceHandler {
   private final ObjectCodec codec;
   private final ServiceAccountTokenProperties props;
 
-  /** {@code tokenAuthenticators} in {@code @Order}, as the request path asks them. */
+  /**
+   * {@code tokenAuthenticators} in {@code @Order}, as the request path asks them: the static token
+   * file, bootstrap tokens, service-account tokens (when security is off, service-account tokens
+   * only).
+   */
   public AuthenticationReviews(
       List<TokenAuthenticator> tokenAuthenticators,
       RequestBodies bodies,
@@ -125,7 +130,8 @@ public class AuthenticationReviews implements SubresourceHandler {
             found -> {
               ObjectNode status = review.putObject("status");
               status.put("authenticated", true);
-              status.set("user", user(found.user()));
+              // As the request path: every authenticated user is in system:authenticated.
+              status.set("user", user(AuthenticationFilter.withAuthenticatedGroup(found.user())));
               ArrayNode auds = status.putArray("audiences");
               found.audiences().forEach(auds::add);
               return review;

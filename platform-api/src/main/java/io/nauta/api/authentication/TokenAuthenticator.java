@@ -23,6 +23,22 @@ public interface TokenAuthenticator {
   record Authenticated(UserInfo user, List<String> audiences) {}
 
   /**
+   * An authenticator of tokens that carry no audience (bootstrap tokens, the static token file), as
+   * Kubernetes' {@code WrapAudienceAgnosticToken}: such a token is good for the API server's own
+   * audiences ({@code implicit}) only, so it authenticates for the asked audiences that are among
+   * them, in the order asked, and is "not mine" (empty, {@code user} never subscribed) when none
+   * is.
+   */
+  static Mono<Authenticated> audienceAgnostic(
+      List<String> implicit, List<String> asked, Mono<UserInfo> user) {
+    List<String> audiences = asked.stream().filter(implicit::contains).toList();
+    if (audiences.isEmpty()) {
+      return Mono.empty();
+    }
+    return user.map(u -> new Authenticated(u, audiences));
+  }
+
+  /**
    * The token of an {@code Authorization: Bearer <token>} header, or null, as Kubernetes reads it.
    */
   static String bearerToken(String authorization) {

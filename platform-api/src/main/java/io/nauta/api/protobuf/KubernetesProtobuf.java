@@ -92,6 +92,13 @@ public final class KubernetesProtobuf {
           "orphanDependents",
           "immutable");
 
+  /**
+   * Proto field names that are not the field's JSON name. Kubernetes' protobuf tags name fields
+   * after their JSON names, except BoundObjectReference's {@code uID} (JSON {@code uid}): without
+   * this, {@code kubectl create token --bound-object-uid} lost the uid.
+   */
+  private static final Map<String, String> JSON_NAME_BY_PROTO_NAME = Map.of("uID", "uid");
+
   private final JsonMapper mapper;
   private final Map<String, Method> parsers = new ConcurrentHashMap<>();
 
@@ -155,8 +162,9 @@ public final class KubernetesProtobuf {
     ObjectNode out = NODES.objectNode();
     for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
       FieldDescriptor f = e.getKey();
+      String name = JSON_NAME_BY_PROTO_NAME.getOrDefault(f.getName(), f.getName());
       if (f.isMapField()) {
-        ObjectNode map = out.putObject(f.getName());
+        ObjectNode map = out.putObject(name);
         for (Object entry : (List<?>) e.getValue()) {
           Message m = (Message) entry;
           FieldDescriptor key = m.getDescriptorForType().findFieldByName("key");
@@ -164,14 +172,14 @@ public final class KubernetesProtobuf {
           map.set(String.valueOf(m.getField(key)), value(value, m.getField(value)));
         }
       } else if (f.isRepeated()) {
-        ArrayNode array = out.putArray(f.getName());
+        ArrayNode array = out.putArray(name);
         for (Object item : (List<?>) e.getValue()) {
           array.add(value(f, item));
         }
       } else {
         JsonNode v = value(f, e.getValue());
-        if (!isGoZero(v) || MEANINGFUL_ZEROS.contains(f.getName())) {
-          out.set(f.getName(), v);
+        if (!isGoZero(v) || MEANINGFUL_ZEROS.contains(name)) {
+          out.set(name, v);
         }
       }
     }

@@ -102,7 +102,8 @@ public class AuthenticationFilter implements WebFilter, Ordered {
     return ssl != null && ssl.getPeerCertificates() != null && ssl.getPeerCertificates().length > 0;
   }
 
-  static UserInfo withAuthenticatedGroup(UserInfo user) {
+  /** {@code user} with {@code system:authenticated}, as Kubernetes' group adder gives every one. */
+  public static UserInfo withAuthenticatedGroup(UserInfo user) {
     if (user.groups().contains(UserInfo.AUTHENTICATED)) {
       return user;
     }

@@ -1,5 +1,6 @@
 package io.nauta.api.security;
 
+import io.nauta.api.authentication.TokenAuthenticator;
 import io.nauta.api.cache.CachedObject;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchCaches;
@@ -28,8 +29,11 @@ import tools.jackson.databind.JsonNode;
  * being deleted, holds that id and secret, has not reached its {@code expiration} and allows {@code
  * usage-bootstrap-authentication}. Anything else is "not mine", as there: the request ends 401
  * unless another authenticator knows the token. The Secret is read from the watch cache.
+ *
+ * <p>A bootstrap token names no audience: a TokenReview finds it good for the API server's own
+ * audiences only ({@link TokenAuthenticator#audienceAgnostic}).
  */
-public class BootstrapTokenAuthenticator implements Authenticator {
+public class BootstrapTokenAuthenticator implements Authenticator, TokenAuthenticator {
 
   static final String SECRET_TYPE = "bootstrap.kubernetes.io/token";
   static final String GROUP = "system:bootstrappers";
@@ -39,10 +43,15 @@ public class BootstrapTokenAuthenticator implements Authenticator {
 
   private final WatchCaches caches;
   private final Clock clock;
+  private final List<String> apiAudiences;
 
-  public BootstrapTokenAuthenticator(WatchCaches caches, Clock clock) {
+  /**
+   * @param apiAudiences the API server's audiences, the only ones a bootstrap token is good for
+   */
+  public BootstrapTokenAuthenticator(WatchCaches caches, Clock clock, List<String> apiAudiences) {
     this.caches = caches;
     this.clock = clock;
+    this.apiAudiences = List.copyOf(apiAudiences);
   }
 
   @Override
@@ -51,11 +60,17 @@ public class BootstrapTokenAuthenticator implements Authenticator {
     if (token == null) {
       return Mono.empty();
     }
+    return authenticateToken(token, apiAudiences).map(Authenticated::user);
+  }
+
+  @Override
+  public Mono<Authenticated> authenticateToken(String token, List<String> audiences) {
     Matcher m = TOKEN.matcher(token);
     if (!m.matches()) {
       return Mono.empty();
     }
-    return Mono.fromCallable(() -> userOf(m.group(1), m.group(2)));
+    return TokenAuthenticator.audienceAgnostic(
+        apiAudiences, audiences, Mono.fromCallable(() -> userOf(m.group(1), m.group(2))));
   }
 
   private UserInfo userOf(String id, String secret) {

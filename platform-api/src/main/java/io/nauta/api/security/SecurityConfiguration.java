@@ -3,6 +3,7 @@ package io.nauta.api.security;
 import io.nauta.api.allocation.AllocationRange;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.config.NautaProperties;
+import io.nauta.api.serviceaccount.ServiceAccountTokenProperties;
 import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.pki.Pem;
 import java.net.InetAddress;
@@ -114,14 +115,16 @@ public class SecurityConfiguration {
   @Bean
   @Order(200)
   @ConditionalOnExpression("!'${nauta.security.token-auth-file:}'.isBlank()")
-  StaticTokenAuthenticator staticTokenAuthenticator(SecurityProperties security) {
-    return StaticTokenAuthenticator.fromFile(Path.of(security.tokenAuthFile()));
+  StaticTokenAuthenticator staticTokenAuthenticator(
+      SecurityProperties security, ServiceAccountTokenProperties tokens) {
+    return StaticTokenAuthenticator.fromFile(Path.of(security.tokenAuthFile()), tokens.audiences());
   }
 
   @Bean
   @Order(300)
-  BootstrapTokenAuthenticator bootstrapTokenAuthenticator(WatchCaches caches) {
-    return new BootstrapTokenAuthenticator(caches, Clock.systemUTC());
+  BootstrapTokenAuthenticator bootstrapTokenAuthenticator(
+      WatchCaches caches, ServiceAccountTokenProperties tokens) {
+    return new BootstrapTokenAuthenticator(caches, Clock.systemUTC(), tokens.audiences());
   }
 
   private static String hostName() {

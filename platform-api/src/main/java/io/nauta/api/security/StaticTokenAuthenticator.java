@@ -1,5 +1,6 @@
 package io.nauta.api.security;
 
+import io.nauta.api.authentication.TokenAuthenticator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,19 +15,26 @@ import reactor.core.publisher.Mono;
 /**
  * Tokens from a static file, as kube-apiserver's {@code --token-auth-file}: one CSV line per token,
  * {@code token,user,uid,"group1,group2"} (the groups column optional). Read once at start. A token
- * not in the file is not this authenticator's: a later one may know it.
+ * not in the file is not this authenticator's: a later one may know it. A static token names no
+ * audience: a TokenReview finds it good for the API server's own audiences only ({@link
+ * TokenAuthenticator#audienceAgnostic}).
  */
-public class StaticTokenAuthenticator implements Authenticator {
+public class StaticTokenAuthenticator implements Authenticator, TokenAuthenticator {
 
   private final Map<String, UserInfo> users;
+  private final List<String> apiAudiences;
 
-  StaticTokenAuthenticator(Map<String, UserInfo> users) {
+  StaticTokenAuthenticator(Map<String, UserInfo> users, List<String> apiAudiences) {
     this.users = Map.copyOf(users);
+    this.apiAudiences = List.copyOf(apiAudiences);
   }
 
-  public static StaticTokenAuthenticator fromFile(Path file) {
+  /**
+   * @param apiAudiences the API server's audiences, the only ones a static token is good for
+   */
+  public static StaticTokenAuthenticator fromFile(Path file, List<String> apiAudiences) {
     try {
-      return new StaticTokenAuthenticator(parse(Files.readAllLines(file)));
+      return new StaticTokenAuthenticator(parse(Files.readAllLines(file)), apiAudiences);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -93,6 +101,16 @@ public class StaticTokenAuthenticator implements Authenticator {
   @Override
   public Mono<UserInfo> authenticate(ServerHttpRequest request) {
     String token = BearerTokens.of(request);
-    return token == null ? Mono.empty() : Mono.justOrEmpty(users.get(token));
+    return token == null
+        ? Mono.empty()
+        : authenticateToken(token, apiAudiences).map(Authenticated::user);
+  }
+
+  @Override
+  public Mono<Authenticated> authenticateToken(String token, List<String> audiences) {
+    UserInfo user = users.get(token);
+    return user == null
+        ? Mono.empty()
+        : TokenAuthenticator.audienceAgnostic(apiAudiences, audiences, Mono.just(user));
   }
 }

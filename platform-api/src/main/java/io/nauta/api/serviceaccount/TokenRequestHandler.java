@@ -1,5 +1,6 @@
 package io.nauta.api.serviceaccount;
 
+import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.http.RequestBodies;
 import io.nauta.api.http.RequestInfo;
 import io.nauta.api.http.SubresourceHandler;
@@ -52,6 +53,7 @@ public class TokenRequestHandler implements SubresourceHandler {
   private final ObjectCodec codec;
   private final TokenIssuer issuer;
   private final ServiceAccountTokenProperties props;
+  private final NodeRestriction nodeRestriction;
   private final Clock clock = Clock.systemUTC();
 
   public TokenRequestHandler(
@@ -59,8 +61,10 @@ public class TokenRequestHandler implements SubresourceHandler {
       RequestBodies bodies,
       ObjectCodec codec,
       TokenIssuer issuer,
-      ServiceAccountTokenProperties props) {
+      ServiceAccountTokenProperties props,
+      NodeRestriction nodeRestriction) {
     this.service = service;
+    this.nodeRestriction = nodeRestriction;
     this.bodies = bodies;
     this.codec = codec;
     this.issuer = issuer;
@@ -88,7 +92,13 @@ public class TokenRequestHandler implements SubresourceHandler {
   public Mono<ServerResponse> create(ServerRequest request, String namespace, String name) {
     return bodies
         .readObject(request)
-        .flatMap(body -> issue(body, namespace, name))
+        .flatMap(
+            body ->
+                // Admission runs before the token is made, as in Kubernetes.
+                nodeRestriction
+                    .admitTokenRequest(
+                        name, body, pod -> service.get(BuiltInResources.PODS, namespace, pod))
+                    .then(Mono.defer(() -> issue(body, namespace, name))))
         .flatMap(
             out ->
                 ServerResponse.status(HttpStatus.CREATED)

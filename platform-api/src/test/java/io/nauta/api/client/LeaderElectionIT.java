@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.nauta.api.support.TestApiServer;
+import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.leaderelection.LeaderElectionConfig;
@@ -57,9 +58,7 @@ class LeaderElectionIT {
 
   @BeforeEach
   void start() {
-    // Plain HTTP: the candidates' KubeClients follow a URL supplier, and such a client speaks TLS
-    // with the JDK's trust only, not the test PKI's CA or a client certificate.
-    server = TestApiServer.startOnEmptyRedis(TestApiServer.PLAIN_HTTP);
+    server = TestApiServer.startOnEmptyRedis();
     KubeClient client = server.kubeClient();
     leases = client.resource(BuiltInResources.LEASES, Lease.class);
     Namespace ns = new NamespaceBuilder().withNewMetadata().withName("le").endMetadata().build();
@@ -75,8 +74,20 @@ class LeaderElectionIT {
   }
 
   private LeaderElector candidate(String identity, Supplier<String> url) {
+    // Over HTTPS as the admin, at whatever address url names at each request.
+    ClientConfig admin = server.clientConfig();
     KubeClient client =
-        new KubeClient(() -> server.clientConfig(url.get()), JsonMapper.builder().build());
+        new KubeClient(
+            () ->
+                new ClientConfig(
+                    url.get().replaceFirst("^http:", "https:"),
+                    null,
+                    admin.namespace(),
+                    admin.certificateAuthority(),
+                    admin.clientCertificate(),
+                    admin.clientKey(),
+                    false),
+            JsonMapper.builder().build());
     LeaderElector e =
         new LeaderElector(
             client.resource(BuiltInResources.LEASES, Lease.class),

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nauta.api.support.TestApiServer;
+import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
@@ -32,23 +33,30 @@ class SharedInformerIT {
   private static final Duration T = Duration.ofSeconds(10);
 
   private final AtomicReference<TestApiServer> server = new AtomicReference<>();
+
+  /** The admin's settings for the current server, made once per server (each makes a cert). */
+  private final AtomicReference<ClientConfig> config = new AtomicReference<>();
+
   private KubeClient client;
   private ResourceClient<Pod> pods;
 
   @BeforeEach
   void start() {
-    // Plain HTTP: a KubeClient that follows a moving server (a config supplier) speaks TLS with the
-    // JDK's trust only, not the test PKI's CA or a client certificate (see its constructor).
     // Immediate shutdown: like a crash, and no 30 s wait for the informer's open watch to end.
-    server.set(
-        TestApiServer.startOnEmptyRedis("server.shutdown=immediate", TestApiServer.PLAIN_HTTP));
-    // The informer asks for the server on every request: after a restart it finds the new port.
-    client = new KubeClient(() -> server.get().clientConfig(), JsonMapper.builder().build());
+    serve(TestApiServer.startOnEmptyRedis("server.shutdown=immediate"));
+    // The informer asks for the server on every request: after a restart it finds the new port,
+    // over HTTPS as the admin (the servers of this JVM share one PKI).
+    client = new KubeClient(config::get, JsonMapper.builder().build());
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     for (String name : List.of("inf-a", "inf-b")) {
       Namespace ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
       client.resource(BuiltInResources.NAMESPACES, Namespace.class).create(ns).block(T);
     }
+  }
+
+  private void serve(TestApiServer started) {
+    config.set(started.clientConfig());
+    server.set(started);
   }
 
   @AfterEach
@@ -132,7 +140,7 @@ class SharedInformerIT {
 
       server.get().close();
       // A new API server on the same Redis, on another port; the old one's watch is gone.
-      server.set(TestApiServer.start("server.shutdown=immediate", TestApiServer.PLAIN_HTTP));
+      serve(TestApiServer.start("server.shutdown=immediate"));
       deleteNow("inf-a", "goes");
       pods.create(pod("inf-b", "new")).block(T);
 
@@ -164,9 +172,7 @@ class SharedInformerIT {
     pods.create(pod("inf-a", "stays")).block(T);
     pods.create(pod("inf-a", "goes")).block(T);
     // Keeps only the last 5 events of a type, so a few writes push older ones out.
-    String[] trimming = {
-      "server.shutdown=immediate", "nauta.watch.history-max-events=5", TestApiServer.PLAIN_HTTP
-    };
+    String[] trimming = {"server.shutdown=immediate", "nauta.watch.history-max-events=5"};
 
     try (SharedInformer<Pod> informer = informer()) {
       List<InformerEvent<Pod>> events = new CopyOnWriteArrayList<>();
@@ -195,7 +201,7 @@ class SharedInformerIT {
       assertThat(Long.parseLong(rvAfterWrites)).isGreaterThan(seenRv + 5);
 
       // The informer's server is back (on a new port), with the trimmed history.
-      server.set(TestApiServer.start(trimming));
+      serve(TestApiServer.start(trimming));
 
       List<String> expected =
           List.of(

@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,8 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The Node authorizer and NodeRestriction against a real API server with security on: two nodes,
  * each with its own {@code system:node:<name>} client certificate from the server's client CA,
  * driven by the real kubectl and fabric8 client. A node reads the Secret its pod uses and nothing
- * another node's pods use, and writes only its own Node and its own pods' status; a
- * SubjectAccessReview answers as the authorizers answer the request.
+ * another node's pods use, writes only its own Node and its own pods' status, and gets
+ * service-account tokens bound to its own pods only; a SubjectAccessReview answers as the
+ * authorizers answer the request.
  */
 class NodeAuthorizationIT {
 
@@ -73,6 +77,14 @@ class NodeAuthorizationIT {
             .withHttpClientFactory(new JdkHttpClientFactory())
             .build();
     ok(admin.run("create", "namespace", "a"));
+    // The controller manager, which makes every namespace's "default" account, does not run here.
+    ok(
+        admin.runWithInput(
+            "{\"apiVersion\": \"v1\", \"kind\": \"ServiceAccount\","
+                + " \"metadata\": {\"namespace\": \"a\", \"name\": \"default\"}}",
+            "apply",
+            "-f",
+            "-"));
     for (String node : List.of("n1", "n2")) {
       ok(admin.runWithInput(nodeJson(node), "create", "-f", "-"));
     }
@@ -263,7 +275,96 @@ class NodeAuthorizationIT {
                 + " relationship found between node 'n1' and this object");
   }
 
+  @Test
+  void aNodeRequestsTokensBoundToItsOwnPodsOnly() {
+    String p1Uid =
+        admin.run("-n", "a", "get", "pod", "p1", "-o", "jsonpath={.metadata.uid}").stdout();
+    String p2Uid =
+        admin.run("-n", "a", "get", "pod", "p2", "-o", "jsonpath={.metadata.uid}").stdout();
+    assertThat(p1Uid).isNotEmpty();
+
+    // As the agent does for its pod's projected token: bound to the pod, with its uid.
+    Kubectl.Result own = kubectlCreateToken("p1", p1Uid);
+    ok(own);
+    assertThat(own.stdout().trim()).isNotEmpty();
+
+    // The Node authorizer lets n1 ask for "default" (p1 runs as it); NodeRestriction does not,
+    // unless the token is bound to a pod of n1's, named with its uid.
+    assertTokenRefused(
+        new BoundObjectReference("v1", "Pod", "p2", p2Uid),
+        "serviceaccounts \"default\" is forbidden: node requested token bound to a pod scheduled"
+            + " on a different node");
+    assertTokenRefused(
+        null, "serviceaccounts \"default\" is forbidden: node requested token not bound to a pod");
+    assertTokenRefused(
+        new BoundObjectReference("v1", "Secret", "s1", null),
+        "serviceaccounts \"default\" is forbidden: node requested token not bound to a pod");
+    assertTokenRefused(
+        new BoundObjectReference("v1", "Pod", "p1", null),
+        "serviceaccounts \"default\" is forbidden: node requested token with a pod binding"
+            + " without a uid");
+    assertTokenRefused(
+        new BoundObjectReference("v1", "Pod", "p1", "0000"),
+        "serviceaccounts \"default\" is forbidden: the UID in the bound object reference (0000)"
+            + " does not match the UID in record. The object might have been deleted and then"
+            + " recreated");
+    KubernetesClientException ghost =
+        catchThrowableOfType(
+            KubernetesClientException.class,
+            () -> requestToken(new BoundObjectReference("v1", "Pod", "ghost", "0000")));
+    assertThat(ghost).as("refused").isNotNull();
+    assertThat(ghost.getCode()).isEqualTo(404);
+    assertThat(ghost.getStatus().getMessage()).isEqualTo("pod \"ghost\" not found");
+
+    // Kubectl says the same as the client does.
+    Kubectl.Result other = kubectlCreateToken("p2", p2Uid);
+    assertThat(other.exitCode()).as(other.toString()).isNotZero();
+    assertThat(other.stderr())
+        .contains("node requested token bound to a pod scheduled on a different node");
+    // Not a node: the admin's unbound token is nobody's business here.
+    ok(admin.run("-n", "a", "create", "token", "default"));
+  }
+
   // ---- support
+
+  /** {@code kubectl create token default} as node n1, bound to {@code pod} with {@code uid}. */
+  private static Kubectl.Result kubectlCreateToken(String pod, String uid) {
+    return n1.run(
+        "-n",
+        "a",
+        "create",
+        "token",
+        "default",
+        "--bound-object-kind",
+        "Pod",
+        "--bound-object-name",
+        pod,
+        "--bound-object-uid",
+        uid);
+  }
+
+  private static void assertTokenRefused(BoundObjectReference bound, String message) {
+    KubernetesClientException refused =
+        catchThrowableOfType(KubernetesClientException.class, () -> requestToken(bound));
+    assertThat(refused).as("refused: " + message).isNotNull();
+    assertThat(refused.getCode()).isEqualTo(403);
+    assertThat(refused.getStatus().getMessage()).isEqualTo(message);
+  }
+
+  /** Node n1's TokenRequest for {@code a/default}, with the fabric8 client as the agent's. */
+  private static TokenRequest requestToken(BoundObjectReference bound) {
+    return n1Client
+        .serviceAccounts()
+        .inNamespace("a")
+        .withName("default")
+        .tokenRequest(
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(3600L)
+                .withBoundObjectRef(bound)
+                .endSpec()
+                .build());
+  }
 
   /** A SubjectAccessReview, posted by the admin, of what node n1 asks. */
   private static JsonNode review(

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The API server with security on, over real HTTPS with certificates from its own PKI: what a
  * client without credentials, kubectl with the admin kubeconfig, a foreign or expired certificate,
- * a static token and a bootstrap token each get.
+ * a static token and a bootstrap token each get, and what a TokenReview says of those tokens.
  */
 class SecurityIT {
 
@@ -214,6 +215,104 @@ class SecurityIT {
         admin.run("delete", "secret", "-n", "kube-system", "bootstrap-token-abc123");
     assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
     await().atMost(Duration.ofSeconds(20)).until(() -> get("/api", token).statusCode() == 401);
+  }
+
+  @Test
+  void aTokenReviewAnswersForAStaticTokenAsTheRequestPathDoes() throws Exception {
+    JsonNode status = tokenReview(STATIC_TOKEN).path("status");
+
+    assertThat(status.path("authenticated").asBoolean()).as(status.toString()).isTrue();
+    assertThat(status.path("user").path("username").asString()).isEqualTo("alice");
+    assertThat(status.path("user").path("uid").asString()).isEqualTo("alice-uid");
+    assertThat(strings(status.path("user").path("groups")))
+        .containsExactly("dev", "ops", "system:authenticated");
+    assertThat(status.path("error").isMissingNode()).as(status.toString()).isTrue();
+    JsonNode wrong = tokenReview(STATIC_TOKEN + "x").path("status");
+    assertThat(wrong.path("authenticated").asBoolean()).isFalse();
+    assertThat(wrong.path("error").asString()).isEqualTo("invalid bearer token");
+  }
+
+  @Test
+  void aTokenReviewOfAnAudienceAgnosticTokenAnswersForTheApiServersAudiencesOnly()
+      throws Exception {
+    // As Kubernetes' WrapAudienceAgnosticToken: good for the asked audiences that are the API
+    // server's (the issuer here), in the order asked; for none of them it is not authenticated.
+    String apiAudience = "https://kubernetes.default.svc.cluster.local";
+    JsonNode both = tokenReview(STATIC_TOKEN, "other", apiAudience).path("status");
+    assertThat(both.path("authenticated").asBoolean()).as(both.toString()).isTrue();
+    assertThat(strings(both.path("audiences"))).containsExactly(apiAudience);
+
+    JsonNode foreign = tokenReview(STATIC_TOKEN, "other").path("status");
+    assertThat(foreign.path("authenticated").asBoolean()).as(foreign.toString()).isFalse();
+    assertThat(foreign.path("error").asString()).isEqualTo("invalid bearer token");
+  }
+
+  @Test
+  void aTokenReviewAnswersForABootstrapTokenWhileItsSecretExistsAndIsUnexpired() throws Exception {
+    String token = "rev123.0123456789abcdef";
+    createBootstrapSecret("rev123", "0123456789abcdef", Instant.now().plusSeconds(3600));
+    createBootstrapSecret("rev456", "0123456789abcdef", Instant.now().plusSeconds(8));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> tokenReview(token).path("status").path("authenticated").asBoolean());
+    JsonNode status = tokenReview(token).path("status");
+    assertThat(status.path("user").path("username").asString())
+        .isEqualTo("system:bootstrap:rev123");
+    assertThat(strings(status.path("user").path("groups")))
+        .containsExactly("system:bootstrappers", "system:authenticated");
+    assertThat(
+            tokenReview("rev456.0123456789abcdef").path("status").path("authenticated").asBoolean())
+        .isTrue();
+    assertThat(
+            tokenReview("rev123.ffffffffffffffff").path("status").path("authenticated").asBoolean())
+        .isFalse();
+
+    Kubectl.Result deleted =
+        admin.run("delete", "secret", "-n", "kube-system", "bootstrap-token-rev123");
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !tokenReview(token).path("status").path("authenticated").asBoolean());
+    // Expired by the clock, with its Secret still there.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !tokenReview("rev456.0123456789abcdef")
+                    .path("status")
+                    .path("authenticated")
+                    .asBoolean());
+    assertThat(get("/api", "rev456.0123456789abcdef").statusCode()).isEqualTo(401);
+  }
+
+  /** A TokenReview created with kubectl as the admin: what the API server says of {@code token}. */
+  private static JsonNode tokenReview(String token, String... audiences) throws Exception {
+    StringBuilder yaml =
+        new StringBuilder(
+            """
+            apiVersion: authentication.k8s.io/v1
+            kind: TokenReview
+            spec:
+              token: "%s"
+            """
+                .formatted(token));
+    if (audiences.length > 0) {
+      yaml.append("  audiences:\n");
+      for (String a : audiences) {
+        yaml.append("  - \"").append(a).append("\"\n");
+      }
+    }
+    Kubectl.Result created =
+        admin.runWithInput(yaml.toString(), "create", "--validate=false", "-f", "-", "-o", "json");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    return JsonMapper.builder().build().readTree(created.stdout());
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(v -> out.add(v.asString()));
+    return out;
   }
 
   private static void createBootstrapSecret(String id, String secret, Instant expiration) {

@@ -10,6 +10,7 @@ import io.kubernetes.client.proto.Resource;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authentication;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
 import java.io.ByteArrayOutputStream;
@@ -96,6 +97,26 @@ class KubernetesProtobufTest {
             .build();
     assertThat(protobuf.decode(envelope("v1", "Secret", secret)).at("/data/k").asString())
         .isEqualTo("dmFsdWU=");
+  }
+
+  @Test
+  void aBoundObjectReferenceKeepsItsUidUnderItsJsonName() {
+    // kubectl create token --bound-object-uid sends it as protobuf field "uID" (json "uid").
+    V1Authentication.TokenRequest request =
+        V1Authentication.TokenRequest.newBuilder()
+            .setSpec(
+                V1Authentication.TokenRequestSpec.newBuilder()
+                    .setBoundObjectRef(
+                        V1Authentication.BoundObjectReference.newBuilder()
+                            .setApiVersion("v1")
+                            .setKind("Pod")
+                            .setName("p")
+                            .setUID("0a1b")))
+            .build();
+    ObjectNode json =
+        protobuf.decode(envelope("authentication.k8s.io/v1", "TokenRequest", request));
+    assertThat(json.at("/spec/boundObjectRef").toString())
+        .isEqualTo("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"p\",\"uid\":\"0a1b\"}");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.BodyInserter;
@@ -20,7 +21,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,24 +42,28 @@ public final class KubeClient {
    * A client of one server, speaking TLS with the CA and client certificate {@code config} names.
    */
   public KubeClient(ClientConfig config) {
-    this(() -> config, JsonMapper.builder().build(), ClientTransport.httpClient(config));
+    this(
+        () -> config,
+        JsonMapper.builder().build(),
+        new ReactorClientHttpConnector(ClientTransport.httpClient(config)));
   }
 
   /**
-   * A client that asks {@code config} for the server and token on every request, so it follows a
-   * server that moved (a re-read kubeconfig, a restarted test server on a new port). It uses the
-   * JDK's trust and no client certificate: the supplier may not know its server yet.
+   * A client that asks {@code config} for the server, token and TLS settings on every request, so
+   * it follows a server that moved (a re-read kubeconfig, a restarted test server on a new port),
+   * trusting the CA and presenting the client certificate the supplier names at that moment.
    */
   public KubeClient(Supplier<ClientConfig> config, JsonMapper mapper) {
-    this(config, mapper, ClientTransport.httpClient());
+    this(config, mapper, new ConfigFollowingConnector(config));
   }
 
-  private KubeClient(Supplier<ClientConfig> config, JsonMapper mapper, HttpClient http) {
+  private KubeClient(
+      Supplier<ClientConfig> config, JsonMapper mapper, ClientHttpConnector connector) {
     this.config = config;
     this.mapper = mapper;
     this.web =
         WebClient.builder()
-            .clientConnector(new ReactorClientHttpConnector(http))
+            .clientConnector(connector)
             .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES))
             .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
             .filter(
