@@ -18,6 +18,11 @@ import io.nauta.api.serviceaccount.TokenIssuer;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.api.support.TestKeys;
 import io.nauta.core.errors.UnauthorizedException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -441,6 +446,26 @@ class ServiceAccountTokenIT {
     assertThat(key).isNotNull();
     assertThat(key.isPrivate()).isFalse();
     assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
+  }
+
+  @Test
+  void serviceAccountsMayReadIssuerDiscoveryAndAnonymousCallersMayNot() throws Exception {
+    // Kubernetes binds system:service-account-issuer-discovery to every service account (the
+    // group system:serviceaccounts), so a pod can verify its cluster's tokens; nobody else.
+    createServiceAccount("discoverer");
+    String token = token("discoverer", "{}");
+    HttpClient http = server.anonymousHttpClient();
+
+    for (String path : List.of("/.well-known/openid-configuration", "/openid/v1/jwks")) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path));
+      HttpResponse<String> anonymous = http.send(request.build(), BodyHandlers.ofString());
+      HttpResponse<String> asAccount =
+          http.send(
+              request.header("Authorization", "Bearer " + token).build(), BodyHandlers.ofString());
+
+      assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+      assertThat(asAccount.statusCode()).as(path + " " + asAccount.body()).isEqualTo(200);
+    }
   }
 
   @Test

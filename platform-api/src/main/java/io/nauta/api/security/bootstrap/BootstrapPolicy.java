@@ -142,6 +142,19 @@ public final class BootstrapPolicy {
             "system:public-info-viewer",
             Map.of(),
             urls(List.of("/healthz", "/livez", "/readyz", "/version", "/version/"), "get")));
+    // OIDC discovery of the service-account issuer, for every service account (a pod that
+    // verifies its cluster's tokens), as Kubernetes binds it; anonymous callers stay refused.
+    roles.add(
+        role(
+            "system:service-account-issuer-discovery",
+            Map.of(),
+            urls(
+                List.of(
+                    "/.well-known/openid-configuration",
+                    "/.well-known/openid-configuration/",
+                    "/openid/v1/jwks",
+                    "/openid/v1/jwks/"),
+                "get")));
     // Nauta's own: Swagger UI and the document it renders, for everyone (see PublicPaths).
     roles.add(
         role(
@@ -290,6 +303,10 @@ public final class BootstrapPolicy {
             "system:public-info-viewer",
             subject("Group", "system:authenticated"),
             subject("Group", "system:unauthenticated")),
+        binding(
+            "system:service-account-issuer-discovery",
+            "system:service-account-issuer-discovery",
+            subject("Group", "system:serviceaccounts")),
         binding(
             "nauta:swagger-ui-viewer",
             "nauta:swagger-ui-viewer",
