@@ -212,6 +212,38 @@ class KubectlLogsIT {
   }
 
   @Test
+  void aLineLongerThanTheEnginesFramesComesBackWhole() {
+    // docker-java hands out each frame in one shared 1 KiB buffer: kept without a copy, later reads
+    // overwrote earlier pieces of a long line (one of about 58 KB here, all distinct numbers).
+    create(pod("long", "Always", sh("app", "seq -s, 1 12000; exec sleep 600")));
+    StringBuilder line = new StringBuilder();
+    for (int i = 1; i <= 12000; i++) {
+      line.append(i).append(i < 12000 ? "," : "\n");
+    }
+    String expected = line.toString();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              String logs = ok("logs", "long").stdout();
+              // Said briefly: a diff of two 58 KB strings takes AssertJ longer than the wait.
+              assertThat(logs.equals(expected))
+                  .as(
+                      "%d bytes for %d, first difference at %d",
+                      logs.length(), expected.length(), firstDifference(logs, expected))
+                  .isTrue();
+            });
+  }
+
+  private static int firstDifference(String a, String b) {
+    int i = 0;
+    while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return i;
+  }
+
+  @Test
   void choosesAContainerOfAPodWithSeveral() throws Exception {
     assertThat(ok("logs", "pair", "-c", "a").stdout()).isEqualTo("from-a\n");
     // stderr is part of the log, as in Kubernetes.

@@ -97,7 +97,9 @@ final class ContainerLogs {
 
     @Override
     public void onNext(Frame frame) {
-      sink.next(frame.getPayload());
+      // A copy: docker-java reads every frame into one shared 1 KiB buffer and hands that buffer
+      // out when a read fills it, so a payload kept (buffered here) is overwritten by later reads.
+      sink.next(frame.getPayload().clone());
     }
 
     @Override
