@@ -16,6 +16,7 @@ import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.errors.ServiceUnavailableException;
 import io.nauta.core.errors.UnauthorizedException;
 import java.util.List;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,7 +58,14 @@ public final class StatusErrors {
     String reason = status.getReason() == null ? "" : status.getReason();
     String message = status.getMessage() == null ? reason : status.getMessage();
     StatusDetails d = status.getDetails();
-    ResourceRef target = d == null ? null : new ResourceRef(d.getGroup(), d.getKind(), d.getName());
+    // Kubernetes leaves empty detail fields out (the core group, a list's name).
+    ResourceRef target =
+        d == null
+            ? null
+            : new ResourceRef(
+                Objects.toString(d.getGroup(), ""),
+                Objects.toString(d.getKind(), ""),
+                Objects.toString(d.getName(), ""));
     List<StatusCause> causes = d == null || d.getCauses() == null ? List.of() : d.getCauses();
     switch (code) {
       case 400:

@@ -56,7 +56,11 @@ public abstract class ApiException extends RuntimeException {
     if (target != null || !causes().isEmpty()) {
       StatusDetailsBuilder d = new StatusDetailsBuilder();
       if (target != null) {
-        d.withName(target.name()).withGroup(target.group()).withKind(target.plural());
+        // Empty fields are left out, as Kubernetes' omitempty does: {"kind":"pods"} for a list of
+        // the core group, not {"kind":"pods","group":"","name":""}.
+        d.withName(blankToNull(target.name()))
+            .withGroup(blankToNull(target.group()))
+            .withKind(blankToNull(target.plural()));
       }
       if (!causes().isEmpty()) {
         d.withCauses(causes());
@@ -64,5 +68,9 @@ public abstract class ApiException extends RuntimeException {
       b.withDetails(d.build());
     }
     return b.build();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 }

@@ -48,6 +48,19 @@ class StatusErrorsTest {
   }
 
   @Test
+  void leavesEmptyDetailFieldsOutAsKubernetesDoesAndReadsThemBack() {
+    ApiException thrown = NotFoundException.of(new ResourceRef("", "pods", "web"));
+    String body = JSON.writeValueAsString(thrown.toStatus());
+
+    var details = JSON.readTree(body).path("details");
+    assertThat(details.propertyNames()).containsExactlyInAnyOrder("name", "kind");
+    assertThat(details.path("name").asString()).isEqualTo("web");
+    ApiException decoded = StatusErrors.fromResponse(JSON, 404, body);
+    assertThat(decoded).isExactlyInstanceOf(NotFoundException.class);
+    assertThat(decoded.getMessage()).isEqualTo("pods \"web\" not found");
+  }
+
+  @Test
   void keepsTheCausesOfAnInvalidObject() {
     ApiException thrown =
         new InvalidException(
