@@ -3,6 +3,7 @@ package io.nauta.api.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nauta.api.support.BootstrapTokens;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.ClientTransport;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -316,27 +316,9 @@ class SecurityIT {
   }
 
   private static void createBootstrapSecret(String id, String secret, Instant expiration) {
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: bootstrap-token-%s
-          namespace: kube-system
-        type: bootstrap.kubernetes.io/token
-        data:
-          token-id: %s
-          token-secret: %s
-          expiration: %s
-          usage-bootstrap-authentication: %s
-        """
-            .formatted(id, b64(id), b64(secret), b64(expiration.toString()), b64("true"));
-    Kubectl.Result created = admin.runWithInput(yaml, "create", "-f", "-");
+    Kubectl.Result created =
+        admin.runWithInput(BootstrapTokens.secret(id, secret, expiration), "create", "-f", "-");
     assertThat(created.exitCode()).as(created.toString()).isZero();
-  }
-
-  private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes());
   }
 
   private static Kubectl kubectlAs(IssuedCertificate cert, String name) throws Exception {
