@@ -8,14 +8,9 @@ import io.nauta.core.pki.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.cert.CertificateParsingException;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -102,35 +97,9 @@ final class NodeServingBootstrap {
       return false;
     }
     String pem = Pem.read(certificateFile);
-    return ValidCertificates.validNow(pem, clock) && names(Pem.parseCertificate(pem));
-  }
-
-  // The certificate names exactly the addresses asked for now (a node whose address changed asks
-  // again: the API server would refuse the old certificate at the new address).
-  private boolean names(X509Certificate cert) {
-    Set<String> wanted = new HashSet<>(dnsNames);
-    ipAddresses.forEach(ip -> wanted.add(normalizeIp(ip)));
-    Set<String> held = new HashSet<>();
-    try {
-      Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-      if (sans != null) {
-        for (List<?> san : sans) {
-          String value = String.valueOf(san.get(1));
-          held.add((Integer) san.get(0) == 7 ? normalizeIp(value) : value);
-        }
-      }
-    } catch (CertificateParsingException e) {
-      return false;
-    }
-    return held.equals(wanted);
-  }
-
-  private static String normalizeIp(String ip) {
-    // Only IP literals come here (SANs of type iPAddress, and the node's address): no lookup.
-    try {
-      return java.net.InetAddress.getByName(ip).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
-      return ip;
-    }
+    // A node whose address changed asks again: the API server would refuse the old certificate at
+    // the new address.
+    return ValidCertificates.validNow(pem, clock)
+        && ClusterPki.namesExactly(Pem.parseCertificate(pem), dnsNames, ipAddresses);
   }
 }

@@ -109,6 +109,13 @@ class NodeJoinIT {
     return BootstrapTokens.secret(id, "0123456789abcdef", expiration);
   }
 
+  /** Waits until the admin's {@code kubectl args} prints {@code expected}. */
+  private static void awaitAdminSees(String expected, String... args) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(ok(admin.run(args)).stdout()).isEqualTo(expected));
+  }
+
   private static Kubectl.Result ok(Kubectl.Result r) {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     return r;
@@ -152,19 +159,13 @@ class NodeJoinIT {
                 .strip())
         .isEqualTo("system:node:" + NODE);
     // It registered its Node and keeps it Ready with that identity.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        ok(admin.run(
-                                "get",
-                                "node",
-                                NODE,
-                                "-o",
-                                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"))
-                            .stdout())
-                    .isEqualTo("True"));
+    awaitAdminSees(
+        "True",
+        "get",
+        "node",
+        NODE,
+        "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
   }
 
   @Test
@@ -266,21 +267,15 @@ class NodeJoinIT {
         startAgent("second", kubeconfig, "def456.0123456789abcdef")) {
       assertThat(Files.readString(kubeconfig)).isEqualTo(first);
       assertThat(requestsOf("system:bootstrap:def456")).hasSize(1);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          ok(admin.run(
-                                  "get",
-                                  "lease",
-                                  "second",
-                                  "-n",
-                                  "kube-node-lease",
-                                  "-o",
-                                  "jsonpath={.spec.holderIdentity}"))
-                              .stdout())
-                      .isEqualTo("second"));
+      awaitAdminSees(
+          "second",
+          "get",
+          "lease",
+          "second",
+          "-n",
+          "kube-node-lease",
+          "-o",
+          "jsonpath={.spec.holderIdentity}");
     }
   }
 
@@ -318,21 +313,8 @@ class NodeJoinIT {
           .resource(BuiltInResources.PODS, Pod.class)
           .create(podUsing("on-remote", "remote", "mine-remote"))
           .block(T);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          ok(admin.run(
-                                  "-n",
-                                  "default",
-                                  "get",
-                                  "pod",
-                                  "on-remote",
-                                  "-o",
-                                  "jsonpath={.status.phase}"))
-                              .stdout())
-                      .isEqualTo("Running"));
+      awaitAdminSees(
+          "Running", "-n", "default", "get", "pod", "on-remote", "-o", "jsonpath={.status.phase}");
       Kubectl.Result logs = admin.run("-n", "default", "logs", "on-remote");
       assertThat(logs.exitCode()).as(logs.toString()).isZero();
     }

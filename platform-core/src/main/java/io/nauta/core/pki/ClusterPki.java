@@ -283,7 +283,17 @@ public final class ClusterPki {
         && commonName(cert.getSubjectX500Principal()).equals(request.commonName())
         && organizations(cert.getSubjectX500Principal())
             .equals(new HashSet<>(request.organizations()))
-        && subjectAltNames(cert).equals(sanSet(request));
+        && namesExactly(cert, request.dnsNames(), request.ipAddresses());
+  }
+
+  /**
+   * Whether {@code cert}'s subject alternative names are exactly these DNS names and IP addresses
+   * (IPs compared as addresses, not spellings): a serving certificate made for other names is made
+   * again.
+   */
+  public static boolean namesExactly(
+      X509Certificate cert, List<String> dnsNames, List<String> ipAddresses) {
+    return subjectAltNames(cert).equals(sanSet(dnsNames, ipAddresses));
   }
 
   /** The CN of a certificate subject: for a client certificate, the user name. */
@@ -310,10 +320,10 @@ public final class ClusterPki {
     return out;
   }
 
-  private static Set<String> sanSet(CertificateRequest request) {
+  private static Set<String> sanSet(List<String> dnsNames, List<String> ipAddresses) {
     Set<String> out = new HashSet<>();
-    request.dnsNames().forEach(d -> out.add("dns:" + d));
-    request.ipAddresses().forEach(ip -> out.add("ip:" + normalizeIp(ip)));
+    dnsNames.forEach(d -> out.add("dns:" + d));
+    ipAddresses.forEach(ip -> out.add("ip:" + normalizeIp(ip)));
     return out;
   }
 
