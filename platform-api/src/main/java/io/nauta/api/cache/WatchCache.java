@@ -23,6 +23,7 @@ import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -66,6 +67,8 @@ public final class WatchCache {
 
   /** How many times the cache was rebuilt because Redis went back in time. */
   private final AtomicLong rewinds = new AtomicLong();
+
+  private final Sinks.Many<Long> rebuilt = Sinks.many().multicast().directBestEffort();
 
   /** Compared by identity: two requests for the same version are two waiters. */
   private static final class Waiter {
@@ -216,7 +219,7 @@ public final class WatchCache {
     lock.writeLock().lock();
     try {
       GoneException gone =
-          new GoneException(
+          GoneException.storageRewound(
               "The resourceVersion for the provided watch is too old: the storage lost or"
                   + " rewound its data; list again");
       for (Watcher w : watchers) {
@@ -229,6 +232,18 @@ public final class WatchCache {
     } finally {
       lock.writeLock().unlock();
     }
+    // Only this cache's reader rebuilds it, so emissions never race.
+    rebuilt.tryEmitNext(rewinds.get());
+  }
+
+  /**
+   * Signals each rebuild after Redis went back in time, once the cache holds what Redis has now;
+   * nothing is replayed to a late subscriber. Work that repairs what every server must have (the
+   * bootstrap RBAC policy, the system namespaces) runs again on it instead of waiting for its
+   * periodic check.
+   */
+  public Flux<Long> rebuiltAfterRewind() {
+    return rebuilt.asFlux();
   }
 
   /** Marks the cache out of date (its reader lost Redis); lists wait until it is back. */

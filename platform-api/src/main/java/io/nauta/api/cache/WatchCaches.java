@@ -8,6 +8,7 @@ import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,6 +61,12 @@ public class WatchCaches implements SmartLifecycle {
 
   public WatchCache get(ResourceType type) {
     return caches.get(type);
+  }
+
+  /** Each rebuild after a rewind of one of these types' caches, as it happens. */
+  public Flux<ResourceType> rebuiltAfterRewind(List<ResourceType> types) {
+    return Flux.merge(
+        types.stream().map(t -> get(t).rebuiltAfterRewind().map(count -> t)).toList());
   }
 
   /** True once every type's cache has loaded its snapshot and follows its stream. */

@@ -1,5 +1,6 @@
 package io.nauta.api.lifecycle;
 
+import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.registry.BuiltInResources;
@@ -25,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * server reports ready only after this. Like kube-apiserver's system-namespaces controller it
  * checks again every {@code nauta.system-namespaces.recheck-period} (a minute, as upstream): after
  * Redis lost its data (a {@code FLUSHALL}, a restore) nobody could otherwise take a Lease in {@code
- * kube-system} or {@code kube-node-lease} again until the API server restarted.
+ * kube-system} or {@code kube-node-lease} again until the API server restarted. It also checks at
+ * once when the namespaces' watch cache was rebuilt because Redis went back in time.
  */
 @Component
 public class SystemNamespaces implements DisposableBean {
@@ -37,6 +39,7 @@ public class SystemNamespaces implements DisposableBean {
 
   private final ResourceService service;
   private final JsonMapper mapper;
+  private final WatchCaches caches;
   private volatile boolean done;
   private volatile Disposable recheck;
 
@@ -45,9 +48,11 @@ public class SystemNamespaces implements DisposableBean {
   public SystemNamespaces(
       ResourceService service,
       JsonMapper mapper,
+      WatchCaches caches,
       @Value("${nauta.system-namespaces.recheck-period:1m}") Duration recheckPeriod) {
     this.service = service;
     this.mapper = mapper;
+    this.caches = caches;
     this.recheckPeriod = recheckPeriod;
   }
 
@@ -72,8 +77,9 @@ public class SystemNamespaces implements DisposableBean {
   }
 
   private Disposable recheckEvery(Duration period) {
-    return Flux.interval(period)
-        .onBackpressureDrop()
+    return Flux.merge(
+            Flux.interval(period), caches.rebuiltAfterRewind(List.of(BuiltInResources.NAMESPACES)))
+        .onBackpressureLatest()
         .concatMap(
             tick ->
                 Flux.fromIterable(NAMES)
@@ -83,7 +89,8 @@ public class SystemNamespaces implements DisposableBean {
                         e -> {
                           log.warn("could not check the system namespaces: {}", e.toString());
                           return Mono.empty();
-                        }))
+                        }),
+            1)
         .subscribe();
   }
 

@@ -78,6 +78,44 @@ class RbacBootstrapIT {
   }
 
   @Test
+  void theRunningServerRestoresThePolicyAtOnceWhenItsCachesSeeRedisGoBackInTime() {
+    // Periodic checks far beyond the test's wait: only the rewind can bring the policy back.
+    try (TestApiServer server =
+        TestApiServer.startOnEmptyRedis(
+            "nauta.rbac.bootstrap-recheck-period=1h",
+            "nauta.system-namespaces.recheck-period=1h")) {
+      Kubectl kubectl = new Kubectl(server.kubeconfig(dir));
+      run(kubectl, "get", "clusterrolebinding", "system:kube-controller-manager");
+      TestRedis.flush();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  kubectl
+                          .run("get", "clusterrolebinding", "system:kube-controller-manager")
+                          .exitCode()
+                      == 0);
+      run(kubectl, "get", "clusterrole", "system:kube-controller-manager", "-o", "name");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> kubectl.run("get", "namespace", "kube-system").exitCode() == 0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  kubectl
+                          .run(
+                              "-n",
+                              "kube-system",
+                              "get",
+                              "configmap",
+                              "extension-apiserver-authentication")
+                          .exitCode()
+                      == 0);
+    }
+  }
+
+  @Test
   void aRunningServerRestoresThePolicyWhenRedisLostIt() {
     try (TestApiServer server =
         TestApiServer.startOnEmptyRedis(

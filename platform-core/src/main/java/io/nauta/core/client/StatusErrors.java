@@ -84,7 +84,7 @@ public final class StatusErrors {
             ? new ConflictException(message, target)
             : new UnexpectedStatusException(code, reason, message, target, causes);
       case 410:
-        return new GoneException(message, reason.isEmpty() ? "Expired" : reason);
+        return new GoneException(message, reason.isEmpty() ? "Expired" : reason, causes);
       case 422:
         return InvalidException.fromStatus(message, target, causes);
       case 500:

@@ -49,6 +49,12 @@ import reactor.core.scheduler.Schedulers;
  * leads again with the state it had: a re-acquired lease would otherwise run on stale caches and
  * expectations beside whatever the other leader did meanwhile. Stopping the runner ({@link #stop})
  * is not a loss: the work stops and the lease is released for a standby.
+ *
+ * <p>An informer that sees the storage go back in time (Redis lost or rewound its data) is handled
+ * the same way, leader or not: every cache, queue and expectation of this process may describe
+ * writes that no longer exist, and a re-list alone does not undo what was built on them, so the
+ * process stops its work and the {@link LeaseLossAction#storageRewound} runs (an exit and a fresh
+ * start in production), as Kubernetes asks of every component after an etcd restore.
  */
 public final class ComponentRunner {
 
@@ -71,7 +77,9 @@ public final class ComponentRunner {
   private volatile boolean started;
   private volatile boolean stopping;
   private volatile boolean leaseLost;
+  private volatile boolean storageRewound;
   private Disposable waiting;
+  private Disposable rewinds;
 
   private ComponentRunner(Builder b) {
     this.component = b.component;
@@ -203,7 +211,10 @@ public final class ComponentRunner {
    * that must be replaced.
    */
   public RouterFunction<ServerResponse> probes() {
-    return ComponentProbes.routes(this::notReady, () -> !leaseLost, "leader lease lost");
+    return ComponentProbes.routes(
+        this::notReady,
+        () -> !leaseLost && !storageRewound,
+        "must start afresh: leader lease lost or storage went back in time");
   }
 
   /** Starts the informers, then (once they synced) campaigns or, without election, leads. */
@@ -215,6 +226,10 @@ public final class ComponentRunner {
     for (LeaderWork w : always) {
       w.start();
     }
+    rewinds =
+        Flux.merge(informers.informers().stream().map(SharedInformer::storageRewinds).toList())
+            .take(1)
+            .subscribe(this::onStorageRewound);
     informers.startAll();
     waiting =
         Flux.fromIterable(informers.informers())
@@ -257,6 +272,9 @@ public final class ComponentRunner {
       if (waiting != null) {
         waiting.dispose();
       }
+      if (rewinds != null) {
+        rewinds.dispose();
+      }
     }
     // Outside this object's lock: the elector calls back into the runner under its own lock.
     if (campaign != null) {
@@ -277,6 +295,11 @@ public final class ComponentRunner {
     }
   }
 
+  /** True once an informer saw the storage go back in time; the runner then never leads again. */
+  public boolean storageRewound() {
+    return storageRewound;
+  }
+
   /** True once the lease was lost; the runner then never leads again. */
   public boolean leaseLost() {
     return leaseLost;
@@ -284,7 +307,7 @@ public final class ComponentRunner {
 
   private void startWork() {
     synchronized (workLock) {
-      if (leading || leaseLost || stopping) {
+      if (leading || leaseLost || storageRewound || stopping) {
         return;
       }
       leading = true;
@@ -324,7 +347,8 @@ public final class ComponentRunner {
       return;
     }
     synchronized (workLock) {
-      if (leaseLost) {
+      if (leaseLost || storageRewound) {
+        // After a rewind the runner closed the campaign itself: not a second loss.
         return;
       }
       leaseLost = true;
@@ -338,6 +362,31 @@ public final class ComponentRunner {
       onLeaseLost.leaseLost(component);
     } catch (RuntimeException e) {
       log.error(component + ": the lease-loss action failed", e);
+    }
+  }
+
+  private void onStorageRewound(String how) {
+    synchronized (workLock) {
+      if (stopping || storageRewound || leaseLost) {
+        return;
+      }
+      storageRewound = true;
+    }
+    stopWork();
+    log.error(
+        component
+            + ": the storage went back in time ("
+            + how
+            + "); what this process remembers may name writes that no longer exist: every piece"
+            + " of work was cancelled");
+    if (campaign != null) {
+      // Another thread: closing releases the lease, and this one is an informer's.
+      Schedulers.boundedElastic().schedule(campaign::close);
+    }
+    try {
+      onLeaseLost.storageRewound(component);
+    } catch (RuntimeException e) {
+      log.error(component + ": the storage-rewind action failed", e);
     }
   }
 

@@ -36,7 +36,10 @@ public abstract class ApiException extends RuntimeException {
     return target;
   }
 
-  /** Field-level causes; only {@link InvalidException} has them. */
+  /**
+   * Causes: the fields of an {@link InvalidException}, the storage rewind of a {@link
+   * GoneException}.
+   */
   public List<StatusCause> causes() {
     return List.of();
   }

@@ -178,8 +178,14 @@ public final class InformerStore<T extends HasMetadata> {
         });
   }
 
+  /**
+   * The same version of the same object. The uid counts too: after the storage went back in time a
+   * re-created object can carry the very resourceVersion an older one under its name had.
+   */
   private static boolean sameVersion(HasMetadata a, HasMetadata b) {
     String ra = a.getMetadata().getResourceVersion();
-    return ra != null && ra.equals(b.getMetadata().getResourceVersion());
+    return ra != null
+        && ra.equals(b.getMetadata().getResourceVersion())
+        && Objects.equals(a.getMetadata().getUid(), b.getMetadata().getUid());
   }
 }

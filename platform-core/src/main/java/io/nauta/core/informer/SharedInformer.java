@@ -63,9 +63,12 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
   private final InformerStore<T> store = new InformerStore<>();
   private final Sinks.Many<InformerEvent<T>> events = Sinks.many().multicast().directBestEffort();
   private final Sinks.One<Void> synced = Sinks.one();
+  private final Sinks.Many<String> rewinds = Sinks.many().multicast().directBestEffort();
 
   private volatile boolean hasSynced;
   private volatile String lastResourceVersion;
+  // The highest resourceVersion a list or event carried, when Nauta's numeric versions are used.
+  private volatile long highestRv = -1;
   private final AtomicLong lists = new AtomicLong();
   private Disposable running;
 
@@ -164,6 +167,17 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
     return events.asFlux().onBackpressureBuffer();
   }
 
+  /**
+   * Each time this informer learns that the storage went back in time (Redis lost or rewound its
+   * data), with how it learned it: a watch ended with 410 {@link GoneException#STORAGE_REWOUND}, or
+   * a list answered a resourceVersion below one the informer had already seen. The store follows
+   * the new history after its next list; a component that built more on what it saw (queues,
+   * expectations, assumed pods) should start afresh. Nothing is replayed to a late subscriber.
+   */
+  public Flux<String> storageRewinds() {
+    return rewinds.asFlux();
+  }
+
   /** List, then watch until the server says the watch expired; list again; forever. */
   private Flux<String> loop() {
     return Flux.defer(
@@ -205,6 +219,9 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
             GoneException.class,
             e -> {
               log.info(client.type().plural() + ": watch expired, re-listing: " + e.getMessage());
+              if (e.storageRewound()) {
+                rewound("a watch of " + client.type().plural() + " ended: " + e.getMessage());
+              }
               return Flux.empty();
             });
   }
@@ -245,6 +262,20 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
         .map(
             page -> {
               lists.incrementAndGet();
+              long listed = numeric(page.resourceVersion());
+              if (listed >= 0 && listed < highestRv) {
+                // A consistent list is never older than what was seen before, unless the storage
+                // went back in time (its counter restarted after a FLUSHALL, say).
+                rewound(
+                    "a list of "
+                        + client.type().plural()
+                        + " answered resourceVersion "
+                        + listed
+                        + ", below "
+                        + highestRv
+                        + " seen before");
+              }
+              highestRv = listed;
               publish(store.replace(page.items()));
               lastResourceVersion = page.resourceVersion();
               if (!hasSynced) {
@@ -268,8 +299,30 @@ public final class SharedInformer<T extends HasMetadata> implements AutoCloseabl
             : event.object().getMetadata().getResourceVersion();
     if (rv != null && !rv.isEmpty()) {
       lastResourceVersion = rv;
+      long n = numeric(rv);
+      if (n > highestRv) {
+        highestRv = n;
+      }
     }
     return rv == null ? "" : rv;
+  }
+
+  private void rewound(String how) {
+    log.warn(client.type().plural() + ": the storage went back in time (" + how + ")");
+    rewinds.tryEmitNext(how);
+  }
+
+  /** A resourceVersion as a number, or -1 when it is not one (they are opaque to clients). */
+  private static long numeric(String rv) {
+    if (rv == null || rv.isEmpty() || rv.length() > 18) {
+      return -1;
+    }
+    for (int i = 0; i < rv.length(); i++) {
+      if (!Character.isDigit(rv.charAt(i))) {
+        return -1;
+      }
+    }
+    return Long.parseLong(rv);
   }
 
   private void publish(List<InformerEvent<T>> changes) {

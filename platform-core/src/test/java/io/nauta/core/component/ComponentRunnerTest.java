@@ -130,6 +130,54 @@ class ComponentRunnerTest {
   }
 
   @Test
+  void anInformerSeeingTheStorageRewindStopsTheWorkOnceAndNeverLeadsAgain() {
+    String rewound =
+        "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
+            + "\"reason\":\"Expired\",\"message\":\"the storage lost or rewound its data\","
+            + "\"details\":{\"causes\":[{\"reason\":\"StorageRewound\"}]}}}\n";
+    AtomicBoolean rewind = new AtomicBoolean();
+    try (FakeApiServer server =
+        new FakeApiServer(
+            call -> {
+              if (!call.contains("watch=true")) {
+                return new Reply(200, "{\"kind\":\"PodList\",\"metadata\":{},\"items\":[]}");
+              }
+              // Until the rewind, each watch ends at once and the informer watches again.
+              return new Reply(200, rewind.get() ? rewound : "");
+            })) {
+      KubeClient api = KubeClient.of(server.url());
+      ComponentRunner rewinding =
+          ComponentRunner.builder("rewinding", api)
+              .campaign(campaign)
+              .onLeaseLost(losses::add)
+              .build()
+              .whileLeading(
+                  LeaderWork.of("recorded", starts::incrementAndGet, stops::incrementAndGet));
+      rewinding.informers().informer(BuiltInResources.PODS, Pod.class);
+      try {
+        rewinding.start();
+        await().until(() -> campaign.started != null);
+        campaign.lead();
+        assertThat(starts.get()).isEqualTo(1);
+
+        rewind.set(true);
+
+        await().atMost(Duration.ofSeconds(10)).until(rewinding::storageRewound);
+        await().until(() -> campaign.closes.get() == 1);
+        assertThat(stops.get()).isEqualTo(1);
+        assertThat(rewinding.isLeading()).isFalse();
+        // Reported once, as a rewind; the campaign closed by the runner is not a lease loss.
+        assertThat(losses).containsExactly("rewinding");
+        assertThat(rewinding.leaseLost()).isFalse();
+        campaign.lead();
+        assertThat(starts.get()).isEqualTo(1);
+      } finally {
+        rewinding.stop();
+      }
+    }
+  }
+
+  @Test
   void stoppingStopsTheWorkAndReleasesTheLeaseWithoutALoss() {
     runner.start();
     await().until(() -> campaign.started != null);

@@ -96,6 +96,99 @@ class SharedInformerTest {
     }
   }
 
+  private static String pod(String name, String uid, String rv) {
+    return "{\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\"ns\",\"uid\":\""
+        + uid
+        + "\",\"resourceVersion\":\""
+        + rv
+        + "\"}}";
+  }
+
+  private static final String EXPIRED =
+      "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
+          + "\"reason\":\"Expired\",\"message\":\"too old\"}}\n";
+
+  private static final String REWOUND =
+      "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
+          + "\"reason\":\"Expired\",\"message\":\"the storage lost or rewound its data\","
+          + "\"details\":{\"causes\":[{\"reason\":\"StorageRewound\"}]}}}\n";
+
+  private static SharedInformer<Pod> informer(FakeApiServer server) {
+    return new SharedInformer<>(
+        KubeClient.of(server.url()).resource(BuiltInResources.PODS, Pod.class),
+        "ns",
+        ListOptions.none(),
+        Duration.ofMillis(10),
+        Duration.ofMillis(100));
+  }
+
+  @Test
+  void aWatchEndedBecauseTheStorageRewoundIsReportedAndAnExpiredOneIsNot() {
+    AtomicInteger watches = new AtomicInteger();
+    FakeApiServer server =
+        new FakeApiServer(
+            call -> {
+              if (!call.contains("watch=true")) {
+                return new Reply(200, list("5", pod("a", "u1", "5")));
+              }
+              return switch (watches.incrementAndGet()) {
+                case 1 -> new Reply(200, EXPIRED);
+                case 2 -> new Reply(200, REWOUND);
+                default -> Reply.openWatch("");
+              };
+            });
+    SharedInformer<Pod> informer = informer(server);
+    try (server;
+        informer) {
+      StepVerifier.create(informer.storageRewinds().take(1))
+          .then(informer::start)
+          .assertNext(how -> assertThat(how).contains("pods").contains("rewound"))
+          .expectComplete()
+          .verify(Duration.ofSeconds(10));
+      // The plain 410 came first and was not reported; each 410 is followed by a list.
+      assertThat(watches.get()).isGreaterThanOrEqualTo(2);
+      await().atMost(Duration.ofSeconds(5)).until(() -> informer.listCount() == 3);
+    }
+  }
+
+  @Test
+  void aListOlderThanWhatWasSeenIsARewindAndARecreatedObjectAtAnOldVersionIsAnUpdate() {
+    AtomicInteger lists = new AtomicInteger();
+    AtomicInteger watches = new AtomicInteger();
+    FakeApiServer server =
+        new FakeApiServer(
+            call -> {
+              if (!call.contains("watch=true")) {
+                // Before: "a" at 40 under uid u1, the type at 50. After a FLUSHALL the counter
+                // starts again, and "a", created anew, happens to get 40 as well.
+                return lists.incrementAndGet() == 1
+                    ? new Reply(200, list("50", pod("a", "u1", "40")))
+                    : new Reply(200, list("41", pod("a", "u2", "40")));
+              }
+              return watches.incrementAndGet() == 1 ? new Reply(200, EXPIRED) : Reply.openWatch("");
+            });
+    SharedInformer<Pod> informer = informer(server);
+    try (server;
+        informer) {
+      List<String> rewinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+      informer.storageRewinds().subscribe(rewinds::add);
+      StepVerifier.create(
+              informer
+                  .events()
+                  .map(e -> e.type() + " " + e.object().getMetadata().getUid())
+                  .take(2))
+          .then(informer::start)
+          .expectNext("ADDED u1", "UPDATED u2")
+          .expectComplete()
+          .verify(Duration.ofSeconds(10));
+      assertThat(rewinds).singleElement().asString().contains("41").contains("below 50");
+      assertThat(informer.store().get("ns", "a").orElseThrow().getMetadata().getUid())
+          .isEqualTo("u2");
+    }
+  }
+
   @Test
   void retriesAfterAServerErrorUntilItCanList() {
     AtomicInteger lists = new AtomicInteger();

@@ -1,5 +1,6 @@
 package io.nauta.api.security.bootstrap;
 
+import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.NotFoundException;
@@ -9,6 +10,8 @@ import io.nauta.core.registry.ResourceType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,6 +26,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,6 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  * rbac.authorization.kubernetes.io/autoupdate: "false"}. The server reports ready only after this,
  * so nobody is refused for want of a default binding. With security on it also publishes the client
  * CA ({@link ClientCaConfigMap}), kept by the same recheck.
+ *
+ * <p>It also checks at once when an RBAC watch cache was rebuilt because Redis lost or rewound its
+ * data: until then every component is refused, and a leader refused past its renew deadline loses
+ * its lease while its informers, refused too, keep what Redis no longer has.
  */
 @Component
 public class BootstrapPolicyReconciler implements DisposableBean {
@@ -42,6 +50,7 @@ public class BootstrapPolicyReconciler implements DisposableBean {
   private final ResourceService service;
   private final ClientCaConfigMap clientCa;
   private final Duration recheckPeriod;
+  private final WatchCaches caches;
   private volatile boolean done;
   private volatile Disposable recheck;
 
@@ -53,8 +62,10 @@ public class BootstrapPolicyReconciler implements DisposableBean {
   public BootstrapPolicyReconciler(
       ResourceService service,
       ObjectProvider<ClusterPki> pki,
+      WatchCaches caches,
       @Value("${nauta.rbac.bootstrap-recheck-period:1m}") Duration recheckPeriod) {
     this.service = service;
+    this.caches = caches;
     this.clientCa = new ClientCaConfigMap(service, Optional.ofNullable(pki.getIfAvailable()));
     this.recheckPeriod = recheckPeriod;
   }
@@ -73,11 +84,26 @@ public class BootstrapPolicyReconciler implements DisposableBean {
             e -> log.error("could not reconcile the bootstrap RBAC policy", e),
             () -> {
               done = true;
+              Flux<ResourceType> rewinds =
+                  caches
+                      .rebuiltAfterRewind(
+                          List.of(
+                              BuiltInResources.CLUSTER_ROLES,
+                              BuiltInResources.CLUSTER_ROLE_BINDINGS,
+                              BuiltInResources.ROLES,
+                              BuiltInResources.ROLE_BINDINGS,
+                              BuiltInResources.CONFIGMAPS))
+                      .doOnNext(
+                          t ->
+                              log.info(
+                                  "{} went back in time; checking the bootstrap RBAC policy now",
+                                  t.groupResource()));
               recheck =
-                  Flux.interval(recheckPeriod)
-                      .onBackpressureDrop()
+                  Flux.merge(Flux.interval(recheckPeriod), rewinds)
+                      // What comes while a check runs makes one more check, not one each.
+                      .onBackpressureLatest()
                       .concatMap(
-                          tick ->
+                          why ->
                               reconcile()
                                   .onErrorResume(
                                       e -> {
@@ -85,7 +111,8 @@ public class BootstrapPolicyReconciler implements DisposableBean {
                                             "could not check the bootstrap RBAC policy: {}",
                                             e.toString());
                                         return Mono.empty();
-                                      }))
+                                      }),
+                          1)
                       .subscribe();
             });
   }
@@ -104,6 +131,7 @@ public class BootstrapPolicyReconciler implements DisposableBean {
         .thenMany(
             Flux.fromIterable(BootstrapPolicy.clusterRoleBindings())
                 .concatMap(b -> ensure(BuiltInResources.CLUSTER_ROLE_BINDINGS, b)))
+        .thenMany(Flux.fromIterable(namespacesUsed()).concatMap(this::ensureNamespace))
         .thenMany(
             Flux.fromIterable(BootstrapPolicy.roles())
                 .concatMap(r -> ensure(BuiltInResources.ROLES, r)))
@@ -111,6 +139,41 @@ public class BootstrapPolicyReconciler implements DisposableBean {
             Flux.fromIterable(BootstrapPolicy.roleBindings())
                 .concatMap(b -> ensure(BuiltInResources.ROLE_BINDINGS, b)))
         .then(clientCa.ensure());
+  }
+
+  /** The namespaces the default roles, bindings and the client CA live in. */
+  private static Set<String> namespacesUsed() {
+    Set<String> names = new TreeSet<>();
+    names.add(BootstrapPolicy.SYSTEM_NAMESPACE);
+    for (ObjectNode o : BootstrapPolicy.roles()) {
+      names.add(o.path("metadata").path("namespace").asString());
+    }
+    for (ObjectNode o : BootstrapPolicy.roleBindings()) {
+      names.add(o.path("metadata").path("namespace").asString());
+    }
+    return names;
+  }
+
+  /**
+   * Creates a namespace the policy needs when it is missing (after Redis lost its data it may not
+   * be back yet), as the bootstrap hook's {@code tryEnsureNamespace} does.
+   */
+  private Mono<Void> ensureNamespace(String name) {
+    return service
+        .get(BuiltInResources.NAMESPACES, null, name)
+        .then()
+        .onErrorResume(
+            NotFoundException.class,
+            e -> {
+              ObjectNode ns = JsonNodeFactory.instance.objectNode();
+              ns.put("apiVersion", "v1").put("kind", "Namespace");
+              ns.putObject("metadata").put("name", name);
+              log.info("creating namespace {} for the bootstrap RBAC policy", name);
+              return service
+                  .create(BuiltInResources.NAMESPACES, null, ns, false)
+                  .then()
+                  .onErrorResume(AlreadyExistsException.class, x -> Mono.empty());
+            });
   }
 
   private Mono<Void> ensure(ResourceType type, ObjectNode desired) {
