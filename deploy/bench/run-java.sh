@@ -9,10 +9,12 @@ cd "$ROOT"
 MODULE=$1 MAIN=$2
 shift 2
 API_VERSION=$(docker version --format '{{.Server.APIVersion}}')
-mvn -B -q -DskipTests install
 CP_FILE=$(mktemp)
-mvn -B -q -pl "$MODULE" dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$CP_FILE"
+# One reactor build: the sibling modules come from their target/ directories, not from ~/.m2, so a
+# benchmark runs the code of this checkout even when another checkout built other code meanwhile
+# (no install). The last module written to CP_FILE is MODULE itself (-am builds it last).
+mvn -B -q -DskipTests -pl "$MODULE" -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE"
 CP="$MODULE/target/test-classes:$MODULE/target/classes:$(<"$CP_FILE")"
 rm -f "$CP_FILE"
 # shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
