@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
@@ -201,6 +203,23 @@ final class Cluster implements AutoCloseable {
               return now.size() == 1;
             });
     return leader.get(0);
+  }
+
+  /** How many times each component has so far exited to start afresh (status 75), by name. */
+  Map<String, Integer> freshStarts() {
+    Map<String, Integer> counts = new TreeMap<>();
+    List<ComponentProcess> all = new ArrayList<>(List.of(scheduler, agent));
+    all.addAll(controllers);
+    for (ComponentProcess c : all) {
+      int n = 0;
+      for (int code : c.exitCodes()) {
+        if (code == ComponentProcess.LEASE_LOST_EXIT) {
+          n++;
+        }
+      }
+      counts.put(c.name(), n);
+    }
+    return counts;
   }
 
   /** Every component answers {@code /readyz} (after a case restarted some). */

@@ -22,8 +22,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * One Nauta component as a JVM of its own, run from its module's executable jar as {@code
  * deploy/nauta} runs it, and what the fault cases do to it: {@code kill -9}, {@code kill -STOP},
  * {@code kill -CONT}, a restart. Like the launcher's supervisor it starts the process again when it
- * exits with {@link #LEASE_LOST_EXIT} (it lost its leader lease) and leaves it ended on any other
- * exit. Its output goes to {@code <logs>/<name>.log}, appended across restarts.
+ * exits with {@link #LEASE_LOST_EXIT} (it lost its leader lease, or saw Redis go back in time) and
+ * leaves it ended on any other exit. Its output goes to {@code <logs>/<name>.log}, appended across
+ * restarts.
  */
 final class ComponentProcess implements AutoCloseable {
 
@@ -123,7 +124,7 @@ final class ComponentProcess implements AutoCloseable {
     if (code == LEASE_LOST_EXIT && !closing) {
       synchronized (this) {
         if (process == p && !closing) {
-          System.out.println("[faults] " + name + " lost its lease; starting it again");
+          System.out.println("[faults] " + name + " exited to start afresh; starting it again");
           start();
         }
       }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
@@ -299,6 +300,7 @@ class FaultInjectionIT {
     try (WritingCase c = new WritingCase(ns)) {
       ConfigMapWriter writer = c.writer;
 
+      Map<String, Integer> freshStartsBefore = cluster.freshStarts();
       long faultAt = System.nanoTime();
       RedisClient redis = RedisClient.create(cluster.redis.url());
       try (StatefulRedisConnection<String, String> conn = redis.connect()) {
@@ -306,6 +308,9 @@ class FaultInjectionIT {
       } finally {
         redis.shutdown(Duration.ZERO, Duration.ofSeconds(1));
       }
+      // Followed from the flush on: the Deployment applied again must never run twice its pods
+      // (two leaders, or one working from caches of what Redis no longer has).
+      OwnerHighWater highWater = new OwnerHighWater(c.pods.informer);
       // Everything is gone, namespace included; the user applies it again, and the cluster
       // (nodes re-registered by the agent, leases re-acquired) runs it.
       work.createNamespace(ns);
@@ -325,11 +330,33 @@ class FaultInjectionIT {
                   work.deploymentDiffers(ns, "web"),
                   missing(afterFlush, ns)),
           List.of(c.pods, c.configMaps),
-          "everything before the flush gone, as documented");
+          () ->
+              "everything before the flush gone, as documented; fresh starts: "
+                  + freshStartsSince(freshStartsBefore));
+      highWater.close();
+      cluster
+          .freshStarts()
+          .forEach(
+              (name, n) ->
+                  assertThat(n - freshStartsBefore.getOrDefault(name, 0))
+                      .as(name + " started afresh after its informers saw Redis go back in time")
+                      .isPositive());
+      assertThat(highWater.highestTotal())
+          .as("most active pods of ReplicaSets in the namespace at one moment after the flush")
+          .isLessThanOrEqualTo(pods(20));
     }
   }
 
   // --- helpers
+
+  /** Each component's exits to start afresh since {@code before}, e.g. "agent 1, scheduler 1". */
+  private String freshStartsSince(Map<String, Integer> before) {
+    List<String> since = new ArrayList<>();
+    cluster
+        .freshStarts()
+        .forEach((name, n) -> since.add(name + " " + (n - before.getOrDefault(name, 0))));
+    return String.join(", ", since);
+  }
 
   /**
    * The setting of the Redis cases: a namespace with a Deployment of 20 ready pods, the watch
@@ -385,6 +412,16 @@ class FaultInjectionIT {
       Supplier<String> state,
       List<WatchClients<?>> watchers,
       String detail) {
+    awaitConverged(testCase, faultAt, state, watchers, () -> detail);
+  }
+
+  /** As above, with the summary's detail worked out once the case converged. */
+  private void awaitConverged(
+      String testCase,
+      long faultAt,
+      Supplier<String> state,
+      List<WatchClients<?>> watchers,
+      Supplier<String> detail) {
     String[] last = {"not checked yet"};
     try {
       Awaitility.await(testCase + " converges")
@@ -414,7 +451,7 @@ class FaultInjectionIT {
     SUMMARY.converged(
         testCase,
         Duration.ofNanos(System.nanoTime() - faultAt),
-        detail + "; kubectl -w restarted " + kubectlRestarts + "x");
+        detail.get() + "; kubectl -w restarted " + kubectlRestarts + "x");
   }
 
   private static void awaitAcknowledged(ConfigMapWriter writer, int count) {

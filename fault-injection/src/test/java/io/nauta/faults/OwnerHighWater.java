@@ -18,6 +18,8 @@ final class OwnerHighWater implements AutoCloseable {
   private final Map<String, String> ownerOfActivePod = new HashMap<>();
   private final Map<String, Integer> active = new HashMap<>();
   private final Map<String, Integer> highest = new HashMap<>();
+  private int activeTotal;
+  private int highestTotal;
   private final Disposable subscription;
 
   /** Subscribe before the informer starts, so no event is missed. */
@@ -34,12 +36,15 @@ final class OwnerHighWater implements AutoCloseable {
     String before = ownerOfActivePod.remove(uid);
     if (before != null) {
       active.merge(before, -1, Integer::sum);
+      activeTotal--;
     }
     String owner = owner(pod);
     if (activeNow && owner != null) {
       ownerOfActivePod.put(uid, owner);
       int now = active.merge(owner, 1, Integer::sum);
       highest.merge(owner, now, Math::max);
+      activeTotal++;
+      highestTotal = Math.max(highestTotal, activeTotal);
     }
   }
 
@@ -50,6 +55,15 @@ final class OwnerHighWater implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * The most active pods owned by ReplicaSets the watch had at any moment, all owners together (two
+   * ReplicaSets of one Deployment, each with all its pods, show here). Pods already there when this
+   * began following count only from their next event.
+   */
+  synchronized int highestTotal() {
+    return highestTotal;
   }
 
   /** The most active pods the ReplicaSet with {@code uid} had at any moment. */
