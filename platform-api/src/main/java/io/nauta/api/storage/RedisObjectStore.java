@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Desired state in Redis. Every write is one Lua script that checks its precondition, bumps the
@@ -43,6 +45,14 @@ public class RedisObjectStore {
   private final NautaProperties.Watch watch;
   private final long writeMemorySeconds;
   private final MeterRegistry meters;
+
+  /**
+   * Where a write or read goes on once Redis has answered. Lettuce delivers every reply of a
+   * connection on its one I/O thread; what the caller does next (admission, validation, encoding,
+   * the reply) would otherwise all run there, capping the API server's writes at one core.
+   * Reactor's parallel scheduler is bounded: one worker per core.
+   */
+  private final Scheduler continuation = Schedulers.parallel();
 
   public RedisObjectStore(
       StatefulRedisConnection<String, String> connection,
@@ -117,6 +127,7 @@ public class RedisObjectStore {
                 default -> throw new IllegalStateException("write script said " + outcome);
               };
             })
+        .publishOn(continuation)
         .doFinally(
             signal ->
                 sample.stop(
@@ -134,7 +145,8 @@ public class RedisObjectStore {
         .hget(StorageKeys.of(type).objects(), StorageKeys.field(namespace, name))
         .map(StoredObject::parse)
         .onErrorMap(
-            e -> StorageErrors.translate(e, new ResourceRef(type.group(), type.plural(), name)));
+            e -> StorageErrors.translate(e, new ResourceRef(type.group(), type.plural(), name)))
+        .publishOn(continuation);
   }
 
   /** The type's current resourceVersion: the value a consistent list must reflect. */
@@ -143,7 +155,8 @@ public class RedisObjectStore {
         .get(StorageKeys.of(type).resourceVersion())
         .map(Long::parseLong)
         .defaultIfEmpty(0L)
-        .onErrorMap(e -> StorageErrors.translate(e, null));
+        .onErrorMap(e -> StorageErrors.translate(e, null))
+        .publishOn(continuation);
   }
 
   /**
