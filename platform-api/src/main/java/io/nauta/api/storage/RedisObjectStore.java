@@ -1,9 +1,6 @@
 package io.nauta.api.storage;
 
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +15,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -42,6 +41,8 @@ public class RedisObjectStore {
 
   private final RedisReactiveCommands<String, String> redis;
   private final RedisScript write = new RedisScript("/nauta/write.lua");
+  private final RedisScript trim = new RedisScript("/nauta/trim.lua");
+  private final Map<ResourceType, CounterSamples> counterSamples = new ConcurrentHashMap<>();
   private final NautaProperties.Watch watch;
   private final long writeMemorySeconds;
   private final MeterRegistry meters;
@@ -160,27 +161,28 @@ public class RedisObjectStore {
   }
 
   /**
-   * Drops stream entries written before {@code cutoffMillis}: the time bound of watch history.
-   * Works through at most one batch per call; the periodic trimmer calls again.
+   * Drops stream entries written before {@code cutoffMillis}: the time bound of watch history. No
+   * event is read: each call reads the type's counter and remembers when it had which value, and
+   * drops ({@code XTRIM MINID}) every event up to the value it had at the last reading at or before
+   * the cutoff, so history is cut at most one trim period late. The script trims nothing if the
+   * counter went back below that value (Redis went back in time: those are new events).
    */
   public Mono<Long> trimBefore(ResourceType type, long cutoffMillis) {
-    String stream = StorageKeys.of(type).events();
-    return redis
-        .xrange(stream, Range.create("-", "+"), Limit.from(1000))
-        .map(RedisObjectStore::toEvent)
-        .collectList()
+    StorageKeys keys = StorageKeys.of(type);
+    CounterSamples samples = counterSamples.computeIfAbsent(type, t -> new CounterSamples());
+    return currentResourceVersion(type)
         .flatMap(
-            batch -> {
-              if (batch.isEmpty()) {
+            rv -> {
+              samples.record(System.currentTimeMillis(), rv);
+              OptionalLong upTo = samples.writtenBefore(cutoffMillis);
+              if (upTo.isEmpty()) {
                 return Mono.just(0L);
               }
-              long keepFrom =
-                  batch.stream()
-                      .filter(e -> e.timestampMillis() >= cutoffMillis)
-                      .mapToLong(StreamEvent::resourceVersion)
-                      .findFirst()
-                      .orElse(batch.get(batch.size() - 1).resourceVersion() + 1);
-              return redis.xtrim(stream, XTrimArgs.Builder.minId(keepFrom + "-0"));
+              return trim.call(
+                      redis,
+                      new String[] {keys.resourceVersion(), keys.events()},
+                      Long.toString(upTo.getAsLong()))
+                  .map(reply -> (Long) reply.get(0));
             });
   }
 
