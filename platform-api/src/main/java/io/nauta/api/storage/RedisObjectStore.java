@@ -1,9 +1,6 @@
 package io.nauta.api.storage;
 
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +15,12 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Desired state in Redis. Every write is one Lua script that checks its precondition, bumps the
@@ -40,9 +41,19 @@ public class RedisObjectStore {
 
   private final RedisReactiveCommands<String, String> redis;
   private final RedisScript write = new RedisScript("/nauta/write.lua");
+  private final RedisScript trim = new RedisScript("/nauta/trim.lua");
+  private final Map<ResourceType, CounterSamples> counterSamples = new ConcurrentHashMap<>();
   private final NautaProperties.Watch watch;
   private final long writeMemorySeconds;
   private final MeterRegistry meters;
+
+  /**
+   * Where a write or read goes on once Redis has answered. Lettuce delivers every reply of a
+   * connection on its one I/O thread; what the caller does next (admission, validation, encoding,
+   * the reply) would otherwise all run there, capping the API server's writes at one core.
+   * Reactor's parallel scheduler is bounded: one worker per core.
+   */
+  private final Scheduler continuation = Schedulers.parallel();
 
   public RedisObjectStore(
       StatefulRedisConnection<String, String> connection,
@@ -117,6 +128,7 @@ public class RedisObjectStore {
                 default -> throw new IllegalStateException("write script said " + outcome);
               };
             })
+        .publishOn(continuation)
         .doFinally(
             signal ->
                 sample.stop(
@@ -134,7 +146,8 @@ public class RedisObjectStore {
         .hget(StorageKeys.of(type).objects(), StorageKeys.field(namespace, name))
         .map(StoredObject::parse)
         .onErrorMap(
-            e -> StorageErrors.translate(e, new ResourceRef(type.group(), type.plural(), name)));
+            e -> StorageErrors.translate(e, new ResourceRef(type.group(), type.plural(), name)))
+        .publishOn(continuation);
   }
 
   /** The type's current resourceVersion: the value a consistent list must reflect. */
@@ -143,31 +156,33 @@ public class RedisObjectStore {
         .get(StorageKeys.of(type).resourceVersion())
         .map(Long::parseLong)
         .defaultIfEmpty(0L)
-        .onErrorMap(e -> StorageErrors.translate(e, null));
+        .onErrorMap(e -> StorageErrors.translate(e, null))
+        .publishOn(continuation);
   }
 
   /**
-   * Drops stream entries written before {@code cutoffMillis}: the time bound of watch history.
-   * Works through at most one batch per call; the periodic trimmer calls again.
+   * Drops stream entries written before {@code cutoffMillis}: the time bound of watch history. No
+   * event is read: each call reads the type's counter and remembers when it had which value, and
+   * drops ({@code XTRIM MINID}) every event up to the value it had at the last reading at or before
+   * the cutoff, so history is cut at most one trim period late. The script trims nothing if the
+   * counter went back below that value (Redis went back in time: those are new events).
    */
   public Mono<Long> trimBefore(ResourceType type, long cutoffMillis) {
-    String stream = StorageKeys.of(type).events();
-    return redis
-        .xrange(stream, Range.create("-", "+"), Limit.from(1000))
-        .map(RedisObjectStore::toEvent)
-        .collectList()
+    StorageKeys keys = StorageKeys.of(type);
+    CounterSamples samples = counterSamples.computeIfAbsent(type, t -> new CounterSamples());
+    return currentResourceVersion(type)
         .flatMap(
-            batch -> {
-              if (batch.isEmpty()) {
+            rv -> {
+              samples.record(System.currentTimeMillis(), rv);
+              OptionalLong upTo = samples.writtenBefore(cutoffMillis);
+              if (upTo.isEmpty()) {
                 return Mono.just(0L);
               }
-              long keepFrom =
-                  batch.stream()
-                      .filter(e -> e.timestampMillis() >= cutoffMillis)
-                      .mapToLong(StreamEvent::resourceVersion)
-                      .findFirst()
-                      .orElse(batch.get(batch.size() - 1).resourceVersion() + 1);
-              return redis.xtrim(stream, XTrimArgs.Builder.minId(keepFrom + "-0"));
+              return trim.call(
+                      redis,
+                      new String[] {keys.resourceVersion(), keys.events()},
+                      Long.toString(upTo.getAsLong()))
+                  .map(reply -> (Long) reply.get(0));
             });
   }
 
