@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -56,6 +57,9 @@ public class AuditFilter implements WebFilter, Ordered {
 
   private static final Set<String> LONG_RUNNING_SUBRESOURCES =
       Set.of("attach", "exec", "proxy", "log", "portforward");
+
+  /** What an address in a forwarding header may look like (IPv4 or IPv6 literal characters). */
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
 
   static final String DECISION_ANNOTATION = "authorization.k8s.io/decision";
   static final String REASON_ANNOTATION = "authorization.k8s.io/reason";
@@ -300,7 +304,7 @@ public class AuditFilter implements WebFilter, Ordered {
 
   private static void addIp(List<String> ips, String ip) {
     if (!ip.isEmpty()
-        && ip.matches("[0-9A-Fa-f:.]+")
+        && IP_LITERAL.matcher(ip).matches()
         && (ips.isEmpty() || !ips.get(ips.size() - 1).equals(ip))) {
       ips.add(ip);
     }

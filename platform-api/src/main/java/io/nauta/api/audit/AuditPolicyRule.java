@@ -23,9 +23,10 @@ public record AuditPolicyRule(
     Set<AuditStage> omitStages) {
 
   /**
-   * Resources of one API group: {@code pods}, {@code pods/log}, {@code pods/*} (every subresource
-   * of pods), {@code *}{@code /scale} (scale of any resource), {@code *} (everything, subresources
-   * too); no resources means the whole group. {@code resourceNames} narrows to those objects.
+   * Resources of one API group: {@code pods}, {@code pods/log}, {@code pods/*} (pods and every
+   * subresource of pods, as Kubernetes' checker matches it), {@code *}{@code /scale} (scale of any
+   * resource), {@code *} (everything, subresources too); no resources means the whole group. {@code
+   * resourceNames} narrows to those objects.
    */
   public record GroupResources(String group, List<String> resources, List<String> resourceNames) {
     public GroupResources {
