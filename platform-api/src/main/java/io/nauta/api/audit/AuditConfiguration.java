@@ -46,4 +46,9 @@ public class AuditConfiguration {
   AuditFilter auditFilter(AuditPolicy policy, AuditLogWriter writer) {
     return new AuditFilter(policy, writer::accept, Clock.systemUTC());
   }
+
+  @Bean
+  FailedAuthenticationAudit failedAuthenticationAudit(AuditFilter audit) {
+    return new FailedAuthenticationAudit(audit);
+  }
 }

@@ -82,17 +82,8 @@ public class AuditFilter implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
-    String incoming = request.getHeaders().getFirst(AUDIT_ID_HEADER);
-    String auditId =
-        incoming == null || incoming.isBlank() ? UUID.randomUUID().toString() : incoming.trim();
-    exchange.getResponse().getHeaders().set(AUDIT_ID_HEADER, auditId);
-    UserInfo user = UserInfo.of(exchange);
-    AuthorizationAttributes attributes =
-        RequestAttributes.of(
-            user,
-            request.getMethod().name(),
-            request.getPath().pathWithinApplication().value(),
-            request.getQueryParams());
+    String auditId = auditId(exchange);
+    AuthorizationAttributes attributes = attributes(exchange);
     AuditPolicy.Decision decision = policy.evaluate(attributes);
     if (decision.level() == AuditLevel.None) {
       return chain.filter(exchange);
@@ -126,6 +117,39 @@ public class AuditFilter implements WebFilter, Ordered {
               });
     }
     return chain.filter(audited).doOnError(audit::failed).doFinally(signal -> audit.complete());
+  }
+
+  /**
+   * Kubernetes' audit of a failed authentication (its {@code WithFailedAuthenticationAudit}): the
+   * policy is asked without a user (so only rules naming no users or groups match), and the event
+   * is one {@code ResponseStarted} with the 401: who tried, from where, for what.
+   */
+  void authenticationFailed(ServerWebExchange exchange, ApiException refusal) {
+    AuthorizationAttributes attributes = attributes(exchange);
+    AuditPolicy.Decision decision = policy.evaluate(attributes);
+    if (decision.logs(AuditStage.ResponseStarted)) {
+      RequestAudit audit = new RequestAudit(exchange, auditId(exchange), attributes, decision);
+      audit.failed(refusal);
+      audit.emit(AuditStage.ResponseStarted);
+    }
+  }
+
+  /** The caller's {@code Audit-ID}, or a new one; either way sent back. */
+  private static String auditId(ServerWebExchange exchange) {
+    String incoming = exchange.getRequest().getHeaders().getFirst(AUDIT_ID_HEADER);
+    String auditId =
+        incoming == null || incoming.isBlank() ? UUID.randomUUID().toString() : incoming.trim();
+    exchange.getResponse().getHeaders().set(AUDIT_ID_HEADER, auditId);
+    return auditId;
+  }
+
+  private static AuthorizationAttributes attributes(ServerWebExchange exchange) {
+    ServerHttpRequest request = exchange.getRequest();
+    return RequestAttributes.of(
+        UserInfo.of(exchange),
+        request.getMethod().name(),
+        request.getPath().pathWithinApplication().value(),
+        request.getQueryParams());
   }
 
   private static boolean isLongRunning(AuthorizationAttributes a) {

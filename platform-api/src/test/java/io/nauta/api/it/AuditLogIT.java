@@ -161,6 +161,27 @@ class AuditLogIT {
   }
 
   @Test
+  void aRequestAuthenticationRefusesIsLoggedWithoutAUser() {
+    server
+        .anonymousClient()
+        .get()
+        .uri("/api/v1/namespaces/default/pods")
+        .header("Audit-ID", "refused-id-1")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectHeader()
+        .valueEquals("Audit-Id", "refused-id-1");
+    JsonNode e = awaitEvent(ev -> ev.path("auditID").asString().equals("refused-id-1"));
+    assertThat(e.path("stage").asString()).isEqualTo("ResponseStarted");
+    assertThat(code(e)).isEqualTo(401);
+    assertThat(e.path("responseStatus").path("reason").asString()).isEqualTo("Unauthorized");
+    assertThat(e.path("user").has("username")).isFalse();
+    assertThat(e.path("verb").asString()).isEqualTo("list");
+    assertThat(e.path("objectRef").path("resource").asString()).isEqualTo("pods");
+  }
+
+  @Test
   void aWatchIsLoggedWhenItStartsAndWhenItEndsWithoutItsStream() {
     String id = "watch-audit-id-1";
     server
