@@ -25,6 +25,9 @@ public class AuthorizationFilter implements WebFilter {
   /** Authentication must run before this (a lower order). */
   public static final int ORDER = -50;
 
+  /** The exchange attribute holding the chain's {@link Decision}, for the audit log. */
+  public static final String DECISION_ATTRIBUTE = AuthorizationFilter.class.getName() + ".decision";
+
   private final AuthorizerChain authorizers;
 
   public AuthorizationFilter(AuthorizerChain authorizers) {
@@ -46,10 +49,12 @@ public class AuthorizationFilter implements WebFilter {
     return authorizers
         .authorize(attributes)
         .flatMap(
-            d ->
-                d.verdict() == Decision.Verdict.ALLOW
-                    ? chain.filter(exchange)
-                    : Mono.error(ForbiddenMessages.forbidden(attributes, d.reason())))
+            d -> {
+              exchange.getAttributes().put(DECISION_ATTRIBUTE, d);
+              return d.verdict() == Decision.Verdict.ALLOW
+                  ? chain.filter(exchange)
+                  : Mono.error(ForbiddenMessages.forbidden(attributes, d.reason()));
+            })
         .contextWrite(ctx -> ctx.put(UserInfo.ATTRIBUTE, user));
   }
 }
