@@ -18,6 +18,7 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.cycle.SchedulingAlgorithm;
 import io.nauta.scheduler.engine.ClusterEvents;
+import io.nauta.scheduler.engine.EventWriter;
 import io.nauta.scheduler.engine.FailureRecorder;
 import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulerMetrics;
@@ -92,6 +93,15 @@ public class SchedulerConfiguration {
     return new EventRecorder(client, props.name(), ComponentProbes.hostName());
   }
 
+  /**
+   * Scheduled events are written beside the bindings: a few at a time, with client-go's backlog of
+   * 1,000 (its maxQueuedEvents) before events are dropped.
+   */
+  @Bean
+  EventWriter eventWriter(MeterRegistry registry) {
+    return new EventWriter(8, 1000, registry);
+  }
+
   @Bean
   PodScheduler podScheduler(
       SchedulerProperties props,
@@ -101,6 +111,7 @@ public class SchedulerConfiguration {
       KubeClient client,
       SchedulingQueue queue,
       EventRecorder events,
+      EventWriter eventWriter,
       SchedulerMetrics metrics) {
     FailureRecorder failures =
         new FailureRecorder(
@@ -114,6 +125,7 @@ public class SchedulerConfiguration {
         queue,
         failures,
         events,
+        eventWriter,
         metrics);
   }
 
