@@ -94,12 +94,13 @@ public class SchedulerConfiguration {
   }
 
   /**
-   * Scheduled events are written beside the bindings: a few at a time, with client-go's backlog of
-   * 1,000 (its maxQueuedEvents) before events are dropped.
+   * Scheduled events are written beside the bindings, as many at a time as bindings (so they keep
+   * pace with them rather than pile up), with client-go's backlog of 1,000 (its maxQueuedEvents)
+   * before events are dropped.
    */
   @Bean
-  EventWriter eventWriter(MeterRegistry registry) {
-    return new EventWriter(8, 1000, registry);
+  EventWriter eventWriter(SchedulerProperties props, MeterRegistry registry) {
+    return new EventWriter(props.parallelism(), 1000, registry);
   }
 
   @Bean
