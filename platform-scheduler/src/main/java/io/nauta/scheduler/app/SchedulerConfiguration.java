@@ -18,6 +18,7 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.cycle.SchedulingAlgorithm;
 import io.nauta.scheduler.engine.ClusterEvents;
+import io.nauta.scheduler.engine.EventWriter;
 import io.nauta.scheduler.engine.FailureRecorder;
 import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulerMetrics;
@@ -92,6 +93,16 @@ public class SchedulerConfiguration {
     return new EventRecorder(client, props.name(), ComponentProbes.hostName());
   }
 
+  /**
+   * Scheduled events are written beside the bindings, as many at a time as bindings (so they keep
+   * pace with them rather than pile up), with client-go's backlog of 1,000 (its maxQueuedEvents)
+   * before events are dropped.
+   */
+  @Bean
+  EventWriter eventWriter(SchedulerProperties props, MeterRegistry registry) {
+    return new EventWriter(props.parallelism(), 1000, registry);
+  }
+
   @Bean
   PodScheduler podScheduler(
       SchedulerProperties props,
@@ -101,6 +112,7 @@ public class SchedulerConfiguration {
       KubeClient client,
       SchedulingQueue queue,
       EventRecorder events,
+      EventWriter eventWriter,
       SchedulerMetrics metrics) {
     FailureRecorder failures =
         new FailureRecorder(
@@ -114,6 +126,7 @@ public class SchedulerConfiguration {
         queue,
         failures,
         events,
+        eventWriter,
         metrics);
   }
 

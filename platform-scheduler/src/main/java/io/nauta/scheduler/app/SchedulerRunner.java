@@ -7,6 +7,7 @@ import io.nauta.core.component.LeaderWork;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.engine.ClusterEvents;
+import io.nauta.scheduler.engine.EventWriter;
 import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulingQueue;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public class SchedulerRunner implements ComponentWork {
   private final SchedulingQueue queue;
   private final PodScheduler scheduler;
   private final SchedulerCache cache;
+  private final EventWriter eventWriter;
   private volatile Disposable.Composite running;
   private volatile Scheduler cycles;
 
@@ -46,13 +48,15 @@ public class SchedulerRunner implements ComponentWork {
       ClusterEvents events,
       SchedulingQueue queue,
       PodScheduler scheduler,
-      SchedulerCache cache) {
+      SchedulerCache cache,
+      EventWriter eventWriter) {
     this.props = props;
     this.informers = informers;
     this.events = events;
     this.queue = queue;
     this.scheduler = scheduler;
     this.cache = cache;
+    this.eventWriter = eventWriter;
   }
 
   @Override
@@ -95,6 +99,7 @@ public class SchedulerRunner implements ComponentWork {
             + " nodes, "
             + informers.pods().store().size()
             + " live pods");
+    eventWriter.start();
     queue.start(props.parallelism(), scheduler::attempt, cycles, this::pendingKeys);
   }
 
@@ -110,5 +115,6 @@ public class SchedulerRunner implements ComponentWork {
   private void stopScheduling() {
     log.info("scheduler " + props.name() + " stopped leading");
     queue.stop();
+    eventWriter.stop();
   }
 }

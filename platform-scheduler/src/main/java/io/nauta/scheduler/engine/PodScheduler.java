@@ -21,7 +21,9 @@ import reactor.core.publisher.Mono;
  * One scheduling attempt for one pending pod, by key: re-read the pod from the informer, run the
  * cycle inside the cache's lock and assume the pod onto the chosen node there, then write the
  * binding. The attempt's Mono ends when the binding is written, so the number of workers bounds the
- * bindings in flight while cycles themselves run one at a time.
+ * bindings in flight while cycles themselves run one at a time. The {@code Scheduled} event goes to
+ * the {@link EventWriter}, which writes it beside the following bindings; a failed binding forgets
+ * the assumed pod, so it counts nowhere, and the pod goes round again.
  */
 public final class PodScheduler {
 
@@ -35,6 +37,7 @@ public final class PodScheduler {
   private final SchedulingQueue queue;
   private final FailureRecorder failures;
   private final EventRecorder events;
+  private final EventWriter eventWriter;
   private final SchedulerMetrics metrics;
   private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
 
@@ -47,6 +50,7 @@ public final class PodScheduler {
       SchedulingQueue queue,
       FailureRecorder failures,
       EventRecorder events,
+      EventWriter eventWriter,
       SchedulerMetrics metrics) {
     this.schedulerName = schedulerName;
     this.pods = pods;
@@ -56,6 +60,7 @@ public final class PodScheduler {
     this.queue = queue;
     this.failures = failures;
     this.events = events;
+    this.eventWriter = eventWriter;
     this.metrics = metrics;
   }
 
@@ -137,14 +142,15 @@ public final class PodScheduler {
                   }
                   return Result.done();
                 }))
-        .flatMap(
+        // The Scheduled event is written beside the next bindings, not before them.
+        .doOnNext(
             done ->
-                events
-                    .normal(
-                        pod,
-                        "Scheduled",
-                        "Successfully assigned " + ns + "/" + name + " to " + nodeName)
-                    .thenReturn(done))
+                eventWriter.write(
+                    () ->
+                        events.normal(
+                            pod,
+                            "Scheduled",
+                            "Successfully assigned " + ns + "/" + name + " to " + nodeName)))
         .onErrorResume(
             e -> {
               cache.forget(uid);

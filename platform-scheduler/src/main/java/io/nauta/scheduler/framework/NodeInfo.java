@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ public final class NodeInfo {
   private final List<HostPort> usedPorts = new ArrayList<>();
   private final Map<String, PodInfo> affinityPods = new LinkedHashMap<>();
   private final Map<String, PodInfo> requiredAntiAffinityPods = new LinkedHashMap<>();
+  // Live pods (no deletionTimestamp) per controller owner, kept as pods come and go, so spreading
+  // reads a node's count of siblings in O(1) instead of scanning its pods for every pod it places.
+  private final Map<PodInfo.Owner, Integer> liveByOwner = new HashMap<>();
 
   public NodeInfo(String name) {
     this.name = name;
@@ -101,6 +105,14 @@ public final class NodeInfo {
     return Collections.unmodifiableCollection(requiredAntiAffinityPods.values());
   }
 
+  /**
+   * How many pods here have {@code owner} as their controller and are not being deleted: the
+   * siblings spreading counts.
+   */
+  public int liveReplicasOf(PodInfo.Owner owner) {
+    return liveByOwner.getOrDefault(owner, 0);
+  }
+
   public void setNode(Node node) {
     this.node = node;
     NodeStatus status = node.getStatus();
@@ -143,6 +155,10 @@ public final class NodeInfo {
     if (!pod.requiredAntiAffinityTerms().isEmpty()) {
       requiredAntiAffinityPods.put(pod.uid(), pod);
     }
+    PodInfo.Owner owner = pod.liveOwner();
+    if (owner != null) {
+      liveByOwner.merge(owner, 1, Integer::sum);
+    }
   }
 
   /** Removes the pod with {@code uid}; false if it was not here. */
@@ -163,6 +179,10 @@ public final class NodeInfo {
     }
     affinityPods.remove(pod.uid());
     requiredAntiAffinityPods.remove(pod.uid());
+    PodInfo.Owner owner = pod.liveOwner();
+    if (owner != null) {
+      liveByOwner.computeIfPresent(owner, (o, n) -> n == 1 ? null : n - 1);
+    }
   }
 
   @Override

@@ -36,6 +36,14 @@ public final class PodInfo {
   private final List<WeightedAffinityTerm> preferredAntiAffinityTerms;
   private final String affinityError;
   private final String controllerUid;
+  private final Owner owner;
+  private final Owner liveOwner;
+
+  /**
+   * A controller owner as spreading tells siblings apart: its uid within the pod's namespace (an
+   * owner reference never points across namespaces).
+   */
+  public record Owner(String namespace, String uid) {}
 
   private PodInfo(Pod pod) {
     this.pod = pod;
@@ -44,6 +52,9 @@ public final class PodInfo {
     this.nonZeroRequests = effectiveRequests(spec, true);
     this.hostPorts = hostPorts(spec);
     this.controllerUid = controllerUid(pod);
+    this.owner =
+        controllerUid == null ? null : new Owner(pod.getMetadata().getNamespace(), controllerUid);
+    this.liveOwner = pod.getMetadata().getDeletionTimestamp() == null ? owner : null;
     // Parsed once here, as Kubernetes' PodInfo does: the inter-pod affinity plugin reads the terms
     // of every pod with affinity in the cluster for every pod it schedules.
     List<AffinityTerm> reqAff = List.of();
@@ -131,6 +142,19 @@ public final class PodInfo {
   /** The uid of the owner reference with {@code controller: true}, or {@code null}. */
   public String controllerUid() {
     return controllerUid;
+  }
+
+  /** The pod's controller owner, or {@code null} when it has none. */
+  public Owner owner() {
+    return owner;
+  }
+
+  /**
+   * The controller owner while the pod is not being deleted, or {@code null}: what a node counts
+   * for spreading.
+   */
+  public Owner liveOwner() {
+    return liveOwner;
   }
 
   private static String controllerUid(Pod pod) {

@@ -1,6 +1,5 @@
 package io.nauta.scheduler.plugins.spreading;
 
-import io.nauta.scheduler.framework.ClusterSnapshot;
 import io.nauta.scheduler.framework.CycleState;
 import io.nauta.scheduler.framework.NodeInfo;
 import io.nauta.scheduler.framework.PodInfo;
@@ -36,55 +35,20 @@ public final class SelectorSpread implements ScorePlugin {
     return NAME;
   }
 
-  /** Sibling counts per feasible node name; null counts mean the pod has no controller. */
-  private record PreScoreState(Map<String, Long> counts) {}
-
-  @Override
-  public void preScore(
-      CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterSnapshot snapshot) {
-    state.put(PreScoreState.class, preScoreState(pod, feasible));
-  }
-
-  private static PreScoreState preScoreState(PodInfo pod, List<NodeInfo> feasible) {
-    String owner = pod.controllerUid();
-    if (owner == null) {
-      return new PreScoreState(null);
-    }
-    String namespace = pod.namespace();
-    Map<String, Long> counts = new HashMap<>(feasible.size() * 2);
-    for (NodeInfo node : feasible) {
-      long count = 0;
-      for (PodInfo other : node.pods()) {
-        if (owner.equals(other.controllerUid())
-            && equal(namespace, other.namespace())
-            && other.pod().getMetadata().getDeletionTimestamp() == null) {
-          count++;
-        }
-      }
-      counts.put(node.name(), count);
-    }
-    return new PreScoreState(counts);
-  }
-
-  /** The number of the pod's siblings on the node (normalized later). */
+  /**
+   * The number of the pod's live siblings on the node (normalized later): read from the node's
+   * per-owner count, which the scheduler cache keeps as pods come and go, so a cycle costs O(1) per
+   * feasible node however many pods run there.
+   */
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo node) {
-    PreScoreState s = state.get(PreScoreState.class);
-    if (s == null || s.counts() == null) {
-      return 0;
-    }
-    Long count = s.counts().get(node.name());
-    if (count != null) {
-      return count;
-    }
-    // A node preScore did not see (called directly): count it here.
-    return preScoreState(pod, List.of(node)).counts().get(node.name());
+    PodInfo.Owner owner = pod.owner();
+    return owner == null ? 0 : node.liveReplicasOf(owner);
   }
 
   @Override
   public void normalize(CycleState state, PodInfo pod, List<NodeInfo> nodes, long[] scores) {
-    PreScoreState s = state.get(PreScoreState.class);
-    if (s == null || s.counts() == null) {
+    if (pod.owner() == null) {
       Arrays.fill(scores, MAX_SCORE);
       return;
     }
@@ -129,9 +93,5 @@ public final class SelectorSpread implements ScorePlugin {
       return null;
     }
     return (region == null ? "" : region) + ":\0:" + (zone == null ? "" : zone);
-  }
-
-  private static boolean equal(String a, String b) {
-    return a == null ? b == null : a.equals(b);
   }
 }
