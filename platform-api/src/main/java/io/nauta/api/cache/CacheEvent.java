@@ -47,12 +47,28 @@ record CacheEvent(
     private volatile WatchEvent added;
     private volatile WatchEvent modified;
     private volatile WatchEvent deleted;
+    private volatile boolean released;
 
     SharedEvents(String json) {
       this.json = json;
     }
 
+    /**
+     * Forgets the shared events once the live watchers have them queued: the history keeps the
+     * write for later watches, but not its encoded lines (they would double its memory). A watch
+     * that replays it later gets an event of its own.
+     */
+    void release() {
+      released = true;
+      added = null;
+      modified = null;
+      deleted = null;
+    }
+
     WatchEvent of(String type) {
+      if (released) {
+        return new WatchEvent(type, json);
+      }
       return switch (type) {
         case WatchEvent.ADDED -> added != null ? added : (added = new WatchEvent(type, json));
         case WatchEvent.MODIFIED ->

@@ -297,6 +297,7 @@ public final class WatchCache {
     appliedRv = e.resourceVersion();
     // Queuing is all that happens here: the watcher's worker encodes (once, shared) and sends.
     watchers.candidates(event, offerTo(event));
+    event.seen().release();
   }
 
   private static Consumer<Watcher> offerTo(CacheEvent event) {

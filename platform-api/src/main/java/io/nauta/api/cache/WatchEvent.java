@@ -46,17 +46,23 @@ public final class WatchEvent {
   public String toLine() {
     String l = line;
     if (l == null) {
-      l = "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}\n";
+      l = makeLine();
       line = l;
     }
     return l;
+  }
+
+  private String makeLine() {
+    return "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}\n";
   }
 
   /** {@link #toLine()} in UTF-8; shared by every watcher: never modify it. */
   public byte[] lineBytes() {
     byte[] b = lineBytes;
     if (b == null) {
-      b = toLine().getBytes(StandardCharsets.UTF_8);
+      // Not through toLine(): the String would be kept beside the bytes for nothing.
+      String l = line;
+      b = (l != null ? l : makeLine()).getBytes(StandardCharsets.UTF_8);
       lineBytes = b;
     }
     return b;

@@ -49,9 +49,17 @@ final class Watcher {
     return initial.concatWith(live.asFlux()).publishOn(delivery, prefetch);
   }
 
-  /** As {@link #events(Flux, Scheduler)} on Reactor's parallel scheduler (one thread per core). */
+  /**
+   * Sends watch events, one thread per core, shared by every watch of every type. Not Reactor's
+   * parallel scheduler: its threads run the timers of the whole server (request timeouts, a
+   * consistent read's wait), which 1,000 watchers' deliveries must not hold up.
+   */
+  private static final Scheduler DELIVERY =
+      Schedulers.newParallel("watch-delivery", Runtime.getRuntime().availableProcessors(), true);
+
+  /** As {@link #events(Flux, Scheduler)} on the watch-delivery threads. */
   Flux<WatchEvent> events(Flux<WatchEvent> initial) {
-    return events(initial, Schedulers.parallel());
+    return events(initial, DELIVERY);
   }
 
   /** Queues a live event; a watcher too slow to keep up is closed, and its client re-watches. */
