@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,9 +34,11 @@ import tools.jackson.databind.node.ObjectNode;
  * reader of the type's Redis stream. Every list and watch of the type is served from here, so Redis
  * is read once per event, not once per watcher.
  *
- * <p>All state changes happen under the write lock, and events reach watchers while it is held: a
- * watch registered under the same lock gets its replayed history and then the live events with
- * neither a gap nor a duplicate.
+ * <p>All state changes happen under the write lock, and events are queued for watchers while it is
+ * held: a watch registered under the same lock gets its replayed history and then the live events
+ * with neither a gap nor a duplicate. Each event is queued once per watcher that can select it
+ * ({@link WatcherIndex}) as one shared {@link WatchEvent}, encoded once; each watcher sends its
+ * queue on its own worker, outside the lock.
  */
 public final class WatchCache {
 
@@ -46,8 +49,9 @@ public final class WatchCache {
   private final NautaProperties.Watch config;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final NavigableMap<String, CachedObject> objects = new TreeMap<>();
+  private final KeyCounter keys = new KeyCounter();
   private final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
-  private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+  private final WatcherIndex watchers = new WatcherIndex();
   private final List<Waiter> waiters = new ArrayList<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -162,10 +166,12 @@ public final class WatchCache {
     try {
       closeWatchers();
       objects.clear();
+      keys.clear();
       history.clear();
       for (StoredObject o : snapshot.objects()) {
         CachedObject c = parse(o.json(), o.resourceVersion());
         objects.put(c.sortKey(), c);
+        keys.add(c.sortKey());
       }
       if (!listeners.isEmpty()) {
         List<CachedObject> loaded = List.copyOf(objects.values());
@@ -222,7 +228,7 @@ public final class WatchCache {
           GoneException.storageRewound(
               "The resourceVersion for the provided watch is too old: the storage lost or"
                   + " rewound its data; list again");
-      for (Watcher w : watchers) {
+      for (Watcher w : watchers.all()) {
         // Events already queued go out first, then the error; the watch ends with it.
         w.fail(gone);
       }
@@ -272,10 +278,13 @@ public final class WatchCache {
 
   private void applyLocked(StreamEvent e) {
     CachedObject c = parse(e.json(), e.resourceVersion());
-    CachedObject previous =
-        WatchEvent.DELETED.equals(e.type())
-            ? objects.remove(c.sortKey())
-            : objects.put(c.sortKey(), c);
+    boolean deleted = WatchEvent.DELETED.equals(e.type());
+    CachedObject previous = deleted ? objects.remove(c.sortKey()) : objects.put(c.sortKey(), c);
+    if (deleted) {
+      keys.remove(c.sortKey());
+    } else if (previous == null) {
+      keys.add(c.sortKey());
+    }
     CacheEvent event =
         new CacheEvent(e.type(), e.resourceVersion(), c, previous, true, e.timestampMillis());
     history.addLast(event);
@@ -286,12 +295,18 @@ public final class WatchCache {
       tell(l, () -> l.applied(c, previous, WatchEvent.DELETED.equals(e.type())));
     }
     appliedRv = e.resourceVersion();
-    for (Watcher w : watchers) {
+    // Queuing is all that happens here: the watcher's worker encodes (once, shared) and sends.
+    watchers.candidates(event, offerTo(event));
+    event.seen().release();
+  }
+
+  private static Consumer<Watcher> offerTo(CacheEvent event) {
+    return w -> {
       WatchEvent out = w.translate(event);
       if (out != null) {
         w.offer(out);
       }
-    }
+    };
   }
 
   private CachedObject parse(String json, long rv) {
@@ -428,7 +443,11 @@ public final class WatchCache {
     lock.readLock().lock();
     try {
       return page(
-          appliedRv, range(objects, filter, continueAfter).values().iterator(), filter, limit);
+          appliedRv,
+          range(objects, filter, continueAfter).values().iterator(),
+          filter,
+          limit,
+          null);
     } finally {
       lock.readLock().unlock();
     }
@@ -444,7 +463,11 @@ public final class WatchCache {
     try {
       if (rv >= appliedRv) {
         return page(
-            appliedRv, range(objects, filter, continueAfter).values().iterator(), filter, limit);
+            appliedRv,
+            range(objects, filter, continueAfter).values().iterator(),
+            filter,
+            limit,
+            null);
       }
       long oldest = Math.max(floorRv, unknownPreviousUpToRv);
       if (rv < oldest) {
@@ -463,32 +486,72 @@ public final class WatchCache {
       Iterator<CachedObject> merged =
           new MergedObjects(
               range(objects, filter, continueAfter), range(then, filter, continueAfter));
-      return page(rv, merged, filter, limit);
+      return page(rv, merged, filter, limit, then);
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  private static ListResult page(
-      long rv, Iterator<CachedObject> objects, ObjectFilter filter, long limit) {
+  /**
+   * Takes the first {@code limit} matching objects (all without a limit) and stops: a page costs
+   * its own length (plus the objects a selector skips), not a walk to the end of the list, so
+   * paging through N objects is not O(N²/limit). After a full page, a list without a label or field
+   * selector tells how many objects follow by counting keys ({@link #countAfter}); with one, it
+   * only looks for one more match and leaves {@code remainingItemCount} out, as Kubernetes does
+   * ("we return nil" for a non-empty predicate, its count would include what does not match).
+   *
+   * @param then for a list as of an older version, the changes undone (see {@link #listAt})
+   */
+  private ListResult page(
+      long rv,
+      Iterator<CachedObject> objects,
+      ObjectFilter filter,
+      long limit,
+      NavigableMap<String, CachedObject> then) {
     List<CachedObject> page = new ArrayList<>();
     String lastKey = null;
-    long remaining = 0;
-    while (objects.hasNext()) {
+    while (objects.hasNext() && (limit <= 0 || page.size() < limit)) {
       CachedObject o = objects.next();
-      if (!filter.matches(o)) {
-        continue;
-      }
-      if (limit <= 0 || page.size() < limit) {
+      if (filter.matches(o)) {
         page.add(o);
         lastKey = o.sortKey();
-      } else {
-        remaining++;
       }
     }
+    if (limit <= 0 || page.size() < limit || lastKey == null) {
+      return new ListResult(rv, page, null, null);
+    }
+    if (filter.selectsByContent()) {
+      while (objects.hasNext()) {
+        if (filter.matches(objects.next())) {
+          return new ListResult(rv, page, lastKey, null);
+        }
+      }
+      return new ListResult(rv, page, null, null);
+    }
+    long remaining = countAfter(lastKey, filter.namespace(), then);
     return remaining == 0
         ? new ListResult(rv, page, null, null)
         : new ListResult(rv, page, lastKey, remaining);
+  }
+
+  /**
+   * How many objects sort after {@code key} in {@code namespace} (all namespaces when null): the
+   * current ones, counted from {@link #keys}, corrected by the changes undone for a list as of an
+   * older version ({@code then}: a key mapped to null did not exist then, one absent now did).
+   */
+  private long countAfter(String key, String namespace, NavigableMap<String, CachedObject> then) {
+    String end = namespace == null ? null : namespace + '\1';
+    long count = (end == null ? keys.size() : keys.rank(end, false)) - keys.rank(key, true);
+    if (then != null) {
+      Map<String, CachedObject> changed =
+          end == null ? then.tailMap(key, false) : then.subMap(key, false, end, false);
+      for (Map.Entry<String, CachedObject> c : changed.entrySet()) {
+        boolean existedThen = c.getValue() != null;
+        boolean existsNow = objects.containsKey(c.getKey());
+        count += (existedThen ? 1 : 0) - (existsNow ? 1 : 0);
+      }
+    }
+    return count;
   }
 
   /**
@@ -623,7 +686,7 @@ public final class WatchCache {
         floorRv = history.removeFirst().resourceVersion();
       }
       long interval = config.bookmarkInterval().toMillis();
-      for (Watcher w : watchers) {
+      for (Watcher w : watchers.all()) {
         if (w.isClosed()) {
           watchers.remove(w);
         } else if (w.bookmarks && nowMillis - w.lastBookmarkMillis >= interval) {
@@ -658,7 +721,7 @@ public final class WatchCache {
 
   /** Ends every open watch (on reset and on shutdown). */
   void closeWatchers() {
-    for (Watcher w : watchers) {
+    for (Watcher w : watchers.all()) {
       w.close();
     }
     watchers.clear();

@@ -22,7 +22,6 @@ import io.nauta.core.patch.StrategicMergePatch;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.selector.FieldSelector;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -184,8 +183,8 @@ public class ApiHandler {
    * old gets a single ERROR event carrying a 410 Expired Status, as Kubernetes sends it.
    */
   private Mono<ServerResponse> watch(ServerRequest request, ResourceType type, RequestInfo info) {
-    Flux<String> lines =
-        watchLines(
+    Flux<WatchEvent> lines =
+        watchEvents(
             request.queryParams(),
             type,
             info,
@@ -196,13 +195,9 @@ public class ApiHandler {
         .build(
             (exchange, context) -> {
               ServerHttpResponse response = exchange.getResponse();
+              // The event's bytes are shared by every watcher that sees it: wrapped, not copied.
               Flux<Mono<DataBuffer>> events =
-                  lines.map(
-                      line ->
-                          Mono.just(
-                              response
-                                  .bufferFactory()
-                                  .wrap(line.getBytes(StandardCharsets.UTF_8))));
+                  lines.map(e -> Mono.just(response.bufferFactory().wrap(e.lineBytes())));
               // An empty first group makes the server send the status and headers at once, as
               // Kubernetes does: clients return from their watch call only when headers arrive.
               return response.writeAndFlushWith(Flux.concat(Flux.just(Mono.empty()), events));
@@ -214,6 +209,15 @@ public class ApiHandler {
    * bad ones fail before anything is sent.
    */
   Flux<String> watchLines(
+      MultiValueMap<String, String> query, ResourceType type, RequestInfo info, boolean table) {
+    return watchEvents(query, type, info, table).map(WatchEvent::toLine);
+  }
+
+  /**
+   * The events of a watch, each encoded once however many watchers send it: a Table rendering is
+   * made by the first watcher that asks for it with the same options and shared with the others.
+   */
+  Flux<WatchEvent> watchEvents(
       MultiValueMap<String, String> query, ResourceType type, RequestInfo info, boolean table) {
     IncludeObject include = TableResponses.include(query);
     ListOptions options = QueryOptions.list(query, type, info.namespace());
@@ -230,15 +234,19 @@ public class ApiHandler {
     timeout = Math.min(timeout, MAX_WATCH_SECONDS);
     return service
         .watch(type, options)
-        .map(e -> table ? TableResponses.event(type, e, include, codec.mapper()) : e)
-        .map(WatchEvent::toLine)
+        .map(
+            e ->
+                table
+                    ? e.rendered(
+                        include,
+                        plain -> TableResponses.event(type, plain, include, codec.mapper()))
+                    : e)
         .onErrorResume(
             ApiException.class,
             e ->
                 Flux.just(
                     new WatchEvent(
-                            WatchEvent.ERROR, codec.write(codec.mapper().valueToTree(e.toStatus())))
-                        .toLine()))
+                        WatchEvent.ERROR, codec.write(codec.mapper().valueToTree(e.toStatus())))))
         .take(Duration.ofSeconds(timeout));
   }
 

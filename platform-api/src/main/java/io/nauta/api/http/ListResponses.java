@@ -25,8 +25,11 @@ final class ListResponses {
     if (result.continueToken() != null) {
       s.append(",\"continue\":\"")
           .append(new ContinueToken(result.resourceVersion(), result.continueToken()).encode())
-          .append("\",\"remainingItemCount\":")
-          .append(result.remainingItemCount());
+          .append('"');
+      // Left out when unknown (a page of a list with a selector), as Kubernetes does.
+      if (result.remainingItemCount() != null) {
+        s.append(",\"remainingItemCount\":").append(result.remainingItemCount());
+      }
     }
     s.append("},\"items\":[");
     boolean first = true;

@@ -75,6 +75,44 @@ class WatchCacheTest {
   }
 
   @Test
+  void pagesCountWhatFollowsWithoutASelectorAndLeaveTheCountOutWithOne() {
+    WatchCache c = cache(100);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    for (int i = 0; i < 50; i++) {
+      c.apply(List.of(event("ADDED", i + 1, "o%02d".formatted(i), i % 2 == 0 ? "1" : "2")));
+    }
+    // After version 50: o00 deleted, o50 and o51 created, o10 modified.
+    c.apply(
+        List.of(
+            event("DELETED", 51, "o00", "1"),
+            event("ADDED", 52, "o50", "1"),
+            event("ADDED", 53, "o51", "1"),
+            event("MODIFIED", 54, "o10", "2")));
+    ObjectFilter all = ObjectFilter.all();
+    ListResult now = c.list(all, 10, null);
+    assertThat(now.remainingItemCount()).isEqualTo(41);
+    assertThat(c.list(all, 10, now.continueToken()).remainingItemCount()).isEqualTo(31);
+    ListResult then = c.listAt(50, all, 10, null);
+    assertThat(names(then).get(0)).isEqualTo("o00=1");
+    assertThat(then.remainingItemCount()).isEqualTo(40);
+    ListResult thenNext = c.listAt(50, all, 10, then.continueToken());
+    assertThat(thenNext.remainingItemCount()).isEqualTo(30);
+    ObjectFilter inNs =
+        new ObjectFilter("ns", LabelSelector.everything(), FieldSelector.everything());
+    assertThat(c.listAt(50, inNs, 45, null).remainingItemCount()).isEqualTo(5);
+    // With a selector the count would need every remaining object read: Kubernetes leaves it out.
+    ObjectFilter ones =
+        new ObjectFilter(null, LabelSelector.parse("v=1"), FieldSelector.everything());
+    ListResult selected = c.list(ones, 10, null);
+    assertThat(selected.continueToken()).isNotNull();
+    assertThat(selected.remainingItemCount()).isNull();
+    // The last full page of a selector list: no match follows, so no continue token.
+    ListResult last = c.list(ones, 25, null);
+    assertThat(names(last)).hasSize(25);
+    assertThat(last.continueToken()).isNull();
+  }
+
+  @Test
   void aListOrSelectorWatchBeforeAnUnknownPreviousStateIsGone() {
     WatchCache c = cache(100);
     // Loaded at start-up: "a" was created before the stream's history begins.
