@@ -8,9 +8,11 @@ import io.nauta.scheduler.framework.PodInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,8 +24,13 @@ import java.util.function.LongSupplier;
  * and so does one whose binding never returned (its request was cut off or cancelled): once the
  * {@link #BINDING_TIMEOUT}, after which the scheduler gives up on a binding, has passed as well.
  *
- * <p>Every method is synchronized; a scheduling cycle runs inside {@link #withSnapshot} so it sees
- * one consistent state and assumes its pod before any other change lands.
+ * <p>Every method that reads or changes the cache is synchronized, and each holds the lock only for
+ * its own small change. A scheduling cycle does not hold it: {@link #withSnapshot} brings the
+ * cycle's {@link ClusterSnapshot} up to date under the lock (copying only the nodes whose {@link
+ * NodeInfo#generation()} changed since, as Kubernetes' {@code UpdateSnapshot} does) and runs the
+ * cycle on that copy outside it, so the informers' event handlers and the binding answers on the
+ * client's event loops never wait for a cycle. Cycles run one at a time (a lock of their own); a
+ * pod a cycle assumes changes the cache, and so is in the next cycle's snapshot.
  */
 public final class SchedulerCache {
 
@@ -37,8 +44,13 @@ public final class SchedulerCache {
   private final Map<String, PodState> pods = new HashMap<>();
   private final Duration assumedTtl;
   private final LongSupplier nanoClock;
-  private List<NodeInfo> nodeList = List.of();
-  private final ClusterSnapshot snapshot = new Snapshot();
+  private int knownNodes;
+  // Nodes changed since the snapshot was last brought up to date (added, updated, removed, or
+  // their pods changed): the only ones the next update looks at.
+  private final Set<String> changedNodes = new HashSet<>();
+  // Cycles run one at a time, on the one snapshot; taken before the cache's lock, never after.
+  private final Object cycleLock = new Object();
+  private final Snapshot snapshot = new Snapshot();
 
   public SchedulerCache(Duration assumedTtl) {
     this(assumedTtl, System::nanoTime);
@@ -49,17 +61,26 @@ public final class SchedulerCache {
     this.nanoClock = nanoClock;
   }
 
-  /** What a scheduling cycle does with the snapshot, under the cache's lock. */
+  /**
+   * What a scheduling cycle does with the snapshot: outside the cache's lock, one cycle at a time.
+   * It may call the cache (to assume its pod); the snapshot does not change while it runs.
+   */
   public interface Cycle<R> {
     R run(ClusterSnapshot snapshot);
   }
 
-  public synchronized <R> R withSnapshot(Cycle<R> cycle) {
-    return cycle.run(snapshot);
+  /** Brings the snapshot up to date with the cache, then runs {@code cycle} on it. */
+  public <R> R withSnapshot(Cycle<R> cycle) {
+    synchronized (cycleLock) {
+      synchronized (this) {
+        snapshot.update();
+      }
+      return cycle.run(snapshot);
+    }
   }
 
   public synchronized int nodeCount() {
-    return nodeList.size();
+    return knownNodes;
   }
 
   // --- nodes -------------------------------------------------------------------------------
@@ -71,11 +92,11 @@ public final class SchedulerCache {
       info = new NodeInfo(name);
       nodes.put(name, info);
     }
-    boolean wasKnown = info.node() != null;
-    info.setNode(node);
-    if (!wasKnown) {
-      rebuildNodeList();
+    if (info.node() == null) {
+      knownNodes++;
     }
+    info.setNode(node);
+    changedNodes.add(name);
   }
 
   public synchronized void removeNode(String name) {
@@ -83,13 +104,16 @@ public final class SchedulerCache {
     if (info == null) {
       return;
     }
+    if (info.node() != null) {
+      knownNodes--;
+    }
     if (info.podCount() == 0) {
       nodes.remove(name);
     } else {
       // Pods still bound there keep their place until their own delete events arrive.
       info.clearNode();
     }
-    rebuildNodeList();
+    changedNodes.add(name);
   }
 
   // --- pods --------------------------------------------------------------------------------
@@ -101,6 +125,7 @@ public final class SchedulerCache {
       throw new IllegalStateException("pod " + pod.key() + " is already in the cache");
     }
     nodeInfo(nodeName).addPod(pod);
+    changedNodes.add(nodeName);
     PodState state = new PodState(pod, nodeName, true);
     state.deadline = nanoClock.getAsLong() + BINDING_TIMEOUT.plus(assumedTtl).toNanos();
     pods.put(pod.uid(), state);
@@ -145,6 +170,7 @@ public final class SchedulerCache {
     }
     PodInfo info = PodInfo.of(pod);
     nodeInfo(nodeName).addPod(info);
+    changedNodes.add(nodeName);
     pods.put(uid, new PodState(info, nodeName, false));
   }
 
@@ -177,6 +203,7 @@ public final class SchedulerCache {
     NodeInfo info = nodes.get(state.nodeName);
     if (info != null) {
       info.removePod(state.pod.uid());
+      changedNodes.add(state.nodeName);
       if (info.node() == null && info.podCount() == 0) {
         nodes.remove(state.nodeName);
       }
@@ -187,23 +214,65 @@ public final class SchedulerCache {
     return nodes.computeIfAbsent(name, NodeInfo::new);
   }
 
-  private void rebuildNodeList() {
-    List<NodeInfo> list = new ArrayList<>();
-    for (NodeInfo info : nodes.values()) {
-      if (info.node() != null) {
-        list.add(info);
-      }
-    }
-    list.sort((a, b) -> a.name().compareTo(b.name()));
-    nodeList = List.copyOf(list);
-  }
-
   private static boolean isTerminal(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
+  /**
+   * The nodes as one cycle sees them: a copy of each node that has a Node object, brought up to
+   * date under the cache's lock and read by the cycle outside it. Its NodeInfos are its own
+   * (updated in place from the cache's), so its lists of nodes stay valid from one update to the
+   * next; the lists are rebuilt only when a node comes or goes, or starts or stops holding affinity
+   * pods.
+   */
   private final class Snapshot implements ClusterSnapshot {
+    private final Map<String, NodeInfo> byName = new HashMap<>();
+    private List<NodeInfo> nodeList = List.of();
+    private List<NodeInfo> withAffinityPods = List.of();
+    private List<NodeInfo> withRequiredAntiAffinityPods = List.of();
+
+    /** Copies the nodes changed since the last update; under the cache's lock. */
+    void update() {
+      boolean nodesChanged = false;
+      boolean affinityChanged = false;
+      for (String name : changedNodes) {
+        NodeInfo live = nodes.get(name);
+        NodeInfo copy = byName.get(name);
+        if (live == null || live.node() == null) {
+          if (copy != null) {
+            byName.remove(name);
+            nodesChanged = true;
+          }
+          continue;
+        }
+        if (copy == null) {
+          copy = new NodeInfo(name);
+          byName.put(name, copy);
+          nodesChanged = true;
+        } else if (copy.generation() == live.generation()) {
+          continue;
+        }
+        boolean hadAffinity = copy.podsWithAffinity() > 0;
+        boolean hadAntiAffinity = !copy.requiredAntiAffinityPods().isEmpty();
+        copy.copyFrom(live);
+        affinityChanged |=
+            hadAffinity != copy.podsWithAffinity() > 0
+                || hadAntiAffinity != !copy.requiredAntiAffinityPods().isEmpty();
+      }
+      changedNodes.clear();
+      if (nodesChanged) {
+        List<NodeInfo> list = new ArrayList<>(byName.values());
+        list.sort((a, b) -> a.name().compareTo(b.name()));
+        nodeList = List.copyOf(list);
+      }
+      if (nodesChanged || affinityChanged) {
+        withAffinityPods = nodeList.stream().filter(n -> n.podsWithAffinity() > 0).toList();
+        withRequiredAntiAffinityPods =
+            nodeList.stream().filter(n -> !n.requiredAntiAffinityPods().isEmpty()).toList();
+      }
+    }
+
     @Override
     public List<NodeInfo> nodes() {
       return nodeList;
@@ -211,8 +280,17 @@ public final class SchedulerCache {
 
     @Override
     public NodeInfo get(String name) {
-      NodeInfo info = nodes.get(name);
-      return info == null || info.node() == null ? null : info;
+      return byName.get(name);
+    }
+
+    @Override
+    public List<NodeInfo> nodesWithAffinityPods() {
+      return withAffinityPods;
+    }
+
+    @Override
+    public List<NodeInfo> nodesWithRequiredAntiAffinityPods() {
+      return withRequiredAntiAffinityPods;
     }
   }
 

@@ -18,7 +18,7 @@ import java.util.random.RandomGenerator;
  * clusters — Kubernetes' percentageOfNodesToScore), score the feasible ones with every weighted
  * score plugin, and pick the highest total (ties broken at random).
  *
- * <p>Not thread-safe: one cycle at a time, inside the cache's lock.
+ * <p>Not thread-safe: one cycle at a time, as {@code SchedulerCache.withSnapshot} runs them.
  */
 public final class SchedulingAlgorithm {
 

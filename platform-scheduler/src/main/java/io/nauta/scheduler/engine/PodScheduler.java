@@ -19,11 +19,12 @@ import reactor.core.publisher.Mono;
 
 /**
  * One scheduling attempt for one pending pod, by key: re-read the pod from the informer, run the
- * cycle inside the cache's lock and assume the pod onto the chosen node there, then write the
- * binding. The attempt's Mono ends when the binding is written, so the number of workers bounds the
- * bindings in flight while cycles themselves run one at a time. The {@code Scheduled} event goes to
- * the {@link EventWriter}, which writes it beside the following bindings; a failed binding forgets
- * the assumed pod, so it counts nowhere, and the pod goes round again.
+ * cycle on the cache's snapshot (outside the cache's lock, so informer events and binding answers
+ * do not wait for it) and assume the pod onto the chosen node in the cache, then write the binding.
+ * The attempt's Mono ends when the binding is written, so the number of workers bounds the bindings
+ * in flight while cycles themselves run one at a time. The {@code Scheduled} event goes to the
+ * {@link EventWriter}, which writes it beside the following bindings; a failed binding forgets the
+ * assumed pod, so it counts nowhere, and the pod goes round again.
  */
 public final class PodScheduler {
 

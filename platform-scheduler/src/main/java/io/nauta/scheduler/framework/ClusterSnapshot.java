@@ -11,9 +11,20 @@ public interface ClusterSnapshot {
   /** The node named {@code name}, or {@code null}. */
   NodeInfo get(String name);
 
-  /** Nodes holding at least one pod with pod affinity or anti-affinity terms. */
+  /**
+   * Nodes holding at least one pod with pod affinity or anti-affinity terms, in the order of {@link
+   * #nodes()}. This default filters every node; the scheduler cache's snapshot keeps the list.
+   */
   default List<NodeInfo> nodesWithAffinityPods() {
     return nodes().stream().filter(n -> n.podsWithAffinity() > 0).toList();
+  }
+
+  /**
+   * Nodes holding at least one pod with required pod anti-affinity terms, in the order of {@link
+   * #nodes()}. This default filters every node; the scheduler cache's snapshot keeps the list.
+   */
+  default List<NodeInfo> nodesWithRequiredAntiAffinityPods() {
+    return nodes().stream().filter(n -> !n.requiredAntiAffinityPods().isEmpty()).toList();
   }
 
   /** A snapshot of a fixed list of nodes: for tests and tools. */

@@ -1,6 +1,7 @@
 package io.nauta.scheduler.framework;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
@@ -10,22 +11,34 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A node and the pods the scheduler counts on it (bound pods from the informer plus pods it has
  * assumed but not yet seen bound), with the running totals plugins read: requested resources, host
- * ports in use, how many pods carry affinity terms. The scheduler cache changes it; plugins only
- * read it.
+ * ports in use, how many pods carry affinity terms, and what the node filters read of the Node
+ * object (its Ready condition, whether it is cordoned or being deleted), worked out once per Node
+ * update instead of once per pod filtered. The scheduler cache changes it; plugins only read it.
+ *
+ * <p>Every change gives the node a new {@link #generation()} from one counter for all nodes, as
+ * Kubernetes' NodeInfo does, so the cache copies into a cycle's snapshot only the nodes that
+ * changed since it last did.
  */
 public final class NodeInfo {
 
+  private static final AtomicLong GENERATIONS = new AtomicLong();
+
   private final String name;
+  private long generation;
   private Node node;
+  private String readyCondition;
+  private boolean beingDeleted;
+  private boolean unschedulable;
   private Resources allocatable = new Resources();
   private long allocatablePods;
   private final Map<String, PodInfo> pods = new LinkedHashMap<>();
-  private final Resources requested = new Resources();
-  private final Resources nonZeroRequested = new Resources();
+  private Resources requested = new Resources();
+  private Resources nonZeroRequested = new Resources();
   private final List<HostPort> usedPorts = new ArrayList<>();
   private final Map<String, PodInfo> affinityPods = new LinkedHashMap<>();
   private final Map<String, PodInfo> requiredAntiAffinityPods = new LinkedHashMap<>();
@@ -54,6 +67,29 @@ public final class NodeInfo {
   /** The Node object, or {@code null} while only pods bound to an unknown node were seen. */
   public Node node() {
     return node;
+  }
+
+  /** Changes with every change of this node or its pods; never the same for two states. */
+  public long generation() {
+    return generation;
+  }
+
+  /**
+   * The status of the node's {@code Ready} condition ({@code ""} when the condition has none), or
+   * {@code null} when the node reports no Ready condition or is unknown.
+   */
+  public String readyCondition() {
+    return readyCondition;
+  }
+
+  /** The Node object has a deletionTimestamp. */
+  public boolean beingDeleted() {
+    return beingDeleted;
+  }
+
+  /** The node is cordoned ({@code spec.unschedulable}). */
+  public boolean unschedulable() {
+    return unschedulable;
   }
 
   public Map<String, String> labels() {
@@ -114,7 +150,12 @@ public final class NodeInfo {
   }
 
   public void setNode(Node node) {
+    this.generation = GENERATIONS.incrementAndGet();
     this.node = node;
+    this.readyCondition = readyCondition(node);
+    this.beingDeleted = node.getMetadata().getDeletionTimestamp() != null;
+    this.unschedulable =
+        node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
     NodeStatus status = node.getStatus();
     Map<String, Quantity> alloc = null;
     if (status != null) {
@@ -132,7 +173,11 @@ public final class NodeInfo {
 
   /** The Node object went away while pods are still counted here. */
   public void clearNode() {
+    this.generation = GENERATIONS.incrementAndGet();
     this.node = null;
+    this.readyCondition = null;
+    this.beingDeleted = false;
+    this.unschedulable = false;
     this.allocatable = new Resources();
     this.allocatablePods = 0;
   }
@@ -142,6 +187,7 @@ public final class NodeInfo {
   }
 
   public void addPod(PodInfo pod) {
+    generation = GENERATIONS.incrementAndGet();
     PodInfo previous = pods.put(pod.uid(), pod);
     if (previous != null) {
       subtract(previous);
@@ -167,8 +213,51 @@ public final class NodeInfo {
     if (removed == null) {
       return false;
     }
+    generation = GENERATIONS.incrementAndGet();
     subtract(removed);
     return true;
+  }
+
+  /**
+   * Makes this node the same as {@code other} (of the same name), generation included, sharing only
+   * the immutable parts (the Node and the PodInfos): what a snapshot holds of a changed node.
+   */
+  public void copyFrom(NodeInfo other) {
+    if (!name.equals(other.name)) {
+      throw new IllegalArgumentException("copying " + other.name + " onto " + name);
+    }
+    generation = other.generation;
+    node = other.node;
+    readyCondition = other.readyCondition;
+    beingDeleted = other.beingDeleted;
+    unschedulable = other.unschedulable;
+    allocatable = other.allocatable.copy();
+    allocatablePods = other.allocatablePods;
+    pods.clear();
+    pods.putAll(other.pods);
+    requested = other.requested.copy();
+    nonZeroRequested = other.nonZeroRequested.copy();
+    usedPorts.clear();
+    usedPorts.addAll(other.usedPorts);
+    affinityPods.clear();
+    affinityPods.putAll(other.affinityPods);
+    requiredAntiAffinityPods.clear();
+    requiredAntiAffinityPods.putAll(other.requiredAntiAffinityPods);
+    liveByOwner.clear();
+    liveByOwner.putAll(other.liveByOwner);
+  }
+
+  /** The status of the node's Ready condition, or {@code null} when it reports none. */
+  private static String readyCondition(Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return null;
+    }
+    for (NodeCondition c : node.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType())) {
+        return c.getStatus() == null ? "" : c.getStatus();
+      }
+    }
+    return null;
   }
 
   private void subtract(PodInfo pod) {

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.nauta.scheduler.framework.NodeInfo;
 import io.nauta.scheduler.framework.PodInfo;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +130,111 @@ class SchedulerCacheTest {
     cache.removePod("uid-a");
     cache.addOrUpdateNode(node("n1"));
     assertThat(requestedCpu("n1")).isZero();
+  }
+
+  @Test
+  void informerEventsAndBindingAnswersDoNotWaitForARunningCycle() throws Exception {
+    cache.addOrUpdateNode(node("n1"));
+    cache.assume(PodInfo.of(pod("a", "uid-a", null, "500m")), "n1");
+    CountDownLatch inCycle = new CountDownLatch(1);
+    CountDownLatch endCycle = new CountDownLatch(1);
+    ExecutorService cycles = Executors.newSingleThreadExecutor();
+    try {
+      Future<Long> cycle =
+          cycles.submit(
+              () ->
+                  cache.withSnapshot(
+                      s -> {
+                        inCycle.countDown();
+                        awaitUninterruptibly(endCycle);
+                        return s.get("n1").requested().milliCpu();
+                      }));
+      assertThat(inCycle.await(10, TimeUnit.SECONDS)).isTrue();
+
+      // What the informers' handlers and the binding answers do, while the cycle still runs.
+      CompletableFuture<Boolean> updates =
+          CompletableFuture.supplyAsync(
+              () -> {
+                cache.finishBinding("uid-a");
+                cache.addOrUpdatePod(pod("b", "uid-b", "n1", "1"));
+                cache.addOrUpdateNode(node("n2"));
+                cache.expireAssumed();
+                return cache.isAssumed("uid-a");
+              });
+      try {
+        assertThat(updates).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
+      } finally {
+        endCycle.countDown();
+      }
+      // The running cycle kept the state it started with.
+      assertThat(cycle.get(10, TimeUnit.SECONDS)).isEqualTo(500);
+    } finally {
+      endCycle.countDown();
+      cycles.shutdownNow();
+    }
+    // The next cycle sees the changes.
+    assertThat(requestedCpu("n1")).isEqualTo(1500);
+    assertThat(cache.withSnapshot(s -> s.nodes()).stream().map(NodeInfo::name))
+        .containsExactly("n1", "n2");
+  }
+
+  @Test
+  void aPodAssumedInACycleIsInTheNextCyclesSnapshot() {
+    cache.addOrUpdateNode(node("n1"));
+    cache.addOrUpdateNode(node("n2"));
+    long n2Generation = generation("n2");
+
+    cache.withSnapshot(
+        s -> {
+          cache.assume(PodInfo.of(pod("a", "uid-a", null, "500m")), "n1");
+          return null;
+        });
+
+    assertThat(requestedCpu("n1")).isEqualTo(500);
+    boolean seen = cache.withSnapshot(s -> s.get("n1").hasPod("uid-a"));
+    assertThat(seen).isTrue();
+    // n2 did not change, so it was not copied again.
+    assertThat(generation("n2")).isEqualTo(n2Generation);
+    cache.forget("uid-a");
+    assertThat(requestedCpu("n1")).isZero();
+  }
+
+  @Test
+  void aNodeGoingNotReadyAndBackIsSeenByTheNextCycle() {
+    cache.addOrUpdateNode(readyNode("n1", "True"));
+    assertThat(readyCondition("n1")).isEqualTo("True");
+
+    cache.addOrUpdateNode(readyNode("n1", "False"));
+    assertThat(readyCondition("n1")).isEqualTo("False");
+
+    cache.addOrUpdateNode(readyNode("n1", "True"));
+    assertThat(readyCondition("n1")).isEqualTo("True");
+  }
+
+  private long generation(String node) {
+    return cache.withSnapshot(s -> s.get(node).generation());
+  }
+
+  private String readyCondition(String node) {
+    return cache.withSnapshot(s -> s.get(node).readyCondition());
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Node readyNode(String name, String ready) {
+    Node node = node(name);
+    node.getStatus()
+        .setConditions(
+            List.of(
+                new NodeConditionBuilder().withType("DiskPressure").withStatus("False").build(),
+                new NodeConditionBuilder().withType("Ready").withStatus(ready).build()));
+    return node;
   }
 
   private long requestedCpu(String node) {

@@ -64,7 +64,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
     List<AffinityTerm> anti = pod.requiredAntiAffinityTerms();
 
     TopologyCounts existing = new TopologyCounts();
-    for (NodeInfo node : snapshot.nodesWithAffinityPods()) {
+    for (NodeInfo node : snapshot.nodesWithRequiredAntiAffinityPods()) {
       if (node.node() == null) {
         continue;
       }

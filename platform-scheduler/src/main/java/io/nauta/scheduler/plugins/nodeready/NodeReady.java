@@ -1,7 +1,5 @@
 package io.nauta.scheduler.plugins.nodeready;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.nauta.scheduler.framework.CycleState;
@@ -41,14 +39,14 @@ public final class NodeReady implements FilterPlugin {
 
   @Override
   public Status filter(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
-    Node node = nodeInfo.node();
-    if (node == null) {
+    if (nodeInfo.node() == null) {
       return Status.error("node not found");
     }
-    if (node.getMetadata().getDeletionTimestamp() != null) {
+    if (nodeInfo.beingDeleted()) {
       return Status.unschedulableAndUnresolvable(REASON_BEING_DELETED);
     }
-    String ready = readyStatus(node);
+    // Worked out once per Node update (NodeInfo.setNode), not once per pod and node filtered.
+    String ready = nodeInfo.readyCondition();
     if (ready == null || "True".equals(ready)) {
       return Status.success();
     }
@@ -59,18 +57,5 @@ public final class NodeReady implements FilterPlugin {
       return Status.success();
     }
     return Status.unschedulableAndUnresolvable(REASON_NOT_READY);
-  }
-
-  /** The status of the node's Ready condition, or {@code null} when it reports none. */
-  private static String readyStatus(Node node) {
-    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
-      return null;
-    }
-    for (NodeCondition c : node.getStatus().getConditions()) {
-      if ("Ready".equals(c.getType())) {
-        return c.getStatus() == null ? "" : c.getStatus();
-      }
-    }
-    return null;
   }
 }

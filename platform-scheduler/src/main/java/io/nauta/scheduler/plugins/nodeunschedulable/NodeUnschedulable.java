@@ -1,6 +1,5 @@
 package io.nauta.scheduler.plugins.nodeunschedulable;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.nauta.scheduler.framework.CycleState;
 import io.nauta.scheduler.framework.FilterPlugin;
@@ -28,11 +27,10 @@ public final class NodeUnschedulable implements FilterPlugin {
 
   @Override
   public Status filter(CycleState state, PodInfo pod, NodeInfo nodeInfo) {
-    Node node = nodeInfo.node();
-    if (node == null) {
+    if (nodeInfo.node() == null) {
       return Status.unschedulableAndUnresolvable(REASON_UNKNOWN_CONDITION);
     }
-    if (node.getSpec() == null || !Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+    if (!nodeInfo.unschedulable()) {
       return Status.success();
     }
     // A fresh taint per call: fabric8 model objects are mutable, so a shared constant is unsafe.
