@@ -1,5 +1,6 @@
 package io.nauta.controllers.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.component.ComponentConfiguration;
@@ -7,6 +8,7 @@ import io.nauta.core.component.ComponentProbes;
 import io.nauta.core.component.ComponentRunner;
 import io.nauta.core.component.ComponentSettings;
 import io.nauta.core.events.EventRecorder;
+import io.nauta.core.events.EventWriter;
 import io.nauta.core.leaderelection.LeaderElectionConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,8 +36,21 @@ public class ControllersConfiguration {
             : null);
   }
 
+  /**
+   * Every controller's events, written beside its work as kube-controller-manager's broadcaster
+   * writes them: a ReplicaSet's pod creates do not wait for their {@code SuccessfulCreate} events.
+   * At most {@value #EVENT_WRITES} writes at a time and client-go's backlog of 1,000; beyond it
+   * events are dropped and counted in {@code nauta.controllers.events.dropped}.
+   */
   @Bean
-  EventRecorders eventRecorders(KubeClient client) {
-    return component -> new EventRecorder(client, component, ComponentProbes.hostName());
+  EventWriter eventWriter(MeterRegistry registry) {
+    return new EventWriter(EVENT_WRITES, 1000, registry, "nauta.controllers.events.dropped");
+  }
+
+  static final int EVENT_WRITES = 16;
+
+  @Bean
+  EventRecorders eventRecorders(KubeClient client, EventWriter writer) {
+    return component -> new EventRecorder(client, component, ComponentProbes.hostName(), writer);
   }
 }

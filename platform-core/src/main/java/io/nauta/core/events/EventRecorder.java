@@ -35,6 +35,7 @@ public final class EventRecorder {
   private final String component;
   private final String host;
   private final Clock clock;
+  private final EventWriter writer; // null: record() completes when the event is written
   private final Map<SeriesKey, Series> series =
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -48,14 +49,33 @@ public final class EventRecorder {
    * @param host the reporting instance (host or pod name), may be {@code null}
    */
   public EventRecorder(KubeClient client, String component, String host) {
-    this(client.resource(BuiltInResources.EVENTS, Event.class), component, host, Clock.systemUTC());
+    this(client, component, host, null);
   }
 
-  EventRecorder(ResourceClient<Event> events, String component, String host, Clock clock) {
+  /**
+   * A recorder whose events {@code writer} writes beside the caller's work: {@link #record}
+   * completes at once, so a controller's pod create or a binding never waits for its event.
+   */
+  public EventRecorder(KubeClient client, String component, String host, EventWriter writer) {
+    this(
+        client.resource(BuiltInResources.EVENTS, Event.class),
+        component,
+        host,
+        Clock.systemUTC(),
+        writer);
+  }
+
+  EventRecorder(
+      ResourceClient<Event> events,
+      String component,
+      String host,
+      Clock clock,
+      EventWriter writer) {
     this.events = events;
     this.component = component;
     this.host = host;
     this.clock = clock;
+    this.writer = writer;
   }
 
   /** A Normal event. */
@@ -68,8 +88,19 @@ public final class EventRecorder {
     return record(object, "Warning", reason, message);
   }
 
-  /** Records an event; completes when written (or when writing failed, which is only logged). */
+  /**
+   * Records an event; completes when written (or when writing failed, which is only logged), or at
+   * once when an {@link EventWriter} writes this recorder's events (dropped when its backlog is
+   * full).
+   */
   public Mono<Void> record(HasMetadata object, String type, String reason, String message) {
+    if (writer != null) {
+      return Mono.fromRunnable(() -> writer.write(() -> write(object, type, reason, message)));
+    }
+    return write(object, type, reason, message);
+  }
+
+  private Mono<Void> write(HasMetadata object, String type, String reason, String message) {
     ObjectReference ref = reference(object);
     SeriesKey key = new SeriesKey(ref.getUid(), ref.getName(), type, reason, message);
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);

@@ -11,6 +11,7 @@ import io.nauta.core.component.ComponentProbes;
 import io.nauta.core.component.ComponentRunner;
 import io.nauta.core.component.ComponentSettings;
 import io.nauta.core.events.EventRecorder;
+import io.nauta.core.events.EventWriter;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.leaderelection.LeaderElectionConfig;
@@ -18,7 +19,6 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.cycle.SchedulingAlgorithm;
 import io.nauta.scheduler.engine.ClusterEvents;
-import io.nauta.scheduler.engine.EventWriter;
 import io.nauta.scheduler.engine.FailureRecorder;
 import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulerMetrics;
@@ -100,7 +100,7 @@ public class SchedulerConfiguration {
    */
   @Bean
   EventWriter eventWriter(SchedulerProperties props, MeterRegistry registry) {
-    return new EventWriter(props.parallelism(), 1000, registry);
+    return new EventWriter(props.parallelism(), 1000, registry, "nauta.scheduler.events.dropped");
   }
 
   @Bean

@@ -5,6 +5,7 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.events.EventRecorder;
+import io.nauta.core.events.EventWriter;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.workqueue.Result;
 import io.nauta.scheduler.cache.SchedulerCache;

@@ -14,12 +14,12 @@ import io.nauta.api.support.TestApiServer;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.events.EventRecorder;
+import io.nauta.core.events.EventWriter;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.workqueue.Result;
 import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.cycle.SchedulingAlgorithm;
-import io.nauta.scheduler.engine.EventWriter;
 import io.nauta.scheduler.engine.FailureRecorder;
 import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulerMetrics;
@@ -64,7 +64,7 @@ class BindingIT {
         new SchedulingQueue(registry, Duration.ofMillis(200), Duration.ofSeconds(2));
     EventRecorder events = new EventRecorder(client, "default-scheduler", "test");
     // One event write at a time, so a test can hold the slot.
-    eventWriter = new EventWriter(1, 10, registry);
+    eventWriter = new EventWriter(1, 10, registry, "nauta.scheduler.events.dropped");
     scheduler =
         new PodScheduler(
             "default-scheduler",

@@ -1,4 +1,4 @@
-package io.nauta.scheduler.engine;
+package io.nauta.core.events;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,11 +13,12 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes Events beside the scheduling work instead of inside it, as client-go's event broadcaster
- * does for kube-scheduler: {@link #write} returns at once, at most {@code maxInFlight} writes run
- * at a time, and at most {@code capacity} wait; when the backlog is full the event is dropped and
- * counted (client-go's {@code DropIfChannelFull}), because an event is a hint and must never hold a
- * binding back or grow without bound while the API server is slow.
+ * Writes Events beside a component's work instead of inside it, as client-go's event broadcaster
+ * does for kube-scheduler and kube-controller-manager: {@link #write} returns at once, at most
+ * {@code maxInFlight} writes run at a time, and at most {@code capacity} wait; when the backlog is
+ * full the event is dropped and counted (client-go's {@code DropIfChannelFull}), because an event
+ * is a hint and must never hold a binding or a pod create back or grow without bound while the API
+ * server is slow.
  */
 public final class EventWriter {
 
@@ -32,20 +33,23 @@ public final class EventWriter {
   private final Counter dropped;
   private volatile boolean stopped;
 
-  public EventWriter(int maxInFlight, int capacity, MeterRegistry registry) {
+  /**
+   * @param droppedMeter the name of the counter of events dropped for a full backlog, e.g. {@code
+   *     nauta.scheduler.events.dropped}
+   */
+  public EventWriter(int maxInFlight, int capacity, MeterRegistry registry, String droppedMeter) {
     if (maxInFlight < 1 || capacity < 0) {
       throw new IllegalArgumentException(
           "maxInFlight must be at least 1 and capacity not negative");
     }
     this.maxInFlight = maxInFlight;
     this.capacity = capacity;
-    this.dropped = registry.counter("nauta.scheduler.events.dropped");
+    this.dropped = registry.counter(droppedMeter);
   }
 
   /**
    * Queues {@code event} (a write that completes when done and never fails, as {@link
-   * io.nauta.core.events.EventRecorder}'s do); false when it was dropped because the backlog is
-   * full.
+   * EventRecorder}'s do); false when it was dropped because the backlog is full.
    */
   public boolean write(Supplier<Mono<Void>> event) {
     if (waiting.incrementAndGet() > capacity) {

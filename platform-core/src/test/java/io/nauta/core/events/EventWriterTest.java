@@ -1,4 +1,4 @@
-package io.nauta.scheduler.engine;
+package io.nauta.core.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import reactor.core.publisher.Sinks;
 class EventWriterTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final EventWriter writer = new EventWriter(2, 3, registry);
+  private final EventWriter writer = new EventWriter(2, 3, registry, "test.events.dropped");
   private final List<Sinks.Empty<Void>> writes = new ArrayList<>();
   private final AtomicInteger started = new AtomicInteger();
 
@@ -49,7 +49,7 @@ class EventWriterTest {
     }
 
     assertThat(write()).isFalse();
-    assertThat(registry.counter("nauta.scheduler.events.dropped").count()).isEqualTo(1);
+    assertThat(registry.counter("test.events.dropped").count()).isEqualTo(1);
     assertThat(writer.backlog()).isEqualTo(3);
   }
 
