@@ -99,6 +99,9 @@ final class PodKiller {
       return Mono.empty();
     }
     return Flux.interval(EXIT_CHECK, EXIT_CHECK)
+        // A look that takes longer than the period (a busy engine) skips ticks: without this the
+        // interval fails with an OverflowException and the pod's stop is retried from the start.
+        .onBackpressureDrop()
         .concatMap(t -> containers.threads().stop(() -> stillRunning(uid, running).isEmpty()))
         .takeUntil(allExited -> allExited)
         .then()
