@@ -9,12 +9,14 @@
 # or bench-<pid> and labelled io.nauta.bench=pod-startup-<pid>, and is removed at the end.
 # Environment: BENCH_HOME (the Nauta's NAUTA_HOME, default /tmp/nauta-bench-pod-startup),
 # BENCH_PORT (API server, default 16443), BENCH_PORTS ('scheduler controllers agent', default
-# '16459 16457 16450').
+# '16459 16457 16450'), BENCH_MODES (which of Docker's own figures each round takes beside Nauta's,
+# default 'docker-run docker-pod docker-seq swarm'; e.g. 'docker-pod' alone for a quicker run).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 PODS=${1:-50}
 ROUNDS=${2:-3}
+read -r -a MODES <<<"${BENCH_MODES:-docker-run docker-pod docker-seq swarm}"
 PY="python3 $ROOT/deploy/bench/pod_startup.py"
 IMAGE=nauta/busybox:local
 CMD=(httpd -f -p 8080)
@@ -238,10 +240,13 @@ for ((r = 0; r <= ROUNDS; r++)); do
   log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   cut -d' ' -f1-3 /proc/loadavg >"$RESULTS/load-$r"
   nauta_round "$r"
-  docker_round docker-run "$r"
-  docker_round docker-pod "$r"
-  docker_round docker-seq "$r"
-  swarm_round "$r"
+  for mode in "${MODES[@]}"; do
+    case $mode in
+      docker-run | docker-pod | docker-seq) docker_round "$mode" "$r" ;;
+      swarm) swarm_round "$r" ;;
+      *) die "BENCH_MODES: unknown mode $mode" ;;
+    esac
+  done
 done
 cp "$NAUTA_HOME/logs/agent.log" "$RESULTS/agent.log"
 {

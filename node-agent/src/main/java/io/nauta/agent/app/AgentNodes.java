@@ -10,6 +10,7 @@ import io.nauta.agent.runtime.PodInputs;
 import io.nauta.agent.runtime.SimulatedRuntime;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerRuntime;
+import io.nauta.agent.runtime.docker.DockerThreads;
 import io.nauta.agent.runtime.docker.PodSetup;
 import io.nauta.core.component.ComponentProbes;
 import java.io.IOException;
@@ -84,6 +85,13 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
               throw new UnsupportedRuntimeException(
                   "nauta.agent.runtime must be simulated or docker, not '" + props.runtime() + "'");
         };
+    DockerThreads threads =
+        docker == null
+            ? null
+            : DockerThreads.of(
+                props.docker().callThreads(),
+                props.docker().stopThreads(),
+                props.docker().pullThreads());
     List<AgentNode> nodes = new ArrayList<>();
     for (int n = 0; n < props.nodes(); n++) {
       int index = props.firstNodeIndex() + n;
@@ -106,7 +114,8 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
                       Path.of(props.rootDir()),
                       ip,
                       props.syncRetryInterval(),
-                      props.docker().pullRegistries()));
+                      props.docker().pullRegistries()),
+                  threads);
       nodes.add(new AgentNode(name, ip, cidr, rt));
     }
     return new AgentNodes(nodes, docker);

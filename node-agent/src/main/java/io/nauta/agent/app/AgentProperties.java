@@ -38,7 +38,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     written when it changed (kubelet's nodeStatusUpdateFrequency: 10s)
  * @param statusReportInterval the node's status is written at least this often, changed or not
  *     (kubelet's nodeStatusReportFrequency)
- * @param workers pod workers: how many pods are synced at once (one at a time per pod)
+ * @param workers pod workers: how many pods are synced at once (one at a time per pod). A sync
+ *     waiting on Docker or the API server holds no thread, so this is not what bounds the blocking
+ *     work: the Docker runtime's thread pools are ({@code docker.call-threads}, {@code
+ *     docker.stop-threads}, {@code docker.pull-threads}); it only keeps a node with very many pods
+ *     from syncing them all at once
  * @param rootDir the agent's directory on the host, like the kubelet's {@code /var/lib/kubelet}:
  *     the Docker runtime keeps pod volumes (emptyDir, configMap, secret) under {@code
  *     <rootDir>/pods/<uid>/volumes}, where Docker bind-mounts them from, so it must be a path on
@@ -76,7 +80,7 @@ public record AgentProperties(
     @DefaultValue("40s") Duration leaseDuration,
     @DefaultValue("10s") Duration statusCheckInterval,
     @DefaultValue("1m") Duration statusReportInterval,
-    @DefaultValue("16") int workers,
+    @DefaultValue("256") int workers,
     @DefaultValue("/var/lib/nauta/agent") String rootDir,
     @DefaultValue("10s") Duration syncRetryInterval,
     @DefaultValue Simulated simulated,
@@ -102,13 +106,21 @@ public record AgentProperties(
    *     registry.example.com:5000}. An image of another registry is never pulled, whatever its
    *     {@code imagePullPolicy}: it is used when present and reported {@code ErrImagePull} when
    *     not, so a node without a reachable registry sends no pull out
+   * @param callThreads at most this many blocking Docker calls of pod starts and reads (list,
+   *     inspect, create, start; exit polling, probes, logs) run at once, across the process's nodes
+   * @param stopThreads the same for stopping and removing pods, on a pool of their own, so pods
+   *     being torn down never make a start wait for a thread
+   * @param pullThreads image pulls at once, on a pool of their own
    */
   public record Docker(
       @DefaultValue("") String host,
       @DefaultValue("") String apiVersion,
       @DefaultValue("nauta/busybox:local") String sandboxImage,
       @DefaultValue("1s") Duration pollInterval,
-      @DefaultValue List<String> pullRegistries) {}
+      @DefaultValue List<String> pullRegistries,
+      @DefaultValue("64") int callThreads,
+      @DefaultValue("16") int stopThreads,
+      @DefaultValue("4") int pullThreads) {}
 
   /**
    * Who may call this agent's port (container logs, later exec; everything but {@code /healthz},

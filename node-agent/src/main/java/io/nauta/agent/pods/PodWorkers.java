@@ -49,6 +49,9 @@ public final class PodWorkers implements AutoCloseable {
 
   private final BackgroundKills kills = new BackgroundKills();
 
+  /** The echoes of this agent's own status writes, which need no sync. */
+  private final OwnStatusEchoes echoes = new OwnStatusEchoes();
+
   /** How often a pod with projected tokens is synced again (the kubelet's syncFrequency). */
   static final Duration RESYNC = Duration.ofMinutes(1);
 
@@ -68,7 +71,7 @@ public final class PodWorkers implements AutoCloseable {
     this.clock = clock;
     this.controller =
         Controller.builder("pod-workers")
-            .primary(informer)
+            .primary(informer, this::needsSync)
             .reconcile(this::sync)
             .workers(workers)
             .meterRegistry(meters)
@@ -136,6 +139,11 @@ public final class PodWorkers implements AutoCloseable {
         .then();
   }
 
+  /** Whether an event of the pod informer syncs its pod (the echo of an own status write not). */
+  boolean needsSync(io.nauta.core.informer.InformerEvent<Pod> event) {
+    return echoes.relevant(event);
+  }
+
   @Override
   public void close() {
     controller.stop();
@@ -168,6 +176,7 @@ public final class PodWorkers implements AutoCloseable {
     AgentNode node = nodes.get(previous.node());
     running.remove(key, previous);
     kills.forget(previous.uid());
+    echoes.forget(previous.uid());
     return node == null ? Mono.empty() : node.runtime().killPod(previous.uid(), Duration.ZERO);
   }
 
@@ -208,9 +217,9 @@ public final class PodWorkers implements AutoCloseable {
     if (Objects.equals(status, pod.getStatus())) {
       return Mono.just(Result.done());
     }
-    return writer
-        .writeStatus(new PodBuilder(pod).withStatus(status).build())
-        .thenReturn(Result.done());
+    Pod updated = new PodBuilder(pod).withStatus(status).build();
+    echoes.writing(updated);
+    return writer.writeStatus(updated).thenReturn(Result.done());
   }
 
   /**
@@ -237,6 +246,7 @@ public final class PodWorkers implements AutoCloseable {
                             v -> {
                               running.remove(key, new Running(node.name(), uid));
                               kills.forget(uid);
+                              echoes.forget(uid);
                               log.debug("stopped and removed pod " + key);
                             })
                         .thenReturn(Result.done()));

@@ -44,7 +44,10 @@ class AgentNodesTest {
             "",
             "nauta/busybox:local",
             Duration.ofSeconds(1),
-            List.of()),
+            List.of(),
+            64,
+            16,
+            4),
         new AgentProperties.Authentication(
             "", "", "", Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30)),
         new AgentProperties.Bootstrap("", Duration.ofMinutes(15), Duration.ofSeconds(1)));

@@ -9,6 +9,7 @@ import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.SimulatedRuntime;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.workqueue.Result;
@@ -96,6 +97,65 @@ class PodWorkersTest {
             new PodBuilder(written).editMetadata().withResourceVersion("2").endMetadata().build());
     workers.sync("default/web").block();
     assertThat(writer.statuses).hasSize(1);
+  }
+
+  private static InformerEvent<Pod> updated(Pod previous, Pod object) {
+    return new InformerEvent<>(InformerEvent.Type.UPDATED, previous, object);
+  }
+
+  @Test
+  void theEchoOfItsOwnStatusWriteDoesNotSyncThePodAgainButAnyOtherChangeDoes() {
+    Pod pod = pod("web", "u1", "node-0");
+    informer.store().upsert(pod);
+    workers.sync("default/web").block();
+    Pod written = writer.statuses.get(0);
+    Pod echo =
+        new PodBuilder(written)
+            .editMetadata()
+            .withResourceVersion("2")
+            .addNewManagedField()
+            .withManager("nauta-agent")
+            .withOperation("Update")
+            .withSubresource("status")
+            .endManagedField()
+            .endMetadata()
+            .build();
+
+    // The write coming back through the watch: nothing to do, no look at the runtime.
+    assertThat(workers.needsSync(updated(pod, echo))).isFalse();
+
+    // Anything else does: a new label, a status someone else wrote, a deletion, a new pod.
+    Pod labelled =
+        new PodBuilder(echo)
+            .editMetadata()
+            .withResourceVersion("3")
+            .addToLabels("tier", "web")
+            .endMetadata()
+            .build();
+    assertThat(workers.needsSync(updated(echo, labelled))).isTrue();
+    Pod notReady =
+        new PodBuilder(echo)
+            .editMetadata()
+            .withResourceVersion("3")
+            .endMetadata()
+            .editStatus()
+            .withPhase("Failed")
+            .withReason("Evicted")
+            .endStatus()
+            .build();
+    assertThat(workers.needsSync(updated(echo, notReady))).isTrue();
+    Pod deleting =
+        new PodBuilder(echo)
+            .editMetadata()
+            .withResourceVersion("3")
+            .withDeletionTimestamp("2026-01-01T10:00:00Z")
+            .endMetadata()
+            .build();
+    assertThat(workers.needsSync(updated(echo, deleting))).isTrue();
+    assertThat(workers.needsSync(new InformerEvent<>(InformerEvent.Type.ADDED, null, echo)))
+        .isTrue();
+    assertThat(workers.needsSync(new InformerEvent<>(InformerEvent.Type.DELETED, echo, echo)))
+        .isTrue();
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -163,6 +164,18 @@ public final class Controller {
     public <T extends HasMetadata> Builder primary(SharedInformer<T> informer) {
       this.primary = informer;
       return watch(informer, e -> List.of(InformerStore.keyOf(e.object())));
+    }
+
+    /**
+     * The primary informer, whose events enqueue their object's key only when {@code relevant} says
+     * so (e.g. not for the echo of a status this controller wrote itself); the initial keys and the
+     * keys of other watches are enqueued as ever.
+     */
+    public <T extends HasMetadata> Builder primary(
+        SharedInformer<T> informer, Predicate<InformerEvent<T>> relevant) {
+      this.primary = informer;
+      return watch(
+          informer, e -> relevant.test(e) ? List.of(InformerStore.keyOf(e.object())) : List.of());
     }
 
     /**

@@ -33,8 +33,9 @@ final class ContainerLogs {
   }
 
   Flux<byte[]> read(String podUid, String container, LogOptions options) {
-    return DockerRuntime.blocking(
-            () -> Optional.ofNullable(instance(podUid, container, options.previous())))
+    return containers
+        .threads()
+        .call(() -> Optional.ofNullable(instance(podUid, container, options.previous())))
         .flatMapMany(id -> id.map(i -> stream(i, options)).orElse(Flux.empty()));
   }
 

@@ -127,7 +127,9 @@ final class ContainerProbing {
 
   /** Starts the due runs of every probed container whose last run has ended; waits for none. */
   private Mono<Void> tick() {
-    return DockerRuntime.blocking(() -> containers.list(Map.of(DockerLabels.NODE, node)))
+    return containers
+        .threads()
+        .call(() -> containers.list(Map.of(DockerLabels.NODE, node)))
         .doOnNext(
             all -> {
               Map<String, String> podIps = new HashMap<>();
@@ -162,7 +164,9 @@ final class ContainerProbing {
   }
 
   private Mono<String> probe(Container c, String podIp, Instant now) {
-    return DockerRuntime.blocking(() -> running.computeIfAbsent(c.getId(), id -> probed(c)))
+    return containers
+        .threads()
+        .call(() -> running.computeIfAbsent(c.getId(), id -> probed(c)))
         .flatMap(
             p ->
                 p.probes()
@@ -239,7 +243,9 @@ final class ContainerProbing {
             + " failed its "
             + (p.probes().started() ? "liveness" : "startup")
             + " probe, will be restarted");
-    return DockerRuntime.blocking(
+    return containers
+        .threads()
+        .call(
             () -> {
               containers.stop(c.getId(), p.grace());
               return true;

@@ -44,9 +44,11 @@ final class DockerProber implements Prober {
 
   private final DockerClient docker;
   private final HttpClient http;
+  private final DockerThreads threads;
 
-  DockerProber(DockerClient docker) {
+  DockerProber(DockerClient docker, DockerThreads threads) {
     this.docker = docker;
+    this.threads = threads;
     this.http =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -64,14 +66,14 @@ final class DockerProber implements Prober {
   private Mono<ProbeOutcome> run(Probe probe, ProbeTarget target, Duration timeout) {
     Mono<ProbeOutcome> run;
     if (probe.getExec() != null) {
-      run = DockerRuntime.blocking(() -> exec(probe.getExec().getCommand(), target, timeout));
+      run = threads.call(() -> exec(probe.getExec().getCommand(), target, timeout));
     } else if (probe.getHttpGet() != null) {
       run = httpGet(probe.getHttpGet(), target, timeout);
     } else if (probe.getTcpSocket() != null) {
       String host = probe.getTcpSocket().getHost();
       int port = port(probe.getTcpSocket().getPort(), target);
       run =
-          DockerRuntime.blocking(
+          threads.call(
               () -> tcp(host == null || host.isBlank() ? target.podIp() : host, port, timeout));
     } else {
       log.warn("probe of container " + target.containerId() + " has no action Nauta runs yet");

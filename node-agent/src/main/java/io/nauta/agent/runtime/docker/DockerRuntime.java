@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs a node's pods on a Docker engine. The node has one bridge network {@code nauta-<node>} on
@@ -34,22 +32,15 @@ import reactor.core.scheduler.Schedulers;
  * waiting for one of them is synced again ({@link SyncRetries}). Kubelet events go to {@link
  * PodEvents}.
  *
- * <p>Docker's client blocks, so every call runs on a scheduler of its own ({@code docker-calls}):
- * other blocking work of the process (on the shared bounded-elastic scheduler) never makes a Docker
- * call wait for a thread, nor the other way round.
+ * <p>Docker's client blocks, so every call runs on bounded pools of their own ({@link
+ * DockerThreads}): starts and reads, stops, pulls each on theirs, so a slow pull or a long stop
+ * never makes another pod's start wait for a thread, and other blocking work of the process (on the
+ * shared bounded-elastic scheduler) never makes a Docker call wait, nor the other way round.
  */
 public final class DockerRuntime implements ContainerRuntime {
 
-  /** Threads for blocking Docker calls, shared by every node's runtime in the process. */
-  private static final Scheduler DOCKER_CALLS =
-      Schedulers.newBoundedElastic(
-          Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
-          Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
-          "docker-calls",
-          60,
-          true);
-
   private final DockerClient docker;
+  private final DockerThreads threads;
   private final String node;
   private final NodeNetwork network;
   private final DockerContainers containers;
@@ -78,13 +69,11 @@ public final class DockerRuntime implements ContainerRuntime {
         events,
         PodSetup.offline(
             java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "nauta-agent", node),
-            "127.0.0.1"));
+            "127.0.0.1"),
+        DockerThreads.defaults());
   }
 
-  /**
-   * @param setup where env and volumes come from ({@link PodSetup}); the other constructor's pods
-   *     see no API objects and keep volumes under the temporary directory
-   */
+  /** A runtime on the process's default {@link DockerThreads}. */
   public DockerRuntime(
       DockerClient docker,
       String node,
@@ -94,20 +83,49 @@ public final class DockerRuntime implements ContainerRuntime {
       Clock clock,
       PodEvents events,
       PodSetup setup) {
+    this(
+        docker,
+        node,
+        cidr,
+        sandboxImage,
+        pollInterval,
+        clock,
+        events,
+        setup,
+        DockerThreads.defaults());
+  }
+
+  /**
+   * @param setup where env and volumes come from ({@link PodSetup}); the other constructor's pods
+   *     see no API objects and keep volumes under the temporary directory
+   * @param threads the pools Docker calls run on, shared by every node's runtime in the process
+   */
+  public DockerRuntime(
+      DockerClient docker,
+      String node,
+      PodCidr cidr,
+      String sandboxImage,
+      Duration pollInterval,
+      Clock clock,
+      PodEvents events,
+      PodSetup setup,
+      DockerThreads threads) {
     this.docker = docker;
+    this.threads = threads;
     this.node = node;
     this.inputs = new LastPodObjects(setup.inputs());
-    this.containers = new DockerContainers(docker);
+    this.containers = new DockerContainers(docker, threads);
     this.network = new NodeNetwork(docker, containers, node, cidr);
     UnstartedContainers unstarted = new UnstartedContainers();
     CrashLoopBackOff backOff = new CrashLoopBackOff(clock);
     ContainerProbing probing =
         new ContainerProbing(
-            docker, containers, network, new DockerProber(docker), node, clock, events);
+            docker, containers, network, new DockerProber(docker, threads), node, clock, events);
     this.reader = new RuntimePodReader(containers, network, unstarted, probing);
     SyncRetries retries = new SyncRetries(clock);
     PodVolumes volumes = new PodVolumes(docker, node, setup.rootDir(), events);
-    ImagePuller images = new ImagePuller(docker, events, clock, setup.pullRegistries(), retries);
+    ImagePuller images =
+        new ImagePuller(docker, events, clock, setup.pullRegistries(), retries, threads);
     this.sync =
         new PodSync(
             containers,
@@ -155,8 +173,10 @@ public final class DockerRuntime implements ContainerRuntime {
                 blocking(
                     () -> {
                       network.ensure();
-                      sync.sync(pod, objects);
-                      return reader.read(pod.getMetadata().getUid());
+                      String uid = pod.getMetadata().getUid();
+                      // A sync that changed nothing read what runs already: no second look.
+                      PodContainers unchanged = sync.sync(pod, objects);
+                      return unchanged != null ? reader.read(uid, unchanged) : reader.read(uid);
                     }));
   }
 
@@ -226,7 +246,7 @@ public final class DockerRuntime implements ContainerRuntime {
     return new RuntimePod(ref.uid(), ref.namespace(), ref.name(), null, null, List.of(), List.of());
   }
 
-  static <T> Mono<T> blocking(Callable<T> call) {
-    return Mono.fromCallable(call).subscribeOn(DOCKER_CALLS);
+  private <T> Mono<T> blocking(Callable<T> call) {
+    return threads.call(call);
   }
 }

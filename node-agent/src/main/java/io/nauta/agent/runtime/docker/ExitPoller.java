@@ -36,7 +36,9 @@ final class ExitPoller {
         .onBackpressureDrop()
         .concatMap(
             t ->
-                DockerRuntime.blocking(this::changedSinceLastLook)
+                containers
+                    .threads()
+                    .call(this::changedSinceLastLook)
                     .onErrorResume(
                         e -> {
                           log.warn("listing the containers of node " + node + " failed: " + e);

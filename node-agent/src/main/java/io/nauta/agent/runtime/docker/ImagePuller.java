@@ -15,8 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,25 +33,13 @@ final class ImagePuller {
 
   private static final long PULL_TIMEOUT_MINUTES = 5;
 
-  /** Pulls at once across the process; more wait for a thread, not for a pod worker. */
-  private static final int PARALLEL_PULLS = 4;
-
-  /** The threads pulls run on, shared by every node's runtime (daemon: they never hold exit). */
-  private static final ExecutorService PULLS =
-      Executors.newFixedThreadPool(
-          PARALLEL_PULLS,
-          r -> {
-            Thread t = new Thread(r, "image-pull");
-            t.setDaemon(true);
-            return t;
-          });
-
   /** A pull in flight: when it started, and its outcome (null on success, else the message). */
   private record Pull(Instant started, CompletableFuture<String> error) {}
 
   private final Map<String, Pull> pulling = new ConcurrentHashMap<>();
 
   private final DockerClient docker;
+  private final DockerThreads threads;
   private final PodEvents events;
   private final Clock clock;
   private final List<String> pullRegistries;
@@ -65,8 +51,10 @@ final class ImagePuller {
       PodEvents events,
       Clock clock,
       List<String> pullRegistries,
-      SyncRetries retries) {
+      SyncRetries retries,
+      DockerThreads threads) {
     this.docker = docker;
+    this.threads = threads;
     this.events = events;
     this.clock = clock;
     this.pullRegistries = pullRegistries;
@@ -139,7 +127,7 @@ final class ImagePuller {
       // other pods' Docker calls need; the pod is synced again when it ends.
       events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
       Instant started = clock.instant();
-      pull = new Pull(started, CompletableFuture.supplyAsync(() -> pull(parsed), PULLS));
+      pull = new Pull(started, CompletableFuture.supplyAsync(() -> pull(parsed), threads.pulls()));
       pulling.put(key, pull);
       pull.error().whenComplete((e, t) -> retries.after(ref, Duration.ZERO));
     }

@@ -21,6 +21,17 @@ record PodContainer(
     int restartCount,
     InspectContainerResponse inspect) {
 
+  /** A container of a pod from its labels (as Docker keeps them) and its inspect. */
+  static PodContainer of(String id, Map<String, String> labels, InspectContainerResponse inspect) {
+    return new PodContainer(
+        id,
+        labels.get(DockerLabels.CONTAINER_NAME),
+        "init".equals(labels.get(DockerLabels.CONTAINER_KIND)),
+        intLabel(labels, DockerLabels.CONTAINER_INDEX),
+        intLabel(labels, DockerLabels.RESTART_COUNT),
+        inspect);
+  }
+
   String status() {
     String s = inspect.getState().getStatus();
     return s == null ? "" : s;

@@ -10,6 +10,11 @@ import java.util.List;
  */
 record PodContainers(PodContainer sandbox, String restartPolicy, List<PodContainer> containers) {
 
+  /** This view with {@code sandbox} (just made) as the pod's sandbox. */
+  PodContainers withSandbox(PodContainer sandbox, String restartPolicy) {
+    return new PodContainers(sandbox, restartPolicy, containers);
+  }
+
   /** The newest run of a container, or null if it was never created. */
   PodContainer latest(String name) {
     return containers.stream()

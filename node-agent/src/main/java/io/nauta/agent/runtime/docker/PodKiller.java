@@ -42,7 +42,9 @@ final class PodKiller {
   }
 
   Mono<Void> kill(String uid, Duration grace) {
-    return DockerRuntime.blocking(
+    return containers
+        .threads()
+        .stop(
             () -> {
               network.ensure();
               return containers.list(Map.of(DockerLabels.POD_UID, uid));
@@ -53,7 +55,9 @@ final class PodKiller {
                   all.stream()
                       .filter(c -> !DockerContainers.isSandbox(c) && "running".equals(c.getState()))
                       .toList();
-              return DockerRuntime.blocking(
+              return containers
+                  .threads()
+                  .stop(
                       () -> {
                         for (Container c : running) {
                           events.normal(
@@ -70,15 +74,17 @@ final class PodKiller {
                       })
                   .then(exited(uid, running, grace))
                   .then(
-                      DockerRuntime.blocking(
-                          () -> {
-                            // What outlived its grace period is killed, as docker stop would.
-                            for (String id : stillRunning(uid, running)) {
-                              containers.signal(id, "SIGKILL");
-                            }
-                            removeAll(uid, all);
-                            return true;
-                          }));
+                      containers
+                          .threads()
+                          .stop(
+                              () -> {
+                                // What outlived its grace period is killed, as docker stop would.
+                                for (String id : stillRunning(uid, running)) {
+                                  containers.signal(id, "SIGKILL");
+                                }
+                                removeAll(uid, all);
+                                return true;
+                              }));
             })
         .then();
   }
@@ -93,7 +99,10 @@ final class PodKiller {
       return Mono.empty();
     }
     return Flux.interval(EXIT_CHECK, EXIT_CHECK)
-        .concatMap(t -> DockerRuntime.blocking(() -> stillRunning(uid, running).isEmpty()))
+        // A look that takes longer than the period (a busy engine) skips ticks: without this the
+        // interval fails with an OverflowException and the pod's stop is retried from the start.
+        .onBackpressureDrop()
+        .concatMap(t -> containers.threads().stop(() -> stillRunning(uid, running).isEmpty()))
         .takeUntil(allExited -> allExited)
         .then()
         .timeout(grace, Mono.empty());
@@ -114,7 +123,9 @@ final class PodKiller {
    * (after a restart, {@link NodeNetwork#ensure}) counts its address as taken any longer.
    */
   Mono<Void> stop(String uid) {
-    return DockerRuntime.blocking(
+    return containers
+        .threads()
+        .stop(
             () -> {
               List<Container> all = containers.list(Map.of(DockerLabels.POD_UID, uid));
               for (boolean sandboxes : new boolean[] {false, true}) {
@@ -156,6 +167,7 @@ final class PodKiller {
     }
     unstarted.forget(uid);
     images.forget(uid);
+    containers.forget(uid);
     // Last: a container still running could write into an emptyDir removed under it.
     volumes.remove(uid);
   }

@@ -48,23 +48,36 @@ final class PodSync {
     this.retryInterval = retryInterval;
   }
 
-  void sync(Pod pod, PodObjects objects) {
+  /**
+   * Syncs the pod and answers the view of its containers it worked from when it changed nothing in
+   * Docker (a pod that runs as it should), so the caller reads the pod's state from it instead of
+   * asking Docker again; null when it created, started or removed a container (or set up nothing
+   * yet).
+   */
+  PodContainers sync(Pod pod, PodObjects objects) {
     String uid = pod.getMetadata().getUid();
     // Volumes first, as the kubelet mounts them before the pod's sandbox: until every one is set
     // up, nothing of the pod is started and its containers stay ContainerCreating.
     PodVolumes.Mounted mounted = volumes.setUp(pod, objects);
     if (!mounted.ready()) {
       retries.after(PodEvents.PodRef.of(pod), retryInterval);
-      return;
+      return null;
     }
+    // The one look at Docker the sync's decisions come from.
     PodContainers view = containers.ofPod(uid);
     PodContainer sandbox = view == null ? null : view.sandbox();
+    boolean changed = false;
     if (sandbox == null) {
       sandbox = createSandbox(pod);
-      view = containers.ofPod(uid);
+      changed = true;
+      view =
+          view == null
+              ? new PodContainers(sandbox, RestartPolicy.of(pod), List.of())
+              : view.withSandbox(sandbox, RestartPolicy.of(pod));
     } else if (!sandbox.running()) {
       // The engine restarted, or someone stopped it: it keeps its IP on the network.
       containers.start(sandbox.id());
+      changed = true;
     }
     PodContext context =
         new PodContext(sandbox.id(), network.ip(sandbox.inspect()), objects, mounted);
@@ -75,21 +88,23 @@ final class PodSync {
       PodContainer latest = view.latest(spec.getName());
       if (latest == null) {
         creator.create(pod, spec, true, i, 0, context);
-        return;
+        return null;
       }
       if (!latest.exited()) {
         if (!latest.running()) {
           containers.start(latest.id());
+          return null;
         }
-        return;
+        return changed ? null : view;
       }
       if (latest.exitCode() == 0) {
         continue;
       }
-      if (RestartPolicy.restartsInit(policy, latest.exitCode())) {
-        restartAfterBackOff(pod, spec, true, i, view, latest, context);
+      if (RestartPolicy.restartsInit(policy, latest.exitCode())
+          && restartAfterBackOff(pod, spec, true, i, view, latest, context)) {
+        return null;
       }
-      return;
+      return changed ? null : view;
     }
     List<Container> apps = orEmpty(pod.getSpec().getContainers());
     for (int i = 0; i < apps.size(); i++) {
@@ -97,14 +112,18 @@ final class PodSync {
       PodContainer latest = view.latest(spec.getName());
       if (latest == null) {
         creator.create(pod, spec, false, i, 0, context);
+        changed = true;
       } else if (latest.exited()) {
-        if (RestartPolicy.restarts(policy, latest.exitCode())) {
-          restartAfterBackOff(pod, spec, false, i, view, latest, context);
+        if (RestartPolicy.restarts(policy, latest.exitCode())
+            && restartAfterBackOff(pod, spec, false, i, view, latest, context)) {
+          changed = true;
         }
       } else if (!latest.running()) {
         containers.start(latest.id());
+        changed = true;
       }
     }
+    return changed ? null : view;
   }
 
   /**
@@ -125,8 +144,11 @@ final class PodSync {
     }
   }
 
-  /** Restarts an exited container once its back-off is over (else the pod is woken up then). */
-  private void restartAfterBackOff(
+  /**
+   * Restarts an exited container once its back-off is over (else the pod is woken up then); true
+   * when it did.
+   */
+  private boolean restartAfterBackOff(
       Pod pod,
       Container spec,
       boolean init,
@@ -148,7 +170,7 @@ final class PodSync {
               + "("
               + pod.getMetadata().getUid()
               + ")");
-      return;
+      return false;
     }
     // Keep only the run before the new one, for lastState (and logs --previous).
     for (PodContainer old : view.containers()) {
@@ -157,6 +179,7 @@ final class PodSync {
       }
     }
     creator.create(pod, spec, init, index, latest.restartCount() + 1, context);
+    return true;
   }
 
   private static <T> List<T> orEmpty(List<T> list) {

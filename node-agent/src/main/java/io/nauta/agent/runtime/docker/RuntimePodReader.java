@@ -35,7 +35,11 @@ final class RuntimePodReader {
 
   /** What runs for a pod, or null if it has no sandbox. */
   RuntimePod read(String uid) {
-    PodContainers pod = containers.ofPod(uid);
+    return read(uid, containers.ofPod(uid));
+  }
+
+  /** What runs for a pod, from a view of its containers just taken; null if it has no sandbox. */
+  RuntimePod read(String uid, PodContainers pod) {
     if (pod == null || pod.sandbox() == null) {
       return null;
     }

@@ -53,7 +53,12 @@ final class SandboxCreator {
                 .withIpv4Address(ip)
                 .exec();
         containers.start(created.getId());
-        return containers.ofPod(pod.getMetadata().getUid()).sandbox();
+        PodContainer sandbox = containers.inspect(pod.getMetadata().getUid(), created.getId());
+        if (sandbox == null) {
+          throw new NotFoundException(
+              "sandbox " + created.getId() + " is gone right after its start");
+        }
+        return sandbox;
       } catch (ConflictException e) {
         // The name exists: a sandbox made by an earlier attempt that was not seen yet.
         network.cidr().release(ip);

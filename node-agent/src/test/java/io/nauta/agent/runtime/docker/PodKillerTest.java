@@ -72,6 +72,28 @@ class PodKillerTest {
   }
 
   @Test
+  void aBusyEngineSlowerThanTheExitCheckDoesNotFailTheStop() {
+    Pod pod = runningPod();
+    engine.ignoreSigterm.add("stubborn");
+    // Every listing takes longer than the exit check's period, as on an engine under load.
+    var list = engine.docker.answer("listContainersCmd");
+    engine.docker.on(
+        "listContainersCmd",
+        call -> {
+          try {
+            Thread.sleep(PodKiller.EXIT_CHECK.toMillis() * 3);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return list.apply(call);
+        });
+
+    runtime.killPod(pod.getMetadata().getUid(), Duration.ofSeconds(3)).block(T);
+
+    assertThat(engine.containers).isEmpty();
+  }
+
+  @Test
   void aPodWhoseContainersExitOnSigtermIsRemovedWithoutWaitingOutItsGracePeriod() {
     Pod pod = runningPod();
 
