@@ -2,6 +2,7 @@ package io.nauta.api.flowcontrol;
 
 import io.nauta.api.cache.CachedObject;
 import io.nauta.api.cache.ObjectFilter;
+import io.nauta.api.cache.RepairLoop;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.Meta;
@@ -25,7 +26,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -65,40 +65,24 @@ public class FlowControlBootstrapReconciler implements DisposableBean {
 
   @EventListener(ApplicationReadyEvent.class)
   public void reconcileAtStart() {
-    reconcile()
-        .retryWhen(
-            Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
-        .subscribe(
-            v -> {},
-            e -> log.error("could not write the flow control bootstrap configuration", e),
-            () -> {
-              Flux<ResourceType> rewinds =
-                  caches
-                      .rebuiltAfterRewind(
-                          List.of(
-                              BuiltInResources.FLOW_SCHEMAS,
-                              BuiltInResources.PRIORITY_LEVEL_CONFIGURATIONS))
-                      .doOnNext(
-                          t ->
-                              log.info(
-                                  "{} went back in time; checking the flow control configuration",
-                                  t.groupResource()));
-              recheck =
-                  Flux.merge(Flux.interval(recheckPeriod), rewinds)
-                      .onBackpressureLatest()
-                      .concatMap(
-                          why ->
-                              reconcile()
-                                  .onErrorResume(
-                                      e -> {
-                                        log.warn(
-                                            "could not check the flow control configuration: {}",
-                                            e.toString());
-                                        return Mono.empty();
-                                      }),
-                          1)
-                      .subscribe();
-            });
+    Flux<ResourceType> rewinds =
+        caches
+            .rebuiltAfterRewind(
+                List.of(
+                    BuiltInResources.FLOW_SCHEMAS, BuiltInResources.PRIORITY_LEVEL_CONFIGURATIONS))
+            .doOnNext(
+                t ->
+                    log.info(
+                        "{} went back in time; checking the flow control configuration",
+                        t.groupResource()));
+    recheck =
+        RepairLoop.start(
+            this::reconcile,
+            recheckPeriod,
+            rewinds,
+            () -> {},
+            log,
+            "check the flow control bootstrap configuration");
   }
 
   @Override
