@@ -28,6 +28,8 @@ public class Strategies {
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());
+    register(new io.nauta.api.flowcontrol.FlowSchemaStrategy());
+    register(new io.nauta.api.flowcontrol.PriorityLevelConfigurationStrategy());
     register(
         new Plain(BuiltInResources.NODES) {
           @Override

@@ -1,5 +1,6 @@
 package io.nauta.api.lifecycle;
 
+import io.nauta.api.cache.RepairLoop;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.AlreadyExistsException;
@@ -16,7 +17,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -62,36 +62,14 @@ public class SystemNamespaces implements DisposableBean {
 
   @EventListener(ApplicationReadyEvent.class)
   public void ensure() {
-    Flux.fromIterable(NAMES)
-        .concatMap(this::create)
-        .then()
-        .retryWhen(
-            Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
-        .subscribe(
-            v -> {},
-            e -> log.error("could not create the system namespaces", e),
-            () -> {
-              done = true;
-              recheck = recheckEvery(recheckPeriod);
-            });
-  }
-
-  private Disposable recheckEvery(Duration period) {
-    return Flux.merge(
-            Flux.interval(period), caches.rebuiltAfterRewind(List.of(BuiltInResources.NAMESPACES)))
-        .onBackpressureLatest()
-        .concatMap(
-            tick ->
-                Flux.fromIterable(NAMES)
-                    .concatMap(this::create)
-                    .then()
-                    .onErrorResume(
-                        e -> {
-                          log.warn("could not check the system namespaces: {}", e.toString());
-                          return Mono.empty();
-                        }),
-            1)
-        .subscribe();
+    recheck =
+        RepairLoop.start(
+            () -> Flux.fromIterable(NAMES).concatMap(this::create).then(),
+            recheckPeriod,
+            caches.rebuiltAfterRewind(List.of(BuiltInResources.NAMESPACES)),
+            () -> done = true,
+            log,
+            "create the system namespaces");
   }
 
   @Override

@@ -25,7 +25,9 @@ public final class TablePrinters {
           Map.entry("RoleBinding", new RoleBindingPrinter()),
           Map.entry("ClusterRoleBinding", new RoleBindingPrinter()),
           Map.entry("ServiceAccount", new ServiceAccountPrinter()),
-          Map.entry("CertificateSigningRequest", new CertificateSigningRequestPrinter()));
+          Map.entry("CertificateSigningRequest", new CertificateSigningRequestPrinter()),
+          Map.entry("FlowSchema", new FlowSchemaPrinter()),
+          Map.entry("PriorityLevelConfiguration", new PriorityLevelConfigurationPrinter()));
 
   private TablePrinters() {}
 

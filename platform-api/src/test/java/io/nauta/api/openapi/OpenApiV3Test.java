@@ -46,6 +46,7 @@ class OpenApiV3Test {
             "apis/authorization.k8s.io/v1",
             "apis/authentication.k8s.io/v1",
             "apis/certificates.k8s.io/v1",
+            "apis/flowcontrol.apiserver.k8s.io/v1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
+import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -180,6 +182,32 @@ public final class BuiltInResources {
           Set.of("status", "approval"),
           CertificateSigningRequest.class);
 
+  public static final String FLOWCONTROL_GROUP = "flowcontrol.apiserver.k8s.io";
+
+  /** API priority and fairness: how requests are classified into priority levels. */
+  public static final ResourceType FLOW_SCHEMAS =
+      type(
+          FLOWCONTROL_GROUP,
+          "FlowSchema",
+          "flowschemas",
+          false,
+          List.of(),
+          List.of(),
+          Set.of("status"),
+          FlowSchema.class);
+
+  /** API priority and fairness: the concurrency shares and queuing of each priority level. */
+  public static final ResourceType PRIORITY_LEVEL_CONFIGURATIONS =
+      type(
+          FLOWCONTROL_GROUP,
+          "PriorityLevelConfiguration",
+          "prioritylevelconfigurations",
+          false,
+          List.of(),
+          List.of(),
+          Set.of("status"),
+          PriorityLevelConfiguration.class);
+
   private BuiltInResources() {}
 
   /** A review (authentication or authorization): posted, answered, never stored. */
@@ -247,6 +275,8 @@ public final class BuiltInResources {
             SERVICEACCOUNTS,
             TOKENREVIEWS,
             SELFSUBJECTREVIEWS,
-            CERTIFICATE_SIGNING_REQUESTS));
+            CERTIFICATE_SIGNING_REQUESTS,
+            FLOW_SCHEMAS,
+            PRIORITY_LEVEL_CONFIGURATIONS));
   }
 }

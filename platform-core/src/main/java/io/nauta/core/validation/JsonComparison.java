@@ -17,6 +17,10 @@ final class JsonComparison {
     return JSON.valueToTree(value);
   }
 
+  static <T> T toModel(JsonNode node, Class<T> type) {
+    return JSON.treeToValue(node, type);
+  }
+
   static boolean same(Object a, Object b) {
     return tree(a).equals(tree(b));
   }

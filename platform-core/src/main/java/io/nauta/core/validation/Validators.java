@@ -26,7 +26,11 @@ public final class Validators {
           Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),
           Map.entry("RoleBinding", new RbacValidation.RoleBindingValidation()),
           Map.entry("ClusterRoleBinding", new RbacValidation.ClusterRoleBindingValidation()),
-          Map.entry("CertificateSigningRequest", new CertificateSigningRequestValidation()));
+          Map.entry("CertificateSigningRequest", new CertificateSigningRequestValidation()),
+          Map.entry("FlowSchema", new FlowControlValidation.FlowSchemaValidation()),
+          Map.entry(
+              "PriorityLevelConfiguration",
+              new FlowControlValidation.PriorityLevelConfigurationValidation()));
 
   private Validators() {}
 

@@ -1,5 +1,6 @@
 package io.nauta.api.security.bootstrap;
 
+import io.nauta.api.cache.RepairLoop;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.AlreadyExistsException;
@@ -23,7 +24,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -76,45 +76,28 @@ public class BootstrapPolicyReconciler implements DisposableBean {
 
   @EventListener(ApplicationReadyEvent.class)
   public void reconcileAtStart() {
-    reconcile()
-        .retryWhen(
-            Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
-        .subscribe(
-            v -> {},
-            e -> log.error("could not reconcile the bootstrap RBAC policy", e),
-            () -> {
-              done = true;
-              Flux<ResourceType> rewinds =
-                  caches
-                      .rebuiltAfterRewind(
-                          List.of(
-                              BuiltInResources.CLUSTER_ROLES,
-                              BuiltInResources.CLUSTER_ROLE_BINDINGS,
-                              BuiltInResources.ROLES,
-                              BuiltInResources.ROLE_BINDINGS,
-                              BuiltInResources.CONFIGMAPS))
-                      .doOnNext(
-                          t ->
-                              log.info(
-                                  "{} went back in time; checking the bootstrap RBAC policy now",
-                                  t.groupResource()));
-              recheck =
-                  Flux.merge(Flux.interval(recheckPeriod), rewinds)
-                      // What comes while a check runs makes one more check, not one each.
-                      .onBackpressureLatest()
-                      .concatMap(
-                          why ->
-                              reconcile()
-                                  .onErrorResume(
-                                      e -> {
-                                        log.warn(
-                                            "could not check the bootstrap RBAC policy: {}",
-                                            e.toString());
-                                        return Mono.empty();
-                                      }),
-                          1)
-                      .subscribe();
-            });
+    Flux<ResourceType> rewinds =
+        caches
+            .rebuiltAfterRewind(
+                List.of(
+                    BuiltInResources.CLUSTER_ROLES,
+                    BuiltInResources.CLUSTER_ROLE_BINDINGS,
+                    BuiltInResources.ROLES,
+                    BuiltInResources.ROLE_BINDINGS,
+                    BuiltInResources.CONFIGMAPS))
+            .doOnNext(
+                t ->
+                    log.info(
+                        "{} went back in time; checking the bootstrap RBAC policy now",
+                        t.groupResource()));
+    recheck =
+        RepairLoop.start(
+            this::reconcile,
+            recheckPeriod,
+            rewinds,
+            () -> done = true,
+            log,
+            "check the bootstrap RBAC policy");
   }
 
   @Override
