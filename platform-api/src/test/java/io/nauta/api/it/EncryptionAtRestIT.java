@@ -398,4 +398,38 @@ class EncryptionAtRestIT {
     assertThat(list.exitCode()).isNotZero();
     assertThat(list.stderr()).contains("Internal error occurred: unable to transform key");
   }
+
+  /** Runs deploy/nauta's own function that makes the encryption config, as 'up' runs it. */
+  private static void deployNautaEnsureEncryptionConfig(Path pki) throws Exception {
+    Path script = Path.of("..", "deploy", "nauta").toAbsolutePath();
+    String harness =
+        "set -euo pipefail; PKI_DIR=\"$1\"; log() { :; }; die() { echo \"$*\" >&2; exit 1; };"
+            + " eval \"$(sed -n '/^ENCRYPTION_CONFIG=/,/^}/p' \"$2\")\"; ensure_encryption_config";
+    Process p =
+        new ProcessBuilder("bash", "-c", harness, "harness", pki.toString(), script.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  @Test
+  void deployNautaEncryptsSecretsWithAKeyMadeOnceInThePki() throws Exception {
+    Path pki = dir.resolve("pki");
+    deployNautaEnsureEncryptionConfig(pki);
+    Path config = pki.resolve("encryption-config.yaml");
+    assertThat(Files.getPosixFilePermissions(config))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    String first = Files.readString(config);
+    deployNautaEnsureEncryptionConfig(pki);
+    assertThat(Files.readString(config)).isEqualTo(first);
+    String secret = first.replaceAll("(?s).*secret: (\\S+).*", "$1");
+    assertThat(Base64.getDecoder().decode(secret)).hasSize(32);
+
+    TestRedis.flush();
+    startWith(config);
+    ok(kubectl().run("create", "secret", "generic", "s", "--from-literal=password=" + VALUE));
+    assertThat(rawSecret(raw(), "default/s")).matches("(?s)\\d+ k8s:enc:aesgcm:v1:key1:.+");
+    assertThat(ok(kubectl().run("get", "secret", "s", "-o", "yaml")).stdout()).contains(ENCODED);
+  }
 }
