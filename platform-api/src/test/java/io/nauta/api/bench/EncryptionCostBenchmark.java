@@ -24,14 +24,13 @@ import reactor.core.publisher.Flux;
 
 /**
  * What encryption at rest costs a write: Secret creates per second, 64 in flight, against two
- * secure API servers (TLS, client certificate, authorization) in this JVM on one Redis. The
- * "off" server's configuration lists {@code identity} first (it writes plaintext) and the AES-GCM
- * key second; the "on" server's lists the key first, as {@code deploy/nauta up} does. Both watch
- * caches read every Secret event of both servers and so open the same sealed values: the
- * difference is what sealing costs the write path. Rounds alternate which server goes first; round
- * 0 warms both up and is not reported; medians are reported. Run with {@code
- * deploy/bench/encryption.sh [secrets [concurrency [rounds]]]} (defaults 3000 64 5); not part of
- * the test suite.
+ * secure API servers (TLS, client certificate, authorization) in this JVM on one Redis. The "off"
+ * server's configuration lists {@code identity} first (it writes plaintext) and the AES-GCM key
+ * second; the "on" server's lists the key first, as {@code deploy/nauta up} does. Both watch caches
+ * read every Secret event of both servers and so open the same sealed values: the difference is
+ * what sealing costs the write path. Rounds alternate which server goes first; round 0 warms both
+ * up and is not reported; medians are reported. Run with {@code deploy/bench/encryption.sh [secrets
+ * [concurrency [rounds]]]} (defaults 3000 64 5); not part of the test suite.
  */
 public final class EncryptionCostBenchmark {
 
@@ -43,10 +42,14 @@ public final class EncryptionCostBenchmark {
     new SecureRandom().nextBytes(key);
     String secret = Base64.getEncoder().encodeToString(key);
     Path dir = Files.createTempDirectory("bench-encryption");
-    Path on = config(dir.resolve("on.yaml"), "- aesgcm: {keys: [{name: key1, secret: " + secret
-        + "}]}\n      - identity: {}");
-    Path off = config(dir.resolve("off.yaml"), "- identity: {}\n      - aesgcm: {keys: [{name:"
-        + " key1, secret: " + secret + "}]}");
+    Path on =
+        config(
+            dir.resolve("on.yaml"),
+            "- aesgcm: {keys: [{name: key1, secret: " + secret + "}]}\n      - identity: {}");
+    Path off =
+        config(
+            dir.resolve("off.yaml"),
+            "- identity: {}\n      - aesgcm: {keys: [{name:" + " key1, secret: " + secret + "}]}");
     try (TestApiServer plain =
             TestApiServer.startOnEmptyRedis(
                 "logging.level.root=WARN", "nauta.encryption-config=" + off);
@@ -65,7 +68,8 @@ public final class EncryptionCostBenchmark {
         for (String which : order) {
           String ns = "bench-" + round + "-" + (which.startsWith("encryption off") ? "off" : "on");
           double rate = measure(servers.get(which), ns, secrets, concurrency);
-          System.err.printf(Locale.ROOT, "round %d %s: %.0f secret creates/s%n", round, which, rate);
+          System.err.printf(
+              Locale.ROOT, "round %d %s: %.0f secret creates/s%n", round, which, rate);
           if (round > 0) {
             results.get(which).add(rate);
           }
