@@ -11,4 +11,5 @@ if not epoch then
   redis.call('SET', KEYS[3], epoch)
 end
 local last = redis.call('GET', KEYS[4]) or ''
-return {rv, epoch, last, redis.call('HVALS', KEYS[1])}
+-- Fields too: an encrypted value is bound to its object's key, and errors name it.
+return {rv, epoch, last, redis.call('HGETALL', KEYS[1])}

@@ -11,7 +11,8 @@
 -- ARGV[1] operation: create | update | delete
 -- ARGV[2] hash field
 -- ARGV[3] object JSON; its metadata.resourceVersion is the placeholder ARGV[4]
--- ARGV[4] placeholder text replaced by the new resourceVersion
+-- ARGV[4] placeholder text replaced by the new resourceVersion; empty for an encrypted value,
+--         whose resourceVersion the reader adds (the script cannot see inside it)
 -- ARGV[5] expected current resourceVersion for update/delete ("" = any)
 -- ARGV[6] stream length to keep (exact trim)
 -- ARGV[7] event timestamp in epoch millis (for time-based trimming)
@@ -48,7 +49,10 @@ end
 
 local rv = tostring((tonumber(redis.call('GET', KEYS[2])) or 0) + 1)
 local json = ARGV[3]
-local at = string.find(json, ARGV[4], 1, true)
+local at = nil
+if ARGV[4] ~= '' then
+  at = string.find(json, ARGV[4], 1, true)
+end
 if at then
   json = string.sub(json, 1, at - 1) .. rv .. string.sub(json, at + string.len(ARGV[4]))
 end
@@ -67,7 +71,7 @@ local previous = redis.call('GET', KEYS[5]) or ''
 -- anything must be the one that can fail (a stream whose last ID is not below <rv>-0, or memory
 -- full). If it fails, nothing has changed and the caller gets the error.
 redis.call('XADD', KEYS[3], 'MAXLEN', '=', ARGV[6], rv .. '-0', 't', eventType, 'o', json,
-  'ts', ARGV[7], 'e', epoch, 'w', ARGV[8], 'p', previous)
+  'ts', ARGV[7], 'e', epoch, 'w', ARGV[8], 'p', previous, 'k', field)
 
 redis.call('SET', KEYS[2], rv)
 redis.call('SET', KEYS[4], epoch)

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.nauta.api.storage.RedisEventSource;
 import io.nauta.api.storage.RedisEventSource.StoreState;
 import io.nauta.api.storage.Snapshot;
+import io.nauta.api.storage.StoredValues;
 import io.nauta.api.storage.StreamEvent;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +38,7 @@ final class StreamReader {
 
   private final WatchCache cache;
   private final RedisClient redis;
+  private final StoredValues values;
   private volatile boolean stopped;
   private Thread thread;
 
@@ -49,9 +51,10 @@ final class StreamReader {
   /** The counter stood above {@link #lastRv} with no event read at the last idle check. */
   private boolean aheadWithoutEvents;
 
-  StreamReader(WatchCache cache, RedisClient redis) {
+  StreamReader(WatchCache cache, RedisClient redis, StoredValues values) {
     this.cache = cache;
     this.redis = redis;
+    this.values = values;
   }
 
   void start() {
@@ -70,7 +73,7 @@ final class StreamReader {
   private void run() {
     long backoffMillis = 100;
     String rewound = null;
-    try (RedisEventSource source = new RedisEventSource(redis, cache.type())) {
+    try (RedisEventSource source = new RedisEventSource(redis, cache.type(), values)) {
       while (!stopped) {
         try {
           if (rewound != null) {

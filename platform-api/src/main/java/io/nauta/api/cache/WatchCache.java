@@ -4,6 +4,7 @@ import io.nauta.api.config.NautaProperties;
 import io.nauta.api.storage.Snapshot;
 import io.nauta.api.storage.StoredObject;
 import io.nauta.api.storage.StreamEvent;
+import io.nauta.api.storage.encryption.UnreadableValueException;
 import io.nauta.core.errors.GoneException;
 import io.nauta.core.registry.ResourceType;
 import java.util.ArrayDeque;
@@ -54,6 +55,14 @@ public final class WatchCache {
   private final WatcherIndex watchers = new WatcherIndex();
   private final List<Waiter> waiters = new ArrayList<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Objects whose stored value cannot be decrypted (a key missing from the encryption
+   * configuration, or changed bytes), by sort key. They are left out of the cache, so the other
+   * objects are served as before; a list that would include one fails with its 500, as Kubernetes'
+   * list fails with "unable to transform key".
+   */
+  private final NavigableMap<String, UnreadableValueException> unreadable = new TreeMap<>();
 
   /** Every event with a resourceVersion above this one is in {@link #history}. */
   private long floorRv;
@@ -168,11 +177,13 @@ public final class WatchCache {
       objects.clear();
       keys.clear();
       history.clear();
+      unreadable.clear();
       for (StoredObject o : snapshot.objects()) {
         CachedObject c = parse(o.json(), o.resourceVersion());
         objects.put(c.sortKey(), c);
         keys.add(c.sortKey());
       }
+      snapshot.unreadable().forEach((field, e) -> markUnreadable(field, e));
       if (!listeners.isEmpty()) {
         List<CachedObject> loaded = List.copyOf(objects.values());
         listeners.forEach(l -> tell(l, () -> l.replaced(loaded)));
@@ -186,6 +197,12 @@ public final class WatchCache {
       for (StreamEvent e : streamHistory) {
         if (e.resourceVersion() > snapshot.resourceVersion()) {
           after.add(e);
+          continue;
+        }
+        if (e.unreadable() != null) {
+          // Its write is left out of the history: a watch from before it misses it, as the
+          // objects that follow it in the history are still served.
+          unknownPreviousUpToRv = e.resourceVersion();
           continue;
         }
         CachedObject c = parse(e.json(), e.resourceVersion());
@@ -277,7 +294,12 @@ public final class WatchCache {
   }
 
   private void applyLocked(StreamEvent e) {
+    if (e.unreadable() != null) {
+      applyUnreadable(e);
+      return;
+    }
     CachedObject c = parse(e.json(), e.resourceVersion());
+    unreadable.remove(c.sortKey());
     boolean deleted = WatchEvent.DELETED.equals(e.type());
     CachedObject previous = deleted ? objects.remove(c.sortKey()) : objects.put(c.sortKey(), c);
     if (deleted) {
@@ -298,6 +320,62 @@ public final class WatchCache {
     // Queuing is all that happens here: the watcher's worker encodes (once, shared) and sends.
     watchers.candidates(event, offerTo(event));
     event.seen().release();
+  }
+
+  /**
+   * A write whose object cannot be decrypted: the object leaves the cache (its old state is no
+   * longer what Redis holds) and lists name it until a readable write replaces it. Watchers are not
+   * sent anything for it: there is no object to send, and Kubernetes' cache would stop serving the
+   * whole resource instead.
+   */
+  private void applyUnreadable(StreamEvent e) {
+    String key = sortKeyOf(e.field());
+    log.warn(
+        "{}: event {} is not readable: {}",
+        type.groupResource(),
+        e.resourceVersion(),
+        e.unreadable().getMessage());
+    CachedObject previous = objects.remove(key);
+    if (previous != null) {
+      keys.remove(key);
+      for (Listener l : listeners) {
+        tell(l, () -> l.applied(previous, previous, true));
+      }
+    }
+    if (WatchEvent.DELETED.equals(e.type())) {
+      unreadable.remove(key);
+    } else {
+      unreadable.put(key, e.unreadable());
+    }
+    appliedRv = e.resourceVersion();
+  }
+
+  private void markUnreadable(String field, UnreadableValueException e) {
+    log.warn("{}: {}", type.groupResource(), e.getMessage());
+    unreadable.put(sortKeyOf(field), e);
+  }
+
+  /** The sort key of a hash field: {@code <namespace>/<name>}, or the name if cluster-scoped. */
+  private static String sortKeyOf(String field) {
+    int slash = field == null ? -1 : field.indexOf('/');
+    return slash < 0
+        ? CachedObject.sortKey("", field)
+        : CachedObject.sortKey(field.substring(0, slash), field.substring(slash + 1));
+  }
+
+  /** A list must not pretend an object it cannot read is not there: it fails as Kubernetes'. */
+  private void failIfUnreadable(ObjectFilter filter) {
+    if (unreadable.isEmpty()) {
+      return;
+    }
+    if (filter.namespace() == null) {
+      throw unreadable.firstEntry().getValue();
+    }
+    String from = CachedObject.sortKey(filter.namespace(), "");
+    Map.Entry<String, UnreadableValueException> in = unreadable.ceilingEntry(from);
+    if (in != null && in.getKey().startsWith(from)) {
+      throw in.getValue();
+    }
   }
 
   private static Consumer<Watcher> offerTo(CacheEvent event) {
@@ -442,6 +520,7 @@ public final class WatchCache {
   public ListResult list(ObjectFilter filter, long limit, String continueAfter) {
     lock.readLock().lock();
     try {
+      failIfUnreadable(filter);
       return page(
           appliedRv,
           range(objects, filter, continueAfter).values().iterator(),
@@ -461,6 +540,7 @@ public final class WatchCache {
   public ListResult listAt(long rv, ObjectFilter filter, long limit, String continueAfter) {
     lock.readLock().lock();
     try {
+      failIfUnreadable(filter);
       if (rv >= appliedRv) {
         return page(
             appliedRv,

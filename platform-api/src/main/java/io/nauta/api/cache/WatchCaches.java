@@ -51,7 +51,7 @@ public class WatchCaches implements SmartLifecycle {
       }
       WatchCache cache = new WatchCache(type, mapper, config);
       caches.put(type, cache);
-      readers.put(type, new StreamReader(cache, redis));
+      readers.put(type, new StreamReader(cache, redis, store.values()));
       Gauge.builder("nauta.watch.open", cache, WatchCache::watcherCount)
           .description("Open watches served from the watch cache")
           .tag("resource", type.groupResource())

@@ -538,8 +538,9 @@ public class ResourceService {
   private Mono<Written> writeAdmitted(
       ResourceType type, String name, boolean dryRun, StoredObjectNode cur, ObjectNode updated) {
     Meta.of(updated).put("resourceVersion", Long.toString(cur.resourceVersion()));
-    if (updated.equals(cur.node())) {
-      // Kubernetes does not write (nor bump the resourceVersion) when nothing changed.
+    if (updated.equals(cur.node()) && !cur.stale()) {
+      // Kubernetes does not write (nor bump the resourceVersion) when nothing changed, unless the
+      // stored value is stale (under an old encryption key): rewriting it is how keys rotate.
       return Mono.just(new Written(codec.write(cur.node()), Written.Outcome.UNCHANGED));
     }
     boolean finished = Meta.isDeleting(updated) && pendingFinalizers(type, updated).isEmpty();
@@ -789,7 +790,7 @@ public class ResourceService {
 
   // ---- shared
 
-  private record StoredObjectNode(long resourceVersion, ObjectNode node) {}
+  private record StoredObjectNode(long resourceVersion, ObjectNode node, boolean stale) {}
 
   private Mono<StoredObjectNode> current(ResourceType type, String namespace, String name) {
     String ns = type.namespaced() ? namespace : null;
@@ -798,7 +799,7 @@ public class ResourceService {
         .switchIfEmpty(Mono.error(() -> NotFoundException.of(ref(type, name))))
         .map(
             (StoredObject s) ->
-                new StoredObjectNode(s.resourceVersion(), codec.parseStored(s.json())));
+                new StoredObjectNode(s.resourceVersion(), codec.parseStored(s.json()), s.stale()));
   }
 
   /**

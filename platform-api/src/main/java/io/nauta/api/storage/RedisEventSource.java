@@ -9,10 +9,13 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.nauta.api.storage.encryption.UnreadableValueException;
 import io.nauta.core.registry.ResourceType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The blocking side of storage, for one type's watch-cache reader thread: a snapshot to start from,
@@ -25,17 +28,22 @@ public final class RedisEventSource implements AutoCloseable {
   private static final int BATCH = 10_000;
 
   private final StorageKeys keys;
+  private final ResourceType type;
+  private final StoredValues values;
   private final RedisClient client;
   private StatefulRedisConnection<String, String> connection;
 
-  public RedisEventSource(RedisClient client, ResourceType type) {
+  public RedisEventSource(RedisClient client, ResourceType type, StoredValues values) {
     this.client = client;
+    this.type = type;
+    this.values = values;
     this.keys = StorageKeys.of(type);
   }
 
   private RedisCommands<String, String> redis() {
     if (connection == null || !connection.isOpen()) {
-      connection = client.connect();
+      // Object values are bytes (encrypted ones are binary): one char per byte.
+      connection = client.connect(StoredValues.WIRE);
       // A blocking XREAD may wait longer than the default command timeout.
       connection.setTimeout(Duration.ofSeconds(30));
     }
@@ -55,12 +63,18 @@ public final class RedisEventSource implements AutoCloseable {
                 RedisObjectStore.newEpoch());
     long rv = Long.parseLong((String) reply.get(0));
     @SuppressWarnings("unchecked")
-    List<Object> values = (List<Object>) reply.get(3);
-    List<StoredObject> objects = new ArrayList<>(values.size());
-    for (Object v : values) {
-      objects.add(StoredObject.parse((String) v));
+    List<Object> fieldsAndValues = (List<Object>) reply.get(3);
+    List<StoredObject> objects = new ArrayList<>(fieldsAndValues.size() / 2);
+    Map<String, UnreadableValueException> unreadable = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
+      String field = (String) fieldsAndValues.get(i);
+      try {
+        objects.add(StoredObject.parse((String) fieldsAndValues.get(i + 1), field, type, values));
+      } catch (UnreadableValueException e) {
+        unreadable.put(field, e);
+      }
     }
-    return new Snapshot(rv, objects, (String) reply.get(1), (String) reply.get(2));
+    return new Snapshot(rv, objects, (String) reply.get(1), (String) reply.get(2), unreadable);
   }
 
   /** Every event the stream still holds, oldest first. */
@@ -70,7 +84,7 @@ public final class RedisEventSource implements AutoCloseable {
     while (true) {
       List<StreamMessage<String, String>> batch =
           redis().xrange(keys.events(), Range.create(from, "+"), Limit.from(BATCH));
-      batch.forEach(m -> out.add(RedisObjectStore.toEvent(m)));
+      batch.forEach(m -> out.add(RedisObjectStore.toEvent(m, type, values)));
       if (batch.size() < BATCH) {
         return out;
       }
@@ -87,7 +101,7 @@ public final class RedisEventSource implements AutoCloseable {
                 XReadArgs.StreamOffset.from(keys.events(), afterRv + "-0"));
     List<StreamEvent> out = new ArrayList<>(messages == null ? 0 : messages.size());
     if (messages != null) {
-      messages.forEach(m -> out.add(RedisObjectStore.toEvent(m)));
+      messages.forEach(m -> out.add(RedisObjectStore.toEvent(m, type, values)));
     }
     return out;
   }

@@ -3,9 +3,14 @@ package io.nauta.api.storage;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nauta.api.config.NautaProperties;
+import io.nauta.api.storage.encryption.EncryptionConfig;
+import io.nauta.api.storage.encryption.UnreadableValueException;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
@@ -46,6 +51,7 @@ public class RedisObjectStore {
   private final NautaProperties.Watch watch;
   private final long writeMemorySeconds;
   private final MeterRegistry meters;
+  private final StoredValues values;
 
   /**
    * Where a write or read goes on once Redis has answered. Lettuce delivers every reply of a
@@ -58,8 +64,10 @@ public class RedisObjectStore {
   public RedisObjectStore(
       StatefulRedisConnection<String, String> connection,
       NautaProperties props,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      EncryptionConfig encryption) {
     this.redis = connection.reactive();
+    this.values = new StoredValues(encryption);
     this.watch = props.watch();
     // A write is sent again only while it waits for its answer, which is at most the command
     // timeout; its outcome is remembered well beyond that.
@@ -95,9 +103,16 @@ public class RedisObjectStore {
     // script recognises the second as the same write.
     String writeId = randomId();
     Timer.Sample sample = Timer.start(meters);
+    StoredValues.Outgoing value;
+    try {
+      value = values.encode(type, namespace, name, json);
+    } catch (RuntimeException e) {
+      return Mono.error(e);
+    }
     return write
         .call(
             redis,
+            StoredValues.WIRE,
             new String[] {
               keys.objects(),
               keys.resourceVersion(),
@@ -108,8 +123,8 @@ public class RedisObjectStore {
             },
             op,
             StorageKeys.field(namespace, name),
-            json,
-            RV_PLACEHOLDER,
+            value.wire(),
+            value.placeholder(),
             expected,
             Integer.toString(watch.historyMaxEvents()),
             Long.toString(System.currentTimeMillis()),
@@ -140,14 +155,27 @@ public class RedisObjectStore {
                         .register(meters)));
   }
 
-  /** The object as stored, or empty. */
+  /**
+   * The object as stored, or empty; fails with {@link
+   * io.nauta.api.storage.encryption.UnreadableValueException} (500) when it is encrypted with a key
+   * the configuration does not hold, or was tampered with.
+   */
   public Mono<StoredObject> get(ResourceType type, String namespace, String name) {
+    String field = StorageKeys.field(namespace, name);
+    CommandArgs<String, String> args =
+        new CommandArgs<>(StoredValues.WIRE).addKey(StorageKeys.of(type).objects()).addKey(field);
     return redis
-        .hget(StorageKeys.of(type).objects(), StorageKeys.field(namespace, name))
-        .map(StoredObject::parse)
+        .<String>dispatch(CommandType.HGET, new ValueOutput<>(StoredValues.WIRE), args)
+        .next()
+        .map(value -> StoredObject.parse(value, field, type, values))
         .onErrorMap(
             e -> StorageErrors.translate(e, new ResourceRef(type.group(), type.plural(), name)))
         .publishOn(continuation);
+  }
+
+  /** How object values are encoded and decoded (encryption at rest). */
+  public StoredValues values() {
+    return values;
   }
 
   /** The type's current resourceVersion: the value a consistent list must reflect. */
@@ -197,18 +225,34 @@ public class RedisObjectStore {
     return HexFormat.of().formatHex(bytes);
   }
 
-  static StreamEvent toEvent(StreamMessage<String, String> m) {
+  /**
+   * A stream entry, its object decoded; one that cannot be decrypted becomes an event that carries
+   * the error instead of the object (see {@link StreamEvent#unreadable()}).
+   */
+  static StreamEvent toEvent(
+      StreamMessage<String, String> m, ResourceType type, StoredValues values) {
     Map<String, String> body = m.getBody();
     String id = m.getId();
     long rv = Long.parseLong(id.substring(0, id.indexOf('-')));
+    String field = body.get("k");
+    String json;
+    UnreadableValueException unreadable = null;
+    try {
+      json = values.decode(type, field == null ? "" : field, rv, body.get("o"));
+    } catch (UnreadableValueException e) {
+      json = null;
+      unreadable = e;
+    }
     return new StreamEvent(
         body.get("t"),
         rv,
-        body.get("o"),
+        json,
         timestamp(m),
         body.get("e"),
         body.get("w"),
-        body.get("p"));
+        body.get("p"),
+        field,
+        unreadable);
   }
 
   private static long timestamp(StreamMessage<String, String> m) {

@@ -3,6 +3,10 @@ package io.nauta.api.storage;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,6 +48,38 @@ public final class RedisScript {
               sha = null;
               return loaded(redis).flatMap(s -> eval(redis, s, keys, args));
             });
+  }
+
+  /**
+   * As {@link #call}, with arguments and reply in {@code codec} instead of the connection's own
+   * (object values travel as {@link StoredValues#WIRE} strings, byte for byte).
+   */
+  public Mono<List<Object>> call(
+      RedisReactiveCommands<String, String> redis,
+      RedisCodec<String, String> codec,
+      String[] keys,
+      String... args) {
+    return loaded(redis)
+        .flatMap(s -> evalIn(redis, codec, s, keys, args))
+        .onErrorResume(
+            RedisNoScriptException.class,
+            e -> {
+              sha = null;
+              return loaded(redis).flatMap(s -> evalIn(redis, codec, s, keys, args));
+            });
+  }
+
+  private static Mono<List<Object>> evalIn(
+      RedisReactiveCommands<String, String> redis,
+      RedisCodec<String, String> codec,
+      String s,
+      String[] keys,
+      String[] args) {
+    CommandArgs<String, String> commandArgs =
+        new CommandArgs<>(codec).add(s).add(keys.length).addKeys(keys).addValues(args);
+    return redis
+        .<List<Object>>dispatch(CommandType.EVALSHA, new NestedMultiOutput<>(codec), commandArgs)
+        .next();
   }
 
   private <T> Mono<T> eval(

@@ -1,5 +1,7 @@
 package io.nauta.api.storage;
 
+import io.nauta.api.storage.encryption.UnreadableValueException;
+
 /**
  * One entry of a type's event stream.
  *
@@ -11,6 +13,9 @@ package io.nauta.api.storage;
  *     entries written before epochs existed
  * @param writeId this write's id
  * @param previousWriteId the id of the write before it ("" if none); null like {@code epoch}
+ * @param field the object's hash field ({@code <namespace>/<name>}); null for entries written
+ *     before events carried it
+ * @param unreadable why the object could not be decrypted (then {@code json} is null), or null
  */
 public record StreamEvent(
     String type,
@@ -19,9 +24,22 @@ public record StreamEvent(
     long timestampMillis,
     String epoch,
     String writeId,
-    String previousWriteId) {
+    String previousWriteId,
+    String field,
+    UnreadableValueException unreadable) {
 
   public StreamEvent(String type, long resourceVersion, String json, long timestampMillis) {
-    this(type, resourceVersion, json, timestampMillis, null, null, null);
+    this(type, resourceVersion, json, timestampMillis, null, null, null, null, null);
+  }
+
+  public StreamEvent(
+      String type,
+      long resourceVersion,
+      String json,
+      long timestampMillis,
+      String epoch,
+      String writeId,
+      String previousWriteId) {
+    this(type, resourceVersion, json, timestampMillis, epoch, writeId, previousWriteId, null, null);
   }
 }

@@ -7,12 +7,14 @@ import io.nauta.api.config.NautaProperties;
 import io.nauta.api.storage.Snapshot;
 import io.nauta.api.storage.StoredObject;
 import io.nauta.api.storage.StreamEvent;
+import io.nauta.api.storage.encryption.UnreadableValueException;
 import io.nauta.core.errors.GoneException;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.selector.FieldSelector;
 import io.nauta.core.selector.LabelSelector;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
@@ -184,5 +186,52 @@ class WatchCacheTest {
                     new Snapshot(10, List.of()), List.of(event("ADDED", 11, "x", "1"))))
         .verifyComplete();
     assertThat(names(c.list(ObjectFilter.all(), 0, null))).containsExactly("x=1");
+  }
+
+  private static UnreadableValueException unreadable(String field) {
+    return new UnreadableValueException(
+        "nauta:{core/configmaps}:objects/" + field, "cipher: message authentication failed");
+  }
+
+  private static ObjectFilter in(String namespace) {
+    return new ObjectFilter(namespace, LabelSelector.everything(), FieldSelector.everything());
+  }
+
+  @Test
+  void anUndecryptableWriteLeavesItsObjectOutAndFailsOnlyTheListsThatWouldHoldIt() {
+    WatchCache c = cache(100);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    c.apply(List.of(event("ADDED", 1, "a", "1"), event("ADDED", 2, "b", "1")));
+    UnreadableValueException e = unreadable("ns/b");
+    c.apply(List.of(new StreamEvent("MODIFIED", 3, null, 0, null, null, null, "ns/b", e)));
+
+    assertThat(c.appliedResourceVersion()).isEqualTo(3);
+    assertThat(c.get("ns", "b")).isNull();
+    assertThat(c.get("ns", "a")).isNotNull();
+    assertThatThrownBy(() -> c.list(ObjectFilter.all(), 0, null)).isSameAs(e);
+    assertThatThrownBy(() -> c.list(in("ns"), 0, null)).isSameAs(e);
+    assertThat(c.list(in("other"), 0, null).items()).isEmpty();
+
+    // The cache goes on: a readable write of the object brings it back.
+    c.apply(List.of(event("ADDED", 4, "c", "1"), event("MODIFIED", 5, "b", "2")));
+    assertThat(names(c.list(ObjectFilter.all(), 0, null))).containsExactly("a=1", "b=2", "c=1");
+  }
+
+  @Test
+  void aSnapshotWithAnUndecryptableObjectServesTheOthers() {
+    WatchCache c = cache(100);
+    UnreadableValueException e = unreadable("ns/x");
+    c.reset(
+        new Snapshot(2, List.of(new StoredObject(1, cm("a", 1, "1"))), "", "", Map.of("ns/x", e)),
+        List.of());
+    assertThat(c.get("ns", "a")).isNotNull();
+    assertThatThrownBy(() -> c.list(ObjectFilter.all(), 0, null))
+        .isSameAs(e)
+        .hasMessageContaining("unable to transform key \"nauta:{core/configmaps}:objects/ns/x\"");
+    // Deleting it (a delete's event cannot be read either) ends the error.
+    c.apply(
+        List.of(
+            new StreamEvent("DELETED", 3, null, 0, null, null, null, "ns/x", unreadable("ns/x"))));
+    assertThat(names(c.list(ObjectFilter.all(), 0, null))).containsExactly("a=1");
   }
 }

@@ -331,7 +331,8 @@ class StoreHooksDispatchTest {
                   (proxy, method, args) -> null),
           new Binder(new MapConfigurationPropertySource(Map.of()))
               .bindOrCreate("nauta", NautaProperties.class),
-          new SimpleMeterRegistry());
+          new SimpleMeterRegistry(),
+          io.nauta.api.storage.encryption.EncryptionConfig.none());
     }
 
     void put(ResourceType type, String namespace, String name, String json) {
