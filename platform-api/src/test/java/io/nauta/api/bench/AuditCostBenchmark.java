@@ -12,8 +12,6 @@ import io.nauta.core.registry.BuiltInResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,37 +47,13 @@ public final class AuditCostBenchmark {
       Map<String, KubeClient> servers = new LinkedHashMap<>();
       servers.put("audit off", off.kubeClient());
       servers.put("audit on (default policy, pods at RequestResponse)", on.kubeClient());
-      Map<String, List<Double>> results = new LinkedHashMap<>();
-      servers.keySet().forEach(k -> results.put(k, new ArrayList<>()));
-      for (int round = 0; round <= rounds; round++) {
-        List<String> order = new ArrayList<>(servers.keySet());
-        if (round % 2 == 1) {
-          java.util.Collections.reverse(order);
-        }
-        for (String which : order) {
-          String ns = "bench-" + round + "-" + (which.startsWith("audit off") ? "off" : "on");
-          double rate = measure(servers.get(which), ns, pods, concurrency);
-          System.err.printf(Locale.ROOT, "round %d %s: %.0f pod creates/s%n", round, which, rate);
-          if (round > 0) {
-            results.get(which).add(rate);
-          }
-        }
-      }
-      double offRate = median(results.values().iterator().next());
-      System.out.printf(
-          Locale.ROOT,
-          "| API server | pod creates/s (median of %d) | vs off | rounds |%n|---|---|---|---|%n",
-          rounds);
-      for (Map.Entry<String, List<Double>> e : results.entrySet()) {
-        double m = median(e.getValue());
-        System.out.printf(
-            Locale.ROOT,
-            "| %s | %.0f | %.2f | %s |%n",
-            e.getKey(),
-            m,
-            m / offRate,
-            e.getValue().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
-      }
+      Map<String, List<Double>> results =
+          OffOnRounds.run(
+              servers,
+              rounds,
+              "pod creates/s",
+              (client, ns) -> measure(client, ns, pods, concurrency));
+      OffOnRounds.printTable(results, rounds, "pod creates/s");
       MeterRegistry meters = on.bean(MeterRegistry.class);
       System.out.printf(
           Locale.ROOT,
@@ -124,11 +98,5 @@ public final class AuditCostBenchmark {
             concurrency)
         .blockLast(Duration.ofMinutes(10));
     return pods / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static double median(List<Double> runs) {
-    double[] v = runs.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 }

@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,38 +55,13 @@ public final class EncryptionCostBenchmark {
       Map<String, KubeClient> servers = new LinkedHashMap<>();
       servers.put("encryption off (identity first)", plain.kubeClient());
       servers.put("encryption on (aesgcm first, as deploy/nauta up)", sealed.kubeClient());
-      Map<String, List<Double>> results = new LinkedHashMap<>();
-      servers.keySet().forEach(k -> results.put(k, new ArrayList<>()));
-      for (int round = 0; round <= rounds; round++) {
-        List<String> order = new ArrayList<>(servers.keySet());
-        if (round % 2 == 1) {
-          Collections.reverse(order);
-        }
-        for (String which : order) {
-          String ns = "bench-" + round + "-" + (which.startsWith("encryption off") ? "off" : "on");
-          double rate = measure(servers.get(which), ns, secrets, concurrency);
-          System.err.printf(
-              Locale.ROOT, "round %d %s: %.0f secret creates/s%n", round, which, rate);
-          if (round > 0) {
-            results.get(which).add(rate);
-          }
-        }
-      }
-      double offRate = median(results.values().iterator().next());
-      System.out.printf(
-          Locale.ROOT,
-          "| API server | Secret creates/s (median of %d) | vs off | rounds |%n|---|---|---|---|%n",
-          rounds);
-      for (Map.Entry<String, List<Double>> e : results.entrySet()) {
-        double m = median(e.getValue());
-        System.out.printf(
-            Locale.ROOT,
-            "| %s | %.0f | %.2f | %s |%n",
-            e.getKey(),
-            m,
-            m / offRate,
-            e.getValue().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
-      }
+      Map<String, List<Double>> results =
+          OffOnRounds.run(
+              servers,
+              rounds,
+              "secret creates/s",
+              (client, ns) -> measure(client, ns, secrets, concurrency));
+      OffOnRounds.printTable(results, rounds, "Secret creates/s");
       System.out.printf(
           Locale.ROOT,
           "%d Secrets (3 keys, ~600 bytes of data) per round and server, %d requests in flight%n",
@@ -140,11 +112,5 @@ public final class EncryptionCostBenchmark {
             concurrency)
         .blockLast(Duration.ofMinutes(10));
     return count / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static double median(List<Double> runs) {
-    double[] v = runs.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 }
