@@ -17,6 +17,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
@@ -76,26 +77,44 @@ public final class KubeClient {
                               .headers(h -> h.setBearerAuth(token))
                               .build());
                 })
-            .filter(
-                (request, next) ->
-                    next.exchange(fenced(request))
-                        // WebClient wraps what the body writer raised; callers want the refusal.
-                        .onErrorMap(
-                            e -> e.getCause() instanceof WriteFencedException, Throwable::getCause))
+            .filter(this::exchangeFenced)
             .build();
   }
 
   /**
-   * From now on every POST, PUT, PATCH and DELETE is first put to {@code fence}, as late as the
-   * client allows: when the request's body is about to be written to an acquired connection.
+   * From now on every POST, PUT, PATCH and DELETE is put to {@code fence} when it is sent, and
+   * again as late as the client allows: when its body is about to be written to an acquired
+   * connection.
    */
   public void fenceWrites(WriteFence fence) {
     this.fence = Objects.requireNonNull(fence, "fence");
   }
 
+  /**
+   * A write the fence refuses already, before it waits for a connection, fails at once: it never
+   * takes a pooled connection, so that connection is not closed by the refusal and reopened (TLS
+   * and all) by the next request. Writes it allows now are asked again at the last moment ({@link
+   * #fenced}), because the wait for a connection can outlast the lease.
+   */
+  private Mono<ClientResponse> exchangeFenced(ClientRequest request, ExchangeFunction next) {
+    if (!isRead(request.method())) {
+      String refusal = fence.refusal(request.method(), request.url());
+      if (refusal != null) {
+        return Mono.error(new WriteFencedException(request.method(), request.url(), refusal));
+      }
+    }
+    return next.exchange(fenced(request))
+        // WebClient wraps what the body writer raised; callers want the refusal.
+        .onErrorMap(e -> e.getCause() instanceof WriteFencedException, Throwable::getCause);
+  }
+
+  private static boolean isRead(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
+  }
+
   private ClientRequest fenced(ClientRequest request) {
     HttpMethod method = request.method();
-    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+    if (isRead(method)) {
       return request;
     }
     BodyInserter<?, ? super ClientHttpRequest> body = request.body();
