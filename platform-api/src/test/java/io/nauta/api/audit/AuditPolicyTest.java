@@ -21,6 +21,8 @@ class AuditPolicyTest {
   private static final UserInfo NODE =
       new UserInfo("system:node:n1", List.of("system:nodes", "system:authenticated"));
   private static final UserInfo DEV = new UserInfo("dev", List.of("system:authenticated"));
+  private static final UserInfo SIMULATOR =
+      new UserInfo("nauta:node-simulator", List.of("system:authenticated"));
 
   private static AuthorizationAttributes request(UserInfo user, String method, String uri) {
     String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
@@ -331,6 +333,23 @@ class AuditPolicyTest {
                 .level())
         .isEqualTo(AuditLevel.None);
     assertThat(p.evaluate(request(null, "GET", "/readyz")).level()).isEqualTo(AuditLevel.None);
+    // Nodes' status reports: what they sent only. The node simulator counts as nodes here.
+    for (UserInfo node : List.of(NODE, SIMULATOR)) {
+      assertThat(p.evaluate(request(node, "PUT", "/api/v1/nodes/n1/status")).level())
+          .isEqualTo(AuditLevel.Request);
+      assertThat(p.evaluate(request(node, "PATCH", "/api/v1/namespaces/a/pods/web/status")).level())
+          .isEqualTo(AuditLevel.Request);
+      assertThat(
+              p.evaluate(
+                      request(
+                          node,
+                          "PUT",
+                          "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n1"))
+                  .level())
+          .isEqualTo(AuditLevel.None);
+    }
+    assertThat(p.evaluate(request(DEV, "PATCH", "/api/v1/namespaces/a/pods/web/status")).level())
+        .isEqualTo(AuditLevel.RequestResponse);
     assertThat(p.evaluate(request(DEV, "POST", "/api/v1/namespaces/a/pods")).omitStages())
         .isEqualTo(Set.of(AuditStage.RequestReceived));
   }
