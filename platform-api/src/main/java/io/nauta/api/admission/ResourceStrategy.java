@@ -1,7 +1,9 @@
 package io.nauta.api.admission;
 
 import io.nauta.api.security.UserInfo;
+import io.nauta.core.errors.FieldError;
 import io.nauta.core.registry.ResourceType;
+import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -50,5 +52,21 @@ public interface ResourceStrategy {
   /** Whether {@code metadata.generation} starts at 1 and is bumped on every spec change. */
   default boolean tracksGeneration() {
     return false;
+  }
+
+  /**
+   * The kind's own rules beyond what its model class's validator checks (a definition's rules, a
+   * custom resource's schema); {@code old} is null on create. Empty by default.
+   */
+  default List<FieldError> validate(ObjectNode obj, ObjectNode old) {
+    return List.of();
+  }
+
+  /**
+   * How a 422 names the kind ({@code The X "name" is invalid}): the kind, or {@code Kind.group}
+   * where Kubernetes qualifies it (CustomResourceDefinitions, custom resources).
+   */
+  default String qualifiedKind() {
+    return type().kind();
   }
 }

@@ -1,10 +1,15 @@
 package io.nauta.api.admission;
 
+import io.nauta.api.customresource.CustomResources;
+import io.nauta.api.customresource.DefinitionStrategy;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,9 +22,26 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class Strategies {
 
-  private final Map<ResourceType, ResourceStrategy> byType = new HashMap<>();
+  private final Map<ResourceType, ResourceStrategy> byType = new ConcurrentHashMap<>();
+  private final Function<ResourceType, Optional<ResourceStrategy>> custom;
 
   public Strategies(ResourceRegistry registry) {
+    this(registry, t -> Optional.empty());
+  }
+
+  /**
+   * @param custom the strategy of a custom resource (by its storage type), which comes and goes
+   *     with its definition
+   */
+  @Autowired
+  public Strategies(ResourceRegistry registry, CustomResources custom) {
+    this(registry, custom::strategy);
+  }
+
+  private Strategies(
+      ResourceRegistry registry, Function<ResourceType, Optional<ResourceStrategy>> custom) {
+    this.custom = custom;
+    register(new DefinitionStrategy());
     register(new PodStrategy());
     register(new ServiceStrategy());
     register(new NamespaceStrategy());
@@ -82,7 +104,11 @@ public class Strategies {
   }
 
   public ResourceStrategy of(ResourceType type) {
-    return byType.get(type);
+    ResourceStrategy s = byType.get(type);
+    if (s != null) {
+      return s;
+    }
+    return custom.apply(type).orElseGet(() -> new Plain(type));
   }
 
   private static class Plain implements ResourceStrategy {

@@ -7,9 +7,9 @@ import io.nauta.api.config.NautaProperties;
 import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +29,13 @@ public class WatchCaches implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(WatchCaches.class);
 
-  private final Map<ResourceType, WatchCache> caches = new LinkedHashMap<>();
-  private final Map<ResourceType, StreamReader> readers = new LinkedHashMap<>();
+  private final Map<String, WatchCache> caches = new ConcurrentHashMap<>();
+  private final Map<String, StreamReader> readers = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
   private final RedisObjectStore store;
+  private final RedisClient redis;
+  private final JsonMapper mapper;
+  private final MeterRegistry meters;
   private final NautaProperties.Watch config;
   private ScheduledExecutorService housekeeping;
   private volatile boolean running;
@@ -44,23 +48,61 @@ public class WatchCaches implements SmartLifecycle {
       NautaProperties props,
       MeterRegistry meters) {
     this.store = store;
+    this.redis = redis;
+    this.mapper = mapper;
+    this.meters = meters;
     this.config = props.watch();
-    for (ResourceType type : registry.all()) {
-      if (type.createOnly()) {
-        continue; // reviews are answered, never stored
-      }
-      WatchCache cache = new WatchCache(type, mapper, config);
-      caches.put(type, cache);
-      readers.put(type, new StreamReader(cache, redis, store.values()));
-      Gauge.builder("nauta.watch.open", cache, WatchCache::watcherCount)
-          .description("Open watches served from the watch cache")
-          .tag("resource", type.groupResource())
-          .register(meters);
+    for (ResourceType type : registry.storageTypes()) {
+      add(type);
+    }
+    // Custom resources come and go at run time: their caches start and stop with them.
+    registry.addListener(
+        change -> {
+          change.removedStorage().forEach(this::remove);
+          change.addedStorage().forEach(this::add);
+        });
+  }
+
+  private synchronized void add(ResourceType type) {
+    if (type.createOnly() || caches.containsKey(type.groupResource())) {
+      return; // reviews are answered, never stored
+    }
+    WatchCache cache = new WatchCache(type, mapper, config);
+    StreamReader reader = new StreamReader(cache, redis, store.values());
+    caches.put(type.groupResource(), cache);
+    readers.put(type.groupResource(), reader);
+    gauges.put(
+        type.groupResource(),
+        Gauge.builder("nauta.watch.open", cache, WatchCache::watcherCount)
+            .description("Open watches served from the watch cache")
+            .tag("resource", type.groupResource())
+            .register(meters));
+    if (running) {
+      reader.start();
     }
   }
 
+  private synchronized void remove(ResourceType type) {
+    StreamReader reader = readers.remove(type.groupResource());
+    WatchCache cache = caches.remove(type.groupResource());
+    Gauge gauge = gauges.remove(type.groupResource());
+    if (reader != null) {
+      reader.stop();
+    }
+    if (cache != null) {
+      cache.closeWatchers();
+    }
+    if (gauge != null) {
+      meters.remove(gauge);
+    }
+  }
+
+  /**
+   * The cache of {@code type}'s resource (one per resource, whichever served version names it);
+   * null when the resource is not served (any more).
+   */
   public WatchCache get(ResourceType type) {
-    return caches.get(type);
+    return caches.get(type.groupResource());
   }
 
   /** Each rebuild after a rewind of one of these types' caches, as it happens. */
@@ -75,7 +117,7 @@ public class WatchCaches implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
+  public synchronized void start() {
     readers.values().forEach(StreamReader::start);
     housekeeping =
         Executors.newSingleThreadScheduledExecutor(
@@ -96,7 +138,8 @@ public class WatchCaches implements SmartLifecycle {
 
   private void trimStreams() {
     long cutoff = System.currentTimeMillis() - config.historyWindow().toMillis();
-    for (ResourceType type : caches.keySet()) {
+    for (WatchCache cache : caches.values()) {
+      ResourceType type = cache.type();
       store
           .trimBefore(type, cutoff)
           .subscribe(
@@ -105,7 +148,7 @@ public class WatchCaches implements SmartLifecycle {
   }
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
     running = false;
     if (housekeeping != null) {
       housekeeping.shutdownNow();

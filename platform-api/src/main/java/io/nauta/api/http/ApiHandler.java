@@ -1,10 +1,12 @@
 package io.nauta.api.http;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Preconditions;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.customresource.CustomResources;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
@@ -64,18 +66,23 @@ public class ApiHandler {
   private final ObjectCodec codec;
   private final RequestBodies bodies;
   private final SubresourceHandlers handlers;
+  private final CustomResources customResources;
+  private final ServedVersions versions;
 
   public ApiHandler(
       ResourceRegistry registry,
       ResourceService service,
       ObjectCodec codec,
       RequestBodies bodies,
-      SubresourceHandlers handlers) {
+      SubresourceHandlers handlers,
+      CustomResources customResources) {
     this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
     this.handlers = handlers;
+    this.customResources = customResources;
+    this.versions = new ServedVersions(codec.mapper());
   }
 
   public Mono<ServerResponse> handle(ServerRequest request) {
@@ -148,7 +155,8 @@ public class ApiHandler {
     boolean table =
         info.subresource() == null && TableResponses.requested(request.headers().asHttpHeaders());
     return service
-        .get(type, info.namespace(), info.name())
+        .get(registry.storageOf(type), info.namespace(), info.name())
+        .map(obj -> versions.toServed(obj, type))
         .flatMap(
             obj -> {
               if (table) {
@@ -165,8 +173,10 @@ public class ApiHandler {
   private Mono<ServerResponse> list(ServerRequest request, ResourceType type, RequestInfo info) {
     ListOptions options = QueryOptions.list(request.queryParams(), type, info.namespace());
     boolean table = TableResponses.requested(request.headers().asHttpHeaders());
+    ResourceType stored = registry.storageOf(type);
     return service
-        .list(type, options)
+        .list(stored, options)
+        .map(result -> versions.toServed(result, type, stored))
         .flatMap(
             result ->
                 json(
@@ -232,8 +242,10 @@ public class ApiHandler {
     // Reactor's timers count in nanoseconds: past 292 years the duration overflows. No client
     // waits a year, and one that asks for more gets a watch that ends like any other.
     timeout = Math.min(timeout, MAX_WATCH_SECONDS);
+    ResourceType stored = registry.storageOf(type);
     return service
-        .watch(type, options)
+        .watch(stored, options)
+        .map(e -> versions.toServed(e, type, stored))
         .map(
             e ->
                 table
@@ -275,24 +287,38 @@ public class ApiHandler {
       throw new MethodNotAllowedException(
           "POST to a namespaced resource needs a namespace in the path");
     }
+    if (customResources.isTerminating(type)) {
+      throw new MethodNotAllowedException(
+          "create not allowed while custom resource definition is terminating");
+    }
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
     FieldValidation fields = fieldValidation(request);
+    ResourceType stored = registry.storageOf(type);
     return bodies
         .readObject(request)
-        .flatMap(body -> service.create(type, info.namespace(), body, dryRun, fields))
-        .flatMap(w -> written(HttpStatus.CREATED, w, w.json()));
+        .map(body -> toStored(body, type, stored))
+        .flatMap(body -> service.create(stored, info.namespace(), body, dryRun, fields))
+        .flatMap(w -> written(HttpStatus.CREATED, w, versions.toServed(w.json(), type, stored)));
   }
 
   private Mono<ServerResponse> update(ServerRequest request, ResourceType type, RequestInfo info) {
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
     FieldValidation fields = fieldValidation(request);
+    ResourceType stored = registry.storageOf(type);
     return bodies
         .readObject(request)
+        .map(body -> toStored(body, type, stored))
         .flatMap(
             body ->
                 service.update(
-                    type, info.namespace(), info.name(), info.subresource(), body, dryRun, fields))
-        .flatMap(w -> json(HttpStatus.OK, w.json()));
+                    stored,
+                    info.namespace(),
+                    info.name(),
+                    info.subresource(),
+                    body,
+                    dryRun,
+                    fields))
+        .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
   }
 
   /**
@@ -301,21 +327,33 @@ public class ApiHandler {
    */
   private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
     String contentType = patchContentType(request);
+    if (contentType.equals(STRATEGIC_MERGE_PATCH)
+        && type.modelClass() == GenericKubernetesResource.class) {
+      // Custom resources have no patch strategies to merge by: Kubernetes refuses this patch type.
+      throw unknownPatchFormat(JSON_PATCH, MERGE_PATCH, APPLY_PATCH);
+    }
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
     FieldValidation fields = fieldValidation(request);
+    ResourceType stored = registry.storageOf(type);
     return bodies
         .read(request)
         .map(codec::parse)
         .flatMap(
             patch ->
                 service.guaranteedUpdate(
-                    type,
+                    stored,
                     info.namespace(),
                     info.name(),
                     info.subresource(),
                     dryRun,
-                    doc -> applyPatch(contentType, doc, patch, type.kind())))
-        .flatMap(w -> json(HttpStatus.OK, w.json()));
+                    doc -> {
+                      ObjectNode patched =
+                          applyPatch(contentType, versions.toServed(doc, type), patch, type.kind());
+                      return ServedVersions.differ(type, stored)
+                          ? toStored(patched, stored)
+                          : patched;
+                    }))
+        .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
   }
 
   /** The media type of a PATCH body, refused (415) unless it is one Nauta applies. */
@@ -327,15 +365,16 @@ public class ApiHandler {
           "server-side apply is not supported by Nauta yet; use client-side kubectl apply");
     }
     if (!List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH).contains(contentType)) {
-      throw new UnsupportedMediaTypeException(
-          "the body of the request was in an unknown format - accepted media types include: "
-              + JSON_PATCH
-              + ", "
-              + MERGE_PATCH
-              + ", "
-              + STRATEGIC_MERGE_PATCH);
+      throw unknownPatchFormat(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH);
     }
     return contentType;
+  }
+
+  /** Kubernetes' 415 for a patch in a format the resource does not take. */
+  private static UnsupportedMediaTypeException unknownPatchFormat(String... accepted) {
+    return new UnsupportedMediaTypeException(
+        "the body of the request was in an unknown format - accepted media types include: "
+            + String.join(", ", accepted));
   }
 
   static ObjectNode applyPatch(String contentType, ObjectNode doc, JsonNode patch, String kind) {
@@ -353,25 +392,27 @@ public class ApiHandler {
 
   private Mono<ServerResponse> delete(ServerRequest request, ResourceType type, RequestInfo info) {
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    ResourceType stored = registry.storageOf(type);
     return deleteOptions(request)
-        .flatMap(opts -> service.delete(type, info.namespace(), info.name(), opts, dryRun))
+        .flatMap(opts -> service.delete(stored, info.namespace(), info.name(), opts, dryRun))
         .flatMap(
             w ->
                 json(
                     w.outcome() == Written.Outcome.DELETING ? HttpStatus.ACCEPTED : HttpStatus.OK,
-                    w.json()));
+                    versions.toServed(w.json(), type, stored)));
   }
 
   private Mono<ServerResponse> deleteCollection(
       ServerRequest request, ResourceType type, RequestInfo info) {
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
     ListOptions options = QueryOptions.list(request.queryParams(), type, info.namespace());
+    ResourceType stored = registry.storageOf(type);
     return deleteOptions(request)
         .flatMap(
             opts ->
                 service
-                    .deleteCollection(type, options, opts, dryRun)
-                    .map(Written::json)
+                    .deleteCollection(stored, options, opts, dryRun)
+                    .map(w -> versions.toServed(w.json(), type, stored))
                     .collectList())
         .flatMap(
             items ->
@@ -384,6 +425,26 @@ public class ApiHandler {
                         + "\",\"metadata\":{},\"items\":["
                         + String.join(",", items)
                         + "]}"));
+  }
+
+  /**
+   * A body sent to one version of a kind stored at another: checked against the version it was sent
+   * to, then stored with the storage version's apiVersion (conversion {@code None}).
+   */
+  private static ObjectNode toStored(ObjectNode body, ResourceType served, ResourceType stored) {
+    if (ServedVersions.differ(served, stored)) {
+      ResourceService.checkKind(served, body);
+      body.put("apiVersion", stored.apiVersion());
+    }
+    return body;
+  }
+
+  /** A patched object, whatever apiVersion the patch wrote, is stored at the storage version. */
+  private static ObjectNode toStored(ObjectNode patched, ResourceType stored) {
+    if (patched.has("apiVersion")) {
+      patched.put("apiVersion", stored.apiVersion());
+    }
+    return patched;
   }
 
   /** Delete options from the body (kubectl, clients) and from query parameters (curl). */

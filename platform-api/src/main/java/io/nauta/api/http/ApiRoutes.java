@@ -2,6 +2,7 @@ package io.nauta.api.http;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import io.nauta.api.customresource.CustomResources;
 import io.nauta.api.openapi.OpenApiV3;
 import io.nauta.api.security.review.AccessReviews;
 import io.nauta.api.serviceaccount.IssuerDiscovery;
@@ -23,9 +24,13 @@ public class ApiRoutes {
     return BuiltInResources.registry();
   }
 
+  /** Generated again whenever a custom resource comes or goes. */
   @Bean
-  OpenApiV3 openApiV3(ResourceRegistry registry, JsonMapper mapper) {
-    return new OpenApiV3(registry, mapper);
+  OpenApiV3 openApiV3(
+      ResourceRegistry registry, JsonMapper mapper, CustomResources customResources) {
+    OpenApiV3 openApi = new OpenApiV3(registry, mapper, customResources::openApiSchema);
+    registry.addListener(change -> openApi.rebuild());
+    return openApi;
   }
 
   @Bean

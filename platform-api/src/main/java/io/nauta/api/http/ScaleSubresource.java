@@ -17,6 +17,26 @@ final class ScaleSubresource {
   private ScaleSubresource() {}
 
   static ObjectNode toScale(ObjectNode obj, JsonMapper mapper) {
+    String selectorText = null;
+    JsonNode selector = obj.path("spec").get("selector");
+    if (selector != null && selector.isObject()) {
+      LabelSelector model = mapper.treeToValue(selector, LabelSelector.class);
+      selectorText = io.nauta.core.selector.LabelSelector.fromModel(model).toString();
+    }
+    return scale(
+        obj,
+        mapper,
+        obj.path("spec").path("replicas").asInt(1),
+        obj.path("status").path("replicas").asInt(0),
+        selectorText);
+  }
+
+  /**
+   * A Scale of {@code obj} with these replicas and selector (null: none), its metadata the
+   * object's.
+   */
+  static ObjectNode scale(
+      ObjectNode obj, JsonMapper mapper, long specReplicas, long statusReplicas, String selector) {
     ObjectNode scale = mapper.createObjectNode();
     scale.put("kind", "Scale");
     scale.put("apiVersion", "autoscaling/v1");
@@ -28,13 +48,11 @@ final class ScaleSubresource {
         meta.set(f, v);
       }
     }
-    scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
+    scale.putObject("spec").put("replicas", specReplicas);
     ObjectNode status = scale.putObject("status");
-    status.put("replicas", obj.path("status").path("replicas").asInt(0));
-    JsonNode selector = obj.path("spec").get("selector");
-    if (selector != null && selector.isObject()) {
-      LabelSelector model = mapper.treeToValue(selector, LabelSelector.class);
-      status.put("selector", io.nauta.core.selector.LabelSelector.fromModel(model).toString());
+    status.put("replicas", statusReplicas);
+    if (selector != null) {
+      status.put("selector", selector);
     }
     return scale;
   }

@@ -31,6 +31,14 @@ public interface SubresourceHandler {
   Set<ResourceType> types();
 
   /**
+   * Whether it serves {@code type}'s subresource, for types that come and go at run time (custom
+   * resources) and so cannot be listed in {@link #types()}; {@link #types()} by default.
+   */
+  default boolean serves(ResourceType type) {
+    return types().contains(type);
+  }
+
+  /**
    * Answers a request for {@code info}'s subresource of an object of {@code type}. Runs inside
    * {@code Mono.defer}: it may throw an {@code ApiException} to answer with its Status.
    */

@@ -39,6 +39,16 @@ final class TableResponses {
     return false;
   }
 
+  /**
+   * The kind whose printer renders {@code type}: none (NAME, AGE) for a custom resource, even one
+   * whose kind shares a built-in kind's name.
+   */
+  private static String printedKind(ResourceType type) {
+    return type.modelClass() == io.fabric8.kubernetes.api.model.GenericKubernetesResource.class
+        ? null
+        : type.kind();
+  }
+
   static IncludeObject include(MultiValueMap<String, String> query) {
     return IncludeObject.parse(query.getFirst("includeObject"));
   }
@@ -50,7 +60,7 @@ final class TableResponses {
             ? null
             : new ContinueToken(result.resourceVersion(), result.continueToken()).encode();
     return TableWriter.table(
-        type.kind(),
+        printedKind(type),
         objects,
         include,
         Long.toString(result.resourceVersion()),
@@ -61,7 +71,7 @@ final class TableResponses {
 
   static ObjectNode single(ResourceType type, ObjectNode obj, IncludeObject include) {
     return TableWriter.table(
-        type.kind(),
+        printedKind(type),
         List.of(obj),
         include,
         obj.path("metadata").path("resourceVersion").asString(""),

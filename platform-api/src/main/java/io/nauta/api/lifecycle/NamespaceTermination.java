@@ -39,7 +39,7 @@ public class NamespaceTermination implements SmartLifecycle {
 
   private final WatchCaches caches;
   private final ResourceService service;
-  private final List<ResourceType> namespaced;
+  private final ResourceRegistry registry;
   private final AtomicBoolean busy = new AtomicBoolean();
   private Disposable loop;
 
@@ -47,8 +47,7 @@ public class NamespaceTermination implements SmartLifecycle {
       WatchCaches caches, ResourceService service, ResourceRegistry registry) {
     this.caches = caches;
     this.service = service;
-    this.namespaced =
-        registry.all().stream().filter(t -> t.namespaced() && !t.createOnly()).toList();
+    this.registry = registry;
   }
 
   @Override
@@ -85,6 +84,9 @@ public class NamespaceTermination implements SmartLifecycle {
             null,
             false,
             0);
+    // Read at each pass: custom resources come and go.
+    List<ResourceType> namespaced =
+        registry.storageTypes().stream().filter(t -> t.namespaced() && !t.createOnly()).toList();
     return Flux.fromIterable(namespaced)
         .concatMap(
             type ->

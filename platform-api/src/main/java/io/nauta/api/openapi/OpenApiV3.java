@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,8 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The OpenAPI v3 documents kubectl reads: the index at {@code /openapi/v3} and one document per
  * group-version at {@code /openapi/v3/api/v1}, {@code /openapi/v3/apis/<group>/<version>}, plus the
- * discovery documents {@code api} and {@code apis}. All are generated once, from the registry and
- * the fabric8 model classes.
+ * discovery documents {@code api} and {@code apis}. All are generated from the registry and the
+ * fabric8 model classes (a custom resource's from its definition's schema), again whenever the
+ * registry changes.
  *
  * <p>kubectl uses them to decide whether a PATCH may carry {@code fieldValidation} (the PATCH
  * operation of the kind must declare it), to compute {@code kubectl apply}'s strategic merge patch
@@ -39,27 +42,68 @@ public final class OpenApiV3 {
 
   private record Document(ObjectNode tree, byte[] json, String hash) {}
 
+  /** Every document and the index, as one immutable whole: a rebuild swaps it at once. */
+  private record Documents(Map<String, Document> byPath, ObjectNode index) {}
+
   private final JsonMapper mapper;
-  private final Map<String, Document> documents = new LinkedHashMap<>();
-  private final ObjectNode index;
+  private final ResourceRegistry registry;
+  private final Function<ResourceType, Optional<JsonNode>> customSchemas;
+  private volatile Documents documents;
 
   public OpenApiV3(ResourceRegistry registry, JsonMapper mapper) {
+    this(registry, mapper, t -> Optional.empty());
+  }
+
+  /**
+   * @param customSchemas the {@code openAPIV3Schema} of a custom resource's served version; empty
+   *     for built-in kinds, whose schemas come from their model classes
+   */
+  public OpenApiV3(
+      ResourceRegistry registry,
+      JsonMapper mapper,
+      Function<ResourceType, Optional<JsonNode>> customSchemas) {
     this.mapper = mapper;
+    this.registry = registry;
+    this.customSchemas = customSchemas;
+    rebuild();
+  }
+
+  /**
+   * Generates every document again from the registry as it is now (after a custom resource came or
+   * went). Each document's hash follows its bytes, so clients that cached a document under its old
+   * hash fetch it again. (Every group-version's document names DeleteOptions and WatchEvent for
+   * every served group-version, as upstream's do, so a new group changes every document.)
+   */
+  public synchronized void rebuild() {
+    Map<String, Document> docs = new LinkedHashMap<>();
     ModelProperties properties = new ModelProperties(mapper.getTypeFactory());
-    PatchExtensions patches = new PatchExtensions(properties, registry.all());
+    PatchExtensions patches =
+        new PatchExtensions(
+            properties,
+            registry.all().stream().filter(t -> customSchemas.apply(t).isEmpty()).toList());
     for (String gv : registry.groupVersions()) {
       List<ResourceType> types = typesOf(registry, gv);
+      if (types.isEmpty()) {
+        continue; // removed while this rebuild ran; the rebuild its removal triggers follows
+      }
       ResourceType first = types.get(0);
       String path = first.groupVersionPath().substring(1);
-      put(path, groupVersion(registry, types, new SchemaGenerator(properties, patches)));
+      put(docs, path, groupVersion(registry, types, new SchemaGenerator(properties, patches)));
     }
-    put("api", discovery("/api/", "getCoreAPIVersions", "core", APIVersions.class, properties));
-    put("apis", discovery("/apis/", "getAPIVersions", "apis", APIGroupList.class, properties));
-    index = JSON.objectNode();
+    put(
+        docs,
+        "api",
+        discovery("/api/", "getCoreAPIVersions", "core", APIVersions.class, properties));
+    put(
+        docs,
+        "apis",
+        discovery("/apis/", "getAPIVersions", "apis", APIGroupList.class, properties));
+    ObjectNode index = JSON.objectNode();
     ObjectNode paths = index.putObject("paths");
-    documents.forEach(
+    docs.forEach(
         (path, doc) ->
             paths.putObject(path).put("serverRelativeURL", PREFIX + path + "?hash=" + doc.hash()));
+    documents = new Documents(docs, index);
   }
 
   private static List<ResourceType> typesOf(ResourceRegistry registry, String groupVersion) {
@@ -70,7 +114,7 @@ public final class OpenApiV3 {
 
   /** {@code /openapi/v3}: every document's path and its URL with the content hash. */
   public ObjectNode index() {
-    return index.deepCopy();
+    return documents.index().deepCopy();
   }
 
   /**
@@ -93,7 +137,7 @@ public final class OpenApiV3 {
 
   /** The document paths the index lists, in its order. */
   public List<String> paths() {
-    return List.copyOf(documents.keySet());
+    return List.copyOf(documents.byPath().keySet());
   }
 
   private Optional<Document> find(String path) {
@@ -104,13 +148,14 @@ public final class OpenApiV3 {
     while (p.endsWith("/")) {
       p = p.substring(0, p.length() - 1);
     }
-    return Optional.ofNullable(documents.get(p));
+    return Optional.ofNullable(documents.byPath().get(p));
   }
 
   private ObjectNode groupVersion(
       ResourceRegistry registry, List<ResourceType> types, SchemaGenerator schemas) {
     ResourceType first = types.get(0);
-    PathsGenerator paths = new PathsGenerator(schemas, first.group(), first.version());
+    PathsGenerator paths =
+        new PathsGenerator(schemas, first.group(), first.version(), customSchemas);
     paths.addDiscovery(first.groupVersionPath());
     for (ResourceType t : types) {
       paths.add(t);
@@ -179,9 +224,9 @@ public final class OpenApiV3 {
     return doc;
   }
 
-  private void put(String path, ObjectNode tree) {
+  private void put(Map<String, Document> docs, String path, ObjectNode tree) {
     byte[] json = mapper.writeValueAsBytes(tree);
-    documents.put(path, new Document(tree, json, sha512(json)));
+    docs.put(path, new Document(tree, json, sha512(json)));
   }
 
   /** Upper-case hex SHA-512 of the document, the form Kubernetes puts in the URL. */

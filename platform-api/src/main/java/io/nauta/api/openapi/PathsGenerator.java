@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -40,8 +42,20 @@ final class PathsGenerator {
   private final String idPart;
   private final Map<String, ObjectNode> paths = new TreeMap<>();
 
+  /** The {@code openAPIV3Schema} of a custom resource's version; empty for built-in kinds. */
+  private final Function<ResourceType, Optional<JsonNode>> customSchemas;
+
   PathsGenerator(SchemaGenerator schemas, String group, String version) {
+    this(schemas, group, version, t -> Optional.empty());
+  }
+
+  PathsGenerator(
+      SchemaGenerator schemas,
+      String group,
+      String version,
+      Function<ResourceType, Optional<JsonNode>> customSchemas) {
     this.schemas = schemas;
+    this.customSchemas = customSchemas;
     String groupId = groupId(group);
     this.idPart = groupId + capitalize(version);
     this.tag = Character.toLowerCase(groupId.charAt(0)) + groupId.substring(1) + "_" + version;
@@ -99,12 +113,20 @@ final class PathsGenerator {
 
   /** Every path of one served resource. */
   void add(ResourceType t) {
-    String kindSchema = schemas.define(t.modelClass());
-    schemas.addKind(kindSchema, t.group(), t.version(), t.kind());
-    Optional<Class<?>> listClass = listClass(t);
-    String listSchema = listClass.map(schemas::define).orElse(kindSchema);
-    if (listClass.isPresent()) {
-      schemas.addKind(listSchema, t.group(), t.version(), t.listKind());
+    Optional<JsonNode> custom = customSchemas.apply(t);
+    String kindSchema;
+    String listSchema;
+    if (custom.isPresent()) {
+      kindSchema = CustomResourceSchemas.defineKind(schemas, t, custom.get());
+      listSchema = CustomResourceSchemas.defineList(schemas, t, kindSchema);
+    } else {
+      kindSchema = schemas.define(t.modelClass());
+      schemas.addKind(kindSchema, t.group(), t.version(), t.kind());
+      Optional<Class<?>> listClass = listClass(t);
+      listSchema = listClass.map(schemas::define).orElse(kindSchema);
+      if (listClass.isPresent()) {
+        schemas.addKind(listSchema, t.group(), t.version(), t.listKind());
+      }
     }
     String status = schemas.define(Status.class);
     schemas.addKind(status, "", "v1", "Status");

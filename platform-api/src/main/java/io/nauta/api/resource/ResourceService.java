@@ -1,6 +1,7 @@
 package io.nauta.api.resource;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
@@ -28,6 +29,8 @@ import io.nauta.core.errors.InvalidException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.registry.ResourceType;
+import io.nauta.core.validation.MetadataOnlyValidation;
+import io.nauta.core.validation.Validator;
 import io.nauta.core.validation.Validators;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -117,7 +120,7 @@ public class ResourceService {
     return Mono.defer(
         () -> {
           options.validateForList();
-          WatchCache cache = caches.get(type);
+          WatchCache cache = cacheOf(type);
           if (options.hasContinue()) {
             return continueList(type, cache, options);
           }
@@ -199,7 +202,7 @@ public class ResourceService {
     options.validateForWatch();
     String rv = options.resourceVersion();
     Long from = rv == null || rv.isEmpty() ? null : parseResourceVersion(rv);
-    WatchCache cache = caches.get(type);
+    WatchCache cache = cacheOf(type);
     if (Boolean.TRUE.equals(options.sendInitialEvents())) {
       Mono<Void> ready = from == null ? consistentRead(type, cache) : cache.waitFor(from);
       return ready.thenMany(
@@ -790,6 +793,15 @@ public class ResourceService {
 
   // ---- shared
 
+  /** The type's watch cache; a custom resource removed meanwhile is no longer found (404). */
+  private WatchCache cacheOf(ResourceType type) {
+    WatchCache cache = caches.get(type);
+    if (cache == null) {
+      throw new NotFoundException("the server could not find the requested resource");
+    }
+    return cache;
+  }
+
   private record StoredObjectNode(long resourceVersion, ObjectNode node, boolean stale) {}
 
   private Mono<StoredObjectNode> current(ResourceType type, String namespace, String name) {
@@ -809,6 +821,12 @@ public class ResourceService {
   private List<String> admit(
       ResourceType type, ObjectNode obj, ObjectNode old, FieldValidation fieldValidation) {
     HasMetadata typed = codec.toModel(obj, type);
+    if (type.modelClass() == GenericKubernetesResource.class) {
+      // A custom resource's fields are its schema's: its strategy prunes what the schema does not
+      // name; the model class knows only apiVersion, kind and metadata.
+      validate(type, obj, typed, old);
+      return List.of();
+    }
     JsonNode known = unknownFields.knownFields(typed);
     List<String> unknown = unknownFields.find(obj, known);
     List<String> warnings = new ArrayList<>();
@@ -829,15 +847,26 @@ public class ResourceService {
   }
 
   private void validate(ResourceType type, ObjectNode obj, HasMetadata typed, ObjectNode old) {
+    // A custom resource is validated by its schema (its strategy), its metadata like any kind's:
+    // never by a built-in validator that happens to share its kind's name.
+    Validator<HasMetadata> validator =
+        type.modelClass() == GenericKubernetesResource.class
+            ? new MetadataOnlyValidation(type.namespaced())
+            : Validators.forKind(type.kind());
     List<FieldError> errors =
-        old == null
-            ? Validators.forKind(type.kind()).validate(typed)
-            : Validators.forKind(type.kind()).validateUpdate(typed, codec.toModel(old, type));
+        new ArrayList<>(
+            old == null
+                ? validator.validate(typed)
+                : validator.validateUpdate(typed, codec.toModel(old, type)));
+    ResourceStrategy strategy = strategies.of(type);
+    errors.addAll(strategy.validate(obj, old));
     if (!errors.isEmpty()) {
       // Kubernetes' NewInvalid names the kind in details.kind (kubectl: "The RoleBinding "x" is
       // invalid"), where other errors name the resource.
       throw new InvalidException(
-          type.kind(), new ResourceRef(type.group(), type.kind(), Meta.name(obj)), errors);
+          strategy.qualifiedKind(),
+          new ResourceRef(type.group(), type.kind(), Meta.name(obj)),
+          errors);
     }
   }
 

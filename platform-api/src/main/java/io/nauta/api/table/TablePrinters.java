@@ -27,6 +27,7 @@ public final class TablePrinters {
           Map.entry("ServiceAccount", new ServiceAccountPrinter()),
           Map.entry("CertificateSigningRequest", new CertificateSigningRequestPrinter()),
           Map.entry("FlowSchema", new FlowSchemaPrinter()),
+          Map.entry("CustomResourceDefinition", new CustomResourceDefinitionPrinter()),
           Map.entry("PriorityLevelConfiguration", new PriorityLevelConfigurationPrinter()));
 
   private TablePrinters() {}

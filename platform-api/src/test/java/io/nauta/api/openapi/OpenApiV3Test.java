@@ -2,11 +2,14 @@ package io.nauta.api.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.core.registry.ResourceType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,7 @@ class OpenApiV3Test {
             "apis/authentication.k8s.io/v1",
             "apis/certificates.k8s.io/v1",
             "apis/flowcontrol.apiserver.k8s.io/v1",
+            "apis/apiextensions.k8s.io/v1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {
@@ -70,6 +74,65 @@ class OpenApiV3Test {
     assertThat(approval.has("patch")).isTrue();
     assertThat(paths.has("/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/status"))
         .isTrue();
+  }
+
+  @Test
+  void aCustomResourceGetsItsDocumentFromItsSchemaAndLosesItWhenRemoved() {
+    ResourceRegistry registry = BuiltInResources.registry();
+    ResourceType widget =
+        new ResourceType(
+            "example.com",
+            "v1",
+            "Widget",
+            "widgets",
+            "widget",
+            true,
+            List.of("wd"),
+            List.of(),
+            Set.of("status"),
+            GenericKubernetesResource.class);
+    ObjectNode schema =
+        (ObjectNode)
+            MAPPER.readTree(
+                "{\"type\":\"object\",\"description\":\"A widget.\",\"properties\":"
+                    + "{\"spec\":{\"type\":\"object\",\"properties\":{\"size\":"
+                    + "{\"type\":\"integer\",\"description\":\"How big.\"}}}}}");
+    OpenApiV3 openApi =
+        new OpenApiV3(
+            registry,
+            MAPPER,
+            t -> t.group().equals("example.com") ? Optional.of(schema) : Optional.empty());
+    String coreHash = openApi.hash("api/v1").orElseThrow();
+
+    registry.put(new ResourceRegistry.ResourceSet("widgets.example.com", List.of(widget), widget));
+    openApi.rebuild();
+
+    ObjectNode doc = openApi.document("apis/example.com/v1").orElseThrow();
+    JsonNode kind = schema(doc, "com.example.v1.Widget");
+    assertThat(kind.path("description").asString()).isEqualTo("A widget.");
+    assertThat(kind.at("/properties/spec/properties/size/description").asString())
+        .isEqualTo("How big.");
+    assertThat(kind.at("/properties/metadata/allOf/0/$ref").asString())
+        .isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+    assertThat(kind.path("x-kubernetes-group-version-kind").toString())
+        .isEqualTo("[{\"group\":\"example.com\",\"kind\":\"Widget\",\"version\":\"v1\"}]");
+    assertThat(
+            schema(doc, "com.example.v1.WidgetList").at("/properties/items/items/$ref").asString())
+        .isEqualTo("#/components/schemas/com.example.v1.Widget");
+    assertThat(
+            doc.path("paths")
+                .has("/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/status"))
+        .isTrue();
+    assertThat(openApi.index().path("paths").has("apis/example.com/v1")).isTrue();
+    assertThat(
+            schema(openApi.document("apis/apps/v1").orElseThrow(), "io.k8s.api.apps.v1.Deployment"))
+        .isNotNull();
+
+    registry.remove("widgets.example.com");
+    openApi.rebuild();
+    assertThat(openApi.document("apis/example.com/v1")).isEmpty();
+    assertThat(openApi.index().path("paths").has("apis/example.com/v1")).isFalse();
+    assertThat(openApi.hash("api/v1")).contains(coreHash);
   }
 
   @Test
@@ -563,7 +626,9 @@ class OpenApiV3Test {
     if (node.isObject()) {
       for (String key : node.propertyNames()) {
         JsonNode v = node.get(key);
-        if (key.equals("$ref")) {
+        // JSONSchemaProps (a CustomResourceDefinition's schema) has a property named "$ref":
+        // there the key names a property whose schema is an object, not a reference.
+        if (key.equals("$ref") && v.isString()) {
           out.add(v.asString());
         } else {
           collectRefs(v, out);

@@ -63,6 +63,15 @@ final class ApiGcClient implements GcClient {
         .onErrorResume(NotFoundException.class, e -> Mono.empty());
   }
 
+  @Override
+  public Mono<Void> mergePatchOwnerReferences(
+      ResourceType type, String namespace, String name, String mergePatch) {
+    return resource(type)
+        .patch(namespace, name, PatchType.MERGE, mergePatch)
+        .then()
+        .onErrorResume(NotFoundException.class, e -> Mono.empty());
+  }
+
   /** A merge patch with the read resourceVersion as precondition, re-read on conflict. */
   @Override
   public Mono<Void> removeFinalizer(

@@ -1,5 +1,6 @@
 package io.nauta.controllers.garbagecollector;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -9,6 +10,7 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.workqueue.Result;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,7 +60,9 @@ public final class GarbageCollector {
 
   private record Dependent(ResourceType type, HasMetadata object) {}
 
-  private final Map<ResourceType, InformerStore<? extends HasMetadata>> stores;
+  /** Copy-on-write: custom kinds are followed and unfollowed while passes read it. */
+  private volatile Map<ResourceType, InformerStore<? extends HasMetadata>> stores;
+
   private final GcClient client;
   private final BiConsumer<ResourceType, String> enqueue;
 
@@ -70,9 +74,42 @@ public final class GarbageCollector {
       Map<ResourceType, InformerStore<? extends HasMetadata>> stores,
       GcClient client,
       BiConsumer<ResourceType, String> enqueue) {
-    this.stores = Map.copyOf(stores);
+    this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
     this.client = client;
     this.enqueue = enqueue;
+  }
+
+  /**
+   * Follows one more kind (a custom resource, while its definition is established): its objects are
+   * collected, and can own others, like those of {@link #KINDS}.
+   */
+  public synchronized void follow(ResourceType type, InformerStore<? extends HasMetadata> store) {
+    Map<ResourceType, InformerStore<? extends HasMetadata>> next = new LinkedHashMap<>(stores);
+    next.put(type, store);
+    stores = Collections.unmodifiableMap(next);
+    // Objects owned by the kind were judged while it was not followed (owner presumed alive), and
+    // an owner deleted meanwhile sent no event here: look at each of them again.
+    next.forEach(
+        (t, s) -> {
+          for (HasMetadata o : s.list()) {
+            if (refs(o).stream().anyMatch(r -> names(r, type))) {
+              enqueue.accept(t, InformerStore.keyOf(o));
+            }
+          }
+        });
+  }
+
+  private static boolean names(OwnerReference ref, ResourceType type) {
+    String apiVersion = Objects.requireNonNullElse(ref.getApiVersion(), "");
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    return type.kind().equals(ref.getKind()) && type.group().equals(group);
+  }
+
+  /** Stops following a kind added by {@link #follow}. */
+  public synchronized void unfollow(ResourceType type) {
+    Map<ResourceType, InformerStore<? extends HasMetadata>> next = new LinkedHashMap<>(stores);
+    next.remove(type);
+    stores = Collections.unmodifiableMap(next);
   }
 
   /** Enqueues what an event on an object of {@code type} may concern, the object included. */
@@ -85,7 +122,7 @@ public final class GarbageCollector {
       refs.addAll(refs(event.previous()));
     }
     for (OwnerReference ref : refs) {
-      ResourceType ownerType = kindOf(ref);
+      ResourceType ownerType = followedKindOf(ref);
       if (ownerType != null) {
         enqueue.accept(ownerType, InformerStore.key(namespace, ref.getName()));
       }
@@ -147,11 +184,13 @@ public final class GarbageCollector {
                 if (dangling.isEmpty() && waiting.isEmpty()) {
                   return Mono.empty();
                 }
-                return client.patchOwnerReferences(
+                return patchRefs(
                     type,
                     namespace,
                     object.getMetadata().getName(),
-                    patch(object, dangling, unblocked(waiting)));
+                    object,
+                    dangling,
+                    unblocked(waiting));
               }
               List<Dependent> dependents = dependents(object.getMetadata().getUid());
               if (!waiting.isEmpty() && !dependents.isEmpty()) {
@@ -173,12 +212,13 @@ public final class GarbageCollector {
                 if (blocking.isEmpty()) {
                   return delete;
                 }
-                return client
-                    .patchOwnerReferences(
+                return patchRefs(
                         type,
                         namespace,
                         object.getMetadata().getName(),
-                        patch(object, List.of(), unblocked(blocking)))
+                        object,
+                        List.of(),
+                        unblocked(blocking))
                     .then(delete);
               }
               String policy;
@@ -234,11 +274,13 @@ public final class GarbageCollector {
     return Flux.fromIterable(dependents(uid))
         .flatMap(
             d ->
-                client.patchOwnerReferences(
+                patchRefs(
                     d.type(),
                     d.object().getMetadata().getNamespace(),
                     d.object().getMetadata().getName(),
-                    patch(d.object(), List.of(ownerRef(uid)), List.of())))
+                    d.object(),
+                    List.of(ownerRef(uid)),
+                    List.of()))
         .then(
             Mono.defer(
                 () ->
@@ -250,18 +292,24 @@ public final class GarbageCollector {
   }
 
   private Mono<OwnerState> ownerState(String namespace, OwnerReference ref) {
-    ResourceType ownerType = kindOf(ref);
+    ResourceType ownerType = followedKindOf(ref);
     if (ownerType == null || ref.getUid() == null || ref.getName() == null) {
       // A kind this collector does not follow: never presume its objects gone.
       return Mono.just(OwnerState.SOLID);
     }
+    // A cluster-scoped owner is found without the dependent's namespace.
+    String ownerNamespace = ownerType.namespaced() ? namespace : null;
+    InformerStore<? extends HasMetadata> ownerStore = stores.get(ownerType);
+    if (ownerStore == null) {
+      return Mono.just(OwnerState.SOLID); // no longer followed: presume nothing
+    }
     Optional<? extends HasMetadata> cached =
-        stores.get(ownerType).get(namespace, ref.getName()).filter(o -> sameUid(o, ref));
+        ownerStore.get(ownerNamespace, ref.getName()).filter(o -> sameUid(o, ref));
     Mono<HasMetadata> owner =
         cached.isPresent()
             ? Mono.just(cached.get())
             // Absent from the cache may only mean the cache is behind: ask the API server.
-            : client.get(ownerType, namespace, ref.getName()).filter(o -> sameUid(o, ref));
+            : client.get(ownerType, ownerNamespace, ref.getName()).filter(o -> sameUid(o, ref));
     return owner
         .map(o -> isDeletingDependents(o) ? OwnerState.WAITING_FOR_DEPENDENTS : OwnerState.SOLID)
         .defaultIfEmpty(OwnerState.DANGLING);
@@ -273,13 +321,26 @@ public final class GarbageCollector {
     if (uid == null) {
       return out;
     }
-    for (ResourceType t : KINDS) {
-      InformerStore<? extends HasMetadata> store = stores.get(t);
-      if (store != null) {
-        store.byIndex(InformerStore.BY_OWNER_UID, uid).forEach(o -> out.add(new Dependent(t, o)));
+    stores.forEach(
+        (t, store) ->
+            store
+                .byIndex(InformerStore.BY_OWNER_UID, uid)
+                .forEach(o -> out.add(new Dependent(t, o))));
+    return out;
+  }
+
+  /** The followed kind (built in or custom) an owner reference names, or null. */
+  private ResourceType followedKindOf(OwnerReference ref) {
+    ResourceType builtIn = kindOf(ref);
+    if (builtIn != null) {
+      return builtIn;
+    }
+    for (ResourceType t : stores.keySet()) {
+      if (names(ref, t)) {
+        return t;
       }
     }
-    return out;
+    return null;
   }
 
   /** The followed kind an owner reference names (by group and kind), or null. */
@@ -312,6 +373,41 @@ public final class GarbageCollector {
     metadata.put("ownerReferences", entries);
     metadata.put("uid", object.getMetadata().getUid());
     return JSON.writeValueAsString(Map.of("metadata", metadata));
+  }
+
+  /**
+   * Edits an object's owner references: a strategic merge patch for built-in kinds, a JSON merge
+   * patch of the whole list (at the read resourceVersion) for custom resources, which have no
+   * strategic merge patch.
+   */
+  private Mono<Void> patchRefs(
+      ResourceType type,
+      String namespace,
+      String name,
+      HasMetadata object,
+      List<OwnerReference> remove,
+      List<OwnerReference> replace) {
+    if (type.modelClass() != GenericKubernetesResource.class) {
+      return client.patchOwnerReferences(type, namespace, name, patch(object, remove, replace));
+    }
+    Set<String> removed = new LinkedHashSet<>();
+    remove.forEach(r -> removed.add(r.getUid()));
+    List<OwnerReference> kept = new ArrayList<>();
+    for (OwnerReference r : refs(object)) {
+      if (removed.contains(r.getUid())) {
+        continue;
+      }
+      kept.add(
+          replace.stream()
+              .filter(x -> Objects.equals(x.getUid(), r.getUid()))
+              .findFirst()
+              .orElse(r));
+    }
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("ownerReferences", kept);
+    metadata.put("resourceVersion", object.getMetadata().getResourceVersion());
+    return client.mergePatchOwnerReferences(
+        type, namespace, name, JSON.writeValueAsString(Map.of("metadata", metadata)));
   }
 
   private static List<OwnerReference> blocking(List<OwnerReference> refs) {

@@ -1,6 +1,7 @@
 package io.nauta.controllers.garbagecollector;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.core.client.KubeClient;
@@ -11,6 +12,7 @@ import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Map;
 public final class GarbageCollectorControllers implements ComponentWork {
 
   private final Map<ResourceType, Controller> controllers = new LinkedHashMap<>();
+  private final CustomKindsFollower customKinds;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   public GarbageCollectorControllers(
@@ -41,21 +44,37 @@ public final class GarbageCollectorControllers implements ComponentWork {
     }
     GarbageCollector gc = new GarbageCollector(stores, new ApiGcClient(client), this::enqueue);
     byKind.forEach(
-        (type, informer) ->
-            controllers.put(
-                type,
-                Controller.builder("garbagecollector-" + type.plural())
-                    .primary((SharedInformer) informer)
-                    .watch(
-                        (SharedInformer) informer,
-                        e -> {
-                          gc.onEvent(type, (InformerEvent) e);
-                          return List.of();
-                        })
-                    .reconcile(key -> gc.reconcile(type, key))
-                    .workers(props.workers())
-                    .meterRegistry(meters)
-                    .build()));
+        (type, informer) -> controllers.put(type, controller(gc, type, informer, props, meters)));
+    customKinds =
+        new CustomKindsFollower(
+            informers.informer(
+                BuiltInResources.CUSTOM_RESOURCE_DEFINITIONS, CustomResourceDefinition.class),
+            client,
+            gc,
+            kind -> controller(gc, kind.type(), kind.informer(), props, meters));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Controller controller(
+      GarbageCollector gc,
+      ResourceType type,
+      SharedInformer<? extends HasMetadata> informer,
+      ControllersProperties props,
+      MeterRegistry meters) {
+    // Built-in kinds keep their plural (metrics name them so); custom ones need their group.
+    String name = GarbageCollector.KINDS.contains(type) ? type.plural() : type.groupResource();
+    return Controller.builder("garbagecollector-" + name)
+        .primary((SharedInformer) informer)
+        .watch(
+            (SharedInformer) informer,
+            e -> {
+              gc.onEvent(type, (InformerEvent) e);
+              return List.of();
+            })
+        .reconcile(key -> gc.reconcile(type, key))
+        .workers(props.workers())
+        .meterRegistry(meters)
+        .build();
   }
 
   public Controller controller(ResourceType type) {
@@ -65,10 +84,14 @@ public final class GarbageCollectorControllers implements ComponentWork {
   @Override
   public void register(ComponentRunner runner) {
     controllers.values().forEach(runner::whileLeading);
+    runner.whileLeading(customKinds);
   }
 
   private void enqueue(ResourceType type, String key) {
     Controller c = controllers.get(type);
+    if (c == null) {
+      c = customKinds.controller(type).orElse(null);
+    }
     if (c != null) {
       c.enqueue(key);
     }

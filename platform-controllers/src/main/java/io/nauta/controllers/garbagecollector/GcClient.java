@@ -21,6 +21,15 @@ public interface GcClient {
   Mono<Void> patchOwnerReferences(
       ResourceType type, String namespace, String name, String strategicMergePatch);
 
+  /**
+   * Applies a JSON merge patch that replaces {@code metadata.ownerReferences}: for custom
+   * resources, which take no strategic merge patch. By default the strategic one's path (fakes).
+   */
+  default Mono<Void> mergePatchOwnerReferences(
+      ResourceType type, String namespace, String name, String mergePatch) {
+    return patchOwnerReferences(type, namespace, name, mergePatch);
+  }
+
   /** Removes {@code finalizer} from the live object (if it is still there). */
   Mono<Void> removeFinalizer(ResourceType type, String namespace, String name, String finalizer);
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -70,6 +71,13 @@ class GarbageCollectorTest {
     public Mono<Void> patchOwnerReferences(
         ResourceType type, String namespace, String name, String patch) {
       calls.add("patch " + type.plural() + " " + name + " " + patch);
+      return Mono.empty();
+    }
+
+    @Override
+    public Mono<Void> mergePatchOwnerReferences(
+        ResourceType type, String namespace, String name, String patch) {
+      calls.add("merge-patch " + type.plural() + " " + name + " " + patch);
       return Mono.empty();
     }
 
@@ -341,6 +349,109 @@ class GarbageCollectorTest {
     reconcile(PODS, "p");
 
     assertThat(client.writes()).isEmpty();
+  }
+
+  // ---- custom kinds
+
+  private static final ResourceType WIDGETS =
+      new ResourceType(
+          "example.com",
+          "v1",
+          "Widget",
+          "widgets",
+          "widget",
+          true,
+          List.of(),
+          List.of(),
+          java.util.Set.of(),
+          GenericKubernetesResource.class);
+
+  private static OwnerReference widgetRef(String name) {
+    return ref("Widget", "example.com/v1", name, false);
+  }
+
+  private static GenericKubernetesResource widget(String name, OwnerReference... owners) {
+    GenericKubernetesResource w = new GenericKubernetesResource();
+    w.setApiVersion("example.com/v1");
+    w.setKind("Widget");
+    w.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("ns")
+            .withUid("uid-" + name)
+            .withResourceVersion("7")
+            .withOwnerReferences(owners)
+            .build());
+    return w;
+  }
+
+  @Test
+  void presumesAnOwnerOfAnUnfollowedCustomKindAlive() {
+    pods.upsert(pod("p", widgetRef("gone")));
+
+    reconcile(PODS, "p");
+
+    assertThat(client.calls).isEmpty();
+  }
+
+  @Test
+  void deletesTheDependentsOfAGoneOwnerOfAFollowedCustomKind() {
+    InformerStore<GenericKubernetesResource> widgets = new InformerStore<>();
+    pods.upsert(pod("p", widgetRef("gone")));
+    widgets.upsert(widget("child", widgetRef("gone")));
+
+    gc.follow(WIDGETS, widgets);
+    // Following a kind looks again at everything it owns.
+    assertThat(enqueued).contains("pods:ns/p", "widgets:ns/child");
+
+    reconcile(PODS, "p");
+    gc.reconcile(WIDGETS, "ns/child").block(Duration.ofSeconds(5));
+
+    assertThat(client.calls)
+        .containsExactly(
+            "get widgets gone",
+            "delete pods p uid=uid-p Background",
+            "get widgets gone",
+            "delete widgets child uid=uid-child Background");
+  }
+
+  @Test
+  void dropsADanglingReferenceFromACustomResourceWithAMergePatch() {
+    InformerStore<GenericKubernetesResource> widgets = new InformerStore<>();
+    gc.follow(WIDGETS, widgets);
+    replicaSets.upsert(rs("alive").build());
+    widgets.upsert(widget("child", rsRef("alive"), widgetRef("gone")));
+
+    gc.reconcile(WIDGETS, "ns/child").block(Duration.ofSeconds(5));
+
+    assertThat(client.writes()).hasSize(1);
+    assertThat(client.writes().get(0))
+        .startsWith("merge-patch widgets child ")
+        .contains("\"resourceVersion\":\"7\"", "uid-alive")
+        .doesNotContain("uid-gone", "$patch");
+  }
+
+  @Test
+  void findsADependentOfAFollowedCustomKindForADeletedOwner() {
+    InformerStore<GenericKubernetesResource> widgets = new InformerStore<>();
+    gc.follow(WIDGETS, widgets);
+    configMaps.upsert(
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("settings")
+            .withNamespace("ns")
+            .withUid("uid-settings")
+            .withOwnerReferences(widgetRef("owner"))
+            .endMetadata()
+            .build());
+    enqueued.clear();
+
+    gc.onEvent(
+        WIDGETS,
+        new io.nauta.core.informer.InformerEvent<>(
+            io.nauta.core.informer.InformerEvent.Type.DELETED, null, widget("owner")));
+
+    assertThat(enqueued).contains("widgets:ns/owner", "configmaps:ns/settings");
   }
 
   @Test

@@ -208,6 +208,23 @@ public final class BuiltInResources {
           Set.of("status"),
           PriorityLevelConfiguration.class);
 
+  public static final String APIEXTENSIONS_GROUP = "apiextensions.k8s.io";
+
+  /**
+   * Kinds added at run time: each established definition adds its kind to the registry (see {@link
+   * ResourceRegistry#put}).
+   */
+  public static final ResourceType CUSTOM_RESOURCE_DEFINITIONS =
+      type(
+          APIEXTENSIONS_GROUP,
+          "CustomResourceDefinition",
+          "customresourcedefinitions",
+          false,
+          List.of("crd", "crds"),
+          List.of("api-extensions"),
+          Set.of("status"),
+          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+
   private BuiltInResources() {}
 
   /** A review (authentication or authorization): posted, answered, never stored. */
@@ -277,6 +294,7 @@ public final class BuiltInResources {
             SELFSUBJECTREVIEWS,
             CERTIFICATE_SIGNING_REQUESTS,
             FLOW_SCHEMAS,
-            PRIORITY_LEVEL_CONFIGURATIONS));
+            PRIORITY_LEVEL_CONFIGURATIONS,
+            CUSTOM_RESOURCE_DEFINITIONS));
   }
 }

@@ -186,6 +186,13 @@ public final class BootstrapPolicy {
                 List.of(""),
                 List.of("pods", "services", "configmaps", "secrets")),
             rule(READ_WRITE, List.of(""), List.of("endpoints")),
+            // ... and custom resources too: their kinds are only known at run time, so, as
+            // upstream's generic-garbage-collector role, every resource of every group (the
+            // collector follows the CustomResourceDefinitions to know which kinds exist).
+            rule(
+                List.of("get", "list", "watch", "patch", "update", "delete"),
+                List.of("*"),
+                List.of("*")),
             // service-account controller (a default account per namespace) and root-CA
             // publisher (kube-root-ca.crt in every namespace)
             rule(READ_WRITE, List.of(""), List.of("serviceaccounts")),
