@@ -13,6 +13,7 @@ import io.nauta.api.storage.encryption.UnreadableValueException;
 import io.nauta.core.registry.ResourceType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,23 +59,45 @@ public final class RedisEventSource implements AutoCloseable {
                 SNAPSHOT,
                 ScriptOutputType.MULTI,
                 new String[] {
-                  keys.objects(), keys.resourceVersion(), keys.epoch(), keys.lastWrite()
+                  keys.objects(),
+                  keys.resourceVersion(),
+                  keys.epoch(),
+                  keys.lastWrite(),
+                  keys.sealedVersions()
                 },
                 RedisObjectStore.newEpoch());
     long rv = Long.parseLong((String) reply.get(0));
     @SuppressWarnings("unchecked")
     List<Object> fieldsAndValues = (List<Object>) reply.get(3);
+    Map<String, String> sealedVersions = pairs(reply.get(4));
     List<StoredObject> objects = new ArrayList<>(fieldsAndValues.size() / 2);
     Map<String, UnreadableValueException> unreadable = new LinkedHashMap<>();
     for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
       String field = (String) fieldsAndValues.get(i);
       try {
-        objects.add(StoredObject.parse((String) fieldsAndValues.get(i + 1), field, type, values));
+        objects.add(
+            StoredObject.parse(
+                (String) fieldsAndValues.get(i + 1),
+                sealedVersions.get(field),
+                field,
+                type,
+                values));
       } catch (UnreadableValueException e) {
         unreadable.put(field, e);
       }
     }
     return new Snapshot(rv, objects, (String) reply.get(1), (String) reply.get(2), unreadable);
+  }
+
+  /** An {@code HGETALL} reply as a map. */
+  private static Map<String, String> pairs(Object reply) {
+    @SuppressWarnings("unchecked")
+    List<Object> flat = (List<Object>) reply;
+    Map<String, String> out = new HashMap<>(flat.size());
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      out.put((String) flat.get(i), (String) flat.get(i + 1));
+    }
+    return out;
   }
 
   /** Every event the stream still holds, oldest first. */

@@ -47,6 +47,7 @@ public class RedisObjectStore {
   private final RedisReactiveCommands<String, String> redis;
   private final RedisScript write = new RedisScript("/nauta/write.lua");
   private final RedisScript trim = new RedisScript("/nauta/trim.lua");
+  private final RedisScript read = new RedisScript("/nauta/read.lua");
   private final Map<ResourceType, CounterSamples> counterSamples = new ConcurrentHashMap<>();
   private final NautaProperties.Watch watch;
   private final long writeMemorySeconds;
@@ -119,7 +120,8 @@ public class RedisObjectStore {
               keys.events(),
               keys.epoch(),
               keys.lastWrite(),
-              keys.write(writeId)
+              keys.write(writeId),
+              keys.sealedVersions()
             },
             op,
             StorageKeys.field(namespace, name),
@@ -162,12 +164,31 @@ public class RedisObjectStore {
    */
   public Mono<StoredObject> get(ResourceType type, String namespace, String name) {
     String field = StorageKeys.field(namespace, name);
-    CommandArgs<String, String> args =
-        new CommandArgs<>(StoredValues.WIRE).addKey(StorageKeys.of(type).objects()).addKey(field);
-    return redis
-        .<String>dispatch(CommandType.HGET, new ValueOutput<>(StoredValues.WIRE), args)
-        .next()
-        .map(value -> StoredObject.parse(value, field, type, values))
+    StorageKeys keys = StorageKeys.of(type);
+    Mono<StoredObject> stored;
+    if (values.readsSealed(type)) {
+      // A sealed value's resourceVersion is kept in a second hash: one script reads both at once.
+      stored =
+          read.call(
+                  redis,
+                  StoredValues.WIRE,
+                  new String[] {keys.objects(), keys.sealedVersions()},
+                  field)
+              .filter(reply -> !reply.isEmpty())
+              .map(
+                  reply ->
+                      StoredObject.parse(
+                          (String) reply.get(0), (String) reply.get(1), field, type, values));
+    } else {
+      CommandArgs<String, String> args =
+          new CommandArgs<>(StoredValues.WIRE).addKey(keys.objects()).addKey(field);
+      stored =
+          redis
+              .<String>dispatch(CommandType.HGET, new ValueOutput<>(StoredValues.WIRE), args)
+              .next()
+              .map(value -> StoredObject.parse(value, null, field, type, values));
+    }
+    return stored
         .onErrorMap(
             e -> StorageErrors.translate(e, new ResourceRef(type.group(), type.plural(), name)))
         .publishOn(continuation);

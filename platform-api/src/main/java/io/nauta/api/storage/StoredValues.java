@@ -18,6 +18,10 @@ import java.nio.charset.StandardCharsets;
  * <p>Sealed values are binary, so they travel as {@link #WIRE} strings: one char per byte ({@code
  * ISO-8859-1}), which Redis receives and returns byte for byte. Plaintext JSON is sent as its UTF-8
  * bytes the same way, so what Redis holds for it is unchanged.
+ *
+ * <p>The objects hash holds a sealed value as exactly these bytes, as etcd holds it in Kubernetes;
+ * its resourceVersion is kept beside it (see {@link StorageKeys#sealedVersions()} and {@code
+ * write.lua}).
  */
 public final class StoredValues {
 
@@ -75,6 +79,20 @@ public final class StoredValues {
     byte[] plain = t.fromStorage(stored, storageKey(type, field));
     String json = new String(plain, StandardCharsets.UTF_8);
     return ValueTransformer.isEncrypted(stored) ? ResourceVersionSplice.insert(json, rv) : json;
+  }
+
+  /** Whether a value read from Redis is sealed: it starts with {@code k8s:enc:}. */
+  static boolean isSealed(String wire) {
+    return wire.startsWith(ENCRYPTED);
+  }
+
+  /**
+   * Whether sealed values of this type can be read at all: only with an encryption configuration
+   * for the type. Without one, a sealed value is unreadable whatever its resourceVersion, so a get
+   * need not read the version kept beside it.
+   */
+  boolean readsSealed(ResourceType type) {
+    return config.forType(type) != null;
   }
 
   /**

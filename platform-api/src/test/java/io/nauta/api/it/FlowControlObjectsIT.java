@@ -115,7 +115,9 @@ class FlowControlObjectsIT {
       assertThat(tooHigh.stderr())
           .contains("The FlowSchema \"too-high\" is invalid")
           .contains("spec.matchingPrecedence: Invalid value: 20000: must not be greater than 10000")
-          .contains("spec.distinguisherMethod.type: Unsupported value: \"ByGroup\"")
+          .contains(
+              "spec.distinguisherMethod.type: Unsupported value:"
+                  + " flowcontrol.FlowDistinguisherMethod{Type:\"ByGroup\"}")
           .contains("if '*' is present, must not specify other verbs")
           .contains(
               "resource rules that are not cluster scoped must supply at least one namespace");

@@ -31,6 +31,25 @@ public final class FlowControlValidation {
   /** Shuffle sharding hashes into 60 bits: a hand needs {@code handSize·log2(queues)} of them. */
   static final int MAX_HASH_BITS = 60;
 
+  /** Kubernetes' {@code priorityLevelConfigurationQueuingMaxQueues}: 10^7. */
+  static final int MAX_QUEUES = 10_000_000;
+
+  /** The verbs a rule may name besides {@code *}, in the sorted order Kubernetes lists them. */
+  private static final List<String> SUPPORTED_VERBS =
+      List.of(
+          "create",
+          "delete",
+          "deletecollection",
+          "get",
+          "list",
+          "patch",
+          "proxy",
+          "update",
+          "watch");
+
+  private static final String NAMESPACE_INTRO =
+      "each member of this list must be '*' or a DNS-1123 label; ";
+
   private FlowControlValidation() {}
 
   public static final class FlowSchemaValidation implements Validator<FlowSchema> {
@@ -38,7 +57,7 @@ public final class FlowControlValidation {
     public List<FieldError> validate(FlowSchema fs) {
       List<FieldError> errs =
           new ArrayList<>(
-              MetadataValidation.validate(fs.getMetadata(), NameRule.PATH_SEGMENT, false));
+              MetadataValidation.validate(fs.getMetadata(), NameRule.DNS_SUBDOMAIN, false));
       FlowSchemaSpec spec = fs.getSpec();
       if (spec == null) {
         spec = new FlowSchemaSpec();
@@ -55,13 +74,24 @@ public final class FlowControlValidation {
                 precedence,
                 "must not be greater than " + MAX_MATCHING_PRECEDENCE));
       }
+      if (precedence == 1 && !FlowControlBootstrap.EXEMPT.equals(fs.getMetadata().getName())) {
+        errs.add(
+            FieldError.invalid(
+                "spec.matchingPrecedence",
+                precedence,
+                "only the schema named 'exempt' may have matchingPrecedence 1"));
+      }
       if (spec.getDistinguisherMethod() != null) {
         String type = spec.getDistinguisherMethod().getType();
         if (!List.of("ByUser", "ByNamespace").contains(type)) {
+          // Kubernetes reports the whole method, as Go prints the struct.
           errs.add(
               FieldError.notSupported(
                   "spec.distinguisherMethod.type",
-                  type,
+                  new GoValue(
+                      "flowcontrol.FlowDistinguisherMethod{Type:"
+                          + GoValue.quoted(type == null ? "" : type)
+                          + "}"),
                   "supported values: \"ByNamespace\", \"ByUser\""));
         }
       }
@@ -74,7 +104,7 @@ public final class FlowControlValidation {
             FieldError.required(
                 "spec.priorityLevelConfiguration.name", "must reference a priority level"));
       } else {
-        for (String msg : NameValidation.pathSegment(level)) {
+        for (String msg : NameValidation.dns1123Subdomain(level)) {
           errs.add(FieldError.invalid("spec.priorityLevelConfiguration.name", level, msg));
         }
       }
@@ -93,12 +123,19 @@ public final class FlowControlValidation {
     public List<FieldError> validate(PriorityLevelConfiguration pl) {
       List<FieldError> errs =
           new ArrayList<>(
-              MetadataValidation.validate(pl.getMetadata(), NameRule.PATH_SEGMENT, false));
+              MetadataValidation.validate(pl.getMetadata(), NameRule.DNS_SUBDOMAIN, false));
       PriorityLevelConfigurationSpec spec = pl.getSpec();
       if (spec == null) {
         spec = new PriorityLevelConfigurationSpec();
       }
       String type = spec.getType();
+      if (FlowControlBootstrap.EXEMPT.equals(pl.getMetadata().getName()) != "Exempt".equals(type)) {
+        errs.add(
+            FieldError.invalid(
+                "spec.type",
+                type == null ? "" : type,
+                "type must be 'Exempt' if and only if name is 'exempt'"));
+      }
       if ("Exempt".equals(type)) {
         if (spec.getLimited() != null) {
           errs.add(FieldError.forbidden("spec.limited", "must be nil if the type is not Limited"));
@@ -120,12 +157,12 @@ public final class FlowControlValidation {
         } else {
           errs.addAll(limited(spec.getLimited(), "spec.limited"));
         }
-      } else if (type == null || type.isEmpty()) {
-        errs.add(FieldError.required("spec.type", ""));
       } else {
         errs.add(
             FieldError.notSupported(
-                "spec.type", type, "supported values: \"Exempt\", \"Limited\""));
+                "spec.type",
+                type == null ? "" : type,
+                "supported values: \"Exempt\", \"Limited\""));
       }
       mandatory(errs, "PriorityLevelConfiguration", pl.getMetadata().getName(), spec, true);
       return errs;
@@ -140,21 +177,14 @@ public final class FlowControlValidation {
           FieldError.invalid(
               path + ".nominalConcurrencyShares", shares, "must be a non-negative integer"));
     }
-    errs.addAll(lendable(path + ".lendablePercent", limited.getLendablePercent()));
-    Integer borrowing = limited.getBorrowingLimitPercent();
-    if (borrowing != null && borrowing < 0) {
-      errs.add(
-          FieldError.invalid(
-              path + ".borrowingLimitPercent",
-              borrowing,
-              "if specified, must be a non-negative integer"));
-    }
     LimitResponse response = limited.getLimitResponse();
     String rpath = path + ".limitResponse";
     String type = response == null ? null : response.getType();
     if ("Queue".equals(type)) {
       if (response.getQueuing() == null) {
-        errs.add(FieldError.required(rpath + ".queuing", "must not be empty if the type is Queue"));
+        errs.add(
+            FieldError.required(
+                rpath + ".queuing", "must not be empty if limited.limitResponse.type is Limited"));
       } else {
         errs.addAll(queuing(response.getQueuing(), rpath + ".queuing"));
       }
@@ -164,12 +194,21 @@ public final class FlowControlValidation {
             FieldError.forbidden(
                 rpath + ".queuing", "must be nil if limited.limitResponse.type is not Limited"));
       }
-    } else if (type == null || type.isEmpty()) {
-      errs.add(FieldError.required(rpath + ".type", ""));
     } else {
       errs.add(
           FieldError.notSupported(
-              rpath + ".type", type, "supported values: \"Queue\", \"Reject\""));
+              rpath + ".type",
+              type == null ? "" : type,
+              "supported values: \"Queue\", \"Reject\""));
+    }
+    errs.addAll(lendable(path + ".lendablePercent", limited.getLendablePercent()));
+    Integer borrowing = limited.getBorrowingLimitPercent();
+    if (borrowing != null && borrowing < 0) {
+      errs.add(
+          FieldError.invalid(
+              path + ".borrowingLimitPercent",
+              borrowing,
+              "if specified, must be a non-negative integer"));
     }
     return errs;
   }
@@ -185,6 +224,9 @@ public final class FlowControlValidation {
     }
     if (queues <= 0) {
       errs.add(FieldError.invalid(path + ".queues", queues, "must be positive"));
+    } else if (queues > MAX_QUEUES) {
+      errs.add(
+          FieldError.invalid(path + ".queues", queues, "must not be greater than " + MAX_QUEUES));
     }
     if (handSize <= 0) {
       errs.add(FieldError.invalid(path + ".handSize", handSize, "must be positive"));
@@ -241,59 +283,76 @@ public final class FlowControlValidation {
     return errs;
   }
 
+  /** As Kubernetes: the member the kind names first, then the members it must not have. */
   private static List<FieldError> subject(Subject s, String path) {
     List<FieldError> errs = new ArrayList<>();
-    String kind = s.getKind();
-    boolean user = "User".equals(kind);
-    boolean group = "Group".equals(kind);
-    boolean sa = "ServiceAccount".equals(kind);
-    if (!user && !group && !sa) {
-      errs.add(
-          kind == null || kind.isEmpty()
-              ? FieldError.required(path + ".kind", "")
-              : FieldError.notSupported(
+    String kind = s.getKind() == null ? "" : s.getKind();
+    switch (kind) {
+      case "ServiceAccount" -> {
+        serviceAccount(errs, s, path + ".serviceAccount");
+        forbidden(errs, path, "user", "User", s.getUser() != null);
+        forbidden(errs, path, "group", "Group", s.getGroup() != null);
+      }
+      case "User" -> {
+        if (s.getUser() == null) {
+          errs.add(
+              FieldError.required(path + ".user", "user is required when subject kind is 'User'"));
+        } else if (empty(s.getUser().getName())) {
+          errs.add(FieldError.required(path + ".user.name", ""));
+        }
+        forbidden(errs, path, "serviceAccount", "ServiceAccount", s.getServiceAccount() != null);
+        forbidden(errs, path, "group", "Group", s.getGroup() != null);
+      }
+      case "Group" -> {
+        if (s.getGroup() == null) {
+          errs.add(
+              FieldError.required(
+                  path + ".group", "group is required when subject kind is 'Group'"));
+        } else if (empty(s.getGroup().getName())) {
+          errs.add(FieldError.required(path + ".group.name", ""));
+        }
+        forbidden(errs, path, "serviceAccount", "ServiceAccount", s.getServiceAccount() != null);
+        forbidden(errs, path, "user", "User", s.getUser() != null);
+      }
+      default ->
+          errs.add(
+              FieldError.notSupported(
                   path + ".kind",
                   kind,
                   "supported values: \"Group\", \"ServiceAccount\", \"User\""));
-      return errs;
-    }
-    member(errs, path, "serviceAccount", "ServiceAccount", sa, s.getServiceAccount() != null);
-    member(errs, path, "user", "User", user, s.getUser() != null);
-    member(errs, path, "group", "Group", group, s.getGroup() != null);
-    if (sa && s.getServiceAccount() != null) {
-      if (empty(s.getServiceAccount().getName())) {
-        errs.add(FieldError.required(path + ".serviceAccount.name", "name is required"));
-      }
-      String ns = s.getServiceAccount().getNamespace();
-      if (empty(ns)) {
-        errs.add(FieldError.required(path + ".serviceAccount.namespace", "namespace is required"));
-      } else {
-        for (String msg : NameValidation.dns1123Label(ns)) {
-          errs.add(FieldError.invalid(path + ".serviceAccount.namespace", ns, msg));
-        }
-      }
-    }
-    if (user && s.getUser() != null && empty(s.getUser().getName())) {
-      errs.add(FieldError.required(path + ".user.name", "username is required"));
-    }
-    if (group && s.getGroup() != null && empty(s.getGroup().getName())) {
-      errs.add(FieldError.required(path + ".group.name", "name is required"));
     }
     return errs;
   }
 
-  private static void member(
-      List<FieldError> errs,
-      String path,
-      String field,
-      String kind,
-      boolean wanted,
-      boolean present) {
-    if (wanted && !present) {
+  private static void serviceAccount(List<FieldError> errs, Subject s, String path) {
+    if (s.getServiceAccount() == null) {
       errs.add(
           FieldError.required(
-              path + "." + field, field + " is required when subject kind is '" + kind + "'"));
-    } else if (!wanted && present) {
+              path, "serviceAccount is required when subject kind is 'ServiceAccount'"));
+      return;
+    }
+    String name = s.getServiceAccount().getName();
+    if (empty(name)) {
+      errs.add(FieldError.required(path + ".name", ""));
+    } else if (!name.equals("*")) {
+      for (String msg : NameValidation.dns1123Subdomain(name)) {
+        errs.add(FieldError.invalid(path + ".name", name, msg));
+      }
+    }
+    String ns = s.getServiceAccount().getNamespace();
+    if (empty(ns)) {
+      errs.add(
+          FieldError.required(path + ".namespace", "must specify namespace for service account"));
+    } else {
+      for (String msg : NameValidation.dns1123Label(ns)) {
+        errs.add(FieldError.invalid(path + ".namespace", ns, msg));
+      }
+    }
+  }
+
+  private static void forbidden(
+      List<FieldError> errs, String path, String field, String kind, boolean present) {
+    if (present) {
       errs.add(
           FieldError.forbidden(
               path + "." + field, field + " is forbidden when subject kind is not '" + kind + "'"));
@@ -302,7 +361,7 @@ public final class FlowControlValidation {
 
   private static List<FieldError> resourceRule(ResourcePolicyRule r, String path) {
     List<FieldError> errs = new ArrayList<>();
-    list(errs, path + ".verbs", r.getVerbs(), "verbs", "verbs");
+    verbs(errs, path + ".verbs", r.getVerbs());
     list(
         errs,
         path + ".apiGroups",
@@ -329,13 +388,15 @@ public final class FlowControlValidation {
         errs.add(
             FieldError.invalid(
                 path + ".namespaces",
-                namespaces,
+                GoValue.slice(namespaces),
                 "if '*' is present, must not specify other namespaces"));
       }
     } else {
       for (int i = 0; i < namespaces.size(); i++) {
         for (String msg : NameValidation.dns1123Label(namespaces.get(i))) {
-          errs.add(FieldError.invalid(path + ".namespaces[" + i + "]", namespaces.get(i), msg));
+          errs.add(
+              FieldError.invalid(
+                  path + ".namespaces[" + i + "]", namespaces.get(i), NAMESPACE_INTRO + msg));
         }
       }
     }
@@ -344,7 +405,7 @@ public final class FlowControlValidation {
 
   private static List<FieldError> nonResourceRule(NonResourcePolicyRule r, String path) {
     List<FieldError> errs = new ArrayList<>();
-    list(errs, path + ".verbs", r.getVerbs(), "verbs", "verbs");
+    verbs(errs, path + ".verbs", r.getVerbs());
     List<String> urls = r.getNonResourceURLs() == null ? List.of() : r.getNonResourceURLs();
     if (urls.isEmpty()) {
       errs.add(
@@ -355,7 +416,7 @@ public final class FlowControlValidation {
         errs.add(
             FieldError.invalid(
                 path + ".nonResourceURLs",
-                urls,
+                GoValue.slice(urls),
                 "if '*' is present, must not specify other non-resource URLs"));
       }
     } else {
@@ -388,21 +449,36 @@ public final class FlowControlValidation {
     }
     long wildcards = url.chars().filter(c -> c == '*').count();
     if (wildcards > 1 || (wildcards == 1 && !url.endsWith("/*"))) {
-      return "wildcard can only do suffix glob matching";
+      return "wildcard can only do suffix matching";
     }
     return null;
+  }
+
+  /** Verbs: at least one, {@code *} alone, or only the verbs Kubernetes knows. */
+  private static void verbs(List<FieldError> errs, String path, List<String> verbs) {
+    if (verbs == null || verbs.isEmpty()) {
+      errs.add(FieldError.required(path, "verbs must contain at least one value"));
+    } else if (verbs.contains("*")) {
+      if (verbs.size() > 1) {
+        errs.add(
+            FieldError.invalid(
+                path, GoValue.slice(verbs), "if '*' is present, must not specify other verbs"));
+      }
+    } else if (!SUPPORTED_VERBS.containsAll(verbs)) {
+      errs.add(
+          FieldError.notSupported(
+              path, GoValue.slice(verbs), EnumValidation.supported(SUPPORTED_VERBS)));
+    }
   }
 
   private static void list(
       List<FieldError> errs, String path, List<String> values, String requiredMsg, String what) {
     if (values == null || values.isEmpty()) {
-      errs.add(
-          FieldError.required(
-              path,
-              requiredMsg.equals("verbs") ? "verbs must contain at least one value" : requiredMsg));
+      errs.add(FieldError.required(path, requiredMsg));
     } else if (values.contains("*") && values.size() > 1) {
       errs.add(
-          FieldError.invalid(path, values, "if '*' is present, must not specify other " + what));
+          FieldError.invalid(
+              path, GoValue.slice(values), "if '*' is present, must not specify other " + what));
     }
   }
 

@@ -119,7 +119,7 @@ public final class RbacValidation {
           errs.add(
               FieldError.invalid(
                   path + ".nonResourceURLs",
-                  goSlice(urls),
+                  GoValue.slice(urls),
                   "namespaced rules cannot apply to non-resource URLs"));
         }
         if (!MetadataValidation.orEmpty(rule.getApiGroups()).isEmpty()
@@ -128,7 +128,7 @@ public final class RbacValidation {
           errs.add(
               FieldError.invalid(
                   path + ".nonResourceURLs",
-                  goSlice(urls),
+                  GoValue.slice(urls),
                   "rules cannot apply to both regular resources and non-resource URLs"));
         }
         continue;
@@ -189,11 +189,11 @@ public final class RbacValidation {
 
   private static String goRoleRef(RoleRef r) {
     return "rbac.RoleRef{APIGroup:"
-        + goString(r.getApiGroup())
+        + GoValue.quoted(r.getApiGroup())
         + ", Kind:"
-        + goString(r.getKind())
+        + GoValue.quoted(r.getKind())
         + ", Name:"
-        + goString(r.getName())
+        + GoValue.quoted(r.getName())
         + "}";
   }
 
@@ -240,25 +240,5 @@ public final class RbacValidation {
       }
     }
     return errs;
-  }
-
-  private static String goString(String s) {
-    return "\"" + Objects.toString(s, "") + "\"";
-  }
-
-  /** A list as Go's {@code %#v} prints a {@code []string}. */
-  private static GoValue goSlice(List<String> values) {
-    return new GoValue(
-        "[]string{"
-            + String.join(", ", values.stream().map(RbacValidation::goString).toList())
-            + "}");
-  }
-
-  /** A value already rendered as Go prints it, so it is shown without quotes. */
-  private record GoValue(String text) {
-    @Override
-    public String toString() {
-      return text;
-    }
   }
 }

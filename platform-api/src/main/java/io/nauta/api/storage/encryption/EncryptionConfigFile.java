@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,8 @@ public final class EncryptionConfigFile {
     }
     // Group/resource ("" for core, "*" for any) to its providers, in the order of the file.
     Map<String, List<ProviderKey>> rules = new LinkedHashMap<>();
+    // Every kms provider's name so far: a v2 one must not repeat one.
+    Set<String> kmsNames = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
       JsonNode entry = entries.get(i);
       String at = "resources[" + i + "]";
@@ -102,15 +105,16 @@ public final class EncryptionConfigFile {
       }
       List<ProviderKey> keys = new ArrayList<>();
       for (int j = 0; j < providerNodes.size(); j++) {
-        keys.addAll(provider(providerNodes.get(j), at + ".providers[" + j + "]", errors));
+        keys.addAll(provider(providerNodes.get(j), at + ".providers[" + j + "]", errors, kmsNames));
       }
       for (String resource : resources) {
         String[] gr = parseGroupResource(resource);
-        String anyInGroup = gr[0] + "/*";
-        if (!gr[1].equals("*") && rules.containsKey(anyInGroup)) {
-          errors.add(masked(resource, "*." + gr[0]));
-        } else if (!resource.equals("*.*") && rules.containsKey("*/*")) {
-          errors.add(masked(resource, "*.*"));
+        // As Kubernetes' loader: an earlier '*.<group>' or '*.*' rule masks this one, even a
+        // wildcard that repeats it.
+        if (rules.containsKey(gr[0] + "/*")) {
+          errors.add(masked(gr, new String[] {gr[0], "*"}));
+        } else if (rules.containsKey("*/*")) {
+          errors.add(masked(gr, new String[] {"*", "*"}));
         }
         rules.computeIfAbsent(gr[0] + "/" + gr[1], k -> new ArrayList<>()).addAll(keys);
       }
@@ -123,8 +127,20 @@ public final class EncryptionConfigFile {
     return new EncryptionConfig(transformers);
   }
 
-  private static String masked(String resource, String rule) {
-    return "resource \"" + resource + "\" is masked by earlier rule \"" + rule + "\"";
+  private static String masked(String[] resource, String[] rule) {
+    return "resource \""
+        + yamlString(resource)
+        + "\" is masked by earlier rule \""
+        + yamlString(rule)
+        + "\"";
+  }
+
+  /** A {group, resource} as Kubernetes names it in the file: {@code *.} for the core group's. */
+  private static String yamlString(String[] gr) {
+    if (gr[0].isEmpty()) {
+      return gr[1].equals("*") ? "*." : gr[1];
+    }
+    return gr[1] + "." + gr[0];
   }
 
   /** As Kubernetes' {@code schema.ParseGroupResource}: {group, resource}. */
@@ -135,7 +151,15 @@ public final class EncryptionConfigFile {
         : new String[] {text.substring(dot + 1), text.substring(0, dot)};
   }
 
-  private static List<ProviderKey> provider(JsonNode node, String at, List<String> errors) {
+  /** Go's {@code %#v} of a provider element that names no provider, as Kubernetes prints it. */
+  private static final String EMPTY_PROVIDER =
+      "apiserver.ProviderConfiguration{AESGCM:(*apiserver.AESConfiguration)(nil),"
+          + " AESCBC:(*apiserver.AESConfiguration)(nil),"
+          + " Secretbox:(*apiserver.SecretboxConfiguration)(nil),"
+          + " Identity:(*apiserver.IdentityConfiguration)(nil), KMS:(*apiserver.KMSConfiguration)(nil)}";
+
+  private static List<ProviderKey> provider(
+      JsonNode node, String at, List<String> errors, Set<String> kmsNames) {
     List<String> present = new ArrayList<>();
     node.propertyNames()
         .forEach(
@@ -147,8 +171,10 @@ public final class EncryptionConfigFile {
     if (present.isEmpty()) {
       errors.add(
           at
-              + ": Invalid value: provider does not contain any of the expected providers: KMS,"
-              + " AESGCM, AESCBC, Secretbox, Identity");
+              + ": Invalid value: "
+              + EMPTY_PROVIDER
+              + ": provider does not contain any of the expected providers: KMS, AESGCM, AESCBC,"
+              + " Secretbox, Identity");
       return List.of();
     }
     if (present.size() > 1) {
@@ -166,7 +192,7 @@ public final class EncryptionConfigFile {
       case "aescbc" -> keys(name, config, at, AES_KEY_SIZES, errors);
       case "secretbox" -> keys(name, config, at, SECRETBOX_KEY_SIZES, errors);
       default -> {
-        kms(config, at + ".kms", errors);
+        kms(config, at + ".kms", errors, kmsNames);
         errors.add(
             at
                 + ".kms: Unsupported value: the kms provider is not supported by Nauta (it talks"
@@ -226,26 +252,94 @@ public final class EncryptionConfigFile {
     return keys;
   }
 
-  /** The checks Kubernetes makes of a kms provider, so its errors come before the refusal. */
-  private static void kms(JsonNode kms, String at, List<String> errors) {
-    String apiVersion = kms.path("apiVersion").asString("v1");
-    if (kms.path("name").asString("").isEmpty()) {
+  /**
+   * The checks Kubernetes makes of a kms provider, after its defaulting (apiVersion v1, a 3 s
+   * timeout, a cache of 1000 for v1), in its order, so its errors come before the refusal.
+   */
+  private static void kms(JsonNode kms, String at, List<String> errors, Set<String> kmsNames) {
+    String apiVersion = kms.path("apiVersion").asString("");
+    if (apiVersion.isEmpty()) {
+      apiVersion = "v1";
+    }
+    boolean v1 = apiVersion.equals("v1");
+    String name = kms.path("name").asString("");
+    if (name.isEmpty()) {
       errors.add(at + ".name: Required value: name is a mandatory field for a provider");
+    }
+    if (!v1 && name.contains(":")) {
+      errors.add(
+          at
+              + ".name: Invalid value: \""
+              + name
+              + "\": invalid KMS provider name "
+              + name
+              + ", must not contain ':'");
+    }
+    // Names of v1 providers may repeat: Kubernetes checks them only when it reloads the file.
+    if (!v1 && kmsNames.contains(name)) {
+      errors.add(
+          at
+              + ".name: Invalid value: \""
+              + name
+              + "\": duplicate KMS provider name "
+              + name
+              + ", names must be unique");
+    }
+    kmsNames.add(name);
+    JsonNode timeout = kms.path("timeout");
+    if (!timeout.isMissingNode() && !timeout.isNull()) {
+      try {
+        long nanos = GoDuration.parse(timeout.asString(""));
+        if (nanos <= 0) {
+          errors.add(
+              at
+                  + ".timeout: Invalid value: "
+                  + GoDuration.format(nanos)
+                  + ": timeout should be a positive value");
+        }
+      } catch (IllegalArgumentException e) {
+        errors.add(at + ".timeout: " + e.getMessage());
+      }
     }
     String endpoint = kms.path("endpoint").asString("");
     if (endpoint.isEmpty()) {
       errors.add(at + ".endpoint: Invalid value: \"\": endpoint is a mandatory field for a kms");
-    } else if (!endpoint.startsWith("unix:")) {
-      String scheme = endpoint.contains(":") ? endpoint.substring(0, endpoint.indexOf(':')) : "";
+    } else {
+      String scheme = urlScheme(endpoint);
+      if (scheme == null) {
+        errors.add(
+            at
+                + ".endpoint: Invalid value: \""
+                + endpoint
+                + "\": invalid endpoint for kms provider, error: parse \""
+                + endpoint
+                + "\": missing protocol scheme");
+      } else if (!scheme.equals("unix")) {
+        errors.add(
+            at
+                + ".endpoint: Invalid value: \""
+                + endpoint
+                + "\": unsupported scheme \""
+                + scheme
+                + "\" for KMS provider, only unix is supported");
+      }
+    }
+    JsonNode cacheSize = kms.path("cachesize");
+    boolean hasCacheSize = cacheSize.isNumber();
+    if (!v1 && hasCacheSize) {
       errors.add(
           at
-              + ".endpoint: Invalid value: \""
-              + endpoint
-              + "\": unsupported scheme \""
-              + scheme
-              + "\" for KMS provider, only unix is supported");
+              + ".cachesize: Invalid value: "
+              + cacheSize.asLong()
+              + ": cachesize is not supported in v2");
     }
-    if (!apiVersion.equals("v1") && !apiVersion.equals("v2")) {
+    if (v1 && hasCacheSize && cacheSize.asLong() == 0) {
+      errors.add(
+          at
+              + ".cachesize: Invalid value: 0: cachesize should be a positive value, or negative to"
+              + " disable");
+    }
+    if (!v1 && !apiVersion.equals("v2")) {
       errors.add(
           at
               + ".apiVersion: Invalid value: \""
@@ -255,12 +349,38 @@ public final class EncryptionConfigFile {
     }
   }
 
+  /**
+   * The scheme Go's {@code url.Parse} finds, lower-cased; "" when the text has none, null when Go
+   * refuses the text for its leading colon ("missing protocol scheme").
+   */
+  static String urlScheme(String url) {
+    for (int i = 0; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        continue;
+      }
+      if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+        if (i == 0) {
+          return "";
+        }
+        continue;
+      }
+      if (c == ':') {
+        return i == 0 ? null : url.substring(0, i).toLowerCase(java.util.Locale.ROOT);
+      }
+      return "";
+    }
+    return "";
+  }
+
   private static void validateOverlap(List<String> resources, String at, List<String> errors) {
     if (resources.size() < 2) {
       return;
     }
     boolean duplicate = false;
     boolean overlap = false;
+    // Kubernetes' loop, quirks kept: after the first duplicate pair, a duplicate of a wildcard
+    // counts as an overlap too.
     for (int i = 0; i < resources.size(); i++) {
       String[] a = parseGroupResource(resources.get(i));
       for (int j = 0; j < resources.size(); j++) {
@@ -268,12 +388,18 @@ public final class EncryptionConfigFile {
           continue;
         }
         String[] b = parseGroupResource(resources.get(j));
-        if (a[0].equals(b[0]) && a[1].equals(b[1])) {
+        if (a[0].equals(b[0]) && a[1].equals(b[1]) && !duplicate) {
           duplicate = true;
           continue;
         }
-        if ((a[0].equals("*") && a[1].equals("*"))
-            || (a[0].equals(b[0]) && (a[1].equals("*") || b[1].equals("*")))) {
+        if (overlap) {
+          continue;
+        }
+        if (a[0].equals("*") && a[1].equals("*")) {
+          overlap = true;
+          continue;
+        }
+        if (a[0].equals(b[0]) && (a[1].equals("*") || b[1].equals("*"))) {
           overlap = true;
         }
       }

@@ -120,13 +120,20 @@ class EncryptionConfigFileTest {
           no name          | secrets | - aesgcm: {keys: [{secret: %32}]} | resources[0].providers[0].aesgcm.keys[0].name: Required value: name is a mandatory field for a key
           no keys          | secrets | - aesgcm: {keys: []} | resources[0].providers[0].aesgcm.keys: Required value: at least one keys is required
           two in one       | secrets | - {identity: {}, aesgcm: {keys: [{name: k, secret: %32}]}} | resources[0].providers[0]: Invalid value: more than one provider specified in a single element, should split into different list elements
-          none             | secrets | - {foo: {}} | resources[0].providers[0]: Invalid value: provider does not contain any of the expected providers: KMS, AESGCM, AESCBC, Secretbox, Identity
+          none             | secrets | - {foo: {}} | resources[0].providers[0]: Invalid value: apiserver.ProviderConfiguration{AESGCM:(*apiserver.AESConfiguration)(nil), AESCBC:(*apiserver.AESConfiguration)(nil), Secretbox:(*apiserver.SecretboxConfiguration)(nil), Identity:(*apiserver.IdentityConfiguration)(nil), KMS:(*apiserver.KMSConfiguration)(nil)}: provider does not contain any of the expected providers: KMS, AESGCM, AESCBC, Secretbox, Identity
           star             | "*"     | - identity: {} | resources[0].resources[0]: Invalid value: "*": use '*.' to encrypt all the resources from core API group or *.* to encrypt all resources
           capitals         | Secrets | - identity: {} | resources[0].resources[0]: Invalid value: "Secrets": resource name should not contain capital letters
           across groups    | "secrets.*" | - identity: {} | resources[0].resources[0]: Invalid value: "secrets.*": encrypting the same resource across groups is not supported
           overlap          | secrets, "*." | - identity: {} | using overlapping resources such as 'secrets' and '*.' in the same resource list is not allowed as they will be masked
           duplicate        | secrets, secrets | - identity: {} | the same resource cannot be specified multiple times
           events group     | "*.events.k8s.io" | - identity: {} | Use 'events' instead in the config file
+          twice everything | "*.*", "*.*" | - identity: {} | resources[0].resources: Invalid value: []string{"*.*", "*.*"}: using overlapping resources such as 'secrets' and '*.' in the same resource list is not allowed as they will be masked
+          kms v2 colon     | secrets | - kms: {apiVersion: v2, name: "a:b", endpoint: "unix:///k.sock"} | resources[0].providers[0].kms.name: Invalid value: "a:b": invalid KMS provider name a:b, must not contain ':'
+          kms v2 cache     | secrets | - kms: {apiVersion: v2, name: k, endpoint: "unix:///k.sock", cachesize: 100} | resources[0].providers[0].kms.cachesize: Invalid value: 100: cachesize is not supported in v2
+          kms v1 cache 0   | secrets | - kms: {name: k, endpoint: "unix:///k.sock", cachesize: 0} | resources[0].providers[0].kms.cachesize: Invalid value: 0: cachesize should be a positive value, or negative to disable
+          kms timeout      | secrets | - kms: {name: k, endpoint: "unix:///k.sock", timeout: -90s} | resources[0].providers[0].kms.timeout: Invalid value: -1m30s: timeout should be a positive value
+          kms no scheme    | secrets | - kms: {name: k, endpoint: "/tmp/k:8"} | resources[0].providers[0].kms.endpoint: Invalid value: "/tmp/k:8": unsupported scheme "" for KMS provider, only unix is supported
+          kms version      | secrets | - kms: {apiVersion: v3, name: k, endpoint: "unix:///k.sock"} | resources[0].providers[0].kms.apiVersion: Invalid value: "v3": unsupported apiVersion apiVersion for KMS provider, only v1 and v2 are supported
           """)
   void checksTheFileAsKubernetesDoes(String name, String resources, String provider, String error) {
     String text = config(resources, provider.replace("%32", KEY32).replace("%16", KEY16));
@@ -135,21 +142,51 @@ class EncryptionConfigFileTest {
         .hasMessageContaining(error);
   }
 
+  /** A file with two rules: resources and the one provider of each. */
+  private static String twoRules(
+      String resources0, String provider0, String resources1, String provider1) {
+    return """
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+          - resources: [%s]
+            providers: [%s]
+          - resources: [%s]
+            providers: [%s]
+        """
+        .formatted(resources0, provider0, resources1, provider1);
+  }
+
+  @ParameterizedTest(name = "{0} after {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          secrets  | "*.*"  | resource "secrets" is masked by earlier rule "*.*"
+          secrets. | "*."   | resource "secrets" is masked by earlier rule "*."
+          "*.apps" | "*.apps" | resource "*.apps" is masked by earlier rule "*.apps"
+          "*.*"    | "*.*"  | resource "*.*" is masked by earlier rule "*.*"
+          "*."     | "*.*"  | resource "*." is masked by earlier rule "*.*"
+          """)
+  void namesTheMaskedRuleAsKubernetesDoes(String later, String earlier, String error) {
+    assertThatThrownBy(() -> parse(twoRules(earlier, "{identity: {}}", later, "{identity: {}}")))
+        .isInstanceOf(InvalidEncryptionConfigException.class)
+        .hasMessageEndingWith("\n  " + error);
+  }
+
   @Test
-  void refusesARuleMaskedByAnEarlierWildcard() {
+  void aKmsV2NameIsUniqueAcrossTheFile() {
     assertThatThrownBy(
             () ->
                 parse(
-                    """
-                    apiVersion: apiserver.config.k8s.io/v1
-                    kind: EncryptionConfiguration
-                    resources:
-                      - resources: ['*.*']
-                        providers: [{identity: {}}]
-                      - resources: [secrets]
-                        providers: [{identity: {}}]
-                    """))
-        .hasMessageContaining("resource \"secrets\" is masked by earlier rule \"*.*\"");
+                    twoRules(
+                        "secrets",
+                        "{kms: {apiVersion: v2, name: vault, endpoint: 'unix:///a'}}",
+                        "configmaps",
+                        "{kms: {apiVersion: v2, name: vault, endpoint: 'unix:///b'}}")))
+        .hasMessageContaining(
+            "\n  resources[1].providers[0].kms.name: Invalid value: \"vault\": duplicate KMS"
+                + " provider name vault, names must be unique\n");
   }
 
   @Test
