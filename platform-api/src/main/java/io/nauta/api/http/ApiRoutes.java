@@ -2,6 +2,8 @@ package io.nauta.api.http;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import io.nauta.api.openapi.OpenApiV2;
+import io.nauta.api.openapi.OpenApiV2Cache;
 import io.nauta.api.openapi.OpenApiV3;
 import io.nauta.api.security.review.AccessReviews;
 import io.nauta.api.serviceaccount.IssuerDiscovery;
@@ -28,6 +30,12 @@ public class ApiRoutes {
     return new OpenApiV3(registry, mapper);
   }
 
+  /** Keyed on the registry's types: a change of them (custom resources) builds it anew. */
+  @Bean
+  OpenApiV2Cache openApiV2(ResourceRegistry registry, OpenApiV3 v3, JsonMapper mapper) {
+    return new OpenApiV2Cache(registry::all, () -> OpenApiV2.from(v3, mapper));
+  }
+
   @Bean
   RouterFunction<ServerResponse> apiRouter(
       ApiHandler api,
@@ -43,6 +51,7 @@ public class ApiRoutes {
         .GET("/version", discovery::version)
         .GET(IssuerDiscovery.CONFIGURATION_PATH, issuer::configuration)
         .GET(IssuerDiscovery.JWKS_PATH, issuer::jwks)
+        .GET("/openapi/v2", openApi::v2)
         .GET("/openapi/v3", openApi::index)
         .GET("/openapi/v3/**", openApi::document)
         .GET("/api", discovery::coreVersions)
