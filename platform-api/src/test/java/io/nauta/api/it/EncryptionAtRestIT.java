@@ -302,11 +302,10 @@ class EncryptionAtRestIT {
     assertThat(rawSecret(raw(), "default/c")).contains(" k8s:enc:aesgcm:v1:key2:");
     assertThat(rawSecret(raw(), "default/a")).contains(" k8s:enc:aesgcm:v1:key1:");
 
-    // 3. Rewrite every Secret, as the Kubernetes documentation says. kubectl validates a List
-    // against OpenAPI v2, which Nauta does not serve (see the README), hence --validate=false.
+    // 3. Rewrite every Secret, with the command the Kubernetes documentation gives.
     Kubectl kubectl = kubectl();
     String all = ok(kubectl.run("get", "secrets", "-A", "-o", "json")).stdout();
-    ok(kubectl.runWithInput(all, "replace", "--validate=false", "-f", "-"));
+    ok(kubectl.runWithInput(all, "replace", "-f", "-"));
     Map<byte[], byte[]> stored = raw().hgetall(bytes(OBJECTS));
     assertThat(stored).hasSize(4);
     stored.forEach(
