@@ -3,6 +3,8 @@ package io.nauta.api.http;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import io.nauta.api.customresource.CustomResources;
+import io.nauta.api.openapi.OpenApiV2;
+import io.nauta.api.openapi.OpenApiV2Cache;
 import io.nauta.api.openapi.OpenApiV3;
 import io.nauta.api.security.review.AccessReviews;
 import io.nauta.api.serviceaccount.IssuerDiscovery;
@@ -33,6 +35,15 @@ public class ApiRoutes {
     return openApi;
   }
 
+  /**
+   * Keyed on the v3 documents it is converted from (their index holds each one's content hash): a
+   * custom resource coming or going rebuilds them, and so this one on its next request.
+   */
+  @Bean
+  OpenApiV2Cache openApiV2(OpenApiV3 v3, JsonMapper mapper) {
+    return new OpenApiV2Cache(v3::index, () -> OpenApiV2.from(v3, mapper));
+  }
+
   @Bean
   RouterFunction<ServerResponse> apiRouter(
       ApiHandler api,
@@ -48,6 +59,7 @@ public class ApiRoutes {
         .GET("/version", discovery::version)
         .GET(IssuerDiscovery.CONFIGURATION_PATH, issuer::configuration)
         .GET(IssuerDiscovery.JWKS_PATH, issuer::jwks)
+        .GET("/openapi/v2", openApi::v2)
         .GET("/openapi/v3", openApi::index)
         .GET("/openapi/v3/**", openApi::document)
         .GET("/api", discovery::coreVersions)

@@ -230,7 +230,7 @@ public final class OpenApiV3 {
   }
 
   /** Upper-case hex SHA-512 of the document, the form Kubernetes puts in the URL. */
-  private static String sha512(byte[] json) {
+  static String sha512(byte[] json) {
     try {
       return HexFormat.of()
           .withUpperCase()

@@ -171,13 +171,12 @@ class EncryptionAtRestIT {
 
   /**
    * Step 3 of a key rotation, as the Kubernetes documentation writes it: {@code kubectl get secrets
-   * -A -o json | kubectl replace -f -}. kubectl validates a {@code List} against OpenAPI v2, which
-   * Nauta does not serve (see the README), hence {@code --validate=false}: the one place to drop it
-   * once {@code /openapi/v2} is served.
+   * -A -o json | kubectl replace -f -} (kubectl validates the {@code List}'s items against {@code
+   * /openapi/v2}).
    */
   private static void rewriteEverySecret(Kubectl kubectl) {
     String all = ok(kubectl.run("get", "secrets", "-A", "-o", "json")).stdout();
-    ok(kubectl.runWithInput(all, "replace", "--validate=false", "-f", "-"));
+    ok(kubectl.runWithInput(all, "replace", "-f", "-"));
   }
 
   /** The resourceVersion of the newest event of an object in the Secrets' event stream. */

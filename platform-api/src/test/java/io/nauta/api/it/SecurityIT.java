@@ -304,7 +304,7 @@ class SecurityIT {
       }
     }
     Kubectl.Result created =
-        admin.runWithInput(yaml.toString(), "create", "--validate=false", "-f", "-", "-o", "json");
+        admin.runWithInput(yaml.toString(), "create", "-f", "-", "-o", "json");
     assertThat(created.exitCode()).as(created.toString()).isZero();
     return JsonMapper.builder().build().readTree(created.stdout());
   }
