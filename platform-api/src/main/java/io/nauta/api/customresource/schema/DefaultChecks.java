@@ -67,7 +67,6 @@ final class DefaultChecks {
       errs.addAll(invalid);
       return;
     }
-    s.markCelRules();
     if (s.hasCelRules) {
       List<FieldError> cel = new ArrayList<>();
       new CelValidator(cel).validate(path, s, value, value, s.xEmbeddedResource);

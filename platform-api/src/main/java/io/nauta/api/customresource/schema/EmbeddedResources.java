@@ -23,7 +23,7 @@ final class EmbeddedResources {
           + " 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
   static void validate(String path, JsonNode x, Schema s, List<FieldError> errs) {
-    if (s == null || x == null) {
+    if (s == null || x == null || !s.hasEmbeddedResources) {
       return;
     }
     if (x.isObject()) {

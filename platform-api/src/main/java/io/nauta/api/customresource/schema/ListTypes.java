@@ -18,7 +18,7 @@ final class ListTypes {
   private ListTypes() {}
 
   static void validate(String path, Schema s, JsonNode obj, List<FieldError> errs) {
-    if (s == null || obj == null || !obj.isObject()) {
+    if (s == null || obj == null || !obj.isObject() || !s.hasListInvariants) {
       return;
     }
     if (s.additionalProperties != null) {
@@ -37,6 +37,9 @@ final class ListTypes {
   }
 
   private static void node(String path, Schema s, JsonNode obj, List<FieldError> errs) {
+    if (!s.hasListInvariants) {
+      return;
+    }
     if (obj.isArray()) {
       array(path, s, obj, errs);
     } else if (obj.isObject()) {

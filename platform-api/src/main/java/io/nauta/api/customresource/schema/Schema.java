@@ -74,25 +74,39 @@ final class Schema {
   /** Set by compilation: the compiled rules of {@link #xValidations}, same order. */
   List<CelRule> celRules = List.of();
 
-  /** Set by compilation: whether this node or one below it has compiled rules. */
+  /** Set by {@link #mark}: whether this node or one below it has compiled rules. */
   boolean hasCelRules;
 
-  /** Marks {@link #hasCelRules} through the structural tree below this node. */
-  boolean markCelRules() {
-    boolean any = !celRules.isEmpty();
+  /** Set by {@link #mark}: whether this node or one below it is an embedded resource. */
+  boolean hasEmbeddedResources;
+
+  /** Set by {@link #mark}: whether this node or one below it is a set or map list. */
+  boolean hasListInvariants;
+
+  /**
+   * Marks the subtree flags through the structural tree below this node, so that validation skips
+   * the parts of an object where a check has nothing to do.
+   */
+  void mark() {
+    hasCelRules = !celRules.isEmpty();
+    hasEmbeddedResources = xEmbeddedResource;
+    hasListInvariants = "set".equals(xListType) || "map".equals(xListType);
+    List<Schema> children = new ArrayList<>();
     if (items != null) {
-      any |= items.markCelRules();
+      children.add(items);
     }
     if (additionalProperties != null) {
-      any |= additionalProperties.markCelRules();
+      children.add(additionalProperties);
     }
     if (properties != null) {
-      for (Schema p : properties.values()) {
-        any |= p.markCelRules();
-      }
+      children.addAll(properties.values());
     }
-    hasCelRules = any;
-    return any;
+    for (Schema child : children) {
+      child.mark();
+      hasCelRules |= child.hasCelRules;
+      hasEmbeddedResources |= child.hasEmbeddedResources;
+      hasListInvariants |= child.hasListInvariants;
+    }
   }
 
   /** The {@code x-kubernetes-validations} entry as written. */
@@ -206,6 +220,11 @@ final class Schema {
     s.hasPatternProperties = nonEmptyObject(n.get("patternProperties"));
     s.hasDefinitions = nonEmptyObject(n.get("definitions"));
     s.hasDependencies = n.has("dependencies");
+    s.types =
+        s.xIntOrString
+            ? List.of("integer", "string")
+            : s.type.isEmpty() ? List.of() : List.of(s.type);
+    s.effectiveFormat = ValueValidator.effectiveFormatOf(s);
     return s;
   }
 
@@ -233,12 +252,17 @@ final class Schema {
         || not != null;
   }
 
+  private List<String> types = List.of();
+  private String effectiveFormat = "";
+
   /** The schema's {@code type} as kube-openapi sees it: int-or-string is "integer,string". */
   List<String> types() {
-    if (xIntOrString) {
-      return List.of("integer", "string");
-    }
-    return type.isEmpty() ? List.of() : List.of(type);
+    return types;
+  }
+
+  /** The format apiextensions keeps for this type (others are stripped, so not checked). */
+  String effectiveFormat() {
+    return effectiveFormat;
   }
 
   private static List<Schema> list(JsonNode n, String name) {

@@ -44,6 +44,7 @@ public final class SchemaCompiler {
     // Rules compile first (defaults are checked against them too); upstream reports the rules'
     // compile errors only for a structural schema whose defaults are valid.
     SpecChecks.Result spec = SpecChecks.check(root, fieldPath, structural);
+    root.mark();
     if (structural) {
       List<FieldError> defaultErrs = DefaultChecks.check(root, fieldPath);
       errs.addAll(defaultErrs);
@@ -56,7 +57,6 @@ public final class SchemaCompiler {
     if (!errs.isEmpty()) {
       return new CompiledSchema(List.copyOf(errs), null);
     }
-    root.markCelRules();
     return new CompiledSchema(List.of(), new CompiledCustomResourceSchema(root));
   }
 }

@@ -120,43 +120,46 @@ final class ValueValidator {
   private static Result check(Schema s, JsonNode data, String path) {
     Result result = new Result();
     if (data == null || data.isNull() || data.isMissingNode()) {
-      result.merge(typeCheck(s, null, path));
-      result.merge(enumCheck(s, null, path));
+      typeCheck(s, null, path, result);
+      enumCheck(s, null, path, result);
       return result;
     }
-    if (!s.types().isEmpty() || !effectiveFormat(s).isEmpty()) {
-      result.merge(counted(typeCheck(s, data, path)));
+    // kube-openapi's validators, in its order; each one that applies counts as a match.
+    if (!s.types().isEmpty() || !s.effectiveFormat().isEmpty()) {
+      typeCheck(s, data, path, result);
+      result.matchCount++;
     }
-    result.merge(counted(junctors(s, data, path)));
+    junctors(s, data, path, result);
+    result.matchCount++;
     if (data.isString()) {
-      result.merge(counted(stringCheck(s, data.asString(), path)));
-      String format = effectiveFormat(s);
+      stringCheck(s, data.asString(), path, result);
+      result.matchCount++;
+      String format = s.effectiveFormat();
       if (!format.isEmpty() && Formats.known(format)) {
-        result.merge(counted(formatCheck(format, data.asString(), path)));
+        formatCheck(format, data.asString(), path, result);
+        result.matchCount++;
       }
     }
     if (data.isNumber()) {
-      result.merge(counted(numberCheck(s, data, path)));
+      numberCheck(s, data, path, result);
+      result.matchCount++;
     }
     if (data.isArray()) {
-      result.merge(counted(sliceCheck(s, data, path)));
+      sliceCheck(s, data, path, result);
+      result.matchCount++;
     }
-    result.merge(counted(enumCheck(s, data, path)));
+    enumCheck(s, data, path, result);
+    result.matchCount++;
     if (data.isObject()) {
-      result.merge(counted(objectCheck(s, data, path)));
+      objectCheck(s, data, path, result);
+      result.matchCount++;
     }
     result.matchCount++;
     return result;
   }
 
-  private static Result counted(Result r) {
-    Result out = r == null ? new Result() : r;
-    out.matchCount++;
-    return out;
-  }
-
   /** apiextensions strips formats it does not support, per type; what remains is checked. */
-  static String effectiveFormat(Schema s) {
+  static String effectiveFormatOf(Schema s) {
     if (s.format.isEmpty()) {
       return "";
     }
@@ -186,14 +189,13 @@ final class ValueValidator {
     return new Err(true, Code.INVALID_TYPE, path, value, msg, 0);
   }
 
-  private static Result typeCheck(Schema s, JsonNode data, String path) {
-    Result r = new Result();
+  private static void typeCheck(Schema s, JsonNode data, String path, Result r) {
     List<String> types = s.types();
     if (data == null) {
       if (!types.isEmpty() && !types.contains("null") && !s.nullable) {
         r.add(invalidType(path, String.join(",", types), "null"));
       }
-      return r;
+      return;
     }
     String schType;
     String format = "";
@@ -212,7 +214,7 @@ final class ValueValidator {
     } else {
       schType = "object";
     }
-    String tFormat = effectiveFormat(s);
+    String tFormat = s.effectiveFormat();
     boolean isFloatInt =
         schType.equals("number") && isJsonInteger(data.doubleValue()) && types.contains("integer");
     boolean isIntFloat = schType.equals("integer") && types.contains("number");
@@ -221,39 +223,37 @@ final class ValueValidator {
         && !tFormat.isEmpty()
         && !(types.contains(schType) || format.equals(tFormat) || isFloatInt || isIntFloat)) {
       r.add(invalidType(path, tFormat, format));
-      return r;
+      return;
     }
     if (!(types.contains("number") || types.contains("integer"))
         && !tFormat.isEmpty()
         && stringOrSlice) {
-      return r;
+      return;
     }
     if (!(types.contains(schType) || isFloatInt || isIntFloat)) {
       r.add(invalidType(path, String.join(",", types), schType));
     }
-    return r;
   }
 
-  private static Result junctors(Schema s, JsonNode data, String path) {
-    Result main = new Result();
+  private static void junctors(Schema s, JsonNode data, String path, Result r) {
     if (!s.anyOf.isEmpty()) {
       Result best = null;
       Result firstSuccess = null;
       boolean succeeded = false;
       for (Schema alt : s.anyOf) {
-        Result r = check(alt, data, path);
-        if (r.valid()) {
+        Result sub = check(alt, data, path);
+        if (sub.valid()) {
           best = null;
           succeeded = true;
-          firstSuccess = r;
+          firstSuccess = sub;
           break;
         }
-        if (best == null || r.matchCount > best.matchCount) {
-          best = r;
+        if (best == null || sub.matchCount > best.matchCount) {
+          best = sub;
         }
       }
       if (!succeeded) {
-        main.add(
+        r.add(
             new Err(
                 false,
                 Code.OTHER,
@@ -262,30 +262,30 @@ final class ValueValidator {
                 GoText.quote(path) + " must validate at least one schema (anyOf)",
                 0));
       }
-      main.merge(best != null ? best : firstSuccess);
+      r.merge(best != null ? best : firstSuccess);
     }
     if (!s.oneOf.isEmpty()) {
       Result best = null;
       Result firstSuccess = null;
       int validated = 0;
       for (Schema alt : s.oneOf) {
-        Result r = check(alt, data, path);
-        if (r.valid()) {
+        Result sub = check(alt, data, path);
+        if (sub.valid()) {
           validated++;
           best = null;
           if (firstSuccess == null) {
-            firstSuccess = r;
+            firstSuccess = sub;
           }
           continue;
         }
-        if (validated == 0 && (best == null || r.matchCount > best.matchCount)) {
-          best = r;
+        if (validated == 0 && (best == null || sub.matchCount > best.matchCount)) {
+          best = sub;
         }
       }
       if (validated != 1) {
         String more =
             validated == 0 ? "Found none valid" : "Found " + validated + " valid alternatives";
-        main.add(
+        r.add(
             new Err(
                 false,
                 Code.OTHER,
@@ -293,22 +293,22 @@ final class ValueValidator {
                 null,
                 GoText.quote(path) + " must validate one and only one schema (oneOf). " + more,
                 0));
-        main.merge(best);
+        r.merge(best);
       } else {
-        main.merge(firstSuccess);
+        r.merge(firstSuccess);
       }
     }
     if (!s.allOf.isEmpty()) {
       int validated = 0;
       for (Schema part : s.allOf) {
-        Result r = check(part, data, path);
-        if (r.valid()) {
+        Result sub = check(part, data, path);
+        if (sub.valid()) {
           validated++;
         }
-        main.merge(r);
+        r.merge(sub);
       }
       if (validated != s.allOf.size()) {
-        main.add(
+        r.add(
             new Err(
                 false,
                 Code.OTHER,
@@ -321,7 +321,7 @@ final class ValueValidator {
       }
     }
     if (s.not != null && check(s.not, data, path).valid()) {
-      main.add(
+      r.add(
           new Err(
               false,
               Code.OTHER,
@@ -330,12 +330,9 @@ final class ValueValidator {
               GoText.quote(path) + " must not validate the schema (not)",
               0));
     }
-    main.matchCount++;
-    return main;
   }
 
-  private static Result stringCheck(Schema s, String data, String path) {
-    Result r = new Result();
+  private static void stringCheck(Schema s, String data, String path, Result r) {
     long length = data.codePointCount(0, data.length());
     if (s.maxLength != null && length > s.maxLength) {
       r.add(
@@ -346,7 +343,7 @@ final class ValueValidator {
               data,
               path + " in " + IN + " should be at most " + s.maxLength + " chars long",
               s.maxLength));
-      return r;
+      return;
     }
     if (s.minLength != null && length < s.minLength) {
       r.add(
@@ -357,7 +354,7 @@ final class ValueValidator {
               data,
               path + " in " + IN + " should be at least " + s.minLength + " chars long",
               0));
-      return r;
+      return;
     }
     if (!s.pattern.isEmpty() && !Patterns.get(s.pattern).matcher(data).find()) {
       r.add(
@@ -369,19 +366,15 @@ final class ValueValidator {
               path + " in " + IN + " should match '" + s.pattern + "'",
               0));
     }
-    return r;
   }
 
-  private static Result formatCheck(String format, String data, String path) {
-    Result r = new Result();
+  private static void formatCheck(String format, String data, String path, Result r) {
     if (!Formats.valid(format, data)) {
       r.add(invalidType(path, format, data));
     }
-    return r;
   }
 
-  private static Result numberCheck(Schema s, JsonNode data, String path) {
-    Result r = new Result();
+  private static void numberCheck(Schema s, JsonNode data, String path, Result r) {
     List<String> types = s.types();
     String typeName = "";
     String format = "";
@@ -398,14 +391,11 @@ final class ValueValidator {
       r.add(new Err(false, Code.OTHER, path, null, range, 0));
     }
     double d = data.doubleValue();
-    Result multiple = new Result();
-    Result minimum = new Result();
-    Result maximum = new Result();
     if (s.multipleOf != null) {
       double factor = s.multipleOf;
       boolean bad;
       if (factor <= 0) {
-        multiple.add(
+        r.add(
             new Err(
                 false,
                 Code.OTHER,
@@ -424,7 +414,7 @@ final class ValueValidator {
         bad = !isJsonInteger(mult);
       }
       if (bad) {
-        multiple.add(
+        r.add(
             new Err(
                 true,
                 Code.OTHER,
@@ -434,29 +424,10 @@ final class ValueValidator {
                 0));
       }
     }
-    if (s.maximum != null) {
-      double max = s.maximum;
-      if (s.exclusiveMaximum ? d >= max : d > max) {
-        maximum.add(
-            new Err(
-                true,
-                Code.OTHER,
-                path,
-                value,
-                path
-                    + " in "
-                    + IN
-                    + (s.exclusiveMaximum
-                        ? " should be less than "
-                        : " should be less than or equal to ")
-                    + bound(data, max),
-                0));
-      }
-    }
     if (s.minimum != null) {
       double min = s.minimum;
       if (s.exclusiveMinimum ? d <= min : d < min) {
-        minimum.add(
+        r.add(
             new Err(
                 true,
                 Code.OTHER,
@@ -472,10 +443,25 @@ final class ValueValidator {
                 0));
       }
     }
-    r.merge(multiple);
-    r.merge(minimum);
-    r.merge(maximum);
-    return r;
+    if (s.maximum != null) {
+      double max = s.maximum;
+      if (s.exclusiveMaximum ? d >= max : d > max) {
+        r.add(
+            new Err(
+                true,
+                Code.OTHER,
+                path,
+                value,
+                path
+                    + " in "
+                    + IN
+                    + (s.exclusiveMaximum
+                        ? " should be less than "
+                        : " should be less than or equal to ")
+                    + bound(data, max),
+                0));
+      }
+    }
   }
 
   /**
@@ -518,8 +504,7 @@ final class ValueValidator {
         : prefix + " value must be of type " + typeName + " with format " + format + " in " + path;
   }
 
-  private static Result sliceCheck(Schema s, JsonNode data, String path) {
-    Result r = new Result();
+  private static void sliceCheck(Schema s, JsonNode data, String path, Result r) {
     int size = data.size();
     if (s.items != null) {
       for (int i = 0; i < size; i++) {
@@ -557,7 +542,6 @@ final class ValueValidator {
               0));
     }
     r.matchCount++;
-    return r;
   }
 
   private static boolean unique(JsonNode array) {
@@ -570,15 +554,14 @@ final class ValueValidator {
     return true;
   }
 
-  private static Result enumCheck(Schema s, JsonNode data, String path) {
-    Result r = new Result();
+  private static void enumCheck(Schema s, JsonNode data, String path, Result r) {
     if (s.enumValues == null || s.enumValues.isEmpty()) {
-      return r;
+      return;
     }
     if (data != null) {
       for (JsonNode allowed : s.enumValues) {
         if (jsonEquals(allowed, data)) {
-          return r;
+          return;
         }
       }
     }
@@ -588,7 +571,6 @@ final class ValueValidator {
                 .map(v -> GoText.quote(v.isString() ? v.asString() : GoText.json(v)))
                 .collect(Collectors.joining(", "));
     r.add(new Err(true, Code.ENUM, path, data == null ? null : GoText.badValue(data), detail, 0));
-    return r;
   }
 
   /** reflect.DeepEqual after converting the value to the enum entry's type. */
@@ -622,8 +604,7 @@ final class ValueValidator {
     return a.equals(b);
   }
 
-  private static Result objectCheck(Schema s, JsonNode data, String path) {
-    Result r = new Result();
+  private static void objectCheck(Schema s, JsonNode data, String path, Result r) {
     long keys = data.size();
     if (s.minProperties != null && keys < s.minProperties) {
       r.add(
@@ -685,6 +666,5 @@ final class ValueValidator {
                 0));
       }
     }
-    return r;
   }
 }

@@ -181,6 +181,11 @@ class StructuralSchemaTest {
                 + ".properties[replicas].default: Invalid value: 0:  in body should be greater than or"
                 + " equal to 1"),
         refused(
+            "embedded default without apiVersion",
+            "{type: object, properties: {t: {type: object, x-kubernetes-embedded-resource: true,"
+                + " x-kubernetes-preserve-unknown-fields: true, default: {kind: Pod}}}}",
+            P + ".properties[t].default.apiVersion: Required value"),
+        refused(
             "default that breaks a rule",
             "{type: object, properties: {spec: {type: object, default: {a: 1},"
                 + " x-kubernetes-validations: [{rule: 'self.a > 1', message: too small}],"
