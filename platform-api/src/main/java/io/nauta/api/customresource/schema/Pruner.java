@@ -33,23 +33,7 @@ final class Pruner {
         obj.removeAll();
         return;
       }
-      boolean isEmbedded = embedded || s.xEmbeddedResource;
-      List<String> drop = new ArrayList<>();
-      for (Map.Entry<String, JsonNode> e : obj.properties()) {
-        String k = e.getKey();
-        if (isEmbedded && META_FIELDS.contains(k)) {
-          continue;
-        }
-        Schema prop = s.properties == null ? null : s.properties.get(k);
-        if (prop != null) {
-          pruneNode(e.getValue(), prop, false);
-        } else if (s.hasAdditionalProperties) {
-          pruneNode(e.getValue(), s.additionalProperties, false);
-        } else {
-          drop.add(k);
-        }
-      }
-      drop.forEach(obj::remove);
+      pruneFields(obj, s, embedded, true);
     } else if (x != null && x.isArray()) {
       for (JsonNode item : x.values()) {
         pruneNode(item, s == null ? null : s.items, false);
@@ -57,24 +41,36 @@ final class Pruner {
     }
   }
 
+  /**
+   * Prunes inside the fields the schema specifies; drops the others when {@code dropUnknown}
+   * (unless below x-kubernetes-preserve-unknown-fields), but never an embedded resource's meta.
+   */
+  private static void pruneFields(ObjectNode obj, Schema s, boolean embedded, boolean dropUnknown) {
+    boolean isEmbedded = embedded || s.xEmbeddedResource;
+    List<String> drop = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
+      String k = e.getKey();
+      if (isEmbedded && META_FIELDS.contains(k)) {
+        continue;
+      }
+      Schema prop = s.properties == null ? null : s.properties.get(k);
+      if (prop != null) {
+        pruneNode(e.getValue(), prop, false);
+      } else if (s.hasAdditionalProperties) {
+        pruneNode(e.getValue(), s.additionalProperties, false);
+      } else if (dropUnknown) {
+        drop.add(k);
+      }
+    }
+    drop.forEach(obj::remove);
+  }
+
   private static void skipPrune(JsonNode x, Schema s, boolean embedded) {
     if (s == null) {
       return;
     }
     if (x instanceof ObjectNode obj) {
-      boolean isEmbedded = embedded || s.xEmbeddedResource;
-      for (Map.Entry<String, JsonNode> e : obj.properties()) {
-        String k = e.getKey();
-        if (isEmbedded && META_FIELDS.contains(k)) {
-          continue;
-        }
-        Schema prop = s.properties == null ? null : s.properties.get(k);
-        if (prop != null) {
-          pruneNode(e.getValue(), prop, false);
-        } else if (s.hasAdditionalProperties) {
-          pruneNode(e.getValue(), s.additionalProperties, false);
-        }
-      }
+      pruneFields(obj, s, embedded, false);
     } else if (x != null && x.isArray()) {
       for (JsonNode item : x.values()) {
         skipPrune(item, s.items, false);

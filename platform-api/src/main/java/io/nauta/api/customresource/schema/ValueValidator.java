@@ -1,6 +1,7 @@
 package io.nauta.api.customresource.schema;
 
 import io.nauta.core.errors.FieldError;
+import io.nauta.core.patch.JsonValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -424,44 +425,28 @@ final class ValueValidator {
                 0));
       }
     }
-    if (s.minimum != null) {
-      double min = s.minimum;
-      if (s.exclusiveMinimum ? d <= min : d < min) {
-        r.add(
-            new Err(
-                true,
-                Code.OTHER,
-                path,
-                value,
-                path
-                    + " in "
-                    + IN
-                    + (s.exclusiveMinimum
-                        ? " should be greater than "
-                        : " should be greater than or equal to ")
-                    + bound(data, min),
-                0));
-      }
+    if (s.minimum != null && (s.exclusiveMinimum ? d <= s.minimum : d < s.minimum)) {
+      r.add(
+          outOfBounds(
+              path,
+              value,
+              s.exclusiveMinimum
+                  ? " should be greater than "
+                  : " should be greater than or equal to ",
+              bound(data, s.minimum)));
     }
-    if (s.maximum != null) {
-      double max = s.maximum;
-      if (s.exclusiveMaximum ? d >= max : d > max) {
-        r.add(
-            new Err(
-                true,
-                Code.OTHER,
-                path,
-                value,
-                path
-                    + " in "
-                    + IN
-                    + (s.exclusiveMaximum
-                        ? " should be less than "
-                        : " should be less than or equal to ")
-                    + bound(data, max),
-                0));
-      }
+    if (s.maximum != null && (s.exclusiveMaximum ? d >= s.maximum : d > s.maximum)) {
+      r.add(
+          outOfBounds(
+              path,
+              value,
+              s.exclusiveMaximum ? " should be less than " : " should be less than or equal to ",
+              bound(data, s.maximum)));
     }
+  }
+
+  private static Err outOfBounds(String path, Object value, String relation, String bound) {
+    return new Err(true, Code.OTHER, path, value, path + " in " + IN + relation + bound, 0);
   }
 
   /**
@@ -560,7 +545,8 @@ final class ValueValidator {
     }
     if (data != null) {
       for (JsonNode allowed : s.enumValues) {
-        if (jsonEquals(allowed, data)) {
+        // reflect.DeepEqual after converting the value to the entry's type: numbers by value.
+        if (JsonValues.equal(allowed, data)) {
           return;
         }
       }
@@ -571,37 +557,6 @@ final class ValueValidator {
                 .map(v -> GoText.quote(v.isString() ? v.asString() : GoText.json(v)))
                 .collect(Collectors.joining(", "));
     r.add(new Err(true, Code.ENUM, path, data == null ? null : GoText.badValue(data), detail, 0));
-  }
-
-  /** reflect.DeepEqual after converting the value to the enum entry's type. */
-  static boolean jsonEquals(JsonNode a, JsonNode b) {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue()) == 0;
-    }
-    if (a.isObject() && b.isObject()) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (Map.Entry<String, JsonNode> e : a.properties()) {
-        JsonNode other = b.get(e.getKey());
-        if (other == null || !jsonEquals(e.getValue(), other)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (a.isArray() && b.isArray()) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (int i = 0; i < a.size(); i++) {
-        if (!jsonEquals(a.get(i), b.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return a.equals(b);
   }
 
   private static void objectCheck(Schema s, JsonNode data, String path, Result r) {
