@@ -17,6 +17,9 @@ public record FieldError(Type type, String field, Object value, String detail) {
     NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
     FORBIDDEN("FieldValueForbidden", "Forbidden"),
     TOO_LONG("FieldValueTooLong", "Too long"),
+    TOO_MANY("FieldValueTooMany", "Too many"),
+    /** Kubernetes' {@code TypeInvalid}: printed like Invalid, with its own cause reason. */
+    TYPE_INVALID("FieldValueTypeInvalid", "Invalid value"),
     IMMUTABLE("FieldValueInvalid", "Invalid value");
 
     final String reason;
@@ -27,6 +30,18 @@ public record FieldError(Type type, String field, Object value, String detail) {
       this.text = text;
     }
   }
+
+  /**
+   * A bad value Kubernetes leaves out of the message ({@code field.OmitValueType}): {@code spec:
+   * Invalid value: detail}, as for a CEL rule that fails on an object or a list.
+   */
+  public static final Object OMITTED_VALUE =
+      new Object() {
+        @Override
+        public String toString() {
+          return "<omitted>";
+        }
+      };
 
   public static FieldError required(String field, String detail) {
     return new FieldError(Type.REQUIRED, field, null, detail);
@@ -61,10 +76,13 @@ public record FieldError(Type type, String field, Object value, String detail) {
   /** The message without the field, as Kubernetes puts it in a {@code StatusCause}. */
   public String body() {
     StringBuilder s = new StringBuilder(type.text);
-    if (type == Type.INVALID
-        || type == Type.IMMUTABLE
-        || type == Type.DUPLICATE
-        || type == Type.NOT_SUPPORTED) {
+    if ((type == Type.INVALID
+            || type == Type.IMMUTABLE
+            || type == Type.DUPLICATE
+            || type == Type.NOT_SUPPORTED
+            || type == Type.TOO_MANY
+            || type == Type.TYPE_INVALID)
+        && value != OMITTED_VALUE) {
       s.append(": ").append(quoted(value));
     }
     if (detail != null && !detail.isEmpty()) {

@@ -8,12 +8,13 @@ import tools.jackson.databind.JsonNode;
  * JSON equality as RFC 6902 defines it for {@code test}, and as strategic merge patch needs it for
  * merge keys and primitive sets. Jackson's own {@code equals} is not enough: it tells {@code 80}
  * (an int) from {@code 80} (a long) or {@code 80.0}, and parsers pick the node type by magnitude.
+ * Custom resource enums compare values the same way (Kubernetes converts before DeepEqual).
  */
-final class JsonValues {
+public final class JsonValues {
 
   private JsonValues() {}
 
-  static boolean equal(JsonNode a, JsonNode b) {
+  public static boolean equal(JsonNode a, JsonNode b) {
     if (a == null || b == null) {
       return a == b;
     }

@@ -4,16 +4,23 @@ import io.nauta.core.errors.FieldError;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
-// placeholder until the structural-schema work lands
-/** One compiled {@code openAPIV3Schema}: pruning, defaulting and validation of custom resources. */
+/**
+ * One compiled {@code openAPIV3Schema} of a custom resource version. A write runs, in this order,
+ * {@link #prune}, {@link #applyDefaults} and {@link #validate}, as Kubernetes' custom resource
+ * handler does (decode with pruning and defaulting, then the strategy's validation).
+ */
 public interface CustomResourceSchema {
 
-  /** Drops unknown fields (keeps apiVersion, kind, metadata). */
+  /** Drops the fields the schema does not specify; keeps apiVersion, kind and metadata. */
   void prune(ObjectNode obj);
 
-  /** Fills {@code default} values. */
+  /** Sets {@code default} values where fields are absent (or null and not nullable). */
   void applyDefaults(ObjectNode obj);
 
-  /** The object's errors; {@code old} is null on create. CEL rules included. */
+  /**
+   * Validates the object against the schema, its list types and its {@code
+   * x-kubernetes-validations}; {@code old} is null on create, and transition rules (those using
+   * {@code oldSelf}) run only when an old value exists.
+   */
   List<FieldError> validate(ObjectNode obj, ObjectNode old);
 }

@@ -1,14 +1,17 @@
 package io.nauta.api.customresource.schema;
 
 import io.nauta.core.errors.FieldError;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
-// placeholder until the structural-schema work lands
-/** Compiles a CustomResourceDefinition version's {@code openAPIV3Schema}. */
+/**
+ * Compiles a CRD version's {@code openAPIV3Schema} once, when the CRD is written: refuses it with
+ * Kubernetes' messages unless it is structural, its defaults are pruned and valid, and its {@code
+ * x-kubernetes-validations} compile; otherwise gives the {@link CustomResourceSchema} that every
+ * write of the kind then uses.
+ */
 public final class SchemaCompiler {
-
   private SchemaCompiler() {}
 
   /**
@@ -16,21 +19,44 @@ public final class SchemaCompiler {
    *     field
    */
   public static CompiledSchema compile(JsonNode openAPIV3Schema, String fieldPath) {
-    // placeholder until the structural-schema work lands: prunes nothing, defaults nothing,
-    // validates nothing.
-    return new CompiledSchema(
-        List.of(),
-        new CustomResourceSchema() {
-          @Override
-          public void prune(ObjectNode obj) {}
-
-          @Override
-          public void applyDefaults(ObjectNode obj) {}
-
-          @Override
-          public List<FieldError> validate(ObjectNode obj, ObjectNode old) {
-            return List.of();
-          }
-        });
+    if (openAPIV3Schema == null || openAPIV3Schema.isNull() || openAPIV3Schema.isMissingNode()) {
+      return new CompiledSchema(List.of(FieldError.required(fieldPath, "")), null);
+    }
+    if (!openAPIV3Schema.isObject()) {
+      return new CompiledSchema(
+          List.of(
+              FieldError.invalid(fieldPath, GoText.badValue(openAPIV3Schema), "must be an object")),
+          null);
+    }
+    Schema root = Schema.parse(openAPIV3Schema);
+    List<FieldError> errs = new ArrayList<>();
+    if (root.nullable) {
+      errs.add(
+          FieldError.forbidden(
+              Paths.child(fieldPath, "nullable"), "nullable cannot be true at the root"));
+    }
+    boolean structural = false;
+    if (SpecChecks.convertible(root)) {
+      List<FieldError> structuralErrs = StructuralChecks.check(root, fieldPath);
+      errs.addAll(structuralErrs);
+      structural = structuralErrs.isEmpty();
+    }
+    // Rules compile first (defaults are checked against them too); upstream reports the rules'
+    // compile errors only for a structural schema whose defaults are valid.
+    SpecChecks.Result spec = SpecChecks.check(root, fieldPath, structural);
+    root.mark();
+    if (structural) {
+      List<FieldError> defaultErrs = DefaultChecks.check(root, fieldPath);
+      errs.addAll(defaultErrs);
+      structural = defaultErrs.isEmpty();
+    }
+    errs.addAll(spec.schema());
+    if (structural) {
+      errs.addAll(spec.cel());
+    }
+    if (!errs.isEmpty()) {
+      return new CompiledSchema(List.copyOf(errs), null);
+    }
+    return new CompiledSchema(List.of(), new CompiledCustomResourceSchema(root));
   }
 }
