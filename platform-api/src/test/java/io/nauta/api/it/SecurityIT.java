@@ -303,8 +303,7 @@ class SecurityIT {
         yaml.append("  - \"").append(a).append("\"\n");
       }
     }
-    Kubectl.Result created =
-        admin.runWithInput(yaml.toString(), "create", "-f", "-", "-o", "json");
+    Kubectl.Result created = admin.runWithInput(yaml.toString(), "create", "-f", "-", "-o", "json");
     assertThat(created.exitCode()).as(created.toString()).isZero();
     return JsonMapper.builder().build().readTree(created.stdout());
   }
