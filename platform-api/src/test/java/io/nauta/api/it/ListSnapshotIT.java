@@ -122,6 +122,10 @@ class ListSnapshotIT {
         api.get(base + "?resourceVersion=" + rv + "&resourceVersionMatch=Exact");
     assertThat(names(exact)).containsExactly("before");
     assertThat(exact.body().path("metadata").path("resourceVersion").asString()).isEqualTo(rv);
+    // NotOlderThan may answer from a cache that is at least at rv but not yet at "after"
+    // (Kubernetes
+    // gives no read-your-writes there either): a consistent list first waits until it is.
+    assertThat(names(api.get(base))).containsExactly("after", "before");
     ApiCalls.Response notOlder =
         api.get(base + "?resourceVersion=" + rv + "&resourceVersionMatch=NotOlderThan");
     assertThat(names(notOlder)).containsExactly("after", "before");
