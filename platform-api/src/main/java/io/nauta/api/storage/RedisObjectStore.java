@@ -11,10 +11,12 @@ import io.micrometer.core.instrument.Timer;
 import io.nauta.api.config.NautaProperties;
 import io.nauta.api.storage.encryption.EncryptionConfig;
 import io.nauta.api.storage.encryption.UnreadableValueException;
+import io.nauta.core.client.LeaseFence;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
+import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -26,6 +28,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Desired state in Redis. Every write is one Lua script that checks its precondition, bumps the
@@ -43,6 +46,7 @@ public class RedisObjectStore {
       "nauta-rv-" + HexFormat.of().formatHex(SecureRandom.getSeed(16));
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final JsonMapper LEASE_READER = JsonMapper.builder().build();
 
   private final RedisReactiveCommands<String, String> redis;
   private final RedisScript write = new RedisScript("/nauta/write.lua");
@@ -110,30 +114,32 @@ public class RedisObjectStore {
     } catch (RuntimeException e) {
       return Mono.error(e);
     }
-    return write
-        .call(
-            redis,
-            StoredValues.WIRE,
-            new String[] {
-              keys.objects(),
-              keys.resourceVersion(),
-              keys.events(),
-              keys.epoch(),
-              keys.lastWrite(),
-              keys.write(writeId),
-              keys.sealedVersions()
-            },
-            op,
-            StorageKeys.field(namespace, name),
-            value.wire(),
-            value.placeholder(),
-            expected,
-            Integer.toString(watch.historyMaxEvents()),
-            Long.toString(System.currentTimeMillis()),
-            writeId,
-            newEpoch(),
-            Long.toString(writeMemorySeconds))
-        .onErrorMap(e -> StorageErrors.translate(e, ref))
+    return leaseFence(type)
+        .then(
+            write
+                .call(
+                    redis,
+                    StoredValues.WIRE,
+                    new String[] {
+                      keys.objects(),
+                      keys.resourceVersion(),
+                      keys.events(),
+                      keys.epoch(),
+                      keys.lastWrite(),
+                      keys.write(writeId),
+                      keys.sealedVersions()
+                    },
+                    op,
+                    StorageKeys.field(namespace, name),
+                    value.wire(),
+                    value.placeholder(),
+                    expected,
+                    Integer.toString(watch.historyMaxEvents()),
+                    Long.toString(System.currentTimeMillis()),
+                    writeId,
+                    newEpoch(),
+                    Long.toString(writeMemorySeconds))
+                .onErrorMap(e -> StorageErrors.translate(e, ref)))
         .map(
             reply -> {
               String outcome = (String) reply.get(0);
@@ -155,6 +161,51 @@ public class RedisObjectStore {
                         .tag("resource", type.groupResource())
                         .publishPercentileHistogram()
                         .register(meters)));
+  }
+
+  /**
+   * Refuses the write with 409 when the request named a {@link LeaseFence} (a leader-elected
+   * component's write) and the lease is no longer held by the holder it names: the sender lost its
+   * lease, perhaps frozen after its own client-side check, and a standby leads now. Read from Redis
+   * itself, not the watch cache, just before the script runs, so a takeover is seen the moment it
+   * is stored. Writes to Leases are never fenced: they are the election itself.
+   */
+  private Mono<Void> leaseFence(ResourceType type) {
+    if (type.groupResource().equals(BuiltInResources.LEASES.groupResource())) {
+      return Mono.empty();
+    }
+    return Mono.deferContextual(
+        ctx -> ctx.<LeaseFence>getOrEmpty(LeaseFence.class).map(this::holds).orElse(Mono.empty()));
+  }
+
+  private Mono<Void> holds(LeaseFence fence) {
+    return get(BuiltInResources.LEASES, fence.namespace(), fence.name())
+        .map(lease -> holderOf(lease.json()))
+        .defaultIfEmpty("")
+        .flatMap(
+            holder ->
+                holder.equals(fence.holder())
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new FencedWriteException(
+                            "the write was fenced: lease "
+                                + fence.namespace()
+                                + "/"
+                                + fence.name()
+                                + (holder.isEmpty()
+                                    ? " has no holder"
+                                    : " is held by \"" + holder + "\"")
+                                + ", not by \""
+                                + fence.holder()
+                                + "\" who sent it",
+                            new ResourceRef(
+                                BuiltInResources.LEASES.group(),
+                                BuiltInResources.LEASES.plural(),
+                                fence.name()))));
+  }
+
+  private static String holderOf(String leaseJson) {
+    return LEASE_READER.readTree(leaseJson).path("spec").path("holderIdentity").asString("");
   }
 
   /**

@@ -38,6 +38,7 @@ public final class KubeClient {
   private final WebClient web;
   private final JsonMapper mapper;
   private volatile WriteFence fence = WriteFence.OPEN;
+  private volatile String leaseFenceHeader;
 
   /**
    * A client of one server, speaking TLS with the CA and client certificate {@code config} names.
@@ -91,6 +92,16 @@ public final class KubeClient {
   }
 
   /**
+   * As {@link #fenceWrites(WriteFence)}, and every write also names {@code lease} in the {@value
+   * LeaseFence#HEADER} header, so the API server refuses it too once another process holds that
+   * lease: the client's question cannot cover a freeze between its answer and the send.
+   */
+  public void fenceWrites(WriteFence fence, LeaseFence lease) {
+    fenceWrites(fence);
+    this.leaseFenceHeader = Objects.requireNonNull(lease, "lease").headerValue();
+  }
+
+  /**
    * A write the fence refuses already, before it waits for a connection, fails at once: it never
    * takes a pooled connection, so that connection is not closed by the refusal and reopened (TLS
    * and all) by the next request. Writes it allows now are asked again at the last moment ({@link
@@ -101,6 +112,10 @@ public final class KubeClient {
       String refusal = fence.refusal(request.method(), request.url());
       if (refusal != null) {
         return Mono.error(new WriteFencedException(request.method(), request.url(), refusal));
+      }
+      String lease = leaseFenceHeader;
+      if (lease != null) {
+        request = ClientRequest.from(request).header(LeaseFence.HEADER, lease).build();
       }
     }
     return next.exchange(fenced(request))

@@ -1,5 +1,6 @@
 package io.nauta.core.component;
 
+import io.nauta.core.client.LeaseFence;
 import io.nauta.core.leaderelection.LeaderElector;
 
 /**
@@ -17,6 +18,14 @@ public interface Campaign {
    */
   boolean holdsFreshLease();
 
+  /**
+   * The lease this campaign holds when it leads, for the API server to fence writes with ({@link
+   * LeaseFence}); {@code null} when there is none to name (a scripted campaign in tests).
+   */
+  default LeaseFence fence() {
+    return null;
+  }
+
   /** Stops campaigning (a leader stops leading first) and releases the lease if held. */
   void close();
 
@@ -30,6 +39,12 @@ public interface Campaign {
       @Override
       public boolean holdsFreshLease() {
         return elector.holdsFreshLease();
+      }
+
+      @Override
+      public LeaseFence fence() {
+        var config = elector.config();
+        return new LeaseFence(config.leaseNamespace(), config.leaseName(), config.identity());
       }
 
       @Override

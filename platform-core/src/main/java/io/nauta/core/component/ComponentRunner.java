@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.LeaseFence;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
@@ -99,7 +100,12 @@ public final class ComponentRunner {
       this.campaign = null;
     }
     if (campaign != null) {
-      client.fenceWrites(this::writeRefusal);
+      LeaseFence lease = campaign.fence();
+      if (lease != null) {
+        client.fenceWrites(this::writeRefusal, lease);
+      } else {
+        client.fenceWrites(this::writeRefusal);
+      }
     }
   }
 

@@ -55,16 +55,24 @@ public final class FakeApiServer implements AutoCloseable {
   }
 
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final List<String> leaseFences = new CopyOnWriteArrayList<>();
 
   private String call(HttpServerRequest req) {
     String auth = req.requestHeaders().get("Authorization");
     authorizations.add(auth == null ? "" : auth);
+    String fence = req.requestHeaders().get(LeaseFence.HEADER);
+    leaseFences.add(fence == null ? "" : fence);
     return req.method().name() + " " + req.uri();
   }
 
   /** The Authorization header of each request, {@code ""} where there was none. */
   public List<String> authorizations() {
     return authorizations;
+  }
+
+  /** The {@link LeaseFence#HEADER} of each request, {@code ""} where there was none. */
+  public List<String> leaseFences() {
+    return leaseFences;
   }
 
   public String url() {

@@ -78,4 +78,20 @@ class WriteFenceTest {
       assertThat(server.requests()).isEmpty();
     }
   }
+
+  @Test
+  void aClientFencedByALeaseNamesItOnEveryWriteAndOnNoRead() {
+    try (FakeApiServer server = new FakeApiServer(call -> new Reply(200, POD))) {
+      KubeClient client = KubeClient.of(server.url());
+      client.fenceWrites(
+          (method, target) -> null, new LeaseFence("kube-system", "kube-scheduler", "host_1"));
+      ResourceClient<Pod> pods = client.resource(BuiltInResources.PODS, Pod.class);
+      pods.get("default", "web").block();
+      pods.update(pod()).block();
+      pods.delete("default", "web").block();
+      assertThat(server.leaseFences())
+          .containsExactly(
+              "", "kube-system/kube-scheduler/host_1", "kube-system/kube-scheduler/host_1");
+    }
+  }
 }
