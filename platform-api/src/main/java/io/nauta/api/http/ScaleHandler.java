@@ -1,5 +1,6 @@
 package io.nauta.api.http;
 
+import io.nauta.api.customresource.CustomResources;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.core.registry.ResourceRegistry;
@@ -16,23 +17,32 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code scale} subresource of every type that lists it (deployments, replica sets): GET, PUT
- * and PATCH of an {@code autoscaling/v1 Scale} ({@link ScaleSubresource}), written as a change of
- * the main resource's {@code spec.replicas} inside the store's update loop, so a concurrent writer
- * makes the change re-apply rather than lose either write.
+ * The {@code scale} subresource of every type that has one: the built-in kinds that list it
+ * (deployments, replica sets) and custom resources whose definition declares it. GET, PUT and PATCH
+ * of an {@code autoscaling/v1 Scale}, read and written through the type's {@link ScaleMapping}; a
+ * write is a change of the main resource's spec replicas inside the store's update loop, so a
+ * concurrent writer makes the change re-apply rather than lose either write.
  */
 @Component
 class ScaleHandler implements SubresourceHandler {
 
-  private final Set<ResourceType> types;
+  private final Set<ResourceType> builtIn;
+  private final CustomResources customResources;
+  private final ResourceRegistry registry;
   private final ResourceService service;
   private final ObjectCodec codec;
   private final RequestBodies bodies;
 
   ScaleHandler(
-      ResourceRegistry registry, ResourceService service, ObjectCodec codec, RequestBodies bodies) {
-    this.types =
+      ResourceRegistry registry,
+      CustomResources customResources,
+      ResourceService service,
+      ObjectCodec codec,
+      RequestBodies bodies) {
+    this.builtIn =
         registry.all().stream().filter(t -> t.hasSubresource("scale")).collect(Collectors.toSet());
+    this.customResources = customResources;
+    this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
@@ -45,66 +55,80 @@ class ScaleHandler implements SubresourceHandler {
 
   @Override
   public Set<ResourceType> types() {
-    return types;
+    return builtIn;
+  }
+
+  /** Custom resources come and go: whether one has a scale is asked of its definition. */
+  @Override
+  public boolean serves(ResourceType type) {
+    return builtIn.contains(type) || customResources.scale(type).isPresent();
   }
 
   @Override
   public Mono<ServerResponse> handle(ServerRequest request, ResourceType type, RequestInfo info) {
+    ScaleMapping mapping =
+        builtIn.contains(type)
+            ? ScaleMapping.BUILT_IN
+            : customResources
+                .scale(type)
+                .map(ScaleMapping::ofPaths)
+                .orElseThrow(SubresourceHandler::notAllowed);
+    // A custom resource may be served at a version it is not stored at.
+    ResourceType stored = registry.storageOf(type);
     HttpMethod method = request.method();
     if (method == HttpMethod.GET && !info.legacyWatch()) {
       return service
-          .get(type, info.namespace(), info.name())
-          .flatMap(obj -> ApiHandler.json(HttpStatus.OK, codec.write(toScale(obj))));
+          .get(stored, info.namespace(), info.name())
+          .flatMap(obj -> ApiHandler.json(HttpStatus.OK, codec.write(toScale(mapping, obj))));
     }
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
     if (method == HttpMethod.PUT) {
-      return put(request, type, info);
+      ApiHandler.fieldValidation(request); // refused when malformed, as on any write
+      return bodies
+          .readObject(request)
+          .flatMap(
+              scale ->
+                  updateReplicas(
+                      stored, info, dryRun, mapping, current -> mapping.apply(current, scale)));
     }
     if (method == HttpMethod.PATCH) {
-      return patch(request, type, info);
+      String contentType = ApiHandler.patchContentType(request);
+      ApiHandler.fieldValidation(request);
+      return bodies
+          .read(request)
+          .map(codec::parse)
+          .flatMap(
+              patch ->
+                  updateReplicas(
+                      stored,
+                      info,
+                      dryRun,
+                      mapping,
+                      current ->
+                          mapping.apply(
+                              current,
+                              ApiHandler.applyPatch(
+                                  contentType, toScale(mapping, current), patch, "Scale"))));
     }
     throw SubresourceHandler.notAllowed();
   }
 
-  private Mono<ServerResponse> put(ServerRequest request, ResourceType type, RequestInfo info) {
-    boolean dryRun = QueryOptions.dryRun(request.queryParams());
-    ApiHandler.fieldValidation(request); // refused when malformed, as on any write
-    return bodies
-        .readObject(request)
-        .flatMap(
-            scale ->
-                updateReplicas(
-                    type, info, dryRun, current -> ScaleSubresource.applyScale(current, scale)));
-  }
-
-  private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
-    String contentType = ApiHandler.patchContentType(request);
-    boolean dryRun = QueryOptions.dryRun(request.queryParams());
-    ApiHandler.fieldValidation(request);
-    return bodies
-        .read(request)
-        .map(codec::parse)
-        .flatMap(
-            patch ->
-                updateReplicas(
-                    type,
-                    info,
-                    dryRun,
-                    current ->
-                        ScaleSubresource.applyScale(
-                            current,
-                            ApiHandler.applyPatch(contentType, toScale(current), patch, "Scale"))));
-  }
-
   /** Writes the object with the wanted Scale applied; answers with the Scale written. */
   private Mono<ServerResponse> updateReplicas(
-      ResourceType type, RequestInfo info, boolean dryRun, UnaryOperator<ObjectNode> scaled) {
+      ResourceType stored,
+      RequestInfo info,
+      boolean dryRun,
+      ScaleMapping mapping,
+      UnaryOperator<ObjectNode> scaled) {
     return service
-        .guaranteedUpdate(type, info.namespace(), info.name(), null, dryRun, scaled)
+        .guaranteedUpdate(stored, info.namespace(), info.name(), null, dryRun, scaled)
         .flatMap(
-            w -> ApiHandler.json(HttpStatus.OK, codec.write(toScale(codec.parseStored(w.json())))));
+            w ->
+                ApiHandler.json(
+                    HttpStatus.OK, codec.write(toScale(mapping, codec.parseStored(w.json())))));
   }
 
-  private ObjectNode toScale(ObjectNode obj) {
-    return ScaleSubresource.toScale(obj, codec.mapper());
+  private ObjectNode toScale(ScaleMapping mapping, ObjectNode obj) {
+    return mapping.toScale(obj, codec.mapper());
   }
 }

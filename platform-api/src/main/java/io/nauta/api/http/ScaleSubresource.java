@@ -1,15 +1,13 @@
 package io.nauta.api.http;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.nauta.api.resource.Meta;
-import io.nauta.core.errors.BadRequestException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code scale} subresource of deployments and replica sets: an {@code autoscaling/v1 Scale}
- * whose {@code status.selector} is the label selector as a string, as {@code kubectl scale} and
+ * The {@code autoscaling/v1 Scale} of an object ({@link ScaleMapping} says where its figures are):
+ * {@code status.selector} is the label selector as a string, as {@code kubectl scale} and
  * autoscalers read it.
  */
 final class ScaleSubresource {
@@ -55,17 +53,5 @@ final class ScaleSubresource {
       status.put("selector", selector);
     }
     return scale;
-  }
-
-  /** Applies a wanted Scale to the object: only {@code spec.replicas} changes. */
-  static ObjectNode applyScale(ObjectNode obj, ObjectNode scale) {
-    JsonNode replicas = scale.path("spec").get("replicas");
-    if (replicas == null || !replicas.isIntegralNumber()) {
-      throw new BadRequestException("Scale spec.replicas must be an integer");
-    }
-    ((ObjectNode) obj.path("spec")).put("replicas", replicas.asInt());
-    String rv = Meta.resourceVersion(scale);
-    Meta.of(obj).put("resourceVersion", rv == null ? "" : rv);
-    return obj;
   }
 }
