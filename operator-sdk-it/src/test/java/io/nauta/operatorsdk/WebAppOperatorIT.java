@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -17,6 +18,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,9 +34,8 @@ import org.junit.jupiter.api.Test;
  * a Deployment it owns, its status follows the Deployment, and deleting it lets Nauta's garbage
  * collector remove the Deployment.
  *
- * <p>One setting differs from the SDK's defaults: it patches the status with a JSON patch
- * instead of server-side apply, which Nauta answers with 415 (no managed fields yet; see the
- * README).
+ * <p>One setting differs from the SDK's defaults: it patches the status with a JSON patch instead
+ * of server-side apply, which Nauta answers with 415 (no managed fields yet; see the README).
  */
 class WebAppOperatorIT {
 
@@ -97,6 +100,38 @@ class WebAppOperatorIT {
         verbs: [get, list, watch, create, update, patch]
       """;
 
+  /**
+   * Its leader election lease, in its own namespace: several replicas of an operator elect one, and
+   * the SDK checks these rules (a SelfSubjectRulesReview) before it starts.
+   */
+  static final String LEASE_ROLE =
+      """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: Role
+      metadata:
+        name: webapp-operator-leader-election
+        namespace: operators
+      rules:
+      # The SDK checks for get, create and update; fabric8's lease lock renews with a patch.
+      - apiGroups: [coordination.k8s.io]
+        resources: [leases]
+        verbs: [get, create, update, patch]
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata:
+        name: webapp-operator-leader-election
+        namespace: operators
+      roleRef:
+        apiGroup: rbac.authorization.k8s.io
+        kind: Role
+        name: webapp-operator-leader-election
+      subjects:
+      - {kind: ServiceAccount, name: webapp-operator, namespace: operators}
+      """;
+
+  private static final String OPERATOR_IDENTITY = "webapp-operator-0";
+
   private static NautaProcesses nauta;
   private static KubernetesClient admin;
   private static Operator operator;
@@ -134,9 +169,29 @@ class WebAppOperatorIT {
     // on .../status?fieldManager=webapp&force=true), which Nauta refuses with 415 until it keeps
     // managed fields: the SDK's switch makes it a JSON patch (fabric8's editStatus) instead.
     operator =
-        new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false));
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withLeaderElectionConfiguration(leaderElection()));
     operator.register(new WebAppReconciler());
     operator.start();
+  }
+
+  /**
+   * The SDK's default timings; not its default end (System.exit once it stops leading, which would
+   * end the test JVM when the operator stops).
+   */
+  private static LeaderElectionConfiguration leaderElection() {
+    return new LeaderElectionConfiguration(
+        "webapp-operator",
+        "operators",
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        OPERATOR_IDENTITY,
+        null,
+        false);
   }
 
   /**
@@ -155,6 +210,7 @@ class WebAppOperatorIT {
                 .build())
         .create();
     admin.rbac().clusterRoles().resource(load(ROLE, ClusterRole.class)).create();
+    admin.load(new ByteArrayInputStream(LEASE_ROLE.getBytes(StandardCharsets.UTF_8))).create();
     admin
         .rbac()
         .clusterRoleBindings()
@@ -217,6 +273,17 @@ class WebAppOperatorIT {
 
   @Test
   void theOperatorMakesADeploymentReportsItAndNautaCollectsIt() {
+    // The SDK elected itself leader (its controllers start only then) with a Lease on Nauta.
+    await("the operator leads")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Lease lease =
+                  admin.leases().inNamespace("operators").withName("webapp-operator").get();
+              assertThat(lease).as("the operator's lease").isNotNull();
+              assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(OPERATOR_IDENTITY);
+            });
+
     WebApp app = new WebApp();
     app.getMetadata().setName("web");
     app.getMetadata().setNamespace(NAMESPACE);
