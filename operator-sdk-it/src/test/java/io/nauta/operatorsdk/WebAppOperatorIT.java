@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * io.javaoperatorsdk:operator-framework}, with the fabric8 client it is built with), running with
  * an identity of its own (a service account token, a ClusterRole with only what it needs) against a
  * Nauta API server and controller manager, secure as they run by default. A {@link WebApp} becomes
- * a Deployment it owns, its status follows the Deployment, and deleting it lets Nauta's garbage
- * collector remove the Deployment.
+ * a Deployment it owns, its status follows the Deployment, and deleting it (held by the SDK's
+ * finalizer until the operator has cleaned up) lets Nauta's garbage collector remove the
+ * Deployment.
  *
  * <p>One setting differs from the SDK's defaults: it patches the status with a JSON patch instead
  * of server-side apply, which Nauta answers with 415 (no managed fields yet; see the README).
@@ -85,9 +86,10 @@ class WebAppOperatorIT {
       metadata:
         name: webapp-operator
       rules:
+      # patch: the SDK adds and removes its finalizer.
       - apiGroups: [sdk.nauta.io]
         resources: [webapps]
-        verbs: [get, list, watch]
+        verbs: [get, list, watch, patch, update]
       - apiGroups: [sdk.nauta.io]
         resources: [webapps/status]
         verbs: [get, update, patch]
@@ -135,6 +137,7 @@ class WebAppOperatorIT {
   private static NautaProcesses nauta;
   private static KubernetesClient admin;
   private static Operator operator;
+  private static final WebAppReconciler reconciler = new WebAppReconciler();
 
   @BeforeAll
   static void start() {
@@ -174,7 +177,7 @@ class WebAppOperatorIT {
                 o.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(false)
                     .withLeaderElectionConfiguration(leaderElection()));
-    operator.register(new WebAppReconciler());
+    operator.register(reconciler);
     operator.start();
   }
 
@@ -318,6 +321,9 @@ class WebAppOperatorIT {
               assertThat(status.getDeployment()).isEqualTo("web");
               assertThat(status.getObservedGeneration()).isEqualTo(1L);
               assertThat(status.getReplicas()).isEqualTo(1);
+              // The SDK's finalizer, which holds a deletion until the operator has cleaned up.
+              assertThat(webApp.get().getMetadata().getFinalizers())
+                  .containsExactly("webapps.sdk.nauta.io/finalizer");
             });
 
     // A spec change: the generation moves, the operator scales its Deployment and says so.
@@ -336,12 +342,14 @@ class WebAppOperatorIT {
               assertThat(status.getReplicas()).isEqualTo(2);
             });
 
-    // Deleted: Nauta's garbage collector removes what it owned, and what that owned.
+    // Deleted: the operator cleans up and the SDK removes its finalizer, so the WebApp goes; then
+    // Nauta's garbage collector removes what it owned, and what that owned.
     webApp.delete();
     await("the Deployment and its replica set are collected")
         .atMost(WAIT)
         .untilAsserted(
             () -> {
+              assertThat(reconciler.cleanedUp(NAMESPACE, "web")).isTrue();
               assertThat(webApp.get()).isNull();
               assertThat(deployment.get()).isNull();
               assertThat(admin.apps().replicaSets().inNamespace(NAMESPACE).list().getItems())

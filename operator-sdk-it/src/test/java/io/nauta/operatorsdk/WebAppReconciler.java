@@ -3,8 +3,10 @@ package io.nauta.operatorsdk;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -13,6 +15,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The operator, written as the Java Operator SDK's documentation writes one: each {@link WebApp}
@@ -20,10 +24,15 @@ import java.util.Objects;
  * collector removes it with the WebApp); the Deployments are a secondary event source (an informer
  * whose events map back to their owner), so a change to the Deployment, such as the deployment
  * controller writing its status, reconciles the WebApp again; the status reports the Deployment's
- * name, its replicas and the generation seen.
+ * name, its replicas and the generation seen. As a {@link Cleaner} it has the SDK keep a finalizer
+ * on each WebApp, so that a deletion waits for {@link #cleanup} (an operator that tidies up outside
+ * the cluster would do it there); the SDK then removes the finalizer and the WebApp goes.
  */
 @ControllerConfiguration(name = "webapp")
-public class WebAppReconciler implements Reconciler<WebApp> {
+public class WebAppReconciler implements Reconciler<WebApp>, Cleaner<WebApp> {
+
+  /** The WebApps ({@code namespace/name}) whose deletion this operator has seen through. */
+  private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
 
   @Override
   public List<EventSource<?, WebApp>> prepareEventSources(EventSourceContext<WebApp> context) {
@@ -68,6 +77,18 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     status.setObservedGeneration(webApp.getMetadata().getGeneration());
     webApp.setStatus(status);
     return UpdateControl.patchStatus(webApp);
+  }
+
+  @Override
+  public DeleteControl cleanup(WebApp webApp, Context<WebApp> context) {
+    cleanedUp.add(webApp.getMetadata().getNamespace() + "/" + webApp.getMetadata().getName());
+    // The Deployment is not deleted here: its owner reference leaves that to the garbage collector.
+    return DeleteControl.defaultDelete();
+  }
+
+  /** Whether {@link #cleanup} ran for {@code namespace/name}. */
+  boolean cleanedUp(String namespace, String name) {
+    return cleanedUp.contains(namespace + "/" + name);
   }
 
   /** The Deployment a WebApp stands for, owned by it. */
