@@ -49,6 +49,9 @@ final class NautaProcesses implements AutoCloseable {
     logs = Path.of(System.getProperty("nauta.operator-sdk.logs", "target/operator-sdk-it"));
     try {
       Files.createDirectories(logs);
+      // A test JVM that ends without closing this (System.exit, a surefire timeout) still ends
+      // what it started.
+      Runtime.getRuntime().addShutdownHook(new Thread(this::close, "nauta-processes-cleanup"));
       Path home = Files.createTempDirectory("nauta-operator-sdk-");
       closing(() -> deleteTree(home));
       pki = home.resolve("pki");
@@ -197,13 +200,13 @@ final class NautaProcesses implements AutoCloseable {
     }
   }
 
-  private <T extends AutoCloseable> T closing(T resource) {
+  private synchronized <T extends AutoCloseable> T closing(T resource) {
     toClose.add(resource);
     return resource;
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     for (int i = toClose.size() - 1; i >= 0; i--) {
       try {
         toClose.get(i).close();
