@@ -3,8 +3,11 @@ package io.nauta.api.customresource;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.customresource.schema.CompiledSchema;
 import io.nauta.api.customresource.schema.SchemaCompiler;
+import io.nauta.api.table.CustomResourcePrinter;
+import io.nauta.api.table.TablePrinter;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,8 +25,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Component
 public class CustomResources {
 
-  /** One served definition. */
-  private record Served(Definition definition, CustomResourceStrategy strategy) {}
+  /** One served definition, with the table printer of each of its versions. */
+  private record Served(
+      Definition definition, CustomResourceStrategy strategy, Map<String, TablePrinter> printers) {}
 
   private final ResourceRegistry registry;
   private final Map<String, Served> byDefinition = new ConcurrentHashMap<>();
@@ -58,7 +62,11 @@ public class CustomResources {
       throw new IllegalArgumentException(
           d.name() + ": the storage version's schema does not compile: " + compiled.errors());
     }
-    Served served = new Served(d, new CustomResourceStrategy(storageType, compiled.schema()));
+    Map<String, TablePrinter> printers = new HashMap<>();
+    d.versions().forEach(v -> printers.put(v.name(), CustomResourcePrinter.of(v.columns())));
+    Served served =
+        new Served(
+            d, new CustomResourceStrategy(storageType, compiled.schema()), Map.copyOf(printers));
     Served before = byDefinition.put(d.name(), served);
     if (before != null) {
       byGroupResource.remove(before.strategy().type().groupResource());
@@ -125,6 +133,12 @@ public class CustomResources {
     }
     Definition.Version v = s.definition().version(type.version());
     return v == null ? Optional.empty() : Optional.ofNullable(v.scale());
+  }
+
+  /** How a served custom resource version prints as a Table: its additionalPrinterColumns. */
+  public Optional<TablePrinter> printer(ResourceType type) {
+    Served s = byGroupResource.get(type.groupResource());
+    return s == null ? Optional.empty() : Optional.ofNullable(s.printers().get(type.version()));
   }
 
   /** The {@code openAPIV3Schema} of a served custom resource version, as OpenAPI publishes it. */

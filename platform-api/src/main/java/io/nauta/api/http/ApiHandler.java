@@ -12,6 +12,7 @@ import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.api.resource.Written;
 import io.nauta.api.table.IncludeObject;
+import io.nauta.api.table.TablePrinter;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.MethodNotAllowedException;
@@ -164,7 +165,7 @@ public class ApiHandler {
                     HttpStatus.OK,
                     codec.write(
                         TableResponses.single(
-                            type, obj, TableResponses.include(request.queryParams()))));
+                            printer(type), obj, TableResponses.include(request.queryParams()))));
               }
               return json(HttpStatus.OK, codec.write(obj));
             });
@@ -184,7 +185,9 @@ public class ApiHandler {
                     table
                         ? codec.write(
                             TableResponses.list(
-                                type, result, TableResponses.include(request.queryParams())))
+                                printer(type),
+                                result,
+                                TableResponses.include(request.queryParams())))
                         : ListResponses.toJson(type, result)));
   }
 
@@ -243,6 +246,7 @@ public class ApiHandler {
     // waits a year, and one that asks for more gets a watch that ends like any other.
     timeout = Math.min(timeout, MAX_WATCH_SECONDS);
     ResourceType stored = registry.storageOf(type);
+    TablePrinter printer = table ? printer(type) : null;
     return service
         .watch(stored, options)
         .map(e -> versions.toServed(e, type, stored))
@@ -251,7 +255,7 @@ public class ApiHandler {
                 table
                     ? e.rendered(
                         include,
-                        plain -> TableResponses.event(type, plain, include, codec.mapper()))
+                        plain -> TableResponses.event(printer, plain, include, codec.mapper()))
                     : e)
         .onErrorResume(
             ApiException.class,
@@ -260,6 +264,11 @@ public class ApiHandler {
                     new WatchEvent(
                         WatchEvent.ERROR, codec.write(codec.mapper().valueToTree(e.toStatus())))))
         .take(Duration.ofSeconds(timeout));
+  }
+
+  /** The columns a Table of {@code type} has: a custom resource's come from its definition. */
+  private TablePrinter printer(ResourceType type) {
+    return customResources.printer(type).orElseGet(() -> TableResponses.builtIn(type));
   }
 
   /** The served type a watch request names, or null when the request is not a watch. */
