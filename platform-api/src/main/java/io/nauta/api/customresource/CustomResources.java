@@ -2,6 +2,7 @@ package io.nauta.api.customresource;
 
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.customresource.schema.CompiledSchema;
+import io.nauta.api.customresource.schema.CustomResourceSchema;
 import io.nauta.api.customresource.schema.SchemaCompiler;
 import io.nauta.api.table.CustomResourcePrinter;
 import io.nauta.api.table.TablePrinter;
@@ -47,26 +48,25 @@ public class CustomResources {
   synchronized void serve(Definition d) {
     Definition.Version storage = d.storageVersion();
     ResourceType storageType = d.type(storage);
-    // Every served definition has a schema per version (validation requires one).
-    JsonNode schema =
-        storage.schema() != null
-            ? storage.schema()
-            : JsonNodeFactory.instance
-                .objectNode()
-                .put("type", "object")
-                .put("x-kubernetes-preserve-unknown-fields", true);
-    CompiledSchema compiled =
-        SchemaCompiler.compile(
-            schema, "spec.versions[" + d.versions().indexOf(storage) + "].schema.openAPIV3Schema");
-    if (compiled.schema() == null) {
-      throw new IllegalArgumentException(
-          d.name() + ": the storage version's schema does not compile: " + compiled.errors());
+    // Each version's writes are checked by its own schema (upstream has a strategy per version).
+    Map<String, CustomResourceSchema> schemas = new HashMap<>();
+    for (int i = 0; i < d.versions().size(); i++) {
+      Definition.Version v = d.versions().get(i);
+      CompiledSchema compiled =
+          SchemaCompiler.compile(schemaOf(v), "spec.versions[" + i + "].schema.openAPIV3Schema");
+      if (compiled.schema() == null) {
+        throw new IllegalArgumentException(
+            d.name() + ": the schema of " + v.name() + " does not compile: " + compiled.errors());
+      }
+      schemas.put(v.name(), compiled.schema());
     }
     Map<String, TablePrinter> printers = new HashMap<>();
     d.versions().forEach(v -> printers.put(v.name(), CustomResourcePrinter.of(v.columns())));
     Served served =
         new Served(
-            d, new CustomResourceStrategy(storageType, compiled.schema()), Map.copyOf(printers));
+            d,
+            new CustomResourceStrategy(storageType, storage.name(), schemas),
+            Map.copyOf(printers));
     Served before = byDefinition.put(d.name(), served);
     if (before != null) {
       byGroupResource.remove(before.strategy().type().groupResource());
@@ -79,6 +79,16 @@ public class CustomResources {
       byGroupResource.remove(storageType.groupResource());
       throw e;
     }
+  }
+
+  /** Every served definition has a schema per version (validation requires one). */
+  private static JsonNode schemaOf(Definition.Version v) {
+    return v.schema() != null
+        ? v.schema()
+        : JsonNodeFactory.instance
+            .objectNode()
+            .put("type", "object")
+            .put("x-kubernetes-preserve-unknown-fields", true);
   }
 
   /** Stops serving the definition's kind: routes, discovery, OpenAPI and watch cache go. */

@@ -10,6 +10,7 @@ import io.nauta.api.customresource.CustomResources;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
+import io.nauta.api.resource.ServedVersion;
 import io.nauta.api.resource.Written;
 import io.nauta.api.table.IncludeObject;
 import io.nauta.api.table.TablePrinter;
@@ -306,7 +307,11 @@ public class ApiHandler {
     return bodies
         .readObject(request)
         .map(body -> toStored(body, type, stored))
-        .flatMap(body -> service.create(stored, info.namespace(), body, dryRun, fields))
+        .flatMap(
+            body ->
+                service
+                    .create(stored, info.namespace(), body, dryRun, fields)
+                    .contextWrite(ServedVersion.of(type.version())))
         .flatMap(w -> written(HttpStatus.CREATED, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -319,14 +324,16 @@ public class ApiHandler {
         .map(body -> toStored(body, type, stored))
         .flatMap(
             body ->
-                service.update(
-                    stored,
-                    info.namespace(),
-                    info.name(),
-                    info.subresource(),
-                    body,
-                    dryRun,
-                    fields))
+                service
+                    .update(
+                        stored,
+                        info.namespace(),
+                        info.name(),
+                        info.subresource(),
+                        body,
+                        dryRun,
+                        fields)
+                    .contextWrite(ServedVersion.of(type.version())))
         .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
   }
 
@@ -349,19 +356,22 @@ public class ApiHandler {
         .map(codec::parse)
         .flatMap(
             patch ->
-                service.guaranteedUpdate(
-                    stored,
-                    info.namespace(),
-                    info.name(),
-                    info.subresource(),
-                    dryRun,
-                    doc -> {
-                      ObjectNode patched =
-                          applyPatch(contentType, versions.toServed(doc, type), patch, type.kind());
-                      return ServedVersions.differ(type, stored)
-                          ? toStored(patched, stored)
-                          : patched;
-                    }))
+                service
+                    .guaranteedUpdate(
+                        stored,
+                        info.namespace(),
+                        info.name(),
+                        info.subresource(),
+                        dryRun,
+                        doc -> {
+                          ObjectNode patched =
+                              applyPatch(
+                                  contentType, versions.toServed(doc, type), patch, type.kind());
+                          return ServedVersions.differ(type, stored)
+                              ? toStored(patched, stored)
+                              : patched;
+                        })
+                    .contextWrite(ServedVersion.of(type.version())))
         .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
   }
 

@@ -298,4 +298,69 @@ class CustomResourceAcceptanceIT {
         .containsExactly("Name", "Age");
     assertThat(beta.at("/columnDefinitions/1/type").asString()).isEqualTo("date");
   }
+
+  @Test
+  @Order(4)
+  void aWriteIsValidatedAgainstTheSchemaOfTheVersionItWasSentTo() {
+    // v1beta1 limits the engine's name to 5 bytes, v1 does not.
+    Kubectl.Result tooLong =
+        kubectl.run(
+            "create", "-f", write(database("v1beta1", "legacy", "engine: postgres")).toString());
+    assertThat(tooLong.exitCode()).isNotZero();
+    assertThat(tooLong.stderr())
+        .contains(
+            "The Database \"legacy\" is invalid: spec.engine: Too long: may not be more than 5"
+                + " bytes");
+    // v1 knows only postgres and mysql, v1beta1 any engine: the object is stored (at v1).
+    ok("create", "-f", write(database("v1beta1", "legacy", "engine: maria")).toString());
+    assertThat(
+            ok("-n", NS, "get", "databases.v1.stable.example.com", "legacy", "-o", "json").stdout())
+        .contains("\"engine\": \"maria\"", "\"apiVersion\": \"stable.example.com/v1\"");
+    Kubectl.Result viaV1 =
+        kubectl.run("create", "-f", write(database("v1", "modern", "engine: maria")).toString());
+    assertThat(viaV1.stderr())
+        .contains(
+            "spec.engine: Unsupported value: \"maria\": supported values: \"postgres\","
+                + " \"mysql\"");
+  }
+
+  @Test
+  @Order(5)
+  void aStatusWriteValidatesOnlyTheStatus() {
+    // "legacy" holds a spec that v1's schema refuses; its status is still written through v1.
+    JsonNode written =
+        json(
+            ok(
+                "-n",
+                NS,
+                "patch",
+                "databases.v1.stable.example.com",
+                "legacy",
+                "--subresource=status",
+                "--type=merge",
+                "-o",
+                "json",
+                "-p",
+                "{\"status\":{\"replicas\":1}}"));
+    assertThat(written.at("/status/replicas").asInt()).isEqualTo(1);
+    assertThat(written.at("/spec/engine").asString()).isEqualTo("maria");
+    Kubectl.Result badStatus =
+        kubectl.run(
+            "-n",
+            NS,
+            "patch",
+            "databases.v1.stable.example.com",
+            "legacy",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            "{\"status\":{\"replicas\":\"one\"}}");
+    assertThat(badStatus.stderr())
+        .contains(
+            "The Database \"legacy\" is invalid: \n"
+                + "* status.replicas: Invalid value: \"string\": replicas in body must be of type"
+                + " integer: \"string\"\n"
+                + "* <nil>: Invalid value: null: some validation rules were not checked because the"
+                + " object was invalid; correct the existing errors to complete validation\n");
+  }
 }
