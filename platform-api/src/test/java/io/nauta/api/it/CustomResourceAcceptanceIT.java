@@ -166,13 +166,7 @@ class CustomResourceAcceptanceIT {
   }
 
   static Kubectl.Result ok(String... args) {
-    Kubectl.Result r = kubectl.run(args);
-    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-    return r;
-  }
-
-  static Kubectl.Result apply(String yaml) {
-    return ok("apply", "-f", write(yaml).toString());
+    return CustomResourceDefinitionIT.ok(kubectl, args);
   }
 
   static Path write(String yaml) {
@@ -186,7 +180,23 @@ class CustomResourceAcceptanceIT {
   }
 
   static JsonNode json(Kubectl.Result r) {
-    return ApiCalls.JSON.readTree(r.stdout());
+    return CustomResourceDefinitionIT.json(r);
+  }
+
+  /** A list as a Table, as kubectl asks for it. */
+  static JsonNode table(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        server
+            .httpClientBuilder()
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.url() + path))
+                    .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return ApiCalls.JSON.readTree(response.body());
   }
 
   static String database(String apiVersion, String name, String spec) {
@@ -249,21 +259,7 @@ class CustomResourceAcceptanceIT {
   @Test
   @Order(3)
   void theTableNamesEachColumnAsTheDefinitionDoes() throws Exception {
-    HttpResponse<String> response =
-        server
-            .httpClientBuilder()
-            .build()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            server.url()
-                                + "/apis/stable.example.com/v1/namespaces/acceptance/databases"))
-                    .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    JsonNode table = ApiCalls.JSON.readTree(response.body());
+    JsonNode table = table("/apis/stable.example.com/v1/namespaces/acceptance/databases");
     assertThat(table.path("columnDefinitions").toString())
         .contains(
             "{\"name\":\"Engine\",\"type\":\"string\",\"format\":\"\",\"description\":\"Custom"
@@ -281,22 +277,7 @@ class CustomResourceAcceptanceIT {
     assertThat(cells.get(2).asLong()).isEqualTo(3);
     assertThat(cells.get(4).asString()).isEqualTo("16.2");
     // v1beta1 has no columns: Name and upstream's implicit Age.
-    JsonNode beta =
-        ApiCalls.JSON.readTree(
-            server
-                .httpClientBuilder()
-                .build()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                server.url()
-                                    + "/apis/stable.example.com/v1beta1/namespaces/acceptance/"
-                                    + "databases"))
-                        .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
-                        .GET()
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
+    JsonNode beta = table("/apis/stable.example.com/v1beta1/namespaces/acceptance/databases");
     assertThat(beta.path("columnDefinitions").findValuesAsString("name"))
         .containsExactly("Name", "Age");
     assertThat(beta.at("/columnDefinitions/1/type").asString()).isEqualTo("date");
