@@ -63,6 +63,22 @@ public interface ResourceStrategy {
   }
 
   /**
+   * The rules of a write through the {@code status} subresource; by default those of any write.
+   * Upstream's status strategies check only what that subresource may change.
+   */
+  default List<FieldError> validateStatusUpdate(ObjectNode obj, ObjectNode old) {
+    return validate(obj, old);
+  }
+
+  /**
+   * The strategy of a write sent to {@code version} of the kind (null: the storage version), where
+   * versions differ in their rules (a custom resource's schema); this one by default.
+   */
+  default ResourceStrategy forServedVersion(String version) {
+    return this;
+  }
+
+  /**
    * How a 422 names the kind ({@code The X "name" is invalid}): the kind, or {@code Kind.group}
    * where Kubernetes qualifies it (CustomResourceDefinitions, custom resources).
    */

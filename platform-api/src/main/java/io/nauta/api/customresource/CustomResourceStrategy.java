@@ -5,27 +5,58 @@ import io.nauta.api.customresource.schema.CustomResourceSchema;
 import io.nauta.core.errors.FieldError;
 import io.nauta.core.registry.ResourceType;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes of one custom resource, stored at {@code type}: its definition's schema prunes, defaults
- * and validates every write (create, update, patch, status), in that order, as Kubernetes does;
- * {@code metadata.generation} follows the spec; with the {@code status} subresource, status is
- * written only through it.
+ * Writes of one custom resource, stored at {@code type}: the schema of the version a write was sent
+ * to prunes, defaults and validates it (create, update, patch, status), in that order, as
+ * Kubernetes' per-version strategies do; the storage version's schema then prunes what it does not
+ * know, as upstream's conversion to the storage version does. {@code metadata.generation} follows
+ * the spec; with the {@code status} subresource, status is written only through it, and a status
+ * write is validated as upstream's status strategy validates it.
  */
 final class CustomResourceStrategy implements ResourceStrategy {
 
   private final ResourceType type;
-  private final CustomResourceSchema schema;
+  private final String storageVersion;
+  private final Map<String, CustomResourceSchema> schemas;
+  private final String version;
 
-  CustomResourceStrategy(ResourceType type, CustomResourceSchema schema) {
+  /**
+   * @param schemas each version's compiled schema, by version name
+   */
+  CustomResourceStrategy(
+      ResourceType type, String storageVersion, Map<String, CustomResourceSchema> schemas) {
+    this(type, storageVersion, Map.copyOf(schemas), storageVersion);
+  }
+
+  private CustomResourceStrategy(
+      ResourceType type,
+      String storageVersion,
+      Map<String, CustomResourceSchema> schemas,
+      String version) {
     this.type = type;
-    this.schema = schema;
+    this.storageVersion = storageVersion;
+    this.schemas = schemas;
+    this.version = version;
   }
 
   @Override
   public ResourceType type() {
     return type;
+  }
+
+  @Override
+  public ResourceStrategy forServedVersion(String served) {
+    if (served == null || served.equals(version) || !schemas.containsKey(served)) {
+      return this;
+    }
+    return new CustomResourceStrategy(type, storageVersion, schemas, served);
+  }
+
+  private CustomResourceSchema schema() {
+    return schemas.get(version);
   }
 
   @Override
@@ -40,8 +71,11 @@ final class CustomResourceStrategy implements ResourceStrategy {
 
   @Override
   public void applyDefaults(ObjectNode obj) {
-    schema.prune(obj);
-    schema.applyDefaults(obj);
+    schema().prune(obj);
+    schema().applyDefaults(obj);
+    if (!version.equals(storageVersion)) {
+      schemas.get(storageVersion).prune(obj);
+    }
   }
 
   @Override
@@ -51,6 +85,11 @@ final class CustomResourceStrategy implements ResourceStrategy {
 
   @Override
   public List<FieldError> validate(ObjectNode obj, ObjectNode old) {
-    return schema.validate(obj, old);
+    return schema().validate(obj, old);
+  }
+
+  @Override
+  public List<FieldError> validateStatusUpdate(ObjectNode obj, ObjectNode old) {
+    return schema().validateStatus(obj, old);
   }
 }

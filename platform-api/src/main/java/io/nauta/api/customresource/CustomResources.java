@@ -2,9 +2,13 @@ package io.nauta.api.customresource;
 
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.customresource.schema.CompiledSchema;
+import io.nauta.api.customresource.schema.CustomResourceSchema;
 import io.nauta.api.customresource.schema.SchemaCompiler;
+import io.nauta.api.table.CustomResourcePrinter;
+import io.nauta.api.table.TablePrinter;
 import io.nauta.core.registry.ResourceRegistry;
 import io.nauta.core.registry.ResourceType;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,8 +26,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Component
 public class CustomResources {
 
-  /** One served definition. */
-  private record Served(Definition definition, CustomResourceStrategy strategy) {}
+  /** One served definition, with the table printer of each of its versions. */
+  private record Served(
+      Definition definition, CustomResourceStrategy strategy, Map<String, TablePrinter> printers) {}
 
   private final ResourceRegistry registry;
   private final Map<String, Served> byDefinition = new ConcurrentHashMap<>();
@@ -43,22 +48,25 @@ public class CustomResources {
   synchronized void serve(Definition d) {
     Definition.Version storage = d.storageVersion();
     ResourceType storageType = d.type(storage);
-    // Every served definition has a schema per version (validation requires one).
-    JsonNode schema =
-        storage.schema() != null
-            ? storage.schema()
-            : JsonNodeFactory.instance
-                .objectNode()
-                .put("type", "object")
-                .put("x-kubernetes-preserve-unknown-fields", true);
-    CompiledSchema compiled =
-        SchemaCompiler.compile(
-            schema, "spec.versions[" + d.versions().indexOf(storage) + "].schema.openAPIV3Schema");
-    if (compiled.schema() == null) {
-      throw new IllegalArgumentException(
-          d.name() + ": the storage version's schema does not compile: " + compiled.errors());
+    // Each version's writes are checked by its own schema (upstream has a strategy per version).
+    Map<String, CustomResourceSchema> schemas = new HashMap<>();
+    for (int i = 0; i < d.versions().size(); i++) {
+      Definition.Version v = d.versions().get(i);
+      CompiledSchema compiled =
+          SchemaCompiler.compile(schemaOf(v), "spec.versions[" + i + "].schema.openAPIV3Schema");
+      if (compiled.schema() == null) {
+        throw new IllegalArgumentException(
+            d.name() + ": the schema of " + v.name() + " does not compile: " + compiled.errors());
+      }
+      schemas.put(v.name(), compiled.schema());
     }
-    Served served = new Served(d, new CustomResourceStrategy(storageType, compiled.schema()));
+    Map<String, TablePrinter> printers = new HashMap<>();
+    d.versions().forEach(v -> printers.put(v.name(), CustomResourcePrinter.of(v.columns())));
+    Served served =
+        new Served(
+            d,
+            new CustomResourceStrategy(storageType, storage.name(), schemas),
+            Map.copyOf(printers));
     Served before = byDefinition.put(d.name(), served);
     if (before != null) {
       byGroupResource.remove(before.strategy().type().groupResource());
@@ -71,6 +79,16 @@ public class CustomResources {
       byGroupResource.remove(storageType.groupResource());
       throw e;
     }
+  }
+
+  /** Every served definition has a schema per version (validation requires one). */
+  private static JsonNode schemaOf(Definition.Version v) {
+    return v.schema() != null
+        ? v.schema()
+        : JsonNodeFactory.instance
+            .objectNode()
+            .put("type", "object")
+            .put("x-kubernetes-preserve-unknown-fields", true);
   }
 
   /** Stops serving the definition's kind: routes, discovery, OpenAPI and watch cache go. */
@@ -125,6 +143,12 @@ public class CustomResources {
     }
     Definition.Version v = s.definition().version(type.version());
     return v == null ? Optional.empty() : Optional.ofNullable(v.scale());
+  }
+
+  /** How a served custom resource version prints as a Table: its additionalPrinterColumns. */
+  public Optional<TablePrinter> printer(ResourceType type) {
+    Served s = byGroupResource.get(type.groupResource());
+    return s == null ? Optional.empty() : Optional.ofNullable(s.printers().get(type.version()));
   }
 
   /** The {@code openAPIV3Schema} of a served custom resource version, as OpenAPI publishes it. */

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -36,6 +37,7 @@ record Definition(
    * @param schema its {@code openAPIV3Schema}, or null
    * @param status whether it has the {@code status} subresource
    * @param scale its {@code scale} subresource ({@code specReplicasPath}, …), or null
+   * @param columns its {@code additionalPrinterColumns}, or null
    */
   record Version(
       String name,
@@ -43,7 +45,8 @@ record Definition(
       boolean storage,
       JsonNode schema,
       boolean status,
-      JsonNode scale) {}
+      JsonNode scale,
+      JsonNode columns) {}
 
   static Definition of(ObjectNode crd) {
     JsonNode spec = crd.path("spec");
@@ -58,7 +61,8 @@ record Definition(
               v.path("storage").asBoolean(false),
               schema == null || schema.isNull() ? null : schema,
               v.path("subresources").has("status"),
-              v.path("subresources").get("scale") instanceof ObjectNode scale ? scale : null));
+              v.path("subresources").get("scale") instanceof ObjectNode scale ? scale : null,
+              v.get("additionalPrinterColumns") instanceof ArrayNode columns ? columns : null));
     }
     return new Definition(
         crd.path("metadata").path("name").asString(""),

@@ -89,6 +89,7 @@ final class DefinitionValidation {
         CompiledSchema compiled = SchemaCompiler.compile(v.schema(), schemaPath);
         errors.addAll(compiled.errors());
       }
+      errors.addAll(PrinterColumnValidation.ofVersion(d, i));
     }
     VersionsValue versions = new VersionsValue(d.versions());
     if (!unique) {
@@ -115,6 +116,7 @@ final class DefinitionValidation {
       errors.add(FieldError.required("spec.names.listKind", ""));
     }
     errors.addAll(names(crd.path("spec").path("names"), "spec.names"));
+    errors.addAll(PrinterColumnValidation.shared(d));
     errors.addAll(conversion(crd.path("spec").path("conversion")));
     return errors;
   }

@@ -10,8 +10,10 @@ import io.nauta.api.customresource.CustomResources;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
+import io.nauta.api.resource.ServedVersion;
 import io.nauta.api.resource.Written;
 import io.nauta.api.table.IncludeObject;
+import io.nauta.api.table.TablePrinter;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.MethodNotAllowedException;
@@ -164,7 +166,7 @@ public class ApiHandler {
                     HttpStatus.OK,
                     codec.write(
                         TableResponses.single(
-                            type, obj, TableResponses.include(request.queryParams()))));
+                            printer(type), obj, TableResponses.include(request.queryParams()))));
               }
               return json(HttpStatus.OK, codec.write(obj));
             });
@@ -184,7 +186,9 @@ public class ApiHandler {
                     table
                         ? codec.write(
                             TableResponses.list(
-                                type, result, TableResponses.include(request.queryParams())))
+                                printer(type),
+                                result,
+                                TableResponses.include(request.queryParams())))
                         : ListResponses.toJson(type, result)));
   }
 
@@ -243,6 +247,7 @@ public class ApiHandler {
     // waits a year, and one that asks for more gets a watch that ends like any other.
     timeout = Math.min(timeout, MAX_WATCH_SECONDS);
     ResourceType stored = registry.storageOf(type);
+    TablePrinter printer = table ? printer(type) : null;
     return service
         .watch(stored, options)
         .map(e -> versions.toServed(e, type, stored))
@@ -251,7 +256,7 @@ public class ApiHandler {
                 table
                     ? e.rendered(
                         include,
-                        plain -> TableResponses.event(type, plain, include, codec.mapper()))
+                        plain -> TableResponses.event(printer, plain, include, codec.mapper()))
                     : e)
         .onErrorResume(
             ApiException.class,
@@ -260,6 +265,11 @@ public class ApiHandler {
                     new WatchEvent(
                         WatchEvent.ERROR, codec.write(codec.mapper().valueToTree(e.toStatus())))))
         .take(Duration.ofSeconds(timeout));
+  }
+
+  /** The columns a Table of {@code type} has: a custom resource's come from its definition. */
+  private TablePrinter printer(ResourceType type) {
+    return customResources.printer(type).orElseGet(() -> TableResponses.builtIn(type));
   }
 
   /** The served type a watch request names, or null when the request is not a watch. */
@@ -297,7 +307,11 @@ public class ApiHandler {
     return bodies
         .readObject(request)
         .map(body -> toStored(body, type, stored))
-        .flatMap(body -> service.create(stored, info.namespace(), body, dryRun, fields))
+        .flatMap(
+            body ->
+                service
+                    .create(stored, info.namespace(), body, dryRun, fields)
+                    .contextWrite(ServedVersion.of(type.version())))
         .flatMap(w -> written(HttpStatus.CREATED, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -310,14 +324,16 @@ public class ApiHandler {
         .map(body -> toStored(body, type, stored))
         .flatMap(
             body ->
-                service.update(
-                    stored,
-                    info.namespace(),
-                    info.name(),
-                    info.subresource(),
-                    body,
-                    dryRun,
-                    fields))
+                service
+                    .update(
+                        stored,
+                        info.namespace(),
+                        info.name(),
+                        info.subresource(),
+                        body,
+                        dryRun,
+                        fields)
+                    .contextWrite(ServedVersion.of(type.version())))
         .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
   }
 
@@ -340,19 +356,22 @@ public class ApiHandler {
         .map(codec::parse)
         .flatMap(
             patch ->
-                service.guaranteedUpdate(
-                    stored,
-                    info.namespace(),
-                    info.name(),
-                    info.subresource(),
-                    dryRun,
-                    doc -> {
-                      ObjectNode patched =
-                          applyPatch(contentType, versions.toServed(doc, type), patch, type.kind());
-                      return ServedVersions.differ(type, stored)
-                          ? toStored(patched, stored)
-                          : patched;
-                    }))
+                service
+                    .guaranteedUpdate(
+                        stored,
+                        info.namespace(),
+                        info.name(),
+                        info.subresource(),
+                        dryRun,
+                        doc -> {
+                          ObjectNode patched =
+                              applyPatch(
+                                  contentType, versions.toServed(doc, type), patch, type.kind());
+                          return ServedVersions.differ(type, stored)
+                              ? toStored(patched, stored)
+                              : patched;
+                        })
+                    .contextWrite(ServedVersion.of(type.version())))
         .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
   }
 

@@ -5,6 +5,8 @@ import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchEvent;
 import io.nauta.api.resource.ContinueToken;
 import io.nauta.api.table.IncludeObject;
+import io.nauta.api.table.TablePrinter;
+import io.nauta.api.table.TablePrinters;
 import io.nauta.api.table.TableWriter;
 import io.nauta.core.registry.ResourceType;
 import java.time.Instant;
@@ -40,27 +42,29 @@ final class TableResponses {
   }
 
   /**
-   * The kind whose printer renders {@code type}: none (NAME, AGE) for a custom resource, even one
-   * whose kind shares a built-in kind's name.
+   * The printer of a built-in type: none (NAME, AGE) for a custom resource, even one whose kind
+   * shares a built-in kind's name; a served custom resource has its own ({@link
+   * io.nauta.api.customresource.CustomResources#printer}).
    */
-  private static String printedKind(ResourceType type) {
-    return type.modelClass() == io.fabric8.kubernetes.api.model.GenericKubernetesResource.class
-        ? null
-        : type.kind();
+  static TablePrinter builtIn(ResourceType type) {
+    return TablePrinters.forKind(
+        type.modelClass() == io.fabric8.kubernetes.api.model.GenericKubernetesResource.class
+            ? null
+            : type.kind());
   }
 
   static IncludeObject include(MultiValueMap<String, String> query) {
     return IncludeObject.parse(query.getFirst("includeObject"));
   }
 
-  static ObjectNode list(ResourceType type, ListResult result, IncludeObject include) {
+  static ObjectNode list(TablePrinter printer, ListResult result, IncludeObject include) {
     List<ObjectNode> objects = result.items().stream().map(CachedObject::node).toList();
     String token =
         result.continueToken() == null
             ? null
             : new ContinueToken(result.resourceVersion(), result.continueToken()).encode();
     return TableWriter.table(
-        printedKind(type),
+        printer,
         objects,
         include,
         Long.toString(result.resourceVersion()),
@@ -69,9 +73,9 @@ final class TableResponses {
         Instant.now());
   }
 
-  static ObjectNode single(ResourceType type, ObjectNode obj, IncludeObject include) {
+  static ObjectNode single(TablePrinter printer, ObjectNode obj, IncludeObject include) {
     return TableWriter.table(
-        printedKind(type),
+        printer,
         List.of(obj),
         include,
         obj.path("metadata").path("resourceVersion").asString(""),
@@ -82,11 +86,11 @@ final class TableResponses {
 
   /** A watch event whose object is a one-row Table; bookmarks and errors pass unchanged. */
   static WatchEvent event(
-      ResourceType type, WatchEvent e, IncludeObject include, JsonMapper mapper) {
+      TablePrinter printer, WatchEvent e, IncludeObject include, JsonMapper mapper) {
     if (e.type().equals(WatchEvent.BOOKMARK) || e.type().equals(WatchEvent.ERROR)) {
       return e;
     }
     ObjectNode obj = (ObjectNode) mapper.readTree(e.objectJson());
-    return new WatchEvent(e.type(), mapper.writeValueAsString(single(type, obj, include)));
+    return new WatchEvent(e.type(), mapper.writeValueAsString(single(printer, obj, include)));
   }
 }

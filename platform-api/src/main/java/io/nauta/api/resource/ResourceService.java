@@ -299,10 +299,12 @@ public class ResourceService {
                         if (retryName) {
                           meta.put("name", generatedName(Meta.text(obj, "generateName")));
                         }
-                        strategy.prepareForCreate(
+                        ResourceStrategy writing = strategy.forServedVersion(ServedVersion.in(ctx));
+                        writing.prepareForCreate(
                             obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
-                        strategy.applyDefaults(obj);
-                        List<String> warnings = admit(type, obj, null, fieldValidation);
+                        writing.applyDefaults(obj);
+                        List<String> warnings =
+                            admit(type, writing, obj, null, false, fieldValidation);
                         if (dryRun) {
                           meta.remove("resourceVersion");
                           return Mono.just(
@@ -468,31 +470,22 @@ public class ResourceService {
       boolean dryRun,
       FieldValidation fieldValidation,
       UnaryOperator<ObjectNode> desiredFromCurrent) {
-    return current(type, namespace, name)
-        .flatMap(
-            cur -> {
-              ObjectNode desired = desiredFromCurrent.apply(cur.node().deepCopy());
-              String wanted = Meta.resourceVersion(desired);
-              if (wanted != null
-                  && !wanted.isEmpty()
-                  && !wanted.equals(Long.toString(cur.resourceVersion()))) {
-                return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
-              }
-              ObjectNode updated = prepareUpdate(type, scope, desired, cur.node());
-              // A whole-object write is a subresource handler's (a binding): nodes are not granted
-              // one.
-              Mono<Void> nodeAdmission =
-                  scope == UpdateScope.WHOLE
-                      ? Mono.empty()
-                      : nodeRestriction.admitUpdate(
-                          type, scope == UpdateScope.STATUS ? "status" : "", updated, cur.node());
-              return nodeAdmission
-                  .then(escalation.check(type, updated))
-                  .then(
-                      Mono.defer(
-                          () ->
-                              writeUpdate(
-                                  type, name, scope, dryRun, fieldValidation, cur, updated)));
+    return Mono.deferContextual(
+            ctx -> {
+              ResourceStrategy writing =
+                  strategies.of(type).forServedVersion(ServedVersion.in(ctx));
+              return current(type, namespace, name)
+                  .flatMap(
+                      cur ->
+                          updateFrom(
+                              type,
+                              writing,
+                              name,
+                              scope,
+                              dryRun,
+                              fieldValidation,
+                              desiredFromCurrent,
+                              cur));
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
@@ -503,8 +496,42 @@ public class ResourceService {
             e -> ConflictException.staleResourceVersion(ref(type, name)));
   }
 
+  /** One pass of the update loop: the desired object from the current one, admitted and written. */
+  private Mono<Written> updateFrom(
+      ResourceType type,
+      ResourceStrategy writing,
+      String name,
+      UpdateScope scope,
+      boolean dryRun,
+      FieldValidation fieldValidation,
+      UnaryOperator<ObjectNode> desiredFromCurrent,
+      StoredObjectNode cur) {
+    ObjectNode desired = desiredFromCurrent.apply(cur.node().deepCopy());
+    String wanted = Meta.resourceVersion(desired);
+    if (wanted != null
+        && !wanted.isEmpty()
+        && !wanted.equals(Long.toString(cur.resourceVersion()))) {
+      return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
+    }
+    ObjectNode updated = prepareUpdate(type, writing, scope, desired, cur.node());
+    // A whole-object write is a subresource handler's (a binding): nodes are not granted one.
+    Mono<Void> nodeAdmission =
+        scope == UpdateScope.WHOLE
+            ? Mono.empty()
+            : nodeRestriction.admitUpdate(
+                type, scope == UpdateScope.STATUS ? "status" : "", updated, cur.node());
+    return nodeAdmission
+        .then(escalation.check(type, updated))
+        .then(
+            Mono.defer(
+                () ->
+                    writeUpdate(
+                        type, writing, name, scope, dryRun, fieldValidation, cur, updated)));
+  }
+
   private Mono<Written> writeUpdate(
       ResourceType type,
+      ResourceStrategy writing,
       String name,
       UpdateScope scope,
       boolean dryRun,
@@ -512,7 +539,13 @@ public class ResourceService {
       StoredObjectNode cur,
       ObjectNode updated) {
     List<String> warnings =
-        admit(type, updated, scope == UpdateScope.WHOLE ? null : cur.node(), fieldValidation);
+        admit(
+            type,
+            writing,
+            updated,
+            scope == UpdateScope.WHOLE ? null : cur.node(),
+            scope == UpdateScope.STATUS,
+            fieldValidation);
     if (scope != UpdateScope.MAIN || dryRun) {
       return writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(warnings));
     }
@@ -596,8 +629,11 @@ public class ResourceService {
    * change anything else.
    */
   private ObjectNode prepareUpdate(
-      ResourceType type, UpdateScope scope, ObjectNode desired, ObjectNode old) {
-    ResourceStrategy strategy = strategies.of(type);
+      ResourceType type,
+      ResourceStrategy strategy,
+      UpdateScope scope,
+      ObjectNode desired,
+      ObjectNode old) {
     ObjectNode updated;
     if (scope == UpdateScope.STATUS) {
       updated = old.deepCopy();
@@ -819,12 +855,17 @@ public class ResourceService {
    * Strict}) or dropped, with a warning for {@code Warn}; returns the warnings.
    */
   private List<String> admit(
-      ResourceType type, ObjectNode obj, ObjectNode old, FieldValidation fieldValidation) {
+      ResourceType type,
+      ResourceStrategy strategy,
+      ObjectNode obj,
+      ObjectNode old,
+      boolean statusWrite,
+      FieldValidation fieldValidation) {
     HasMetadata typed = codec.toModel(obj, type);
     if (type.modelClass() == GenericKubernetesResource.class) {
       // A custom resource's fields are its schema's: its strategy prunes what the schema does not
       // name; the model class knows only apiVersion, kind and metadata.
-      validate(type, obj, typed, old);
+      validate(type, strategy, obj, typed, old, statusWrite);
       return List.of();
     }
     JsonNode known = unknownFields.knownFields(typed);
@@ -842,11 +883,17 @@ public class ResourceService {
       unknownFields.prune(obj, known);
       typed = codec.toModel(obj, type);
     }
-    validate(type, obj, typed, old);
+    validate(type, strategy, obj, typed, old, statusWrite);
     return warnings;
   }
 
-  private void validate(ResourceType type, ObjectNode obj, HasMetadata typed, ObjectNode old) {
+  private void validate(
+      ResourceType type,
+      ResourceStrategy strategy,
+      ObjectNode obj,
+      HasMetadata typed,
+      ObjectNode old,
+      boolean statusWrite) {
     // A custom resource is validated by its schema (its strategy), its metadata like any kind's:
     // never by a built-in validator that happens to share its kind's name.
     Validator<HasMetadata> validator =
@@ -858,8 +905,8 @@ public class ResourceService {
             old == null
                 ? validator.validate(typed)
                 : validator.validateUpdate(typed, codec.toModel(old, type)));
-    ResourceStrategy strategy = strategies.of(type);
-    errors.addAll(strategy.validate(obj, old));
+    errors.addAll(
+        statusWrite ? strategy.validateStatusUpdate(obj, old) : strategy.validate(obj, old));
     if (!errors.isEmpty()) {
       // Kubernetes' NewInvalid names the kind in details.kind (kubectl: "The RoleBinding "x" is
       // invalid"), where other errors name the resource.

@@ -33,7 +33,25 @@ public final class TableWriter {
       String continueToken,
       Long remainingItemCount,
       Instant now) {
-    TablePrinter printer = TablePrinters.forKind(kind);
+    return table(
+        TablePrinters.forKind(kind),
+        objects,
+        include,
+        resourceVersion,
+        continueToken,
+        remainingItemCount,
+        now);
+  }
+
+  /** The same, with the columns of {@code printer} (a custom resource's, from its definition). */
+  public static ObjectNode table(
+      TablePrinter printer,
+      List<ObjectNode> objects,
+      IncludeObject include,
+      String resourceVersion,
+      String continueToken,
+      Long remainingItemCount,
+      Instant now) {
     ObjectNode table = JSON.objectNode();
     table.put("kind", "Table");
     table.put("apiVersion", "meta.k8s.io/v1");

@@ -130,7 +130,47 @@ class DefinitionValidationTest {
             "no stored version",
             c -> ((ObjectNode) c.get("status")).putArray("storedVersions"),
             "status.storedVersions: Invalid value: []string(nil): must have at least one stored"
-                + " version"));
+                + " version"),
+        refused(
+            "a printer column of an unknown type, in one version",
+            c -> column(version(c, 1), "Size", "int", ".spec.size"),
+            "spec.versions[1].additionalPrinterColumns[0].type: Invalid value: \"int\": must be"
+                + " one of boolean,date,integer,number,string"),
+        refused(
+            "a printer column without a type, in every version (upstream's top-level list)",
+            c -> {
+              column(version(c, 0), "Size", "", ".spec.size");
+              column(version(c, 1), "Size", "", ".spec.size");
+            },
+            "spec.additionalPrinterColumns[0].type: Required value: must be one of"
+                + " boolean,date,integer,number,string"),
+        refused(
+            "a printer column of an unknown format",
+            c -> column(version(c, 1), "Size", "integer", ".spec.size").put("format", "uint"),
+            "spec.versions[1].additionalPrinterColumns[0].format: Invalid value: \"uint\": must"
+                + " be one of byte,date,date-time,double,float,int32,int64,password"),
+        refused(
+            "a printer column whose path does not start with a dot",
+            c -> column(version(c, 1), "Size", "integer", "spec.size"),
+            "spec.versions[1].additionalPrinterColumns[0].JSONPath: Invalid value:"
+                + " \"spec.size\": must be a simple json path starting with ."),
+        refused(
+            "a printer column without a path",
+            c -> column(version(c, 1), "Size", "integer", ""),
+            "spec.versions[1].additionalPrinterColumns[0].JSONPath: Required value"),
+        refused(
+            "a printer column without a name",
+            c -> column(version(c, 1), "", "integer", ".spec.size"),
+            "spec.versions[1].additionalPrinterColumns[0].name: Required value"));
+  }
+
+  /** Adds a printer column to a version. */
+  static ObjectNode column(ObjectNode version, String name, String type, String jsonPath) {
+    ArrayNode columns =
+        version.has("additionalPrinterColumns")
+            ? (ArrayNode) version.get("additionalPrinterColumns")
+            : version.putArray("additionalPrinterColumns");
+    return columns.addObject().put("name", name).put("type", type).put("jsonPath", jsonPath);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -141,6 +181,17 @@ class DefinitionValidationTest {
     List<FieldError> errors = DefinitionValidation.validate(crd, null);
     assertThat(errors.stream().map(FieldError::message).toList())
         .anySatisfy(m -> assertThat(m).contains(message));
+  }
+
+  @Test
+  void acceptsPrinterColumnsOfEveryTypeAndFormat() {
+    ObjectNode crd = valid();
+    for (String type : List.of("integer", "number", "string", "boolean", "date")) {
+      column(version(crd, 1), type, type, ".spec." + type)
+          .put("format", "int32")
+          .put("priority", 1);
+    }
+    assertThat(DefinitionValidation.validate(crd, null)).isEmpty();
   }
 
   @Test

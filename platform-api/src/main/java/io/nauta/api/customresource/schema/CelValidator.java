@@ -31,12 +31,23 @@ final class CelValidator {
   private final Map<JsonNode, Object> converted = new IdentityHashMap<>();
   private final List<FieldError> errs;
 
+  /** Whether rules of a value equal to its old value are skipped (upstream's ratcheting). */
+  private final boolean skipUnchanged;
+
   CelValidator(List<FieldError> errs) {
+    this(errs, false);
+  }
+
+  CelValidator(List<FieldError> errs, boolean skipUnchanged) {
     this.errs = errs;
+    this.skipUnchanged = skipUnchanged;
   }
 
   void validate(String path, Schema s, JsonNode obj, JsonNode old, boolean isResourceRoot) {
     if (s == null || !s.hasCelRules || obj == null || obj.isNull()) {
+      return;
+    }
+    if (skipUnchanged && obj.equals(old)) {
       return;
     }
     if (old != null && old.isNull()) {

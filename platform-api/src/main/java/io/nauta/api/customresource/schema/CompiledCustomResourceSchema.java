@@ -4,6 +4,7 @@ import io.nauta.core.errors.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -39,7 +40,28 @@ final class CompiledCustomResourceSchema implements CustomResourceSchema {
   public List<FieldError> validate(ObjectNode obj, ObjectNode old) {
     List<FieldError> errs = new ArrayList<>(ValueValidator.validate(root, obj, null));
     EmbeddedResources.validate("", obj, root, errs);
-    // On update, list invariants are checked only if the old object kept them (upstream ratchets).
+    listTypes(obj, old, errs);
+    celRules(obj, old, errs, false);
+    return errs;
+  }
+
+  @Override
+  public List<FieldError> validateStatus(ObjectNode obj, ObjectNode old) {
+    List<FieldError> errs = new ArrayList<>();
+    Schema status = root.properties == null ? null : root.properties.get("status");
+    JsonNode value = obj.get("status");
+    if (status != null && value != null) {
+      errs.addAll(ValueValidator.validate(status, value, "status"));
+    }
+    listTypes(obj, old, errs);
+    celRules(obj, old, errs, true);
+    return errs;
+  }
+
+  /**
+   * On update, list invariants are checked only if the old object kept them (upstream ratchets).
+   */
+  private void listTypes(ObjectNode obj, ObjectNode old, List<FieldError> errs) {
     List<FieldError> oldListErrs = new ArrayList<>();
     if (old != null) {
       ListTypes.validate("", root, old, oldListErrs);
@@ -47,18 +69,22 @@ final class CompiledCustomResourceSchema implements CustomResourceSchema {
     if (oldListErrs.isEmpty()) {
       ListTypes.validate("", root, obj, errs);
     }
-    if (root.hasCelRules) {
-      if (errs.stream().anyMatch(e -> BLOCKING.contains(e.type()))) {
-        errs.add(
-            FieldError.invalid(
-                "<nil>",
-                null,
-                "some validation rules were not checked because the object was invalid; correct"
-                    + " the existing errors to complete validation"));
-      } else {
-        new CelValidator(errs).validate("", root, obj, old, true);
-      }
+  }
+
+  private void celRules(
+      ObjectNode obj, ObjectNode old, List<FieldError> errs, boolean skipUnchanged) {
+    if (!root.hasCelRules) {
+      return;
     }
-    return errs;
+    if (errs.stream().anyMatch(e -> BLOCKING.contains(e.type()))) {
+      errs.add(
+          FieldError.invalid(
+              "<nil>",
+              null,
+              "some validation rules were not checked because the object was invalid; correct"
+                  + " the existing errors to complete validation"));
+    } else {
+      new CelValidator(errs, skipUnchanged).validate("", root, obj, old, true);
+    }
   }
 }

@@ -23,4 +23,13 @@ public interface CustomResourceSchema {
    * {@code oldSelf}) run only when an old value exists.
    */
   List<FieldError> validate(ObjectNode obj, ObjectNode old);
+
+  /**
+   * Validates a write through the {@code status} subresource as upstream's status strategy does:
+   * the status against the schema's {@code status} property, list types (ratcheted) and {@code
+   * x-kubernetes-validations} over the object, with the rules of values that did not change skipped
+   * (upstream's validation ratcheting), so a stored spec the schema no longer accepts does not
+   * block status writes.
+   */
+  List<FieldError> validateStatus(ObjectNode obj, ObjectNode old);
 }

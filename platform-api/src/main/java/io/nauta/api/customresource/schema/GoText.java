@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * equal upstream's: {@code %v} of a float64 ({@code 2}, {@code 1.5}, {@code 1e+21}), {@code %q} of
  * a string, and {@code json.Marshal} of a map (keys sorted) for a field error's bad value.
  */
-final class GoText {
+public final class GoText {
   private GoText() {}
 
   /** A value whose {@code toString} is already the text Go prints for it. */
@@ -100,7 +100,7 @@ final class GoText {
   }
 
   /** A number from JSON as Go prints it: integers plainly, others as float64 {@code %v}. */
-  static String number(JsonNode v) {
+  public static String number(JsonNode v) {
     if (v.isIntegralNumber() && v.canConvertToLong()) {
       return Long.toString(v.longValue());
     }
@@ -136,7 +136,7 @@ final class GoText {
   }
 
   /** Go's {@code json.Marshal} of a decoded JSON value: map keys sorted, HTML-safe escapes off. */
-  static String json(JsonNode v) {
+  public static String json(JsonNode v) {
     StringBuilder b = new StringBuilder();
     writeJson(v, b);
     return b.toString();

@@ -1,0 +1,28 @@
+package io.nauta.api.resource;
+
+import java.util.function.Function;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * The version of a kind a write was sent to, which the HTTP layer puts into the write's Reactor
+ * context: the generic store writes at the storage version, but a custom resource's write is
+ * pruned, defaulted and validated by the schema of the version the client used, as upstream's
+ * per-version strategies do ({@link io.nauta.api.admission.ResourceStrategy#forServedVersion}).
+ */
+public final class ServedVersion {
+
+  private static final String KEY = ServedVersion.class.getName();
+
+  private ServedVersion() {}
+
+  /** For {@code Mono.contextWrite}: the write was sent to {@code version}. */
+  public static Function<Context, Context> of(String version) {
+    return ctx -> ctx.put(KEY, version);
+  }
+
+  /** The version the write was sent to, or null when nothing said (the storage version's). */
+  static String in(ContextView ctx) {
+    return ctx.<String>getOrEmpty(KEY).orElse(null);
+  }
+}
