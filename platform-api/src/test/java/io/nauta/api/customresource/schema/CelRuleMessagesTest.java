@@ -163,4 +163,25 @@ class CelRuleMessagesTest {
     assertThat(messageFor("'" + fits + "'", null))
         .isEqualTo("n: Invalid value: \"integer\": " + fits);
   }
+
+  @Test
+  void messageExpressionOnAnUpdateSeesSelfAndOldSelf() {
+    var schema =
+        Yaml.schema(
+            """
+            type: object
+            properties:
+              n:
+                type: integer
+                x-kubernetes-validations:
+                  - rule: self < 0
+                    messageExpression: "'n is ' + string(self)"
+                  - rule: self >= oldSelf
+                    messageExpression: "'n was ' + string(oldSelf) + ', is ' + string(self)"
+            """);
+    assertThat(messages(schema.validate(Yaml.object("{n: 5}"), Yaml.object("{n: 6}"))))
+        .containsExactly(
+            "n: Invalid value: \"integer\": n is 5",
+            "n: Invalid value: \"integer\": n was 6, is 5");
+  }
 }
