@@ -53,6 +53,9 @@ import tools.jackson.databind.node.ObjectNode;
  * kind served, so a definition left half established or half deleted is finished by the next
  * instance that starts; a failed pass is retried, and every definition is looked at again every
  * {@link #RESYNC}.
+ *
+ * <p>{@link #hasSynced()} is this instance's {@code poststarthook/crd-informer-synced}: readiness
+ * waits until every established definition is served again after a start.
  */
 @Component
 public class DefinitionController implements SmartLifecycle {
@@ -70,6 +73,11 @@ public class DefinitionController implements SmartLifecycle {
   private final Sinks.Many<String> queue = Sinks.many().unicast().onBackpressureBuffer();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final Disposable.Composite running = Disposables.composite();
+
+  /** Definitions whose kind cannot be served (its schema does not compile, its paths are taken). */
+  private final Set<String> unservable = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean synced;
   private Scheduler worker;
 
   public DefinitionController(
@@ -97,9 +105,15 @@ public class DefinitionController implements SmartLifecycle {
                   queued.remove(name);
                   // Deferred: a failure while building the pass is the pass's, not the loop's.
                   return Mono.defer(() -> reconcile(name))
+                      .doOnSuccess(done -> unservable.remove(name))
                       .onErrorResume(
                           e -> {
                             log.warn("CustomResourceDefinition {}: {}", name, e.toString());
+                            if (e instanceof IllegalArgumentException) {
+                              // Retried, but readiness does not wait for it: as upstream, where
+                              // such a kind answers errors rather than holding the server back.
+                              unservable.add(name);
+                            }
                             retryLater(name);
                             return Mono.empty();
                           });
@@ -130,6 +144,53 @@ public class DefinitionController implements SmartLifecycle {
 
   private WatchCache cache() {
     return caches.get(CRDS);
+  }
+
+  /**
+   * Upstream's {@code crd-informer-synced}: true once the definitions' cache is in sync and the
+   * kind of each established definition in it is served, its watch cache in sync too (or the kind
+   * found unservable). Until then a restarted instance would answer 404 for kinds it is about to
+   * serve again, so it must not report ready. Once true it stays true, as an informer's {@code
+   * HasSynced}: definitions established later are served within a second, readiness aside.
+   */
+  public boolean hasSynced() {
+    if (synced) {
+      return true;
+    }
+    WatchCache definitions = caches.get(CRDS);
+    if (definitions == null || !definitions.isSynced() || worker == null) {
+      return false;
+    }
+    for (CachedObject o : definitions.list(ObjectFilter.all(), 0, null).items()) {
+      if (mustBeServed(o.node()) && !unservable.contains(o.name()) && !kindServed(o.name())) {
+        return false;
+      }
+    }
+    synced = true;
+    return true;
+  }
+
+  /** Whether the definition's kind is routed and its watch cache in sync. */
+  private boolean kindServed(String definition) {
+    if (!served.isServed(definition)) {
+      return false;
+    }
+    WatchCache kind = registry.set(definition).map(s -> caches.get(s.storage())).orElse(null);
+    return kind != null && kind.isSynced();
+  }
+
+  /**
+   * Whether a pass serves this definition's kind as stored now: established with a storage version,
+   * its names accepted (or, when being deleted, its cleanup finalizer still to run, for which the
+   * kind is served so its objects can be deleted).
+   */
+  static boolean mustBeServed(ObjectNode crd) {
+    if (!Conditions.isTrue(crd, "Established") || Definition.of(crd).storageVersion() == null) {
+      return false;
+    }
+    return Meta.isDeleting(crd)
+        ? Meta.finalizers(crd).contains(DefinitionStrategy.CLEANUP_FINALIZER)
+        : Conditions.isTrue(crd, "NamesAccepted");
   }
 
   private void enqueueServed() {

@@ -7,6 +7,8 @@ import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.cache.WatchEvent;
 import io.nauta.api.customresource.CustomResources;
+import io.nauta.api.customresource.DefinitionController;
+import io.nauta.api.customresource.ServerStartingException;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
@@ -69,6 +71,7 @@ public class ApiHandler {
   private final RequestBodies bodies;
   private final SubresourceHandlers handlers;
   private final CustomResources customResources;
+  private final DefinitionController definitions;
   private final ServedVersions versions;
 
   public ApiHandler(
@@ -77,13 +80,15 @@ public class ApiHandler {
       ObjectCodec codec,
       RequestBodies bodies,
       SubresourceHandlers handlers,
-      CustomResources customResources) {
+      CustomResources customResources,
+      DefinitionController definitions) {
     this.registry = registry;
     this.service = service;
     this.codec = codec;
     this.bodies = bodies;
     this.handlers = handlers;
     this.customResources = customResources;
+    this.definitions = definitions;
     this.versions = new ServedVersions(codec.mapper());
   }
 
@@ -100,7 +105,10 @@ public class ApiHandler {
         registry
             .find(info.group(), info.version(), info.resource())
             .orElseThrow(
-                () -> new NotFoundException("the server could not find the requested resource"));
+                () ->
+                    definitions.hasSynced()
+                        ? new NotFoundException("the server could not find the requested resource")
+                        : new ServerStartingException());
     if (info.namespace() != null && !type.namespaced()) {
       throw new NotFoundException("the server could not find the requested resource");
     }

@@ -2,6 +2,7 @@ package io.nauta.api.http;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nauta.api.cache.WatchCaches;
+import io.nauta.api.customresource.DefinitionController;
 import io.nauta.api.lifecycle.SystemNamespaces;
 import io.nauta.api.security.bootstrap.BootstrapPolicyReconciler;
 import java.time.Duration;
@@ -14,7 +15,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code /healthz} and {@code /livez}: the process serves. {@code /readyz}: Redis answers and every
- * watch cache is in sync, so lists and watches can be served.
+ * watch cache is in sync, so lists and watches can be served; the system namespaces and the
+ * bootstrap RBAC policy are in place; and the kind of every established CustomResourceDefinition is
+ * served again ({@code poststarthook/crd-informer-synced}, as kube-apiserver names that check).
+ * Failed checks are listed as kube-apiserver lists them; {@code ?verbose} lists the passed ones
+ * too.
  */
 @Component
 public class HealthHandler {
@@ -23,16 +28,19 @@ public class HealthHandler {
   private final WatchCaches caches;
   private final SystemNamespaces systemNamespaces;
   private final BootstrapPolicyReconciler bootstrapPolicy;
+  private final DefinitionController definitions;
 
   public HealthHandler(
       StatefulRedisConnection<String, String> redis,
       WatchCaches caches,
       SystemNamespaces systemNamespaces,
-      BootstrapPolicyReconciler bootstrapPolicy) {
+      BootstrapPolicyReconciler bootstrapPolicy,
+      DefinitionController definitions) {
     this.redis = redis;
     this.caches = caches;
     this.systemNamespaces = systemNamespaces;
     this.bootstrapPolicy = bootstrapPolicy;
+    this.definitions = definitions;
   }
 
   Mono<ServerResponse> healthz(ServerRequest request) {
@@ -40,6 +48,7 @@ public class HealthHandler {
   }
 
   Mono<ServerResponse> readyz(ServerRequest request) {
+    boolean verbose = request.queryParam("verbose").isPresent();
     return redis
         .reactive()
         .ping()
@@ -47,12 +56,31 @@ public class HealthHandler {
         .map(pong -> caches.allSynced() && systemNamespaces.isDone() && bootstrapPolicy.isDone())
         .onErrorReturn(false)
         .flatMap(
-            ready ->
-                ready
-                    ? text(HttpStatus.OK, "ok")
-                    : text(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "[-]storage failed: Redis unreachable or watch caches not in sync\nreadyz check failed"));
+            storage -> {
+              boolean crds = definitions.hasSynced();
+              StringBuilder body = new StringBuilder();
+              check(
+                  body,
+                  verbose,
+                  "storage",
+                  storage,
+                  "Redis unreachable or watch caches not in sync");
+              check(body, verbose, "poststarthook/crd-informer-synced", crds, "reason withheld");
+              if (storage && crds) {
+                return text(HttpStatus.OK, verbose ? body + "readyz check passed" : "ok");
+              }
+              return text(HttpStatus.SERVICE_UNAVAILABLE, body + "readyz check failed");
+            });
+  }
+
+  /** One line of kube-apiserver's health report: {@code [+]name ok} or {@code [-]name failed}. */
+  private static void check(
+      StringBuilder body, boolean verbose, String name, boolean ok, String reason) {
+    if (!ok) {
+      body.append("[-]").append(name).append(" failed: ").append(reason).append('\n');
+    } else if (verbose) {
+      body.append("[+]").append(name).append(" ok\n");
+    }
   }
 
   private static Mono<ServerResponse> text(HttpStatus status, String body) {

@@ -77,15 +77,18 @@ record CelRule(
     return actual.equals(wanted) || actual.equals(SimpleType.DYN);
   }
 
-  /** Upstream's {@code ruleErrorString}: the message if any, else the rule, trimmed. */
+  /**
+   * Upstream's {@code ruleErrorString}: the message if any, else the rule, trimmed as Go's {@code
+   * strings.TrimSpace} trims.
+   */
   String ruleErrorString() {
-    return source.message().isEmpty() ? source.rule().trim() : source.message().trim();
+    return GoText.trimSpace(source.message().isEmpty() ? source.rule() : source.message());
   }
 
-  /** Upstream's {@code ruleMessageOrDefault}. */
+  /** Upstream's {@code ruleMessageOrDefault}: the message, or {@code failed rule: <rule>}. */
   String messageOrDefault() {
     return source.message().isEmpty()
         ? "failed rule: " + ruleErrorString()
-        : source.message().trim();
+        : GoText.trimSpace(source.message());
   }
 }

@@ -3,6 +3,7 @@ package io.nauta.api.customresource.schema;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import io.nauta.core.errors.FieldError;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -27,6 +28,9 @@ final class CelValidator {
   private static final Pattern NO_SUCH_KEY =
       Pattern.compile("key '(.*)' is not present in map\\.?");
   private static final Pattern LOCATION = Pattern.compile("^evaluation error(?: at [^:]*:\\d+)?: ");
+
+  /** Upstream's {@code celconfig.MaxEvaluatedMessageExpressionSizeBytes}. */
+  static final int MAX_MESSAGE_BYTES = 5 * 1024;
 
   private final Map<JsonNode, Object> converted = new IdentityHashMap<>();
   private final List<FieldError> errs;
@@ -153,13 +157,21 @@ final class CelValidator {
         continue;
       }
       String fieldPath = rule.fieldPath().isEmpty() ? path : Paths.child(path, rule.fieldPath());
-      String detail = message(rule, vars);
-      Object value =
-          s.type.equals("object") || s.type.equals("array")
-              ? FieldError.OMITTED_VALUE
-              : GoText.badValue(obj);
-      errs.add(forReason(rule.source().reason(), field(fieldPath), value, detail));
+      // Upstream evaluates messageExpression with the rule's plain activation: oldSelf, when
+      // there is an old value, is the value itself even for an optionalOldSelf rule.
+      String detail =
+          message(rule, old == null ? Map.of(CelEnvironment.SELF, self) : plain(self, oldSelf));
+      // The bad value upstream reports is the schema's type ("object", "string", "integer"; ""
+      // for int-or-string), never the value itself, nor left out.
+      errs.add(forReason(rule.source().reason(), field(fieldPath), s.type, detail));
     }
+  }
+
+  private static Map<String, Object> plain(Object self, Object oldSelf) {
+    Map<String, Object> vars = new HashMap<>(4);
+    vars.put(CelEnvironment.SELF, self);
+    vars.put(CelEnvironment.OLD_SELF, oldSelf);
+    return vars;
   }
 
   /** Upstream validates from a nil path: an error at the root prints as {@code <nil>}. */
@@ -167,14 +179,21 @@ final class CelValidator {
     return path.isEmpty() ? "<nil>" : path;
   }
 
-  private static String message(CelRule rule, Map<String, Object> vars) {
+  /**
+   * Upstream's detail for a failed rule: the messageExpression's result, trimmed as Go trims, if it
+   * evaluates to a non-empty string of at most {@link #MAX_MESSAGE_BYTES} UTF-8 bytes without a
+   * line break; else (upstream logs why) the rule's message, or {@code failed rule: <rule>}.
+   */
+  static String message(CelRule rule, Map<String, Object> vars) {
     if (rule.messageProgram() != null) {
       try {
-        if (rule.messageProgram().eval(vars) instanceof String m
-            && !m.trim().isEmpty()
-            && m.trim().length() <= 5 * 1024
-            && m.indexOf('\n') < 0) {
-          return m.trim();
+        if (rule.messageProgram().eval(vars) instanceof String m) {
+          String trimmed = GoText.trimSpace(m);
+          if (!trimmed.isEmpty()
+              && trimmed.getBytes(StandardCharsets.UTF_8).length <= MAX_MESSAGE_BYTES
+              && trimmed.indexOf('\n') < 0) {
+            return trimmed;
+          }
         }
       } catch (CelEvaluationException | RuntimeException e) {
         // Upstream logs the failure and falls back to message, as here.

@@ -212,4 +212,25 @@ public final class GoText {
     }
     return b.append('"').toString();
   }
+
+  /**
+   * Go's {@code strings.TrimSpace}: trims what {@code unicode.IsSpace} calls space (ASCII
+   * whitespace, U+0085, and the Unicode separators, U+00A0 among them), unlike {@link
+   * String#trim()} (every control character) and {@link String#strip()} (not U+00A0).
+   */
+  static String trimSpace(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && isSpace(s.charAt(start))) {
+      start++;
+    }
+    while (end > start && isSpace(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(start, end);
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == '\u0085' || Character.isSpaceChar(c);
+  }
 }

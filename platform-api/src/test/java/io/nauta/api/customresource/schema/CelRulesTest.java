@@ -92,7 +92,7 @@ class CelRulesTest {
   }
 
   @Test
-  void ruleOnAnObjectReportsTheMessageWithoutTheValue() {
+  void ruleOnAnObjectReportsItsSchemaTypeAsTheValue() {
     assertThat(
             messages(
                 Yaml.schema(SCHEMA)
@@ -100,7 +100,8 @@ class CelRulesTest {
                         Yaml.object(
                             "{metadata: {name: w-1}, spec: {minReplicas: 5, maxReplicas: 3}}"),
                         null)))
-        .containsExactly("spec: Invalid value: minReplicas cannot be larger than maxReplicas");
+        .containsExactly(
+            "spec: Invalid value: \"object\": minReplicas cannot be larger than maxReplicas");
   }
 
   @Test
@@ -112,7 +113,7 @@ class CelRulesTest {
                         Yaml.object(
                             "{metadata: {name: x}, spec: {minReplicas: 1, maxReplicas: 3}}"),
                         null)))
-        .containsExactly("<nil>: Invalid value: name must start with w-");
+        .containsExactly("<nil>: Invalid value: \"object\": name must start with w-");
   }
 
   @Test
@@ -140,7 +141,7 @@ class CelRulesTest {
                         Yaml.object(
                             "{metadata: {name: w-1}, spec: {minReplicas: 1, maxReplicas: 150}}"),
                         null)))
-        .containsExactly("spec: Invalid value: maxReplicas is 150, at most 99");
+        .containsExactly("spec: Invalid value: \"object\": maxReplicas is 150, at most 99");
   }
 
   @Test
@@ -168,7 +169,7 @@ class CelRulesTest {
     assertThat(schema.validate(changed, null)).isEmpty();
     assertThat(schema.validate(created, created)).isEmpty();
     assertThat(messages(schema.validate(changed, created)))
-        .containsExactly("spec.image: Invalid value: \"b\": image is immutable");
+        .containsExactly("spec.image: Invalid value: \"string\": image is immutable");
   }
 
   @Test
@@ -182,7 +183,8 @@ class CelRulesTest {
             "{metadata: {name: w-1}, spec: {minReplicas: 1, maxReplicas: 3, workers: [{name: c, weight: 1}, {name: b, weight: 4}, {name: a, weight: 6}]}}");
 
     assertThat(messages(schema.validate(updated, old)))
-        .containsExactly("spec.workers[1].weight: Invalid value: 4: weight may only grow");
+        .containsExactly(
+            "spec.workers[1].weight: Invalid value: \"integer\": weight may only grow");
   }
 
   @Test
@@ -195,7 +197,7 @@ class CelRulesTest {
 
     assertThat(schema.validate(smaller, null)).isEmpty();
     assertThat(messages(schema.validate(smaller, old)))
-        .containsExactly("spec.window: Invalid value: 4: window may only grow");
+        .containsExactly("spec.window: Invalid value: \"integer\": window may only grow");
   }
 
   @Test
@@ -221,7 +223,7 @@ class CelRulesTest {
                         "{metadata: {name: w-1}, spec: {minReplicas: 1, maxReplicas: 3, size: 10Mi}}"),
                     null)))
         .containsExactly(
-            "spec.size: Invalid value: \"10Mi\": failed rule: type(self) == int ? self > 0 :"
+            "spec.size: Invalid value: \"\": failed rule: type(self) == int ? self > 0 :"
                 + " self.matches('^[0-9]+Gi$')");
   }
 
@@ -236,12 +238,12 @@ class CelRulesTest {
         .isEmpty();
     assertThat(messages(schema.validate(Yaml.object("{" + base + "scores: [3, 1]}}"), null)))
         .containsExactly(
-            "spec.scores: Invalid value: failed rule: self.isSorted() && self.sum() < 100 &&"
+            "spec.scores: Invalid value: \"array\": failed rule: self.isSorted() && self.sum() < 100 &&"
                 + " self.indexOf(7) == -1");
     assertThat(messages(schema.validate(Yaml.object("{" + base + "scores: [1, 7]}}"), null)))
         .hasSize(1);
     assertThat(messages(schema.validate(Yaml.object("{" + base + "hosts: [ok, Bad]}}"), null)))
-        .containsExactly("spec.hosts[1]: Invalid value: \"Bad\": lower case only");
+        .containsExactly("spec.hosts[1]: Invalid value: \"string\": lower case only");
   }
 
   @Test
@@ -253,7 +255,7 @@ class CelRulesTest {
                         Yaml.object(
                             "{metadata: {name: w-1}, spec: {minReplicas: 1, maxReplicas: 3, env: {A: short, B: toolong}}}"),
                         null)))
-        .containsExactly("spec.env[B]: Invalid value: \"toolong\": failed rule: self.size() <= 5");
+        .containsExactly("spec.env[B]: Invalid value: \"string\": failed rule: self.size() <= 5");
   }
 
   @Test

@@ -190,7 +190,7 @@ class StructuralSchemaTest {
             "{type: object, properties: {spec: {type: object, default: {a: 1},"
                 + " x-kubernetes-validations: [{rule: 'self.a > 1', message: too small}],"
                 + " properties: {a: {type: integer}}}}}",
-            P + ".properties[spec].default: Invalid value: too small"),
+            P + ".properties[spec].default: Invalid value: \"object\": too small"),
         refused(
             "rule that is not a bool",
             "{type: object, x-kubernetes-validations: [{rule: '1 + 1'}]}",
