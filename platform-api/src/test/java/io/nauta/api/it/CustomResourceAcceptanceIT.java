@@ -397,9 +397,10 @@ class CustomResourceAcceptanceIT {
                 + "* <nil>: Invalid value: null: some validation rules were not checked because"
                 + " the object was invalid; correct the existing errors to complete validation\n");
     // A CEL rule on the spec: the rule's message at the rule's path.
+    // Upstream's field.Invalid(fldPath, sts.Type, ...): the "value" is the schema's type.
     assertThat(refused("big-mysql", "engine: mysql\nreplicas: 6"))
-        .matches(
-            "The Database \"big-mysql\" is invalid: spec: Invalid value: (\"object\": )?only"
+        .isEqualTo(
+            "The Database \"big-mysql\" is invalid: spec: Invalid value: \"object\": only"
                 + " postgres runs more than 5 replicas\n");
   }
 
@@ -418,8 +419,8 @@ class CustomResourceAcceptanceIT {
             "{\"spec\":{\"engine\":\"mysql\"}}");
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr())
-        .matches(
-            "The Database \"orders\" is invalid: spec.engine: Invalid value: \"(string|mysql)\":"
+        .isEqualTo(
+            "The Database \"orders\" is invalid: spec.engine: Invalid value: \"string\":"
                 + " engine is immutable\n");
     // Other changes pass the rule (oldSelf equals self).
     ok(

@@ -31,18 +31,6 @@ public record FieldError(Type type, String field, Object value, String detail) {
     }
   }
 
-  /**
-   * A bad value Kubernetes leaves out of the message ({@code field.OmitValueType}): {@code spec:
-   * Invalid value: detail}, as for a CEL rule that fails on an object or a list.
-   */
-  public static final Object OMITTED_VALUE =
-      new Object() {
-        @Override
-        public String toString() {
-          return "<omitted>";
-        }
-      };
-
   public static FieldError required(String field, String detail) {
     return new FieldError(Type.REQUIRED, field, null, detail);
   }
@@ -77,12 +65,11 @@ public record FieldError(Type type, String field, Object value, String detail) {
   public String body() {
     StringBuilder s = new StringBuilder(type.text);
     if ((type == Type.INVALID
-            || type == Type.IMMUTABLE
-            || type == Type.DUPLICATE
-            || type == Type.NOT_SUPPORTED
-            || type == Type.TOO_MANY
-            || type == Type.TYPE_INVALID)
-        && value != OMITTED_VALUE) {
+        || type == Type.IMMUTABLE
+        || type == Type.DUPLICATE
+        || type == Type.NOT_SUPPORTED
+        || type == Type.TOO_MANY
+        || type == Type.TYPE_INVALID)) {
       s.append(": ").append(quoted(value));
     }
     if (detail != null && !detail.isEmpty()) {
