@@ -868,8 +868,7 @@ public class ResourceService {
       validate(type, strategy, obj, typed, old, statusWrite);
       return List.of();
     }
-    JsonNode known = unknownFields.knownFields(typed);
-    List<String> unknown = unknownFields.find(obj, known);
+    List<String> unknown = unknownFields.find(obj, type.modelClass());
     List<String> warnings = new ArrayList<>();
     if (!unknown.isEmpty()) {
       String listed =
@@ -880,7 +879,8 @@ public class ResourceService {
       if (fieldValidation == FieldValidation.WARN) {
         unknown.forEach(f -> warnings.add("unknown field \"" + f + "\""));
       }
-      unknownFields.prune(obj, known);
+      unknownFields.prune(obj, type.modelClass());
+      // Decoded again so that what is validated holds nothing the stored object will not.
       typed = codec.toModel(obj, type);
     }
     validate(type, strategy, obj, typed, old, statusWrite);
