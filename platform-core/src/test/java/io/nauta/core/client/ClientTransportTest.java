@@ -6,6 +6,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +16,19 @@ import org.junit.jupiter.api.Test;
 
 /** The socket settings every API client connection gets. */
 class ClientTransportTest {
+
+  /** BoringSSL (netty-tcnative) is loaded and chosen: the JDK's TLS cost half again as much CPU. */
+  @Test
+  void tlsGoesThroughBoringSsl() {
+    assertThat(OpenSsl.isAvailable()).as("%s", OpenSsl.unavailabilityCause()).isTrue();
+
+    SslContext ssl =
+        ClientTransport.sslContext(
+            new ClientConfig("https://127.0.0.1:6443", null, null, null, null, null, true));
+
+    assertThat(SslContext.defaultClientProvider()).isEqualTo(SslProvider.OPENSSL);
+    assertThat(ssl.getClass().getSimpleName()).contains("OpenSsl");
+  }
 
   @Test
   void connectionsTimeOutConnectingAndKeepIdleConnectionsAliveAsClientGoDoes() {
