@@ -39,6 +39,7 @@ public final class KubeClient {
   private final JsonMapper mapper;
   private volatile WriteFence fence = WriteFence.OPEN;
   private volatile String leaseFenceHeader;
+  private volatile TokenBucket bucket;
 
   /**
    * A client of one server, speaking TLS with the CA and client certificate {@code config} names.
@@ -68,6 +69,7 @@ public final class KubeClient {
             .clientConnector(connector)
             .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES))
             .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
+            .filter(this::exchangeThrottled)
             .filter(
                 (request, next) -> {
                   String token = config.get().token();
@@ -80,6 +82,26 @@ public final class KubeClient {
                 })
             .filter(this::exchangeFenced)
             .build();
+  }
+
+  /**
+   * From now on every request waits for a token of a bucket of {@code limit} before it is sent, as
+   * client-go's rate limiter makes it wait: a watch only for its initial request, never for the
+   * events it then streams. {@link ClientRateLimit#UNLIMITED} lifts the limit.
+   */
+  public void limitRate(ClientRateLimit limit) {
+    this.bucket = limit.limited() ? new TokenBucket(limit) : null;
+  }
+
+  /**
+   * Outermost of the filters: a request that waited for its token is only then put to the write
+   * fence, whose answer must not be older than the send.
+   */
+  private Mono<ClientResponse> exchangeThrottled(ClientRequest request, ExchangeFunction next) {
+    TokenBucket b = bucket;
+    return b == null
+        ? next.exchange(request)
+        : b.take().then(Mono.defer(() -> next.exchange(request)));
   }
 
   /**

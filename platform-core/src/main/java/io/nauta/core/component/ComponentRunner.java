@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientRateLimit;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.LeaseFence;
 import io.nauta.core.controller.Controller;
@@ -85,6 +86,9 @@ public final class ComponentRunner {
   private ComponentRunner(Builder b) {
     this.component = b.component;
     this.client = b.client != null ? b.client : new KubeClient(b.clientConfig);
+    if (b.rateLimit != null) {
+      client.limitRate(b.rateLimit);
+    }
     this.informers = new InformerFactory(client);
     this.onLeaseLost = b.onLeaseLost;
     if (b.campaign != null) {
@@ -404,6 +408,7 @@ public final class ComponentRunner {
     private LeaderElectionConfig leaderElection;
     private Campaign campaign;
     private LeaseLossAction onLeaseLost = LeaseLossAction.exitProcess();
+    private ClientRateLimit rateLimit;
 
     private Builder(String component, ClientConfig clientConfig, KubeClient client) {
       this.component = Objects.requireNonNull(component, "component");
@@ -413,6 +418,16 @@ public final class ComponentRunner {
 
     public Builder meterRegistry(MeterRegistry meters) {
       this.meters = Objects.requireNonNull(meters, "meters");
+      return this;
+    }
+
+    /**
+     * Every request of the component's client waits for a token of a bucket of {@code limit}
+     * (client-go's QPS and Burst); default: the client's own setting, unlimited unless the caller
+     * set one.
+     */
+    public Builder rateLimit(ClientRateLimit limit) {
+      this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
