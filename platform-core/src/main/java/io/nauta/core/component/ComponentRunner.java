@@ -35,7 +35,9 @@ import reactor.core.scheduler.Schedulers;
  * Runs one Nauta component in the role of controller-runtime's Manager: it owns the API client and
  * the shared informers, starts the informers, and once they have synced campaigns for the
  * component's lease (when leader election is on); the work registered {@link #whileLeading} runs
- * only while this process leads. A component without leader election (the node agent) leads from
+ * only while this process leads; the campaign speaks to the API server on a client of its own
+ * (its own connections and event loop, no rate limit), so renewals do not queue behind the
+ * component's own requests. A component without leader election (the node agent) leads from
  * the moment its informers synced until it stops. Work registered {@link #whileRunning} (node
  * upkeep, a service proxy, feeding informer events into a cache) runs from {@link #start} to {@link
  * #stop}, leader or not.
@@ -65,6 +67,7 @@ public final class ComponentRunner {
 
   private final String component;
   private final KubeClient client;
+  private final KubeClient electionClient;
   private final InformerFactory informers;
   private final Campaign campaign;
   private final LeaseLossAction onLeaseLost;
@@ -91,17 +94,21 @@ public final class ComponentRunner {
     }
     this.informers = new InformerFactory(client);
     this.onLeaseLost = b.onLeaseLost;
-    if (b.campaign != null) {
-      this.campaign = b.campaign;
-    } else if (b.leaderElection != null) {
+    if (b.campaign == null && b.leaderElection != null) {
+      // kube-controller-manager's leader election has a client of its own: renewals must not wait
+      // for the rate limit, a pooled connection or an event loop behind a flood of creates.
+      this.electionClient =
+          client.withOwnConnections(
+              component.replaceAll("[^A-Za-z0-9]+", "-") + "-leader-election");
       this.campaign =
           Campaign.of(
               new LeaderElector(
-                  client.resource(BuiltInResources.LEASES, Lease.class),
+                  electionClient.resource(BuiltInResources.LEASES, Lease.class),
                   b.leaderElection,
                   b.meters));
     } else {
-      this.campaign = null;
+      this.electionClient = null;
+      this.campaign = b.campaign;
     }
     if (campaign != null) {
       LeaseFence lease = campaign.fence();
@@ -289,6 +296,9 @@ public final class ComponentRunner {
     // Outside this object's lock: the elector calls back into the runner under its own lock.
     if (campaign != null) {
       campaign.close();
+    }
+    if (electionClient != null) {
+      electionClient.close();
     }
     stopWork();
     stopAll(always);
