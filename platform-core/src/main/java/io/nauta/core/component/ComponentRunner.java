@@ -35,12 +35,12 @@ import reactor.core.scheduler.Schedulers;
  * Runs one Nauta component in the role of controller-runtime's Manager: it owns the API client and
  * the shared informers, starts the informers, and once they have synced campaigns for the
  * component's lease (when leader election is on); the work registered {@link #whileLeading} runs
- * only while this process leads; the campaign speaks to the API server on a client of its own
- * (its own connections and event loop, no rate limit), so renewals do not queue behind the
- * component's own requests. A component without leader election (the node agent) leads from
- * the moment its informers synced until it stops. Work registered {@link #whileRunning} (node
- * upkeep, a service proxy, feeding informer events into a cache) runs from {@link #start} to {@link
- * #stop}, leader or not.
+ * only while this process leads; the campaign speaks to the API server on a client of its own (its
+ * own connections and event loop, no rate limit), so renewals do not queue behind the component's
+ * own requests. A component without leader election (the node agent) leads from the moment its
+ * informers synced until it stops. Work registered {@link #whileRunning} (node upkeep, a service
+ * proxy, feeding informer events into a cache) runs from {@link #start} to {@link #stop}, leader or
+ * not.
  *
  * <p>Order: {@link #start} starts the running work (in registration order, before the informers, so
  * it may subscribe to their events first), then the informers, then, once they synced, the leader
