@@ -19,6 +19,7 @@ import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.ApiPodWriter;
 import io.nauta.agent.pods.PodWorkers;
 import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientRateLimit;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.component.ComponentConfiguration;
@@ -56,8 +57,19 @@ public class AgentConfiguration {
   @Bean
   ComponentSettings agentComponent(AgentProperties props) {
     return ComponentSettings.withoutLeaderElection(
-        "node agent", ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()));
+        "node agent",
+        ClientConfig.fromSettings(props.kubeconfig(), props.server(), props.token()),
+        KUBELET_RATE_LIMIT.times(props.nodes()));
   }
+
+  /**
+   * The kubelet's default client rate limit (kubeAPIQPS 50, kubeAPIBurst 100 since Kubernetes
+   * 1.27), once per node this process runs: an agent of 1,000 simulated nodes renews 1,000 Leases
+   * every 10 s besides their statuses, and a limit of one kubelet's would let the node lifecycle
+   * controller find them unrenewed. {@code nauta.client.qps}/{@code burst} override it for the
+   * whole process.
+   */
+  static final ClientRateLimit KUBELET_RATE_LIMIT = new ClientRateLimit(50, 100);
 
   @Bean
   Clock agentClock() {

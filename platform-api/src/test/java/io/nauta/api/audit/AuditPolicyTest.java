@@ -21,8 +21,15 @@ class AuditPolicyTest {
   private static final UserInfo NODE =
       new UserInfo("system:node:n1", List.of("system:nodes", "system:authenticated"));
   private static final UserInfo DEV = new UserInfo("dev", List.of("system:authenticated"));
+
+  /** The agent of several simulated nodes, as the cluster PKI's certificate names it. */
   private static final UserInfo SIMULATOR =
-      new UserInfo("nauta:node-simulator", List.of("system:authenticated"));
+      new UserInfo("nauta:node-simulator", List.of("system:nodes", "system:authenticated"));
+
+  private static final UserInfo CONTROLLER_MANAGER =
+      new UserInfo("system:kube-controller-manager", List.of("system:authenticated"));
+  private static final UserInfo SCHEDULER =
+      new UserInfo("system:kube-scheduler", List.of("system:authenticated"));
 
   private static AuthorizationAttributes request(UserInfo user, String method, String uri) {
     String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
@@ -352,5 +359,80 @@ class AuditPolicyTest {
         .isEqualTo(AuditLevel.RequestResponse);
     assertThat(p.evaluate(request(DEV, "POST", "/api/v1/namespaces/a/pods")).omitStages())
         .isEqualTo(Set.of(AuditStage.RequestReceived));
+  }
+
+  private record Expected(UserInfo user, String method, String uri, AuditLevel level) {}
+
+  /**
+   * At scale the system's own traffic (node heartbeats and status reports, leader election, events)
+   * must not be logged at RequestResponse: GCE's default policy
+   * (cluster/gce/gci/configure-helper.sh, create-master-audit-policy) decides each as below.
+   */
+  @Test
+  void theDefaultPolicyLogsTheSystemsOwnTrafficAsGcesPolicyDoes() {
+    AuditPolicy p = AuditPolicyFile.read(Path.of("..", "deploy", "audit-policy.yaml"));
+    String leases = "/apis/coordination.k8s.io/v1/namespaces/";
+    List<Expected> table =
+        List.of(
+            // Lease renewals: node heartbeats and leader election.
+            new Expected(
+                SIMULATOR, "PUT", leases + "kube-node-lease/leases/node-7", AuditLevel.None),
+            new Expected(
+                SIMULATOR, "GET", leases + "kube-node-lease/leases/node-7", AuditLevel.None),
+            new Expected(
+                CONTROLLER_MANAGER,
+                "PUT",
+                leases + "kube-system/leases/kube-controller-manager",
+                AuditLevel.None),
+            new Expected(
+                SCHEDULER, "PUT", leases + "kube-system/leases/kube-scheduler", AuditLevel.None),
+            // Anyone else's lease writes are ordinary writes.
+            new Expected(DEV, "PUT", leases + "a/leases/mine", AuditLevel.RequestResponse),
+            new Expected(
+                CONTROLLER_MANAGER,
+                "PUT",
+                leases + "a/leases/not-leader-election",
+                AuditLevel.RequestResponse),
+            // Endpoints the components read and update in kube-system.
+            new Expected(
+                CONTROLLER_MANAGER,
+                "PUT",
+                "/api/v1/namespaces/kube-system/endpoints/kube-dns",
+                AuditLevel.None),
+            new Expected(
+                SCHEDULER, "GET", "/api/v1/namespaces/kube-system/endpoints/x", AuditLevel.None),
+            // Status reports of nodes, the simulator's included: the request, not the answer.
+            new Expected(SIMULATOR, "PUT", "/api/v1/nodes/node-7/status", AuditLevel.Request),
+            new Expected(SIMULATOR, "PATCH", "/api/v1/nodes/node-7/status", AuditLevel.Request),
+            new Expected(
+                SIMULATOR, "PUT", "/api/v1/namespaces/scale/pods/web-1/status", AuditLevel.Request),
+            new Expected(SIMULATOR, "GET", "/api/v1/nodes/node-7", AuditLevel.None),
+            // Events, whoever writes them: who and what only.
+            new Expected(
+                CONTROLLER_MANAGER, "POST", "/api/v1/namespaces/a/events", AuditLevel.Metadata),
+            new Expected(
+                SIMULATOR,
+                "POST",
+                "/apis/events.k8s.io/v1/namespaces/a/events",
+                AuditLevel.Metadata),
+            // A namespace's deletion by the namespace controller: the request only.
+            new Expected(
+                CONTROLLER_MANAGER, "DELETE", "/api/v1/namespaces/a/pods", AuditLevel.Request),
+            // What a component creates is still logged in full, as GCE's policy logs it.
+            new Expected(
+                CONTROLLER_MANAGER,
+                "POST",
+                "/api/v1/namespaces/a/pods",
+                AuditLevel.RequestResponse),
+            new Expected(
+                SCHEDULER,
+                "POST",
+                "/api/v1/namespaces/a/pods/web-1/binding",
+                AuditLevel.RequestResponse));
+    for (Expected e : table) {
+      assertThat(p.evaluate(request(e.user(), e.method(), e.uri())).level())
+          .as(e.user().name() + " " + e.method() + " " + e.uri())
+          .isEqualTo(e.level());
+    }
   }
 }

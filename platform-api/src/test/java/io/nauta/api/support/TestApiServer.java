@@ -458,12 +458,13 @@ public final class TestApiServer implements AutoCloseable {
 
   /**
    * The argument that connects an agent simulating several nodes in one process: one identity for
-   * all of them, {@value #NODE_SIMULATOR}, outside {@code system:nodes} (the Node authorizer and
-   * NodeRestriction hold a node to its own objects), bound by RBAC to the {@code system:node} role.
+   * all of them, {@value #NODE_SIMULATOR} in {@code system:nodes} as the PKI makes it (no {@code
+   * system:node:<name>}, so the Node authorizer and NodeRestriction do not hold it to one node's
+   * objects), bound by RBAC to the {@code system:node} role.
    */
   public String simulatedNodesAgentArg() {
     return secure()
-        ? "--nauta.agent.kubeconfig=" + kubeconfigAs(NODE_SIMULATOR)
+        ? "--nauta.agent.kubeconfig=" + kubeconfigAs(NODE_SIMULATOR, "system:nodes")
         : "--nauta.agent.server=" + url();
   }
 

@@ -14,6 +14,8 @@ import java.time.Duration;
 import javax.net.ssl.SSLException;
 import jdk.net.ExtendedSocketOptions;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The TCP and HTTP settings of every API client, taken from client-go, so that a dead or half-open
@@ -43,7 +45,38 @@ public final class ClientTransport {
    * and verification {@code config} names (the JDK's trust store when it names no CA).
    */
   public static HttpClient httpClient(ClientConfig config) {
-    HttpClient http = httpClient();
+    return secured(httpClient(), config);
+  }
+
+  /**
+   * As {@link #httpClient(ClientConfig)}, on connections and event loops of its own ({@link
+   * OwnResources}) instead of Reactor Netty's global pool and loops.
+   */
+  public static HttpClient httpClient(ClientConfig config, OwnResources own) {
+    return secured(configured(HttpClient.create(own.connections()).runOn(own.loops())), config);
+  }
+
+  /**
+   * A connection pool and event loops of one client's own, so its requests neither wait for a
+   * pooled connection behind another client's nor for an event loop busy with another client's
+   * responses: leader election's, as kube-controller-manager gives its lease a client of its own.
+   */
+  public record OwnResources(ConnectionProvider connections, LoopResources loops) {
+
+    /** A pool of {@code maxConnections} and one event loop thread, named {@code name}. */
+    public static OwnResources create(String name, int maxConnections) {
+      return new OwnResources(
+          ConnectionProvider.builder(name).maxConnections(maxConnections).build(),
+          LoopResources.create(name, 1, true));
+    }
+
+    public void dispose() {
+      connections.dispose();
+      loops.dispose();
+    }
+  }
+
+  private static HttpClient secured(HttpClient http, ClientConfig config) {
     if (!config.customTls()) {
       return http;
     }
@@ -76,10 +109,13 @@ public final class ClientTransport {
 
   /** Reactor Netty's client (its global event loops and pool) with the settings above. */
   public static HttpClient httpClient() {
+    return configured(HttpClient.create());
+  }
+
+  private static HttpClient configured(HttpClient base) {
     int keepalive = (int) KEEPALIVE.toSeconds();
     HttpClient http =
-        HttpClient.create()
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+        base.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
             .option(ChannelOption.SO_KEEPALIVE, true)
             .responseTimeout(REQUEST_IDLE_TIMEOUT);
     // The keepalive timings are transport-specific options; Reactor Netty uses epoll when it can.

@@ -39,10 +39,13 @@ final class ConfigFollowingConnector implements ClientHttpConnector {
   private record Current(Tls tls, ClientHttpConnector connector) {}
 
   private final Supplier<ClientConfig> config;
+  private final ClientTransport.OwnResources own;
   private final AtomicReference<Current> current = new AtomicReference<>();
 
-  ConfigFollowingConnector(Supplier<ClientConfig> config) {
+  /** On {@code own}'s connections and loops, or Reactor Netty's global ones when it is null. */
+  ConfigFollowingConnector(Supplier<ClientConfig> config, ClientTransport.OwnResources own) {
     this.config = config;
+    this.own = own;
   }
 
   @Override
@@ -58,7 +61,11 @@ final class ConfigFollowingConnector implements ClientHttpConnector {
     if (seen != null && seen.tls().equals(tls)) {
       return seen.connector();
     }
-    Current made = new Current(tls, new ReactorClientHttpConnector(ClientTransport.httpClient(c)));
+    Current made =
+        new Current(
+            tls,
+            new ReactorClientHttpConnector(
+                own == null ? ClientTransport.httpClient(c) : ClientTransport.httpClient(c, own)));
     current.set(made);
     return made.connector();
   }

@@ -35,10 +35,13 @@ public final class KubeClient {
   private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
 
   private final Supplier<ClientConfig> config;
+  private final ClientConfig fixedConfig;
+  private final ClientTransport.OwnResources own;
   private final WebClient web;
   private final JsonMapper mapper;
   private volatile WriteFence fence = WriteFence.OPEN;
   private volatile String leaseFenceHeader;
+  private volatile TokenBucket bucket;
 
   /**
    * A client of one server, speaking TLS with the CA and client certificate {@code config} names.
@@ -46,6 +49,8 @@ public final class KubeClient {
   public KubeClient(ClientConfig config) {
     this(
         () -> config,
+        config,
+        null,
         JsonMapper.builder().build(),
         new ReactorClientHttpConnector(ClientTransport.httpClient(config)));
   }
@@ -56,18 +61,25 @@ public final class KubeClient {
    * trusting the CA and presenting the client certificate the supplier names at that moment.
    */
   public KubeClient(Supplier<ClientConfig> config, JsonMapper mapper) {
-    this(config, mapper, new ConfigFollowingConnector(config));
+    this(config, null, null, mapper, new ConfigFollowingConnector(config, null));
   }
 
   private KubeClient(
-      Supplier<ClientConfig> config, JsonMapper mapper, ClientHttpConnector connector) {
+      Supplier<ClientConfig> config,
+      ClientConfig fixedConfig,
+      ClientTransport.OwnResources own,
+      JsonMapper mapper,
+      ClientHttpConnector connector) {
     this.config = config;
+    this.fixedConfig = fixedConfig;
+    this.own = own;
     this.mapper = mapper;
     this.web =
         WebClient.builder()
             .clientConnector(connector)
             .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES))
             .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
+            .filter(this::exchangeThrottled)
             .filter(
                 (request, next) -> {
                   String token = config.get().token();
@@ -80,6 +92,49 @@ public final class KubeClient {
                 })
             .filter(this::exchangeFenced)
             .build();
+  }
+
+  /**
+   * A client of the same server and credentials on a connection pool and event loop of its own
+   * (named {@code name}), without this client's rate limit and write fence: leader election's, as
+   * kube-controller-manager gives its lease a client of its own, so that renewals neither queue
+   * behind a flood of this client's requests for a token or a pooled connection nor wait for an
+   * event loop busy with their responses. {@link #close()} frees its connections and loop.
+   */
+  public KubeClient withOwnConnections(String name) {
+    ClientTransport.OwnResources resources = ClientTransport.OwnResources.create(name, 2);
+    ClientHttpConnector connector =
+        fixedConfig != null
+            ? new ReactorClientHttpConnector(ClientTransport.httpClient(fixedConfig, resources))
+            : new ConfigFollowingConnector(config, resources);
+    return new KubeClient(config, fixedConfig, resources, mapper, connector);
+  }
+
+  /** Frees the connections and event loop of a client made by {@link #withOwnConnections}. */
+  public void close() {
+    if (own != null) {
+      own.dispose();
+    }
+  }
+
+  /**
+   * From now on every request waits for a token of a bucket of {@code limit} before it is sent, as
+   * client-go's rate limiter makes it wait: a watch only for its initial request, never for the
+   * events it then streams. {@link ClientRateLimit#UNLIMITED} lifts the limit.
+   */
+  public void limitRate(ClientRateLimit limit) {
+    this.bucket = limit.limited() ? new TokenBucket(limit) : null;
+  }
+
+  /**
+   * Outermost of the filters: a request that waited for its token is only then put to the write
+   * fence, whose answer must not be older than the send.
+   */
+  private Mono<ClientResponse> exchangeThrottled(ClientRequest request, ExchangeFunction next) {
+    TokenBucket b = bucket;
+    return b == null
+        ? next.exchange(request)
+        : b.take().then(Mono.defer(() -> next.exchange(request)));
   }
 
   /**

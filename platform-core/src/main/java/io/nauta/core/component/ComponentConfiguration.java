@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -16,7 +17,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@link ComponentSettings} bean, its {@link ComponentRunner}, whose API client and informer
  * factory are beans for the component's parts, the probes, and the lifecycle that registers every
  * {@link ComponentWork} bean with the runner and starts and stops it with the application. A
- * component brings only its settings and its work.
+ * component brings only its settings and its work. Its client's rate limit is the component's
+ * default unless {@code nauta.client.qps}/{@code nauta.client.burst} say otherwise ({@link
+ * ClientProperties}).
  *
  * <p>A {@link LeaseLossAction} bean replaces the exit on a lost lease (tests that run a component
  * inside their own JVM); a {@link MeterRegistry} bean receives the leader-election gauge.
@@ -28,10 +31,12 @@ public class ComponentConfiguration {
   @Bean(destroyMethod = "")
   ComponentRunner componentRunner(
       ComponentSettings settings,
+      Environment env,
       ObjectProvider<MeterRegistry> meters,
       ObjectProvider<LeaseLossAction> onLost) {
     ComponentRunner.Builder builder =
         ComponentRunner.builder(settings.component(), settings.client())
+            .rateLimit(ClientProperties.from(env).rateLimit(settings.rateLimit()))
             .leaderElection(settings.leaderElection())
             .onLeaseLost(onLost.getIfAvailable(LeaseLossAction::exitProcess));
     meters.ifAvailable(builder::meterRegistry);

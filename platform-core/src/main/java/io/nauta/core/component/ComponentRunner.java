@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientRateLimit;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.LeaseFence;
 import io.nauta.core.controller.Controller;
@@ -34,10 +35,12 @@ import reactor.core.scheduler.Schedulers;
  * Runs one Nauta component in the role of controller-runtime's Manager: it owns the API client and
  * the shared informers, starts the informers, and once they have synced campaigns for the
  * component's lease (when leader election is on); the work registered {@link #whileLeading} runs
- * only while this process leads. A component without leader election (the node agent) leads from
- * the moment its informers synced until it stops. Work registered {@link #whileRunning} (node
- * upkeep, a service proxy, feeding informer events into a cache) runs from {@link #start} to {@link
- * #stop}, leader or not.
+ * only while this process leads; the campaign speaks to the API server on a client of its own (its
+ * own connections and event loop, no rate limit), so renewals do not queue behind the component's
+ * own requests. A component without leader election (the node agent) leads from the moment its
+ * informers synced until it stops. Work registered {@link #whileRunning} (node upkeep, a service
+ * proxy, feeding informer events into a cache) runs from {@link #start} to {@link #stop}, leader or
+ * not.
  *
  * <p>Order: {@link #start} starts the running work (in registration order, before the informers, so
  * it may subscribe to their events first), then the informers, then, once they synced, the leader
@@ -64,6 +67,7 @@ public final class ComponentRunner {
 
   private final String component;
   private final KubeClient client;
+  private final KubeClient electionClient;
   private final InformerFactory informers;
   private final Campaign campaign;
   private final LeaseLossAction onLeaseLost;
@@ -85,19 +89,26 @@ public final class ComponentRunner {
   private ComponentRunner(Builder b) {
     this.component = b.component;
     this.client = b.client != null ? b.client : new KubeClient(b.clientConfig);
+    if (b.rateLimit != null) {
+      client.limitRate(b.rateLimit);
+    }
     this.informers = new InformerFactory(client);
     this.onLeaseLost = b.onLeaseLost;
-    if (b.campaign != null) {
-      this.campaign = b.campaign;
-    } else if (b.leaderElection != null) {
+    if (b.campaign == null && b.leaderElection != null) {
+      // kube-controller-manager's leader election has a client of its own: renewals must not wait
+      // for the rate limit, a pooled connection or an event loop behind a flood of creates.
+      this.electionClient =
+          client.withOwnConnections(
+              component.replaceAll("[^A-Za-z0-9]+", "-") + "-leader-election");
       this.campaign =
           Campaign.of(
               new LeaderElector(
-                  client.resource(BuiltInResources.LEASES, Lease.class),
+                  electionClient.resource(BuiltInResources.LEASES, Lease.class),
                   b.leaderElection,
                   b.meters));
     } else {
-      this.campaign = null;
+      this.electionClient = null;
+      this.campaign = b.campaign;
     }
     if (campaign != null) {
       LeaseFence lease = campaign.fence();
@@ -286,6 +297,9 @@ public final class ComponentRunner {
     if (campaign != null) {
       campaign.close();
     }
+    if (electionClient != null) {
+      electionClient.close();
+    }
     stopWork();
     stopAll(always);
     informers.close();
@@ -404,6 +418,7 @@ public final class ComponentRunner {
     private LeaderElectionConfig leaderElection;
     private Campaign campaign;
     private LeaseLossAction onLeaseLost = LeaseLossAction.exitProcess();
+    private ClientRateLimit rateLimit;
 
     private Builder(String component, ClientConfig clientConfig, KubeClient client) {
       this.component = Objects.requireNonNull(component, "component");
@@ -413,6 +428,16 @@ public final class ComponentRunner {
 
     public Builder meterRegistry(MeterRegistry meters) {
       this.meters = Objects.requireNonNull(meters, "meters");
+      return this;
+    }
+
+    /**
+     * Every request of the component's client waits for a token of a bucket of {@code limit}
+     * (client-go's QPS and Burst); default: the client's own setting, unlimited unless the caller
+     * set one.
+     */
+    public Builder rateLimit(ClientRateLimit limit) {
+      this.rateLimit = Objects.requireNonNull(limit, "limit");
       return this;
     }
 

@@ -74,11 +74,12 @@ class ClusterPkiTest {
         .isEqualTo("system:node:node-1");
     assertThat(ClusterPki.organizationList(agent.getSubjectX500Principal()))
         .containsExactly("system:nodes");
-    // An agent of several simulated nodes is no node: its own user, in no group.
+    // An agent of several simulated nodes is no one node (its own user), but in system:nodes.
     X509Certificate simulator = cert(dir.resolve("node-simulator-client.crt"));
     assertThat(ClusterPki.commonName(simulator.getSubjectX500Principal()))
         .isEqualTo("nauta:node-simulator");
-    assertThat(ClusterPki.organizationList(simulator.getSubjectX500Principal())).isEmpty();
+    assertThat(ClusterPki.organizationList(simulator.getSubjectX500Principal()))
+        .containsExactly("system:nodes");
     assertThat(pki.kubeconfig("node-simulator")).exists();
     assertThat(
             ClusterPki.commonName(

@@ -140,7 +140,11 @@ public final class SchedulerBenchmark {
               .run(
                   java.util.stream.Stream.concat(
                           java.util.stream.Stream.of(
-                              "--server.port=0", "--logging.level.root=WARN"),
+                              "--server.port=0",
+                              "--logging.level.root=WARN",
+                              // upstream's scheduler_perf gives its scheduler QPS 5000, Burst 5000
+                              "--nauta.client.qps=5000",
+                              "--nauta.client.burst=5000"),
                           api.schedulerArgs().stream())
                       .toArray(String[]::new));
       try {

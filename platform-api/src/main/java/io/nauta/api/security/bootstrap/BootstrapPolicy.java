@@ -345,7 +345,8 @@ public final class BootstrapPolicy {
         // No subjects, as in Kubernetes since the Node authorizer: nodes get these rules from it,
         // narrowed to their own objects; whoever binds the role here is trusted with every node.
         binding("system:node", "system:node"),
-        // The agent of several simulated nodes (see ClusterPki.NODE_SIMULATOR_USER).
+        // The agent of several simulated nodes (see ClusterPki.NODE_SIMULATOR_USER): in
+        // system:nodes, but no system:node:<name>, so the Node authorizer leaves it to RBAC.
         binding("nauta:node-simulator", "system:node", subject("User", "nauta:node-simulator")));
   }
 

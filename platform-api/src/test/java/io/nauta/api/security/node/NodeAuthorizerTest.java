@@ -171,7 +171,9 @@ class NodeAuthorizerTest {
   void whoIsNoNodeIsLeftToRbac() {
     UserInfo noGroup = new UserInfo("system:node:n1", List.of("system:authenticated"));
     assertThat(decide(noGroup, "get", "secrets", "", "a", "s1")).isEqualTo(Decision.noOpinion());
-    UserInfo simulator = new UserInfo("nauta:node-simulator", List.of("system:authenticated"));
+    // In system:nodes, as the PKI makes it, but named no system:node:<name>.
+    UserInfo simulator =
+        new UserInfo("nauta:node-simulator", List.of("system:nodes", "system:authenticated"));
     assertThat(decide(simulator, "get", "nodes", "", "", "n1")).isEqualTo(Decision.noOpinion());
     UserInfo nameless = new UserInfo("system:node:", List.of("system:nodes"));
     assertThat(decide(nameless, "get", "nodes", "", "", "n1"))
