@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -48,6 +49,7 @@ final class DaemonSetSync {
   private final DaemonSetClient client;
   private final PodExpectations expectations;
   private final Clock clock;
+  private final FailedPodBackoff failedPods = new FailedPodBackoff();
 
   DaemonSetSync(
       InformerStore<DaemonSet> daemonSets,
@@ -88,10 +90,11 @@ final class DaemonSetSync {
                       .toList();
               if (!expectations.satisfied(key)) {
                 // Only the status: the controller has not acted on this generation yet.
-                return status(ds, nodeList, hash, false, null);
+                return status(ds, nodeList, hash, false, null, null);
               }
+              AtomicReference<Duration> retry = new AtomicReference<>();
               Mono<Void> work =
-                  manage(key, ds, nodeList, hash)
+                  manage(key, ds, nodeList, hash, retry)
                       .then(
                           Mono.defer(
                               () ->
@@ -106,7 +109,7 @@ final class DaemonSetSync {
                       .then(Mono.defer(() -> cleanupHistory(ds, old)));
               return work.then(Mono.just(Optional.<Throwable>empty()))
                   .onErrorResume(e -> Mono.just(Optional.of(e)))
-                  .flatMap(err -> status(ds, nodeList, hash, true, err.orElse(null)));
+                  .flatMap(err -> status(ds, nodeList, hash, true, err.orElse(null), retry.get()));
             });
   }
 
@@ -185,7 +188,8 @@ final class DaemonSetSync {
   }
 
   /** Upstream's {@code manage}: a pod for every node that should run one, none elsewhere. */
-  private Mono<Void> manage(String key, DaemonSet ds, List<Node> nodeList, String hash) {
+  private Mono<Void> manage(
+      String key, DaemonSet ds, List<Node> nodeList, String hash, AtomicReference<Duration> retry) {
     Map<String, List<Pod>> byNode = podsByNode(ds);
     List<String> create = new ArrayList<>();
     List<Pod> delete = new ArrayList<>();
@@ -207,6 +211,13 @@ final class DaemonSetSync {
           }
           String phase = PodConditions.phase(pod);
           if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
+            String backoffKey = FailedPodBackoff.key(ds, name);
+            Optional<Duration> wait = failedPods.remaining(backoffKey, clock.instant());
+            if (wait.isPresent()) {
+              retry.accumulateAndGet(wait.get(), DaemonSetSync::sooner);
+              continue;
+            }
+            failedPods.next(backoffKey, clock.instant());
             delete.add(pod);
             notes.add(
                 Mono.defer(
@@ -242,6 +253,10 @@ final class DaemonSetSync {
         });
     return Flux.concat(notes)
         .then(syncNodes(key, ds, new RollingUpdate.Plan(delete, create), hash));
+  }
+
+  private static Duration sooner(Duration a, Duration b) {
+    return a == null || b.compareTo(a) < 0 ? b : a;
   }
 
   private static boolean gone(Pod pod) {
@@ -414,7 +429,12 @@ final class DaemonSetSync {
 
   /** Writes the status if it changed; fails with the pass's error so the key is retried. */
   private Mono<Result> status(
-      DaemonSet ds, List<Node> nodeList, String hash, boolean observed, Throwable error) {
+      DaemonSet ds,
+      List<Node> nodeList,
+      String hash,
+      boolean observed,
+      Throwable error,
+      Duration retryFailed) {
     Instant now = clock.instant();
     Map<String, List<Pod>> byNode = podsByNode(ds);
     DaemonSetStatus status = DaemonSetStatuses.calculate(ds, nodeList, byNode, hash, observed, now);
@@ -429,9 +449,9 @@ final class DaemonSetSync {
     }
     int minReady =
         ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
-    Optional<Duration> wait = Optional.empty();
+    Optional<Duration> wait = Optional.ofNullable(retryFailed);
     if (minReady > 0 && !Objects.equals(status.getNumberReady(), status.getNumberAvailable())) {
-      wait = Optional.of(Duration.ofSeconds(minReady));
+      wait = Optional.of(sooner(wait.orElse(null), Duration.ofSeconds(minReady)));
     }
     if (!observed || !expectations.satisfied(InformerStore.keyOf(ds))) {
       Duration expiry = Expectations.DEFAULT_TIMEOUT.plusSeconds(1);

@@ -279,4 +279,23 @@ class DaemonSetLogicTest {
     assertThat(d.getSpec().getTemplate().getSpec().getAffinity()).isNull();
     assertThat(d.getSpec().getTemplate().getSpec().getTolerations()).isNullOrEmpty();
   }
+
+  @Test
+  void failedPodsAreReplacedWithADoublingDelay() {
+    FailedPodBackoff backoff = new FailedPodBackoff();
+    assertThat(backoff.remaining("k", NOW)).isEmpty();
+    backoff.next("k", NOW);
+    assertThat(backoff.remaining("k", NOW)).contains(java.time.Duration.ofSeconds(1));
+    assertThat(backoff.remaining("k", NOW.plusSeconds(1))).isEmpty();
+    backoff.next("k", NOW.plusSeconds(1));
+    assertThat(backoff.remaining("k", NOW.plusSeconds(1)))
+        .contains(java.time.Duration.ofSeconds(2));
+    Instant t = NOW;
+    for (int i = 0; i < 20; i++) {
+      t = t.plusSeconds(1000);
+      backoff.next("k", t);
+    }
+    assertThat(backoff.remaining("k", t)).contains(FailedPodBackoff.MAX);
+    assertThat(backoff.remaining("other", t)).isEmpty();
+  }
 }

@@ -223,6 +223,20 @@ class DaemonSetIT {
   }
 
   @Test
+  @Order(3)
+  void aTolerationLetsPodsOntoATaintedNode() {
+    String tolerant =
+        daemonSet(
+            "tolerant",
+            "nauta/busybox:v1",
+            "tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]");
+    Kubectl.Result created = kubectl.runWithInput(tolerant, "create", "-f", "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    awaitPodsOn("tolerant", "node-0", "node-1", "node-2", "node-3", "node-4");
+    ok("delete", "ds", "tolerant");
+  }
+
+  @Test
   @Order(4)
   void aRollingUpdateReplacesPodsOneNodeAtATime() throws Exception {
     List<String> below = new CopyOnWriteArrayList<>();
