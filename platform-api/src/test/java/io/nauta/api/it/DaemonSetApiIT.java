@@ -116,6 +116,44 @@ class DaemonSetApiIT {
                     "jsonpath={.metadata.generation} {.status.desiredNumberScheduled}")
                 .stdout())
         .isEqualTo("2 3");
+    // the status subresource refuses what upstream's status validation refuses
+    Kubectl.Result negative =
+        kubectl.run(
+            "patch",
+            "ds",
+            "agent",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            "{\"status\":{\"numberReady\":-1,\"collisionCount\":2}}");
+    assertThat(negative.exitCode()).as(negative.toString()).isNotZero();
+    assertThat(negative.stderr())
+        .contains(
+            "The DaemonSet \"agent\" is invalid: status.numberReady: Invalid value: -1: must be"
+                + " greater than or equal to 0");
+    assertThat(
+            kubectl
+                .run(
+                    "patch",
+                    "ds",
+                    "agent",
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    "{\"status\":{\"collisionCount\":2}}")
+                .exitCode())
+        .isZero();
+    Kubectl.Result decremented =
+        kubectl.run(
+            "patch",
+            "ds",
+            "agent",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            "{\"status\":{\"collisionCount\":1}}");
+    assertThat(decremented.stderr())
+        .contains("status.collisionCount: Invalid value: 1: cannot be decremented");
   }
 
   @Test

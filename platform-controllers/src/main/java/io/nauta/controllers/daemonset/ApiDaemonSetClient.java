@@ -81,7 +81,10 @@ final class ApiDaemonSetClient implements DaemonSetClient {
     s.put("updatedNumberScheduled", status.getUpdatedNumberScheduled());
     s.put("numberAvailable", status.getNumberAvailable());
     s.put("numberUnavailable", status.getNumberUnavailable());
-    s.put("collisionCount", status.getCollisionCount());
+    if (status.getCollisionCount() != null) {
+      // never null: a stale cache must not take a counted collision back
+      s.put("collisionCount", status.getCollisionCount());
+    }
     String patch = client.mapper().writeValueAsString(Map.of("status", s));
     return daemonSets
         .patchStatus(

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategy;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDaemonSet;
 import io.nauta.core.errors.FieldError;
@@ -67,6 +68,42 @@ public final class DaemonSetValidation implements Validator<DaemonSet> {
         WorkloadValidation.selectorUnchanged(
             ds.getSpec() == null ? null : ds.getSpec().getSelector(),
             old.getSpec() == null ? null : old.getSpec().getSelector()));
+    // A spec update keeps the stored status, so this only ever refuses a status write.
+    errs.addAll(status(ds.getStatus(), old.getStatus()));
+    return errs;
+  }
+
+  /** Upstream's ValidateDaemonSetStatusUpdate: no negative count, no collision count going back. */
+  private static List<FieldError> status(DaemonSetStatus now, DaemonSetStatus was) {
+    List<FieldError> errs = new ArrayList<>();
+    if (now == null) {
+      return errs;
+    }
+    String f = "status.";
+    errs.addAll(
+        MetadataValidation.nonNegative(
+            f + "currentNumberScheduled", now.getCurrentNumberScheduled()));
+    errs.addAll(
+        MetadataValidation.nonNegative(f + "numberMisscheduled", now.getNumberMisscheduled()));
+    errs.addAll(
+        MetadataValidation.nonNegative(
+            f + "desiredNumberScheduled", now.getDesiredNumberScheduled()));
+    errs.addAll(MetadataValidation.nonNegative(f + "numberReady", now.getNumberReady()));
+    errs.addAll(
+        MetadataValidation.nonNegative(f + "observedGeneration", now.getObservedGeneration()));
+    errs.addAll(
+        MetadataValidation.nonNegative(
+            f + "updatedNumberScheduled", now.getUpdatedNumberScheduled()));
+    errs.addAll(MetadataValidation.nonNegative(f + "numberAvailable", now.getNumberAvailable()));
+    errs.addAll(
+        MetadataValidation.nonNegative(f + "numberUnavailable", now.getNumberUnavailable()));
+    Integer before = was == null ? null : was.getCollisionCount();
+    Integer after = now.getCollisionCount();
+    if (before != null && (after == null || after < before)) {
+      errs.add(
+          FieldError.invalid(
+              f + "collisionCount", after == null ? 0 : after, "cannot be decremented"));
+    }
     return errs;
   }
 
