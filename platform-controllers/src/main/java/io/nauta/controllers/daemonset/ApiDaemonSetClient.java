@@ -1,6 +1,7 @@
 package io.nauta.controllers.daemonset;
 
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -8,9 +9,12 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.PatchType;
 import io.nauta.core.client.ResourceClient;
+import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.registry.BuiltInResources;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
@@ -90,6 +94,26 @@ final class ApiDaemonSetClient implements DaemonSetClient {
         .patchStatus(
             ds.getMetadata().getNamespace(), ds.getMetadata().getName(), PatchType.MERGE, patch)
         .then();
+  }
+
+  @Override
+  public Mono<DaemonSet> getDaemonSet(String namespace, String name) {
+    return daemonSets.get(namespace, name);
+  }
+
+  @Override
+  public Mono<Void> adopt(HasMetadata child, DaemonSet ds) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("ownerReferences", List.of(OwnerReferences.controllerReference(ds)));
+    metadata.put("uid", child.getMetadata().getUid());
+    String body = client.mapper().writeValueAsString(Map.of("metadata", metadata));
+    String ns = child.getMetadata().getNamespace();
+    String name = child.getMetadata().getName();
+    Mono<?> patched =
+        child instanceof Pod
+            ? pods.patch(ns, name, PatchType.STRATEGIC_MERGE, body)
+            : revisions.patch(ns, name, PatchType.STRATEGIC_MERGE, body);
+    return patched.then().onErrorResume(NotFoundException.class, e -> Mono.empty());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.nauta.controllers.daemonset;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -29,6 +30,15 @@ interface DaemonSetClient {
 
   /** Writes {@code status} through the status subresource. */
   Mono<Void> updateStatus(DaemonSet ds, DaemonSetStatus status);
+
+  /** From the API server, not a cache: the check before adopting. */
+  Mono<DaemonSet> getDaemonSet(String namespace, String name);
+
+  /**
+   * Makes {@code ds} the controller of an orphaned pod or revision (a patch naming the child's uid,
+   * so a re-created child of that name is untouched).
+   */
+  Mono<Void> adopt(HasMetadata child, DaemonSet ds);
 
   Mono<Void> event(DaemonSet ds, String type, String reason, String message);
 }

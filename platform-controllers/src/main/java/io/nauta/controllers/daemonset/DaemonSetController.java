@@ -15,11 +15,13 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.errors.ApiException;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.selector.LabelSelector;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -32,7 +34,7 @@ import org.springframework.stereotype.Component;
  * scheduler through node affinity on the node's name. Pod events go to the pod's controlling
  * DaemonSet (observing the expectations), revision events to theirs, node changes that can change
  * eligibility (added, removed, labels, taints, unschedulable) to every DaemonSet; the work is in
- * {@link DaemonSetSync}. Orphaned pods matching a selector are not adopted.
+ * {@link DaemonSetSync}. Orphaned pods and revisions matching the selector are adopted.
  */
 @Component
 public class DaemonSetController implements ManagedController {
@@ -96,7 +98,10 @@ public class DaemonSetController implements ManagedController {
     Pod pod = event.object();
     Optional<String> owner = owner(pod);
     if (owner.isEmpty()) {
-      return List.of();
+      return OwnerReferences.controllerOf(pod).isPresent()
+              || event.type() == InformerEvent.Type.DELETED
+          ? List.of()
+          : adopters(pod);
     }
     boolean leaving = pod.getMetadata().getDeletionTimestamp() != null;
     switch (event.type()) {
@@ -138,6 +143,22 @@ public class DaemonSetController implements ManagedController {
         || !Objects.equals(
             old.getSpec() == null ? null : old.getSpec().getUnschedulable(),
             cur.getSpec() == null ? null : cur.getSpec().getUnschedulable());
+  }
+
+  /** The DaemonSets in the orphan's namespace whose selector matches it: they may adopt it. */
+  private Collection<String> adopters(Pod pod) {
+    return daemonSets.byIndex(InformerStore.BY_NAMESPACE, pod.getMetadata().getNamespace()).stream()
+        .filter(
+            ds -> {
+              try {
+                return LabelSelector.fromModel(ds.getSpec().getSelector())
+                    .matches(pod.getMetadata().getLabels());
+              } catch (ApiException e) {
+                return false;
+              }
+            })
+        .map(InformerStore::keyOf)
+        .toList();
   }
 
   /** The key of the DaemonSet controlling {@code child}, if it is one we know by that uid. */

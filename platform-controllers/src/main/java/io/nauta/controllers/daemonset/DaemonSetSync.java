@@ -1,5 +1,6 @@
 package io.nauta.controllers.daemonset;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -12,8 +13,10 @@ import io.nauta.controllers.replicaset.SlowStart;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
 import io.nauta.core.errors.AlreadyExistsException;
+import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.informer.InformerStore;
+import io.nauta.core.selector.LabelSelector;
 import io.nauta.core.workqueue.Result;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +53,7 @@ final class DaemonSetSync {
   private final PodExpectations expectations;
   private final Clock clock;
   private final FailedPodBackoff failedPods = new FailedPodBackoff();
+  private final Adoption adoption;
 
   DaemonSetSync(
       InformerStore<DaemonSet> daemonSets,
@@ -66,6 +70,7 @@ final class DaemonSetSync {
     this.client = client;
     this.expectations = expectations;
     this.clock = clock;
+    this.adoption = new Adoption(pods, revisions, client);
   }
 
   Mono<Result> sync(String key) {
@@ -77,6 +82,17 @@ final class DaemonSetSync {
     DaemonSet ds = cached.get();
     if (ds.getMetadata().getDeletionTimestamp() != null) {
       return Mono.just(Result.done()); // the garbage collector removes its pods
+    }
+    LabelSelector selector;
+    try {
+      selector = LabelSelector.fromModel(ds.getSpec().getSelector());
+    } catch (ApiException e) {
+      return Mono.just(Result.done()); // the API server validates selectors: not retried
+    }
+    List<HasMetadata> orphans = adoption.orphans(ds, selector);
+    if (!orphans.isEmpty()) {
+      // Their events (now with this controller) bring the key back, seen as ours.
+      return adoption.adopt(ds, orphans).thenReturn(Result.done());
     }
     List<Node> nodeList = nodes.list();
     List<ControllerRevision> owned = ownedRevisions(ds);

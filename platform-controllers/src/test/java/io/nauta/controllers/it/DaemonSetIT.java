@@ -360,6 +360,41 @@ class DaemonSetIT {
 
   @Test
   @Order(7)
+  void aDaemonSetCreatedAgainAdoptsThePodsItsPredecessorOrphaned() {
+    Map<String, String> before = podsByNode("agent");
+    ok("delete", "ds", "agent", "--cascade=orphan");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(livePods("agent"))
+                    .hasSize(4)
+                    .allMatch(p -> p.getMetadata().getOwnerReferences().isEmpty()));
+    Kubectl.Result created =
+        kubectl.runWithInput(
+            daemonSet("agent", "nauta/busybox:v1", "nodeSelector: {}"), "create", "-f", "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    String uid = ok("get", "ds", "agent", "-o", "jsonpath={.metadata.uid}").stdout();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(livePods("agent"))
+                    .hasSize(4)
+                    .allMatch(
+                        p -> p.getMetadata().getOwnerReferences().get(0).getUid().equals(uid)));
+    // the same pods, none doubled, and the history kept
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(podsByNode("agent")).isEqualTo(before));
+    assertThat(ok("rollout", "history", "ds/agent").stdout())
+        .containsPattern("(?m)^2 ")
+        .containsPattern("(?m)^3 ");
+  }
+
+  @Test
+  @Order(8)
   void aRemovedNodeLosesItsPod() {
     nodes.delete(null, "node-3").block(WAIT);
     awaitPodsOn("agent", "node-0", "node-1", "node-2");
