@@ -1,15 +1,46 @@
 package io.nauta.api.admission;
 
+import io.nauta.api.security.UserInfo;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import tools.jackson.databind.node.ObjectNode;
 
-/** DaemonSets: upstream's {@code SetDefaults_DaemonSet} (apps/v1) and the template's defaults. */
+/**
+ * DaemonSets: upstream's {@code SetDefaults_DaemonSet} (apps/v1) and the template's defaults, and
+ * the template generation apps/v1 keeps in an annotation (1 on create, one more on every template
+ * change, whatever a client sends), as upstream's strategy and conversion do.
+ */
 final class DaemonSetStrategy implements ResourceStrategy {
+
+  static final String TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
 
   @Override
   public ResourceType type() {
     return BuiltInResources.DAEMONSETS;
+  }
+
+  @Override
+  public void prepareForCreate(ObjectNode obj, UserInfo user) {
+    Defaults.object(Defaults.object(obj, "metadata"), "annotations").put(TEMPLATE_GENERATION, "1");
+  }
+
+  @Override
+  public void keepServerOwnedFields(ObjectNode updated, ObjectNode old) {
+    long generation = 1;
+    try {
+      generation =
+          Long.parseLong(
+              old.path("metadata").path("annotations").path(TEMPLATE_GENERATION).asString("1"));
+    } catch (NumberFormatException e) {
+      // an object stored with a bad value keeps counting from 1
+    }
+    ObjectNode defaulted = updated.deepCopy();
+    applyDefaults(defaulted);
+    if (!defaulted.path("spec").path("template").equals(old.path("spec").path("template"))) {
+      generation++;
+    }
+    Defaults.object(Defaults.object(updated, "metadata"), "annotations")
+        .put(TEMPLATE_GENERATION, Long.toString(generation));
   }
 
   @Override

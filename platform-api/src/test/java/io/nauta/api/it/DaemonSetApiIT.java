@@ -94,8 +94,26 @@ class DaemonSetApiIT {
         kubectl.run(
             "patch", "ds", "agent", "--type=merge", "-p", "{\"spec\":{\"minReadySeconds\":5}}");
     assertThat(patched.exitCode()).as(patched.toString()).isZero();
-    assertThat(kubectl.run("get", "ds", "agent", "-o", "jsonpath={.metadata.generation}").stdout())
-        .isEqualTo("2");
+    String generations =
+        "jsonpath={.metadata.generation}"
+            + " {.metadata.annotations.deprecated\\.daemonset\\.template\\.generation}";
+    // the template did not change: its generation stays
+    assertThat(kubectl.run("get", "ds", "agent", "-o", generations).stdout()).isEqualTo("2 1");
+    assertThat(kubectl.run("set", "image", "ds/agent", "agent=nauta/busybox:v2").exitCode())
+        .isZero();
+    assertThat(kubectl.run("get", "ds", "agent", "-o", generations).stdout()).isEqualTo("3 2");
+    // whatever a client sends, the server keeps counting
+    assertThat(
+            kubectl
+                .run(
+                    "annotate",
+                    "--overwrite",
+                    "ds",
+                    "agent",
+                    "deprecated.daemonset.template.generation=9")
+                .exitCode())
+        .isZero();
+    assertThat(kubectl.run("get", "ds", "agent", "-o", generations).stdout()).isEqualTo("3 2");
     Kubectl.Result status =
         kubectl.run(
             "patch",
@@ -115,7 +133,7 @@ class DaemonSetApiIT {
                     "-o",
                     "jsonpath={.metadata.generation} {.status.desiredNumberScheduled}")
                 .stdout())
-        .isEqualTo("2 3");
+        .isEqualTo("3 3");
     // the status subresource refuses what upstream's status validation refuses
     Kubectl.Result negative =
         kubectl.run(

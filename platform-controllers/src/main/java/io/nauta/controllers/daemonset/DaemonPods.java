@@ -30,6 +30,10 @@ final class DaemonPods {
 
   static final String HASH_LABEL = "controller-revision-hash";
   static final String NODE_NAME_FIELD = "metadata.name";
+  static final String TEMPLATE_GENERATION_ANNOTATION = "deprecated.daemonset.template.generation";
+
+  /** The template generation a pod was made from, as upstream still labels daemon pods. */
+  static final String TEMPLATE_GENERATION_LABEL = "pod-template-generation";
 
   private DaemonPods() {}
 
@@ -77,6 +81,12 @@ final class DaemonPods {
     Map<String, String> labels =
         tm.getLabels() == null ? new HashMap<>() : new HashMap<>(tm.getLabels());
     labels.put(HASH_LABEL, hash);
+    Map<String, String> dsAnnotations = ds.getMetadata().getAnnotations();
+    String templateGeneration =
+        dsAnnotations == null ? null : dsAnnotations.get(TEMPLATE_GENERATION_ANNOTATION);
+    if (templateGeneration != null) {
+      labels.put(TEMPLATE_GENERATION_LABEL, templateGeneration);
+    }
     PodSpec spec = specWithTolerations(ds);
     spec.setAffinity(withNodeName(spec.getAffinity(), node));
     return new PodBuilder()

@@ -148,7 +148,9 @@ class DaemonSetIT {
               assertThat(r.getKind()).isEqualTo("DaemonSet");
               assertThat(r.getController()).isTrue();
             });
-    assertThat(pod.getMetadata().getLabels()).containsKey("controller-revision-hash");
+    assertThat(pod.getMetadata().getLabels())
+        .containsKey("controller-revision-hash")
+        .containsEntry("pod-template-generation", "1");
     // placed as upstream does since 1.12: required node affinity on the node's name
     assertThat(
             pod.getSpec()
