@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * label removed and empty values dropped (Kubernetes' semantic equality does not tell a nil map or
  * list from an empty one).
  */
-final class PodTemplates {
+public final class PodTemplates {
 
   static final String HASH_LABEL = "pod-template-hash";
 
@@ -34,7 +34,15 @@ final class PodTemplates {
    * ComputeHash renders it ({@code 5d4f8b9c7}-like names).
    */
   static String hash(PodTemplateSpec template, Integer collisionCount) {
-    byte[] canonical = canonical(normalized(template)).getBytes(StandardCharsets.UTF_8);
+    return hash(normalized(template), collisionCount);
+  }
+
+  /**
+   * The same hash of any JSON (keys sorted): what names a DaemonSet's ControllerRevisions, hashed
+   * from the revision's data.
+   */
+  public static String hash(JsonNode tree, Integer collisionCount) {
+    byte[] canonical = canonical(tree).getBytes(StandardCharsets.UTF_8);
     int h = 0x811c9dc5;
     for (byte b : canonical) {
       h ^= (b & 0xff);

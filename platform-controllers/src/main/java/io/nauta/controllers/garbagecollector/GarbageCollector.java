@@ -42,6 +42,8 @@ public final class GarbageCollector {
           BuiltInResources.PODS,
           BuiltInResources.REPLICASETS,
           BuiltInResources.DEPLOYMENTS,
+          BuiltInResources.DAEMONSETS,
+          BuiltInResources.CONTROLLER_REVISIONS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
           BuiltInResources.CONFIGMAPS,

@@ -70,7 +70,7 @@ public final class TaintEvictions {
   }
 
   /** {@code v1.Toleration.ToleratesTaint}. */
-  static boolean tolerates(Toleration toleration, Taint taint) {
+  public static boolean tolerates(Toleration toleration, Taint taint) {
     String effect = toleration.getEffect();
     if (effect != null && !effect.isEmpty() && !effect.equals(taint.getEffect())) {
       return false;

@@ -9,14 +9,14 @@ import reactor.core.publisher.Mono;
  * parallel) and stops after the first batch with a failure, so a create that the API server refuses
  * (quota, admission) fails once instead of {@code count} times.
  */
-final class SlowStart {
+public final class SlowStart {
 
   /** How many calls succeeded, and the first error if a batch failed. */
-  record Outcome(int successes, Throwable error) {}
+  public record Outcome(int successes, Throwable error) {}
 
   private SlowStart() {}
 
-  static Mono<Outcome> run(int count, int initialBatch, Supplier<Mono<Void>> call) {
+  public static Mono<Outcome> run(int count, int initialBatch, Supplier<Mono<Void>> call) {
     return batch(count, Math.min(count, initialBatch), 0, call);
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.nauta.core.client.KubeClient;
@@ -23,11 +24,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import reactor.core.Disposable;
@@ -51,7 +52,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final ResourceClient<Lease> leases;
   private final SharedInformer<Pod> bound;
   private final Set<String> silent = ConcurrentHashMap.newKeySet();
-  private final List<String> nodeNames = new ArrayList<>();
+  private final List<String> nodeNames = new CopyOnWriteArrayList<>();
   private final AtomicInteger ips = new AtomicInteger();
   private final Map<String, String> podIps = new ConcurrentHashMap<>();
   private final Disposable.Composite running = Disposables.composite();
@@ -74,41 +75,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   /** Registers {@code count} nodes {@code node-0}…, each with {@code cpu} cores, and starts. */
   public SimulatedKubelet start(int count, String cpu) {
     for (int i = 0; i < count; i++) {
-      String name = "node-" + i;
-      nodeNames.add(name);
-      Map<String, Quantity> capacity =
-          Map.of(
-              "cpu",
-              new Quantity(cpu),
-              "memory",
-              new Quantity("64Gi"),
-              "pods",
-              new Quantity("250"));
-      nodes
-          .create(
-              new NodeBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .addToLabels("kubernetes.io/hostname", name)
-                  .addToLabels("topology.kubernetes.io/zone", "zone-" + (i % 2))
-                  .endMetadata()
-                  .withNewStatus()
-                  .withCapacity(capacity)
-                  .withAllocatable(capacity)
-                  .addNewCondition()
-                  .withType("Ready")
-                  .withStatus("True")
-                  .withReason("KubeletReady")
-                  .withLastHeartbeatTime(now())
-                  .withLastTransitionTime(now())
-                  .endCondition()
-                  .addNewAddress()
-                  .withType("InternalIP")
-                  .withAddress("192.0.2." + (i + 1))
-                  .endAddress()
-                  .endStatus()
-                  .build())
-          .block(T);
+      register("node-" + i, i, cpu, Map.of(), List.of());
     }
     running.add(bound.events().concatMap(this::onPod).subscribe());
     bound.start();
@@ -125,6 +92,51 @@ public final class SimulatedKubelet implements AutoCloseable {
                         .concatMap(this::renew))
             .subscribe());
     return this;
+  }
+
+  /**
+   * Registers one more node with extra labels and taints (a node joining a running cluster); its
+   * Lease is renewed like the others'.
+   */
+  public void addNode(String name, Map<String, String> labels, List<Taint> taints) {
+    register(name, nodeNames.size(), "16", labels, taints);
+  }
+
+  private void register(
+      String name, int i, String cpu, Map<String, String> labels, List<Taint> taints) {
+    Map<String, Quantity> capacity =
+        Map.of(
+            "cpu", new Quantity(cpu), "memory", new Quantity("64Gi"), "pods", new Quantity("250"));
+    nodes
+        .create(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("topology.kubernetes.io/zone", "zone-" + (i % 2))
+                .addToLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withTaints(taints)
+                .endSpec()
+                .withNewStatus()
+                .withCapacity(capacity)
+                .withAllocatable(capacity)
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("KubeletReady")
+                .withLastHeartbeatTime(now())
+                .withLastTransitionTime(now())
+                .endCondition()
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress("192.0.2." + (i + 1))
+                .endAddress()
+                .endStatus()
+                .build())
+        .block(T);
+    nodeNames.add(name);
   }
 
   /** Pods matching this stay Running but never Ready. */

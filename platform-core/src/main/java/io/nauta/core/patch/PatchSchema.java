@@ -85,6 +85,8 @@ public final class PatchSchema {
               .field("status.conditions", FieldStrategy.mergeBy("type"));
       case "replicaset" ->
           b.podTemplate("spec.template").field("status.conditions", FieldStrategy.mergeBy("type"));
+      case "daemonset" ->
+          b.podTemplate("spec.template").field("status.conditions", FieldStrategy.mergeBy("type"));
       case "service" ->
           b.field("spec.ports", FieldStrategy.mergeBy("port"))
               .field("status.conditions", FieldStrategy.mergeBy("type"));

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
@@ -92,6 +94,29 @@ public final class BuiltInResources {
           List.of("all"),
           Set.of("status", "scale"),
           Deployment.class);
+  public static final ResourceType DAEMONSETS =
+      type(
+          "apps",
+          "DaemonSet",
+          "daemonsets",
+          true,
+          List.of("ds"),
+          List.of("all"),
+          Set.of("status"),
+          DaemonSet.class);
+
+  /** Snapshots of a DaemonSet's (or StatefulSet's) template, its rollout history. */
+  public static final ResourceType CONTROLLER_REVISIONS =
+      type(
+          "apps",
+          "ControllerRevision",
+          "controllerrevisions",
+          true,
+          List.of(),
+          List.of(),
+          Set.of(),
+          ControllerRevision.class);
+
   public static final ResourceType LEASES =
       type(
           "coordination.k8s.io",
@@ -280,6 +305,8 @@ public final class BuiltInResources {
             SECRETS,
             REPLICASETS,
             DEPLOYMENTS,
+            DAEMONSETS,
+            CONTROLLER_REVISIONS,
             LEASES,
             ROLES,
             ROLE_BINDINGS,

@@ -103,7 +103,7 @@ public final class DeploymentValidation implements Validator<Deployment> {
     return errs;
   }
 
-  private static List<FieldError> intOrPercent(IntOrString v, String field) {
+  static List<FieldError> intOrPercent(IntOrString v, String field) {
     if (v.getStrVal() != null) {
       if (!PERCENT.matcher(v.getStrVal()).matches()) {
         return List.of(
@@ -119,12 +119,12 @@ public final class DeploymentValidation implements Validator<Deployment> {
     return MetadataValidation.nonNegative(field, v.getIntVal());
   }
 
-  private static boolean isPercent(IntOrString v) {
+  static boolean isPercent(IntOrString v) {
     return v.getStrVal() != null && PERCENT.matcher(v.getStrVal()).matches();
   }
 
   // Kubernetes' getIntOrPercentValue: a percent's number, an int's value, else 0.
-  private static long value(IntOrString v) {
+  static long value(IntOrString v) {
     if (isPercent(v)) {
       String digits = v.getStrVal().substring(0, v.getStrVal().length() - 1);
       return digits.length() > 12 ? Long.MAX_VALUE : Long.parseLong(digits);
@@ -132,7 +132,7 @@ public final class DeploymentValidation implements Validator<Deployment> {
     return v.getIntVal() == null ? 0 : v.getIntVal();
   }
 
-  private static Object shown(IntOrString v) {
+  static Object shown(IntOrString v) {
     return v.getStrVal() != null ? v.getStrVal() : v.getIntVal();
   }
 }

@@ -20,6 +20,22 @@ record GoValue(String text) {
         "[]string{" + String.join(", ", values.stream().map(GoValue::quoted).toList()) + "}");
   }
 
+  /**
+   * A {@code map[string]string}, keys sorted as Go prints them: {@code map[string]string{"a":"b"}}.
+   */
+  static GoValue stringMap(java.util.Map<String, String> values) {
+    StringBuilder sb = new StringBuilder("map[string]string{");
+    new java.util.TreeMap<>(values)
+        .forEach(
+            (k, v) -> {
+              if (sb.charAt(sb.length() - 1) != '{') {
+                sb.append(", ");
+              }
+              sb.append(quoted(k)).append(':').append(quoted(v));
+            });
+    return new GoValue(sb.append('}').toString());
+  }
+
   @Override
   public String toString() {
     return text;

@@ -63,6 +63,17 @@ final class WorkloadValidation {
               MetadataValidation.orEmpty(meta.getLabels()),
               "`selector` does not match template `labels`"));
     }
+    errs.addAll(podTemplate(template, meta, "ReplicaSet"));
+    return errs;
+  }
+
+  /**
+   * The template's own rules (labels, annotations, pod spec) and what a controller's template may
+   * not ask for: a pod that stops for good, or a deadline; {@code kind} names the controller in the
+   * deadline's message as upstream does.
+   */
+  static List<FieldError> podTemplate(PodTemplateSpec template, ObjectMeta meta, String kind) {
+    List<FieldError> errs = new ArrayList<>();
     errs.addAll(MetadataValidation.labels(meta.getLabels(), "spec.template.metadata.labels"));
     errs.addAll(
         MetadataValidation.annotations(
@@ -79,7 +90,7 @@ final class WorkloadValidation {
         errs.add(
             FieldError.forbidden(
                 "spec.template.spec.activeDeadlineSeconds",
-                "activeDeadlineSeconds in ReplicaSet is not Supported"));
+                "activeDeadlineSeconds in " + kind + " is not Supported"));
       }
     }
     return errs;

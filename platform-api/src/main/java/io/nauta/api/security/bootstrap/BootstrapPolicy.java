@@ -79,7 +79,12 @@ public final class BootstrapPolicy {
             rule(
                 WRITE,
                 List.of("apps"),
-                List.of("deployments", "deployments/scale", "replicasets", "replicasets/scale"))));
+                List.of(
+                    "deployments",
+                    "deployments/scale",
+                    "replicasets",
+                    "replicasets/scale",
+                    "daemonsets"))));
     roles.add(
         role(
             "system:aggregate-to-view",
@@ -107,7 +112,10 @@ public final class BootstrapPolicy {
                     "deployments/status",
                     "replicasets",
                     "replicasets/scale",
-                    "replicasets/status"))));
+                    "replicasets/status",
+                    "controllerrevisions",
+                    "daemonsets",
+                    "daemonsets/status"))));
     roles.add(
         role(
             "system:basic-user",
@@ -207,6 +215,9 @@ public final class BootstrapPolicy {
                 List.of("update", "patch"),
                 List.of("apps"),
                 List.of("deployments/status", "replicasets/status")),
+            // daemon set controller
+            rule(READ_WRITE, List.of("apps"), List.of("daemonsets", "controllerrevisions")),
+            rule(List.of("update", "patch"), List.of("apps"), List.of("daemonsets/status")),
             rule(
                 List.of("get", "list", "watch", "create", "update"),
                 List.of("coordination.k8s.io"),
@@ -231,6 +242,7 @@ public final class BootstrapPolicy {
                 List.of("create"),
                 List.of("authorization.k8s.io"),
                 List.of("subjectaccessreviews"))));
+    roles.add(daemonSetControllerRole());
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     // Full access to the agents' API (logs, later exec), as Kubernetes' own role of that name.
     roles.add(
@@ -246,6 +258,29 @@ public final class BootstrapPolicy {
                     "nodes/proxy", "nodes/metrics", "nodes/spec", "nodes/stats", "nodes/log"))));
     roles.addAll(certificateRoles());
     return roles;
+  }
+
+  /**
+   * Upstream's {@code system:controller:daemon-set-controller}, for a controller manager that runs
+   * each controller under its own service account; Nauta's runs them all as {@code
+   * system:kube-controller-manager}, whose role carries the same rules.
+   */
+  private static ObjectNode daemonSetControllerRole() {
+    return role(
+        "system:controller:daemon-set-controller",
+        Map.of(),
+        rule(READ, List.of("extensions", "apps"), List.of("daemonsets")),
+        rule(List.of("update"), List.of("extensions", "apps"), List.of("daemonsets/status")),
+        rule(List.of("update"), List.of("extensions", "apps"), List.of("daemonsets/finalizers")),
+        rule(List.of("list", "watch"), List.of(""), List.of("nodes")),
+        rule(List.of("list", "watch", "create", "delete", "patch"), List.of(""), List.of("pods")),
+        rule(List.of("create"), List.of(""), List.of("pods/binding")),
+        rule(
+            List.of("get", "list", "watch", "create", "delete", "update", "patch"),
+            List.of("apps"),
+            List.of("controllerrevisions")),
+        rule(
+            List.of("create", "update", "patch"), List.of("", "events.k8s.io"), List.of("events")));
   }
 
   /**

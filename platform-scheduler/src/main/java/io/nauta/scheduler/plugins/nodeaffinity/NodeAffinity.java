@@ -3,6 +3,7 @@ package io.nauta.scheduler.plugins.nodeaffinity;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
+import io.nauta.core.selector.NodeSelectorMatcher;
 import io.nauta.scheduler.framework.ClusterSnapshot;
 import io.nauta.scheduler.framework.CycleState;
 import io.nauta.scheduler.framework.FilterPlugin;

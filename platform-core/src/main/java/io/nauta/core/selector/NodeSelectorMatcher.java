@@ -1,4 +1,4 @@
-package io.nauta.scheduler.plugins.nodeaffinity;
+package io.nauta.core.selector;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
@@ -14,7 +14,8 @@ import java.util.Map;
  * Exists}, {@code DoesNotExist}, {@code Gt} and {@code Lt}; {@code matchFields} supports {@code
  * metadata.name} with {@code In} and {@code NotIn} and one value. A term with no requirements
  * matches no node, and so does a term that is invalid (unknown operator, wrong number of values, a
- * non-integer {@code Gt}/{@code Lt} value), as in Kubernetes.
+ * non-integer {@code Gt}/{@code Lt} value), as in Kubernetes. The scheduler's NodeAffinity plugin
+ * and the DaemonSet controller both decide with it.
  */
 public final class NodeSelectorMatcher {
 
@@ -76,7 +77,7 @@ public final class NodeSelectorMatcher {
     return new Term(valid, labels, names);
   }
 
-  static Map<String, String> labels(Node node) {
+  public static Map<String, String> labels(Node node) {
     Map<String, String> labels = node.getMetadata() == null ? null : node.getMetadata().getLabels();
     return labels == null ? Map.of() : labels;
   }
