@@ -60,7 +60,8 @@ final class WorkloadValidation {
       errs.add(
           FieldError.invalid(
               "spec.template.metadata.labels",
-              MetadataValidation.orEmpty(meta.getLabels()),
+              // Upstream passes the Go map itself: printed as map[string]string{"app":"web"}.
+              GoValue.stringMap(MetadataValidation.orEmpty(meta.getLabels())),
               "`selector` does not match template `labels`"));
     }
     errs.addAll(podTemplate(template, meta, "ReplicaSet"));

@@ -65,7 +65,7 @@ class WorkloadValidationTest {
                     .addToMatchLabels("tier", "front")
                     .endSelector()
                     .endSpec(),
-            "spec.template.metadata.labels: Invalid value: {app=web}: `selector` does not match"
+            "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match"
                 + " template `labels`"),
         rejects(
             "an In expression without values",
@@ -211,7 +211,7 @@ class WorkloadValidationTest {
     assertThat(messages(replicaSets.validate(rs)))
         .containsExactly(
             "spec.replicas: Invalid value: -2: must be greater than or equal to 0",
-            "spec.template.metadata.labels: Invalid value: {app=web}: `selector` does not match"
+            "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match"
                 + " template `labels`");
   }
 }
