@@ -12,6 +12,7 @@ public final class TablePrinters {
           Map.entry("Pod", new PodPrinter()),
           Map.entry("Deployment", new DeploymentPrinter()),
           Map.entry("ReplicaSet", new ReplicaSetPrinter()),
+          Map.entry("Job", new JobPrinter()),
           Map.entry("Service", new ServicePrinter()),
           Map.entry("Node", new NodePrinter()),
           Map.entry("Namespace", new NamespacePrinter()),

@@ -21,6 +21,7 @@ public final class Validators {
           Map.entry("Event", new EventValidation()),
           Map.entry("Deployment", new DeploymentValidation()),
           Map.entry("ReplicaSet", new ReplicaSetValidation()),
+          Map.entry("Job", new JobValidation()),
           Map.entry("Lease", new LeaseValidation()),
           Map.entry("Role", new RbacValidation.RoleValidation()),
           Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),
