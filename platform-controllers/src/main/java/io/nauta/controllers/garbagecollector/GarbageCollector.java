@@ -42,6 +42,7 @@ public final class GarbageCollector {
           BuiltInResources.PODS,
           BuiltInResources.REPLICASETS,
           BuiltInResources.DEPLOYMENTS,
+          BuiltInResources.JOBS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
           BuiltInResources.CONFIGMAPS,

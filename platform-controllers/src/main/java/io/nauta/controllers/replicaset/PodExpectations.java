@@ -12,43 +12,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * once when it is removed) counts once, and a late event for an earlier deletion cannot satisfy a
  * newer expectation.
  */
-final class PodExpectations {
+public final class PodExpectations {
 
   private final Expectations counts;
   private final Map<String, Set<String>> pendingDeletions = new ConcurrentHashMap<>();
 
-  PodExpectations(Expectations counts) {
+  public PodExpectations(Expectations counts) {
     this.counts = counts;
   }
 
-  void expectCreations(String key, int adds) {
+  public void expectCreations(String key, int adds) {
     pendingDeletions.remove(key);
     counts.expectCreations(key, adds);
   }
 
-  void expectDeletions(String key, Collection<String> podKeys) {
+  public void expectDeletions(String key, Collection<String> podKeys) {
     Set<String> pending = ConcurrentHashMap.newKeySet();
     pending.addAll(podKeys);
     pendingDeletions.put(key, pending);
     counts.expectDeletions(key, pending.size());
   }
 
-  void creationObserved(String key) {
+  public void creationObserved(String key) {
     counts.creationObserved(key);
   }
 
-  void deletionObserved(String key, String podKey) {
+  public void deletionObserved(String key, String podKey) {
     Set<String> pending = pendingDeletions.get(key);
     if (pending != null && pending.remove(podKey)) {
       counts.deletionObserved(key);
     }
   }
 
-  boolean satisfied(String key) {
+  public boolean satisfied(String key) {
     return counts.satisfied(key);
   }
 
-  void delete(String key) {
+  public void delete(String key) {
     pendingDeletions.remove(key);
     counts.delete(key);
   }

@@ -56,6 +56,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, String> podIps = new ConcurrentHashMap<>();
   private final Disposable.Composite running = Disposables.composite();
   private volatile Predicate<Pod> neverReady = p -> false;
+  private volatile java.util.function.Function<Pod, Integer> exitCode = p -> null;
 
   public SimulatedKubelet(KubeClient client) {
     this.client = client;
@@ -132,6 +133,15 @@ public final class SimulatedKubelet implements AutoCloseable {
     this.neverReady = predicate;
   }
 
+  /**
+   * Running pods for which {@code code} answers a number end with that exit code: phase Succeeded
+   * for 0, Failed otherwise, their containers terminated (null keeps a pod running). Pods being
+   * deleted that still hold a finalizer end Failed with 137 first, as a kubelet stopping them does.
+   */
+  public void exits(java.util.function.Function<Pod, Integer> code) {
+    this.exitCode = code;
+  }
+
   /** The node's Lease is no longer renewed, as if its agent died. */
   public void stopRenewing(String node) {
     silent.add(node);
@@ -153,13 +163,26 @@ public final class SimulatedKubelet implements AutoCloseable {
     if (silent.contains(pod.getSpec().getNodeName())) {
       return Mono.empty();
     }
+    boolean terminal = "Succeeded".equals(phase(pod)) || "Failed".equals(phase(pod));
     if (pod.getMetadata().getDeletionTimestamp() != null) {
+      if (!terminal
+          && pod.getMetadata().getFinalizers() != null
+          && !pod.getMetadata().getFinalizers().isEmpty()) {
+        return pods.updateStatus(ended(pod, 137)).then().onErrorResume(e -> Mono.empty());
+      }
       return pods.delete(
               pod.getMetadata().getNamespace(),
               pod.getMetadata().getName(),
               new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build())
           .onErrorResume(NotFoundException.class, e -> Mono.empty())
           .onErrorResume(e -> Mono.empty());
+    }
+    if (terminal) {
+      return Mono.empty();
+    }
+    Integer code = "Running".equals(phase(pod)) ? exitCode.apply(pod) : null;
+    if (code != null) {
+      return pods.updateStatus(ended(pod, code)).then().onErrorResume(e -> Mono.empty());
     }
     boolean ready = !neverReady.test(pod);
     if ("Running".equals(phase(pod)) && isReady(pod) == ready) {
@@ -205,6 +228,40 @@ public final class SimulatedKubelet implements AutoCloseable {
             .endStatus()
             .build();
     return pods.updateStatus(running).then().onErrorResume(e -> Mono.empty());
+  }
+
+  /** The pod as a kubelet reports it once its containers exited with {@code code}. */
+  private static Pod ended(Pod pod, int code) {
+    return new PodBuilder(pod)
+        .editOrNewStatus()
+        .withPhase(code == 0 ? "Succeeded" : "Failed")
+        .withConditions(
+            condition("PodScheduled", "True"),
+            condition("Initialized", "True"),
+            condition("ContainersReady", "False"),
+            condition("Ready", "False"))
+        .withContainerStatuses(
+            pod.getSpec().getContainers().stream()
+                .map(
+                    c ->
+                        new ContainerStatusBuilder()
+                            .withName(c.getName())
+                            .withImage(c.getImage())
+                            .withReady(false)
+                            .withStarted(false)
+                            .withRestartCount(0)
+                            .withNewState()
+                            .withNewTerminated()
+                            .withExitCode(code)
+                            .withReason(code == 0 ? "Completed" : "Error")
+                            .withStartedAt(now())
+                            .withFinishedAt(now())
+                            .endTerminated()
+                            .endState()
+                            .build())
+                .toList())
+        .endStatus()
+        .build();
   }
 
   private Mono<Void> renew(String node) {
