@@ -334,6 +334,24 @@ class JobIT {
   }
 
   @Test
+  void ttlSecondsAfterFinishedDeletesTheFinishedJobAndItsPods() {
+    EXITS.put("shortlived", p -> 0);
+    create("job-ttl", job("shortlived", "ttlSecondsAfterFinished: 3"));
+    waitFor("job-ttl", "complete", "shortlived");
+    assertThat(podsOf("job-ttl", "shortlived")).hasSize(1);
+    java.time.Instant done = java.time.Instant.now();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                jobs.list("job-ttl", ListOptions.none()).block(T).items().isEmpty()
+                    && podsOf("job-ttl", "shortlived").isEmpty());
+    // Not before its time: the Job lived on for its TTL after it finished.
+    assertThat(Duration.between(done, java.time.Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void deletingAJobDeletesItsPods() {
     EXITS.put("doomed", p -> null);
     create("job-delete", job("doomed", "parallelism: 2\ncompletions: 4"));

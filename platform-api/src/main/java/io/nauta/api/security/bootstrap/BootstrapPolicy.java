@@ -38,6 +38,8 @@ public final class BootstrapPolicy {
       "system:certificates.k8s.io:certificatesigningrequests:selfnodeserver";
 
   static final String JOB_CONTROLLER = "system:controller:job-controller";
+  static final String TTL_AFTER_FINISHED_CONTROLLER =
+      "system:controller:ttl-after-finished-controller";
 
   /** Where the namespaced defaults live. */
   public static final String SYSTEM_NAMESPACE = "kube-system";
@@ -237,6 +239,18 @@ public final class BootstrapPolicy {
                 List.of("subjectaccessreviews"))));
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     roles.add(jobController());
+    roles.add(
+        role(
+            TTL_AFTER_FINISHED_CONTROLLER,
+            Map.of(),
+            rule(
+                List.of("get", "list", "watch", "delete"),
+                List.of(BuiltInResources.BATCH_GROUP),
+                List.of("jobs")),
+            rule(
+                List.of("create", "update", "patch"),
+                List.of("", "events.k8s.io"),
+                List.of("events"))));
     // Full access to the agents' API (logs, later exec), as Kubernetes' own role of that name.
     roles.add(
         role(
@@ -349,6 +363,10 @@ public final class BootstrapPolicy {
         // Upstream binds each controller's role to its service account; Nauta's controller
         // manager runs every controller under its own user.
         binding(JOB_CONTROLLER, JOB_CONTROLLER, subject("User", "system:kube-controller-manager")),
+        binding(
+            TTL_AFTER_FINISHED_CONTROLLER,
+            TTL_AFTER_FINISHED_CONTROLLER,
+            subject("User", "system:kube-controller-manager")),
         // The API server's identity towards agents (kubeadm binds its apiserver-kubelet-client so).
         binding(
             "system:kube-apiserver-kubelet-client",
