@@ -201,6 +201,9 @@ final class JobSync {
     }
 
     Mono<Result> run() {
+      if (JobConditions.finishing(status).isEmpty()) {
+        failJobByPolicy().ifPresent(c -> JobConditions.set(status, c));
+      }
       Optional<JobCondition> finishing = JobConditions.finishing(status);
       List<Pod> toRelease = new ArrayList<>();
       List<Pod> newlyFailed = new ArrayList<>();
@@ -224,7 +227,14 @@ final class JobSync {
           flush |= added;
           newlySucceeded |= added;
         } else if (bad || finishing.filter(JobConditions::isFailure).isPresent()) {
-          if ((!indexed || JobPods.index(pod, job) >= 0) && uncountedFailed.add(uid(pod))) {
+          // A podFailurePolicy rule with action Ignore lets the pod go uncounted.
+          boolean counts =
+              PodFailurePolicies.match(job, pod)
+                  .map(m -> !"Ignore".equals(m.action()))
+                  .orElse(true);
+          if (counts
+              && (!indexed || JobPods.index(pod, job) >= 0)
+              && uncountedFailed.add(uid(pod))) {
             flush = true;
             newlyFailed.add(pod);
           }
@@ -237,6 +247,26 @@ final class JobSync {
           .then(release(toRelease))
           .then(Mono.defer(this::decide))
           .then(Mono.defer(this::finish));
+    }
+
+    /**
+     * A failed pod, not yet let go, that matches a FailJob rule of the podFailurePolicy fails the
+     * Job: FailureTarget with reason PodFailurePolicy, recorded before the pod's finalizer goes.
+     */
+    private Optional<JobCondition> failJobByPolicy() {
+      for (Pod pod : owned) {
+        if (!JobPods.tracked(pod)
+            || removed.contains(uid(pod))
+            || !"Failed".equals(PodConditions.phase(pod))) {
+          continue;
+        }
+        Optional<PodFailurePolicies.Match> m = PodFailurePolicies.match(job, pod);
+        if (m.isPresent() && "FailJob".equals(m.get().action())) {
+          return Optional.of(
+              JobConditions.of("FailureTarget", "PodFailurePolicy", m.get().message(), now));
+        }
+      }
+      return Optional.empty();
     }
 
     /** Removes the finalizers of pods whose end is recorded; answers the uids released. */

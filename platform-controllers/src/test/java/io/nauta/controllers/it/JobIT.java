@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -349,6 +350,42 @@ class JobIT {
     // Not before its time: the Job lived on for its TTL after it finished.
     assertThat(Duration.between(done, java.time.Instant.now()))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void podFailurePolicyIgnoresOneExitCodeAndFailsTheJobOnAnother() {
+    // The first two pods exit 42 (ignored: retried without counting), the third exits 3 (FailJob).
+    AtomicInteger attempts = new AtomicInteger();
+    Map<String, Integer> codes = new ConcurrentHashMap<>();
+    EXITS.put(
+        "policy",
+        p ->
+            codes.computeIfAbsent(
+                p.getMetadata().getName(), n -> attempts.incrementAndGet() <= 2 ? 42 : 3));
+    create(
+        "job-policy",
+        job(
+            "policy",
+            """
+            backoffLimit: 6
+            podFailurePolicy:
+              rules:
+              - action: Ignore
+                onExitCodes: {operator: In, values: [42]}
+              - action: FailJob
+                onExitCodes: {containerName: main, operator: In, values: [3]}"""));
+    waitFor("job-policy", "failed", "policy");
+    Job job = get("job-policy", "policy");
+    assertThat(condition(job, "Failed")).isEqualTo("PodFailurePolicy");
+    assertThat(job.getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .matches(
+                        "Container main for pod job-policy/policy-\\w+ failed with exit code 3"
+                            + " matching FailJob rule at index 1"));
+    assertThat(job.getStatus().getFailed()).isEqualTo(1);
+    assertThat(podsOf("job-policy", "policy")).hasSize(3);
   }
 
   @Test
