@@ -26,6 +26,7 @@ final class JobPods {
   static final String TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
   static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
   static final String COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
+  static final String INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count";
 
   private JobPods() {}
 
@@ -84,6 +85,31 @@ final class JobPods {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** How often the pod's index had failed before it was made (0 when not recorded). */
+  static int indexFailureCount(Pod pod) {
+    String v =
+        Optional.ofNullable(pod.getMetadata().getAnnotations())
+            .map(a -> a.get(INDEX_FAILURE_COUNT))
+            .orElse(null);
+    try {
+      return v == null ? 0 : Math.max(0, Integer.parseInt(v));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The pod with its index's failure count (backoffLimitPerIndex); as it is for a negative one. */
+  static Pod withFailureCount(Pod pod, int count) {
+    if (count < 0) {
+      return pod;
+    }
+    return new PodBuilder(pod)
+        .editMetadata()
+        .addToAnnotations(INDEX_FAILURE_COUNT, String.valueOf(count))
+        .endMetadata()
+        .build();
   }
 
   /** When the pod ended: its last container's finish, else now (Kubernetes' getFinishedTime). */

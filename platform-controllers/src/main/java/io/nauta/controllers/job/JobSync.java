@@ -173,6 +173,8 @@ final class JobSync {
     private final Set<String> uncountedSucceeded;
     private final Set<String> uncountedFailed;
     private final TreeSet<Integer> completed;
+    private final Integer perIndexLimit;
+    private final TreeSet<Integer> failedIndexes;
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
     private final List<Throwable> errors = new ArrayList<>();
@@ -197,6 +199,12 @@ final class JobSync {
           indexed
               ? new TreeSet<>(
                   IndexIntervals.lenient(status.getCompletedIndexes(), completions).indexes())
+              : new TreeSet<>();
+      this.perIndexLimit = indexed ? job.getSpec().getBackoffLimitPerIndex() : null;
+      this.failedIndexes =
+          perIndexLimit != null
+              ? new TreeSet<>(
+                  IndexIntervals.lenient(status.getFailedIndexes(), completions).indexes())
               : new TreeSet<>();
     }
 
@@ -237,6 +245,9 @@ final class JobSync {
               && uncountedFailed.add(uid(pod))) {
             flush = true;
             newlyFailed.add(pod);
+            if (perIndexLimit != null && indexFails(pod)) {
+              failedIndexes.add(JobPods.index(pod, job));
+            }
           }
         }
       }
@@ -247,6 +258,30 @@ final class JobSync {
           .then(release(toRelease))
           .then(Mono.defer(this::decide))
           .then(Mono.defer(this::finish));
+    }
+
+    /**
+     * With backoffLimitPerIndex, whether this failure fails the pod's index: its index failed more
+     * often than the limit allows, or a FailIndex rule of the podFailurePolicy matched.
+     */
+    private boolean indexFails(Pod pod) {
+      boolean failIndex =
+          PodFailurePolicies.match(job, pod)
+              .filter(m -> "FailIndex".equals(m.action()))
+              .isPresent();
+      return failIndex || JobPods.indexFailureCount(pod) + 1 > perIndexLimit;
+    }
+
+    /** The failure count a new pod for index {@code ix} carries: its index's failures so far. */
+    private int failuresOf(int ix) {
+      int n = 0;
+      for (Pod p : owned) {
+        if (JobPods.index(p, job) == ix
+            && (JobPods.failed(p, job) || uncountedFailed.contains(uid(p)))) {
+          n = Math.max(n, JobPods.indexFailureCount(p) + 1);
+        }
+      }
+      return n;
     }
 
     /**
@@ -329,7 +364,20 @@ final class JobSync {
         JobCondition c = null;
         int limit = orZero(job.getSpec().getBackoffLimit());
         Optional<Duration> deadline = untilDeadline();
-        if (failed > limit) {
+        Integer maxFailed = job.getSpec().getMaxFailedIndexes();
+        if (perIndexLimit != null && maxFailed != null && failedIndexes.size() > maxFailed) {
+          c =
+              JobConditions.of(
+                  "FailureTarget",
+                  "MaxFailedIndexesExceeded",
+                  "Job has exceeded the specified maximal number of failed indexes",
+                  now);
+        } else if (perIndexLimit != null
+            && !failedIndexes.isEmpty()
+            && completed.size() + failedIndexes.size() >= completions
+            && active.isEmpty()) {
+          c = JobConditions.of("FailureTarget", "FailedIndexes", "Job has failed indexes", now);
+        } else if (failed > limit) {
           c =
               JobConditions.of(
                   "FailureTarget",
@@ -463,13 +511,15 @@ final class JobSync {
         List<Pod> valid = new ArrayList<>();
         for (Pod p : active) {
           int ix = JobPods.index(p, job);
-          if (ix < 0 || completed.contains(ix) || !running.add(ix)) {
+          if (ix < 0 || completed.contains(ix) || failedIndexes.contains(ix) || !running.add(ix)) {
             excess.add(p);
           } else {
             valid.add(p);
           }
         }
-        int want = Math.max(0, Math.min(parallelism, completions - completed.size()));
+        int want =
+            Math.max(
+                0, Math.min(parallelism, completions - completed.size() - failedIndexes.size()));
         if (valid.size() > want) {
           valid.sort(Comparator.comparingInt((Pod p) -> JobPods.index(p, job)).reversed());
           excess.addAll(valid.subList(0, valid.size() - want));
@@ -478,7 +528,7 @@ final class JobSync {
             terminating.forEach(p -> running.add(JobPods.index(p, job)));
           }
           for (int ix = 0; ix < completions && toCreate.size() < want - valid.size(); ix++) {
-            if (!completed.contains(ix) && !running.contains(ix)) {
+            if (!completed.contains(ix) && !failedIndexes.contains(ix) && !running.contains(ix)) {
               toCreate.add(ix);
             }
           }
@@ -515,7 +565,10 @@ final class JobSync {
           .flatMap(
               ix ->
                   client
-                      .createPod(JobPods.fromTemplate(job, ix))
+                      .createPod(
+                          JobPods.withFailureCount(
+                              JobPods.fromTemplate(job, ix),
+                              perIndexLimit != null && ix >= 0 ? failuresOf(ix) : -1))
                       .flatMap(
                           pod -> {
                             created.incrementAndGet();
@@ -633,6 +686,9 @@ final class JobSync {
         String text = IndexIntervals.of(completed).toString();
         status.setCompletedIndexes(text.isEmpty() ? null : text);
         status.setSucceeded(completed.size());
+      }
+      if (perIndexLimit != null) {
+        status.setFailedIndexes(IndexIntervals.of(failedIndexes).toString());
       }
       if (status.getReady() == null) {
         status.setReady(0);

@@ -389,6 +389,41 @@ class JobIT {
   }
 
   @Test
+  void backoffLimitPerIndexFailsOneIndexAndLetsTheOthersComplete() {
+    EXITS.put(
+        "perindex",
+        p ->
+            "1"
+                    .equals(
+                        p.getMetadata()
+                            .getAnnotations()
+                            .get("batch.kubernetes.io/job-completion-index"))
+                ? 1
+                : 0);
+    create(
+        "job-perindex",
+        job(
+            "perindex",
+            "completions: 3\nparallelism: 3\ncompletionMode: Indexed\nbackoffLimitPerIndex: 1"));
+    waitFor("job-perindex", "failed", "perindex");
+    Job job = get("job-perindex", "perindex");
+    assertThat(condition(job, "Failed")).isEqualTo("FailedIndexes");
+    assertThat(job.getStatus().getFailedIndexes()).isEqualTo("1");
+    assertThat(job.getStatus().getCompletedIndexes()).isEqualTo("0,2");
+    assertThat(job.getStatus().getFailed()).isEqualTo(2);
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(Integer.MAX_VALUE);
+    List<Pod> index1 =
+        podsOf("job-perindex", "perindex").stream()
+            .filter(p -> p.getMetadata().getName().startsWith("perindex-1-"))
+            .toList();
+    assertThat(index1)
+        .extracting(
+            p ->
+                p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-index-failure-count"))
+        .containsExactlyInAnyOrder("0", "1");
+  }
+
+  @Test
   void deletingAJobDeletesItsPods() {
     EXITS.put("doomed", p -> null);
     create("job-delete", job("doomed", "parallelism: 2\ncompletions: 4"));
