@@ -1,5 +1,6 @@
 package io.nauta.controllers.it;
 
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -203,31 +204,41 @@ public final class SimulatedKubelet implements AutoCloseable {
             .withPodIP(ip)
             .withHostIP("192.0.2.1")
             .withStartTime(now())
-            .withConditions(
-                condition("PodScheduled", "True"),
-                condition("Initialized", "True"),
-                condition("ContainersReady", readyStatus),
-                condition("Ready", readyStatus))
+            .withConditions(conditions(readyStatus))
             .withContainerStatuses(
-                pod.getSpec().getContainers().stream()
-                    .map(
-                        c ->
-                            new ContainerStatusBuilder()
-                                .withName(c.getName())
-                                .withImage(c.getImage())
-                                .withReady(ready)
-                                .withStarted(true)
-                                .withRestartCount(0)
-                                .withNewState()
-                                .withNewRunning()
-                                .withStartedAt(now())
-                                .endRunning()
-                                .endState()
-                                .build())
-                    .toList())
+                containerStatuses(
+                    pod,
+                    ready,
+                    new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning()))
             .endStatus()
             .build();
     return pods.updateStatus(running).then().onErrorResume(e -> Mono.empty());
+  }
+
+  private static PodCondition[] conditions(String readyStatus) {
+    return new PodCondition[] {
+      condition("PodScheduled", "True"),
+      condition("Initialized", "True"),
+      condition("ContainersReady", readyStatus),
+      condition("Ready", readyStatus)
+    };
+  }
+
+  /** Every container of the pod in {@code state} (running or terminated). */
+  private static List<io.fabric8.kubernetes.api.model.ContainerStatus> containerStatuses(
+      Pod pod, boolean ready, ContainerStateBuilder state) {
+    return pod.getSpec().getContainers().stream()
+        .map(
+            c ->
+                new ContainerStatusBuilder()
+                    .withName(c.getName())
+                    .withImage(c.getImage())
+                    .withReady(ready)
+                    .withStarted(state.hasRunning())
+                    .withRestartCount(0)
+                    .withState(state.build())
+                    .build())
+        .toList();
   }
 
   /** The pod as a kubelet reports it once its containers exited with {@code code}. */
@@ -235,31 +246,18 @@ public final class SimulatedKubelet implements AutoCloseable {
     return new PodBuilder(pod)
         .editOrNewStatus()
         .withPhase(code == 0 ? "Succeeded" : "Failed")
-        .withConditions(
-            condition("PodScheduled", "True"),
-            condition("Initialized", "True"),
-            condition("ContainersReady", "False"),
-            condition("Ready", "False"))
+        .withConditions(conditions("False"))
         .withContainerStatuses(
-            pod.getSpec().getContainers().stream()
-                .map(
-                    c ->
-                        new ContainerStatusBuilder()
-                            .withName(c.getName())
-                            .withImage(c.getImage())
-                            .withReady(false)
-                            .withStarted(false)
-                            .withRestartCount(0)
-                            .withNewState()
-                            .withNewTerminated()
-                            .withExitCode(code)
-                            .withReason(code == 0 ? "Completed" : "Error")
-                            .withStartedAt(now())
-                            .withFinishedAt(now())
-                            .endTerminated()
-                            .endState()
-                            .build())
-                .toList())
+            containerStatuses(
+                pod,
+                false,
+                new ContainerStateBuilder()
+                    .withNewTerminated()
+                    .withExitCode(code)
+                    .withReason(code == 0 ? "Completed" : "Error")
+                    .withStartedAt(now())
+                    .withFinishedAt(now())
+                    .endTerminated()))
         .endStatus()
         .build();
   }
