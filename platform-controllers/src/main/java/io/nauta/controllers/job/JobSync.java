@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.SuccessPolicyRule;
 import io.fabric8.kubernetes.api.model.batch.v1.UncountedTerminatedPods;
 import io.nauta.controllers.pods.PodConditions;
 import io.nauta.controllers.replicaset.PodExpectations;
@@ -391,6 +392,13 @@ final class JobSync {
                   "DeadlineExceeded",
                   "Job was active longer than specified deadline",
                   now);
+        } else if (successPolicyRule().isPresent()) {
+          c =
+              JobConditions.of(
+                  "SuccessCriteriaMet",
+                  "SuccessPolicy",
+                  "Matched rules at index " + successPolicyRule().get(),
+                  now);
         } else if (complete(succeeded, active.size())) {
           c =
               JobConditions.of(
@@ -463,6 +471,36 @@ final class JobSync {
           status, JobConditions.of("Complete", target.getReason(), target.getMessage(), now));
       status.setCompletionTime(now.toString());
       return client.event(job, "Normal", "Completed", "Job completed");
+    }
+
+    /**
+     * The index of the first successPolicy rule the completed indexes satisfy: enough of the named
+     * indexes (all of them without succeededCount), or enough indexes at all.
+     */
+    private Optional<Integer> successPolicyRule() {
+      if (!indexed || job.getSpec().getSuccessPolicy() == null) {
+        return Optional.empty();
+      }
+      List<SuccessPolicyRule> rules = job.getSpec().getSuccessPolicy().getRules();
+      for (int i = 0; rules != null && i < rules.size(); i++) {
+        SuccessPolicyRule rule = rules.get(i);
+        int have = completed.size();
+        int need = rule.getSucceededCount() == null ? -1 : rule.getSucceededCount();
+        if (rule.getSucceededIndexes() != null) {
+          TreeSet<Integer> named =
+              new TreeSet<>(
+                  IndexIntervals.lenient(rule.getSucceededIndexes(), completions).indexes());
+          if (need < 0) {
+            need = named.size();
+          }
+          named.retainAll(completed);
+          have = named.size();
+        }
+        if (need >= 0 && have >= need) {
+          return Optional.of(i);
+        }
+      }
+      return Optional.empty();
     }
 
     private boolean complete(int succeeded, int active) {

@@ -424,6 +424,44 @@ class JobIT {
   }
 
   @Test
+  void aSuccessPolicyCompletesTheJobOnceItsIndexesSucceeded() {
+    // Index 0 (the leader) succeeds; the workers run on until the Job is complete.
+    EXITS.put(
+        "leader",
+        p ->
+            "0"
+                    .equals(
+                        p.getMetadata()
+                            .getAnnotations()
+                            .get("batch.kubernetes.io/job-completion-index"))
+                ? 0
+                : null);
+    create(
+        "job-success",
+        job(
+            "leader",
+            """
+            completions: 3
+            parallelism: 3
+            completionMode: Indexed
+            successPolicy:
+              rules:
+              - succeededIndexes: '0'"""));
+    waitFor("job-success", "complete", "leader");
+    Job job = get("job-success", "leader");
+    assertThat(condition(job, "SuccessCriteriaMet")).isEqualTo("SuccessPolicy");
+    assertThat(condition(job, "Complete")).isEqualTo("SuccessPolicy");
+    assertThat(job.getStatus().getCompletedIndexes()).isEqualTo("0");
+    assertThat(job.getStatus().getActive()).isNull();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(podsOf("job-success", "leader"))
+                    .allSatisfy(p -> assertThat(p.getMetadata().getFinalizers()).isNullOrEmpty()));
+  }
+
+  @Test
   void deletingAJobDeletesItsPods() {
     EXITS.put("doomed", p -> null);
     create("job-delete", job("doomed", "parallelism: 2\ncompletions: 4"));
