@@ -47,6 +47,7 @@ public final class KubernetesProtobuf {
       Map.of(
           "v1", "V1",
           "apps/v1", "V1Apps",
+          "batch/v1", "V1Batch",
           "autoscaling/v1", "V1Autoscaling",
           "rbac.authorization.k8s.io/v1", "V1Rbac",
           "authorization.k8s.io/v1", "V1Authorization",

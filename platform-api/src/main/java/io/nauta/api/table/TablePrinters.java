@@ -14,6 +14,7 @@ public final class TablePrinters {
           Map.entry("ReplicaSet", new ReplicaSetPrinter()),
           Map.entry("DaemonSet", new DaemonSetPrinter()),
           Map.entry("ControllerRevision", new ControllerRevisionPrinter()),
+          Map.entry("Job", new JobPrinter()),
           Map.entry("Service", new ServicePrinter()),
           Map.entry("Node", new NodePrinter()),
           Map.entry("Namespace", new NamespacePrinter()),

@@ -44,6 +44,7 @@ public final class GarbageCollector {
           BuiltInResources.DEPLOYMENTS,
           BuiltInResources.DAEMONSETS,
           BuiltInResources.CONTROLLER_REVISIONS,
+          BuiltInResources.JOBS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
           BuiltInResources.CONFIGMAPS,

@@ -1,5 +1,6 @@
 package io.nauta.controllers.it;
 
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -57,6 +58,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, String> podIps = new ConcurrentHashMap<>();
   private final Disposable.Composite running = Disposables.composite();
   private volatile Predicate<Pod> neverReady = p -> false;
+  private volatile java.util.function.Function<Pod, Integer> exitCode = p -> null;
 
   public SimulatedKubelet(KubeClient client) {
     this.client = client;
@@ -144,6 +146,15 @@ public final class SimulatedKubelet implements AutoCloseable {
     this.neverReady = predicate;
   }
 
+  /**
+   * Running pods for which {@code code} answers a number end with that exit code: phase Succeeded
+   * for 0, Failed otherwise, their containers terminated (null keeps a pod running). Pods being
+   * deleted that still hold a finalizer end Failed with 137 first, as a kubelet stopping them does.
+   */
+  public void exits(java.util.function.Function<Pod, Integer> code) {
+    this.exitCode = code;
+  }
+
   /** The node's Lease is no longer renewed, as if its agent died. */
   public void stopRenewing(String node) {
     silent.add(node);
@@ -165,13 +176,26 @@ public final class SimulatedKubelet implements AutoCloseable {
     if (silent.contains(pod.getSpec().getNodeName())) {
       return Mono.empty();
     }
+    boolean terminal = "Succeeded".equals(phase(pod)) || "Failed".equals(phase(pod));
     if (pod.getMetadata().getDeletionTimestamp() != null) {
+      if (!terminal
+          && pod.getMetadata().getFinalizers() != null
+          && !pod.getMetadata().getFinalizers().isEmpty()) {
+        return pods.updateStatus(ended(pod, 137)).then().onErrorResume(e -> Mono.empty());
+      }
       return pods.delete(
               pod.getMetadata().getNamespace(),
               pod.getMetadata().getName(),
               new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build())
           .onErrorResume(NotFoundException.class, e -> Mono.empty())
           .onErrorResume(e -> Mono.empty());
+    }
+    if (terminal) {
+      return Mono.empty();
+    }
+    Integer code = "Running".equals(phase(pod)) ? exitCode.apply(pod) : null;
+    if (code != null) {
+      return pods.updateStatus(ended(pod, code)).then().onErrorResume(e -> Mono.empty());
     }
     boolean ready = !neverReady.test(pod);
     if ("Running".equals(phase(pod)) && isReady(pod) == ready) {
@@ -192,31 +216,62 @@ public final class SimulatedKubelet implements AutoCloseable {
             .withPodIP(ip)
             .withHostIP("192.0.2.1")
             .withStartTime(now())
-            .withConditions(
-                condition("PodScheduled", "True"),
-                condition("Initialized", "True"),
-                condition("ContainersReady", readyStatus),
-                condition("Ready", readyStatus))
+            .withConditions(conditions(readyStatus))
             .withContainerStatuses(
-                pod.getSpec().getContainers().stream()
-                    .map(
-                        c ->
-                            new ContainerStatusBuilder()
-                                .withName(c.getName())
-                                .withImage(c.getImage())
-                                .withReady(ready)
-                                .withStarted(true)
-                                .withRestartCount(0)
-                                .withNewState()
-                                .withNewRunning()
-                                .withStartedAt(now())
-                                .endRunning()
-                                .endState()
-                                .build())
-                    .toList())
+                containerStatuses(
+                    pod,
+                    ready,
+                    new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning()))
             .endStatus()
             .build();
     return pods.updateStatus(running).then().onErrorResume(e -> Mono.empty());
+  }
+
+  private static PodCondition[] conditions(String readyStatus) {
+    return new PodCondition[] {
+      condition("PodScheduled", "True"),
+      condition("Initialized", "True"),
+      condition("ContainersReady", readyStatus),
+      condition("Ready", readyStatus)
+    };
+  }
+
+  /** Every container of the pod in {@code state} (running or terminated). */
+  private static List<io.fabric8.kubernetes.api.model.ContainerStatus> containerStatuses(
+      Pod pod, boolean ready, ContainerStateBuilder state) {
+    return pod.getSpec().getContainers().stream()
+        .map(
+            c ->
+                new ContainerStatusBuilder()
+                    .withName(c.getName())
+                    .withImage(c.getImage())
+                    .withReady(ready)
+                    .withStarted(state.hasRunning())
+                    .withRestartCount(0)
+                    .withState(state.build())
+                    .build())
+        .toList();
+  }
+
+  /** The pod as a kubelet reports it once its containers exited with {@code code}. */
+  private static Pod ended(Pod pod, int code) {
+    return new PodBuilder(pod)
+        .editOrNewStatus()
+        .withPhase(code == 0 ? "Succeeded" : "Failed")
+        .withConditions(conditions("False"))
+        .withContainerStatuses(
+            containerStatuses(
+                pod,
+                false,
+                new ContainerStateBuilder()
+                    .withNewTerminated()
+                    .withExitCode(code)
+                    .withReason(code == 0 ? "Completed" : "Error")
+                    .withStartedAt(now())
+                    .withFinishedAt(now())
+                    .endTerminated()))
+        .endStatus()
+        .build();
   }
 
   private Mono<Void> renew(String node) {

@@ -20,7 +20,9 @@ public record FieldError(Type type, String field, Object value, String detail) {
     TOO_MANY("FieldValueTooMany", "Too many"),
     /** Kubernetes' {@code TypeInvalid}: printed like Invalid, with its own cause reason. */
     TYPE_INVALID("FieldValueTypeInvalid", "Invalid value"),
-    IMMUTABLE("FieldValueInvalid", "Invalid value");
+    IMMUTABLE("FieldValueInvalid", "Invalid value"),
+    /** Invalid with Kubernetes' {@code field.OmitValueType{}}: printed without a value. */
+    INVALID_OMITTED("FieldValueInvalid", "Invalid value");
 
     final String reason;
     final String text;
@@ -37,6 +39,11 @@ public record FieldError(Type type, String field, Object value, String detail) {
 
   public static FieldError invalid(String field, Object value, String detail) {
     return new FieldError(Type.INVALID, field, value, detail);
+  }
+
+  /** Invalid, printed without the value (upstream's {@code field.OmitValueType{}}). */
+  public static FieldError invalidOmitted(String field, String detail) {
+    return new FieldError(Type.INVALID_OMITTED, field, null, detail);
   }
 
   public static FieldError duplicate(String field, Object value) {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
@@ -117,6 +118,10 @@ public final class BuiltInResources {
           Set.of(),
           ControllerRevision.class);
 
+  public static final String BATCH_GROUP = "batch";
+  public static final ResourceType JOBS =
+      type(
+          BATCH_GROUP, "Job", "jobs", true, List.of(), List.of("all"), Set.of("status"), Job.class);
   public static final ResourceType LEASES =
       type(
           "coordination.k8s.io",
@@ -307,6 +312,7 @@ public final class BuiltInResources {
             DEPLOYMENTS,
             DAEMONSETS,
             CONTROLLER_REVISIONS,
+            JOBS,
             LEASES,
             ROLES,
             ROLE_BINDINGS,

@@ -27,6 +27,11 @@ record SelectableField(String name, List<JsonPointer> sources, String whenMissin
     return new SelectableField(name, List.of(pointer(name)), "0");
   }
 
+  /** A count named {@code name} in selectors, read from {@code path}. */
+  static SelectableField integerFrom(String name, String path) {
+    return new SelectableField(name, List.of(pointer(path)), "0");
+  }
+
   /** A field named {@code name} whose value is read from the first of {@code paths} that is set. */
   static SelectableField readFrom(String name, String... paths) {
     return new SelectableField(

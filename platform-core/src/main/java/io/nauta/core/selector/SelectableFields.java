@@ -50,7 +50,10 @@ final class SelectableFields {
           "Secret",
           index(SelectableField.string("type")),
           "ReplicaSet",
-          index(SelectableField.integer("status.replicas")));
+          index(SelectableField.integer("status.replicas")),
+          // JobToSelectableFields: the succeeded count under its older name
+          "Job",
+          index(SelectableField.integerFrom("status.successful", "status.succeeded")));
 
   private SelectableFields() {}
 

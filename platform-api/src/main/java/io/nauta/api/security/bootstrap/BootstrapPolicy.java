@@ -37,6 +37,10 @@ public final class BootstrapPolicy {
   static final String SELF_NODE_SERVER_ROLE =
       "system:certificates.k8s.io:certificatesigningrequests:selfnodeserver";
 
+  static final String JOB_CONTROLLER = "system:controller:job-controller";
+  static final String TTL_AFTER_FINISHED_CONTROLLER =
+      "system:controller:ttl-after-finished-controller";
+
   /** Where the namespaced defaults live. */
   public static final String SYSTEM_NAMESPACE = "kube-system";
 
@@ -84,7 +88,8 @@ public final class BootstrapPolicy {
                     "deployments/scale",
                     "replicasets",
                     "replicasets/scale",
-                    "daemonsets"))));
+                    "daemonsets")),
+            rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs"))));
     roles.add(
         role(
             "system:aggregate-to-view",
@@ -115,7 +120,8 @@ public final class BootstrapPolicy {
                     "replicasets/status",
                     "controllerrevisions",
                     "daemonsets",
-                    "daemonsets/status"))));
+                    "daemonsets/status")),
+            rule(READ, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs", "jobs/status"))));
     roles.add(
         role(
             "system:basic-user",
@@ -244,6 +250,19 @@ public final class BootstrapPolicy {
                 List.of("subjectaccessreviews"))));
     roles.add(daemonSetControllerRole());
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
+    roles.add(jobController());
+    roles.add(
+        role(
+            TTL_AFTER_FINISHED_CONTROLLER,
+            Map.of(),
+            rule(
+                List.of("get", "list", "watch", "delete"),
+                List.of(BuiltInResources.BATCH_GROUP),
+                List.of("jobs")),
+            rule(
+                List.of("create", "update", "patch"),
+                List.of("", "events.k8s.io"),
+                List.of("events"))));
     // Full access to the agents' API (logs, later exec), as Kubernetes' own role of that name.
     roles.add(
         role(
@@ -335,6 +354,20 @@ public final class BootstrapPolicy {
                 SigningRequests.KUBELET_CLIENT)));
   }
 
+  /** Kubernetes' {@code system:controller:job-controller}. */
+  private static ObjectNode jobController() {
+    String batch = BuiltInResources.BATCH_GROUP;
+    return role(
+        JOB_CONTROLLER,
+        Map.of(),
+        rule(List.of("get", "list", "watch", "update", "patch"), List.of(batch), List.of("jobs")),
+        rule(List.of("update"), List.of(batch), List.of("jobs/status")),
+        rule(List.of("update"), List.of(batch), List.of("jobs/finalizers")),
+        rule(List.of("list", "watch", "create", "delete", "patch"), List.of(""), List.of("pods")),
+        rule(
+            List.of("create", "update", "patch"), List.of("", "events.k8s.io"), List.of("events")));
+  }
+
   public static List<ObjectNode> clusterRoleBindings() {
     return List.of(
         binding("cluster-admin", "cluster-admin", subject("Group", "system:masters")),
@@ -361,6 +394,13 @@ public final class BootstrapPolicy {
         binding(
             "system:kube-controller-manager",
             "system:kube-controller-manager",
+            subject("User", "system:kube-controller-manager")),
+        // Upstream binds each controller's role to its service account; Nauta's controller
+        // manager runs every controller under its own user.
+        binding(JOB_CONTROLLER, JOB_CONTROLLER, subject("User", "system:kube-controller-manager")),
+        binding(
+            TTL_AFTER_FINISHED_CONTROLLER,
+            TTL_AFTER_FINISHED_CONTROLLER,
             subject("User", "system:kube-controller-manager")),
         // The API server's identity towards agents (kubeadm binds its apiserver-kubelet-client so).
         binding(
