@@ -13,6 +13,7 @@ public final class TablePrinters {
           Map.entry("Deployment", new DeploymentPrinter()),
           Map.entry("ReplicaSet", new ReplicaSetPrinter()),
           Map.entry("Job", new JobPrinter()),
+          Map.entry("CronJob", new CronJobPrinter()),
           Map.entry("Service", new ServicePrinter()),
           Map.entry("Node", new NodePrinter()),
           Map.entry("Namespace", new NamespacePrinter()),

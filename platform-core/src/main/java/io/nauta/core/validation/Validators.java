@@ -22,6 +22,7 @@ public final class Validators {
           Map.entry("Deployment", new DeploymentValidation()),
           Map.entry("ReplicaSet", new ReplicaSetValidation()),
           Map.entry("Job", new JobValidation()),
+          Map.entry("CronJob", new CronJobValidation()),
           Map.entry("Lease", new LeaseValidation()),
           Map.entry("Role", new RbacValidation.RoleValidation()),
           Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),
