@@ -43,6 +43,7 @@ public final class GarbageCollector {
           BuiltInResources.REPLICASETS,
           BuiltInResources.DEPLOYMENTS,
           BuiltInResources.JOBS,
+          BuiltInResources.CRONJOBS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
           BuiltInResources.CONFIGMAPS,
