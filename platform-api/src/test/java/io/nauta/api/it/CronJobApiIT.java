@@ -118,6 +118,10 @@ class CronJobApiIT {
         .endsWith("AGE", "CONTAINERS", "IMAGES", "SELECTOR");
     assertThat(wide.stdout()).contains("nauta/busybox:local");
 
+    assertThat(ok("-n", "cj-a", "describe", "cronjob", "x").stdout())
+        .containsPattern("Schedule:\\s+\\*/1 \\* \\* \\* \\*")
+        .containsPattern("Concurrency Policy:\\s+Allow");
+
     // Spec changes bump the generation; status only through the subresource.
     ok(
         "-n",

@@ -178,7 +178,9 @@ class CronJobIT {
         .contains("SuccessfulCreate", "SawCompletedJob", "SuccessfulDelete");
     assertThat(ok("-n", ns, "get", "cronjob", "done").stdout())
         .containsPattern("(?m)^done\\s+\\* \\* \\* \\* \\*\\s+<none>\\s+False\\s+0\\s+");
+    // Its Jobs go with it (the garbage collector follows their owner references).
     ok("-n", ns, "delete", "cronjob", "done");
+    await().atMost(WAIT).until(() -> jobNames(ns).isEmpty());
   }
 
   @Test
