@@ -163,7 +163,8 @@ final class CronJobSync {
                         + j.getMetadata().getName()
                         + ", condition: "
                         + finished.get());
-              } else if (finished.isPresent()) {
+              } else if (finished.isPresent() && "Complete".equals(finished.get())) {
+                // Only a succeeded Job counts for lastSuccessfulTime.
                 String completion =
                     j.getStatus() == null ? null : j.getStatus().getCompletionTime();
                 String last = pass.status().getLastSuccessfulTime();

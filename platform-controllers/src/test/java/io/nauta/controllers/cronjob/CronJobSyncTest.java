@@ -300,6 +300,12 @@ class CronJobSyncTest {
             "SawCompletedJob: Saw completed job: " + client.created.get(4) + ", condition: Failed",
             "SuccessfulDelete: Deleted job " + client.created.get(0));
     assertThat(client.status.getStatus().getActive()).isNull();
+
+    // The next pass records the last success: the latest Complete Job, not the failed one.
+    CronJob seen = new CronJobBuilder(client.status).build();
+    client.status = null;
+    sync(seen, Instant.parse("2026-12-05T20:05:50Z"));
+    assertThat(client.status.getStatus().getLastSuccessfulTime()).isEqualTo("2026-12-05T20:04:30Z");
   }
 
   @Test
