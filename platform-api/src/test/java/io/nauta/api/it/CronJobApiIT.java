@@ -183,6 +183,33 @@ class CronJobApiIT {
   }
 
   @Test
+  void olderKubectlsCreateCronJobsAndJobsFromThem() {
+    ok("create", "namespace", "cj-old");
+    for (String version : new String[] {"1.27", "1.30"}) {
+      Kubectl old =
+          new Kubectl(
+              server.pkiDir().resolve("admin.kubeconfig"), Kubectl.versioned(version).toString());
+      String name = "v" + version.replace(".", "");
+      Kubectl.Result created =
+          old.run(
+              "-n",
+              "cj-old",
+              "create",
+              "cronjob",
+              name,
+              "--image=nauta/busybox:local",
+              "--schedule=@hourly");
+      assertThat(created.exitCode()).as(created.toString()).isZero();
+      Kubectl.Result job =
+          old.run("-n", "cj-old", "create", "job", name + "-now", "--from=cronjob/" + name);
+      assertThat(job.exitCode()).as(job.toString()).isZero();
+      assertThat(job.stdout()).contains("job.batch/" + name + "-now created");
+    }
+    assertThat(ok("-n", "cj-old", "get", "jobs", "-o", "name").stdout())
+        .contains("job.batch/v127-now", "job.batch/v130-now");
+  }
+
+  @Test
   void refusesWhatUpstreamValidationRefuses() {
     ok("create", "namespace", "cj-bad");
     assertThat(refused(cronJob("a", "", "61 * * * *")).stderr())
