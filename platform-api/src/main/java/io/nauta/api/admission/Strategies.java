@@ -49,6 +49,7 @@ public class Strategies {
     register(new WorkloadStrategy(BuiltInResources.REPLICASETS, false));
     register(new DaemonSetStrategy());
     register(new JobStrategy());
+    register(new CronJobStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());

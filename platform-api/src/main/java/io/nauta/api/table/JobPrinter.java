@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class JobPrinter implements TablePrinter {
 
-  private static final List<Column> COLUMNS =
+  static final List<Column> COLUMNS =
       List.of(
           Column.objectName(),
           Column.string("Status", "Status of the job."),

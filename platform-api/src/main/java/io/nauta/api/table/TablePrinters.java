@@ -15,6 +15,7 @@ public final class TablePrinters {
           Map.entry("DaemonSet", new DaemonSetPrinter()),
           Map.entry("ControllerRevision", new ControllerRevisionPrinter()),
           Map.entry("Job", new JobPrinter()),
+          Map.entry("CronJob", new CronJobPrinter()),
           Map.entry("Service", new ServicePrinter()),
           Map.entry("Node", new NodePrinter()),
           Map.entry("Namespace", new NamespacePrinter()),

@@ -45,6 +45,7 @@ public final class GarbageCollector {
           BuiltInResources.DAEMONSETS,
           BuiltInResources.CONTROLLER_REVISIONS,
           BuiltInResources.JOBS,
+          BuiltInResources.CRONJOBS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
           BuiltInResources.CONFIGMAPS,

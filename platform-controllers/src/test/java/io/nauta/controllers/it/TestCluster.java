@@ -2,6 +2,7 @@ package io.nauta.controllers.it;
 
 import io.nauta.api.support.TestApiServer;
 import io.nauta.controllers.NautaControllers;
+import io.nauta.controllers.cronjob.CronJobController;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.component.LeaseLossAction;
 import io.nauta.scheduler.NautaScheduler;
@@ -22,6 +23,10 @@ public final class TestCluster implements AutoCloseable {
   public final TestApiServer api;
   public final KubeClient client;
   public final SimulatedKubelet kubelet;
+
+  /** The CronJob controller's clock in every controller manager started: a test moves it. */
+  public final TestClock cronJobClock = new TestClock();
+
   private final ConfigurableApplicationContext scheduler;
   private final List<ConfigurableApplicationContext> controllerManagers =
       new CopyOnWriteArrayList<>();
@@ -124,6 +129,10 @@ public final class TestCluster implements AutoCloseable {
     ConfigurableApplicationContext ctx =
         NautaControllers.application()
             .initializers(c -> c.getBeanFactory().registerSingleton("leaseLossAction", onLoss))
+            .initializers(
+                c ->
+                    c.getBeanFactory()
+                        .registerSingleton(CronJobController.CLOCK_BEAN, cronJobClock))
             .run(args.toArray(String[]::new));
     self.set(ctx);
     controllerManagers.add(ctx);

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -122,6 +123,16 @@ public final class BuiltInResources {
   public static final ResourceType JOBS =
       type(
           BATCH_GROUP, "Job", "jobs", true, List.of(), List.of("all"), Set.of("status"), Job.class);
+  public static final ResourceType CRONJOBS =
+      type(
+          BATCH_GROUP,
+          "CronJob",
+          "cronjobs",
+          true,
+          List.of("cj"),
+          List.of("all"),
+          Set.of("status"),
+          CronJob.class);
   public static final ResourceType LEASES =
       type(
           "coordination.k8s.io",
@@ -313,6 +324,7 @@ public final class BuiltInResources {
             DAEMONSETS,
             CONTROLLER_REVISIONS,
             JOBS,
+            CRONJOBS,
             LEASES,
             ROLES,
             ROLE_BINDINGS,

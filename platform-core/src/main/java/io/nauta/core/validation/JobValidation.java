@@ -53,6 +53,7 @@ public final class JobValidation implements Validator<Job> {
     JobSpec spec = job.getSpec() == null ? new JobSpec() : job.getSpec();
     errs.addAll(generatedSelector(meta, spec, requirePrefixedLabels));
     errs.addAll(spec(spec));
+    errs.addAll(selector(spec.getSelector(), spec.getTemplate()));
     if (INDEXED.equals(spec.getCompletionMode())
         && spec.getCompletions() != null
         && spec.getCompletions() > 0) {
@@ -215,7 +216,8 @@ public final class JobValidation implements Validator<Job> {
     return errs;
   }
 
-  private static List<FieldError> spec(JobSpec spec) {
+  /** Upstream's {@code validateJobSpec}: a Job's spec without its selector, fields under spec. */
+  static List<FieldError> spec(JobSpec spec) {
     List<FieldError> errs = new ArrayList<>();
     errs.addAll(MetadataValidation.nonNegative("spec.parallelism", spec.getParallelism()));
     errs.addAll(MetadataValidation.nonNegative("spec.completions", spec.getCompletions()));
@@ -310,7 +312,6 @@ public final class JobValidation implements Validator<Job> {
                 EnumValidation.supported(allowed)));
       }
     }
-    errs.addAll(selector(spec.getSelector(), spec.getTemplate()));
     errs.addAll(template(spec));
     return errs;
   }

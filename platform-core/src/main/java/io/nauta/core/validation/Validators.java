@@ -24,6 +24,7 @@ public final class Validators {
           Map.entry("DaemonSet", new DaemonSetValidation()),
           Map.entry("ControllerRevision", new ControllerRevisionValidation()),
           Map.entry("Job", new JobValidation()),
+          Map.entry("CronJob", new CronJobValidation()),
           Map.entry("Lease", new LeaseValidation()),
           Map.entry("Role", new RbacValidation.RoleValidation()),
           Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),

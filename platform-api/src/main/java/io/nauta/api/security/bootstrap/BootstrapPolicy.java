@@ -38,6 +38,7 @@ public final class BootstrapPolicy {
       "system:certificates.k8s.io:certificatesigningrequests:selfnodeserver";
 
   static final String JOB_CONTROLLER = "system:controller:job-controller";
+  static final String CRONJOB_CONTROLLER = "system:controller:cronjob-controller";
   static final String TTL_AFTER_FINISHED_CONTROLLER =
       "system:controller:ttl-after-finished-controller";
 
@@ -89,7 +90,8 @@ public final class BootstrapPolicy {
                     "replicasets",
                     "replicasets/scale",
                     "daemonsets")),
-            rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs"))));
+            rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs")),
+            rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("cronjobs"))));
     roles.add(
         role(
             "system:aggregate-to-view",
@@ -121,7 +123,11 @@ public final class BootstrapPolicy {
                     "controllerrevisions",
                     "daemonsets",
                     "daemonsets/status")),
-            rule(READ, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs", "jobs/status"))));
+            rule(READ, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs", "jobs/status")),
+            rule(
+                READ,
+                List.of(BuiltInResources.BATCH_GROUP),
+                List.of("cronjobs", "cronjobs/status"))));
     roles.add(
         role(
             "system:basic-user",
@@ -251,6 +257,7 @@ public final class BootstrapPolicy {
     roles.add(daemonSetControllerRole());
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     roles.add(jobController());
+    roles.add(cronJobController());
     roles.add(
         role(
             TTL_AFTER_FINISHED_CONTROLLER,
@@ -355,6 +362,24 @@ public final class BootstrapPolicy {
   }
 
   /** Kubernetes' {@code system:controller:job-controller}. */
+  /** Kubernetes' {@code system:controller:cronjob-controller}. */
+  private static ObjectNode cronJobController() {
+    String batch = BuiltInResources.BATCH_GROUP;
+    return role(
+        CRONJOB_CONTROLLER,
+        Map.of(),
+        rule(List.of("get", "list", "watch", "update"), List.of(batch), List.of("cronjobs")),
+        rule(
+            List.of("get", "list", "watch", "create", "update", "delete", "patch"),
+            List.of(batch),
+            List.of("jobs")),
+        rule(List.of("update"), List.of(batch), List.of("cronjobs/status")),
+        rule(List.of("update"), List.of(batch), List.of("cronjobs/finalizers")),
+        rule(List.of("list", "delete"), List.of(""), List.of("pods")),
+        rule(
+            List.of("create", "update", "patch"), List.of("", "events.k8s.io"), List.of("events")));
+  }
+
   private static ObjectNode jobController() {
     String batch = BuiltInResources.BATCH_GROUP;
     return role(
@@ -398,6 +423,10 @@ public final class BootstrapPolicy {
         // Upstream binds each controller's role to its service account; Nauta's controller
         // manager runs every controller under its own user.
         binding(JOB_CONTROLLER, JOB_CONTROLLER, subject("User", "system:kube-controller-manager")),
+        binding(
+            CRONJOB_CONTROLLER,
+            CRONJOB_CONTROLLER,
+            subject("User", "system:kube-controller-manager")),
         binding(
             TTL_AFTER_FINISHED_CONTROLLER,
             TTL_AFTER_FINISHED_CONTROLLER,
