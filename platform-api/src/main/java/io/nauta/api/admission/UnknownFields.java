@@ -128,8 +128,17 @@ public final class UnknownFields {
   }
 
   private Shape visit(JavaType type) {
+    Class<?> raw = type.getRawClass();
+    if (raw == Object.class || JsonNode.class.isAssignableFrom(raw)) {
+      // Raw data (a ControllerRevision's data, a schema's default): whatever it holds is its own.
+      return ANYTHING;
+    }
     ShapeVisitor visitor = new ShapeVisitor();
     knownOnly.acceptJsonFormatVisitor(type, visitor);
+    if (visitor.shape instanceof Properties p && p.types().isEmpty()) {
+      // An object the serializer names no property of is one it writes in a way of its own.
+      return ANYTHING;
+    }
     return visitor.shape;
   }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +136,32 @@ class UnknownFieldsTest {
     }
     // Known data stays, including empty known fields and map keys the model cannot name.
     assertThat(obj.path("metadata").path("name").isMissingNode()).isFalse();
+  }
+
+  /**
+   * Raw data — a field of type Object, or a class that keeps everything in additionalProperties —
+   * is the object's own. (Writing the model back lost it: it reported a managed field's {@code
+   * fieldsV1} as unknown.)
+   */
+  @org.junit.jupiter.api.Test
+  void rawDataIsKeptWhole() {
+    ObjectNode revision =
+        (ObjectNode)
+            MAPPER.readTree(
+                """
+                {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": {"name": "r",
+                   "managedFields": [{"manager": "kubectl", "operation": "Update",
+                     "fieldsType": "FieldsV1", "fieldsV1": {"f:data": {}, "f:revision": {}}}]},
+                 "revision": 1, "extra": 1,
+                 "data": {"spec": {"template": {"$patch": "replace", "spec": {"any": [1]}}}}}
+                """);
+    UnknownFields fields = new UnknownFields(MAPPER);
+
+    assertThat(fields.find(revision, ControllerRevision.class)).containsExactly("extra");
+    fields.prune(revision, ControllerRevision.class);
+    assertThat(revision.at("/data/spec/template/spec/any/0").asInt()).isEqualTo(1);
+    assertThat(revision.at("/metadata/managedFields/0/fieldsV1").has("f:data")).isTrue();
+    assertThat(revision.has("extra")).isFalse();
   }
 
   /** The value at a path such as {@code spec.containers[1].colour}, or null. */
