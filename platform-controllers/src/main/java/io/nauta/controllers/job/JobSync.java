@@ -14,6 +14,7 @@ import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.core.batch.IndexIntervals;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.errors.ConflictException;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.workqueue.Result;
 import java.time.Clock;
@@ -122,7 +123,19 @@ final class JobSync {
           .flatMap(client::removeTrackingFinalizer, 8)
           .then(Mono.just(Result.done()));
     }
-    return new Pass(key, job, owned, removed).run();
+    // A status write refused for a stale resourceVersion means the Job cache lags behind this
+    // controller's own last write: sync again at once instead of with error back-off, as upstream
+    // does (the pass stopped at the refused write, so nothing was released uncounted).
+    return new Pass(key, job, owned, removed)
+        .run()
+        .onErrorResume(StaleJob.class, e -> Mono.just(Result.requeueAfter(Duration.ZERO)));
+  }
+
+  /** A status write of this pass was refused with a conflict: the cached Job was stale. */
+  private static final class StaleJob extends RuntimeException {
+    StaleJob(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
   }
 
   void forget(String key) {
@@ -712,7 +725,11 @@ final class JobSync {
     private Mono<Void> write() {
       normalize();
       Job updated = new JobBuilder(job).withStatus(new JobStatusBuilder(status).build()).build();
-      return client.updateStatus(updated).doOnNext(j -> job = j).then();
+      return client
+          .updateStatus(updated)
+          .doOnNext(j -> job = j)
+          .then()
+          .onErrorMap(ConflictException.class, StaleJob::new);
     }
 
     /** The status fields this pass keeps outside it, put back; zeros where upstream writes them. */

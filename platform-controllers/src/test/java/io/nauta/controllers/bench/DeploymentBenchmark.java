@@ -1,5 +1,8 @@
 package io.nauta.controllers.bench;
 
+import static io.nauta.controllers.bench.BenchSupport.check;
+import static io.nauta.controllers.bench.BenchSupport.median;
+
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.nauta.api.it.Kubectl;
 import io.nauta.controllers.it.TestCluster;
@@ -9,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -113,18 +115,5 @@ public final class DeploymentBenchmark {
       Thread.sleep(50);
     }
     throw new IllegalStateException("deployment did not complete within 10 minutes");
-  }
-
-  private static void check(Kubectl.Result result) {
-    if (result.exitCode() != 0) {
-      throw new IllegalStateException(result.toString());
-    }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

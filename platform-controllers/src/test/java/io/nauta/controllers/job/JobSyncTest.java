@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.informer.InformerStore;
+import io.nauta.core.workqueue.Result;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,7 @@ class JobSyncTest {
     final List<Job> statuses = new CopyOnWriteArrayList<>();
     final List<String> released = new CopyOnWriteArrayList<>();
     final List<Pod> created = new CopyOnWriteArrayList<>();
+    volatile RuntimeException statusError;
 
     @Override
     public Mono<Pod> createPod(Pod pod) {
@@ -64,6 +68,9 @@ class JobSyncTest {
 
     @Override
     public Mono<Job> updateStatus(Job job) {
+      if (statusError != null) {
+        return Mono.error(statusError);
+      }
       statuses.add(job);
       String rv = String.valueOf(Long.parseLong(job.getMetadata().getResourceVersion()) + 1);
       return Mono.just(
@@ -185,6 +192,24 @@ class JobSyncTest {
       assertThat(client.statuses.get(i).getMetadata().getResourceVersion())
           .isEqualTo(String.valueOf(1 + i));
     }
+  }
+
+  @Test
+  void aConflictOnTheStatusWriteSyncsAgainAtOnceWithoutBackOffAndReleasesNothing() {
+    Job job = job();
+    jobs.upsert(job);
+    pods.upsert(succeededPod(job));
+    // The cached Job is older than the server's: its write is refused.
+    client.statusError =
+        ConflictException.staleResourceVersion(new ResourceRef("batch", "jobs", "j"));
+
+    Result result = sync.sync("ns/j").block();
+
+    // Not an error (which the work queue retries with growing back-off) but an immediate retry.
+    assertThat(result).isEqualTo(Result.requeueAfter(Duration.ZERO));
+    // The finished pod was not recorded as uncounted, so it must keep its finalizer.
+    assertThat(client.released).isEmpty();
+    assertThat(client.created).isEmpty();
   }
 
   @Test
