@@ -20,10 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -31,12 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The acceptance of Jobs and DaemonSets (issue 17) on the Docker runtime: the API server, the
  * scheduler and the controller manager (TLS and RBAC on) with a node agent running pods as real
  * containers, driven by the real kubectl.
- *
- * <p>The DaemonSet tests run first. Run after the Job tests, the DaemonSet controller loops on
- * creating the DaemonSet's first ControllerRevision ({@code AlreadyExists}, then a collision, a new
- * hash, again), so no pod is ever made: a bug left open (see the report of fix/jobdocker).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JobsAndDaemonSetsOnDockerIT {
 
   private static final String IMAGE = "nauta/busybox:local";
@@ -242,7 +234,6 @@ class JobsAndDaemonSetsOnDockerIT {
   }
 
   @Test
-  @Order(1) // the DaemonSets first: see the class comment
   void aDaemonSetRunsItsPodOnTheDockerNodeAsAContainer() {
     apply(daemonSet("agent"));
     try {
@@ -256,7 +247,6 @@ class JobsAndDaemonSetsOnDockerIT {
   }
 
   @Test
-  @Order(2)
   void aDaemonSetRollsOutANewImageOnDockerAndRollsBack() {
     Kubectl.Result created = kubectl.runWithInput(daemonSet("rolling"), "create", "-f", "-");
     assertThat(created.exitCode()).as(created.toString()).isZero();
