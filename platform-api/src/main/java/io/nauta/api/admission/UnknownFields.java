@@ -50,6 +50,45 @@ public final class UnknownFields {
 
   private static final Shape ANYTHING = new Anything();
 
+  /**
+   * Where a value is, as a chain to its parent: written out ({@code spec.containers[0].foo}) only
+   * for a field that is reported, so that walking a request builds no strings.
+   */
+  private record Path(Path parent, String field, int index) {
+
+    static final Path ROOT = new Path(null, null, -1);
+
+    Path field(String name) {
+      return new Path(this, name, -1);
+    }
+
+    Path item(int i) {
+      return new Path(this, null, i);
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder out = new StringBuilder();
+      append(out);
+      return out.toString();
+    }
+
+    private void append(StringBuilder out) {
+      if (parent == null) {
+        return;
+      }
+      parent.append(out);
+      if (field == null) {
+        out.append('[').append(index).append(']');
+      } else {
+        if (!out.isEmpty()) {
+          out.append('.');
+        }
+        out.append(field);
+      }
+    }
+  }
+
   private final JsonMapper knownOnly;
   private final Map<JavaType, Shape> shapes = new ConcurrentHashMap<>();
 
@@ -74,30 +113,29 @@ public final class UnknownFields {
    */
   public List<String> find(ObjectNode obj, Class<?> modelClass) {
     List<String> out = new ArrayList<>();
-    walk(obj, knownOnly.constructType(modelClass), "", out, false);
+    walk(obj, knownOnly.constructType(modelClass), Path.ROOT, out, false);
     return out;
   }
 
   /** Removes from {@code obj}, in place, every field {@code modelClass} does not have. */
   public void prune(ObjectNode obj, Class<?> modelClass) {
-    walk(obj, knownOnly.constructType(modelClass), "", null, true);
+    walk(obj, knownOnly.constructType(modelClass), Path.ROOT, null, true);
   }
 
-  private void walk(JsonNode node, JavaType type, String path, List<String> out, boolean prune) {
+  private void walk(JsonNode node, JavaType type, Path path, List<String> out, boolean prune) {
     Shape shape = shapeOf(type);
     if (shape instanceof Properties p && node instanceof ObjectNode o) {
       List<String> drop = prune ? new ArrayList<>() : null;
       for (Map.Entry<String, JsonNode> e : o.properties()) {
-        String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
         JavaType known = p.types().get(e.getKey());
         if (known != null) {
-          walk(e.getValue(), known, child, out, prune);
+          walk(e.getValue(), known, path.field(e.getKey()), out, prune);
         } else if (!isEmpty(e.getValue())) {
           // An unknown field left empty carries no data: neither reported nor removed.
           if (prune) {
             drop.add(e.getKey());
           } else {
-            out.add(child);
+            out.add(path.field(e.getKey()).toString());
           }
         }
       }
@@ -106,11 +144,11 @@ public final class UnknownFields {
       }
     } else if (shape instanceof Items i && node instanceof ArrayNode a) {
       for (int k = 0; k < a.size(); k++) {
-        walk(a.get(k), i.item(), path + "[" + k + "]", out, prune);
+        walk(a.get(k), i.item(), path.item(k), out, prune);
       }
     } else if (shape instanceof Values v && node instanceof ObjectNode o) {
       for (Map.Entry<String, JsonNode> e : o.properties()) {
-        walk(e.getValue(), v.value(), path + "." + e.getKey(), out, prune);
+        walk(e.getValue(), v.value(), path.field(e.getKey()), out, prune);
       }
     }
     // Anything else: a scalar, a value of the wrong JSON type (decoding reports that), or a value
