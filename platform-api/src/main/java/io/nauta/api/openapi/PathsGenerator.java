@@ -27,12 +27,13 @@ final class PathsGenerator {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final String JSON_TYPE = "application/json";
+  private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
   private static final List<String> PATCH_TYPES =
       List.of(
           "application/apply-patch+yaml",
           "application/json-patch+json",
           "application/merge-patch+json",
-          "application/strategic-merge-patch+json");
+          STRATEGIC_MERGE_PATCH);
 
   /** The kind an operation reads or writes, as {@code x-kubernetes-group-version-kind}. */
   record Gvk(String group, String version, String kind) {}
@@ -100,7 +101,8 @@ final class PathsGenerator {
       String status,
       String collection,
       List<ObjectNode> scope,
-      List<ObjectNode> itemScope) {
+      List<ObjectNode> itemScope,
+      boolean strategicMerge) {
 
     String kind() {
       return type.kind();
@@ -145,7 +147,8 @@ final class PathsGenerator {
             status,
             t.groupVersionPath() + scoped + t.plural(),
             scope,
-            List.copyOf(itemScope));
+            List.copyOf(itemScope),
+            custom.isEmpty());
     if (t.createOnly()) {
       addCreate(r);
       return;
@@ -202,7 +205,8 @@ final class PathsGenerator {
 
   private void addItem(Resource r) {
     ObjectNode i = pathItem(r.item(), r.itemScope());
-    readWritePatch(i, "the specified " + r.kind(), r.id(), r.kindSchema(), r.gvk());
+    readWritePatch(
+        i, "the specified " + r.kind(), r.id(), r.kindSchema(), r.gvk(), r.strategicMerge());
     i.set(
         "delete",
         action(
@@ -223,7 +227,8 @@ final class PathsGenerator {
           "status of the specified " + r.kind(),
           r.id() + "Status",
           r.kindSchema(),
-          r.gvk());
+          r.gvk(),
+          r.strategicMerge());
     }
     if (r.type().hasSubresource("approval")) {
       readWritePatch(
@@ -231,7 +236,8 @@ final class PathsGenerator {
           "approval of the specified " + r.kind(),
           r.id() + "Approval",
           r.kindSchema(),
-          r.gvk());
+          r.gvk(),
+          r.strategicMerge());
     }
     if (r.type().hasSubresource("scale")) {
       readWritePatch(
@@ -239,7 +245,8 @@ final class PathsGenerator {
           "scale of the specified " + r.kind(),
           r.id() + "Scale",
           FixedSchemas.scale(schemas),
-          new Gvk("autoscaling", "v1", "Scale"));
+          new Gvk("autoscaling", "v1", "Scale"),
+          r.strategicMerge());
     }
     if (r.type().hasSubresource("log")) {
       addLog(r);
@@ -336,7 +343,8 @@ final class PathsGenerator {
     }
   }
 
-  private void readWritePatch(ObjectNode item, String what, String id, String schema, Gvk gvk) {
+  private void readWritePatch(
+      ObjectNode item, String what, String id, String schema, Gvk gvk, boolean strategicMerge) {
     item.set(
         "get",
         action(
@@ -362,7 +370,7 @@ final class PathsGenerator {
                 "partially update " + what,
                 "patch" + id,
                 Parameters.patch(),
-                patchBody(),
+                patchBody(strategicMerge),
                 responses(schema, "200", "201")),
             "patch",
             gvk));
@@ -451,11 +459,19 @@ final class PathsGenerator {
     return body.put("required", true);
   }
 
-  private ObjectNode patchBody() {
+  /**
+   * A patch's body types. A custom resource takes no strategic merge patch (it has no patch
+   * strategies): kubectl apply reads that here and sends a JSON merge patch instead (it would get a
+   * 415 otherwise), as on Kubernetes, whose CRD documents list the other three types only.
+   */
+  private ObjectNode patchBody(boolean strategicMerge) {
     String patch = FixedSchemas.patch(schemas);
     ObjectNode body = JSON.objectNode();
     ObjectNode content = body.putObject("content");
     for (String type : PATCH_TYPES) {
+      if (!strategicMerge && type.equals(STRATEGIC_MERGE_PATCH)) {
+        continue;
+      }
       content.putObject(type).set("schema", SchemaGenerator.ref(patch));
     }
     return body.put("required", true);

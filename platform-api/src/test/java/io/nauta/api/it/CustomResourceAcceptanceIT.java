@@ -358,6 +358,26 @@ class CustomResourceAcceptanceIT {
     assertThat(obj.at("/metadata/generation").asLong()).isEqualTo(1);
   }
 
+  /**
+   * kubectl apply on an existing custom resource patches it with a JSON merge patch, as the API's
+   * document offers no strategic merge patch for it (a 415 otherwise).
+   */
+  @Test
+  @Order(2)
+  void applyTwiceUpdatesACustomResource() {
+    String first = database("v1", "applied", "version: \"8.0\"\nreplicas: 2");
+    assertThat(ok("apply", "-f", write(first).toString()).stdout())
+        .contains("database.stable.example.com/applied created");
+    String second = database("v1", "applied", "version: \"8.0\"\nreplicas: 3");
+    assertThat(ok("apply", "-f", write(second).toString()).stdout())
+        .contains("database.stable.example.com/applied configured");
+    JsonNode obj = json(ok("-n", NS, "get", "database", "applied", "-o", "json"));
+    assertThat(obj.at("/spec/replicas").asInt()).isEqualTo(3);
+    assertThat(obj.at("/metadata/generation").asLong()).isEqualTo(2);
+    // the other tests count this namespace's databases
+    ok("-n", NS, "delete", "database", "applied");
+  }
+
   /** The 422 kubectl shows for an invalid object, whose first (or only) cause is {@code cause}. */
   private static String refused(String name, String spec) {
     Kubectl.Result r = kubectl.run("create", "-f", write(database("v1", name, spec)).toString());

@@ -124,6 +124,19 @@ class OpenApiV3Test {
             doc.path("paths")
                 .has("/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/status"))
         .isTrue();
+    // No strategic merge patch for a custom resource: kubectl apply reads this and sends a JSON
+    // merge patch (a strategic one would get a 415).
+    for (String item :
+        List.of(
+            "/apis/example.com/v1/namespaces/{namespace}/widgets/{name}",
+            "/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/status")) {
+      assertThat(doc.path("paths").path(item).at("/patch/requestBody/content").propertyNames())
+          .as(item)
+          .containsExactlyInAnyOrder(
+              "application/apply-patch+yaml",
+              "application/json-patch+json",
+              "application/merge-patch+json");
+    }
     assertThat(openApi.index().path("paths").has("apis/example.com/v1")).isTrue();
     assertThat(
             schema(openApi.document("apis/apps/v1").orElseThrow(), "io.k8s.api.apps.v1.Deployment"))
