@@ -1,12 +1,16 @@
 package io.nauta.federation.cluster;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nauta.core.client.ClientRateLimit;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.component.ComponentRunner;
 import io.nauta.core.component.LeaderWork;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.federation.runtime.FederationController;
 import io.nauta.federation.runtime.FederationProperties;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,9 +22,13 @@ import org.springframework.context.annotation.Configuration;
 public class ClusterConfiguration {
 
   @Bean
-  MemberClusters memberClusters(InformerFactory informers, ClusterProperties props) {
+  MemberClusters memberClusters(
+      InformerFactory informers, ClusterProperties props, ComponentRunner federationRunner) {
     return new MemberClusters(
-        informers, new ClientRateLimit(props.memberQps(), props.memberBurst()));
+        informers,
+        new ClientRateLimit(props.memberQps(), props.memberBurst()),
+        (method, target) ->
+            federationRunner.isLeading() ? null : "the gateway's controllers are not leading");
   }
 
   @Bean
@@ -28,9 +36,15 @@ public class ClusterConfiguration {
       MemberClusters members,
       KubeClient gateway,
       ClusterProperties props,
-      FederationProperties federation) {
+      FederationProperties federation,
+      ObjectProvider<MeterRegistry> meters) {
     return new ClusterStatusController(
-        members, gateway, props, federation.workers(), Clock.systemUTC());
+        members,
+        gateway,
+        props,
+        federation.workers(),
+        Clock.systemUTC(),
+        meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean

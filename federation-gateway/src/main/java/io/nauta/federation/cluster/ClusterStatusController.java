@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
@@ -30,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -82,6 +87,8 @@ public final class ClusterStatusController {
   private final Clock clock;
   private final JsonMapper json = JsonMapper.builder().build();
   private final Map<String, Memory> memory = new ConcurrentHashMap<>();
+  private final MeterRegistry meters;
+  private final Map<String, AtomicInteger> readyGauges = new ConcurrentHashMap<>();
   private final Controller controller;
 
   public ClusterStatusController(
@@ -89,8 +96,10 @@ public final class ClusterStatusController {
       KubeClient gateway,
       ClusterProperties props,
       int workers,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.members = members;
+    this.meters = meters;
     this.clusters = gateway.resource(KarmadaResources.CLUSTERS, Cluster.class);
     this.props = props;
     this.clock = clock;
@@ -132,6 +141,11 @@ public final class ClusterStatusController {
     Optional<Cluster> found = members.cluster(name);
     if (found.isEmpty()) {
       memory.remove(name);
+      AtomicInteger gauge = readyGauges.remove(name);
+      if (gauge != null) {
+        meters.remove(
+            new Meter.Id(READY_METRIC, Tags.of("cluster", name), null, null, Meter.Type.GAUGE));
+      }
       return Mono.just(Result.done());
     }
     Cluster cluster = found.get();
@@ -143,11 +157,11 @@ public final class ClusterStatusController {
   }
 
   private Mono<Probe> probe(Cluster cluster) {
-    MemberClusters.Resolution r = members.resolve(cluster);
-    if (r.config() == null) {
-      return Mono.just(new Probe(Health.UNREACHABLE, r.problem(), null));
+    MemberClusters.Connection c = members.connect(cluster);
+    if (c.client() == null) {
+      return Mono.just(new Probe(Health.UNREACHABLE, c.problem(), null));
     }
-    KubeClient client = members.client(cluster).orElseThrow();
+    KubeClient client = c.client();
     return client
         .getPath("/readyz")
         .timeout(props.probeTimeout())
@@ -278,8 +292,27 @@ public final class ClusterStatusController {
                     ResourceSummaries.resourceSummary(t.getT1(), t.getT2())));
   }
 
+  /** {@value}: 1 while a member is Ready, 0 otherwise, by {@code cluster}. */
+  static final String READY_METRIC = "nauta.federation.cluster.ready";
+
+  private void recordReady(String name, Condition ready) {
+    readyGauges
+        .computeIfAbsent(
+            name,
+            n -> {
+              AtomicInteger v = new AtomicInteger();
+              Gauge.builder(READY_METRIC, v, AtomicInteger::get)
+                  .tag("cluster", n)
+                  .description("Whether the member cluster is Ready (1) or not (0)")
+                  .register(meters);
+              return v;
+            })
+        .set(ready != null && "True".equals(ready.getStatus()) ? 1 : 0);
+  }
+
   /** Writes the status if it changed, then the taints its Ready condition calls for. */
   private Mono<Void> write(Cluster cluster, ClusterStatus status) {
+    recordReady(cluster.getMetadata().getName(), readyCondition(status));
     Mono<Cluster> written =
         json.valueToTree(status).equals(json.valueToTree(nullToEmpty(cluster.status())))
             ? Mono.just(cluster)

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.ClientRateLimit;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.WriteFence;
 import io.nauta.core.component.LeaderWork;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
@@ -45,13 +46,20 @@ public final class MemberClusters {
   private final SharedInformer<Cluster> clusters;
   private final SharedInformer<Secret> secrets;
   private final ClientRateLimit rateLimit;
+  private final WriteFence fence;
   private final Map<String, Member> members = new ConcurrentHashMap<>();
   private volatile Disposable deletions;
 
-  public MemberClusters(InformerFactory informers, ClientRateLimit rateLimit) {
+  /**
+   * @param fence put to every write a member client sends: the gateway's controllers write to
+   *     members only while this gateway leads, so a deposed leader does not write beside the new
+   *     one
+   */
+  public MemberClusters(InformerFactory informers, ClientRateLimit rateLimit, WriteFence fence) {
     this.clusters = informers.informer(KarmadaResources.CLUSTERS, Cluster.class);
     this.secrets = informers.informer(BuiltInResources.SECRETS, Secret.class);
     this.rateLimit = rateLimit;
+    this.fence = fence;
   }
 
   /** The gateway's informer of Clusters (shared: controllers may watch it too). */
@@ -98,32 +106,50 @@ public final class MemberClusters {
 
   /** As {@link #client(String)} for a Cluster object at hand. */
   public Optional<KubeClient> client(Cluster cluster) {
+    return connect(cluster).clientIfAny();
+  }
+
+  /** A member's client, or why there is none. */
+  record Connection(KubeClient client, String problem) {
+    Optional<KubeClient> clientIfAny() {
+      return Optional.ofNullable(client);
+    }
+  }
+
+  /** The member's client (cached), or why there is none: settings or TLS material unusable. */
+  Connection connect(Cluster cluster) {
     Resolution r = resolve(cluster);
     if (r.config() == null) {
-      return Optional.empty();
+      return new Connection(null, r.problem());
     }
     String name = cluster.getMetadata().getName();
-    Member m =
-        members.compute(
-            name,
-            (k, old) -> {
-              if (old != null && old.config().equals(r.config())) {
-                return old;
-              }
-              if (old != null) {
-                old.client().close();
-                log.info(
-                    "member "
-                        + name
-                        + ": settings changed, new client ("
-                        + differences(old.config(), r.config())
-                        + ")");
-              }
-              KubeClient client = new KubeClient(r.config());
-              client.limitRate(rateLimit);
-              return new Member(r.config(), client);
-            });
-    return Optional.of(m.client());
+    try {
+      Member m =
+          members.compute(
+              name,
+              (k, old) -> {
+                if (old != null && old.config().equals(r.config())) {
+                  return old;
+                }
+                KubeClient client = new KubeClient(r.config());
+                client.limitRate(rateLimit);
+                client.fenceWrites(fence);
+                if (old != null) {
+                  old.client().close();
+                  log.info(
+                      "member "
+                          + name
+                          + ": settings changed, new client ("
+                          + differences(old.config(), r.config())
+                          + ")");
+                }
+                return new Member(r.config(), client);
+              });
+      return new Connection(m.client(), null);
+    } catch (RuntimeException e) {
+      // Unusable TLS material (a CA that is no certificate): no client until the Secret changes.
+      return new Connection(null, "invalid credentials: " + e.getMessage());
+    }
   }
 
   /** The client settings a Cluster's spec and Secret give, or why they give none. */

@@ -259,6 +259,14 @@ class ClusterHealthIT {
     assertThat(gateway.bean(MemberClusters.class).readyClusters())
         .extracting(c -> c.getMetadata().getName())
         .doesNotContain("member2");
+    assertThat(
+            gateway
+                .bean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get(ClusterStatusController.READY_METRIC)
+                .tag("cluster", "member2")
+                .gauge()
+                .value())
+        .isZero();
     // The other member is not affected.
     assertThat(ready(get("member1")).getStatus()).isEqualTo("True");
 
