@@ -149,9 +149,111 @@ final class DetectorController<B extends KarmadaObject> {
   }
 
   /** The policy that claims a template, with its spec and claim. */
-  private record Matched(String description, PropagationSpec spec, BindingTemplate.Claim claim) {}
+  private record Matched(
+      String description,
+      PropagationSpec spec,
+      BindingTemplate.Claim claim,
+      boolean namespaced,
+      String name,
+      int priority,
+      boolean preempts) {
 
+    static Matched of(PropagationPolicy p) {
+      return new Matched(
+          "PropagationPolicy " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(),
+          p.spec(),
+          BindingTemplate.Claim.propagationPolicy(p),
+          true,
+          p.getMetadata().getName(),
+          priority(p.spec()),
+          preempts(p.spec()));
+    }
+
+    static Matched of(ClusterPropagationPolicy p) {
+      return new Matched(
+          "ClusterPropagationPolicy " + p.getMetadata().getName(),
+          p.spec(),
+          BindingTemplate.Claim.clusterPropagationPolicy(p),
+          false,
+          p.getMetadata().getName(),
+          priority(p.spec()),
+          preempts(p.spec()));
+    }
+
+    private static int priority(PropagationSpec spec) {
+      return spec == null || spec.priority() == null ? 0 : spec.priority();
+    }
+
+    private static boolean preempts(PropagationSpec spec) {
+      return spec != null && Karmada.PREEMPT_ALWAYS.equals(spec.preemption());
+    }
+
+    boolean same(Matched other) {
+      return namespaced == other.namespaced && name.equals(other.name);
+    }
+
+    /**
+     * Karmada's preemption: only a policy with {@code preemption: Always} takes a claimed template,
+     * a PropagationPolicy from any ClusterPropagationPolicy or from a PropagationPolicy of lower
+     * priority, a ClusterPropagationPolicy from one of lower priority.
+     */
+    boolean takesFrom(Matched claimed) {
+      if (!preempts) {
+        return false;
+      }
+      if (namespaced && !claimed.namespaced) {
+        return true;
+      }
+      return namespaced == claimed.namespaced && priority > claimed.priority;
+    }
+  }
+
+  /**
+   * The policy for a template: the one that claims it while it still exists and still selects the
+   * template (a claim sticks, Karmada's {@code preemption: Never} default), unless the best
+   * matching policy may preempt it; otherwise the best matching policy.
+   */
   private Optional<Matched> match(GenericKubernetesResource template) {
+    Optional<Matched> best = bestMatch(template);
+    Optional<Matched> claimed = claimed(template);
+    if (claimed.isEmpty() || best.isEmpty()) {
+      return best;
+    }
+    return best.get().same(claimed.get()) || !best.get().takesFrom(claimed.get()) ? claimed : best;
+  }
+
+  private Optional<Matched> claimed(GenericKubernetesResource template) {
+    Map<String, String> annotations = orEmpty(template.getMetadata().getAnnotations());
+    String ppName = annotations.get(Karmada.PROPAGATION_POLICY_NAME_ANNOTATION);
+    String ppNamespace = annotations.get(Karmada.PROPAGATION_POLICY_NAMESPACE_ANNOTATION);
+    if (ppName != null && ppNamespace != null) {
+      return policies
+          .store()
+          .get(ppNamespace, ppName)
+          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+          .filter(p -> ppNamespace.equals(template.getMetadata().getNamespace()))
+          .filter(
+              p ->
+                  p.spec() != null
+                      && PolicyMatcher.priority(template, p.spec().resourceSelectors()) > 0)
+          .map(Matched::of);
+    }
+    String cppName = annotations.get(Karmada.CLUSTER_PROPAGATION_POLICY_ANNOTATION);
+    if (cppName != null) {
+      return clusterPolicies
+          .store()
+          .get(null, cppName)
+          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+          .filter(
+              p ->
+                  p.spec() != null
+                      && PolicyMatcher.priority(template, p.spec().resourceSelectors()) > 0)
+          .map(Matched::of);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Matched> bestMatch(GenericKubernetesResource template) {
     String namespace = template.getMetadata().getNamespace();
     if (namespace != null && !namespace.isEmpty()) {
       List<PropagationPolicy> inNamespace =
@@ -165,12 +267,7 @@ final class DetectorController<B extends KarmadaObject> {
               p -> p.spec() == null ? null : p.spec().resourceSelectors(),
               p -> p.spec() == null ? null : p.spec().priority());
       if (pp.isPresent()) {
-        PropagationPolicy p = pp.get();
-        return Optional.of(
-            new Matched(
-                "PropagationPolicy " + namespace + "/" + p.getMetadata().getName(),
-                p.spec(),
-                BindingTemplate.Claim.propagationPolicy(p)));
+        return pp.map(Matched::of);
       }
     }
     return PolicyMatcher.best(
@@ -178,12 +275,7 @@ final class DetectorController<B extends KarmadaObject> {
             clusterPolicies.store().list(),
             p -> p.spec() == null ? null : p.spec().resourceSelectors(),
             p -> p.spec() == null ? null : p.spec().priority())
-        .map(
-            p ->
-                new Matched(
-                    "ClusterPropagationPolicy " + p.getMetadata().getName(),
-                    p.spec(),
-                    BindingTemplate.Claim.clusterPropagationPolicy(p)));
+        .map(Matched::of);
   }
 
   private Mono<Void> writeBinding(GenericKubernetesResource template, Matched policy, B existing) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.nauta.api.it.Kubectl;
@@ -263,7 +264,7 @@ class PropagationSchedulingIT {
   }
 
   @Test
-  void aConfigMapGoesToEveryClusterWithoutReplicas() {
+  void aConfigMapGoesToEveryClusterWithoutReplicasAndItsClaimSticksUnlessPreempted() {
     assertApplied(
         kubectl.runWithInput(
             """
@@ -287,5 +288,57 @@ class PropagationSchedulingIT {
                   .containsExactlyInAnyOrder("asia-2", "europe-1", "usa-3");
               assertThat(b.spec().clusters()).allSatisfy(c -> assertThat(c.replicas()).isNull());
             });
+
+    // A claim sticks: a policy of higher priority takes the ConfigMap only with preemption Always.
+    String takeover =
+        """
+        apiVersion: policy.karmada.io/v1alpha1
+        kind: PropagationPolicy
+        metadata: {name: settings-only, namespace: default}
+        spec:
+          priority: 10
+          preemption: Never
+          resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: settings}]
+          placement: {clusterAffinity: {clusterNames: [europe-1]}}
+        """;
+    assertApplied(kubectl.runWithInput(takeover, "apply", "-f", "-"));
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(configMapPolicy()).isEqualTo("web");
+              assertThat(binding("settings-configmap").spec().clusters()).hasSize(3);
+            });
+    // (kubectl patch: kubectl apply of an existing custom resource is refused today, 415.)
+    assertApplied(
+        kubectl.run(
+            "patch",
+            "pp",
+            "settings-only",
+            "-n",
+            "default",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"preemption\":\"Always\"}}"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(configMapPolicy()).isEqualTo("settings-only");
+              assertThat(binding("settings-configmap").spec().clusters())
+                  .extracting(TargetCluster::name)
+                  .containsExactly("europe-1");
+            });
+  }
+
+  private static String configMapPolicy() {
+    return client
+        .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class)
+        .get("default", "settings")
+        .block(Duration.ofSeconds(10))
+        .getMetadata()
+        .getAnnotations()
+        .get(Karmada.PROPAGATION_POLICY_NAME_ANNOTATION);
   }
 }
