@@ -1,6 +1,9 @@
 package io.nauta.federation.detector;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.controller.Controller;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
@@ -15,6 +18,7 @@ import io.nauta.federation.runtime.FederationController;
 import io.nauta.federation.runtime.FederationEvents;
 import io.nauta.federation.scheduling.BindingKind;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class DetectorConfiguration {
 
-  /** The kinds a policy can propagate (custom resources: not yet, see the README). */
+  /** The built-in kinds a policy can propagate; custom resources: {@link CustomTemplateKinds}. */
   static final List<ResourceType> TEMPLATE_KINDS =
       List.of(
           BuiltInResources.DEPLOYMENTS,
@@ -55,32 +59,35 @@ public class DetectorConfiguration {
         federationInformers.informer(
             KarmadaResources.CLUSTER_RESOURCE_BINDINGS, ClusterResourceBinding.class);
     EventRecorder recorder = events.forComponent(DetectorController.COMPONENT);
-    return runner ->
-        runner.whileLeading(
-            new TemplateWork(
-                TEMPLATE_KINDS,
-                federationClient,
-                (type, templates) ->
-                    type.namespaced()
-                        ? new DetectorController<>(
-                                type,
-                                templates,
-                                policies,
-                                clusterPolicies,
-                                BindingKind.RESOURCE_BINDING,
-                                bindings,
-                                federationClient,
-                                recorder)
-                            .controller()
-                        : new DetectorController<>(
-                                type,
-                                templates,
-                                policies,
-                                clusterPolicies,
-                                BindingKind.CLUSTER_RESOURCE_BINDING,
-                                clusterBindings,
-                                federationClient,
-                                recorder)
-                            .controller()));
+    SharedInformer<CustomResourceDefinition> definitions =
+        federationInformers.informer(
+            BuiltInResources.CUSTOM_RESOURCE_DEFINITIONS, CustomResourceDefinition.class);
+    BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, Controller> controllers =
+        (type, templates) ->
+            type.namespaced()
+                ? new DetectorController<>(
+                        type,
+                        templates,
+                        policies,
+                        clusterPolicies,
+                        BindingKind.RESOURCE_BINDING,
+                        bindings,
+                        federationClient,
+                        recorder)
+                    .controller()
+                : new DetectorController<>(
+                        type,
+                        templates,
+                        policies,
+                        clusterPolicies,
+                        BindingKind.CLUSTER_RESOURCE_BINDING,
+                        clusterBindings,
+                        federationClient,
+                        recorder)
+                    .controller();
+    return runner -> {
+      runner.whileLeading(new TemplateWork(TEMPLATE_KINDS, federationClient, controllers));
+      runner.whileLeading(new CustomTemplateKinds(definitions, federationClient, controllers));
+    };
   }
 }

@@ -12,6 +12,7 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.registry.BuiltInResources;
+import io.nauta.federation.api.ClusterResourceBinding;
 import io.nauta.federation.api.GracefulEvictionTask;
 import io.nauta.federation.api.Karmada;
 import io.nauta.federation.api.KarmadaResources;
@@ -329,6 +330,92 @@ class PropagationSchedulingIT {
               assertThat(binding("settings-configmap").spec().clusters())
                   .extracting(TargetCluster::name)
                   .containsExactly("europe-1");
+            });
+  }
+
+  @Test
+  void customResourcesAndClusterScopedTemplatesAreBoundToo() {
+    assertApplied(
+        kubectl.runWithInput(
+            """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {kind: Widget, plural: widgets, singular: widget}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            ---
+            apiVersion: policy.karmada.io/v1alpha1
+            kind: PropagationPolicy
+            metadata: {name: widgets, namespace: default}
+            spec:
+              resourceSelectors: [{apiVersion: example.com/v1, kind: Widget}]
+              placement: {clusterAffinity: {labelSelector: {matchLabels: {region: eu}}}}
+            ---
+            apiVersion: policy.karmada.io/v1alpha1
+            kind: ClusterPropagationPolicy
+            metadata: {name: shop-namespace}
+            spec:
+              resourceSelectors: [{apiVersion: v1, kind: Namespace, name: shop}]
+              placement: {clusterAffinity: {clusterNames: [usa-3, europe-1]}}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop}
+            """,
+            "apply",
+            "-f",
+            "-"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertApplied(
+                    kubectl.runWithInput(
+                        """
+                        apiVersion: example.com/v1
+                        kind: Widget
+                        metadata: {name: gizmo, namespace: default}
+                        spec: {size: 3}
+                        """,
+                        "apply",
+                        "-f",
+                        "-")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(clusters(binding("gizmo-widget")))
+                    .isEqualTo(java.util.Collections.singletonMap("europe-1", null)));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              ClusterResourceBinding crb;
+              try {
+                crb =
+                    client
+                        .resource(
+                            KarmadaResources.CLUSTER_RESOURCE_BINDINGS,
+                            ClusterResourceBinding.class)
+                        .get(null, "shop-namespace")
+                        .block(Duration.ofSeconds(10));
+              } catch (NotFoundException e) {
+                crb = null;
+              }
+              assertThat(crb).isNotNull();
+              assertThat(crb.spec().clusters())
+                  .extracting(TargetCluster::name)
+                  .containsExactly("europe-1", "usa-3");
+              assertThat(crb.getMetadata().getAnnotations())
+                  .containsEntry(Karmada.CLUSTER_PROPAGATION_POLICY_ANNOTATION, "shop-namespace");
             });
   }
 
