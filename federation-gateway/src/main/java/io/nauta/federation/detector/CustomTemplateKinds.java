@@ -2,18 +2,15 @@ package io.nauta.federation.detector;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.component.LeaderWork;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.CustomResourceTypes;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.federation.api.Karmada;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -38,11 +35,13 @@ final class CustomTemplateKinds implements LeaderWork {
   private record Followed(
       ResourceType type,
       SharedInformer<GenericKubernetesResource> informer,
-      Controller controller) {}
+      Controller controller,
+      Disposable sweep) {}
 
   private final SharedInformer<CustomResourceDefinition> definitions;
   private final KubeClient client;
-  private final BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, Controller>
+  private final BiFunction<
+          ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
       controllers;
   private final Map<String, Followed> followed = new ConcurrentHashMap<>();
   private Disposable events;
@@ -50,7 +49,8 @@ final class CustomTemplateKinds implements LeaderWork {
   CustomTemplateKinds(
       SharedInformer<CustomResourceDefinition> definitions,
       KubeClient client,
-      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, Controller> controllers) {
+      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+          controllers) {
     this.definitions = definitions;
     this.client = client;
     this.controllers = controllers;
@@ -84,7 +84,7 @@ final class CustomTemplateKinds implements LeaderWork {
     }
     Set<String> wanted = new HashSet<>();
     for (CustomResourceDefinition crd : definitions.store().list()) {
-      ResourceType type = storageType(crd);
+      ResourceType type = CustomResourceTypes.storageType(crd);
       if (type == null || NOT_TEMPLATES.contains(type.group())) {
         continue;
       }
@@ -97,10 +97,12 @@ final class CustomTemplateKinds implements LeaderWork {
       unfollow(name);
       SharedInformer<GenericKubernetesResource> informer =
           new SharedInformer<>(client.resource(type, GenericKubernetesResource.class), null);
-      Controller controller = controllers.apply(type, informer);
+      DetectorController<?> detector = controllers.apply(type, informer);
+      Controller controller = detector.controller();
       informer.start();
       controller.start();
-      followed.put(name, new Followed(type, informer, controller));
+      Disposable sweep = informer.synced().subscribe(null, e -> {}, detector::sweep);
+      followed.put(name, new Followed(type, informer, controller, sweep));
       log.info("resource detector follows {}", type.groupResource());
     }
     for (String name : Set.copyOf(followed.keySet())) {
@@ -113,43 +115,9 @@ final class CustomTemplateKinds implements LeaderWork {
   private void unfollow(String name) {
     Followed f = followed.remove(name);
     if (f != null) {
+      f.sweep().dispose();
       f.controller().stop();
       f.informer().close();
     }
-  }
-
-  /** The kind at its storage version once established; null before. */
-  static ResourceType storageType(CustomResourceDefinition crd) {
-    boolean established =
-        crd.getStatus() != null
-            && crd.getStatus().getConditions() != null
-            && crd.getStatus().getConditions().stream()
-                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-    if (!established || crd.getSpec() == null || crd.getSpec().getNames() == null) {
-      return null;
-    }
-    Optional<CustomResourceDefinitionVersion> storage =
-        crd.getSpec().getVersions().stream()
-            .filter(v -> Boolean.TRUE.equals(v.getStorage()))
-            .findFirst();
-    if (storage.isEmpty()) {
-      return null;
-    }
-    var names = crd.getSpec().getNames();
-    String singular =
-        names.getSingular() == null || names.getSingular().isEmpty()
-            ? names.getKind().toLowerCase(Locale.ROOT)
-            : names.getSingular();
-    return new ResourceType(
-        crd.getSpec().getGroup(),
-        storage.get().getName(),
-        names.getKind(),
-        names.getPlural(),
-        singular,
-        "Namespaced".equals(crd.getSpec().getScope()),
-        names.getShortNames() == null ? List.of() : names.getShortNames(),
-        List.of(),
-        Set.of(),
-        GenericKubernetesResource.class);
   }
 }

@@ -3,7 +3,6 @@ package io.nauta.federation.detector;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.nauta.core.client.KubeClient;
-import io.nauta.core.controller.Controller;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
@@ -62,10 +61,11 @@ public class DetectorConfiguration {
     SharedInformer<CustomResourceDefinition> definitions =
         federationInformers.informer(
             BuiltInResources.CUSTOM_RESOURCE_DEFINITIONS, CustomResourceDefinition.class);
-    BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, Controller> controllers =
-        (type, templates) ->
-            type.namespaced()
-                ? new DetectorController<>(
+    BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+        controllers =
+            (type, templates) ->
+                type.namespaced()
+                    ? new DetectorController<>(
                         type,
                         templates,
                         policies,
@@ -74,8 +74,7 @@ public class DetectorConfiguration {
                         bindings,
                         federationClient,
                         recorder)
-                    .controller()
-                : new DetectorController<>(
+                    : new DetectorController<>(
                         type,
                         templates,
                         policies,
@@ -83,8 +82,7 @@ public class DetectorConfiguration {
                         BindingKind.CLUSTER_RESOURCE_BINDING,
                         clusterBindings,
                         federationClient,
-                        recorder)
-                    .controller();
+                        recorder);
     return runner -> {
       runner.whileLeading(new TemplateWork(TEMPLATE_KINDS, federationClient, controllers));
       runner.whileLeading(new CustomTemplateKinds(definitions, federationClient, controllers));

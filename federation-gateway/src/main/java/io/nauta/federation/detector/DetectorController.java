@@ -76,7 +76,30 @@ final class DetectorController<B extends KarmadaObject> {
     this.events = events;
   }
 
-  Controller controller() {
+  private Controller controller;
+
+  synchronized Controller controller() {
+    if (controller == null) {
+      controller = build();
+    }
+    return controller;
+  }
+
+  /**
+   * Queues the template of every binding of this kind, once the templates are listed: a template
+   * deleted while no detector ran (a restart, another gateway leading) still takes its binding.
+   */
+  void sweep() {
+    for (B binding : bindings.store().list()) {
+      templateKey(bindingKind.spec().apply(binding)).forEach(controller()::enqueue);
+    }
+  }
+
+  SharedInformer<GenericKubernetesResource> templates() {
+    return templates;
+  }
+
+  private Controller build() {
     return Controller.builder(COMPONENT + "-" + type.groupResource())
         .primary(templates)
         .watch(policies, e -> keysIn(e.object().getMetadata().getNamespace()))
@@ -105,6 +128,10 @@ final class DetectorController<B extends KarmadaObject> {
   }
 
   Mono<Result> reconcile(String key) {
+    if (!templates.hasSynced()) {
+      // An unlisted template is not a deleted one: never delete a binding on an empty cache.
+      return Mono.just(Result.requeueAfter(Duration.ofSeconds(1)));
+    }
     int slash = key.indexOf('/');
     String namespace = slash < 0 ? null : key.substring(0, slash);
     String name = slash < 0 ? key : key.substring(slash + 1);

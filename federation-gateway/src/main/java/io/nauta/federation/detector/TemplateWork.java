@@ -9,6 +9,7 @@ import io.nauta.core.registry.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import reactor.core.Disposable;
 
 /**
  * The detector's controllers with informers of their own on the templates: templates are read
@@ -20,15 +21,18 @@ final class TemplateWork implements LeaderWork {
 
   private final List<ResourceType> kinds;
   private final KubeClient client;
-  private final BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, Controller>
+  private final BiFunction<
+          ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
       controllers;
   private final List<SharedInformer<GenericKubernetesResource>> informers = new ArrayList<>();
   private final List<Controller> running = new ArrayList<>();
+  private final List<Disposable> sweeps = new ArrayList<>();
 
   TemplateWork(
       List<ResourceType> kinds,
       KubeClient client,
-      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, Controller> controllers) {
+      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+          controllers) {
     this.kinds = kinds;
     this.client = client;
     this.controllers = controllers;
@@ -44,9 +48,11 @@ final class TemplateWork implements LeaderWork {
     for (ResourceType type : kinds) {
       SharedInformer<GenericKubernetesResource> informer =
           new SharedInformer<>(client.resource(type, GenericKubernetesResource.class), null);
-      Controller controller = controllers.apply(type, informer);
+      DetectorController<?> detector = controllers.apply(type, informer);
+      Controller controller = detector.controller();
       informer.start();
       controller.start();
+      sweeps.add(informer.synced().subscribe(null, e -> {}, detector::sweep));
       informers.add(informer);
       running.add(controller);
     }
@@ -54,6 +60,8 @@ final class TemplateWork implements LeaderWork {
 
   @Override
   public synchronized void stop() {
+    sweeps.forEach(Disposable::dispose);
+    sweeps.clear();
     running.forEach(Controller::stop);
     informers.forEach(SharedInformer::close);
     running.clear();

@@ -108,6 +108,10 @@ public final class SchedulingController<T extends KarmadaObject> {
   }
 
   Mono<Result> reconcile(String key) {
+    if (!clusters.hasSynced()) {
+      // An unlisted cluster is not a lost one: never move replicas on an empty cache.
+      return Mono.just(Result.requeueAfter(Duration.ofSeconds(1)));
+    }
     T binding = bindings.store().get(key).orElse(null);
     if (binding == null || binding.getMetadata().getDeletionTimestamp() != null) {
       return Mono.just(Result.done());
