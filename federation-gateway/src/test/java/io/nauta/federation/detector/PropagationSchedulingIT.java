@@ -421,6 +421,58 @@ class PropagationSchedulingIT {
             });
   }
 
+  @Test
+  void dynamicWeightsFollowTheClustersReportedRoom() {
+    Map<String, Integer> pods = Map.of("usa-3", 10, "asia-2", 20, "europe-1", 30);
+    pods.forEach(
+        (name, n) ->
+            assertApplied(
+                kubectl.run(
+                    "patch",
+                    "cluster",
+                    name,
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    "{\"status\":{\"resourceSummary\":{\"allocatable\":{\"pods\":\""
+                        + n
+                        + "\"}}}}")));
+    assertApplied(
+        kubectl.runWithInput(
+            """
+            apiVersion: policy.karmada.io/v1alpha1
+            kind: PropagationPolicy
+            metadata: {name: dyn, namespace: default}
+            spec:
+              resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: dyn}]
+              placement:
+                clusterAffinity: {clusterNames: [usa-3, asia-2, europe-1]}
+                replicaScheduling:
+                  replicaSchedulingType: Divided
+                  replicaDivisionPreference: Weighted
+                  weightPreference: {dynamicWeight: AvailableReplicas}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: dyn, namespace: default}
+            spec:
+              replicas: 6
+              selector: {matchLabels: {app: dyn}}
+              template:
+                metadata: {labels: {app: dyn}}
+                spec: {containers: [{name: c, image: busybox}]}
+            """,
+            "apply",
+            "-f",
+            "-"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(clusters(binding("dyn-deployment")))
+                    .isEqualTo(Map.of("usa-3", 1, "asia-2", 2, "europe-1", 3)));
+  }
+
   private static String configMapPolicy() {
     return client
         .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class)
