@@ -1,0 +1,114 @@
+package io.nauta.federation.status;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ListOptions;
+import io.nauta.core.informer.InformerFactory;
+import io.nauta.core.informer.InformerStore;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.ResourceType;
+import io.nauta.federation.api.Karmada;
+import io.nauta.federation.propagation.MemberClients;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Watches of the objects the gateway propagated, in every member: one informer per member and kind,
+ * selecting {@code karmada.io/managed=true}, so a member carries one watch per kind the gateway put
+ * there, not one per object (100 Deployments on 3 members are 3 watches). Their events name the
+ * binding in the object's annotations; listeners get its key. When a member's client changes (new
+ * endpoint or credentials) its informers are closed and made again on the new one.
+ */
+public final class MemberWatches implements AutoCloseable {
+
+  private record Member(KubeClient client, InformerFactory informers) {}
+
+  private final MemberClients members;
+  private final Map<String, Member> byCluster = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> subscribed = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+  public MemberWatches(MemberClients members) {
+    this.members = members;
+  }
+
+  /** Calls {@code listener} with the key of the binding whose member object changed. */
+  public void onChange(Consumer<String> listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * The informer of {@code type} in {@code cluster}, started on first use; empty while the cluster
+   * has no client.
+   */
+  public Optional<SharedInformer<GenericKubernetesResource>> informer(
+      String cluster, ResourceType type) {
+    Optional<KubeClient> client = members.client(cluster);
+    if (client.isEmpty()) {
+      return Optional.empty();
+    }
+    Member member =
+        byCluster.compute(
+            cluster,
+            (c, old) -> {
+              if (old != null && old.client() == client.get()) {
+                return old;
+              }
+              if (old != null) {
+                old.informers().close();
+                subscribed.keySet().removeIf(k -> k.startsWith(c + "|"));
+              }
+              return new Member(client.get(), new InformerFactory(client.get()));
+            });
+    SharedInformer<GenericKubernetesResource> informer =
+        member
+            .informers()
+            .informer(
+                type,
+                GenericKubernetesResource.class,
+                null,
+                ListOptions.labels(
+                    Karmada.MANAGED_BY_KARMADA_LABEL
+                        + "="
+                        + Karmada.MANAGED_BY_KARMADA_LABEL_VALUE));
+    subscribed.computeIfAbsent(
+        cluster + "|" + type.groupResource(),
+        k -> {
+          informer
+              .events()
+              .subscribe(
+                  e -> {
+                    var a = e.object().getMetadata().getAnnotations();
+                    if (a == null) {
+                      return;
+                    }
+                    String name = a.get(Karmada.RESOURCE_BINDING_NAME_ANNOTATION);
+                    if (name != null) {
+                      String key =
+                          InformerStore.key(
+                              a.get(Karmada.RESOURCE_BINDING_NAMESPACE_ANNOTATION), name);
+                      listeners.forEach(l -> l.accept(key));
+                    }
+                  });
+          informer.start();
+          return true;
+        });
+    return Optional.of(informer);
+  }
+
+  /** How many member informers run (for the README's measurement). */
+  public int informerCount() {
+    return byCluster.values().stream().mapToInt(m -> m.informers().informers().size()).sum();
+  }
+
+  @Override
+  public void close() {
+    byCluster.values().forEach(m -> m.informers().close());
+    byCluster.clear();
+    subscribed.clear();
+  }
+}

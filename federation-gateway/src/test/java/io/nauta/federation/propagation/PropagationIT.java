@@ -1,0 +1,417 @@
+package io.nauta.federation.propagation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.nauta.api.support.TestApiServer;
+import io.nauta.api.support.TestRedis;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.PatchType;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.federation.api.AggregatedStatusItem;
+import io.nauta.federation.api.Cluster;
+import io.nauta.federation.api.Karmada;
+import io.nauta.federation.api.KarmadaResources;
+import io.nauta.federation.api.OverridePolicy;
+import io.nauta.federation.api.ResourceBinding;
+import io.nauta.federation.support.TestGateway;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Propagation and status against real API servers: the gateway and two members, each a Nauta API
+ * server on its own Redis database, HTTPS and RBAC on. No controllers run in the members: a test
+ * writes a member Deployment's status itself, as the member's deployment controller would.
+ */
+class PropagationIT {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static TestApiServer usa;
+  private static TestApiServer asia;
+  private static TestGateway gateway;
+  private static KubeClient gw;
+  private static KubeClient usaClient;
+  private static KubeClient asiaClient;
+
+  @BeforeAll
+  static void start() {
+    TestRedis.flush();
+    usa = TestApiServer.start("nauta.redis.url=" + TestRedis.url() + "/3");
+    asia = TestApiServer.start("nauta.redis.url=" + TestRedis.url() + "/5");
+    usaClient = usa.kubeClient();
+    asiaClient = asia.kubeClient();
+    Map<String, KubeClient> members = Map.of("usa-3", usaClient, "asia-2", asiaClient);
+    gateway =
+        TestGateway.start(
+            ctx ->
+                ctx.registerBean(
+                    MemberClients.class,
+                    () -> cluster -> Optional.ofNullable(members.get(cluster))),
+            "nauta.redis.url=" + TestGateway.redisUrl(4));
+    KarmadaCrdsFixture.install(gateway);
+    gw = gateway.kubeClient();
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                bindings().list("default", io.nauta.core.client.ListOptions.none()).block()
+                    != null);
+    cluster("usa-3", usa.url(), "us");
+    cluster("asia-2", asia.url(), "asia");
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {gateway, usa, asia}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+  }
+
+  private static ResourceClient<ResourceBinding> bindings() {
+    return gw.resource(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class);
+  }
+
+  private static ResourceClient<Deployment> deployments(KubeClient c) {
+    return c.resource(BuiltInResources.DEPLOYMENTS, Deployment.class);
+  }
+
+  private static void cluster(String name, String endpoint, String region) {
+    Cluster c =
+        JSON.readValue(
+            """
+            {"apiVersion":"cluster.karmada.io/v1alpha1","kind":"Cluster",
+             "metadata":{"name":"%s","labels":{"region":"%s"}},
+             "spec":{"apiEndpoint":"%s","syncMode":"Push","region":"%s"}}
+            """
+                .formatted(name, region, endpoint, region),
+            Cluster.class);
+    gw.resource(KarmadaResources.CLUSTERS, Cluster.class).create(c).block();
+  }
+
+  private static Deployment template(String name, int replicas) {
+    return new DeploymentBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build())
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("main")
+        .withImage("nginx:1.25")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** A binding as the scheduler leaves it: the decision in spec.clusters. */
+  private static ResourceBinding bind(Deployment template, String clusters, String extra) {
+    return bindings()
+        .create(
+            JSON.readValue(
+                """
+                {"apiVersion":"work.karmada.io/v1alpha2","kind":"ResourceBinding",
+                 "metadata":{"name":"%s-deployment","namespace":"default"},
+                 "spec":{"resource":{"apiVersion":"apps/v1","kind":"Deployment",
+                   "namespace":"default","name":"%s","uid":"%s"},
+                   "replicas":%d,"clusters":%s%s}}
+                """
+                    .formatted(
+                        template.getMetadata().getName(),
+                        template.getMetadata().getName(),
+                        template.getMetadata().getUid(),
+                        template.getSpec().getReplicas(),
+                        clusters,
+                        extra),
+                ResourceBinding.class))
+        .block();
+  }
+
+  private static Optional<Deployment> member(KubeClient c, String name) {
+    try {
+      return Optional.ofNullable(deployments(c).get("default", name).block());
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<AggregatedStatusItem> item(String binding, String cluster) {
+    ResourceBinding b = bindings().get("default", binding).block();
+    if (b.status() == null || b.status().aggregatedStatus() == null) {
+      return Optional.empty();
+    }
+    return b.status().aggregatedStatus().stream()
+        .filter(i -> cluster.equals(i.clusterName()))
+        .findFirst();
+  }
+
+  private static String condition(String binding, String type) {
+    ResourceBinding b = bindings().get("default", binding).block();
+    if (b.status() == null || b.status().conditions() == null) {
+      return "";
+    }
+    return b.status().conditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .findFirst()
+        .orElse("");
+  }
+
+  /** What the member's deployment controller would report once all its pods are available. */
+  private static void reportAvailable(KubeClient c, String name) {
+    Deployment d = member(c, name).orElseThrow();
+    int replicas = d.getSpec().getReplicas();
+    d.setStatus(
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(d.getMetadata().getGeneration())
+            .withReplicas(replicas)
+            .withUpdatedReplicas(replicas)
+            .withReadyReplicas(replicas)
+            .withAvailableReplicas(replicas)
+            .build());
+    deployments(c).updateStatus(d).block();
+  }
+
+  @Test
+  void aDeploymentBoundToTwoClustersLandsInBothWithItsSharesAndItsStatusAddsUpAtTheGateway() {
+    Deployment web = deployments(gw).create(template("web", 9)).block();
+    bind(web, "[{\"name\":\"usa-3\",\"replicas\":3},{\"name\":\"asia-2\",\"replicas\":6}]", "");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(member(usaClient, "web")).map(d -> d.getSpec().getReplicas()).contains(3);
+              assertThat(member(asiaClient, "web")).map(d -> d.getSpec().getReplicas()).contains(6);
+            });
+    Deployment inUsa = member(usaClient, "web").orElseThrow();
+    assertThat(inUsa.getMetadata().getLabels())
+        .containsEntry(Karmada.MANAGED_BY_KARMADA_LABEL, "true");
+    assertThat(inUsa.getMetadata().getAnnotations())
+        .containsEntry(Karmada.RESOURCE_BINDING_NAME_ANNOTATION, "web-deployment")
+        .containsEntry(Karmada.RESOURCE_BINDING_NAMESPACE_ANNOTATION, "default")
+        .containsEntry(Karmada.RESOURCE_TEMPLATE_UID_ANNOTATION, web.getMetadata().getUid())
+        .containsEntry(Karmada.RESOURCE_TEMPLATE_GENERATION_ANNOTATION, "1");
+    assertThat(inUsa.getMetadata().getUid()).isNotEqualTo(web.getMetadata().getUid());
+
+    // Nothing available yet: the gateway does not claim the rollout is done.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition("web-deployment", Karmada.CONDITION_FULLY_APPLIED))
+                    .isEqualTo("True/" + Karmada.FULLY_APPLIED_SUCCESS_REASON));
+    Deployment before = deployments(gw).get("default", "web").block();
+    assertThat(before.getStatus() == null ? null : before.getStatus().getAvailableReplicas())
+        .isIn(null, 0);
+
+    reportAvailable(usaClient, "web");
+    reportAvailable(asiaClient, "web");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Deployment d = deployments(gw).get("default", "web").block();
+              assertThat(d.getStatus()).isNotNull();
+              assertThat(d.getStatus().getReplicas()).isEqualTo(9);
+              assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(9);
+              assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(9);
+              assertThat(d.getStatus().getObservedGeneration())
+                  .isEqualTo(d.getMetadata().getGeneration());
+              assertThat(d.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("Available");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                      });
+            });
+    assertThat(item("web-deployment", "usa-3").orElseThrow().health()).isEqualTo(Karmada.HEALTHY);
+    assertThat(
+            item("web-deployment", "asia-2")
+                .orElseThrow()
+                .status()
+                .path("availableReplicas")
+                .asInt())
+        .isEqualTo(6);
+
+    // A new template generation: observedGeneration at the gateway waits for every member.
+    deployments(gw)
+        .patch("default", "web", PatchType.MERGE, "{\"spec\":{\"minReadySeconds\":1}}")
+        .block();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(member(asiaClient, "web").orElseThrow().getSpec().getMinReadySeconds())
+                    .isEqualTo(1));
+    Deployment changed = deployments(gw).get("default", "web").block();
+    assertThat(changed.getMetadata().getGeneration()).isEqualTo(2);
+    reportAvailable(usaClient, "web");
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        deployments(gw)
+                            .get("default", "web")
+                            .block()
+                            .getStatus()
+                            .getObservedGeneration())
+                    .isEqualTo(1));
+    reportAvailable(asiaClient, "web");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        deployments(gw)
+                            .get("default", "web")
+                            .block()
+                            .getStatus()
+                            .getObservedGeneration())
+                    .isEqualTo(2));
+  }
+
+  @Test
+  void anOverridePolicyChangesTheImageInOneMemberOnly() {
+    gw.resource(KarmadaResources.OVERRIDE_POLICIES, OverridePolicy.class)
+        .create(
+            JSON.readValue(
+                """
+                {"apiVersion":"policy.karmada.io/v1alpha1","kind":"OverridePolicy",
+                 "metadata":{"name":"asia-tag","namespace":"default"},
+                 "spec":{"resourceSelectors":[{"apiVersion":"apps/v1","kind":"Deployment","name":"img"}],
+                   "overrideRules":[{"targetCluster":{"clusterNames":["asia-2"]},
+                     "overriders":{"imageOverrider":[{"component":"Tag","operator":"replace","value":"1.26"}]}}]}}
+                """,
+                OverridePolicy.class))
+        .block();
+    Deployment img = deployments(gw).create(template("img", 2)).block();
+    bind(img, "[{\"name\":\"usa-3\",\"replicas\":1},{\"name\":\"asia-2\",\"replicas\":1}]", "");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(member(asiaClient, "img"))
+                  .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .contains("nginx:1.26");
+              assertThat(member(usaClient, "img"))
+                  .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .contains("nginx:1.25");
+            });
+    assertThat(member(asiaClient, "img").orElseThrow().getMetadata().getAnnotations())
+        .containsKey(Karmada.APPLIED_OVERRIDES_ANNOTATION);
+    assertThat(member(usaClient, "img").orElseThrow().getMetadata().getAnnotations())
+        .doesNotContainKey(Karmada.APPLIED_OVERRIDES_ANNOTATION);
+  }
+
+  @Test
+  void anObjectAlreadyInAMemberIsLeftAloneAndTheBindingSaysWhyUntilOverwrite() {
+    Deployment own = template("api", 1);
+    own.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("theirs:1");
+    deployments(usaClient).create(own).block();
+    Deployment api = deployments(gw).create(template("api", 1)).block();
+    ResourceBinding binding = bind(api, "[{\"name\":\"usa-3\",\"replicas\":1}]", "");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AggregatedStatusItem i = item("api-deployment", "usa-3").orElseThrow();
+              assertThat(i.applied()).isFalse();
+              assertThat(i.appliedMessage()).contains("already exists in the cluster usa-3");
+              assertThat(condition("api-deployment", Karmada.CONDITION_FULLY_APPLIED))
+                  .isEqualTo("False/" + Karmada.FULLY_APPLIED_FAILED_REASON);
+            });
+    Deployment untouched = member(usaClient, "api").orElseThrow();
+    assertThat(untouched.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("theirs:1");
+    assertThat(untouched.getMetadata().getLabels())
+        .doesNotContainKey(Karmada.MANAGED_BY_KARMADA_LABEL);
+
+    bindings()
+        .patch(
+            "default",
+            binding.metadata().getName(),
+            PatchType.MERGE,
+            "{\"spec\":{\"conflictResolution\":\"Overwrite\"}}")
+        .block();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Deployment d = member(usaClient, "api").orElseThrow();
+              assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .isEqualTo("nginx:1.25");
+              assertThat(d.getMetadata().getLabels())
+                  .containsEntry(Karmada.MANAGED_BY_KARMADA_LABEL, "true");
+              assertThat(item("api-deployment", "usa-3").orElseThrow().applied()).isTrue();
+            });
+  }
+
+  @Test
+  void deletingTheTemplateRemovesItFromEveryMemberAndLeavesOthersObjectsAlone() {
+    Deployment gone = deployments(gw).create(template("gone", 2)).block();
+    bind(gone, "[{\"name\":\"usa-3\",\"replicas\":1},{\"name\":\"asia-2\",\"replicas\":1}]", "");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> member(usaClient, "gone").isPresent() && member(asiaClient, "gone").isPresent());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                bindings().get("default", "gone-deployment").block().metadata().getFinalizers()
+                    != null);
+
+    deployments(gw).delete("default", "gone").block();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(member(usaClient, "gone")).isEmpty();
+              assertThat(member(asiaClient, "gone")).isEmpty();
+            });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                bindings().get("default", "gone-deployment").block();
+                return false;
+              } catch (NotFoundException e) {
+                return true;
+              }
+            });
+    assertThat(List.of("usa-3", "asia-2")).hasSize(2);
+  }
+}
