@@ -84,4 +84,40 @@ final class KarmadaCrdsFixture {
       throw new IllegalStateException("CRD " + plural + "." + group + ": HTTP " + code);
     }
   }
+
+  /**
+   * The dependencies distributor creates bindings, which the controller manager's bootstrap role
+   * does not allow (it may update and delete any resource, not create it): the rule fedcore's
+   * Karmada RBAC is to carry.
+   */
+  static void allowControllersToCreateBindings(io.nauta.core.client.KubeClient gw) {
+    for (String body :
+        new String[] {
+          """
+          {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+           "metadata":{"name":"test:federation-bindings"},
+           "rules":[{"apiGroups":["work.karmada.io"],"resources":["resourcebindings"],"verbs":["create"]}]}
+          """,
+          """
+          {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding",
+           "metadata":{"name":"test:federation-bindings"},
+           "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"test:federation-bindings"},
+           "subjects":[{"kind":"User","name":"system:kube-controller-manager"}]}
+          """
+        }) {
+      boolean role = !body.contains("\"kind\":\"ClusterRoleBinding\"");
+      var type =
+          role
+              ? io.nauta.core.registry.BuiltInResources.CLUSTER_ROLES
+              : io.nauta.core.registry.BuiltInResources.CLUSTER_ROLE_BINDINGS;
+      gw.resource(type, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+          .create(
+              gw.mapper()
+                  .readValue(body, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+          .onErrorResume(
+              io.nauta.core.errors.AlreadyExistsException.class,
+              e -> reactor.core.publisher.Mono.empty())
+          .block();
+    }
+  }
 }

@@ -3,6 +3,8 @@ package io.nauta.federation.propagation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -64,6 +66,7 @@ class PropagationIT {
             "nauta.redis.url=" + TestGateway.redisUrl(4));
     KarmadaCrdsFixture.install(gateway);
     gw = gateway.kubeClient();
+    KarmadaCrdsFixture.allowControllersToCreateBindings(gw);
     await()
         .atMost(WAIT)
         .ignoreExceptions()
@@ -413,5 +416,125 @@ class PropagationIT {
               }
             });
     assertThat(List.of("usa-3", "asia-2")).hasSize(2);
+  }
+
+  @Test
+  void propagateDepsBringsTheConfigMapAWorkloadReferencesToItsClusters() {
+    ConfigMap settings =
+        new ConfigMapBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder().withName("settings").withNamespace("default").build())
+            .addToData("mode", "fast")
+            .build();
+    gw.resource(BuiltInResources.CONFIGMAPS, ConfigMap.class).create(settings).block();
+    Deployment deps = template("deps", 2);
+    deps.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setEnvFrom(
+            List.of(
+                new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                    .withNewConfigMapRef()
+                    .withName("settings")
+                    .endConfigMapRef()
+                    .build()));
+    Deployment created = deployments(gw).create(deps).block();
+    bind(created, "[{\"name\":\"asia-2\",\"replicas\":2}]", ",\"propagateDeps\":true");
+
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              ConfigMap there =
+                  asiaClient
+                      .resource(BuiltInResources.CONFIGMAPS, ConfigMap.class)
+                      .get("default", "settings")
+                      .block();
+              assertThat(there.getData()).containsEntry("mode", "fast");
+            });
+    ResourceBinding attached = bindings().get("default", "settings-configmap").block();
+    assertThat(attached.spec().requiredBy())
+        .singleElement()
+        .satisfies(s -> assertThat(s.name()).isEqualTo("deps-deployment"));
+    assertThat(configMapIn(usaClient, "settings")).isFalse();
+
+    // The workload stops referencing it: the attached binding goes, and the copy with it.
+    deployments(gw)
+        .patch(
+            "default",
+            "deps",
+            PatchType.JSON,
+            "[{\"op\":\"remove\",\"path\":\"/spec/template/spec/containers/0/envFrom\"}]")
+        .block();
+    await().atMost(WAIT).until(() -> !configMapIn(asiaClient, "settings"));
+  }
+
+  private static boolean configMapIn(KubeClient c, String name) {
+    try {
+      return c.resource(BuiltInResources.CONFIGMAPS, ConfigMap.class).get("default", name).block()
+          != null;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void anEvictedClusterKeepsItsCopyUntilTheReplacementsAreAvailable() {
+    Deployment moving = deployments(gw).create(template("moving", 4)).block();
+    ResourceBinding b =
+        bind(
+            moving,
+            "[{\"name\":\"usa-3\",\"replicas\":2},{\"name\":\"asia-2\",\"replicas\":2}]",
+            "");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                member(usaClient, "moving").isPresent()
+                    && member(asiaClient, "moving").isPresent());
+
+    // What the taint manager and scheduler leave: asia-2's replicas moved to usa-3, a task for it.
+    bindings()
+        .patch(
+            "default",
+            b.metadata().getName(),
+            PatchType.MERGE,
+            """
+            {"spec":{"clusters":[{"name":"usa-3","replicas":4}],
+              "gracefulEvictionTasks":[{"fromCluster":"asia-2","reason":"TaintUntolerated",
+                "producer":"TaintManager","creationTimestamp":"%s"}]}}
+            """
+                .formatted(java.time.Instant.now().toString()))
+        .block();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(member(usaClient, "moving"))
+                    .map(d -> d.getSpec().getReplicas())
+                    .contains(4));
+    // Not available yet in usa-3: asia-2 keeps serving.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> member(asiaClient, "moving").isPresent());
+
+    reportAvailable(usaClient, "moving");
+    await().atMost(WAIT).until(() -> member(asiaClient, "moving").isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              var tasks =
+                  bindings()
+                      .get("default", "moving-deployment")
+                      .block()
+                      .spec()
+                      .gracefulEvictionTasks();
+              return tasks == null || tasks.isEmpty();
+            });
   }
 }
