@@ -96,17 +96,21 @@ public final class DependenciesDistributor {
       }
       Optional<GenericKubernetesResource> workload =
           informer.store().get(ref.namespace(), ref.name());
-      if (workload.isPresent()) {
-        for (Dependency d : PodDependencies.of(json.valueToTree(workload.get()))) {
-          Optional<GenericKubernetesResource> object = dependency(d);
-          if (object.isEmpty()) {
-            missing = true;
-            continue;
-          }
-          String attachedKey = InformerStore.key(d.namespace(), bindingName(d.kind(), d.name()));
-          keep.add(attachedKey);
-          writes.add(attach(binding, object.get(), attachedKey));
+      if (workload.isEmpty()) {
+        // Not in the cache yet, or gone: the propagation controller decides which, with the
+        // API server, and a binding gone detaches its dependencies below.
+        return Flux.concat(writes).then(Mono.just(Result.requeueAfter(MISSING_RETRY)));
+      }
+      for (Dependency d : PodDependencies.of(json.valueToTree(workload.get()))) {
+        String attachedKey = InformerStore.key(d.namespace(), bindingName(d.kind(), d.name()));
+        // Still referenced: kept even while the object is not in the cache.
+        keep.add(attachedKey);
+        Optional<GenericKubernetesResource> object = dependency(d);
+        if (object.isEmpty()) {
+          missing = true;
+          continue;
         }
+        writes.add(attach(binding, object.get(), attachedKey));
       }
     }
     for (ResourceBinding attached : bindings.store().byIndex(BY_REQUIRED_BY, key)) {

@@ -128,21 +128,35 @@ public final class BindingPropagator {
     }
     Optional<GenericKubernetesResource> template =
         templateInformer.store().get(spec.resource().namespace(), spec.resource().name());
-    if (template.isEmpty()
-        || (spec.resource().uid() != null
-            && !spec.resource().uid().isEmpty()
-            && !spec.resource().uid().equals(template.get().getMetadata().getUid()))) {
-      // The template is gone: so is its binding (Karmada's garbage collector deletes it through
-      // the owner reference; the gateway runs no garbage collector, so this does).
-      return bindingClient()
-          .delete(binding.metadata().getNamespace(), binding.metadata().getName())
-          .onErrorResume(NotFoundException.class, e -> Mono.empty())
-          .thenReturn(Result.done());
+    if (template.isEmpty() || !sameObject(spec.resource(), template.get())) {
+      // The cache may lag behind a template created just before its binding: only the API
+      // server's word that it is gone deletes the binding (Karmada's garbage collector does it
+      // through the owner reference; the gateway runs no garbage collector, so this does).
+      return gateway
+          .resource(type.get(), GenericKubernetesResource.class)
+          .get(spec.resource().namespace(), spec.resource().name())
+          .map(live -> sameObject(spec.resource(), live))
+          .onErrorResume(NotFoundException.class, e -> Mono.just(false))
+          .flatMap(
+              exists ->
+                  exists
+                      ? Mono.just(Result.requeueAfter(Duration.ofMillis(200)))
+                      : bindingClient()
+                          .delete(binding.metadata().getNamespace(), binding.metadata().getName())
+                          .onErrorResume(NotFoundException.class, e -> Mono.empty())
+                          .thenReturn(Result.done()));
     }
     if (!hasFinalizer(binding)) {
       return setFinalizer(binding, true).thenReturn(Result.done());
     }
     return propagate(key, binding, type.get(), template.get());
+  }
+
+  /** Whether {@code object} is the one the binding was made for (same uid, when it has one). */
+  private static boolean sameObject(ObjectReference ref, GenericKubernetesResource object) {
+    return ref.uid() == null
+        || ref.uid().isEmpty()
+        || ref.uid().equals(object.getMetadata().getUid());
   }
 
   // ---- create and update

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.api.support.TestRedis;
 import io.nauta.core.client.KubeClient;
@@ -64,9 +65,7 @@ class PropagationIT {
                     MemberClients.class,
                     () -> cluster -> Optional.ofNullable(members.get(cluster))),
             "nauta.redis.url=" + TestGateway.redisUrl(4));
-    KarmadaCrdsFixture.install(gateway);
     gw = gateway.kubeClient();
-    KarmadaCrdsFixture.allowControllersToCreateBindings(gw);
     await()
         .atMost(WAIT)
         .ignoreExceptions()
@@ -188,6 +187,27 @@ class PropagationIT {
         .orElse("");
   }
 
+  /** {@code kubectl rollout status} against the gateway; its exit code. */
+  private static int rolloutStatus(String name, String timeout) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "kubectl",
+                "--kubeconfig",
+                gateway.kubeconfig().toString(),
+                "-n",
+                "default",
+                "rollout",
+                "status",
+                "deployment/" + name,
+                "--timeout=" + timeout)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    int code = p.waitFor();
+    System.out.println("kubectl rollout status " + name + ": " + code + ": " + out);
+    return code;
+  }
+
   /** What the member's deployment controller would report once all its pods are available. */
   private static void reportAvailable(KubeClient c, String name) {
     Deployment d = member(c, name).orElseThrow();
@@ -204,7 +224,8 @@ class PropagationIT {
   }
 
   @Test
-  void aDeploymentBoundToTwoClustersLandsInBothWithItsSharesAndItsStatusAddsUpAtTheGateway() {
+  void aDeploymentBoundToTwoClustersLandsInBothWithItsSharesAndItsStatusAddsUpAtTheGateway()
+      throws Exception {
     Deployment web = deployments(gw).create(template("web", 9)).block();
     bind(web, "[{\"name\":\"usa-3\",\"replicas\":3},{\"name\":\"asia-2\",\"replicas\":6}]", "");
 
@@ -237,6 +258,8 @@ class PropagationIT {
         .isIn(null, 0);
 
     reportAvailable(usaClient, "web");
+    // kubectl waits for asia-2, whose object has not caught up with generation 2.
+    assertThat(rolloutStatus("web", "3s")).isNotZero();
     reportAvailable(asiaClient, "web");
     await()
         .atMost(WAIT)
@@ -302,6 +325,12 @@ class PropagationIT {
                             .getStatus()
                             .getObservedGeneration())
                     .isEqualTo(2));
+    assertThat(rolloutStatus("web", "30s")).isZero();
+
+    MeterRegistry meters = gateway.bean(MeterRegistry.class);
+    assertThat(meters.find("nauta.federation.propagation.latency").tag("cluster", "asia-2").timer())
+        .isNotNull()
+        .satisfies(t -> assertThat(t.count()).isPositive());
   }
 
   @Test
@@ -355,6 +384,14 @@ class PropagationIT {
               assertThat(condition("api-deployment", Karmada.CONDITION_FULLY_APPLIED))
                   .isEqualTo("False/" + Karmada.FULLY_APPLIED_FAILED_REASON);
             });
+    assertThat(
+            gateway
+                .bean(MeterRegistry.class)
+                .find("nauta.federation.apply.errors")
+                .tags("cluster", "usa-3", "reason", "conflict")
+                .counter()
+                .count())
+        .isPositive();
     Deployment untouched = member(usaClient, "api").orElseThrow();
     assertThat(untouched.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("theirs:1");
