@@ -119,7 +119,7 @@ public final class BindingStatus {
     boolean retryForCaches = waitingForCaches;
     return bindingWrite
         .zipWith(templateWrite, (a, b) -> a instanceof Result.Done ? b : a)
-        .map(r -> retryForCaches ? Result.requeueAfter(Duration.ofMillis(200)) : r);
+        .map(r -> retryForCaches ? Result.requeueAfter(Duration.ofSeconds(1)) : r);
   }
 
   private Mono<Result> writeBindingStatus(

@@ -57,7 +57,15 @@ class PropagationIT {
     asia = TestApiServer.start("nauta.redis.url=" + TestRedis.url() + "/5");
     usaClient = usa.kubeClient();
     asiaClient = asia.kubeClient();
-    Map<String, KubeClient> members = Map.of("usa-3", usaClient, "asia-2", asiaClient);
+    // europe-1 never answers: nothing listens on port 1.
+    Map<String, KubeClient> members =
+        Map.of(
+            "usa-3",
+            usaClient,
+            "asia-2",
+            asiaClient,
+            "europe-1",
+            KubeClient.of("https://127.0.0.1:1"));
     gateway =
         TestGateway.start(
             ctx ->
@@ -573,5 +581,40 @@ class PropagationIT {
                       .gracefulEvictionTasks();
               return tasks == null || tasks.isEmpty();
             });
+  }
+
+  @Test
+  void aMemberThatDoesNotAnswerHoldsTheDeletionUntilItsClusterIsRemoved() {
+    cluster("europe-1", "https://127.0.0.1:1", "eu");
+    Deployment held = deployments(gw).create(template("held", 2)).block();
+    bind(held, "[{\"name\":\"usa-3\",\"replicas\":1},{\"name\":\"europe-1\",\"replicas\":1}]", "");
+    await().atMost(WAIT).until(() -> member(usaClient, "held").isPresent());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AggregatedStatusItem i = item("held-deployment", "europe-1").orElseThrow();
+              assertThat(i.applied()).isFalse();
+              assertThat(i.appliedMessage()).contains("europe-1");
+            });
+
+    deployments(gw).delete("default", "held").block();
+    await().atMost(WAIT).until(() -> member(usaClient, "held").isEmpty());
+    // europe-1 may still run it: the binding keeps its finalizer.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> bindingExists("held-deployment"));
+
+    gw.resource(KarmadaResources.CLUSTERS, Cluster.class).delete(null, "europe-1").block();
+    await().atMost(WAIT).until(() -> !bindingExists("held-deployment"));
+  }
+
+  private static boolean bindingExists(String name) {
+    try {
+      return bindings().get("default", name).block() != null;
+    } catch (NotFoundException e) {
+      return false;
+    }
   }
 }
