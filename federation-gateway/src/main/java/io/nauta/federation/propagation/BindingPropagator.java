@@ -1,14 +1,18 @@
 package io.nauta.federation.propagation;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
+import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.workqueue.Result;
 import io.nauta.federation.api.BindingSnapshot;
@@ -188,7 +192,9 @@ public final class BindingPropagator {
                     }
                   }));
     }
-    Mono<Boolean> allApplied = Flux.merge(writes).all(ok -> ok).defaultIfEmpty(true);
+    // Every write runs to its end: one cluster failing must not cancel the others' writes.
+    Mono<Boolean> allApplied =
+        Flux.merge(writes).collectList().map(results -> !results.contains(false));
     return allApplied.flatMap(
         ok -> {
           if (ok) {
@@ -265,6 +271,15 @@ public final class BindingPropagator {
                         existing -> {
                           if (existing.isEmpty()) {
                             return rc.create(toResource(finalDesired))
+                                // The namespace is not there yet: Karmada's namespace sync
+                                // controller would have made it; this makes it on demand.
+                                .onErrorResume(
+                                    NotFoundException.class,
+                                    e ->
+                                        ns == null
+                                            ? Mono.error(e)
+                                            : ensureNamespace(client.get(), ns)
+                                                .then(rc.create(toResource(finalDesired))))
                                 .doOnNext(c -> remember(writeKey, hash, c))
                                 .thenReturn(Outcome.ok());
                           }
@@ -306,6 +321,22 @@ public final class BindingPropagator {
               applied.record(key, cluster, outcome);
               return outcome.applied();
             });
+  }
+
+  /** Creates the namespace in the member, marked as the gateway's, unless it exists. */
+  private Mono<Void> ensureNamespace(KubeClient member, String namespace) {
+    Namespace ns =
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName(namespace)
+            .addToLabels(Karmada.MANAGED_BY_KARMADA_LABEL, Karmada.MANAGED_BY_KARMADA_LABEL_VALUE)
+            .endMetadata()
+            .build();
+    return member
+        .resource(BuiltInResources.NAMESPACES, Namespace.class)
+        .create(ns)
+        .onErrorResume(AlreadyExistsException.class, e -> Mono.empty())
+        .then();
   }
 
   private Mono<Boolean> failed(String key, String cluster, String reason, String message) {

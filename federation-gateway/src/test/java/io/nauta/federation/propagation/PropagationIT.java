@@ -610,6 +610,38 @@ class PropagationIT {
     await().atMost(WAIT).until(() -> !bindingExists("held-deployment"));
   }
 
+  @Test
+  void aNamespaceTheMemberLacksIsMadeThere() {
+    gw.resource(BuiltInResources.NAMESPACES, io.fabric8.kubernetes.api.model.Namespace.class)
+        .create(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName("shop")
+                .endMetadata()
+                .build())
+        .block();
+    Deployment cart = template("cart", 1);
+    cart.getMetadata().setNamespace("shop");
+    Deployment created = deployments(gw).create(cart).block();
+    bindings()
+        .create(
+            JSON.readValue(
+                """
+                {"apiVersion":"work.karmada.io/v1alpha2","kind":"ResourceBinding",
+                 "metadata":{"name":"cart-deployment","namespace":"shop"},
+                 "spec":{"resource":{"apiVersion":"apps/v1","kind":"Deployment",
+                   "namespace":"shop","name":"cart","uid":"%s"},
+                   "replicas":1,"clusters":[{"name":"asia-2","replicas":1}]}}
+                """
+                    .formatted(created.getMetadata().getUid()),
+                ResourceBinding.class))
+        .block();
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> deployments(asiaClient).get("shop", "cart").block() != null);
+  }
+
   private static boolean bindingExists(String name) {
     try {
       return bindings().get("default", name).block() != null;
