@@ -35,7 +35,7 @@ public class DependenciesConfiguration {
             .meterRegistry(meters.getIfAvailable(SimpleMeterRegistry::new))
             .build();
     // A workload's change may change what it references.
-    templates.onTemplateChange(controller::enqueue);
+    templates.onTemplateChange(bindings.store(), controller::enqueue);
     return runner -> runner.whileLeading(controller);
   }
 }

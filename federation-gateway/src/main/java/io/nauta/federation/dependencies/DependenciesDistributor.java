@@ -180,7 +180,7 @@ public final class DependenciesDistributor {
     ObjectNode patch = json.createObjectNode();
     patch.putObject("metadata").putObject("labels").put(label, id);
     patch.putObject("spec").set("requiredBy", json.valueToTree(requiredBy));
-    return BindingPatches.patch(gateway, attached, patch);
+    return BindingPatches.patch(gateway, KarmadaResources.RESOURCE_BINDINGS, attached, patch);
   }
 
   private Mono<Void> create(
@@ -255,7 +255,7 @@ public final class DependenciesDistributor {
       ArrayNode list = spec.putArray("requiredBy");
       remaining.forEach(s -> list.add(json.valueToTree(s)));
     }
-    return BindingPatches.patch(gateway, attached, patch);
+    return BindingPatches.patch(gateway, KarmadaResources.RESOURCE_BINDINGS, attached, patch);
   }
 
   private Mono<Void> dropSnapshotsOfGoneBindings(ResourceBinding attached) {

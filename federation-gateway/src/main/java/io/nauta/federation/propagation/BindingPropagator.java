@@ -20,7 +20,6 @@ import io.nauta.federation.api.Cluster;
 import io.nauta.federation.api.ClusterOverridePolicy;
 import io.nauta.federation.api.GracefulEvictionTask;
 import io.nauta.federation.api.Karmada;
-import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.ObjectReference;
 import io.nauta.federation.api.OverridePolicy;
 import io.nauta.federation.api.ResourceBinding;
@@ -71,6 +70,7 @@ public final class BindingPropagator {
   static final Duration EVICTION_POLL = Duration.ofSeconds(2);
 
   private final KubeClient gateway;
+  private final ResourceType bindingType;
   private final JsonMapper json;
   private final SharedInformer<ResourceBinding> bindings;
   private final InformerStore<Cluster> clusters;
@@ -87,6 +87,7 @@ public final class BindingPropagator {
 
   public BindingPropagator(
       KubeClient gateway,
+      ResourceType bindingType,
       SharedInformer<ResourceBinding> bindings,
       InformerStore<Cluster> clusters,
       InformerStore<OverridePolicy> overridePolicies,
@@ -96,6 +97,7 @@ public final class BindingPropagator {
       AppliedState applied,
       PropagationMetrics metrics) {
     this.gateway = gateway;
+    this.bindingType = bindingType;
     this.json = gateway.mapper();
     this.bindings = bindings;
     this.clusters = clusters;
@@ -178,7 +180,11 @@ public final class BindingPropagator {
         new MemberObjects.Owner(
             binding.metadata().getNamespace(),
             binding.metadata().getName(),
-            label(binding.metadata(), Karmada.RESOURCE_BINDING_PERMANENT_ID_LABEL),
+            label(
+                binding.metadata(),
+                bindingType.namespaced()
+                    ? Karmada.RESOURCE_BINDING_PERMANENT_ID_LABEL
+                    : Karmada.CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL),
             spec.conflictResolution());
     boolean workload = spec.replicas() != null && spec.replicas() > 0;
     List<Mono<Boolean>> writes = new ArrayList<>();
@@ -604,11 +610,11 @@ public final class BindingPropagator {
   }
 
   private Mono<Void> patchBinding(ResourceBinding binding, ObjectNode patch) {
-    return BindingPatches.patch(gateway, binding, patch);
+    return BindingPatches.patch(gateway, bindingType, binding, patch);
   }
 
   private ResourceClient<ResourceBinding> bindingClient() {
-    return gateway.resource(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class);
+    return gateway.resource(bindingType, ResourceBinding.class);
   }
 
   private GenericKubernetesResource toResource(ObjectNode node) {

@@ -143,10 +143,19 @@ public final class MemberObjects {
     if (generation > 0) {
       annotations.put(Karmada.RESOURCE_TEMPLATE_GENERATION_ANNOTATION, Long.toString(generation));
     }
-    annotations.put(Karmada.RESOURCE_BINDING_NAMESPACE_ANNOTATION, owner.bindingNamespace());
-    annotations.put(Karmada.RESOURCE_BINDING_NAME_ANNOTATION, owner.bindingName());
+    boolean cluster = owner.bindingNamespace() == null || owner.bindingNamespace().isEmpty();
+    if (cluster) {
+      annotations.put(Karmada.CLUSTER_RESOURCE_BINDING_ANNOTATION, owner.bindingName());
+    } else {
+      annotations.put(Karmada.RESOURCE_BINDING_NAMESPACE_ANNOTATION, owner.bindingNamespace());
+      annotations.put(Karmada.RESOURCE_BINDING_NAME_ANNOTATION, owner.bindingName());
+    }
     if (owner.permanentId() != null && !owner.permanentId().isEmpty()) {
-      labels.put(Karmada.RESOURCE_BINDING_PERMANENT_ID_LABEL, owner.permanentId());
+      labels.put(
+          cluster
+              ? Karmada.CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL
+              : Karmada.RESOURCE_BINDING_PERMANENT_ID_LABEL,
+          owner.permanentId());
     }
     labels.put(Karmada.MANAGED_BY_KARMADA_LABEL, "true");
     annotations.put(
@@ -210,10 +219,22 @@ public final class MemberObjects {
    * when the binding no longer targets the cluster or is gone, deletes only what it made).
    */
   public static boolean belongsTo(JsonNode observed, String namespace, String name) {
+    String key = namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+    return isManaged(observed) && key.equals(bindingKey(observed));
+  }
+
+  /**
+   * The key of the binding a member object names: {@code namespace/name} of a ResourceBinding, the
+   * name of a ClusterResourceBinding; null when it names none.
+   */
+  public static String bindingKey(JsonNode observed) {
     JsonNode a = observed.path("metadata").path("annotations");
-    return isManaged(observed)
-        && namespace.equals(a.path(Karmada.RESOURCE_BINDING_NAMESPACE_ANNOTATION).asString(""))
-        && name.equals(a.path(Karmada.RESOURCE_BINDING_NAME_ANNOTATION).asString(""));
+    String name = a.path(Karmada.RESOURCE_BINDING_NAME_ANNOTATION).asString("");
+    if (!name.isEmpty()) {
+      return a.path(Karmada.RESOURCE_BINDING_NAMESPACE_ANNOTATION).asString("") + "/" + name;
+    }
+    String clusterBinding = a.path(Karmada.CLUSTER_RESOURCE_BINDING_ANNOTATION).asString("");
+    return clusterBinding.isEmpty() ? null : clusterBinding;
   }
 
   /**

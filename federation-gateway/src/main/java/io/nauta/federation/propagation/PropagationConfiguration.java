@@ -4,27 +4,36 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.Controller;
+import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.core.registry.ResourceType;
 import io.nauta.federation.api.Cluster;
 import io.nauta.federation.api.ClusterOverridePolicy;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.OverridePolicy;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.runtime.FederationController;
+import java.util.List;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The propagation controller ({@link BindingPropagator}) on the gateway's runner: it reconciles
- * ResourceBindings, and again when a template, a Cluster or an override policy changes.
+ * The propagation controllers ({@link BindingPropagator}) on the gateway's runner, one for
+ * ResourceBindings and one for ClusterResourceBindings (cluster-scoped templates: Namespaces,
+ * ClusterRoles, CRDs...): each reconciles its bindings, and again when a template, a Cluster or an
+ * override policy changes.
  */
 @Configuration(proxyBeanMethods = false)
 public class PropagationConfiguration {
+
+  /** The binding kinds propagated: both read as the {@link ResourceBinding} record. */
+  public static final List<ResourceType> BINDING_TYPES =
+      List.of(KarmadaResources.RESOURCE_BINDINGS, KarmadaResources.CLUSTER_RESOURCE_BINDINGS);
 
   @Bean
   AppliedState federationAppliedState() {
@@ -38,16 +47,11 @@ public class PropagationConfiguration {
 
   @Bean
   Templates federationTemplates(ResourceRegistry registry, InformerFactory federationInformers) {
-    return new Templates(
-        registry,
-        federationInformers,
-        federationInformers
-            .informer(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class)
-            .store());
+    return new Templates(registry, federationInformers);
   }
 
   @Bean
-  FederationController propagationController(
+  FederationController propagationControllers(
       KubeClient federationClient,
       InformerFactory federationInformers,
       Templates templates,
@@ -55,8 +59,6 @@ public class PropagationConfiguration {
       PropagationMetrics metrics,
       ObjectProvider<MemberClients> members,
       ObjectProvider<MeterRegistry> meters) {
-    SharedInformer<ResourceBinding> bindings =
-        federationInformers.informer(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class);
     SharedInformer<Cluster> clusters =
         federationInformers.informer(KarmadaResources.CLUSTERS, Cluster.class);
     SharedInformer<OverridePolicy> ops =
@@ -64,49 +66,62 @@ public class PropagationConfiguration {
     SharedInformer<ClusterOverridePolicy> cops =
         federationInformers.informer(
             KarmadaResources.CLUSTER_OVERRIDE_POLICIES, ClusterOverridePolicy.class);
-    MemberClients memberClients = MemberClients.of(members);
-    BindingPropagator propagator =
-        new BindingPropagator(
-            federationClient,
-            bindings,
-            clusters.store(),
-            ops.store(),
-            cops.store(),
-            templates,
-            memberClients,
-            applied,
-            metrics);
-    Controller controller =
-        Controller.builder("binding-propagation")
-            .primary(
-                bindings,
-                e ->
-                    e.previous() == null
-                        || !Objects.equals(e.previous().spec(), e.object().spec())
-                        || !Objects.equals(
-                            e.previous().metadata().getFinalizers(),
-                            e.object().metadata().getFinalizers())
-                        || !Objects.equals(
-                            e.previous().metadata().getDeletionTimestamp(),
-                            e.object().metadata().getDeletionTimestamp())
-                        || !Objects.equals(
-                            e.previous().metadata().getLabels(), e.object().metadata().getLabels()))
-            .watch(clusters, e -> bindings.store().keys())
-            .watch(cops, e -> bindings.store().keys())
-            .watch(
-                ops,
-                e ->
-                    bindings
-                        .store()
-                        .byIndex(
-                            InformerStore.BY_NAMESPACE, e.object().getMetadata().getNamespace())
-                        .stream()
-                        .map(InformerStore::keyOf)
-                        .toList())
-            .reconcile(propagator::reconcile)
-            .meterRegistry(meters.getIfAvailable(SimpleMeterRegistry::new))
-            .build();
-    templates.onTemplateChange(controller::enqueue);
-    return runner -> runner.whileLeading(controller);
+    List<Controller> controllers =
+        BINDING_TYPES.stream()
+            .map(
+                bindingType -> {
+                  SharedInformer<ResourceBinding> bindings =
+                      federationInformers.informer(bindingType, ResourceBinding.class);
+                  BindingPropagator propagator =
+                      new BindingPropagator(
+                          federationClient,
+                          bindingType,
+                          bindings,
+                          clusters.store(),
+                          ops.store(),
+                          cops.store(),
+                          templates,
+                          MemberClients.of(members),
+                          applied,
+                          metrics);
+                  Controller controller =
+                      Controller.builder(
+                              bindingType.namespaced()
+                                  ? "binding-propagation"
+                                  : "cluster-binding-propagation")
+                          .primary(bindings, PropagationConfiguration::specOrMetadataChanged)
+                          .watch(clusters, e -> bindings.store().keys())
+                          .watch(cops, e -> bindings.store().keys())
+                          .watch(
+                              ops,
+                              e ->
+                                  bindings
+                                      .store()
+                                      .byIndex(
+                                          InformerStore.BY_NAMESPACE,
+                                          e.object().getMetadata().getNamespace())
+                                      .stream()
+                                      .map(InformerStore::keyOf)
+                                      .toList())
+                          .reconcile(propagator::reconcile)
+                          .meterRegistry(meters.getIfAvailable(SimpleMeterRegistry::new))
+                          .build();
+                  templates.onTemplateChange(bindings.store(), controller::enqueue);
+                  return controller;
+                })
+            .toList();
+    return runner -> controllers.forEach(runner::whileLeading);
+  }
+
+  /** Not for the echo of a status write: the status controller's, or the scheduler's. */
+  static boolean specOrMetadataChanged(InformerEvent<ResourceBinding> e) {
+    ResourceBinding before = e.previous();
+    ResourceBinding after = e.object();
+    return before == null
+        || !Objects.equals(before.spec(), after.spec())
+        || !Objects.equals(before.metadata().getFinalizers(), after.metadata().getFinalizers())
+        || !Objects.equals(
+            before.metadata().getDeletionTimestamp(), after.metadata().getDeletionTimestamp())
+        || !Objects.equals(before.metadata().getLabels(), after.metadata().getLabels());
   }
 }

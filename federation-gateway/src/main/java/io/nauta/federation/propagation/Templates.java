@@ -11,6 +11,7 @@ import io.nauta.federation.api.ResourceBinding;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -19,38 +20,42 @@ import reactor.core.Disposable;
 /**
  * The resource templates at the gateway, any kind a binding names: one informer per kind, made and
  * started the first time a binding names the kind (the gateway serves any kind, custom ones
- * included, so they cannot all be known up front), and an index of the bindings by the template
- * they name, so a template's change reaches its bindings' controllers.
+ * included, so they cannot all be known up front), and an index of the bindings (and cluster
+ * bindings) by the template they name, so a template's change reaches its bindings' controllers.
  */
 public final class Templates {
 
-  /** Index of the binding informer: the template a binding names. */
+  /** Index of a binding informer: the template a binding names. */
   public static final String BY_RESOURCE = "resource";
+
+  /** A listener for the bindings of one store (ResourceBindings or ClusterResourceBindings). */
+  private record Listener(InformerStore<ResourceBinding> bindings, Consumer<String> listener) {}
 
   private final ResourceRegistry registry;
   private final InformerFactory informers;
-  private final InformerStore<ResourceBinding> bindings;
   private final Map<ResourceType, Disposable> watched = new ConcurrentHashMap<>();
-  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Set<InformerStore<ResourceBinding>> indexed = ConcurrentHashMap.newKeySet();
 
-  public Templates(
-      ResourceRegistry registry,
-      InformerFactory informers,
-      InformerStore<ResourceBinding> bindings) {
+  public Templates(ResourceRegistry registry, InformerFactory informers) {
     this.registry = registry;
     this.informers = informers;
-    this.bindings = bindings;
-    bindings.addIndex(
-        BY_RESOURCE,
-        b ->
-            b.spec() == null || b.spec().resource() == null
-                ? List.of()
-                : List.of(resourceKey(b.spec().resource())));
   }
 
-  /** Calls {@code listener} with the key of every binding whose template changed. */
-  public void onTemplateChange(Consumer<String> listener) {
-    listeners.add(listener);
+  /**
+   * Calls {@code listener} with the key of every binding of {@code bindings} whose template
+   * changed.
+   */
+  public void onTemplateChange(InformerStore<ResourceBinding> bindings, Consumer<String> listener) {
+    if (indexed.add(bindings)) {
+      bindings.addIndex(
+          BY_RESOURCE,
+          b ->
+              b.spec() == null || b.spec().resource() == null
+                  ? List.of()
+                  : List.of(resourceKey(b.spec().resource())));
+    }
+    listeners.add(new Listener(bindings, listener));
   }
 
   /** The served type of the kind a binding names, if the gateway serves it. */
@@ -73,9 +78,10 @@ public final class Templates {
                         var m = e.object().getMetadata();
                         String key =
                             resourceKey(t.apiVersion(), t.kind(), m.getNamespace(), m.getName());
-                        for (ResourceBinding b : bindings.byIndex(BY_RESOURCE, key)) {
-                          String bindingKey = InformerStore.keyOf(b);
-                          listeners.forEach(l -> l.accept(bindingKey));
+                        for (Listener l : listeners) {
+                          for (ResourceBinding b : l.bindings().byIndex(BY_RESOURCE, key)) {
+                            l.listener().accept(InformerStore.keyOf(b));
+                          }
                         }
                       });
           informer.start();

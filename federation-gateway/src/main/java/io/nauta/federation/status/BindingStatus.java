@@ -11,7 +11,6 @@ import io.nauta.core.registry.ResourceType;
 import io.nauta.core.workqueue.Result;
 import io.nauta.federation.api.AggregatedStatusItem;
 import io.nauta.federation.api.Karmada;
-import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.ObjectReference;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingStatus;
@@ -42,6 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class BindingStatus {
 
   private final KubeClient gateway;
+  private final ResourceType bindingType;
   private final JsonMapper json;
   private final SharedInformer<ResourceBinding> bindings;
   private final Templates templates;
@@ -51,12 +51,14 @@ public final class BindingStatus {
 
   public BindingStatus(
       KubeClient gateway,
+      ResourceType bindingType,
       SharedInformer<ResourceBinding> bindings,
       Templates templates,
       MemberWatches watches,
       AppliedState applied,
       Clock clock) {
     this.gateway = gateway;
+    this.bindingType = bindingType;
     this.json = gateway.mapper();
     this.bindings = bindings;
     this.templates = templates;
@@ -148,7 +150,7 @@ public final class BindingStatus {
       return Mono.just(Result.done());
     }
     return gateway
-        .resource(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class)
+        .resource(bindingType, ResourceBinding.class)
         .updateStatus(binding.withStatus(next))
         .thenReturn(Result.done())
         // Written by someone in between (the scheduler): the new version brings us back.

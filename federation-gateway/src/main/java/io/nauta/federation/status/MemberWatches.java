@@ -4,17 +4,18 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.informer.InformerFactory;
-import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.federation.api.Karmada;
 import io.nauta.federation.propagation.MemberClients;
+import io.nauta.federation.propagation.MemberObjects;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Watches of the objects the gateway propagated, in every member: one informer per member and kind,
@@ -28,6 +29,7 @@ public final class MemberWatches implements AutoCloseable {
   private record Member(KubeClient client, InformerFactory informers) {}
 
   private final MemberClients members;
+  private final JsonMapper json = JsonMapper.builder().build();
   private final Map<String, Member> byCluster = new ConcurrentHashMap<>();
   private final Map<String, Boolean> subscribed = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -36,7 +38,10 @@ public final class MemberWatches implements AutoCloseable {
     this.members = members;
   }
 
-  /** Calls {@code listener} with the key of the binding whose member object changed. */
+  /**
+   * Calls {@code listener} with the key of the binding whose member object changed: {@code
+   * namespace/name} of a ResourceBinding, the name of a ClusterResourceBinding.
+   */
   public void onChange(Consumer<String> listener) {
     listeners.add(listener);
   }
@@ -82,15 +87,8 @@ public final class MemberWatches implements AutoCloseable {
               .events()
               .subscribe(
                   e -> {
-                    var a = e.object().getMetadata().getAnnotations();
-                    if (a == null) {
-                      return;
-                    }
-                    String name = a.get(Karmada.RESOURCE_BINDING_NAME_ANNOTATION);
-                    if (name != null) {
-                      String key =
-                          InformerStore.key(
-                              a.get(Karmada.RESOURCE_BINDING_NAMESPACE_ANNOTATION), name);
+                    String key = MemberObjects.bindingKey(json.valueToTree(e.object()));
+                    if (key != null) {
                       listeners.forEach(l -> l.accept(key));
                     }
                   });

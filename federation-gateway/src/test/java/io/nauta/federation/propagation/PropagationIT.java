@@ -239,6 +239,7 @@ class PropagationIT {
 
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(member(usaClient, "web")).map(d -> d.getSpec().getReplicas()).contains(3);
@@ -257,6 +258,7 @@ class PropagationIT {
     // Nothing available yet: the gateway does not claim the rollout is done.
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () ->
                 assertThat(condition("web-deployment", Karmada.CONDITION_FULLY_APPLIED))
@@ -271,6 +273,7 @@ class PropagationIT {
     reportAvailable(asiaClient, "web");
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               Deployment d = deployments(gw).get("default", "web").block();
@@ -302,6 +305,7 @@ class PropagationIT {
         .block();
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () ->
                 assertThat(member(asiaClient, "web").orElseThrow().getSpec().getMinReadySeconds())
@@ -324,6 +328,7 @@ class PropagationIT {
     reportAvailable(asiaClient, "web");
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () ->
                 assertThat(
@@ -359,6 +364,7 @@ class PropagationIT {
     bind(img, "[{\"name\":\"usa-3\",\"replicas\":1},{\"name\":\"asia-2\",\"replicas\":1}]", "");
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(member(asiaClient, "img"))
@@ -384,6 +390,7 @@ class PropagationIT {
 
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               AggregatedStatusItem i = item("api-deployment", "usa-3").orElseThrow();
@@ -415,6 +422,7 @@ class PropagationIT {
         .block();
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               Deployment d = member(usaClient, "api").orElseThrow();
@@ -432,10 +440,12 @@ class PropagationIT {
     bind(gone, "[{\"name\":\"usa-3\",\"replicas\":1},{\"name\":\"asia-2\",\"replicas\":1}]", "");
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .until(
             () -> member(usaClient, "gone").isPresent() && member(asiaClient, "gone").isPresent());
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .until(
             () ->
                 bindings().get("default", "gone-deployment").block().metadata().getFinalizers()
@@ -444,6 +454,7 @@ class PropagationIT {
     deployments(gw).delete("default", "gone").block();
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(member(usaClient, "gone")).isEmpty();
@@ -451,6 +462,7 @@ class PropagationIT {
             });
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .until(
             () -> {
               try {
@@ -536,6 +548,7 @@ class PropagationIT {
             "");
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .until(
             () ->
                 member(usaClient, "moving").isPresent()
@@ -556,6 +569,7 @@ class PropagationIT {
         .block();
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () ->
                 assertThat(member(usaClient, "moving"))
@@ -571,6 +585,7 @@ class PropagationIT {
     await().atMost(WAIT).until(() -> member(asiaClient, "moving").isEmpty());
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .until(
             () -> {
               var tasks =
@@ -591,6 +606,7 @@ class PropagationIT {
     await().atMost(WAIT).until(() -> member(usaClient, "held").isPresent());
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               AggregatedStatusItem i = item("held-deployment", "europe-1").orElseThrow();
@@ -640,6 +656,77 @@ class PropagationIT {
         .atMost(WAIT)
         .ignoreExceptions()
         .until(() -> deployments(asiaClient).get("shop", "cart").block() != null);
+  }
+
+  @Test
+  void aClusterResourceBindingPropagatesAClusterScopedTemplateAndItsDeletion() {
+    var roles =
+        gw.resource(
+            BuiltInResources.CLUSTER_ROLES,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    var role =
+        roles
+            .create(
+                JSON.readValue(
+                    """
+                    {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+                     "metadata":{"name":"pod-reader"},
+                     "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]}]}
+                    """,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+            .block();
+    gw.resource(KarmadaResources.CLUSTER_RESOURCE_BINDINGS, ResourceBinding.class)
+        .create(
+            JSON.readValue(
+                """
+                {"apiVersion":"work.karmada.io/v1alpha2","kind":"ClusterResourceBinding",
+                 "metadata":{"name":"pod-reader-clusterrole"},
+                 "spec":{"resource":{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+                   "name":"pod-reader","uid":"%s"},
+                   "clusters":[{"name":"usa-3"},{"name":"asia-2"}]}}
+                """
+                    .formatted(role.getMetadata().getUid()),
+                ResourceBinding.class))
+        .block();
+    await().atMost(WAIT).until(() -> clusterRoleIn(usaClient) && clusterRoleIn(asiaClient));
+    var there =
+        usaClient
+            .resource(
+                BuiltInResources.CLUSTER_ROLES,
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+            .get(null, "pod-reader")
+            .block();
+    assertThat(there.getMetadata().getAnnotations())
+        .containsEntry(Karmada.CLUSTER_RESOURCE_BINDING_ANNOTATION, "pod-reader-clusterrole");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              ResourceBinding b =
+                  gw.resource(KarmadaResources.CLUSTER_RESOURCE_BINDINGS, ResourceBinding.class)
+                      .get(null, "pod-reader-clusterrole")
+                      .block();
+              assertThat(b.status().aggregatedStatus())
+                  .extracting(AggregatedStatusItem::clusterName)
+                  .containsExactly("asia-2", "usa-3");
+            });
+
+    roles.delete(null, "pod-reader").block();
+    await().atMost(WAIT).until(() -> !clusterRoleIn(usaClient) && !clusterRoleIn(asiaClient));
+  }
+
+  private static boolean clusterRoleIn(KubeClient c) {
+    try {
+      return c.resource(
+                  BuiltInResources.CLUSTER_ROLES,
+                  io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+              .get(null, "pod-reader")
+              .block()
+          != null;
+    } catch (NotFoundException e) {
+      return false;
+    }
   }
 
   private static boolean bindingExists(String name) {
