@@ -15,10 +15,12 @@ import io.nauta.federation.api.ClusterOverridePolicy;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.OverridePolicy;
 import io.nauta.federation.api.ResourceBinding;
+import io.nauta.federation.cluster.MemberClusters;
 import io.nauta.federation.runtime.FederationController;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,6 +36,17 @@ public class PropagationConfiguration {
   /** The binding kinds propagated: both read as the {@link ResourceBinding} record. */
   public static final List<ResourceType> BINDING_TYPES =
       List.of(KarmadaResources.RESOURCE_BINDINGS, KarmadaResources.CLUSTER_RESOURCE_BINDINGS);
+
+  /**
+   * The members' clients: fedcore's {@link MemberClusters} (from each Cluster's endpoint and
+   * Secret), unless the context holds its own {@link MemberClients} (tests reaching members
+   * directly).
+   */
+  @Bean
+  @ConditionalOnMissingBean(MemberClients.class)
+  MemberClients memberClients(MemberClusters clusters) {
+    return clusters::client;
+  }
 
   @Bean
   AppliedState federationAppliedState() {
