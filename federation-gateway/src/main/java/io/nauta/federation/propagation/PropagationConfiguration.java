@@ -64,7 +64,7 @@ public class PropagationConfiguration {
   }
 
   @Bean
-  FederationController propagationControllers(
+  PropagationControllers propagationControllers(
       KubeClient federationClient,
       InformerFactory federationInformers,
       Templates templates,
@@ -103,7 +103,9 @@ public class PropagationConfiguration {
                                   ? "binding-propagation"
                                   : "cluster-binding-propagation")
                           .primary(bindings, PropagationConfiguration::specOrMetadataChanged)
-                          .watch(clusters, e -> bindings.store().keys())
+                          .watch(
+                              clusters,
+                              e -> clusterChanged(e) ? bindings.store().keys() : List.<String>of())
                           .watch(cops, e -> bindings.store().keys())
                           .watch(
                               ops,
@@ -123,7 +125,23 @@ public class PropagationConfiguration {
                   return controller;
                 })
             .toList();
-    return runner -> controllers.forEach(runner::whileLeading);
+    return new PropagationControllers(controllers.get(0), controllers.get(1));
+  }
+
+  @Bean
+  FederationController propagationWork(PropagationControllers controllers) {
+    return runner -> controllers.all().forEach(runner::whileLeading);
+  }
+
+  /**
+   * A Cluster added, removed, or changed where overrides look (labels, spec): not its status, which
+   * the cluster status controller rewrites at every probe.
+   */
+  static boolean clusterChanged(InformerEvent<Cluster> e) {
+    return e.previous() == null
+        || e.type() == InformerEvent.Type.DELETED
+        || !Objects.equals(e.previous().spec(), e.object().spec())
+        || !Objects.equals(e.previous().metadata().getLabels(), e.object().metadata().getLabels());
   }
 
   /** Not for the echo of a status write: the status controller's, or the scheduler's. */

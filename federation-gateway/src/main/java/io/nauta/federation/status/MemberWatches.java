@@ -3,6 +3,7 @@ package io.nauta.federation.status;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
+import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.ResourceType;
@@ -33,6 +34,7 @@ public final class MemberWatches implements AutoCloseable {
   private final Map<String, Member> byCluster = new ConcurrentHashMap<>();
   private final Map<String, Boolean> subscribed = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> driftListeners = new CopyOnWriteArrayList<>();
 
   public MemberWatches(MemberClients members) {
     this.members = members;
@@ -44,6 +46,16 @@ public final class MemberWatches implements AutoCloseable {
    */
   public void onChange(Consumer<String> listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Calls {@code listener} with the key of the binding whose member object was deleted or had its
+   * spec changed (a new {@code generation}) in the member: what the propagation controller puts
+   * back, as Karmada's execution controller does. Status changes do not count, so the gateway's own
+   * writes settle instead of echoing.
+   */
+  public void onDrift(Consumer<String> listener) {
+    driftListeners.add(listener);
   }
 
   /**
@@ -90,12 +102,24 @@ public final class MemberWatches implements AutoCloseable {
                     String key = MemberObjects.bindingKey(json.valueToTree(e.object()));
                     if (key != null) {
                       listeners.forEach(l -> l.accept(key));
+                      if (drifted(e)) {
+                        driftListeners.forEach(l -> l.accept(key));
+                      }
                     }
                   });
           informer.start();
           return true;
         });
     return Optional.of(informer);
+  }
+
+  private static boolean drifted(InformerEvent<GenericKubernetesResource> e) {
+    if (e.type() == InformerEvent.Type.DELETED) {
+      return true;
+    }
+    return e.previous() != null
+        && !java.util.Objects.equals(
+            e.previous().getMetadata().getGeneration(), e.object().getMetadata().getGeneration());
   }
 
   /** How many member informers run (for the README's measurement). */

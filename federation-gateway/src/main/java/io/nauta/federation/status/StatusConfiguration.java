@@ -12,6 +12,7 @@ import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.propagation.AppliedState;
 import io.nauta.federation.propagation.MemberClients;
 import io.nauta.federation.propagation.PropagationConfiguration;
+import io.nauta.federation.propagation.PropagationControllers;
 import io.nauta.federation.propagation.Templates;
 import io.nauta.federation.runtime.FederationController;
 import java.time.Clock;
@@ -39,8 +40,11 @@ public class StatusConfiguration {
       Templates templates,
       AppliedState applied,
       ObjectProvider<MemberClients> members,
+      PropagationControllers propagation,
       ObjectProvider<MeterRegistry> meters) {
     MemberWatches watches = new MemberWatches(MemberClients.of(members));
+    // An object deleted or edited in a member is put back by propagation.
+    watches.onDrift(propagation::enqueue);
     List<Controller> controllers = new ArrayList<>();
     Controller[] byScope = new Controller[2];
     for (ResourceType bindingType : PropagationConfiguration.BINDING_TYPES) {

@@ -378,6 +378,32 @@ class PropagationIT {
         .containsKey(Karmada.APPLIED_OVERRIDES_ANNOTATION);
     assertThat(member(usaClient, "img").orElseThrow().getMetadata().getAnnotations())
         .doesNotContainKey(Karmada.APPLIED_OVERRIDES_ANNOTATION);
+
+    // Drift in a member is put back: a deleted copy is made again, an edited one restored.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> item("img-deployment", "asia-2").orElseThrow().applied());
+    deployments(asiaClient).delete("default", "img").block();
+    deployments(usaClient)
+        .patch(
+            "default",
+            "img",
+            PatchType.JSON,
+            "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"edited:1\"}]")
+        .block();
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(member(asiaClient, "img"))
+                  .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .contains("nginx:1.26");
+              assertThat(member(usaClient, "img"))
+                  .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .contains("nginx:1.25");
+            });
   }
 
   @Test
