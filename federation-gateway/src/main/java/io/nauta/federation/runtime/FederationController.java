@@ -18,4 +18,15 @@ public interface FederationController {
 
   /** Registers this controller's work with the gateway's runner. */
   void register(ComponentRunner runner);
+
+  /**
+   * The name {@code nauta.federation.controllers} turns it off by: its feature's package ({@code
+   * scheduling}, {@code detector}, {@code propagation}, {@code status}, {@code dependencies},
+   * {@code cluster}, {@code mcs}, ...), which is also where a lambda declared in that feature's
+   * configuration lives.
+   */
+  default String name() {
+    String pkg = getClass().getPackageName();
+    return pkg.substring(pkg.lastIndexOf('.') + 1);
+  }
 }

@@ -19,6 +19,7 @@ public final class FederationLifecycle implements SmartLifecycle {
   private static final Log log = LogFactory.getLog(FederationLifecycle.class);
 
   private final boolean enabled;
+  private final FederationProperties props;
   private final ComponentRunner runner;
   private final ObjectProvider<FederationController> controllers;
   private final Mono<Void> before;
@@ -26,11 +27,12 @@ public final class FederationLifecycle implements SmartLifecycle {
   private Disposable starting;
 
   FederationLifecycle(
-      boolean enabled,
+      FederationProperties props,
       ComponentRunner runner,
       ObjectProvider<FederationController> controllers,
       Mono<Void> before) {
-    this.enabled = enabled;
+    this.enabled = props.enabled();
+    this.props = props;
     this.runner = runner;
     this.controllers = controllers;
     this.before = before;
@@ -44,7 +46,13 @@ public final class FederationLifecycle implements SmartLifecycle {
       return;
     }
     List<FederationController> parts = controllers.orderedStream().toList();
-    parts.forEach(p -> p.register(runner));
+    for (FederationController part : parts) {
+      if (props.runs(part.name())) {
+        part.register(runner);
+      } else {
+        log.info("federation controller " + part.name() + " off (nauta.federation.controllers)");
+      }
+    }
     running = true;
     starting =
         before.subscribe(

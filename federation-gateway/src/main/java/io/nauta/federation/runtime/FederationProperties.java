@@ -10,6 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled off runs the gateway as a bare API server serving Karmada's kinds, with no
  *     federation controller (tests of the API alone)
+ * @param controllers which controllers run, as Karmada's {@code --controllers}: {@code *} all,
+ *     {@code -name} all but that one (names: {@link FederationController#name()}); tests of one
+ *     controller alone turn the others off
  * @param workers workers per federation controller
  * @param qps the loopback client's rate limit, requests per second ({@code nauta.client.qps} is not
  *     read here: that is the API server's own setting space)
@@ -20,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("nauta.federation")
 public record FederationProperties(
     @DefaultValue("true") boolean enabled,
+    @DefaultValue("*") java.util.List<String> controllers,
     @DefaultValue("5") int workers,
     @DefaultValue("500") double qps,
     @DefaultValue("1000") int burst,
@@ -34,6 +38,14 @@ public record FederationProperties(
    * @param renewDeadline how long the leader keeps trying to renew before it steps down
    * @param retryPeriod how often to try to acquire or renew
    */
+  /** Whether the controller of this name runs. */
+  public boolean runs(String name) {
+    if (controllers.contains("-" + name)) {
+      return false;
+    }
+    return controllers.contains("*") || controllers.contains(name);
+  }
+
   public record LeaderElection(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("kube-system") String leaseNamespace,

@@ -132,9 +132,6 @@ public class FederationRuntimeConfiguration {
       ObjectProvider<KarmadaApiInstaller> installer) {
     KarmadaApiInstaller api = installer.getIfAvailable();
     return new FederationLifecycle(
-        props.enabled(),
-        federationRunner,
-        controllers,
-        api == null ? Mono.empty() : api.installed());
+        props, federationRunner, controllers, api == null ? Mono.empty() : api.installed());
   }
 }

@@ -72,7 +72,9 @@ class PropagationIT {
                 ctx.registerBean(
                     MemberClients.class,
                     () -> cluster -> Optional.ofNullable(members.get(cluster))),
-            "nauta.redis.url=" + TestGateway.redisUrl(4));
+            "nauta.redis.url=" + TestGateway.redisUrl(4),
+            // Bindings are written here by hand: the detector and scheduler would make their own.
+            "nauta.federation.controllers=*,-detector,-scheduling");
     gw = gateway.kubeClient();
     await()
         .atMost(WAIT)
