@@ -170,7 +170,8 @@ class KarmadaApiIT {
 
     // Spreading by label is refused; by provider (the scheduler groups by it) it is taken.
     Kubectl.Result byLabelRefused =
-        kubectl.runWithInput(spreading("spread-by-label", "spreadByLabel: tier"), "apply", "-f", "-");
+        kubectl.runWithInput(
+            spreading("spread-by-label", "spreadByLabel: tier"), "apply", "-f", "-");
     assertThat(byLabelRefused.exitCode()).isNotZero();
     assertThat(byLabelRefused.stderr())
         .contains("spec.placement.spreadConstraints[0].spreadByLabel")
