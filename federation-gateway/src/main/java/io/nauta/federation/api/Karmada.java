@@ -106,6 +106,11 @@ public final class Karmada {
   public static final String TAINT_EFFECT_NO_SCHEDULE = "NoSchedule";
   public static final String TAINT_EFFECT_NO_EXECUTE = "NoExecute";
 
+  /** Event reasons of Karmada's cluster controller when it changes a Cluster's taints. */
+  public static final String EVENT_REASON_TAINT_CLUSTER_SUCCEED = "TaintClusterSucceed";
+
+  public static final String EVENT_REASON_TAINT_CLUSTER_FAILED = "TaintClusterFailed";
+
   /** Field names a {@link FieldSelector} and {@link SpreadConstraint} group clusters by. */
   public static final String FIELD_PROVIDER = "provider";
 

@@ -176,11 +176,6 @@ public final class KarmadaDefinitions {
                   Karmada.FIELD_ZONE,
                   Karmada.FIELD_PROVIDER);
               notImplemented(s, "spreadByLabel");
-              refuse(
-                  s,
-                  "spreadByField",
-                  "!has(self.spreadByField) || self.spreadByField != 'provider'",
-                  "spreading by provider is " + RecordSchemas.NOT_IMPLEMENTED);
               property(s, "maxGroups").put("minimum", 0);
               property(s, "minGroups").put("minimum", 0);
             })

@@ -8,6 +8,7 @@ import io.nauta.core.component.ComponentRunner;
 import io.nauta.core.component.LeaderWork;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.federation.runtime.FederationController;
+import io.nauta.federation.runtime.FederationEvents;
 import io.nauta.federation.runtime.FederationProperties;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,7 +17,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Member clusters: their clients ({@link MemberClusters}, for every federation controller) and
- * their health ({@link ClusterStatusController}, while this gateway leads).
+ * their health ({@link ClusterStatusController}) and failover taint ({@link
+ * FailoverTaintController}), both while this gateway leads.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClusterConfiguration {
@@ -48,10 +50,28 @@ public class ClusterConfiguration {
   }
 
   @Bean
-  FederationController clusterControllers(MemberClusters members, ClusterStatusController status) {
+  FailoverTaintController failoverTaintController(
+      MemberClusters members,
+      KubeClient gateway,
+      ClusterProperties props,
+      FederationProperties federation,
+      FederationEvents events) {
+    return new FailoverTaintController(
+        members,
+        gateway,
+        props.failover(),
+        federation.workers(),
+        Clock.systemUTC(),
+        events.forComponent(FailoverTaintController.COMPONENT));
+  }
+
+  @Bean
+  FederationController clusterControllers(
+      MemberClusters members, ClusterStatusController status, FailoverTaintController failover) {
     return runner -> {
       runner.whileRunning(members.work());
       runner.whileLeading(LeaderWork.of(status.controller()));
+      runner.whileLeading(LeaderWork.of(failover.controller()));
     };
   }
 }

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     status.nodeSummary} and {@code status.resourceSummary} (from the member's watch cache)
  * @param memberQps each member client's rate limit, requests per second
  * @param memberBurst each member client's burst
+ * @param failover the gateway's own {@code NoExecute} taint on a cluster not ready for long ({@link
+ *     FailoverTaintController})
  */
 @ConfigurationProperties("nauta.federation.cluster")
 public record ClusterProperties(
@@ -25,4 +27,20 @@ public record ClusterProperties(
     @DefaultValue("3") int failureThreshold,
     @DefaultValue("10s") Duration summaryInterval,
     @DefaultValue("100") double memberQps,
-    @DefaultValue("200") int memberBurst) {}
+    @DefaultValue("200") int memberBurst,
+    @DefaultValue Failover failover) {
+
+  /**
+   * Failover by taint ({@code nauta.federation.cluster.failover.*}), as Karmada's cluster
+   * controller did behind its {@code Failover} feature gate with {@code
+   * --failover-eviction-timeout}.
+   *
+   * @param enabled whether the gateway taints a cluster {@code NoExecute} once it has been not
+   *     ready for {@code evictionTimeout}; off unless enabled (off: the gateway adds none and takes
+   *     back those it added)
+   * @param evictionTimeout how long a cluster's {@code Ready} condition must have been {@code
+   *     False} or {@code Unknown} before the taint (Karmada's default: 5m)
+   */
+  public record Failover(
+      @DefaultValue("false") boolean enabled, @DefaultValue("5m") Duration evictionTimeout) {}
+}

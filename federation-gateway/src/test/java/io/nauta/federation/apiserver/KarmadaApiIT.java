@@ -168,6 +168,30 @@ class KarmadaApiIT {
         .contains("not implemented");
     assertThat(kubectl.run("get", "pp", "with-affinities").exitCode()).isNotZero();
 
+    // Spreading by label is refused; by provider (the scheduler groups by it) it is taken.
+    Kubectl.Result byLabelRefused =
+        kubectl.runWithInput(
+            spreading("spread-by-label", "spreadByLabel: tier"), "apply", "-f", "-");
+    assertThat(byLabelRefused.exitCode()).isNotZero();
+    assertThat(byLabelRefused.stderr())
+        .contains("spec.placement.spreadConstraints[0].spreadByLabel")
+        .contains("not implemented");
+    Kubectl.Result byProviderTaken =
+        kubectl.runWithInput(
+            spreading("spread-by-provider", "spreadByField: provider"), "apply", "-f", "-");
+    assertThat(byProviderTaken.exitCode()).as(byProviderTaken.toString()).isZero();
+    assertThat(
+            kubectl
+                .run(
+                    "get",
+                    "pp",
+                    "spread-by-provider",
+                    "-o",
+                    "jsonpath={.spec.placement.spreadConstraints[0].spreadByField}")
+                .stdout())
+        .isEqualTo("provider");
+    assertThat(kubectl.run("delete", "pp", "spread-by-provider").exitCode()).isZero();
+
     gateway
         .client()
         .post()
@@ -187,6 +211,17 @@ class KarmadaApiIT {
         .isEqualTo("Invalid")
         .jsonPath("$.details.causes[0].field")
         .isEqualTo("spec.syncMode");
+  }
+
+  /** The policy named {@code name} with one spread constraint by {@code by}. */
+  private static String spreading(String name, String by) {
+    return PROPAGATION_POLICY
+        .replace("nginx-propagation", name)
+        .replace(
+            "  placement:\n",
+            "  placement:\n    spreadConstraints:\n      - "
+                + by
+                + "\n        maxGroups: 2\n        minGroups: 1\n");
   }
 
   @Test
