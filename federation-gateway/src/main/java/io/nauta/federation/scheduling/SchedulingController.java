@@ -159,7 +159,8 @@ public final class SchedulingController<T extends KarmadaObject> {
     }
     tasks.addAll(result.evictions());
     List<TargetCluster> clusters = result.clusters();
-    if (sameClusters(spec.clusters(), clusters)) {
+    if (clusters == null || sameClusters(spec.clusters(), clusters)) {
+      // no decision (a failed pass) keeps the binding's clusters; an equal one keeps its order
       clusters = spec.clusters();
     }
     return new ResourceBindingSpec(
@@ -168,7 +169,7 @@ public final class SchedulingController<T extends KarmadaObject> {
         spec.replicaRequirements(),
         spec.replicas(),
         spec.components(),
-        clusters.isEmpty() && spec.clusters() == null ? null : clusters,
+        clusters == null || (clusters.isEmpty() && spec.clusters() == null) ? null : clusters,
         spec.placement(),
         tasks.isEmpty() ? spec.gracefulEvictionTasks() : tasks,
         spec.requiredBy(),

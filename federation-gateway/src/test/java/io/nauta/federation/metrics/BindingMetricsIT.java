@@ -67,7 +67,12 @@ class BindingMetricsIT {
   @Test
   void countsBindingsByConditionStatusOnThePrometheusEndpoint() {
     TestGateway.flushDatabase(9);
-    try (TestGateway gateway = TestGateway.start("nauta.redis.url=" + TestGateway.redisUrl(9))) {
+    // Bindings written by hand, for templates that do not exist: the detector would delete them
+    // as orphans, the scheduler and propagation rewrite their conditions.
+    try (TestGateway gateway =
+        TestGateway.start(
+            "nauta.redis.url=" + TestGateway.redisUrl(9),
+            "nauta.federation.controllers=*,-detector,-scheduling,-propagation,-status")) {
       KubeClient admin = gateway.kubeClient();
       ResourceClient<ResourceBinding> rbs =
           admin.resource(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class);

@@ -67,6 +67,17 @@ class SchedulingControllerTest {
   }
 
   @Test
+  void aBindingWithoutClustersThatFitsNoneKeepsNone() {
+    ResourceBindingSpec spec = spec("resource: {kind: ConfigMap, name: settings}");
+    ScheduleResult none =
+        new ScheduleResult(false, "NoClusterFit", "0/0 clusters", List.of(), List.of(), null);
+    assertThat(SchedulingController.decidedSpec(spec, none).clusters()).isNull();
+    ScheduleResult failed =
+        new ScheduleResult(false, "SchedulerError", "boom", null, List.of(), null);
+    assertThat(SchedulingController.decidedSpec(spec, failed).clusters()).isNull();
+  }
+
+  @Test
   void onlyClusterChangesBeyondStatusReexamineBindings() {
     Cluster before = cluster("usa-3", "us", 10);
     Cluster roomier = cluster("usa-3", "us", 20);
