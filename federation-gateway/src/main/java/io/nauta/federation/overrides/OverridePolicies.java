@@ -7,6 +7,7 @@ import io.nauta.federation.api.OverridePolicy;
 import io.nauta.federation.api.OverrideSpec;
 import io.nauta.federation.api.Overriders;
 import io.nauta.federation.api.RuleWithCluster;
+import io.nauta.federation.scheduling.ClusterAffinityMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class OverridePolicies {
       }
       for (RuleWithCluster rule : overrideRules) {
         if (rule.targetCluster() == null
-            || ClusterAffinities.matches(cluster, rule.targetCluster())) {
+            || ClusterAffinityMatcher.matches(cluster, rule.targetCluster())) {
           rules.add(new Named(p.name, p.namespace, p.spec, rule.overriders()));
         }
       }
