@@ -6,6 +6,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 /**
  * Registers every {@link FederationController} with the gateway's runner and starts it, in the last
@@ -19,13 +21,19 @@ public final class FederationLifecycle implements SmartLifecycle {
   private final boolean enabled;
   private final ComponentRunner runner;
   private final ObjectProvider<FederationController> controllers;
+  private final Mono<Void> before;
   private volatile boolean running;
+  private Disposable starting;
 
   FederationLifecycle(
-      boolean enabled, ComponentRunner runner, ObjectProvider<FederationController> controllers) {
+      boolean enabled,
+      ComponentRunner runner,
+      ObjectProvider<FederationController> controllers,
+      Mono<Void> before) {
     this.enabled = enabled;
     this.runner = runner;
     this.controllers = controllers;
+    this.before = before;
   }
 
   @Override
@@ -37,13 +45,26 @@ public final class FederationLifecycle implements SmartLifecycle {
     }
     List<FederationController> parts = controllers.orderedStream().toList();
     parts.forEach(p -> p.register(runner));
-    runner.start();
     running = true;
+    starting =
+        before.subscribe(
+            null,
+            e -> log.error("federation controllers not started", e),
+            () -> {
+              synchronized (this) {
+                if (running) {
+                  runner.start();
+                }
+              }
+            });
   }
 
   @Override
   public synchronized void stop() {
     running = false;
+    if (starting != null) {
+      starting.dispose();
+    }
     if (enabled) {
       runner.stop();
     }

@@ -12,12 +12,14 @@ import io.nauta.core.events.EventWriter;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.leaderelection.LeaderElectionConfig;
 import io.nauta.core.pki.ClusterPki;
+import io.nauta.federation.apiserver.KarmadaApiInstaller;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -126,7 +128,13 @@ public class FederationRuntimeConfiguration {
   FederationLifecycle federationLifecycle(
       FederationProperties props,
       ComponentRunner federationRunner,
-      ObjectProvider<FederationController> controllers) {
-    return new FederationLifecycle(props.enabled(), federationRunner, controllers);
+      ObjectProvider<FederationController> controllers,
+      ObjectProvider<KarmadaApiInstaller> installer) {
+    KarmadaApiInstaller api = installer.getIfAvailable();
+    return new FederationLifecycle(
+        props.enabled(),
+        federationRunner,
+        controllers,
+        api == null ? Mono.empty() : api.installed());
   }
 }
