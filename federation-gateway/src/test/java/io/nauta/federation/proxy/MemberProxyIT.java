@@ -1,5 +1,6 @@
 package io.nauta.federation.proxy;
 
+import static io.nauta.federation.support.MemberRegistration.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +11,7 @@ import io.nauta.core.pki.CertificateRequest;
 import io.nauta.core.pki.IssuedCertificate;
 import io.nauta.core.pki.Kubeconfigs;
 import io.nauta.core.pki.Pem;
+import io.nauta.federation.support.MemberRegistration;
 import io.nauta.federation.support.TestGateway;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,29 +59,13 @@ class MemberProxyIT {
     proxyUrl = gateway.url() + MemberProxyHandler.PREFIX + CLUSTER + "/proxy";
     memberAdmin = new Kubectl(member.kubeconfig());
 
-    // In the member: the gateway's account (every right, as 'karmadactl join' makes it), and
-    // alice, who may read pods in one namespace; bob may do nothing.
+    // In the member: alice may read pods in one namespace; bob may do nothing.
     apply(
         memberAdmin,
         """
         apiVersion: v1
         kind: Namespace
-        metadata: {name: karmada-cluster}
-        ---
-        apiVersion: v1
-        kind: Namespace
         metadata: {name: %s}
-        ---
-        apiVersion: v1
-        kind: ServiceAccount
-        metadata: {name: karmada-usa-3, namespace: karmada-cluster}
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: "karmada-controller-manager:karmada-usa-3"}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-        subjects:
-        - {kind: ServiceAccount, name: karmada-usa-3, namespace: karmada-cluster}
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -96,37 +81,12 @@ class MemberProxyIT {
         - {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}
         """
             .formatted(NS, NS, NS));
-    Kubectl.Result token =
-        memberAdmin.run(
-            "create", "token", "karmada-usa-3", "-n", "karmada-cluster", "--duration=24h");
-    assertThat(token.exitCode()).as(token.toString()).isZero();
-
-    // In the gateway: the member's Secret and Cluster, and clusters/proxy for alice and bob.
+    // The member registered in the gateway, and clusters/proxy on it for alice and bob.
     Kubectl gatewayAdmin = new Kubectl(gateway.kubeconfig());
-    ensureClusterKind(gatewayAdmin);
+    MemberRegistration.register(gatewayAdmin, member, CLUSTER, "us");
     apply(
         gatewayAdmin,
         """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: karmada-cluster}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: usa-3, namespace: karmada-cluster}
-        data:
-          token: %s
-          caBundle: %s
-        ---
-        apiVersion: cluster.karmada.io/v1alpha1
-        kind: Cluster
-        metadata: {name: usa-3, labels: {region: us}}
-        spec:
-          apiEndpoint: %s
-          secretRef: {namespace: karmada-cluster, name: usa-3}
-          syncMode: Push
-          region: us
-        ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: ClusterRole
         metadata: {name: cluster-proxy}
@@ -140,8 +100,7 @@ class MemberProxyIT {
         subjects:
         - {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}
         - {kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}
-        """
-            .formatted(base64(token.stdout().trim()), base64(member.serverCa()), member.url()));
+        """);
   }
 
   @AfterAll
@@ -257,36 +216,6 @@ class MemberProxyIT {
     assertThat(selected.stdout().trim()).isEqualTo("pod/" + pod);
   }
 
-  /**
-   * The gateway installs Karmada's CRDs on start; a gateway built without them (the proxy alone)
-   * gets a schemaless stand-in for Cluster here, enough for the proxy, which reads it as JSON.
-   */
-  private static void ensureClusterKind(Kubectl gatewayAdmin) {
-    if (gatewayAdmin.run("get", "crd", "clusters.cluster.karmada.io").exitCode() == 0) {
-      return;
-    }
-    apply(
-        gatewayAdmin,
-        """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: clusters.cluster.karmada.io}
-        spec:
-          group: cluster.karmada.io
-          scope: Cluster
-          names: {kind: Cluster, plural: clusters, singular: cluster, listKind: ClusterList}
-          versions:
-          - name: v1alpha1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-        """);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> gatewayAdmin.run("get", "clusters.cluster.karmada.io").exitCode() == 0);
-  }
-
   private static String createPod() {
     String name = "web-" + UUID.randomUUID().toString().substring(0, 8);
     apply(
@@ -301,11 +230,6 @@ class MemberProxyIT {
         """
             .formatted(name, NS, name));
     return name;
-  }
-
-  private static void apply(Kubectl kubectl, String yaml) {
-    Kubectl.Result r = kubectl.runWithInput(yaml, "apply", "-f", "-");
-    assertThat(r.exitCode()).as(r.toString()).isZero();
   }
 
   /** kubectl as {@code user}, with a client certificate from the gateway's client CA. */
@@ -332,9 +256,5 @@ class MemberProxyIT {
       }
     }
     return new Kubectl(file);
-  }
-
-  private static String base64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }
