@@ -45,4 +45,24 @@ public record ClusterSpec(
     String zone,
     List<String> zones,
     List<Taint> taints,
-    List<ResourceModel> resourceModels) {}
+    List<ResourceModel> resourceModels) {
+
+  /** This spec with other taints. */
+  public ClusterSpec withTaints(List<Taint> taints) {
+    return new ClusterSpec(
+        id,
+        syncMode,
+        apiEndpoint,
+        secretRef,
+        impersonatorSecretRef,
+        insecureSkipTLSVerification,
+        proxyURL,
+        proxyHeader,
+        provider,
+        region,
+        zone,
+        zones,
+        taints,
+        resourceModels);
+  }
+}

@@ -49,6 +49,16 @@ public final class TestGateway implements AutoCloseable {
     return TestRedis.url() + "/" + db;
   }
 
+  /** Empties database {@code db} of the test Redis (not the others: members may live there). */
+  public static void flushDatabase(int db) {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redisUrl(db));
+    try (var c = client.connect()) {
+      c.sync().flushdb();
+    } finally {
+      client.shutdown();
+    }
+  }
+
   /** Starts a gateway; {@code properties} are extra {@code key=value} settings. */
   public static TestGateway start(String... properties) {
     return start(ctx -> {}, properties);
