@@ -1,11 +1,7 @@
 package io.nauta.federation.mcs;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.nauta.core.client.KubeClient;
-import io.nauta.core.client.ListOptions;
 import io.nauta.core.component.LeaderWork;
-import io.nauta.federation.api.KarmadaResources;
-import io.nauta.federation.proxy.MemberEndpoints;
+import io.nauta.federation.cluster.MemberClusters;
 import io.nauta.federation.runtime.FederationController;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,17 +22,19 @@ public class McsConfiguration {
 
   @Bean
   FederationController multiClusterServices(
-      KubeClient federationClient,
-      MemberEndpoints proxyMemberEndpoints,
-      @Value("${nauta.federation.mcs.interval:5s}") Duration interval) {
+      MemberClusters members, @Value("${nauta.federation.mcs.interval:5s}") Duration interval) {
+    // Member clients are fedcore's: cached from the gateway's informers, their writes fenced by
+    // this gateway's leadership.
     ServiceExportSync sync =
         new ServiceExportSync(
             () ->
-                federationClient
-                    .resource(KarmadaResources.CLUSTERS, GenericKubernetesResource.class)
-                    .listAll(null, ListOptions.none())
-                    .map(l -> l.items().stream().map(c -> c.getMetadata().getName()).toList()),
-            new MemberKubeClients(proxyMemberEndpoints));
+                Mono.fromSupplier(
+                    () -> members.clusters().stream().map(c -> c.getMetadata().getName()).toList()),
+            name ->
+                Mono.justOrEmpty(members.client(name))
+                    .switchIfEmpty(
+                        Mono.error(
+                            new IllegalStateException("no usable endpoint or credentials"))));
     AtomicReference<Disposable> loop = new AtomicReference<>();
     return runner ->
         runner.whileLeading(

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,14 +60,15 @@ public final class ServiceExportSync {
   private static final Logger log = LoggerFactory.getLogger(ServiceExportSync.class);
 
   private final Supplier<Mono<List<String>>> clusters;
-  private final MemberKubeClients clients;
+  private final Function<String, Mono<KubeClient>> clients;
   private final Set<KubeClient> withCrds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param clusters the names of the registered Clusters
-   * @param clients a client per member
+   * @param clients a client per member (empty or an error: the member sits this pass out)
    */
-  public ServiceExportSync(Supplier<Mono<List<String>>> clusters, MemberKubeClients clients) {
+  public ServiceExportSync(
+      Supplier<Mono<List<String>>> clusters, Function<String, Mono<KubeClient>> clients) {
     this.clusters = clusters;
     this.clients = clients;
   }
@@ -84,7 +86,7 @@ public final class ServiceExportSync {
         .concatMap(
             name ->
                 clients
-                    .client(name)
+                    .apply(name)
                     .flatMap(c -> ensureCrds(c).thenReturn(new Member(name, c)))
                     .onErrorResume(e -> skip(name, e)))
         .collectList()
