@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -194,6 +195,19 @@ class FederationAcceptanceIT {
     await()
         .atMost(PROPAGATION)
         .until(() -> federation.jsonpath(USA, NS, "pod/filler", ".spec.nodeName").length() > 0);
+    // The gateway must know it before it places anything: usa-3's Cluster reports the 3 cpus
+    // allocated (web's pods request none).
+    await()
+        .atMost(PROPAGATION)
+        .until(
+            () ->
+                List.of("3", "3000m")
+                    .contains(
+                        federation.jsonpath(
+                            GATEWAY,
+                            "",
+                            "cluster/" + USA,
+                            ".status.resourceSummary.allocated.cpu")));
     assertOk(
         federation.applyIn(
             GATEWAY,
