@@ -27,12 +27,13 @@ final class PathsGenerator {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final String JSON_TYPE = "application/json";
+  private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
   private static final List<String> PATCH_TYPES =
       List.of(
           "application/apply-patch+yaml",
           "application/json-patch+json",
           "application/merge-patch+json",
-          "application/strategic-merge-patch+json");
+          STRATEGIC_MERGE_PATCH);
 
   /** The kind an operation reads or writes, as {@code x-kubernetes-group-version-kind}. */
   record Gvk(String group, String version, String kind) {}
@@ -202,7 +203,8 @@ final class PathsGenerator {
 
   private void addItem(Resource r) {
     ObjectNode i = pathItem(r.item(), r.itemScope());
-    readWritePatch(i, "the specified " + r.kind(), r.id(), r.kindSchema(), r.gvk());
+    readWritePatch(
+        i, "the specified " + r.kind(), r.id(), r.kindSchema(), r.gvk(), strategic(r.type()));
     i.set(
         "delete",
         action(
@@ -223,7 +225,8 @@ final class PathsGenerator {
           "status of the specified " + r.kind(),
           r.id() + "Status",
           r.kindSchema(),
-          r.gvk());
+          r.gvk(),
+          strategic(r.type()));
     }
     if (r.type().hasSubresource("approval")) {
       readWritePatch(
@@ -231,7 +234,8 @@ final class PathsGenerator {
           "approval of the specified " + r.kind(),
           r.id() + "Approval",
           r.kindSchema(),
-          r.gvk());
+          r.gvk(),
+          true);
     }
     if (r.type().hasSubresource("scale")) {
       readWritePatch(
@@ -239,7 +243,8 @@ final class PathsGenerator {
           "scale of the specified " + r.kind(),
           r.id() + "Scale",
           FixedSchemas.scale(schemas),
-          new Gvk("autoscaling", "v1", "Scale"));
+          new Gvk("autoscaling", "v1", "Scale"),
+          true);
     }
     if (r.type().hasSubresource("log")) {
       addLog(r);
@@ -336,7 +341,17 @@ final class PathsGenerator {
     }
   }
 
-  private void readWritePatch(ObjectNode item, String what, String id, String schema, Gvk gvk) {
+  /**
+   * Whether PATCH takes a strategic merge patch: not for custom resources, which have no patch
+   * strategies (the handler answers 415, as Kubernetes does). kubectl apply reads this list to
+   * choose between a strategic and a JSON merge patch, so it must not offer what is refused.
+   */
+  private static boolean strategic(ResourceType t) {
+    return t.modelClass() != io.fabric8.kubernetes.api.model.GenericKubernetesResource.class;
+  }
+
+  private void readWritePatch(
+      ObjectNode item, String what, String id, String schema, Gvk gvk, boolean strategic) {
     item.set(
         "get",
         action(
@@ -362,7 +377,7 @@ final class PathsGenerator {
                 "partially update " + what,
                 "patch" + id,
                 Parameters.patch(),
-                patchBody(),
+                patchBody(strategic),
                 responses(schema, "200", "201")),
             "patch",
             gvk));
@@ -451,12 +466,14 @@ final class PathsGenerator {
     return body.put("required", true);
   }
 
-  private ObjectNode patchBody() {
+  private ObjectNode patchBody(boolean strategic) {
     String patch = FixedSchemas.patch(schemas);
     ObjectNode body = JSON.objectNode();
     ObjectNode content = body.putObject("content");
     for (String type : PATCH_TYPES) {
-      content.putObject(type).set("schema", SchemaGenerator.ref(patch));
+      if (strategic || !type.equals(STRATEGIC_MERGE_PATCH)) {
+        content.putObject(type).set("schema", SchemaGenerator.ref(patch));
+      }
     }
     return body.put("required", true);
   }

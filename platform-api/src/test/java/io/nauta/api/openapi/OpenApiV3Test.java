@@ -124,6 +124,17 @@ class OpenApiV3Test {
             doc.path("paths")
                 .has("/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/status"))
         .isTrue();
+    // No strategic merge patch for a custom resource: kubectl apply then sends a merge patch.
+    assertThat(
+            doc.at("/paths/~1apis~1example.com~1v1~1namespaces~1{namespace}~1widgets~1{name}")
+                .path("patch")
+                .path("requestBody")
+                .path("content")
+                .propertyNames())
+        .containsExactlyInAnyOrder(
+            "application/apply-patch+yaml",
+            "application/json-patch+json",
+            "application/merge-patch+json");
     assertThat(openApi.index().path("paths").has("apis/example.com/v1")).isTrue();
     assertThat(
             schema(openApi.document("apis/apps/v1").orElseThrow(), "io.k8s.api.apps.v1.Deployment"))
