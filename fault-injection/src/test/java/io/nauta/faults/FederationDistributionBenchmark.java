@@ -24,11 +24,11 @@ import reactor.core.Disposable;
  * created one after another at the gateway under a PropagationPolicy that duplicates them to every
  * member; each one's latency is from just before its create at the gateway to the moment the last
  * of the three members' watches saw it ADDED. Prints p50/p90/p99 beside Karmada's published
- * push-mode figures. Then failover: {@code rounds} times a 6-replica Deployment divided 2/2/2
- * over the three members, one member tainted {@code NoExecute} at the gateway (each round the
- * next), and the time from the taint to the other two members' Deployments having all 6 replicas
- * available, and to the tainted member's copy gone (graceful eviction removes it only after
- * that). Run by {@code deploy/bench/federation.sh [count] [rounds]}.
+ * push-mode figures. Then failover: {@code rounds} times a 6-replica Deployment divided 2/2/2 over
+ * the three members, one member tainted {@code NoExecute} at the gateway (each round the next), and
+ * the time from the taint to the other two members' Deployments having all 6 replicas available,
+ * and to the tainted member's copy gone (graceful eviction removes it only after that). Run by
+ * {@code deploy/bench/federation.sh [count] [rounds]}.
  */
 public final class FederationDistributionBenchmark {
 
@@ -243,7 +243,8 @@ public final class FederationDistributionBenchmark {
                       .get(victim)
                       .get(NS, name)
                       .onErrorResume(
-                          io.nauta.core.errors.NotFoundException.class, e -> reactor.core.publisher.Mono.empty())
+                          io.nauta.core.errors.NotFoundException.class,
+                          e -> reactor.core.publisher.Mono.empty())
                       .block()
                   == null,
           Duration.ofMinutes(3));

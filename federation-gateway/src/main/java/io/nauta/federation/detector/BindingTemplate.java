@@ -160,6 +160,32 @@ final class BindingTemplate {
             meta.getUid(),
             meta.getResourceVersion());
     ResourceBindingSpec old = existing == null ? empty() : existing;
+    // A template's status write moves its resourceVersion, not its specification: as Karmada's
+    // detector (SpecificationChanged), the binding then keeps the version it has. Following every
+    // version made each status aggregated back onto the template a binding update, a new
+    // generation, a new scheduling pass and another status write, round after round.
+    if (old.resource() != null && sameObject(old.resource(), resource)) {
+      ResourceBindingSpec unchanged = build(old.resource(), policy, replicas, old);
+      if (unchanged.equals(existing)) {
+        return existing;
+      }
+    }
+    return build(resource, policy, replicas, old);
+  }
+
+  private static boolean sameObject(ObjectReference a, ObjectReference b) {
+    return java.util.Objects.equals(a.apiVersion(), b.apiVersion())
+        && java.util.Objects.equals(a.kind(), b.kind())
+        && java.util.Objects.equals(a.namespace(), b.namespace())
+        && java.util.Objects.equals(a.name(), b.name())
+        && java.util.Objects.equals(a.uid(), b.uid());
+  }
+
+  private static ResourceBindingSpec build(
+      ObjectReference resource,
+      PropagationSpec policy,
+      ReplicaInterpreter.Replicas replicas,
+      ResourceBindingSpec old) {
     return new ResourceBindingSpec(
         resource,
         policy.propagateDeps(),

@@ -15,6 +15,7 @@ import io.nauta.federation.api.PropagationPolicy;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.runtime.FederationController;
 import io.nauta.federation.runtime.FederationEvents;
+import io.nauta.federation.runtime.FederationProperties;
 import io.nauta.federation.scheduling.BindingKind;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -45,7 +46,10 @@ public class DetectorConfiguration {
 
   @Bean
   FederationController resourceDetector(
-      KubeClient federationClient, InformerFactory federationInformers, FederationEvents events) {
+      KubeClient federationClient,
+      InformerFactory federationInformers,
+      FederationEvents events,
+      FederationProperties props) {
     SharedInformer<PropagationPolicy> policies =
         federationInformers.informer(
             KarmadaResources.PROPAGATION_POLICIES, PropagationPolicy.class);
@@ -73,7 +77,8 @@ public class DetectorConfiguration {
                         BindingKind.RESOURCE_BINDING,
                         bindings,
                         federationClient,
-                        recorder)
+                        recorder,
+                        props.workers())
                     : new DetectorController<>(
                         type,
                         templates,
@@ -82,7 +87,8 @@ public class DetectorConfiguration {
                         BindingKind.CLUSTER_RESOURCE_BINDING,
                         clusterBindings,
                         federationClient,
-                        recorder);
+                        recorder,
+                        props.workers());
     return runner -> {
       runner.whileLeading(new TemplateWork(TEMPLATE_KINDS, federationClient, controllers));
       runner.whileLeading(new CustomTemplateKinds(definitions, federationClient, controllers));

@@ -55,6 +55,7 @@ final class DetectorController<B extends KarmadaObject> {
   private final SharedInformer<B> bindings;
   private final ResourceClient<B> bindingClient;
   private final EventRecorder events;
+  private final int workers;
 
   DetectorController(
       ResourceType type,
@@ -64,7 +65,9 @@ final class DetectorController<B extends KarmadaObject> {
       BindingKind<B> bindingKind,
       SharedInformer<B> bindings,
       KubeClient client,
-      EventRecorder events) {
+      EventRecorder events,
+      int workers) {
+    this.workers = workers;
     this.type = type;
     this.templates = templates;
     this.templateClient = client.resource(type, GenericKubernetesResource.class);
@@ -106,7 +109,8 @@ final class DetectorController<B extends KarmadaObject> {
         .watch(clusterPolicies, e -> templates.store().keys())
         .watch(bindings, e -> templateKey(bindingKind.spec().apply(e.object())))
         .reconcile(this::reconcile)
-        .workers(1)
+        // the queue never hands one key to two workers at once, so a template is claimed once
+        .workers(workers)
         .build();
   }
 

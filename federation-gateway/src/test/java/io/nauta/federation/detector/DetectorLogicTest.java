@@ -110,6 +110,36 @@ class DetectorLogicTest {
   }
 
   @Test
+  void aTemplatesStatusWriteLeavesItsBindingAsItIsButASpecChangeMovesItsVersion() {
+    String deployment =
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop, uid: u1, resourceVersion: "%s"}
+        spec: {replicas: %d}
+        status: {replicas: %d}
+        """;
+    io.nauta.federation.api.PropagationSpec spec =
+        policy(
+                """
+                metadata: {name: p, namespace: shop}
+                spec:
+                  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: web}]
+                """)
+            .spec();
+    io.nauta.federation.api.ResourceBindingSpec first =
+        BindingTemplate.spec(template(deployment.formatted("10", 4, 0)), spec, null);
+    assertThat(first.resource().resourceVersion()).isEqualTo("10");
+    // only the status (and so the resourceVersion) moved: the very same spec, nothing to write
+    assertThat(BindingTemplate.spec(template(deployment.formatted("11", 4, 4)), spec, first))
+        .isSameAs(first);
+    io.nauta.federation.api.ResourceBindingSpec scaled =
+        BindingTemplate.spec(template(deployment.formatted("12", 6, 4)), spec, first);
+    assertThat(scaled.replicas()).isEqualTo(6);
+    assertThat(scaled.resource().resourceVersion()).isEqualTo("12");
+  }
+
+  @Test
   void deploymentsHaveTheirReplicasAndPodRequests() {
     GenericKubernetesResource deployment =
         template(
