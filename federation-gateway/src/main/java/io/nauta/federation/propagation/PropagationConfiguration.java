@@ -71,7 +71,8 @@ public class PropagationConfiguration {
       AppliedState applied,
       PropagationMetrics metrics,
       ObjectProvider<MemberClients> members,
-      ObjectProvider<MeterRegistry> meters) {
+      ObjectProvider<MeterRegistry> meters,
+      io.nauta.federation.runtime.FederationProperties props) {
     SharedInformer<Cluster> clusters =
         federationInformers.informer(KarmadaResources.CLUSTERS, Cluster.class);
     SharedInformer<OverridePolicy> ops =
@@ -119,6 +120,8 @@ public class PropagationConfiguration {
                                       .map(InformerStore::keyOf)
                                       .toList())
                           .reconcile(propagator::reconcile)
+                          // each pass writes to every member: several at once
+                          .workers(props.workers())
                           .meterRegistry(meters.getIfAvailable(SimpleMeterRegistry::new))
                           .build();
                   templates.onTemplateChange(bindings.store(), controller::enqueue);

@@ -75,6 +75,10 @@ public final class Templates {
                   .events()
                   .subscribe(
                       e -> {
+                        if (e.type() == io.nauta.core.informer.InformerEvent.Type.UPDATED
+                            && !specificationChanged(e.previous(), e.object())) {
+                          return;
+                        }
                         var m = e.object().getMetadata();
                         String key =
                             resourceKey(t.apiVersion(), t.kind(), m.getNamespace(), m.getName());
@@ -94,6 +98,33 @@ public final class Templates {
   public Optional<GenericKubernetesResource> template(ResourceType type, ObjectReference ref) {
     return informer(type).store().get(ref.namespace(), ref.name());
   }
+
+  /**
+   * Whether a template changed beyond its status, as Karmada's {@code SpecificationChanged}: the
+   * status the gateway aggregates onto a template (and the resourceVersion that moves with it) is
+   * not something to propagate again. Without this every member status change came back as a
+   * template write, a propagation pass reading every member, and a status pass, round after round.
+   */
+  static boolean specificationChanged(
+      GenericKubernetesResource previous, GenericKubernetesResource current) {
+    if (previous == null || current == null) {
+      return true;
+    }
+    return !specification(previous).equals(specification(current));
+  }
+
+  private static tools.jackson.databind.JsonNode specification(GenericKubernetesResource r) {
+    tools.jackson.databind.node.ObjectNode tree = SPEC_JSON.valueToTree(r);
+    tree.remove("status");
+    if (tree.get("metadata") instanceof tools.jackson.databind.node.ObjectNode meta) {
+      meta.remove("resourceVersion");
+      meta.remove("managedFields");
+    }
+    return tree;
+  }
+
+  private static final tools.jackson.databind.json.JsonMapper SPEC_JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
 
   static String resourceKey(ObjectReference r) {
     return resourceKey(r.apiVersion(), r.kind(), r.namespace(), r.name());
