@@ -6,6 +6,8 @@ import io.nauta.api.customresource.DefinitionController;
 import io.nauta.api.lifecycle.SystemNamespaces;
 import io.nauta.api.security.bootstrap.BootstrapPolicyReconciler;
 import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -17,9 +19,9 @@ import reactor.core.publisher.Mono;
  * {@code /healthz} and {@code /livez}: the process serves. {@code /readyz}: Redis answers and every
  * watch cache is in sync, so lists and watches can be served; the system namespaces and the
  * bootstrap RBAC policy are in place; and the kind of every established CustomResourceDefinition is
- * served again ({@code poststarthook/crd-informer-synced}, as kube-apiserver names that check).
- * Failed checks are listed as kube-apiserver lists them; {@code ?verbose} lists the passed ones
- * too.
+ * served again ({@code poststarthook/crd-informer-synced}, as kube-apiserver names that check); and
+ * every {@link ReadinessCheck} bean passed. Failed checks are listed as kube-apiserver lists them;
+ * {@code ?verbose} lists the passed ones too.
  */
 @Component
 public class HealthHandler {
@@ -29,14 +31,17 @@ public class HealthHandler {
   private final SystemNamespaces systemNamespaces;
   private final BootstrapPolicyReconciler bootstrapPolicy;
   private final DefinitionController definitions;
+  private final List<ReadinessCheck> more;
 
   public HealthHandler(
       StatefulRedisConnection<String, String> redis,
       WatchCaches caches,
       SystemNamespaces systemNamespaces,
       BootstrapPolicyReconciler bootstrapPolicy,
-      DefinitionController definitions) {
+      DefinitionController definitions,
+      ObjectProvider<ReadinessCheck> more) {
     this.redis = redis;
+    this.more = more.orderedStream().toList();
     this.caches = caches;
     this.systemNamespaces = systemNamespaces;
     this.bootstrapPolicy = bootstrapPolicy;
@@ -66,7 +71,13 @@ public class HealthHandler {
                   storage,
                   "Redis unreachable or watch caches not in sync");
               check(body, verbose, "poststarthook/crd-informer-synced", crds, "reason withheld");
-              if (storage && crds) {
+              boolean others = true;
+              for (ReadinessCheck c : more) {
+                boolean passed = c.passed();
+                check(body, verbose, c.name(), passed, "reason withheld");
+                others &= passed;
+              }
+              if (storage && crds && others) {
                 return text(HttpStatus.OK, verbose ? body + "readyz check passed" : "ok");
               }
               return text(HttpStatus.SERVICE_UNAVAILABLE, body + "readyz check failed");

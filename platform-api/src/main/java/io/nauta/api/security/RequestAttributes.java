@@ -50,9 +50,9 @@ public final class RequestAttributes {
       }
       verb = rest.get(0);
       rest = rest.subList(1, rest.size());
-    } else if (isTrue(query.getFirst("watch"))) {
-      verb = "watch";
     } else {
+      // ?watch=true makes a list a watch (below), and nothing else: a named GET stays a get, as
+      // Kubernetes has it, so a watch through a proxy subresource is authorized as its GET.
       verb =
           switch (method) {
             case "POST" -> "create";

@@ -34,6 +34,25 @@ class RequestAttributesTest {
         Arguments.of("GET", "/api/v1/pods?watch=1", "watch", "", "pods", "", "", ""),
         Arguments.of("GET", "/api/v1/pods?watch=false", "list", "", "pods", "", "", ""),
         Arguments.of("GET", "/api/v1/watch/pods", "watch", "", "pods", "", "", ""),
+        // Karmada's cluster proxy: clusters/proxy on the named Cluster, with the method's verb.
+        Arguments.of(
+            "GET",
+            "/apis/cluster.karmada.io/v1alpha1/clusters/usa-3/proxy/api/v1/pods?watch=1",
+            "get",
+            "cluster.karmada.io",
+            "clusters",
+            "proxy",
+            "",
+            "usa-3"),
+        Arguments.of(
+            "POST",
+            "/apis/cluster.karmada.io/v1alpha1/clusters/usa-3/proxy/api/v1/namespaces/a/pods",
+            "create",
+            "cluster.karmada.io",
+            "clusters",
+            "proxy",
+            "",
+            "usa-3"),
         Arguments.of(
             "GET",
             "/api/v1/watch/namespaces/other/pods/foo",

@@ -90,7 +90,10 @@ public final class TestApiServer implements AutoCloseable {
   public static TestApiServer start(String... properties) {
     List<String> given = List.of(properties);
     List<String> props = new ArrayList<>();
-    props.add("server.port=0");
+    // A given port: a server started again where clients (or a federation gateway) expect it.
+    if (given.stream().noneMatch(p -> p.startsWith("server.port="))) {
+      props.add("server.port=0");
+    }
     if (given.stream().noneMatch(p -> p.startsWith("server.address="))) {
       props.add("server.address=127.0.0.1");
     }

@@ -2,16 +2,13 @@ package io.nauta.controllers.garbagecollector;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.component.LeaderWork;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.CustomResourceTypes;
 import io.nauta.core.registry.ResourceType;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -132,39 +129,7 @@ final class CustomKindsFollower implements LeaderWork {
 
   /** The kind's type at its storage version, once established; null before or without one. */
   static ResourceType storageType(CustomResourceDefinition crd) {
-    boolean established =
-        crd.getStatus() != null
-            && crd.getStatus().getConditions() != null
-            && crd.getStatus().getConditions().stream()
-                .anyMatch(
-                    (CustomResourceDefinitionCondition c) ->
-                        "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-    if (!established || crd.getSpec() == null || crd.getSpec().getNames() == null) {
-      return null;
-    }
-    Optional<CustomResourceDefinitionVersion> storage =
-        crd.getSpec().getVersions().stream()
-            .filter(v -> Boolean.TRUE.equals(v.getStorage()))
-            .findFirst();
-    if (storage.isEmpty()) {
-      return null;
-    }
-    var names = crd.getSpec().getNames();
-    String singular =
-        names.getSingular() == null || names.getSingular().isEmpty()
-            ? names.getKind().toLowerCase(Locale.ROOT)
-            : names.getSingular();
-    return new ResourceType(
-        crd.getSpec().getGroup(),
-        storage.get().getName(),
-        names.getKind(),
-        names.getPlural(),
-        singular,
-        "Namespaced".equals(crd.getSpec().getScope()),
-        names.getShortNames() == null ? List.of() : names.getShortNames(),
-        List.of(),
-        Set.of(),
-        GenericKubernetesResource.class);
+    return CustomResourceTypes.storageType(crd);
   }
 
   @Override

@@ -84,12 +84,21 @@ public record ClientConfig(
    * namespace. Relative file paths are relative to the kubeconfig's directory, as in kubectl.
    */
   public static ClientConfig fromKubeconfig(Path file) {
-    JsonNode root;
     try {
-      root = new YAMLMapper().readTree(Files.readString(file));
+      return fromKubeconfig(Files.readString(file), file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * As {@link #fromKubeconfig(Path)} for a kubeconfig's text (e.g. from a Secret), file paths in it
+   * relative to {@code base}.
+   */
+  public static ClientConfig fromKubeconfig(String text, Path base) {
+    JsonNode root = new YAMLMapper().readTree(text);
     String current = root.path("current-context").asString("");
     JsonNode context = named(root.path("contexts"), current).path("context");
     JsonNode cluster =
@@ -105,10 +114,8 @@ public record ClientConfig(
     }
     String server = cluster.path("server").asString(null);
     if (server == null) {
-      throw new IllegalArgumentException(
-          "kubeconfig " + file + ": no server for context \"" + current + "\"");
+      throw new IllegalArgumentException("kubeconfig: no server for context \"" + current + "\"");
     }
-    Path base = file.toAbsolutePath().getParent();
     return new ClientConfig(
         server,
         token,

@@ -251,6 +251,15 @@ public final class KubeClient {
         .map(body -> mapper.readValue(body, TokenRequest.class));
   }
 
+  /**
+   * A GET of a path outside the resource API ({@code /readyz}, {@code /version}): its body as text;
+   * an answer other than 2xx fails with the typed exception of its status, so a server that
+   * answered is told from one that could not be reached.
+   */
+  public Mono<String> getPath(String path) {
+    return send(web.get().uri(uri(path, Map.of())));
+  }
+
   Mono<String> send(WebClient.RequestHeadersSpec<?> request) {
     return request.exchangeToMono(
         response ->

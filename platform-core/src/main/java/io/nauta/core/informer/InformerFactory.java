@@ -15,7 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InformerFactory implements AutoCloseable {
 
-  private record Key(ResourceType type, String namespace, String labels, String fields) {}
+  /**
+   * One informer per resource, scope, selectors and model class: two callers reading one kind as
+   * different classes (a ClusterResourceBinding as its own record and as the ResourceBinding record
+   * of the same shape) get two informers rather than one whose objects the other cannot cast.
+   */
+  private record Key(
+      ResourceType type, Class<?> model, String namespace, String labels, String fields) {}
 
   private final KubeClient client;
   private final Duration minBackoff;
@@ -55,7 +61,7 @@ public final class InformerFactory implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T extends HasMetadata> SharedInformer<T> informer(
       ResourceType type, Class<T> model, String namespace, ListOptions selectors) {
-    Key key = new Key(type, namespace, selectors.labelSelector(), selectors.fieldSelector());
+    Key key = new Key(type, model, namespace, selectors.labelSelector(), selectors.fieldSelector());
     SharedInformer<?> informer =
         informers.computeIfAbsent(
             key,

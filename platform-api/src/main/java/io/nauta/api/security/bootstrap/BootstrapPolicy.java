@@ -536,7 +536,7 @@ public final class BootstrapPolicy {
             List.of("leases")));
   }
 
-  private static ObjectNode role(String name, Map<String, String> labels, ObjectNode... rules) {
+  public static ObjectNode role(String name, Map<String, String> labels, ObjectNode... rules) {
     ObjectNode role = object("ClusterRole", name, labels);
     ArrayNode array = role.putArray("rules");
     for (ObjectNode r : rules) {
@@ -561,7 +561,7 @@ public final class BootstrapPolicy {
     return role;
   }
 
-  private static ObjectNode binding(String name, String role, ObjectNode... subjects) {
+  public static ObjectNode binding(String name, String role, ObjectNode... subjects) {
     ObjectNode b = object("ClusterRoleBinding", name, Map.of());
     b.putObject("roleRef").put("apiGroup", RBAC).put("kind", "ClusterRole").put("name", role);
     ArrayNode array = b.putArray("subjects");
@@ -571,7 +571,7 @@ public final class BootstrapPolicy {
     return b;
   }
 
-  private static ObjectNode subject(String kind, String name) {
+  public static ObjectNode subject(String kind, String name) {
     return JsonNodeFactory.instance
         .objectNode()
         .put("apiGroup", RBAC)
@@ -591,7 +591,7 @@ public final class BootstrapPolicy {
     return o;
   }
 
-  private static ObjectNode rule(List<String> verbs, List<String> groups, List<String> resources) {
+  public static ObjectNode rule(List<String> verbs, List<String> groups, List<String> resources) {
     ObjectNode r = JsonNodeFactory.instance.objectNode();
     r.putArray("apiGroups").addAll(strings(groups));
     r.putArray("resources").addAll(strings(resources));

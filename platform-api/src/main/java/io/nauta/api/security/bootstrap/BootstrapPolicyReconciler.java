@@ -51,6 +51,7 @@ public class BootstrapPolicyReconciler implements DisposableBean {
   private final ClientCaConfigMap clientCa;
   private final Duration recheckPeriod;
   private final WatchCaches caches;
+  private final ObjectProvider<BootstrapPolicyContribution> contributions;
   private volatile boolean done;
   private volatile Disposable recheck;
 
@@ -63,9 +64,11 @@ public class BootstrapPolicyReconciler implements DisposableBean {
       ResourceService service,
       ObjectProvider<ClusterPki> pki,
       WatchCaches caches,
-      @Value("${nauta.rbac.bootstrap-recheck-period:1m}") Duration recheckPeriod) {
+      @Value("${nauta.rbac.bootstrap-recheck-period:1m}") Duration recheckPeriod,
+      ObjectProvider<BootstrapPolicyContribution> contributions) {
     this.service = service;
     this.caches = caches;
+    this.contributions = contributions;
     this.clientCa = new ClientCaConfigMap(service, Optional.ofNullable(pki.getIfAvailable()));
     this.recheckPeriod = recheckPeriod;
   }
@@ -109,10 +112,13 @@ public class BootstrapPolicyReconciler implements DisposableBean {
   }
 
   public Mono<Void> reconcile() {
+    List<BootstrapPolicyContribution> added = contributions.orderedStream().toList();
     return Flux.fromIterable(BootstrapPolicy.clusterRoles())
+        .concatWith(Flux.fromIterable(added).flatMapIterable(c -> c.clusterRoles()))
         .concatMap(r -> ensure(BuiltInResources.CLUSTER_ROLES, r))
         .thenMany(
             Flux.fromIterable(BootstrapPolicy.clusterRoleBindings())
+                .concatWith(Flux.fromIterable(added).flatMapIterable(c -> c.clusterRoleBindings()))
                 .concatMap(b -> ensure(BuiltInResources.CLUSTER_ROLE_BINDINGS, b)))
         .thenMany(Flux.fromIterable(namespacesUsed()).concatMap(this::ensureNamespace))
         .thenMany(

@@ -1,0 +1,40 @@
+package io.nauta.federation.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * What changes in its namespace's templates for some clusters ({@code policy.karmada.io/v1alpha1}).
+ *
+ * <p>Immutable: the {@code with...} methods make changed copies; {@link #setMetadata} and {@link
+ * #setApiVersion} (of fabric8's HasMetadata) refuse.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+// Not the KubernetesDeserializer inherited from fabric8: it would read an unregistered kind
+// generically.
+@JsonDeserialize(using = ValueDeserializer.None.class)
+public record OverridePolicy(String apiVersion, String kind, ObjectMeta metadata, OverrideSpec spec)
+    implements KarmadaObject {
+
+  public OverridePolicy {
+    apiVersion = apiVersion == null ? Karmada.OVERRIDE_POLICY_API_VERSION : apiVersion;
+    kind = kind == null ? Karmada.KIND_OVERRIDE_POLICY : kind;
+  }
+
+  /** With this kind's {@code apiVersion} and {@code kind}. */
+  public OverridePolicy(ObjectMeta metadata, OverrideSpec spec) {
+    this(null, null, metadata, spec);
+  }
+
+  public OverridePolicy withMetadata(ObjectMeta metadata) {
+    return new OverridePolicy(apiVersion, kind, metadata, spec);
+  }
+
+  public OverridePolicy withSpec(OverrideSpec spec) {
+    return new OverridePolicy(apiVersion, kind, metadata, spec);
+  }
+}

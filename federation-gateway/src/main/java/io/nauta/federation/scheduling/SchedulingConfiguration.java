@@ -1,0 +1,49 @@
+package io.nauta.federation.scheduling;
+
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.informer.InformerFactory;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.federation.api.Cluster;
+import io.nauta.federation.api.KarmadaObject;
+import io.nauta.federation.api.KarmadaResources;
+import io.nauta.federation.runtime.FederationController;
+import io.nauta.federation.runtime.FederationEvents;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The scheduler in the gateway: one {@link SchedulingController} for ResourceBindings and one for
+ * ClusterResourceBindings, on shared informers, run while the gateway holds the lease.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SchedulingConfiguration {
+
+  @Bean
+  FederationController resourceBindingScheduler(
+      KubeClient federationClient, InformerFactory federationInformers, FederationEvents events) {
+    return scheduler(BindingKind.RESOURCE_BINDING, federationClient, federationInformers, events);
+  }
+
+  @Bean
+  FederationController clusterResourceBindingScheduler(
+      KubeClient federationClient, InformerFactory federationInformers, FederationEvents events) {
+    return scheduler(
+        BindingKind.CLUSTER_RESOURCE_BINDING, federationClient, federationInformers, events);
+  }
+
+  private static <T extends KarmadaObject> FederationController scheduler(
+      BindingKind<T> kind, KubeClient client, InformerFactory informers, FederationEvents events) {
+    SharedInformer<T> bindings = informers.informer(kind.type(), kind.model());
+    SharedInformer<Cluster> clusters = informers.informer(KarmadaResources.CLUSTERS, Cluster.class);
+    SchedulingController<T> controller =
+        new SchedulingController<>(
+            kind,
+            bindings,
+            clusters,
+            client,
+            events.forComponent(SchedulingController.COMPONENT),
+            Clock.systemUTC());
+    return runner -> runner.whileLeading(controller.controller());
+  }
+}

@@ -1,0 +1,329 @@
+package io.nauta.federation.scheduling;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.controller.Controller;
+import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.events.EventRecorder;
+import io.nauta.core.informer.InformerEvent;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.workqueue.Result;
+import io.nauta.federation.api.Cluster;
+import io.nauta.federation.api.GracefulEvictionTask;
+import io.nauta.federation.api.Karmada;
+import io.nauta.federation.api.KarmadaObject;
+import io.nauta.federation.api.ResourceBindingSpec;
+import io.nauta.federation.api.ResourceBindingStatus;
+import io.nauta.federation.api.TargetCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * Karmada's scheduler (with its taint manager) as a controller of one binding kind: for each
+ * binding it runs {@link BindingScheduler} on the clusters in the informer, writes {@code
+ * spec.clusters} and any new {@code gracefulEvictionTasks} when they differ from the binding's,
+ * then the status: condition {@code Scheduled} (reasons {@code Success}, {@code NoClusterFit},
+ * {@code Unschedulable}, {@code SchedulerError}), {@code schedulerObservedGeneration} and, on
+ * success, {@code lastScheduledTime}. Level-based: a pass on an unchanged binding and unchanged
+ * clusters decides the same and writes nothing (Steady assignment and cluster locality keep the
+ * decision). Cluster changes other than status re-examine every binding; a failed binding is
+ * retried every {@link #RETRY_FAILED} (capacity may have freed up). Every change of a binding's
+ * clusters or replicas, and every eviction, is an Event on the binding.
+ */
+public final class SchedulingController<T extends KarmadaObject> {
+
+  public static final String COMPONENT = "karmada-scheduler";
+  static final Duration RETRY_FAILED = Duration.ofSeconds(30);
+  static final String EVENT_SCHEDULE_SUCCEED = "ScheduleBindingSucceed";
+  static final String EVENT_SCHEDULE_FAILED = "ScheduleBindingFailed";
+  static final String EVENT_EVICT_SUCCEED = "EvictWorkloadFromClusterSucceed";
+
+  private final BindingKind<T> kind;
+  private final SharedInformer<T> bindings;
+  private final SharedInformer<Cluster> clusters;
+  private final ResourceClient<T> client;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public SchedulingController(
+      BindingKind<T> kind,
+      SharedInformer<T> bindings,
+      SharedInformer<Cluster> clusters,
+      KubeClient client,
+      EventRecorder events,
+      Clock clock) {
+    this.kind = kind;
+    this.bindings = bindings;
+    this.clusters = clusters;
+    this.client = client.resource(kind.type(), kind.model());
+    this.events = events;
+    this.clock = clock;
+  }
+
+  public Controller controller() {
+    return Controller.builder(COMPONENT + "-" + kind.type().plural())
+        .primary(bindings, SchedulingController::relevantBindingChange)
+        .watch(
+            clusters, e -> relevantClusterChange(e) ? bindings.store().keys() : List.<String>of())
+        .reconcile(this::reconcile)
+        .workers(2)
+        .build();
+  }
+
+  // The echo of our own status write (same generation, same spec) needs no pass.
+  private static <T extends KarmadaObject> boolean relevantBindingChange(InformerEvent<T> e) {
+    if (e.type() != InformerEvent.Type.UPDATED || e.previous() == null) {
+      return true;
+    }
+    ObjectMeta before = e.previous().getMetadata();
+    ObjectMeta after = e.object().getMetadata();
+    return !Objects.equals(before.getGeneration(), after.getGeneration())
+        || after.getDeletionTimestamp() != null;
+  }
+
+  // Status-only changes (the health probe's resource summary every few seconds) move nothing;
+  // labels, spec (taints, region...) and clusters coming and going may.
+  static boolean relevantClusterChange(InformerEvent<Cluster> e) {
+    if (e.type() != InformerEvent.Type.UPDATED || e.previous() == null) {
+      return true;
+    }
+    Cluster before = e.previous();
+    Cluster after = e.object();
+    return !Objects.equals(before.spec(), after.spec())
+        || !Objects.equals(Clusters.labels(before), Clusters.labels(after))
+        || !Objects.equals(
+            before.metadata().getDeletionTimestamp(), after.metadata().getDeletionTimestamp());
+  }
+
+  Mono<Result> reconcile(String key) {
+    if (!clusters.hasSynced()) {
+      // An unlisted cluster is not a lost one: never move replicas on an empty cache.
+      return Mono.just(Result.requeueAfter(Duration.ofSeconds(1)));
+    }
+    T binding = bindings.store().get(key).orElse(null);
+    if (binding == null || binding.getMetadata().getDeletionTimestamp() != null) {
+      return Mono.just(Result.done());
+    }
+    ResourceBindingSpec spec = kind.spec().apply(binding);
+    if (spec == null) {
+      return Mono.just(Result.done());
+    }
+    ResourceBindingStatus status = kind.status().apply(binding);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    ScheduleResult result = BindingScheduler.schedule(spec, status, clusters.store().list(), now);
+
+    ResourceBindingSpec decided = decidedSpec(spec, result);
+    Mono<T> written =
+        decided.equals(spec)
+            ? Mono.just(binding)
+            : client.update(kind.withSpec().apply(binding, decided));
+    return written
+        .flatMap(
+            updated ->
+                recordMoves(binding, spec, decided, result)
+                    .then(writeStatus(updated, result, now, updated != binding))
+                    .thenReturn(next(result)))
+        .onErrorResume(ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ZERO)))
+        .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()));
+  }
+
+  private static Result next(ScheduleResult result) {
+    if (!result.scheduled()) {
+      return Result.requeueAfter(
+          result.recheckAfter() != null && result.recheckAfter().compareTo(RETRY_FAILED) < 0
+              ? result.recheckAfter()
+              : RETRY_FAILED);
+    }
+    return result.recheckAfter() == null
+        ? Result.done()
+        : Result.requeueAfter(result.recheckAfter());
+  }
+
+  /** The spec with the pass's clusters (on success) and eviction tasks. */
+  static ResourceBindingSpec decidedSpec(ResourceBindingSpec spec, ScheduleResult result) {
+    List<GracefulEvictionTask> tasks = new ArrayList<>();
+    if (spec.gracefulEvictionTasks() != null) {
+      tasks.addAll(spec.gracefulEvictionTasks());
+    }
+    tasks.addAll(result.evictions());
+    List<TargetCluster> clusters = result.clusters();
+    if (clusters == null || sameClusters(spec.clusters(), clusters)) {
+      // no decision (a failed pass) keeps the binding's clusters; an equal one keeps its order
+      clusters = spec.clusters();
+    }
+    return new ResourceBindingSpec(
+        spec.resource(),
+        spec.propagateDeps(),
+        spec.replicaRequirements(),
+        spec.replicas(),
+        spec.components(),
+        clusters == null || (clusters.isEmpty() && spec.clusters() == null) ? null : clusters,
+        spec.placement(),
+        tasks.isEmpty() ? spec.gracefulEvictionTasks() : tasks,
+        spec.requiredBy(),
+        spec.schedulerName(),
+        spec.failover(),
+        spec.conflictResolution(),
+        spec.rescheduleTriggeredAt(),
+        spec.suspension(),
+        spec.preserveResourcesOnDeletion(),
+        spec.schedulePriority(),
+        spec.workloadAffinityGroups());
+  }
+
+  private static boolean sameClusters(List<TargetCluster> before, List<TargetCluster> after) {
+    return replicas(before).equals(replicas(after))
+        && (before == null ? 0 : before.size()) == after.size();
+  }
+
+  private static Map<String, Integer> replicas(List<TargetCluster> clusters) {
+    Map<String, Integer> result = new TreeMap<>();
+    if (clusters != null) {
+      clusters.forEach(c -> result.put(c.name(), c.replicas() == null ? 0 : c.replicas()));
+    }
+    return result;
+  }
+
+  private Mono<Void> recordMoves(
+      T binding, ResourceBindingSpec before, ResourceBindingSpec after, ScheduleResult result) {
+    List<Mono<Void>> writes = new ArrayList<>();
+    for (GracefulEvictionTask task : result.evictions()) {
+      writes.add(
+          events.normal(
+              binding,
+              EVENT_EVICT_SUCCEED,
+              "Evict from cluster "
+                  + task.fromCluster()
+                  + " succeed: "
+                  + task.message()
+                  + (task.replicas() == null ? "" : ", " + task.replicas() + " replicas")));
+    }
+    if (!result.scheduled()) {
+      writes.add(events.warning(binding, EVENT_SCHEDULE_FAILED, result.message()));
+    } else if (!sameClusters(before.clusters(), after.clusters())) {
+      String message =
+          ScheduleResult.SUCCESS_MESSAGE
+              + " Result: {"
+              + describe(after.clusters())
+              + "}"
+              + moves(before.clusters(), after.clusters());
+      writes.add(events.normal(binding, EVENT_SCHEDULE_SUCCEED, message));
+      template(before)
+          .ifPresent(t -> writes.add(events.normal(t, EVENT_SCHEDULE_SUCCEED, message)));
+    }
+    return Mono.when(writes).onErrorResume(e -> Mono.empty());
+  }
+
+  /** Karmada's {@code targetClustersToString}: {@code name:replicas, ...}. */
+  static String describe(List<TargetCluster> clusters) {
+    List<String> parts = new ArrayList<>();
+    if (clusters != null) {
+      clusters.forEach(c -> parts.add(c.name() + ":" + (c.replicas() == null ? 0 : c.replicas())));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** What moved, cluster by cluster: {@code (usa-3 3->4, asia-2 6->8)}. */
+  static String moves(List<TargetCluster> before, List<TargetCluster> after) {
+    Map<String, Integer> old = replicas(before);
+    Map<String, Integer> now = replicas(after);
+    Map<String, String> changes = new TreeMap<>();
+    old.forEach(
+        (name, r) -> {
+          if (!now.containsKey(name)) {
+            changes.put(name, name + " " + r + "->removed");
+          }
+        });
+    now.forEach(
+        (name, r) -> {
+          Integer was = old.get(name);
+          if (was == null) {
+            changes.put(name, name + " added:" + r);
+          } else if (!was.equals(r)) {
+            changes.put(name, name + " " + was + "->" + r);
+          }
+        });
+    return old.isEmpty() || changes.isEmpty()
+        ? ""
+        : " (" + String.join(", ", changes.values()) + ")";
+  }
+
+  private static java.util.Optional<GenericKubernetesResource> template(ResourceBindingSpec spec) {
+    if (spec.resource() == null || spec.resource().name() == null) {
+      return java.util.Optional.empty();
+    }
+    GenericKubernetesResource template = new GenericKubernetesResource();
+    template.setApiVersion(spec.resource().apiVersion());
+    template.setKind(spec.resource().kind());
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(spec.resource().name());
+    meta.setNamespace(spec.resource().namespace());
+    meta.setUid(spec.resource().uid());
+    template.setMetadata(meta);
+    return java.util.Optional.of(template);
+  }
+
+  private Mono<Void> writeStatus(
+      T binding, ScheduleResult result, Instant now, boolean specChanged) {
+    ResourceBindingStatus status = kind.status().apply(binding);
+    List<Condition> conditions = new ArrayList<>();
+    Condition previous = null;
+    if (status != null && status.conditions() != null) {
+      for (Condition c : status.conditions()) {
+        if (Karmada.CONDITION_SCHEDULED.equals(c.getType())) {
+          previous = c;
+        } else {
+          conditions.add(c);
+        }
+      }
+    }
+    String conditionStatus = result.scheduled() ? "True" : "False";
+    Condition scheduled = new Condition();
+    scheduled.setType(Karmada.CONDITION_SCHEDULED);
+    scheduled.setStatus(conditionStatus);
+    scheduled.setReason(result.reason());
+    scheduled.setMessage(result.message());
+    scheduled.setLastTransitionTime(
+        previous != null && conditionStatus.equals(previous.getStatus())
+            ? previous.getLastTransitionTime()
+            : now.toString());
+    conditions.add(scheduled);
+    Long generation = binding.getMetadata().getGeneration();
+    String lastScheduled =
+        result.scheduled()
+            ? (!specChanged && unchanged(previous, scheduled) && status.lastScheduledTime() != null
+                ? status.lastScheduledTime()
+                : now.toString())
+            : status == null ? null : status.lastScheduledTime();
+    ResourceBindingStatus next =
+        new ResourceBindingStatus(
+            generation,
+            status == null ? null : status.schedulerObservingAffinityName(),
+            lastScheduled,
+            conditions,
+            status == null ? null : status.aggregatedStatus());
+    if (next.equals(status)) {
+      return Mono.empty();
+    }
+    return client.updateStatus(kind.withStatus().apply(binding, next)).then();
+  }
+
+  private static boolean unchanged(Condition previous, Condition now) {
+    return previous != null
+        && Objects.equals(previous.getStatus(), now.getStatus())
+        && Objects.equals(previous.getReason(), now.getReason())
+        && Objects.equals(previous.getMessage(), now.getMessage());
+  }
+}
