@@ -28,10 +28,16 @@ import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
 import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
@@ -50,7 +56,7 @@ public final class DnsServer implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final Responder responder;
-  private Channel udp;
+  private final List<Channel> udp = new ArrayList<>();
   private Channel tcp;
 
   public DnsServer(
@@ -64,9 +70,16 @@ public final class DnsServer implements AutoCloseable {
         new Responder(records, new Forwarder(group, upstreams, forwardTimeout, metrics), metrics);
   }
 
-  /** Binds UDP, then TCP on the port UDP got (so port 0 picks one free port for both). */
+  /**
+   * Binds UDP, then TCP on the port UDP got (so port 0 picks one free port for both). On the
+   * wildcard address UDP is bound once per local IPv4 address instead: a UDP socket on the wildcard
+   * answers from whatever address the route back chooses, and a pod's query that the service proxy
+   * DNATed to this host's address must be answered from that very address, or conntrack cannot undo
+   * the translation and the pod drops the answer. (TCP replies always come from the connection's
+   * address.) Addresses that appear later are not served over UDP.
+   */
   public synchronized DnsServer start(String address, int port) {
-    udp =
+    Bootstrap udpBootstrap =
         new Bootstrap()
             .group(group)
             .channel(NioDatagramChannel.class)
@@ -79,11 +92,13 @@ public final class DnsServer implements AutoCloseable {
                         .addLast(new DatagramDnsResponseEncoder())
                         .addLast(new UdpQueries());
                   }
-                })
-            .bind(address, port)
-            .syncUninterruptibly()
-            .channel();
-    int bound = ((InetSocketAddress) udp.localAddress()).getPort();
+                });
+    int bound = port;
+    for (String a : udpAddresses(address)) {
+      Channel ch = udpBootstrap.bind(a, bound).syncUninterruptibly().channel();
+      udp.add(ch);
+      bound = ((InetSocketAddress) ch.localAddress()).getPort();
+    }
     tcp =
         new ServerBootstrap()
             .group(group)
@@ -105,15 +120,36 @@ public final class DnsServer implements AutoCloseable {
     return this;
   }
 
+  /** {@code address}, or for the wildcard every IPv4 address of an interface that is up. */
+  static List<String> udpAddresses(String address) {
+    if (!address.equals("0.0.0.0")) {
+      return List.of(address);
+    }
+    List<String> out = new ArrayList<>();
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+          if (a instanceof Inet4Address && !out.contains(a.getHostAddress())) {
+            out.add(a.getHostAddress());
+          }
+        }
+      }
+    } catch (SocketException e) {
+      return List.of(address);
+    }
+    return out.isEmpty() ? List.of(address) : out;
+  }
+
   public int port() {
-    return ((InetSocketAddress) udp.localAddress()).getPort();
+    return ((InetSocketAddress) udp.get(0).localAddress()).getPort();
   }
 
   @Override
   public synchronized void close() {
-    if (udp != null) {
-      udp.close().syncUninterruptibly();
-    }
+    udp.forEach(ch -> ch.close().syncUninterruptibly());
     if (tcp != null) {
       tcp.close().syncUninterruptibly();
     }
