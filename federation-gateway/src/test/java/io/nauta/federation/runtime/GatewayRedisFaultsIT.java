@@ -1,24 +1,19 @@
 package io.nauta.federation.runtime;
 
-import static io.nauta.federation.support.MemberRegistration.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.RedisProcess;
 import io.nauta.api.support.ReplyDroppingProxy;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.core.client.KubeClient;
-import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.federation.api.AggregatedStatusItem;
-import io.nauta.federation.api.Karmada;
-import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.ResourceBinding;
+import io.nauta.federation.support.Convergence;
 import io.nauta.federation.support.MemberRegistration;
 import io.nauta.federation.support.TestGateway;
 import io.nauta.federation.support.TestTemplates;
@@ -74,31 +69,12 @@ class GatewayRedisFaultsIT {
     Kubectl admin = new Kubectl(gateway.kubeconfig());
     MemberRegistration.register(admin, usa, "usa-3", "us");
     MemberRegistration.register(admin, asia, "asia-2", "asia");
-    apply(
-        admin,
-        """
-        apiVersion: policy.karmada.io/v1alpha1
-        kind: PropagationPolicy
-        metadata: {name: all, namespace: default}
-        spec:
-          resourceSelectors: [{apiVersion: apps/v1, kind: Deployment}]
-          placement:
-            clusterAffinity: {clusterNames: [usa-3, asia-2]}
-            replicaScheduling: {replicaSchedulingType: Duplicated}
-        """);
+    Convergence.duplicateDeploymentsTo(admin, "usa-3", "asia-2");
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {gateway, usa, asia, proxy, redis}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    Convergence.closeAll(gateway, usa, asia, proxy, redis);
   }
 
   @Test
@@ -168,47 +144,10 @@ class GatewayRedisFaultsIT {
   }
 
   private void assertConverged() {
-    for (TestApiServer member : List.of(usa, asia)) {
-      List<Deployment> copies =
-          member
-              .kubeClient()
-              .resource(BuiltInResources.DEPLOYMENTS, Deployment.class)
-              .list("default", ListOptions.none())
-              .block()
-              .items();
-      assertThat(copies).extracting(d -> d.getMetadata().getName()).doesNotHaveDuplicates();
-      assertThat(copies).hasSize(COUNT);
-      for (Deployment d : copies) {
-        int i = Integer.parseInt(d.getMetadata().getName().substring("web-".length()));
-        assertThat(d.getSpec().getReplicas()).as(d.getMetadata().getName()).isEqualTo(i % 3 + 1);
-      }
-    }
-    List<ResourceBinding> bindings =
-        gateway
-            .kubeClient()
-            .resource(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class)
-            .list("default", ListOptions.none())
-            .block()
-            .items();
+    Convergence.assertWebDeployments(usa, COUNT, i -> i % 3 + 1);
+    Convergence.assertWebDeployments(asia, COUNT, i -> i % 3 + 1);
+    List<ResourceBinding> bindings = Convergence.bindings(gateway);
     assertThat(bindings).hasSize(COUNT);
-    for (ResourceBinding b : bindings) {
-      String name = b.getMetadata().getName();
-      assertThat(b.spec().clusters()).as(name).hasSize(2);
-      List<Condition> conditions = b.status().conditions();
-      assertThat(conditions)
-          .as(name)
-          .anyMatch(c -> c.getType().equals(Karmada.CONDITION_SCHEDULED) && isTrue(c))
-          .anyMatch(c -> c.getType().equals(Karmada.CONDITION_FULLY_APPLIED) && isTrue(c))
-          .allMatch(GatewayRedisFaultsIT::isTrue);
-      assertThat(b.status().aggregatedStatus()).as(name).hasSize(2);
-      for (AggregatedStatusItem item : b.status().aggregatedStatus()) {
-        assertThat(item.applied()).as(name + " in " + item.clusterName()).isTrue();
-        assertThat(item.appliedMessage()).as(name + " in " + item.clusterName()).isNullOrEmpty();
-      }
-    }
-  }
-
-  private static boolean isTrue(Condition c) {
-    return "True".equals(c.getStatus());
+    bindings.forEach(b -> Convergence.assertFullyAppliedWithoutError(b, 2));
   }
 }

@@ -1,6 +1,5 @@
 package io.nauta.federation.runtime;
 
-import static io.nauta.federation.support.MemberRegistration.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +11,7 @@ import io.nauta.api.support.TestApiServer;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
+import io.nauta.federation.support.Convergence;
 import io.nauta.federation.support.MemberRegistration;
 import io.nauta.federation.support.TestGateway;
 import io.nauta.federation.support.TestTemplates;
@@ -68,31 +68,14 @@ class LeaseLossIT {
     b = TestGateway.start(props);
     Kubectl admin = new Kubectl(a.kubeconfig());
     MemberRegistration.register(admin, member, "usa-3", "us");
-    apply(
-        admin,
-        """
-        apiVersion: policy.karmada.io/v1alpha1
-        kind: PropagationPolicy
-        metadata: {name: all, namespace: default}
-        spec:
-          resourceSelectors: [{apiVersion: apps/v1, kind: Deployment}]
-          placement: {clusterAffinity: {clusterNames: [usa-3]}}
-        """);
+    Convergence.duplicateDeploymentsTo(admin, "usa-3");
     memberDeployments =
         member.kubeClient().resource(BuiltInResources.DEPLOYMENTS, Deployment.class);
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, member}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    Convergence.closeAll(a, b, member);
   }
 
   @Test
