@@ -44,6 +44,15 @@ final class Federation implements AutoCloseable {
    * within {@code timeout}.
    */
   static Federation up(Path root, Path home, Duration timeout, String... extraArgs) {
+    return up(root, home, timeout, 3, "simulated", extraArgs);
+  }
+
+  /**
+   * Starts the first {@code members} of {@link #MEMBERS} with {@code --runtime runtime} ({@code
+   * docker}: real containers, which needs root for the egress guard).
+   */
+  static Federation up(
+      Path root, Path home, Duration timeout, int members, String runtime, String... extraArgs) {
     int port = freePort();
     Federation f = new Federation(root, home, port);
     List<String> args =
@@ -51,16 +60,17 @@ final class Federation implements AutoCloseable {
             List.of(
                 "up",
                 "--federation",
-                "3",
+                String.valueOf(members),
                 "--runtime",
-                "simulated",
+                runtime,
                 "--port",
                 String.valueOf(port)));
     args.addAll(List.of(extraArgs));
     Result r = f.launcher(timeout, args.toArray(String[]::new));
     if (r.exitCode != 0) {
       f.close();
-      throw new IllegalStateException("deploy/nauta up --federation 3 failed:\n" + r.output);
+      throw new IllegalStateException(
+          "deploy/nauta up --federation " + members + " failed:\n" + r.output);
     }
     return f;
   }
