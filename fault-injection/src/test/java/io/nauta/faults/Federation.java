@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,11 +32,13 @@ final class Federation implements AutoCloseable {
   private final Path root;
   private final Path home;
   private final int port;
+  private final Map<String, String> env;
 
-  private Federation(Path root, Path home, int port) {
+  private Federation(Path root, Path home, int port, Map<String, String> env) {
     this.root = root;
     this.home = home;
     this.port = port;
+    this.env = Map.copyOf(env);
   }
 
   /**
@@ -44,23 +47,40 @@ final class Federation implements AutoCloseable {
    * within {@code timeout}.
    */
   static Federation up(Path root, Path home, Duration timeout, String... extraArgs) {
+    return up(root, home, timeout, 3, "simulated", Map.of(), extraArgs);
+  }
+
+  /**
+   * Starts the first {@code members} of {@link #MEMBERS} with {@code --runtime runtime} ({@code
+   * docker}: real containers, which needs root for the egress guard), the launcher's environment
+   * with {@code env} added.
+   */
+  static Federation up(
+      Path root,
+      Path home,
+      Duration timeout,
+      int members,
+      String runtime,
+      Map<String, String> env,
+      String... extraArgs) {
     int port = freePort();
-    Federation f = new Federation(root, home, port);
+    Federation f = new Federation(root, home, port, env);
     List<String> args =
         new ArrayList<>(
             List.of(
                 "up",
                 "--federation",
-                "3",
+                String.valueOf(members),
                 "--runtime",
-                "simulated",
+                runtime,
                 "--port",
                 String.valueOf(port)));
     args.addAll(List.of(extraArgs));
     Result r = f.launcher(timeout, args.toArray(String[]::new));
     if (r.exitCode != 0) {
       f.close();
-      throw new IllegalStateException("deploy/nauta up --federation 3 failed:\n" + r.output);
+      throw new IllegalStateException(
+          "deploy/nauta up --federation " + members + " failed:\n" + r.output);
     }
     return f;
   }
@@ -192,6 +212,7 @@ final class Federation implements AutoCloseable {
       pb.environment().put("NAUTA_HOME", home.toString());
       pb.environment().put("NAUTA_NO_BUILD", "1");
       pb.environment().put("NAUTA_READY_TIMEOUT", "240");
+      pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         p.destroy();
