@@ -4,8 +4,8 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.federation.api.Cluster;
-import io.nauta.federation.api.KarmadaObject;
 import io.nauta.federation.api.KarmadaResources;
+import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.runtime.FederationController;
 import io.nauta.federation.runtime.FederationEvents;
 import java.time.Clock;
@@ -32,13 +32,15 @@ public class SchedulingConfiguration {
         BindingKind.CLUSTER_RESOURCE_BINDING, federationClient, federationInformers, events);
   }
 
-  private static <T extends KarmadaObject> FederationController scheduler(
-      BindingKind<T> kind, KubeClient client, InformerFactory informers, FederationEvents events) {
-    SharedInformer<T> bindings = informers.informer(kind.type(), kind.model());
+  private static FederationController scheduler(
+      BindingKind kind, KubeClient client, InformerFactory informers, FederationEvents events) {
+    // The same informer as propagation's, status's and the detector's: one per kind.
+    SharedInformer<ResourceBinding> bindings =
+        informers.informer(kind.type(), ResourceBinding.class);
     SharedInformer<Cluster> clusters = informers.informer(KarmadaResources.CLUSTERS, Cluster.class);
-    SchedulingController<T> controller =
-        new SchedulingController<>(
-            kind,
+    SchedulingController controller =
+        new SchedulingController(
+            kind.type(),
             bindings,
             clusters,
             client,
