@@ -8,6 +8,7 @@ import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.runtime.FederationController;
 import io.nauta.federation.runtime.FederationEvents;
+import io.nauta.federation.runtime.FederationProperties;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,19 +22,30 @@ public class SchedulingConfiguration {
 
   @Bean
   FederationController resourceBindingScheduler(
-      KubeClient federationClient, InformerFactory federationInformers, FederationEvents events) {
-    return scheduler(BindingKind.RESOURCE_BINDING, federationClient, federationInformers, events);
+      KubeClient federationClient,
+      InformerFactory federationInformers,
+      FederationEvents events,
+      FederationProperties props) {
+    return scheduler(
+        BindingKind.RESOURCE_BINDING, federationClient, federationInformers, events, props);
   }
 
   @Bean
   FederationController clusterResourceBindingScheduler(
-      KubeClient federationClient, InformerFactory federationInformers, FederationEvents events) {
+      KubeClient federationClient,
+      InformerFactory federationInformers,
+      FederationEvents events,
+      FederationProperties props) {
     return scheduler(
-        BindingKind.CLUSTER_RESOURCE_BINDING, federationClient, federationInformers, events);
+        BindingKind.CLUSTER_RESOURCE_BINDING, federationClient, federationInformers, events, props);
   }
 
   private static FederationController scheduler(
-      BindingKind kind, KubeClient client, InformerFactory informers, FederationEvents events) {
+      BindingKind kind,
+      KubeClient client,
+      InformerFactory informers,
+      FederationEvents events,
+      FederationProperties props) {
     // The same informer as propagation's, status's and the detector's: one per kind.
     SharedInformer<ResourceBinding> bindings =
         informers.informer(kind.type(), ResourceBinding.class);
@@ -45,7 +57,8 @@ public class SchedulingConfiguration {
             clusters,
             client,
             events.forComponent(SchedulingController.COMPONENT),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            props.workers());
     return runner -> runner.whileLeading(controller.controller());
   }
 }

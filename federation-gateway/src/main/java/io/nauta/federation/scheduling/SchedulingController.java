@@ -57,6 +57,7 @@ public final class SchedulingController {
   private final ResourceClient<ResourceBinding> client;
   private final EventRecorder events;
   private final Clock clock;
+  private final int workers;
 
   public SchedulingController(
       ResourceType type,
@@ -64,13 +65,15 @@ public final class SchedulingController {
       SharedInformer<Cluster> clusters,
       KubeClient client,
       EventRecorder events,
-      Clock clock) {
+      Clock clock,
+      int workers) {
     this.type = type;
     this.bindings = bindings;
     this.clusters = clusters;
     this.client = client.resource(type, ResourceBinding.class);
     this.events = events;
     this.clock = clock;
+    this.workers = workers;
   }
 
   public Controller controller() {
@@ -79,7 +82,9 @@ public final class SchedulingController {
         .watch(
             clusters, e -> relevantClusterChange(e) ? bindings.store().keys() : List.<String>of())
         .reconcile(this::reconcile)
-        .workers(2)
+        // a pass waits on a spec write, events and a status write: with 2 workers a burst of new
+        // bindings queued for seconds behind those round trips
+        .workers(workers)
         .build();
   }
 
@@ -132,8 +137,10 @@ public final class SchedulingController {
     return written
         .flatMap(
             updated ->
-                recordMoves(binding, spec, decided, result)
-                    .then(writeStatus(updated, result, now, updated != binding))
+                // the events and the status write need no order between them
+                Mono.when(
+                        recordMoves(binding, spec, decided, result),
+                        writeStatus(updated, result, now, updated != binding))
                     .thenReturn(next(result)))
         .onErrorResume(ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ZERO)))
         .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()));

@@ -15,6 +15,7 @@ import io.nauta.federation.propagation.PropagationConfiguration;
 import io.nauta.federation.propagation.PropagationControllers;
 import io.nauta.federation.propagation.Templates;
 import io.nauta.federation.runtime.FederationController;
+import io.nauta.federation.runtime.FederationProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,8 @@ public class StatusConfiguration {
       AppliedState applied,
       ObjectProvider<MemberClients> members,
       PropagationControllers propagation,
-      ObjectProvider<MeterRegistry> meters) {
+      ObjectProvider<MeterRegistry> meters,
+      FederationProperties props) {
     MemberWatches watches = new MemberWatches(MemberClients.of(members));
     // An object deleted or edited in a member is put back by propagation.
     watches.onDrift(propagation::enqueue);
@@ -72,6 +74,8 @@ public class StatusConfiguration {
               // not on status writes: its own (their echo) and the scheduler's
               .primary(bindings, PropagationConfiguration::specOrMetadataChanged)
               .reconcile(status::reconcile)
+              // a pass waits on two writes (binding, template): not two at a time
+              .workers(props.workers())
               .meterRegistry(meters.getIfAvailable(SimpleMeterRegistry::new))
               .build();
       templates.onTemplateChange(bindings.store(), controller::enqueue);
