@@ -1,6 +1,7 @@
 package io.nauta.federation.scheduling;
 
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.federation.api.Cluster;
@@ -10,6 +11,7 @@ import io.nauta.federation.runtime.FederationController;
 import io.nauta.federation.runtime.FederationEvents;
 import io.nauta.federation.runtime.FederationProperties;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,26 +23,19 @@ import org.springframework.context.annotation.Configuration;
 public class SchedulingConfiguration {
 
   @Bean
-  FederationController resourceBindingScheduler(
+  FederationController bindingSchedulers(
       KubeClient federationClient,
       InformerFactory federationInformers,
       FederationEvents events,
       FederationProperties props) {
-    return scheduler(
-        BindingKind.RESOURCE_BINDING, federationClient, federationInformers, events, props);
+    List<Controller> controllers =
+        List.of(BindingKind.RESOURCE_BINDING, BindingKind.CLUSTER_RESOURCE_BINDING).stream()
+            .map(kind -> scheduler(kind, federationClient, federationInformers, events, props))
+            .toList();
+    return runner -> controllers.forEach(runner::whileLeading);
   }
 
-  @Bean
-  FederationController clusterResourceBindingScheduler(
-      KubeClient federationClient,
-      InformerFactory federationInformers,
-      FederationEvents events,
-      FederationProperties props) {
-    return scheduler(
-        BindingKind.CLUSTER_RESOURCE_BINDING, federationClient, federationInformers, events, props);
-  }
-
-  private static FederationController scheduler(
+  private static Controller scheduler(
       BindingKind kind,
       KubeClient client,
       InformerFactory informers,
@@ -59,6 +54,6 @@ public class SchedulingConfiguration {
             events.forComponent(SchedulingController.COMPONENT),
             Clock.systemUTC(),
             props.workers());
-    return runner -> runner.whileLeading(controller.controller());
+    return controller.controller();
   }
 }
