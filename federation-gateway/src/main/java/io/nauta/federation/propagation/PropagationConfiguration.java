@@ -137,14 +137,16 @@ public class PropagationConfiguration {
   }
 
   /**
-   * A Cluster added, removed, or changed where overrides look (labels, spec): not its status, which
-   * the cluster status controller rewrites at every probe.
+   * A Cluster added, removed, changed where overrides look (labels, spec), or turning Ready or not
+   * (writes to a member that is not Ready wait for it); not the rest of its status, which the
+   * cluster status controller rewrites at every probe.
    */
   static boolean clusterChanged(InformerEvent<Cluster> e) {
     return e.previous() == null
         || e.type() == InformerEvent.Type.DELETED
         || !Objects.equals(e.previous().spec(), e.object().spec())
-        || !Objects.equals(e.previous().metadata().getLabels(), e.object().metadata().getLabels());
+        || !Objects.equals(e.previous().metadata().getLabels(), e.object().metadata().getLabels())
+        || MemberClusters.isReady(e.previous()) != MemberClusters.isReady(e.object());
   }
 
   /**

@@ -64,8 +64,7 @@ class GatewayRedisFaultsIT {
             "nauta.redis.url=" + proxy.url(),
             "nauta.federation.leader-election.lease-duration=4s",
             "nauta.federation.leader-election.renew-deadline=3s",
-            "nauta.federation.leader-election.retry-period=500ms",
-            "nauta.federation.mcs.interval=1h");
+            "nauta.federation.leader-election.retry-period=500ms");
     Kubectl admin = new Kubectl(gateway.kubeconfig());
     MemberRegistration.register(admin, usa, "usa-3", "us");
     MemberRegistration.register(admin, asia, "asia-2", "asia");

@@ -61,8 +61,7 @@ class LeaseLossIT {
       "nauta.redis.url=" + TestGateway.redisUrl(GATEWAY_DB),
       "nauta.federation.leader-election.lease-duration=4s",
       "nauta.federation.leader-election.renew-deadline=3s",
-      "nauta.federation.leader-election.retry-period=500ms",
-      "nauta.federation.mcs.interval=1h"
+      "nauta.federation.leader-election.retry-period=500ms"
     };
     a = TestGateway.start(props);
     b = TestGateway.start(props);
