@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -227,12 +228,22 @@ final class Federation implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port for the gateway, below the kernel's ephemeral range (32768 on): the launcher gives
+   * the members the ports after it, free when it picks them but bound only once their JVMs start,
+   * and in the ephemeral range any outgoing connection meanwhile may take one. Below 30000 so the
+   * members' ports stay clear of their node-port ranges too.
+   */
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = 20000 + ThreadLocalRandom.current().nextInt(9000);
+      try (ServerSocket s = new ServerSocket(candidate)) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // another one
+      }
     }
+    throw new IllegalStateException("no free port found between 20000 and 29000");
   }
 
   static void assertOk(Kubectl.Result r) {
