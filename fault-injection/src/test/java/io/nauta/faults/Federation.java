@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,11 +33,13 @@ final class Federation implements AutoCloseable {
   private final Path root;
   private final Path home;
   private final int port;
+  private final Map<String, String> env;
 
-  private Federation(Path root, Path home, int port) {
+  private Federation(Path root, Path home, int port, Map<String, String> env) {
     this.root = root;
     this.home = home;
     this.port = port;
+    this.env = Map.copyOf(env);
   }
 
   /**
@@ -44,23 +48,40 @@ final class Federation implements AutoCloseable {
    * within {@code timeout}.
    */
   static Federation up(Path root, Path home, Duration timeout, String... extraArgs) {
+    return up(root, home, timeout, 3, "simulated", Map.of(), extraArgs);
+  }
+
+  /**
+   * Starts the first {@code members} of {@link #MEMBERS} with {@code --runtime runtime} ({@code
+   * docker}: real containers, which needs root for the egress guard), the launcher's environment
+   * with {@code env} added.
+   */
+  static Federation up(
+      Path root,
+      Path home,
+      Duration timeout,
+      int members,
+      String runtime,
+      Map<String, String> env,
+      String... extraArgs) {
     int port = freePort();
-    Federation f = new Federation(root, home, port);
+    Federation f = new Federation(root, home, port, env);
     List<String> args =
         new ArrayList<>(
             List.of(
                 "up",
                 "--federation",
-                "3",
+                String.valueOf(members),
                 "--runtime",
-                "simulated",
+                runtime,
                 "--port",
                 String.valueOf(port)));
     args.addAll(List.of(extraArgs));
     Result r = f.launcher(timeout, args.toArray(String[]::new));
     if (r.exitCode != 0) {
       f.close();
-      throw new IllegalStateException("deploy/nauta up --federation 3 failed:\n" + r.output);
+      throw new IllegalStateException(
+          "deploy/nauta up --federation " + members + " failed:\n" + r.output);
     }
     return f;
   }
@@ -192,6 +213,7 @@ final class Federation implements AutoCloseable {
       pb.environment().put("NAUTA_HOME", home.toString());
       pb.environment().put("NAUTA_NO_BUILD", "1");
       pb.environment().put("NAUTA_READY_TIMEOUT", "240");
+      pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         p.destroy();
@@ -206,12 +228,22 @@ final class Federation implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port for the gateway, below the kernel's ephemeral range (32768 on): the launcher gives
+   * the members the ports after it, free when it picks them but bound only once their JVMs start,
+   * and in the ephemeral range any outgoing connection meanwhile may take one. Below 30000 so the
+   * members' ports stay clear of their node-port ranges too.
+   */
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = 20000 + ThreadLocalRandom.current().nextInt(9000);
+      try (ServerSocket s = new ServerSocket(candidate)) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // another one
+      }
     }
+    throw new IllegalStateException("no free port found between 20000 and 29000");
   }
 
   static void assertOk(Kubectl.Result r) {

@@ -29,8 +29,9 @@ public class ClusterConfiguration {
     return new MemberClusters(
         informers,
         new ClientRateLimit(props.memberQps(), props.memberBurst()),
-        (method, target) ->
-            federationRunner.isLeading() ? null : "the gateway's controllers are not leading");
+        // Leading is not enough: on a lease not renewed within its deadline (a pause, a Redis
+        // outage) a standby may be about to take over, and the members cannot check the lease.
+        federationRunner.leaderFence());
   }
 
   @Bean

@@ -152,6 +152,67 @@ public final class MemberClusters {
     }
   }
 
+  /**
+   * How a caller other than the controllers reaches a member (the member proxy): the settings of
+   * the member's client ({@code server}, CA, TLS verification, token or client certificate), its
+   * token the one of {@code spec.impersonatorSecretRef} when the Cluster names one (Karmada's proxy
+   * authenticates as the impersonator). Empty when no such Cluster exists; an {@link Access} with a
+   * problem when its settings are unusable, or while the gateway has not loaded its Clusters and
+   * Secrets yet. The settings follow the Cluster and its Secrets as the member's client does.
+   */
+  public Optional<Access> access(String clusterName) {
+    if (!clusters.hasSynced() || !secrets.hasSynced()) {
+      return Optional.of(
+          new Access(null, "the gateway has not loaded its Clusters and Secrets yet"));
+    }
+    return cluster(clusterName).map(this::access);
+  }
+
+  Access access(Cluster cluster) {
+    Resolution r = resolve(cluster);
+    if (r.config() == null) {
+      return new Access(null, r.problem());
+    }
+    LocalSecretReference ref = cluster.spec().impersonatorSecretRef();
+    if (ref == null) {
+      return new Access(r.config(), null);
+    }
+    Optional<Secret> secret = secrets.store().get(ref.namespace(), ref.name());
+    String token =
+        secret
+            .map(s -> s.getData() == null ? null : decoded(s.getData(), Karmada.SECRET_TOKEN_KEY))
+            .map(String::trim)
+            .orElse(null);
+    if (token == null || token.isEmpty()) {
+      return new Access(
+          null,
+          "impersonator secret "
+              + ref.namespace()
+              + "/"
+              + ref.name()
+              + (secret.isEmpty() ? " not found" : " has no token"));
+    }
+    ClientConfig c = r.config();
+    return new Access(
+        new ClientConfig(
+            c.server(),
+            token,
+            null,
+            c.certificateAuthority(),
+            c.clientCertificate(),
+            c.clientKey(),
+            c.insecureSkipTlsVerify()),
+        null);
+  }
+
+  /**
+   * A member's connection settings, or why there are none.
+   *
+   * @param config where the member is and how to authenticate to it; null when there is a problem
+   * @param problem why the member cannot be reached, for the caller; null when there is none
+   */
+  public record Access(ClientConfig config, String problem) {}
+
   /** The client settings a Cluster's spec and Secret give, or why they give none. */
   Resolution resolve(Cluster cluster) {
     ClusterSpec spec = cluster.spec();

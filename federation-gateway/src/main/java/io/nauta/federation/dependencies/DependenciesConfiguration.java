@@ -8,6 +8,7 @@ import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.ResourceBinding;
+import io.nauta.federation.propagation.PropagationConfiguration;
 import io.nauta.federation.propagation.Templates;
 import io.nauta.federation.runtime.FederationController;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,7 +31,8 @@ public class DependenciesConfiguration {
         new DependenciesDistributor(federationClient, bindings, templates);
     Controller controller =
         Controller.builder("dependencies-distributor")
-            .primary(bindings)
+            // its output follows the bindings' spec, never their status writes
+            .primary(bindings, PropagationConfiguration::specOrMetadataChanged)
             .reconcile(distributor::reconcile)
             .meterRegistry(meters.getIfAvailable(SimpleMeterRegistry::new))
             .build();

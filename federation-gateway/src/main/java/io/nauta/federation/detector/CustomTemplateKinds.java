@@ -41,7 +41,7 @@ final class CustomTemplateKinds implements LeaderWork {
   private final SharedInformer<CustomResourceDefinition> definitions;
   private final KubeClient client;
   private final BiFunction<
-          ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+          ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController>
       controllers;
   private final Map<String, Followed> followed = new ConcurrentHashMap<>();
   private Disposable events;
@@ -49,7 +49,7 @@ final class CustomTemplateKinds implements LeaderWork {
   CustomTemplateKinds(
       SharedInformer<CustomResourceDefinition> definitions,
       KubeClient client,
-      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController>
           controllers) {
     this.definitions = definitions;
     this.client = client;
@@ -97,7 +97,7 @@ final class CustomTemplateKinds implements LeaderWork {
       unfollow(name);
       SharedInformer<GenericKubernetesResource> informer =
           new SharedInformer<>(client.resource(type, GenericKubernetesResource.class), null);
-      DetectorController<?> detector = controllers.apply(type, informer);
+      DetectorController detector = controllers.apply(type, informer);
       Controller controller = detector.controller();
       informer.start();
       controller.start();

@@ -9,7 +9,6 @@ import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.federation.api.ClusterPropagationPolicy;
-import io.nauta.federation.api.ClusterResourceBinding;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.PropagationPolicy;
 import io.nauta.federation.api.ResourceBinding;
@@ -56,39 +55,29 @@ public class DetectorConfiguration {
     SharedInformer<ClusterPropagationPolicy> clusterPolicies =
         federationInformers.informer(
             KarmadaResources.CLUSTER_PROPAGATION_POLICIES, ClusterPropagationPolicy.class);
+    // One informer per binding kind, shared with the scheduler, propagation and status.
     SharedInformer<ResourceBinding> bindings =
         federationInformers.informer(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class);
-    SharedInformer<ClusterResourceBinding> clusterBindings =
+    SharedInformer<ResourceBinding> clusterBindings =
         federationInformers.informer(
-            KarmadaResources.CLUSTER_RESOURCE_BINDINGS, ClusterResourceBinding.class);
+            KarmadaResources.CLUSTER_RESOURCE_BINDINGS, ResourceBinding.class);
     EventRecorder recorder = events.forComponent(DetectorController.COMPONENT);
     SharedInformer<CustomResourceDefinition> definitions =
         federationInformers.informer(
             BuiltInResources.CUSTOM_RESOURCE_DEFINITIONS, CustomResourceDefinition.class);
-    BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+    BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController>
         controllers =
             (type, templates) ->
-                type.namespaced()
-                    ? new DetectorController<>(
-                        type,
-                        templates,
-                        policies,
-                        clusterPolicies,
-                        BindingKind.RESOURCE_BINDING,
-                        bindings,
-                        federationClient,
-                        recorder,
-                        props.workers())
-                    : new DetectorController<>(
-                        type,
-                        templates,
-                        policies,
-                        clusterPolicies,
-                        BindingKind.CLUSTER_RESOURCE_BINDING,
-                        clusterBindings,
-                        federationClient,
-                        recorder,
-                        props.workers());
+                new DetectorController(
+                    type,
+                    templates,
+                    policies,
+                    clusterPolicies,
+                    BindingKind.forTemplate(type),
+                    type.namespaced() ? bindings : clusterBindings,
+                    federationClient,
+                    recorder,
+                    props.workers());
     return runner -> {
       runner.whileLeading(new TemplateWork(TEMPLATE_KINDS, federationClient, controllers));
       runner.whileLeading(new CustomTemplateKinds(definitions, federationClient, controllers));

@@ -11,21 +11,25 @@ import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.events.EventRecorder;
+import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.workqueue.Result;
 import io.nauta.federation.api.ClusterPropagationPolicy;
 import io.nauta.federation.api.Karmada;
-import io.nauta.federation.api.KarmadaObject;
 import io.nauta.federation.api.PropagationPolicy;
 import io.nauta.federation.api.PropagationSpec;
+import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingSpec;
+import io.nauta.federation.propagation.PropagationConfiguration;
+import io.nauta.federation.propagation.Templates;
 import io.nauta.federation.scheduling.BindingKind;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import reactor.core.publisher.Mono;
@@ -41,7 +45,7 @@ import reactor.core.publisher.Mono;
  * policy matches any more loses its claim and keeps its binding, as in Karmada: deleting a policy
  * does not take workloads out of the members.
  */
-final class DetectorController<B extends KarmadaObject> {
+final class DetectorController {
 
   static final String COMPONENT = "resource-detector";
   static final String EVENT_APPLY_POLICY_SUCCEED = "ApplyPolicySucceed";
@@ -51,9 +55,9 @@ final class DetectorController<B extends KarmadaObject> {
   private final ResourceClient<GenericKubernetesResource> templateClient;
   private final SharedInformer<PropagationPolicy> policies;
   private final SharedInformer<ClusterPropagationPolicy> clusterPolicies;
-  private final BindingKind<B> bindingKind;
-  private final SharedInformer<B> bindings;
-  private final ResourceClient<B> bindingClient;
+  private final BindingKind bindingKind;
+  private final SharedInformer<ResourceBinding> bindings;
+  private final ResourceClient<ResourceBinding> bindingClient;
   private final EventRecorder events;
   private final int workers;
 
@@ -62,8 +66,8 @@ final class DetectorController<B extends KarmadaObject> {
       SharedInformer<GenericKubernetesResource> templates,
       SharedInformer<PropagationPolicy> policies,
       SharedInformer<ClusterPropagationPolicy> clusterPolicies,
-      BindingKind<B> bindingKind,
-      SharedInformer<B> bindings,
+      BindingKind bindingKind,
+      SharedInformer<ResourceBinding> bindings,
       KubeClient client,
       EventRecorder events,
       int workers) {
@@ -75,7 +79,7 @@ final class DetectorController<B extends KarmadaObject> {
     this.clusterPolicies = clusterPolicies;
     this.bindingKind = bindingKind;
     this.bindings = bindings;
-    this.bindingClient = client.resource(bindingKind.type(), bindingKind.model());
+    this.bindingClient = client.resource(bindingKind.type(), ResourceBinding.class);
     this.events = events;
   }
 
@@ -93,8 +97,8 @@ final class DetectorController<B extends KarmadaObject> {
    * deleted while no detector ran (a restart, another gateway leading) still takes its binding.
    */
   void sweep() {
-    for (B binding : bindings.store().list()) {
-      templateKey(bindingKind.spec().apply(binding)).forEach(controller()::enqueue);
+    for (ResourceBinding binding : bindings.store().list()) {
+      templateKey(binding.spec()).forEach(controller()::enqueue);
     }
   }
 
@@ -104,14 +108,31 @@ final class DetectorController<B extends KarmadaObject> {
 
   private Controller build() {
     return Controller.builder(COMPONENT + "-" + type.groupResource())
-        .primary(templates)
+        .primary(templates, DetectorController::templateChanged)
         .watch(policies, e -> keysIn(e.object().getMetadata().getNamespace()))
         .watch(clusterPolicies, e -> templates.store().keys())
-        .watch(bindings, e -> templateKey(bindingKind.spec().apply(e.object())))
+        .watch(
+            bindings,
+            e ->
+                PropagationConfiguration.specOrMetadataChanged(e)
+                    ? templateKey(e.object().spec())
+                    : List.of())
         .reconcile(this::reconcile)
         // the queue never hands one key to two workers at once, so a template is claimed once
         .workers(workers)
         .build();
+  }
+
+  /**
+   * A template added or deleted, or changed beyond its status (the status aggregated from the
+   * members is written about once per member change); a status change counts only where it moves
+   * the replicas the binding asks (a Job's succeeded pods).
+   */
+  static boolean templateChanged(InformerEvent<GenericKubernetesResource> e) {
+    return e.type() != InformerEvent.Type.UPDATED
+        || Templates.specificationChanged(e.previous(), e.object())
+        || !Objects.equals(
+            ReplicaInterpreter.interpret(e.previous()), ReplicaInterpreter.interpret(e.object()));
   }
 
   private List<String> keysIn(String namespace) {
@@ -140,11 +161,11 @@ final class DetectorController<B extends KarmadaObject> {
     String namespace = slash < 0 ? null : key.substring(0, slash);
     String name = slash < 0 ? key : key.substring(slash + 1);
     String bindingName = BindingTemplate.bindingName(type.kind(), name);
-    Optional<B> binding = bindings.store().get(namespace, bindingName);
+    Optional<ResourceBinding> binding = bindings.store().get(namespace, bindingName);
     Optional<GenericKubernetesResource> found = templates.store().get(key);
     if (found.isEmpty()) {
       return binding
-          .filter(b -> !templateKey(bindingKind.spec().apply(b)).isEmpty())
+          .filter(b -> !templateKey(b.spec()).isEmpty())
           .map(b -> bindingClient.delete(namespace, bindingName).thenReturn(Result.done()))
           .orElse(Mono.just(Result.done()))
           .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()));
@@ -309,12 +330,12 @@ final class DetectorController<B extends KarmadaObject> {
         .map(Matched::of);
   }
 
-  private Mono<Void> writeBinding(GenericKubernetesResource template, Matched policy, B existing) {
+  private Mono<Void> writeBinding(
+      GenericKubernetesResource template, Matched policy, ResourceBinding existing) {
     String namespace = template.getMetadata().getNamespace();
     String name = BindingTemplate.bindingName(type.kind(), template.getMetadata().getName());
     ResourceBindingSpec spec =
-        BindingTemplate.spec(
-            template, policy.spec(), existing == null ? null : bindingKind.spec().apply(existing));
+        BindingTemplate.spec(template, policy.spec(), existing == null ? null : existing.spec());
     ObjectMeta current =
         existing == null
             ? new ObjectMetaBuilder().withName(name).withNamespace(namespace).build()
@@ -339,15 +360,12 @@ final class DetectorController<B extends KarmadaObject> {
             .withOwnerReferences(BindingTemplate.ownerReference(template))
             .build();
     if (existing == null) {
-      return bindingClient
-          .create(bindingKind.create().apply(meta, spec))
-          .then(applied(template, policy));
+      return bindingClient.create(bindingKind.create(meta, spec)).then(applied(template, policy));
     }
-    if (meta.equals(existing.getMetadata()) && spec.equals(bindingKind.spec().apply(existing))) {
+    if (meta.equals(existing.getMetadata()) && spec.equals(existing.spec())) {
       return Mono.empty();
     }
-    B updated =
-        bindingKind.withSpec().apply(bindingKind.withMetadata().apply(existing, meta), spec);
+    ResourceBinding updated = existing.withMetadata(meta).withSpec(spec);
     return bindingClient.update(updated).then(applied(template, policy));
   }
 

@@ -22,7 +22,7 @@ final class TemplateWork implements LeaderWork {
   private final List<ResourceType> kinds;
   private final KubeClient client;
   private final BiFunction<
-          ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+          ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController>
       controllers;
   private final List<SharedInformer<GenericKubernetesResource>> informers = new ArrayList<>();
   private final List<Controller> running = new ArrayList<>();
@@ -31,7 +31,7 @@ final class TemplateWork implements LeaderWork {
   TemplateWork(
       List<ResourceType> kinds,
       KubeClient client,
-      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController<?>>
+      BiFunction<ResourceType, SharedInformer<GenericKubernetesResource>, DetectorController>
           controllers) {
     this.kinds = kinds;
     this.client = client;
@@ -48,7 +48,7 @@ final class TemplateWork implements LeaderWork {
     for (ResourceType type : kinds) {
       SharedInformer<GenericKubernetesResource> informer =
           new SharedInformer<>(client.resource(type, GenericKubernetesResource.class), null);
-      DetectorController<?> detector = controllers.apply(type, informer);
+      DetectorController detector = controllers.apply(type, informer);
       Controller controller = detector.controller();
       informer.start();
       controller.start();

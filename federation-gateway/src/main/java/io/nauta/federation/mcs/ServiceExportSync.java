@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -14,23 +15,22 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.nauta.core.client.KubeClient;
-import io.nauta.core.client.ListOptions;
+import io.nauta.core.client.ResourceClient;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.federation.api.Karmada;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.apiserver.KarmadaDefinitions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,17 +39,23 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Multi-cluster services (MCS API, Karmada's naming), one level-based pass over every member: each
- * {@code ServiceExport} {@code ns/name} in a member whose Service {@code ns/name} exists is
- * imported into every other member as a {@code ServiceImport} {@code ns/name} (type {@code
- * ClusterSetIP}, the Service's ports, {@code ips} the derived Service's cluster IP), a
- * selector-less Service {@code derived-<name>} with the same ports, and its Endpoints {@code
- * derived-<name>} holding the exporting members' endpoint addresses (every exporter but the member
- * itself). What it made carries {@code karmada.io/managed: "true"} and, in the annotation {@code
- * endpointslice.karmada.io/provision-cluster}, the exporting members; it is removed when no member
- * exports the service any longer, but only once every exporter it names answered this pass (an
- * unreachable member's imports stay as they were). The members' MCS CustomResourceDefinitions are
- * installed by it when missing.
+ * Multi-cluster services (MCS API, Karmada's naming), level-based per service: each {@code
+ * ServiceExport} {@code ns/name} in a member whose Service {@code ns/name} exists is imported into
+ * every other member as a {@code ServiceImport} {@code ns/name} (type {@code ClusterSetIP}, the
+ * Service's ports, {@code ips} the derived Service's cluster IP), a selector-less Service {@code
+ * derived-<name>} with the same ports, and its Endpoints {@code derived-<name>} holding the
+ * exporting members' endpoint addresses (every exporter but the member itself). What it made
+ * carries {@code karmada.io/managed: "true"} and, in the annotation {@code
+ * endpointslice.karmada.io/provision-cluster}, the exporting members.
+ *
+ * <p>What the members hold is read from their informers ({@link MemberView}): an exporter's state
+ * is its informers' last-known state, so a member that is unreachable for a while keeps what it
+ * exported imported elsewhere, and what it missed arrives as events once its watches resume. A
+ * member whose informers have not synced yet (unreachable since the gateway started) is unknown:
+ * imports it provisions are left as they are until it is known. Imports are removed when no known
+ * member exports the service any longer, and a deleted Cluster exports nothing. Writes compare with
+ * the member's current object first, so a pass that finds everything in place writes nothing. The
+ * members' MCS CustomResourceDefinitions are installed when missing ({@link #ensureCrds}).
  */
 public final class ServiceExportSync {
 
@@ -59,18 +65,56 @@ public final class ServiceExportSync {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceExportSync.class);
 
-  private final Supplier<Mono<List<String>>> clusters;
-  private final Function<String, Mono<KubeClient>> clients;
   private final Set<KubeClient> withCrds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  /**
-   * @param clusters the names of the registered Clusters
-   * @param clients a client per member (empty or an error: the member sits this pass out)
-   */
-  public ServiceExportSync(
-      Supplier<Mono<List<String>>> clusters, Function<String, Mono<KubeClient>> clients) {
-    this.clusters = clusters;
-    this.clients = clients;
+  /** One member as its informers show it. */
+  record MemberView(
+      String name,
+      KubeClient client,
+      SharedInformer<GenericKubernetesResource> exports,
+      SharedInformer<Service> services,
+      SharedInformer<Endpoints> endpoints,
+      SharedInformer<GenericKubernetesResource> imports) {
+
+    boolean synced() {
+      return exports.hasSynced()
+          && services.hasSynced()
+          && endpoints.hasSynced()
+          && imports.hasSynced();
+    }
+
+    /** The member's export of {@code ns/name} with its Service, if it exports it. */
+    Optional<Export> export(String ns, String name) {
+      if (exports.store().get(ns, name).isEmpty()) {
+        return Optional.empty();
+      }
+      return services
+          .store()
+          .get(ns, name)
+          .map(
+              svc ->
+                  new Export(
+                      this.name, ns, name, svc, endpoints.store().get(ns, name).orElse(null)));
+    }
+
+    /** The derived Service this member holds for {@code ns/name}, if it is the gateway's. */
+    Optional<Service> derived(String ns, String name) {
+      return services.store().get(ns, DERIVED_PREFIX + name).filter(s -> managed(s.getMetadata()));
+    }
+
+    /** Every {@code ns/name} this member exports or holds an import of. */
+    Set<String> serviceKeys() {
+      Set<String> keys = new TreeSet<>(exports.store().keys());
+      for (Service s : services.store().list()) {
+        if (managed(s.getMetadata()) && s.getMetadata().getName().startsWith(DERIVED_PREFIX)) {
+          keys.add(
+              s.getMetadata().getNamespace()
+                  + "/"
+                  + s.getMetadata().getName().substring(DERIVED_PREFIX.length()));
+        }
+      }
+      return keys;
+    }
   }
 
   record Member(String name, KubeClient client) {}
@@ -78,85 +122,78 @@ public final class ServiceExportSync {
   record Export(
       String cluster, String namespace, String name, Service service, Endpoints endpoints) {}
 
-  /** One pass; a member that does not answer is left out of it, and left as it is. */
-  public Mono<Void> sync() {
-    return clusters
-        .get()
-        .flatMapMany(Flux::fromIterable)
-        .concatMap(
-            name ->
-                clients
-                    .apply(name)
-                    .flatMap(c -> ensureCrds(c).thenReturn(new Member(name, c)))
-                    .onErrorResume(e -> skip(name, e)))
-        .collectList()
-        .flatMap(
-            members ->
-                Flux.fromIterable(members)
-                    .concatMap(
-                        m ->
-                            exportsOf(m)
-                                .collectList()
-                                .map(l -> Map.entry(m, l))
-                                .onErrorResume(e -> skip(m.name(), e)))
-                    .collectList()
-                    .flatMap(
-                        listed -> {
-                          Set<String> reachable =
-                              listed.stream()
-                                  .map(e -> e.getKey().name())
-                                  .collect(Collectors.toSet());
-                          List<Export> exports =
-                              listed.stream().flatMap(e -> e.getValue().stream()).toList();
-                          return Flux.fromIterable(listed)
-                              .concatMap(
-                                  e ->
-                                      importInto(e.getKey(), exports, reachable)
-                                          .onErrorResume(err -> skip(e.getKey().name(), err)))
-                              .then();
-                        }));
-  }
-
-  private static <T> Mono<T> skip(String cluster, Throwable e) {
-    log.info("multi-cluster services: member {} left out of this pass: {}", cluster, e.toString());
-    return Mono.empty();
-  }
-
-  private Flux<Export> exportsOf(Member m) {
-    return m.client()
-        .resource(KarmadaResources.SERVICE_EXPORTS, GenericKubernetesResource.class)
-        .listAll(null, ListOptions.none())
-        .flatMapMany(l -> Flux.fromIterable(l.items()))
-        .concatMap(
-            se -> {
-              String ns = se.getMetadata().getNamespace();
-              String name = se.getMetadata().getName();
-              return m.client()
-                  .resource(BuiltInResources.SERVICES, Service.class)
-                  .get(ns, name)
-                  .flatMap(
-                      svc ->
-                          m.client()
-                              .resource(BuiltInResources.ENDPOINTS, Endpoints.class)
-                              .get(ns, name)
-                              .onErrorResume(NotFoundException.class, e -> Mono.empty())
-                              .map(ep -> new Export(m.name(), ns, name, svc, ep))
-                              .defaultIfEmpty(new Export(m.name(), ns, name, svc, null)))
-                  .onErrorResume(NotFoundException.class, e -> Mono.empty());
-            });
-  }
-
-  /** Brings member {@code b} to what the exports say, then removes what no export wants. */
-  private Mono<Void> importInto(Member b, List<Export> exports, Set<String> reachable) {
-    Map<String, List<Export>> byService = new LinkedHashMap<>();
-    for (Export e : exports) {
-      if (!e.cluster().equals(b.name())) {
-        byService.computeIfAbsent(e.namespace() + "/" + e.name(), k -> new ArrayList<>()).add(e);
+  /**
+   * The work key an object of a member maps to: {@code ns/name} of the service it exports, is, or
+   * was derived from.
+   */
+  static String serviceKey(HasMetadata o) {
+    String name = o.getMetadata().getName();
+    if (o instanceof Service || o instanceof Endpoints) {
+      if (name.startsWith(DERIVED_PREFIX) && managed(o.getMetadata())) {
+        name = name.substring(DERIVED_PREFIX.length());
       }
     }
-    Mono<Void> apply =
-        Flux.fromIterable(byService.values()).concatMap(group -> importOne(b, group)).then();
-    return apply.then(collectGarbage(b, byService.keySet(), reachable));
+    return o.getMetadata().getNamespace() + "/" + name;
+  }
+
+  /**
+   * Brings every known member to what the exports of {@code ns/name} say.
+   *
+   * @param registered the names of the Clusters the gateway has now
+   * @param views the members whose informers run (synced or not)
+   * @return an error when a member could not be written (the key is retried), after the others
+   */
+  public Mono<Void> sync(String ns, String name, Set<String> registered, List<MemberView> views) {
+    List<MemberView> known = views.stream().filter(MemberView::synced).toList();
+    Set<String> knownNames = known.stream().map(MemberView::name).collect(Collectors.toSet());
+    List<Export> exports = known.stream().flatMap(v -> v.export(ns, name).stream()).toList();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return Flux.fromIterable(known)
+        .concatMap(
+            b ->
+                syncMember(b, ns, name, exports, registered, knownNames)
+                    .onErrorResume(
+                        e -> {
+                          log.info(
+                              "multi-cluster services: {}/{} in member {} failed, will retry: {}",
+                              ns,
+                              name,
+                              b.name(),
+                              e.toString());
+                          failures.add(e);
+                          return Mono.empty();
+                        }))
+        .then(
+            Mono.defer(
+                () -> failures.isEmpty() ? Mono.<Void>empty() : Mono.error(failures.get(0))));
+  }
+
+  private Mono<Void> syncMember(
+      MemberView b,
+      String ns,
+      String name,
+      List<Export> exports,
+      Set<String> registered,
+      Set<String> knownNames) {
+    List<Export> group = exports.stream().filter(e -> !e.cluster().equals(b.name())).toList();
+    Optional<Service> derived = b.derived(ns, name);
+    // A provisioner named on what the member holds whose state is not known (a registered
+    // member whose informers have not synced): its part is not known either, so leave it.
+    if (derived.isPresent()) {
+      for (String p : provisionedBy(derived.get().getMetadata()).split(",")) {
+        if (!p.isEmpty() && registered.contains(p) && !knownNames.contains(p)) {
+          return Mono.empty();
+        }
+      }
+    }
+    Member m = new Member(b.name(), b.client());
+    if (!group.isEmpty()) {
+      return importOne(m, group);
+    }
+    if (derived.isEmpty() && b.imports().store().get(ns, name).isEmpty()) {
+      return Mono.empty();
+    }
+    return remove(m, ns, name);
   }
 
   private Mono<Void> importOne(Member b, List<Export> group) {
@@ -358,53 +395,44 @@ public final class ServiceExportSync {
         .then();
   }
 
-  /**
-   * Removes the derived Services (with their Endpoints and ServiceImport) this member holds for
-   * services no member exports now, if every member that provisioned them answered this pass.
-   */
-  private Mono<Void> collectGarbage(Member b, Set<String> wanted, Set<String> reachable) {
-    var services = b.client().resource(BuiltInResources.SERVICES, Service.class);
-    return services
-        .listAll(null, ListOptions.labels(MANAGED_LABEL + "=true"))
-        .flatMapMany(l -> Flux.fromIterable(l.items()))
-        .filter(s -> s.getMetadata().getName().startsWith(DERIVED_PREFIX))
-        .filter(
-            s -> {
-              String ns = s.getMetadata().getNamespace();
-              String name = s.getMetadata().getName().substring(DERIVED_PREFIX.length());
-              return !wanted.contains(ns + "/" + name)
-                  && reachable.containsAll(
-                      Arrays.asList(provisionedBy(s.getMetadata()).split(",")));
-            })
-        .concatMap(
-            s -> {
-              String ns = s.getMetadata().getNamespace();
-              String derived = s.getMetadata().getName();
-              String name = derived.substring(DERIVED_PREFIX.length());
-              log.info(
-                  "multi-cluster services: {}/{} is exported no longer; removing its import from {}",
-                  ns,
-                  name,
-                  b.name());
-              return b.client()
-                  .resource(KarmadaResources.SERVICE_IMPORTS, GenericKubernetesResource.class)
-                  .delete(ns, name)
-                  .onErrorResume(NotFoundException.class, e -> Mono.empty())
-                  .then(
-                      b.client()
-                          .resource(BuiltInResources.ENDPOINTS, Endpoints.class)
-                          .delete(ns, derived)
-                          .onErrorResume(NotFoundException.class, e -> Mono.empty()))
-                  .then(
-                      services
-                          .delete(ns, derived)
-                          .onErrorResume(NotFoundException.class, e -> Mono.empty()));
-            })
+  /** Removes the ServiceImport, derived Service and Endpoints of {@code ns/name} from member b. */
+  private Mono<Void> remove(Member b, String ns, String name) {
+    String derived = DERIVED_PREFIX + name;
+    KubeClient c = b.client();
+    return deleteIfManaged(
+            c.resource(KarmadaResources.SERVICE_IMPORTS, GenericKubernetesResource.class), ns, name)
+        .then(deleteIfManaged(c.resource(BuiltInResources.ENDPOINTS, Endpoints.class), ns, derived))
+        .then(deleteIfManaged(c.resource(BuiltInResources.SERVICES, Service.class), ns, derived))
+        .filter(Boolean::booleanValue)
+        .doOnNext(
+            deleted ->
+                log.info(
+                    "multi-cluster services: {}/{} is exported no longer; removed its import from"
+                        + " {}",
+                    ns,
+                    name,
+                    b.name()))
         .then();
   }
 
+  /** Deletes {@code ns/name} if the gateway made it; true when it did. */
+  private static <T extends HasMetadata> Mono<Boolean> deleteIfManaged(
+      ResourceClient<T> objects, String ns, String name) {
+    return objects
+        .get(ns, name)
+        .filter(o -> managed(o.getMetadata()))
+        .flatMap(o -> objects.delete(ns, name).thenReturn(true))
+        .onErrorResume(NotFoundException.class, e -> Mono.empty())
+        .defaultIfEmpty(false);
+  }
+
+  /** Whether {@link #ensureCrds} succeeded through {@code c}. */
+  boolean crdsInstalled(KubeClient c) {
+    return withCrds.contains(c);
+  }
+
   /** The members' own copies of the MCS CustomResourceDefinitions, installed once per client. */
-  private Mono<Void> ensureCrds(KubeClient c) {
+  Mono<Void> ensureCrds(KubeClient c) {
     if (withCrds.contains(c)) {
       return Mono.empty();
     }

@@ -1,11 +1,9 @@
 package io.nauta.federation.metrics;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.core.informer.InformerStore;
-import io.nauta.federation.api.ClusterResourceBinding;
 import io.nauta.federation.api.Karmada;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingStatus;
@@ -34,17 +32,17 @@ public final class BindingMetrics {
 
   private static final Duration REUSE = Duration.ofSeconds(1);
 
-  private final List<InformerStore<? extends HasMetadata>> stores;
+  private final List<InformerStore<ResourceBinding>> stores;
   private final Clock clock;
   private Map<String, Long> counts = Map.of();
   private Instant countedAt = Instant.MIN;
 
   /**
-   * @param stores the ResourceBindings' and ClusterResourceBindings' informer stores (read as
-   *     either record, whichever class the informer was made with)
+   * @param stores the ResourceBindings' and ClusterResourceBindings' informer stores (both kinds
+   *     read as the {@link ResourceBinding} record, as every federation controller reads them)
    */
   public BindingMetrics(
-      List<InformerStore<? extends HasMetadata>> stores, MeterRegistry meters, Clock clock) {
+      List<InformerStore<ResourceBinding>> stores, MeterRegistry meters, Clock clock) {
     this.stores = stores;
     this.clock = clock;
     for (String condition : CONDITIONS) {
@@ -65,8 +63,8 @@ public final class BindingMetrics {
     Instant now = clock.instant();
     if (now.isAfter(countedAt.plus(REUSE)) || now.isBefore(countedAt)) {
       Map<String, Long> next = new HashMap<>();
-      for (InformerStore<? extends HasMetadata> store : stores) {
-        for (HasMetadata binding : store.list()) {
+      for (InformerStore<ResourceBinding> store : stores) {
+        for (ResourceBinding binding : store.list()) {
           List<Condition> conditions = conditions(binding);
           for (String c : CONDITIONS) {
             next.merge(c + "/" + statusOf(conditions, c), 1L, Long::sum);
@@ -79,11 +77,8 @@ public final class BindingMetrics {
     return counts.getOrDefault(condition + "/" + status, 0L);
   }
 
-  private static List<Condition> conditions(HasMetadata binding) {
-    ResourceBindingStatus status =
-        binding instanceof ResourceBinding rb
-            ? rb.status()
-            : binding instanceof ClusterResourceBinding crb ? crb.status() : null;
+  private static List<Condition> conditions(ResourceBinding binding) {
+    ResourceBindingStatus status = binding.status();
     return status == null || status.conditions() == null ? List.of() : status.conditions();
   }
 

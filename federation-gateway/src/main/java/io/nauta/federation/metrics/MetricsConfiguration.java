@@ -3,7 +3,6 @@ package io.nauta.federation.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nauta.core.informer.InformerFactory;
-import io.nauta.federation.api.ClusterResourceBinding;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.ResourceBinding;
 import java.time.Clock;
@@ -28,7 +27,7 @@ public class MetricsConfiguration {
                 .informer(KarmadaResources.RESOURCE_BINDINGS, ResourceBinding.class)
                 .store(),
             federationInformers
-                .informer(KarmadaResources.CLUSTER_RESOURCE_BINDINGS, ClusterResourceBinding.class)
+                .informer(KarmadaResources.CLUSTER_RESOURCE_BINDINGS, ResourceBinding.class)
                 .store()),
         meters.getIfAvailable(SimpleMeterRegistry::new),
         Clock.systemUTC());

@@ -25,6 +25,7 @@ import io.nauta.federation.api.OverridePolicy;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingSpec;
 import io.nauta.federation.api.TargetCluster;
+import io.nauta.federation.cluster.MemberClusters;
 import io.nauta.federation.overrides.OverrideException;
 import io.nauta.federation.overrides.OverridePolicies;
 import io.nauta.federation.propagation.AppliedState.Outcome;
@@ -239,6 +240,16 @@ public final class BindingPropagator {
     Optional<Cluster> clusterObject = clusters.get(null, cluster);
     if (clusterObject.isEmpty()) {
       return failed(key, cluster, "no-cluster", "cluster(" + cluster + ") is not registered");
+    }
+    // As Karmada's execution controller: no write to a member that is not Ready. A silent member
+    // would hold this worker for the whole request timeout, and the other bindings' writes to
+    // healthy members would queue behind it; the pass is retried once the Cluster turns Ready.
+    if (!MemberClusters.isReady(clusterObject.get())) {
+      return failed(
+          key,
+          cluster,
+          "not-ready",
+          "cluster(" + cluster + ") is not ready: syncing to it stopped");
     }
     Optional<KubeClient> client = members.client(cluster);
     if (client.isEmpty()) {

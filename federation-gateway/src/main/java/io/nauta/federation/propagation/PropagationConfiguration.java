@@ -137,21 +137,29 @@ public class PropagationConfiguration {
   }
 
   /**
-   * A Cluster added, removed, or changed where overrides look (labels, spec): not its status, which
-   * the cluster status controller rewrites at every probe.
+   * A Cluster added, removed, changed where overrides look (labels, spec), or turning Ready or not
+   * (writes to a member that is not Ready wait for it); not the rest of its status, which the
+   * cluster status controller rewrites at every probe.
    */
   static boolean clusterChanged(InformerEvent<Cluster> e) {
     return e.previous() == null
         || e.type() == InformerEvent.Type.DELETED
         || !Objects.equals(e.previous().spec(), e.object().spec())
-        || !Objects.equals(e.previous().metadata().getLabels(), e.object().metadata().getLabels());
+        || !Objects.equals(e.previous().metadata().getLabels(), e.object().metadata().getLabels())
+        || MemberClusters.isReady(e.previous()) != MemberClusters.isReady(e.object());
   }
 
-  /** Not for the echo of a status write: the status controller's, or the scheduler's. */
-  static boolean specOrMetadataChanged(InformerEvent<ResourceBinding> e) {
+  /**
+   * A binding added, deleted, or changed in its spec or in the metadata the controllers read; not
+   * the echo of a status write (the status controller's, about one per member status change, or the
+   * scheduler's), which can change no controller's output but status aggregation's own. The primary
+   * predicate of propagation and status aggregation, and the detector's binding watch.
+   */
+  public static boolean specOrMetadataChanged(InformerEvent<ResourceBinding> e) {
     ResourceBinding before = e.previous();
     ResourceBinding after = e.object();
-    return before == null
+    return e.type() != InformerEvent.Type.UPDATED
+        || before == null
         || !Objects.equals(before.spec(), after.spec())
         || !Objects.equals(before.metadata().getFinalizers(), after.metadata().getFinalizers())
         || !Objects.equals(

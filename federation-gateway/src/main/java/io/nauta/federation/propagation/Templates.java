@@ -105,7 +105,7 @@ public final class Templates {
    * not something to propagate again. Without this every member status change came back as a
    * template write, a propagation pass reading every member, and a status pass, round after round.
    */
-  static boolean specificationChanged(
+  public static boolean specificationChanged(
       GenericKubernetesResource previous, GenericKubernetesResource current) {
     if (previous == null || current == null) {
       return true;

@@ -1,10 +1,13 @@
 package io.nauta.federation.proxy;
 
 import io.nauta.api.security.UserInfo;
+import io.nauta.core.client.ClientConfig;
 import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.errors.ServiceUnavailableException;
 import io.nauta.federation.api.Karmada;
+import io.nauta.federation.cluster.MemberClusters;
 import java.net.URI;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -25,13 +28,14 @@ import reactor.core.publisher.Mono;
  * {@code /apis/cluster.karmada.io/v1alpha1/clusters/{name}/proxy/**}: any request, forwarded to the
  * member's API server as the caller (Karmada's cluster proxy). The gateway's filters have
  * authenticated the caller and checked {@code clusters/proxy} on the Cluster in the gateway's RBAC;
- * the member gets the gateway's token plus the caller's identity to impersonate, so the member's
- * RBAC decides, and its answer (a 403 too) comes back as it is. Bodies stream both ways, chunk by
- * chunk with a flush after each, so watches and followed logs reach the caller as they happen; a
- * caller who hangs up cancels the member request.
+ * the member gets the gateway's credentials for it ({@link MemberClusters#access}: the member's
+ * client settings, the impersonator's token when the Cluster names one) plus the caller's identity
+ * to impersonate, so the member's RBAC decides, and its answer (a 403 too) comes back as it is.
+ * Bodies stream both ways, chunk by chunk with a flush after each, so watches and followed logs
+ * reach the caller as they happen; a caller who hangs up cancels the member request.
  *
  * <p>Not forwarded: connection upgrades (exec, attach, port-forward over SPDY or WebSocket), which
- * are refused with 400.
+ * are refused with a 400 Status saying why: member API servers do not serve them yet (issue 22).
  */
 public final class MemberProxyHandler {
 
@@ -44,11 +48,15 @@ public final class MemberProxyHandler {
           + Karmada.CLUSTERS
           + "/";
 
-  private final MemberEndpoints endpoints;
+  private final MemberClusters members;
   private final MemberWebClients clients;
 
-  public MemberProxyHandler(MemberEndpoints endpoints, MemberWebClients clients) {
-    this.endpoints = endpoints;
+  public MemberProxyHandler(MemberClusters members) {
+    this(members, new MemberWebClients());
+  }
+
+  MemberProxyHandler(MemberClusters members, MemberWebClients clients) {
+    this.members = members;
     this.clients = clients;
   }
 
@@ -58,25 +66,53 @@ public final class MemberProxyHandler {
     if (target == null) {
       return Mono.error(new BadRequestException("not a cluster proxy path"));
     }
+    ResourceRef ref = new ResourceRef(Karmada.CLUSTER_GROUP, Karmada.CLUSTERS, target.cluster());
     if (http.getHeaders().getUpgrade() != null) {
       return Mono.error(
           new BadRequestException(
-              "the cluster proxy does not forward connection upgrades (exec, attach,"
-                  + " port-forward); use the member's own API server"));
+              "the proxy to cluster \""
+                  + target.cluster()
+                  + "\" cannot forward a connection upgrade ("
+                  + http.getHeaders().getUpgrade()
+                  + "): member API servers do not serve exec, attach or port-forward yet",
+              ref));
     }
     UserInfo caller = UserInfo.of(request.exchange());
-    return endpoints
-        .endpoint(target.cluster())
-        .flatMap(endpoint -> forward(http, caller, target, endpoint));
+    return Mono.defer(
+        () -> {
+          MemberClusters.Access access =
+              members.access(target.cluster()).orElseThrow(() -> NotFoundException.of(ref));
+          if (access.config() == null) {
+            return Mono.error(
+                new ServiceUnavailableException(
+                    "cannot proxy to cluster \"" + target.cluster() + "\": " + access.problem(),
+                    ref));
+          }
+          WebClient client;
+          try {
+            client = clients.client(access.config());
+          } catch (IllegalArgumentException e) {
+            return Mono.error(
+                new ServiceUnavailableException(
+                    "cannot proxy to cluster \"" + target.cluster() + "\": " + e.getMessage(),
+                    ref));
+          }
+          return forward(http, caller, target, access.config(), client, ref);
+        });
   }
 
   private Mono<ServerResponse> forward(
-      ServerHttpRequest http, UserInfo caller, ProxyPath target, MemberEndpoint endpoint) {
+      ServerHttpRequest http,
+      UserInfo caller,
+      ProxyPath target,
+      ClientConfig member,
+      WebClient client,
+      ResourceRef ref) {
     String query = http.getURI().getRawQuery();
-    URI uri = URI.create(endpoint.server() + target.rest() + (query == null ? "" : "?" + query));
-    HttpHeaders headers = ProxyHeaders.toMember(http.getHeaders(), endpoint.token(), caller);
+    URI uri = URI.create(member.server() + target.rest() + (query == null ? "" : "?" + query));
+    HttpHeaders headers = ProxyHeaders.toMember(http.getHeaders(), member.token(), caller);
     WebClient.RequestBodySpec spec =
-        clients.client(endpoint).method(http.getMethod()).uri(uri).headers(h -> h.addAll(headers));
+        client.method(http.getMethod()).uri(uri).headers(h -> h.addAll(headers));
     if (hasBody(http)) {
       spec.body(BodyInserters.fromDataBuffers(http.getBody()));
     }
@@ -91,10 +127,10 @@ public final class MemberProxyHandler {
                     "error trying to reach cluster \""
                         + target.cluster()
                         + "\" at "
-                        + endpoint.server()
+                        + member.server()
                         + ": "
                         + e.getMostSpecificCause().getMessage(),
-                    new ResourceRef(Karmada.CLUSTER_GROUP, Karmada.CLUSTERS, target.cluster())))
+                    ref))
         .flatMap(MemberProxyHandler::respond);
   }
 

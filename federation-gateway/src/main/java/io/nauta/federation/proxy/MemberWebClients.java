@@ -1,57 +1,54 @@
 package io.nauta.federation.proxy;
 
-import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientTransport;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import javax.net.ssl.SSLException;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
 
 /**
- * The proxy's HTTP clients to members, one per TLS setting (CA bundle, verification), made on first
- * use and kept: a Cluster whose CA changes gets a new one. They set no response timeout, since a
- * watch through the proxy may stay silent for minutes; the member's and the caller's own timeouts
- * end it. Bodies are never decoded: bytes pass as they come.
+ * The proxy's HTTP clients to members, one per TLS setting (CA, client certificate, verification),
+ * made on first use and kept: a Cluster whose CA or certificate changes gets a new one. They are
+ * the API clients' transport ({@link ClientTransport}: connect timeout, TCP keepalive, so a member
+ * that vanished ends the streams through it) without its response idle timeout, since a watch or a
+ * followed log through the proxy may stay silent for minutes; the member's and the caller's own
+ * timeouts end it. Unlike the member's {@code KubeClient} they carry neither the controllers' rate
+ * limit nor their write fence: what passes here is the caller's request, on any gateway replica.
+ * Bodies are never decoded: bytes pass as they come. Tokens go in a header per request, not here.
  */
-public final class MemberWebClients {
+final class MemberWebClients {
 
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Keyed by the parts of a member's settings the connection depends on (TLS, not server or token).
+   */
+  private final ConcurrentMap<ClientConfig, WebClient> clients = new ConcurrentHashMap<>();
 
-  private final ConcurrentMap<MemberEndpoint.TlsKey, WebClient> clients = new ConcurrentHashMap<>();
-
-  WebClient client(MemberEndpoint endpoint) {
-    return clients.computeIfAbsent(endpoint.tlsKey(), MemberWebClients::create);
+  /**
+   * The client for a member with {@code config}'s TLS settings; an {@link IllegalArgumentException}
+   * when they are unusable (a CA that is no certificate).
+   */
+  WebClient client(ClientConfig config) {
+    // Reactor Netty takes the server per request: one client serves every server with these.
+    return clients.computeIfAbsent(tlsOnly(config), k -> create(config));
   }
 
-  private static WebClient create(MemberEndpoint.TlsKey key) {
-    SslContext ssl = sslContext(key);
-    HttpClient http =
-        HttpClient.create()
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
-            .secure(spec -> spec.sslContext(ssl));
-    return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+  private static ClientConfig tlsOnly(ClientConfig c) {
+    return new ClientConfig(
+        "https://member",
+        null,
+        null,
+        c.certificateAuthority(),
+        c.clientCertificate(),
+        c.clientKey(),
+        c.insecureSkipTlsVerify());
   }
 
-  private static SslContext sslContext(MemberEndpoint.TlsKey key) {
-    try {
-      SslContextBuilder builder = SslContextBuilder.forClient();
-      if (key.insecureSkipTlsVerify()) {
-        builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-      } else if (key.caBundle() != null) {
-        builder.trustManager(
-            new ByteArrayInputStream(key.caBundle().getBytes(StandardCharsets.UTF_8)));
-      }
-      return builder.build();
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "the Cluster's caBundle is not usable: " + e.getMessage(), e);
-    }
+  private static WebClient create(ClientConfig config) {
+    return WebClient.builder()
+        .clientConnector(
+            new ReactorClientHttpConnector(
+                ClientTransport.httpClient(config).responseTimeout(null)))
+        .build();
   }
 }

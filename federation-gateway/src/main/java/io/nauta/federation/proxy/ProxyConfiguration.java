@@ -2,8 +2,7 @@ package io.nauta.federation.proxy;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
-import io.nauta.api.resource.ResourceService;
-import io.nauta.core.registry.ResourceRegistry;
+import io.nauta.federation.cluster.MemberClusters;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -21,14 +20,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 public class ProxyConfiguration {
 
+  /** Members are reached as {@link MemberClusters} says, from the gateway's informers. */
   @Bean
-  MemberEndpoints proxyMemberEndpoints(ResourceService resources, ResourceRegistry registry) {
-    return new StoredMemberEndpoints(resources, registry);
-  }
-
-  @Bean
-  MemberProxyHandler memberProxyHandler(MemberEndpoints proxyMemberEndpoints) {
-    return new MemberProxyHandler(proxyMemberEndpoints, new MemberWebClients());
+  MemberProxyHandler memberProxyHandler(MemberClusters members) {
+    return new MemberProxyHandler(members);
   }
 
   @Bean

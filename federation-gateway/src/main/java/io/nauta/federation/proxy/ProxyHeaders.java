@@ -14,8 +14,9 @@ import org.springframework.http.HttpHeaders;
  * The headers a proxied request and its response carry across the gateway, as Kubernetes' and
  * Karmada's proxies treat them: hop-by-hop headers (RFC 9110 §7.6.1, and whatever {@code
  * Connection} names) stay on their own hop; the caller's credentials and impersonation headers
- * never reach the member, where the gateway's own token and the caller's identity as {@code
- * Impersonate-*} headers take their place, so the member's RBAC decides what the caller may do.
+ * never reach the member, where the gateway's own credentials (a token, or the client certificate
+ * of its connection) and the caller's identity as {@code Impersonate-*} headers take their place,
+ * so the member's RBAC decides what the caller may do.
  */
 public final class ProxyHeaders {
 
@@ -43,8 +44,9 @@ public final class ProxyHeaders {
 
   /**
    * The headers sent to the member: the caller's, less hop-by-hop ones, {@code Host}, {@code
-   * Authorization} and {@code Impersonate-*}; plus the member token and, for a known caller, the
-   * caller's name, groups and extras to impersonate.
+   * Authorization} and {@code Impersonate-*}; plus the member token (none when the gateway
+   * authenticates by client certificate) and, for a known caller, the caller's name, groups and
+   * extras to impersonate.
    */
   public static HttpHeaders toMember(HttpHeaders incoming, String memberToken, UserInfo caller) {
     HttpHeaders out = new HttpHeaders();
@@ -61,7 +63,10 @@ public final class ProxyHeaders {
           }
           out.addAll(name, values);
         });
-    out.setBearerAuth(memberToken);
+    if (memberToken != null) {
+      // Without a token the gateway authenticates by the client certificate its TLS presents.
+      out.setBearerAuth(memberToken);
+    }
     if (caller != null) {
       out.set(IMPERSONATE_USER, caller.name());
       for (String group : caller.groups()) {

@@ -31,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Beans for the controllers: {@link KubeClient} (the gateway, as {@code
  * system:kube-controller-manager}), {@link InformerFactory} (shared informers on it), {@link
- * FederationEvents}. A {@link LeaseLossAction} bean replaces the exit on a lost lease (tests).
+ * FederationEvents}. A lost lease cancels the controllers' work and the runner campaigns again
+ * ({@link ComponentRunner.Builder#campaignAgainAfterLeaseLoss()}) while the API keeps serving; a
+ * storage rewind still runs the {@link LeaseLossAction}, an exit unless a bean replaces it (tests).
  */
 @Configuration(proxyBeanMethods = false)
 public class FederationRuntimeConfiguration {
@@ -78,6 +80,8 @@ public class FederationRuntimeConfiguration {
                             le.leaseNamespace(), le.leaseName(), ComponentRunner.identity())
                         .withTimings(le.leaseDuration(), le.renewDeadline(), le.retryPeriod())
                     : null)
+            // The API is the users' entry point: a lost lease stops the controllers, not the JVM.
+            .campaignAgainAfterLeaseLoss()
             .onLeaseLost(onLost.getIfAvailable(LeaseLossAction::exitProcess));
     meters.ifAvailable(builder::meterRegistry);
     return builder.build();

@@ -2,45 +2,38 @@ package io.nauta.federation.scheduling;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.nauta.core.registry.ResourceType;
-import io.nauta.federation.api.ClusterResourceBinding;
-import io.nauta.federation.api.KarmadaObject;
+import io.nauta.federation.api.Karmada;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingSpec;
-import io.nauta.federation.api.ResourceBindingStatus;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
-/** ResourceBinding and ClusterResourceBinding, which share their spec and status, alike. */
-public record BindingKind<T extends KarmadaObject>(
-    ResourceType type,
-    Class<T> model,
-    Function<T, ResourceBindingSpec> spec,
-    Function<T, ResourceBindingStatus> status,
-    BiFunction<T, ResourceBindingSpec, T> withSpec,
-    BiFunction<T, ResourceBindingStatus, T> withStatus,
-    BiFunction<T, ObjectMeta, T> withMetadata,
-    BiFunction<ObjectMeta, ResourceBindingSpec, T> create) {
+/**
+ * ResourceBinding or ClusterResourceBinding: one shape, both read as the {@link ResourceBinding}
+ * record (a stored object keeps its own {@code apiVersion} and {@code kind} through a read and an
+ * update), so every controller shares one informer per kind. Only a new binding needs to know which
+ * kind it is.
+ */
+public record BindingKind(ResourceType type, String apiVersion, String kind) {
 
-  public static final BindingKind<ResourceBinding> RESOURCE_BINDING =
-      new BindingKind<>(
+  public static final BindingKind RESOURCE_BINDING =
+      new BindingKind(
           KarmadaResources.RESOURCE_BINDINGS,
-          ResourceBinding.class,
-          ResourceBinding::spec,
-          ResourceBinding::status,
-          ResourceBinding::withSpec,
-          ResourceBinding::withStatus,
-          ResourceBinding::withMetadata,
-          (meta, spec) -> new ResourceBinding(meta, spec, null));
+          Karmada.RESOURCE_BINDING_API_VERSION,
+          Karmada.KIND_RESOURCE_BINDING);
 
-  public static final BindingKind<ClusterResourceBinding> CLUSTER_RESOURCE_BINDING =
-      new BindingKind<>(
+  public static final BindingKind CLUSTER_RESOURCE_BINDING =
+      new BindingKind(
           KarmadaResources.CLUSTER_RESOURCE_BINDINGS,
-          ClusterResourceBinding.class,
-          ClusterResourceBinding::spec,
-          ClusterResourceBinding::status,
-          ClusterResourceBinding::withSpec,
-          ClusterResourceBinding::withStatus,
-          ClusterResourceBinding::withMetadata,
-          (meta, spec) -> new ClusterResourceBinding(meta, spec, null));
+          Karmada.CLUSTER_RESOURCE_BINDING_API_VERSION,
+          Karmada.KIND_CLUSTER_RESOURCE_BINDING);
+
+  /** The kind that binds templates of {@code templateType}: cluster-scoped or namespaced. */
+  public static BindingKind forTemplate(ResourceType templateType) {
+    return templateType.namespaced() ? RESOURCE_BINDING : CLUSTER_RESOURCE_BINDING;
+  }
+
+  /** A new binding of this kind. */
+  public ResourceBinding create(ObjectMeta metadata, ResourceBindingSpec spec) {
+    return new ResourceBinding(apiVersion, kind, metadata, spec, null);
+  }
 }

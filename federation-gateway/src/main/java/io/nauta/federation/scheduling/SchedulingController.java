@@ -11,11 +11,12 @@ import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.ResourceType;
 import io.nauta.core.workqueue.Result;
 import io.nauta.federation.api.Cluster;
 import io.nauta.federation.api.GracefulEvictionTask;
 import io.nauta.federation.api.Karmada;
-import io.nauta.federation.api.KarmadaObject;
+import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingSpec;
 import io.nauta.federation.api.ResourceBindingStatus;
 import io.nauta.federation.api.TargetCluster;
@@ -42,7 +43,7 @@ import reactor.core.publisher.Mono;
  * retried every {@link #RETRY_FAILED} (capacity may have freed up). Every change of a binding's
  * clusters or replicas, and every eviction, is an Event on the binding.
  */
-public final class SchedulingController<T extends KarmadaObject> {
+public final class SchedulingController {
 
   public static final String COMPONENT = "karmada-scheduler";
   static final Duration RETRY_FAILED = Duration.ofSeconds(30);
@@ -50,40 +51,46 @@ public final class SchedulingController<T extends KarmadaObject> {
   static final String EVENT_SCHEDULE_FAILED = "ScheduleBindingFailed";
   static final String EVENT_EVICT_SUCCEED = "EvictWorkloadFromClusterSucceed";
 
-  private final BindingKind<T> kind;
-  private final SharedInformer<T> bindings;
+  private final ResourceType type;
+  private final SharedInformer<ResourceBinding> bindings;
   private final SharedInformer<Cluster> clusters;
-  private final ResourceClient<T> client;
+  private final ResourceClient<ResourceBinding> client;
   private final EventRecorder events;
   private final Clock clock;
+  private final int workers;
 
   public SchedulingController(
-      BindingKind<T> kind,
-      SharedInformer<T> bindings,
+      ResourceType type,
+      SharedInformer<ResourceBinding> bindings,
       SharedInformer<Cluster> clusters,
       KubeClient client,
       EventRecorder events,
-      Clock clock) {
-    this.kind = kind;
+      Clock clock,
+      int workers) {
+    this.type = type;
     this.bindings = bindings;
     this.clusters = clusters;
-    this.client = client.resource(kind.type(), kind.model());
+    this.client = client.resource(type, ResourceBinding.class);
     this.events = events;
     this.clock = clock;
+    this.workers = workers;
   }
 
   public Controller controller() {
-    return Controller.builder(COMPONENT + "-" + kind.type().plural())
+    return Controller.builder(COMPONENT + "-" + type.plural())
         .primary(bindings, SchedulingController::relevantBindingChange)
         .watch(
             clusters, e -> relevantClusterChange(e) ? bindings.store().keys() : List.<String>of())
         .reconcile(this::reconcile)
-        .workers(2)
+        // a pass waits on a spec write, events and a status write: with 2 workers a burst of new
+        // bindings queued for seconds behind those round trips
+        .workers(workers)
         .build();
   }
 
-  // The echo of our own status write (same generation, same spec) needs no pass.
-  private static <T extends KarmadaObject> boolean relevantBindingChange(InformerEvent<T> e) {
+  // A status write (ours, or status aggregation's many) cannot change the decision: only a new
+  // generation (spec) or a deletion can.
+  static boolean relevantBindingChange(InformerEvent<ResourceBinding> e) {
     if (e.type() != InformerEvent.Type.UPDATED || e.previous() == null) {
       return true;
     }
@@ -112,28 +119,28 @@ public final class SchedulingController<T extends KarmadaObject> {
       // An unlisted cluster is not a lost one: never move replicas on an empty cache.
       return Mono.just(Result.requeueAfter(Duration.ofSeconds(1)));
     }
-    T binding = bindings.store().get(key).orElse(null);
+    ResourceBinding binding = bindings.store().get(key).orElse(null);
     if (binding == null || binding.getMetadata().getDeletionTimestamp() != null) {
       return Mono.just(Result.done());
     }
-    ResourceBindingSpec spec = kind.spec().apply(binding);
+    ResourceBindingSpec spec = binding.spec();
     if (spec == null) {
       return Mono.just(Result.done());
     }
-    ResourceBindingStatus status = kind.status().apply(binding);
+    ResourceBindingStatus status = binding.status();
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     ScheduleResult result = BindingScheduler.schedule(spec, status, clusters.store().list(), now);
 
     ResourceBindingSpec decided = decidedSpec(spec, result);
-    Mono<T> written =
-        decided.equals(spec)
-            ? Mono.just(binding)
-            : client.update(kind.withSpec().apply(binding, decided));
+    Mono<ResourceBinding> written =
+        decided.equals(spec) ? Mono.just(binding) : client.update(binding.withSpec(decided));
     return written
         .flatMap(
             updated ->
-                recordMoves(binding, spec, decided, result)
-                    .then(writeStatus(updated, result, now, updated != binding))
+                // the events and the status write need no order between them
+                Mono.when(
+                        recordMoves(binding, spec, decided, result),
+                        writeStatus(updated, result, now, updated != binding))
                     .thenReturn(next(result)))
         .onErrorResume(ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ZERO)))
         .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()));
@@ -197,7 +204,10 @@ public final class SchedulingController<T extends KarmadaObject> {
   }
 
   private Mono<Void> recordMoves(
-      T binding, ResourceBindingSpec before, ResourceBindingSpec after, ScheduleResult result) {
+      ResourceBinding binding,
+      ResourceBindingSpec before,
+      ResourceBindingSpec after,
+      ScheduleResult result) {
     List<Mono<Void>> writes = new ArrayList<>();
     for (GracefulEvictionTask task : result.evictions()) {
       writes.add(
@@ -276,8 +286,8 @@ public final class SchedulingController<T extends KarmadaObject> {
   }
 
   private Mono<Void> writeStatus(
-      T binding, ScheduleResult result, Instant now, boolean specChanged) {
-    ResourceBindingStatus status = kind.status().apply(binding);
+      ResourceBinding binding, ScheduleResult result, Instant now, boolean specChanged) {
+    ResourceBindingStatus status = binding.status();
     List<Condition> conditions = new ArrayList<>();
     Condition previous = null;
     if (status != null && status.conditions() != null) {
@@ -317,7 +327,7 @@ public final class SchedulingController<T extends KarmadaObject> {
     if (next.equals(status)) {
       return Mono.empty();
     }
-    return client.updateStatus(kind.withStatus().apply(binding, next)).then();
+    return client.updateStatus(binding.withStatus(next)).then();
   }
 
   private static boolean unchanged(Condition previous, Condition now) {

@@ -145,7 +145,8 @@ public final class BindingStatus {
             conditions,
             items);
     if (old != null
-        && Objects.equals(old.aggregatedStatus(), next.aggregatedStatus())
+        && SameJson.equal(
+            json.valueToTree(old.aggregatedStatus()), json.valueToTree(next.aggregatedStatus()))
         && Objects.equals(old.conditions(), next.conditions())) {
       return Mono.just(Result.done());
     }
@@ -210,7 +211,7 @@ public final class BindingStatus {
             templateJson,
             items,
             clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    if (status == null || status.equals(templateJson.path("status"))) {
+    if (status == null || SameJson.equal(status, templateJson.path("status"))) {
       return Mono.just(Result.done());
     }
     templateJson.set("status", status);

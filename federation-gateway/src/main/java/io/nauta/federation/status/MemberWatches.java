@@ -1,19 +1,16 @@
 package io.nauta.federation.status;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.informer.InformerEvent;
-import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.federation.api.Karmada;
+import io.nauta.federation.cluster.MemberInformers;
 import io.nauta.federation.propagation.MemberClients;
 import io.nauta.federation.propagation.MemberObjects;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,21 +20,18 @@ import tools.jackson.databind.json.JsonMapper;
  * selecting {@code karmada.io/managed=true}, so a member carries one watch per kind the gateway put
  * there, not one per object (100 Deployments on 3 members are 3 watches). Their events name the
  * binding in the object's annotations; listeners get its key. When a member's client changes (new
- * endpoint or credentials) its informers are closed and made again on the new one.
+ * endpoint or credentials) its informers are closed and made again on the new one ({@link
+ * MemberInformers}).
  */
 public final class MemberWatches implements AutoCloseable {
 
-  private record Member(KubeClient client, InformerFactory informers) {}
-
-  private final MemberClients members;
+  private final MemberInformers informers;
   private final JsonMapper json = JsonMapper.builder().build();
-  private final Map<String, Member> byCluster = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> subscribed = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> driftListeners = new CopyOnWriteArrayList<>();
 
   public MemberWatches(MemberClients members) {
-    this.members = members;
+    this.informers = new MemberInformers(members::client);
   }
 
   /**
@@ -64,53 +58,25 @@ public final class MemberWatches implements AutoCloseable {
    */
   public Optional<SharedInformer<GenericKubernetesResource>> informer(
       String cluster, ResourceType type) {
-    Optional<KubeClient> client = members.client(cluster);
-    if (client.isEmpty()) {
-      return Optional.empty();
-    }
-    Member member =
-        byCluster.compute(
-            cluster,
-            (c, old) -> {
-              if (old != null && old.client() == client.get()) {
-                return old;
-              }
-              if (old != null) {
-                old.informers().close();
-                subscribed.keySet().removeIf(k -> k.startsWith(c + "|"));
-              }
-              return new Member(client.get(), new InformerFactory(client.get()));
-            });
-    SharedInformer<GenericKubernetesResource> informer =
-        member
-            .informers()
-            .informer(
-                type,
-                GenericKubernetesResource.class,
-                null,
-                ListOptions.labels(
-                    Karmada.MANAGED_BY_KARMADA_LABEL
-                        + "="
-                        + Karmada.MANAGED_BY_KARMADA_LABEL_VALUE));
-    subscribed.computeIfAbsent(
-        cluster + "|" + type.groupResource(),
-        k -> {
-          informer
-              .events()
-              .subscribe(
-                  e -> {
-                    String key = MemberObjects.bindingKey(json.valueToTree(e.object()));
-                    if (key != null) {
-                      listeners.forEach(l -> l.accept(key));
-                      if (drifted(e)) {
-                        driftListeners.forEach(l -> l.accept(key));
+    return informers.informer(
+        cluster,
+        type,
+        GenericKubernetesResource.class,
+        ListOptions.labels(
+            Karmada.MANAGED_BY_KARMADA_LABEL + "=" + Karmada.MANAGED_BY_KARMADA_LABEL_VALUE),
+        informer ->
+            informer
+                .events()
+                .subscribe(
+                    e -> {
+                      String key = MemberObjects.bindingKey(json.valueToTree(e.object()));
+                      if (key != null) {
+                        listeners.forEach(l -> l.accept(key));
+                        if (drifted(e)) {
+                          driftListeners.forEach(l -> l.accept(key));
+                        }
                       }
-                    }
-                  });
-          informer.start();
-          return true;
-        });
-    return Optional.of(informer);
+                    }));
   }
 
   private static boolean drifted(InformerEvent<GenericKubernetesResource> e) {
@@ -124,13 +90,11 @@ public final class MemberWatches implements AutoCloseable {
 
   /** How many member informers run (for the README's measurement). */
   public int informerCount() {
-    return byCluster.values().stream().mapToInt(m -> m.informers().informers().size()).sum();
+    return informers.informerCount();
   }
 
   @Override
   public void close() {
-    byCluster.values().forEach(m -> m.informers().close());
-    byCluster.clear();
-    subscribed.clear();
+    informers.close();
   }
 }

@@ -15,7 +15,9 @@ import io.nauta.federation.propagation.PropagationConfiguration;
 import io.nauta.federation.propagation.PropagationControllers;
 import io.nauta.federation.propagation.Templates;
 import io.nauta.federation.runtime.FederationController;
+import io.nauta.federation.runtime.FederationProperties;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,11 +29,18 @@ import org.springframework.context.annotation.Configuration;
  * The status controllers ({@link BindingStatus}) on the gateway's runner, for ResourceBindings and
  * ClusterResourceBindings: a binding is reconciled when it changes, when propagation's outcome for
  * it changes, when its template changes, and when one of its objects changes in a member ({@link
- * MemberWatches}). Keys are routed by shape: {@code namespace/name} is a ResourceBinding's, a bare
- * name a ClusterResourceBinding's.
+ * MemberWatches}); member events and propagation outcomes are coalesced per binding for {@link
+ * #COALESCE_MEMBER_EVENTS}. Keys are routed by shape: {@code namespace/name} is a
+ * ResourceBinding's, a bare name a ClusterResourceBinding's.
  */
 @Configuration(proxyBeanMethods = false)
 public class StatusConfiguration {
+
+  /**
+   * How long a binding's member events and propagation outcomes gather before its status pass: the
+   * template's and binding's status at the gateway lag the members' by up to this.
+   */
+  static final Duration COALESCE_MEMBER_EVENTS = Duration.ofMillis(500);
 
   @Bean
   FederationController bindingStatusControllers(
@@ -41,7 +50,8 @@ public class StatusConfiguration {
       AppliedState applied,
       ObjectProvider<MemberClients> members,
       PropagationControllers propagation,
-      ObjectProvider<MeterRegistry> meters) {
+      ObjectProvider<MeterRegistry> meters,
+      FederationProperties props) {
     MemberWatches watches = new MemberWatches(MemberClients.of(members));
     // An object deleted or edited in a member is put back by propagation.
     watches.onDrift(propagation::enqueue);
@@ -61,15 +71,21 @@ public class StatusConfiguration {
               Clock.systemUTC());
       Controller controller =
           Controller.builder(bindingType.namespaced() ? "binding-status" : "cluster-binding-status")
-              .primary(bindings)
+              // not on status writes: its own (their echo) and the scheduler's
+              .primary(bindings, PropagationConfiguration::specOrMetadataChanged)
               .reconcile(status::reconcile)
+              // a pass waits on two writes (binding, template): not two at a time
+              .workers(props.workers())
               .meterRegistry(meters.getIfAvailable(SimpleMeterRegistry::new))
               .build();
       templates.onTemplateChange(bindings.store(), controller::enqueue);
       byScope[bindingType.namespaced() ? 0 : 1] = controller;
       controllers.add(controller);
     }
-    Consumer<String> route = key -> byScope[key.contains("/") ? 0 : 1].enqueue(key);
+    // A member's events come in bursts (a Deployment's status moves several times as its pods
+    // start, in every member); a short delay on the add makes a burst one pass and one write.
+    Consumer<String> route =
+        key -> byScope[key.contains("/") ? 0 : 1].enqueueAfter(key, COALESCE_MEMBER_EVENTS);
     applied.onChange(route);
     watches.onChange(route);
     return runner -> {

@@ -108,6 +108,27 @@ class MemberClustersTest {
   }
 
   @Test
+  void givesTheProxyTheImpersonatorsTokenWhenTheClusterNamesOne() {
+    put(secret("m6", Map.of(Karmada.SECRET_TOKEN_KEY, "controllers")));
+    put(cluster("m6", "https://127.0.0.1:6443", "m6"));
+    assertThat(members.access(members.cluster("m6").orElseThrow()).config().token())
+        .isEqualTo("controllers");
+
+    Cluster withImpersonator = cluster("m6", "https://127.0.0.1:6443", "m6", "m6-impersonator");
+    assertThat(members.access(withImpersonator).problem())
+        .isEqualTo("impersonator secret karmada-cluster/m6-impersonator not found");
+    put(secret("m6-impersonator", Map.of(Karmada.SECRET_TOKEN_KEY, "impersonator\n")));
+    MemberClusters.Access access = members.access(withImpersonator);
+    assertThat(access.config().token()).isEqualTo("impersonator");
+    assertThat(access.config().server()).isEqualTo("https://127.0.0.1:6443");
+    // The controllers' client keeps the Cluster's own token.
+    assertThat(members.client(withImpersonator).orElseThrow().config().token())
+        .isEqualTo("controllers");
+    // Until the gateway has loaded its Clusters and Secrets, the proxy is told so, not 404.
+    assertThat(members.access("m6").orElseThrow().problem()).contains("not loaded");
+  }
+
+  @Test
   void refusesWritesToMembersWhileTheGatewayDoesNotLead() {
     put(cluster("m5", "https://127.0.0.1:1", "m5"));
     put(secret("m5", Map.of(Karmada.SECRET_TOKEN_KEY, "t")));
@@ -132,6 +153,11 @@ class MemberClustersTest {
   }
 
   private static Cluster cluster(String name, String endpoint, String secret) {
+    return cluster(name, endpoint, secret, null);
+  }
+
+  private static Cluster cluster(
+      String name, String endpoint, String secret, String impersonatorSecret) {
     return new Cluster(
         new ObjectMetaBuilder().withName(name).build(),
         new ClusterSpec(
@@ -139,7 +165,9 @@ class MemberClustersTest {
             Karmada.SYNC_MODE_PUSH,
             endpoint,
             new LocalSecretReference("karmada-cluster", secret),
-            null,
+            impersonatorSecret == null
+                ? null
+                : new LocalSecretReference("karmada-cluster", impersonatorSecret),
             null,
             null,
             null,

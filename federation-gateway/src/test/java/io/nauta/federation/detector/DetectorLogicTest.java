@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.nauta.core.informer.InformerEvent;
 import io.nauta.federation.api.ClusterPropagationPolicy;
 import io.nauta.federation.api.PropagationPolicy;
 import java.util.List;
@@ -196,6 +197,41 @@ class DetectorLogicTest {
         .isEqualTo(2);
     assertThat(ReplicaInterpreter.interpret(template(job.formatted(10, 8))).requirements())
         .isNull();
+  }
+
+  @Test
+  void aTemplatesStatusWakesTheDetectorOnlyWhereItMovesTheReplicas() {
+    String deployment =
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop, resourceVersion: "%s"}
+        spec: {replicas: %d}
+        status: {readyReplicas: %d}
+        """;
+    String job =
+        """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: j, namespace: shop, resourceVersion: "%s"}
+        spec: {parallelism: 4, completions: 10, template: {spec: {containers: [{name: a}]}}}
+        status: {succeeded: %d, active: %d}
+        """;
+    assertThat(updated(deployment.formatted("1", 3, 0), deployment.formatted("2", 3, 3))).isFalse();
+    assertThat(updated(deployment.formatted("1", 3, 0), deployment.formatted("2", 4, 0))).isTrue();
+    // 8 of 10 done: only 2 replicas are left to run, which the binding must say
+    assertThat(updated(job.formatted("1", 0, 4), job.formatted("2", 8, 2))).isTrue();
+    assertThat(updated(job.formatted("1", 0, 4), job.formatted("2", 0, 3))).isFalse();
+    GenericKubernetesResource web = template(deployment.formatted("1", 3, 0));
+    assertThat(
+            DetectorController.templateChanged(
+                new InformerEvent<>(InformerEvent.Type.DELETED, web, web)))
+        .isTrue();
+  }
+
+  private static boolean updated(String before, String after) {
+    return DetectorController.templateChanged(
+        new InformerEvent<>(InformerEvent.Type.UPDATED, template(before), template(after)));
   }
 
   @Test

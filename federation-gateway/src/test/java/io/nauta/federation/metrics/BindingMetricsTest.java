@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nauta.core.informer.InformerStore;
-import io.nauta.federation.api.ClusterResourceBinding;
 import io.nauta.federation.api.Karmada;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingStatus;
@@ -17,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -69,10 +66,8 @@ class BindingMetricsTest {
   @Test
   void countsResourceAndClusterResourceBindingsByEachConditionsStatus() {
     InformerStore<ResourceBinding> rbs = new InformerStore<>();
-    InformerStore<ClusterResourceBinding> crbs = new InformerStore<>();
-    List<InformerStore<? extends HasMetadata>> stores = new ArrayList<>();
-    stores.add(rbs);
-    stores.add(crbs);
+    InformerStore<ResourceBinding> crbs = new InformerStore<>();
+    List<InformerStore<ResourceBinding>> stores = List.of(rbs, crbs);
     MeterRegistry meters = new SimpleMeterRegistry();
     Now clock = new Now();
     new BindingMetrics(stores, meters, clock);
@@ -94,7 +89,9 @@ class BindingMetricsTest {
     rbs.upsert(rb("unschedulable", status(condition(Karmada.CONDITION_SCHEDULED, "False"))));
     rbs.upsert(rb("new", null));
     crbs.upsert(
-        new ClusterResourceBinding(
+        new ResourceBinding(
+            Karmada.CLUSTER_RESOURCE_BINDING_API_VERSION,
+            Karmada.KIND_CLUSTER_RESOURCE_BINDING,
             new ObjectMetaBuilder().withName("cluster-role").build(),
             null,
             status(

@@ -3,11 +3,11 @@ package io.nauta.federation.propagation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.api.support.TestApiServer;
@@ -19,11 +19,13 @@ import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.federation.api.AggregatedStatusItem;
 import io.nauta.federation.api.Cluster;
+import io.nauta.federation.api.ClusterStatus;
 import io.nauta.federation.api.Karmada;
 import io.nauta.federation.api.KarmadaResources;
 import io.nauta.federation.api.OverridePolicy;
 import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.support.TestGateway;
+import io.nauta.federation.support.TestTemplates;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ class PropagationIT {
                     () -> cluster -> Optional.ofNullable(members.get(cluster))),
             "nauta.redis.url=" + TestGateway.redisUrl(4),
             // Bindings are written here by hand: the detector and scheduler would make their own.
-            "nauta.federation.controllers=*,-detector,-scheduling");
+            "nauta.federation.controllers=*,-detector,-scheduling,-cluster");
     gw = gateway.kubeClient();
     await()
         .atMost(WAIT)
@@ -118,30 +120,32 @@ class PropagationIT {
             """
                 .formatted(name, region, endpoint, region),
             Cluster.class);
-    gw.resource(KarmadaResources.CLUSTERS, Cluster.class).create(c).block();
+    ResourceClient<Cluster> clusters = gw.resource(KarmadaResources.CLUSTERS, Cluster.class);
+    Cluster created = clusters.create(c).block();
+    // The members here are reached through the injected clients, which the health controller
+    // (turned off) cannot probe: the test says they are Ready, as propagation writes only to those.
+    clusters
+        .updateStatus(
+            created.withStatus(
+                new ClusterStatus(
+                    null,
+                    null,
+                    List.of(
+                        new ConditionBuilder()
+                            .withType(Karmada.CLUSTER_CONDITION_READY)
+                            .withStatus("True")
+                            .withReason(Karmada.REASON_CLUSTER_READY)
+                            .withMessage("cluster is healthy and ready to accept workloads")
+                            .withLastTransitionTime(java.time.Instant.now().toString())
+                            .build()),
+                    null,
+                    null,
+                    null)))
+        .block();
   }
 
   private static Deployment template(String name, int replicas) {
-    return new DeploymentBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build())
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withNewSelector()
-        .addToMatchLabels("app", name)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("main")
-        .withImage("nginx:1.25")
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    return TestTemplates.deployment("default", name, replicas);
   }
 
   /** A binding as the scheduler leaves it: the decision in spec.clusters. */

@@ -4,6 +4,7 @@ import static io.nauta.federation.support.MemberRegistration.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.core.pki.CertificateAuthority;
@@ -71,7 +72,7 @@ class MemberProxyIT {
         kind: Role
         metadata: {name: pod-reader, namespace: %s}
         rules:
-        - {apiGroups: [""], resources: [pods], verbs: [get, list, watch]}
+        - {apiGroups: [""], resources: [pods, pods/log], verbs: [get, list, watch]}
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: RoleBinding
@@ -162,43 +163,93 @@ class MemberProxyIT {
   }
 
   @Test
-  void aWatchThroughTheProxyStreamsEventsAsTheyHappen() throws Exception {
+  void aWatchThroughTheProxyStreamsEventsAsTheyHappenAndEndsInTheMemberWithTheCaller()
+      throws Exception {
     String before = createPod();
-    Process watch =
-        gatewayUser("alice")
-            .start("--server", proxyUrl, "get", "pods", "-n", NS, "-w", "--no-headers");
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    double memberWatchesBefore = openPodWatchesInMember();
+    Watch watch =
+        Watch.start(
+            gatewayUser("alice"),
+            "--server",
+            proxyUrl,
+            "get",
+            "pods",
+            "-n",
+            NS,
+            "-w",
+            "--no-headers");
     try {
       // The initial list arrives first; a pod made afterwards must then arrive as an event.
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> lines.stream().anyMatch(l -> l.startsWith(before + " ")) || !watch.isAlive());
-      assertThat(watch.isAlive()).as("kubectl -w through the proxy still runs: %s", lines).isTrue();
-      String pod = createPod();
+          .until(() -> watch.sawLineStartingWith(before + " ") || !watch.process.isAlive());
+      assertThat(watch.process.isAlive())
+          .as("kubectl -w through the proxy still runs: %s", watch.lines)
+          .isTrue();
       await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> lines.stream().anyMatch(l -> l.startsWith(pod + " ")));
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> openPodWatchesInMember() == memberWatchesBefore + 1);
+      for (int i = 0; i < 3; i++) {
+        String pod = createPod();
+        long created = System.nanoTime();
+        // No buffering on the way: the event reaches kubectl within a second of the create.
+        await()
+            .atMost(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(10))
+            .until(() -> watch.sawLineStartingWith(pod + " "));
+        assertThat(Duration.ofNanos(System.nanoTime() - created)).isLessThan(Duration.ofSeconds(1));
+      }
     } finally {
-      watch.destroy();
-      reader.join(5000);
+      watch.close();
     }
+    // The caller hung up: the gateway closed its watch in the member too.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> openPodWatchesInMember() == memberWatchesBefore);
+  }
+
+  @Test
+  void aWatchOfACallerWithoutRightsInTheMemberGetsTheMembersForbidden() {
+    Kubectl.Result result =
+        gatewayUser("bob")
+            .run("--server", proxyUrl, "get", "pods", "-n", NS, "-w", "--request-timeout=20s");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr())
+        .contains("Forbidden")
+        .contains("User \"bob\" cannot")
+        .contains("resource \"pods\"");
+  }
+
+  @Test
+  void logsOfAPodGoThroughAsTheCaller() {
+    // The member has no node agent: its answer about the unscheduled pod comes back as it is,
+    // and for bob its 403. (Logs with output, followed: the Docker federation test.)
+    String pod = createPod();
+    Kubectl.Result alice =
+        gatewayUser("alice")
+            .run("--server", proxyUrl, "logs", pod, "-n", NS, "--request-timeout=20s");
+    Kubectl.Result direct = memberAdmin.run("logs", pod, "-n", NS, "--request-timeout=20s");
+    assertThat(alice.exitCode()).isEqualTo(direct.exitCode());
+    assertThat(alice.stdout() + alice.stderr()).isEqualTo(direct.stdout() + direct.stderr());
+    Kubectl.Result bob =
+        gatewayUser("bob")
+            .run("--server", proxyUrl, "logs", pod, "-n", NS, "--request-timeout=20s");
+    assertThat(bob.exitCode()).isNotZero();
+    // kubectl reads the pod first: the member refuses that already.
+    assertThat(bob.stderr()).contains("User \"bob\" cannot get resource \"pods\"");
+  }
+
+  @Test
+  void execThroughTheProxyIsRefusedSayingWhy() {
+    String pod = createPod();
+    Kubectl.Result result =
+        gatewayUser("alice")
+            .run(
+                "--server", proxyUrl, "exec", pod, "-n", NS, "--request-timeout=20s", "--", "true");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr())
+        .contains("cannot forward a connection upgrade")
+        .contains("do not serve exec, attach or port-forward");
   }
 
   @Test
@@ -214,6 +265,50 @@ class MemberProxyIT {
             "--server", proxyUrl, "get", "pods", "-n", NS, "-l", "probe=" + pod, "-o", "name");
     assertThat(selected.exitCode()).as(selected.toString()).isZero();
     assertThat(selected.stdout().trim()).isEqualTo("pod/" + pod);
+  }
+
+  /** Open watches of pods the member serves (its watch cache's gauge). */
+  private static double openPodWatchesInMember() {
+    var gauge =
+        member.bean(MeterRegistry.class).find("nauta.watch.open").tag("resource", "pods").gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
+
+  /** A running {@code kubectl} whose output lines are collected as they come. */
+  private record Watch(Process process, List<String> lines, Thread reader)
+      implements AutoCloseable {
+
+    static Watch start(Kubectl kubectl, String... args) {
+      Process process = kubectl.start(args);
+      List<String> lines = new CopyOnWriteArrayList<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+      return new Watch(process, lines, reader);
+    }
+
+    boolean sawLineStartingWith(String prefix) {
+      return lines.stream().anyMatch(l -> l.startsWith(prefix));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      reader.join(5000);
+    }
   }
 
   private static String createPod() {

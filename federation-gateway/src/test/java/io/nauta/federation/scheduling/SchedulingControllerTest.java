@@ -4,10 +4,13 @@ import static io.nauta.federation.scheduling.Fixtures.cluster;
 import static io.nauta.federation.scheduling.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.federation.api.Cluster;
 import io.nauta.federation.api.GracefulEvictionTask;
+import io.nauta.federation.api.ResourceBinding;
 import io.nauta.federation.api.ResourceBindingSpec;
+import io.nauta.federation.api.ResourceBindingStatus;
 import io.nauta.federation.api.TargetCluster;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +78,33 @@ class SchedulingControllerTest {
     ScheduleResult failed =
         new ScheduleResult(false, "SchedulerError", "boom", null, List.of(), null);
     assertThat(SchedulingController.decidedSpec(spec, failed).clusters()).isNull();
+  }
+
+  @Test
+  void aBindingsStatusWriteDoesNotWakeTheScheduler() {
+    ResourceBinding before = binding(1L, null);
+    ResourceBinding aggregated =
+        binding(1L, new ResourceBindingStatus(1L, null, null, List.of(), List.of()));
+    assertThat(relevant(InformerEvent.Type.UPDATED, before, aggregated)).isFalse();
+    assertThat(relevant(InformerEvent.Type.UPDATED, before, binding(2L, null))).isTrue();
+    assertThat(relevant(InformerEvent.Type.ADDED, null, before)).isTrue();
+    assertThat(relevant(InformerEvent.Type.DELETED, before, before)).isTrue();
+  }
+
+  private static boolean relevant(
+      InformerEvent.Type type, ResourceBinding before, ResourceBinding after) {
+    return SchedulingController.relevantBindingChange(new InformerEvent<>(type, before, after));
+  }
+
+  private static ResourceBinding binding(Long generation, ResourceBindingStatus status) {
+    return new ResourceBinding(
+        new ObjectMetaBuilder()
+            .withName("web")
+            .withNamespace("shop")
+            .withGeneration(generation)
+            .build(),
+        spec("resource: {kind: Deployment, name: web}"),
+        status);
   }
 
   @Test

@@ -56,6 +56,26 @@ class TemplateStatusTest {
   }
 
   @Test
+  void aStatusReadBackFromTheServerIsTheSameAsTheOneAggregated() {
+    JsonNode template =
+        read(
+            """
+            {"kind":"Deployment","metadata":{"name":"web","generation":2},"spec":{"replicas":6}}
+            """);
+    List<AggregatedStatusItem> items =
+        List.of(member("usa-3", 3, 1, 1, 2), member("asia-2", 3, 1, 1, 2));
+    ObjectNode written = TemplateStatus.aggregate(template, items, NOW);
+    // What the informer holds after the write: the same numbers, as ints where we put longs.
+    ObjectNode stored = ((ObjectNode) template).deepCopy();
+    stored.set("status", read(JSON.writeValueAsString(written)));
+    ObjectNode again = TemplateStatus.aggregate(stored, items, NOW.plusSeconds(30));
+    assertThat(SameJson.equal(again, stored.path("status"))).isTrue();
+    assertThat(again.equals(stored.path("status"))).as("Jackson's own equals").isFalse();
+    stored.withObject("status").put("readyReplicas", 5);
+    assertThat(SameJson.equal(again, stored.path("status"))).isFalse();
+  }
+
+  @Test
   void observedGenerationWaitsForEveryMemberToCatchUp() {
     // b still runs the object written from template generation 1.
     ObjectNode older =

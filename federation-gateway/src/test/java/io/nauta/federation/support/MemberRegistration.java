@@ -21,6 +21,12 @@ public final class MemberRegistration {
 
   public static void register(
       Kubectl gatewayAdmin, TestApiServer member, String name, String region) {
+    register(gatewayAdmin, member, name, region, member.url());
+  }
+
+  /** As {@link #register(Kubectl, TestApiServer, String, String)}, reached at {@code endpoint}. */
+  public static void register(
+      Kubectl gatewayAdmin, TestApiServer member, String name, String region, String endpoint) {
     Kubectl memberAdmin = new Kubectl(member.kubeconfig());
     apply(
         memberAdmin,
@@ -77,7 +83,7 @@ public final class MemberRegistration {
                 base64(member.serverCa()),
                 name,
                 region,
-                member.url(),
+                endpoint,
                 name,
                 region));
   }

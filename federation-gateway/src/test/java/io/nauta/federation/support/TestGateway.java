@@ -137,13 +137,28 @@ public final class TestGateway implements AutoCloseable {
     return Path.of(context.getEnvironment().getProperty("nauta.security.pki-dir"));
   }
 
-  /** The admin's kubeconfig ({@code nauta-admin}, {@code system:masters}), for kubectl. */
+  /**
+   * The admin's kubeconfig ({@code nauta-admin}, {@code system:masters}), for kubectl; shared by
+   * the gateways of this JVM, it names the one started last.
+   */
   public Path kubeconfig() {
     return pkiDir().resolve("admin.kubeconfig");
   }
 
+  /**
+   * The admin's client settings, for this gateway: gateways sharing the PKI share its admin
+   * kubeconfig, whose server is the one started last.
+   */
   public ClientConfig clientConfig() {
-    return ClientConfig.fromKubeconfig(kubeconfig());
+    ClientConfig admin = ClientConfig.fromKubeconfig(kubeconfig());
+    return new ClientConfig(
+        url(),
+        admin.token(),
+        admin.namespace(),
+        admin.certificateAuthority(),
+        admin.clientCertificate(),
+        admin.clientKey(),
+        admin.insecureSkipTlsVerify());
   }
 
   /** A Nauta client of the gateway as its admin. */

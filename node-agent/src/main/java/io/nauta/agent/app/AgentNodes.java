@@ -11,6 +11,7 @@ import io.nauta.agent.runtime.SimulatedRuntime;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerRuntime;
 import io.nauta.agent.runtime.docker.DockerThreads;
+import io.nauta.agent.runtime.docker.PodDns;
 import io.nauta.agent.runtime.docker.PodSetup;
 import io.nauta.core.component.ComponentProbes;
 import java.io.IOException;
@@ -114,7 +115,8 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
                       Path.of(props.rootDir()),
                       ip,
                       props.syncRetryInterval(),
-                      props.docker().pullRegistries()),
+                      props.docker().pullRegistries(),
+                      new PodDns(props.dns().clusterDns(), props.dns().clusterDomain())),
                   threads);
       nodes.add(new AgentNode(name, ip, cidr, rt));
     }

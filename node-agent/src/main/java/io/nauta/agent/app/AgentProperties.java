@@ -57,6 +57,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     shared token when security is off
  * @param bootstrap how the agent obtains its own identity with a bootstrap token (kubelet's {@code
  *     --bootstrap-kubeconfig})
+ * @param dns the pods' resolver configuration ({@link Dns})
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -86,7 +87,21 @@ public record AgentProperties(
     @DefaultValue Simulated simulated,
     @DefaultValue Docker docker,
     @DefaultValue Authentication authentication,
-    @DefaultValue Bootstrap bootstrap) {
+    @DefaultValue Bootstrap bootstrap,
+    @DefaultValue Dns dns) {
+
+  /**
+   * The pods' resolver configuration on the Docker runtime (the kubelet's {@code --cluster-dns} and
+   * {@code --cluster-domain}): pods of {@code dnsPolicy: ClusterFirst} resolve through these
+   * servers with the cluster's search domains.
+   *
+   * @param clusterDns the cluster DNS Service's IPs (the {@code kube-dns} Service); empty: pods
+   *     resolve as the node does
+   * @param clusterDomain the cluster zone
+   */
+  public record Dns(
+      @DefaultValue("10.96.0.10") List<String> clusterDns,
+      @DefaultValue("cluster.local") String clusterDomain) {}
 
   /**
    * @param startDelay how long a pod's containers stay {@code ContainerCreating} before they run

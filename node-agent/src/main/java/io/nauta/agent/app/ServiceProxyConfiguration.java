@@ -61,6 +61,7 @@ public class ServiceProxyConfiguration {
         endpoints,
         ChainNames.forNodes(names),
         props.clusterCidr(),
+        settings.peerClusterCidrs(),
         new Iptables(),
         hairpin,
         settings.minSyncPeriod(),

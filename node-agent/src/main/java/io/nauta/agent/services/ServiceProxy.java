@@ -10,6 +10,7 @@ import io.nauta.core.informer.SharedInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -52,6 +53,8 @@ public final class ServiceProxy implements AutoCloseable {
   private volatile boolean synced;
 
   /**
+   * @param peerCidrs pod networks of other clusters on this host whose pods this cluster's pods
+   *     exchange traffic with (see {@link ServiceRules})
    * @param hairpin null when the nodes have no bridges (simulated runtime)
    */
   public ServiceProxy(
@@ -59,6 +62,7 @@ public final class ServiceProxy implements AutoCloseable {
       SharedInformer<Endpoints> endpoints,
       ChainNames names,
       String clusterCidr,
+      List<String> peerCidrs,
       Iptables iptables,
       BridgeHairpin hairpin,
       Duration minSyncPeriod,
@@ -70,6 +74,7 @@ public final class ServiceProxy implements AutoCloseable {
         endpoints,
         names,
         clusterCidr,
+        peerCidrs,
         iptables,
         hairpin,
         minSyncPeriod,
@@ -84,6 +89,7 @@ public final class ServiceProxy implements AutoCloseable {
       SharedInformer<Endpoints> endpoints,
       ChainNames names,
       String clusterCidr,
+      List<String> peerCidrs,
       Iptables iptables,
       BridgeHairpin hairpin,
       Duration minSyncPeriod,
@@ -95,7 +101,7 @@ public final class ServiceProxy implements AutoCloseable {
     this.services = services;
     this.endpoints = endpoints;
     this.names = names;
-    this.rules = new ServiceRules(names, clusterCidr);
+    this.rules = new ServiceRules(names, clusterCidr, peerCidrs);
     this.iptables = iptables;
     this.hooks = new ChainHooks(names, iptables);
     this.hairpin = hairpin;

@@ -36,14 +36,25 @@ public final class ServiceRules {
 
   private final ChainNames names;
   private final String clusterCidr;
+  private final List<String> peerCidrs;
 
   /**
    * @param clusterCidr the pod network of the whole cluster: traffic within it is neither dropped
    *     between nodes' bridges nor masqueraded (Kubernetes' pod-to-pod without NAT)
    */
   public ServiceRules(ChainNames names, String clusterCidr) {
+    this(names, clusterCidr, List.of());
+  }
+
+  /**
+   * @param peerCidrs pod networks of other clusters on this host (a federation's members): traffic
+   *     between them and {@code clusterCidr} is let through the bridges' isolation and not
+   *     masqueraded either, so a service imported from a peer reaches its pods
+   */
+  public ServiceRules(ChainNames names, String clusterCidr, List<String> peerCidrs) {
     this.names = names;
     this.clusterCidr = clusterCidr;
+    this.peerCidrs = List.copyOf(peerCidrs);
   }
 
   /**
@@ -139,6 +150,10 @@ public final class ServiceRules {
     // bridge (ACCEPT ends the nat table's POSTROUTING for the packet).
     natRules.add(
         "-A " + names.postrouting() + " -s " + clusterCidr + " -d " + clusterCidr + " -j ACCEPT");
+    for (String peer : peerCidrs) {
+      natRules.add(
+          "-A " + names.postrouting() + " -s " + clusterCidr + " -d " + peer + " -j ACCEPT");
+    }
 
     // route_localnet (needed for node ports on 127.x) would let a pod reach the node's loopback
     // services; drop what reaches 127/8 from elsewhere unless we DNATed it (CVE-2020-8558).
@@ -153,10 +168,23 @@ public final class ServiceRules {
     // let through here, before the guard, when it was DNATed into the pod network.
     filterRules.add(
         "-A " + names.output() + " -d " + clusterCidr + " -m conntrack --ctstate DNAT -j ACCEPT");
+    for (String peer : peerCidrs) {
+      filterRules.add(
+          "-A " + names.output() + " -d " + peer + " -m conntrack --ctstate DNAT -j ACCEPT");
+    }
     filterRules.add("-A " + names.output() + " -m conntrack --ctstate NEW -j " + portals);
     // Docker isolates its bridge networks from each other; pods of different nodes must meet.
     filterRules.add(
         "-A " + names.forward() + " -s " + clusterCidr + " -d " + clusterCidr + " -j ACCEPT");
+    // A peer cluster's pods (both ways: requests, and replies to them), e.g. an imported
+    // service's endpoints. The hook sits behind the egress guard's, which still drops whatever
+    // would leave the host.
+    for (String peer : peerCidrs) {
+      filterRules.add(
+          "-A " + names.forward() + " -s " + clusterCidr + " -d " + peer + " -j ACCEPT");
+      filterRules.add(
+          "-A " + names.forward() + " -s " + peer + " -d " + clusterCidr + " -j ACCEPT");
+    }
     return new RuleSet(new RuleSet.Table(nat, natRules), new RuleSet.Table(filter, filterRules));
   }
 

@@ -81,6 +81,7 @@ class ServiceProxyLocalnetTest {
         new SharedInformer<>(client.resource(BuiltInResources.ENDPOINTS, Endpoints.class), null),
         NAMES,
         "10.244.0.0/16",
+        List.of(),
         iptables,
         null,
         Duration.ofMillis(100),

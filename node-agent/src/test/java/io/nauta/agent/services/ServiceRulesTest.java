@@ -232,6 +232,32 @@ class ServiceRulesTest {
   }
 
   @Test
+  void letsPodsOfPeerClustersMeetOursBothWaysWithoutNatAndNothingElse() {
+    RuleSet r =
+        new ServiceRules(NAMES, "10.245.0.0/16", List.of("10.244.0.0/16", "10.246.0.0/16"))
+            .render(List.of(), key -> Optional.empty());
+    assertThat(r.nat().rules())
+        .containsSubsequence(
+            "-A NAUTA-abc123-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE",
+            "-A NAUTA-abc123-POSTROUTING -s 10.245.0.0/16 -d 10.245.0.0/16 -j ACCEPT",
+            "-A NAUTA-abc123-POSTROUTING -s 10.245.0.0/16 -d 10.244.0.0/16 -j ACCEPT",
+            "-A NAUTA-abc123-POSTROUTING -s 10.245.0.0/16 -d 10.246.0.0/16 -j ACCEPT");
+    assertThat(r.filter().rules().stream().filter(rule -> rule.contains("-FORWARD ")))
+        .containsExactly(
+            "-A NAUTA-abc123-FORWARD -s 10.245.0.0/16 -d 10.245.0.0/16 -j ACCEPT",
+            "-A NAUTA-abc123-FORWARD -s 10.245.0.0/16 -d 10.244.0.0/16 -j ACCEPT",
+            "-A NAUTA-abc123-FORWARD -s 10.244.0.0/16 -d 10.245.0.0/16 -j ACCEPT",
+            "-A NAUTA-abc123-FORWARD -s 10.245.0.0/16 -d 10.246.0.0/16 -j ACCEPT",
+            "-A NAUTA-abc123-FORWARD -s 10.246.0.0/16 -d 10.245.0.0/16 -j ACCEPT");
+    assertThat(r.filter().rules())
+        .contains("-A NAUTA-abc123-OUTPUT -d 10.244.0.0/16 -m conntrack --ctstate DNAT -j ACCEPT");
+    // Without peers, no rule names another range.
+    assertThat(String.join("\n", RULES.render(List.of(), key -> Optional.empty()).filter().rules()))
+        .doesNotContain("10.245.")
+        .doesNotContain("10.246.");
+  }
+
+  @Test
   void serviceChainsMarkForMasqueradeBeforeChoosingAnEndpoint() {
     RuleSet r =
         render(

@@ -3,6 +3,7 @@ package io.nauta.api.controlplane;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nauta.api.config.NautaProperties;
 import io.nauta.api.resource.ResourceService;
+import io.nauta.core.net.AdvertiseAddress;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -7,6 +7,7 @@ import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.ClientRateLimit;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.LeaseFence;
+import io.nauta.core.client.WriteFence;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.SharedInformer;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,8 +53,12 @@ import reactor.core.scheduler.Schedulers;
  * (queues dropped, reconciles in flight cancelled), the process stops campaigning, and the {@link
  * LeaseLossAction} runs, in production an exit so the launcher starts a fresh process. It never
  * leads again with the state it had: a re-acquired lease would otherwise run on stale caches and
- * expectations beside whatever the other leader did meanwhile. Stopping the runner ({@link #stop})
- * is not a loss: the work stops and the lease is released for a standby.
+ * expectations beside whatever the other leader did meanwhile. A component whose leader work keeps
+ * nothing from one start to the next (the federation gateway's controllers, whose process also
+ * serves the users' API) asks instead to {@linkplain Builder#campaignAgainAfterLeaseLoss() campaign
+ * again}: the work is cancelled the same way, the informers keep running as a standby's do, and the
+ * work starts afresh if the lease is won again. Stopping the runner ({@link #stop}) is not a loss:
+ * the work stops and the lease is released for a standby.
  *
  * <p>An informer that sees the storage go back in time (Redis lost or rewound its data) is handled
  * the same way, leader or not: every cache, queue and expectation of this process may describe
@@ -71,6 +77,8 @@ public final class ComponentRunner {
   private final InformerFactory informers;
   private final Campaign campaign;
   private final LeaseLossAction onLeaseLost;
+  private final boolean campaignAgain;
+  private final AtomicInteger leaseLosses = new AtomicInteger();
   private final List<LeaderWork> work = new CopyOnWriteArrayList<>();
   private final List<LeaderWork> always = new CopyOnWriteArrayList<>();
   private final List<ReadinessCheck> readiness = new CopyOnWriteArrayList<>();
@@ -94,6 +102,7 @@ public final class ComponentRunner {
     }
     this.informers = new InformerFactory(client);
     this.onLeaseLost = b.onLeaseLost;
+    this.campaignAgain = b.campaignAgain;
     if (b.campaign == null && b.leaderElection != null) {
       // kube-controller-manager's leader election has a client of its own: renewals must not wait
       // for the rate limit, a pooled connection or an event loop behind a flood of creates.
@@ -130,10 +139,15 @@ public final class ComponentRunner {
     if (target.getPath().startsWith(LEASES_API)) {
       return null;
     }
+    return leaderRefusal();
+  }
+
+  /** Why leader work may not write now, or {@code null} while it leads on a fresh lease. */
+  private String leaderRefusal() {
     if (!leading) {
       return component + " is not leading";
     }
-    if (campaign.holdsFreshLease()) {
+    if (campaign == null || campaign.holdsFreshLease()) {
       if (fenceReported) {
         fenceReported = false;
       }
@@ -144,6 +158,16 @@ public final class ComponentRunner {
       log.warn(component + ": lease not renewed within its renew deadline; writes refused");
     }
     return component + "'s lease was not renewed within its renew deadline";
+  }
+
+  /**
+   * The fence this runner's own client has, for the other clients its leader work writes with (the
+   * federation gateway's member clusters, which know nothing of this component's lease): a write
+   * goes out only while this process leads on a lease renewed within its renew deadline, checked
+   * when the request is about to be sent. Unlike the own client's, no path is exempt.
+   */
+  public WriteFence leaderFence() {
+    return (method, target) -> leaderRefusal();
   }
 
   /**
@@ -320,9 +344,17 @@ public final class ComponentRunner {
     return storageRewound;
   }
 
-  /** True once the lease was lost; the runner then never leads again. */
+  /**
+   * True once the lease was lost; the runner then never leads again (unless it was built to
+   * {@linkplain Builder#campaignAgainAfterLeaseLoss() campaign again}, when this stays false).
+   */
   public boolean leaseLost() {
     return leaseLost;
+  }
+
+  /** How many times this runner lost its lease while leading. */
+  public int leaseLosses() {
+    return leaseLosses.get();
   }
 
   private void startWork() {
@@ -369,6 +401,15 @@ public final class ComponentRunner {
     synchronized (workLock) {
       if (leaseLost || storageRewound) {
         // After a rewind the runner closed the campaign itself: not a second loss.
+        return;
+      }
+      leaseLosses.incrementAndGet();
+      if (campaignAgain) {
+        // The elector campaigns on by itself; the work starts afresh if it leads again.
+        stopWork();
+        log.error(
+            component
+                + ": lost its leader lease; every piece of work was cancelled, campaigning again");
         return;
       }
       leaseLost = true;
@@ -419,6 +460,7 @@ public final class ComponentRunner {
     private Campaign campaign;
     private LeaseLossAction onLeaseLost = LeaseLossAction.exitProcess();
     private ClientRateLimit rateLimit;
+    private boolean campaignAgain;
 
     private Builder(String component, ClientConfig clientConfig, KubeClient client) {
       this.component = Objects.requireNonNull(component, "component");
@@ -456,6 +498,19 @@ public final class ComponentRunner {
     /** What happens after the lease was lost; default {@link LeaseLossAction#exitProcess()}. */
     public Builder onLeaseLost(LeaseLossAction action) {
       this.onLeaseLost = Objects.requireNonNull(action, "action");
+      return this;
+    }
+
+    /**
+     * After a lost lease the work is cancelled as ever, but the process keeps running and
+     * campaigning, its informers with it, and starts the work afresh when it leads again; the
+     * {@link LeaseLossAction} then runs only for a storage rewind. For components whose leader work
+     * keeps nothing from one start to the next that a new term could trust (each start enqueues
+     * every key again and reads what it acts on afresh) and whose process does more than that work:
+     * the federation gateway, whose API is the users' entry point.
+     */
+    public Builder campaignAgainAfterLeaseLoss() {
+      this.campaignAgain = true;
       return this;
     }
 

@@ -47,6 +47,13 @@ public final class ClusterPki {
   public static final String NODES_GROUP = "system:nodes";
 
   /**
+   * The cluster DNS server (module cluster-dns): bound to {@code system:coredns}, CoreDNS's role
+   * (reading Services, Endpoints, Pods, Namespaces), and in {@code kube-system} to the Role that
+   * lets it keep the {@code kube-dns} Service and its Endpoints.
+   */
+  public static final String CLUSTER_DNS_USER = "nauta:cluster-dns";
+
+  /**
    * The API server's user when it calls node agents (logs), as kubeadm's {@code
    * apiserver-kubelet-client} certificate: bound to {@code system:kubelet-api-admin}.
    */
@@ -85,6 +92,7 @@ public final class ClusterPki {
           new Identity("admin", ADMIN_USER, List.of(MASTERS_GROUP)),
           new Identity("scheduler", SCHEDULER_USER, List.of()),
           new Identity("controller-manager", CONTROLLER_MANAGER_USER, List.of()),
+          new Identity("cluster-dns", CLUSTER_DNS_USER, List.of()),
           new Identity("agent", null, List.of(NODES_GROUP)),
           new Identity("node-simulator", NODE_SIMULATOR_USER, List.of(NODES_GROUP)));
 
@@ -125,7 +133,7 @@ public final class ClusterPki {
     settings.servingSans().stream()
         .filter(s -> !CertificateAuthority.isIpAddress(s))
         .forEach(localSans::add);
-    for (String component : List.of("scheduler", "controller-manager", "agent")) {
+    for (String component : List.of("scheduler", "controller-manager", "agent", "cluster-dns")) {
       ensureLeaf(
           serverCa,
           component + "-serving",

@@ -11,11 +11,13 @@ import io.nauta.core.client.FakeApiServer;
 import io.nauta.core.client.FakeApiServer.Reply;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
+import io.nauta.core.client.WriteFence;
 import io.nauta.core.client.WriteFencedException;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.workqueue.Result;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -127,6 +130,59 @@ class ComponentRunnerTest {
     assertThat(controller.isRunning()).isFalse();
     assertThat(runner.isLeading()).isFalse();
     assertThat(reconciles.get()).isEqualTo(1);
+  }
+
+  @Test
+  void campaigningAgainAfterALossCancelsTheWorkWithoutTheLossActionAndStartsItAfreshWhenLeading() {
+    ComponentRunner again =
+        ComponentRunner.builder("gateway-controllers", client)
+            .campaign(campaign)
+            .onLeaseLost(losses::add)
+            .campaignAgainAfterLeaseLoss()
+            .build()
+            .whileLeading(
+                LeaderWork.of("recorded", starts::incrementAndGet, stops::incrementAndGet))
+            .whileLeading(controller);
+    WriteFence fence = again.leaderFence();
+    URI target = URI.create("http://127.0.0.1:9/api/v1/namespaces/default/pods");
+    try {
+      again.start();
+      await().until(() -> campaign.started != null);
+      assertThat(fence.refusal(HttpMethod.POST, target)).contains("not leading");
+      campaign.lead();
+      assertThat(fence.refusal(HttpMethod.POST, target)).isNull();
+      controller.enqueue("default/a");
+      await().until(() -> reconciles.get() == 1);
+
+      campaign.lose();
+
+      assertThat(cancelled.get()).as("the reconcile in flight was cancelled").isEqualTo(1);
+      assertThat(controller.isRunning()).isFalse();
+      assertThat(again.isLeading()).isFalse();
+      assertThat(fence.refusal(HttpMethod.POST, target)).contains("not leading");
+      assertThat(losses).as("no exit").isEmpty();
+      assertThat(again.leaseLost()).isFalse();
+      assertThat(again.leaseLosses()).isEqualTo(1);
+      assertThat(campaign.closes.get()).as("still campaigning").isZero();
+
+      // Won back: the work starts afresh, every key of its informer enqueued again.
+      campaign.lead();
+      assertThat(starts.get()).isEqualTo(2);
+      assertThat(controller.isRunning()).isTrue();
+      assertThat(fence.refusal(HttpMethod.POST, target)).isNull();
+      campaign.fresh = false;
+      assertThat(fence.refusal(HttpMethod.POST, target))
+          .as("a lease not renewed in time fences even a path the own client leaves open")
+          .contains("not renewed");
+      assertThat(
+              fence.refusal(
+                  HttpMethod.PUT,
+                  URI.create(
+                      "http://127.0.0.1:9/apis/coordination.k8s.io/v1/namespaces/a/leases/b")))
+          .isNotNull();
+    } finally {
+      again.stop();
+    }
   }
 
   @Test

@@ -129,7 +129,7 @@ public final class DockerRuntime implements ContainerRuntime {
     this.sync =
         new PodSync(
             containers,
-            new SandboxCreator(docker, containers, network, node, sandboxImage),
+            new SandboxCreator(docker, containers, network, node, sandboxImage, setup.dns()),
             new ContainerCreator(
                 docker, containers, unstarted, node, images, volumes, events, retries, setup),
             backOff,

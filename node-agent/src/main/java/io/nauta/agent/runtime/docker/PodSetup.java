@@ -18,16 +18,28 @@ import java.util.List;
  * @param pullRegistries registries images may be pulled from besides those on loopback, e.g. {@code
  *     registry.example.com:5000} ({@code docker.io} for Docker Hub); images of any other registry
  *     are never pulled, only used when present
+ * @param dns the pods' resolver configuration (the kubelet's cluster DNS and domain)
  */
 public record PodSetup(
     PodInputs inputs,
     Path rootDir,
     String hostIp,
     Duration retryInterval,
-    List<String> pullRegistries) {
+    List<String> pullRegistries,
+    PodDns dns) {
 
   public PodSetup {
     pullRegistries = List.copyOf(pullRegistries);
+  }
+
+  /** Pods without a cluster DNS: they resolve as the node does. */
+  public PodSetup(
+      PodInputs inputs,
+      Path rootDir,
+      String hostIp,
+      Duration retryInterval,
+      List<String> pullRegistries) {
+    this(inputs, rootDir, hostIp, retryInterval, pullRegistries, PodDns.none());
   }
 
   /** No API objects, volumes under {@code rootDir}, nothing pulled but from loopback. */

@@ -20,13 +20,16 @@ final class SandboxCreator {
   private final NodeNetwork network;
   private final String node;
   private final String image;
+  private final PodDns dns;
 
   SandboxCreator(
       DockerClient docker,
       DockerContainers containers,
       NodeNetwork network,
       String node,
-      String image) {
+      String image,
+      PodDns dns) {
+    this.dns = dns;
     this.docker = docker;
     this.containers = containers;
     this.network = network;
@@ -49,7 +52,7 @@ final class SandboxCreator {
                 .withCmd("2147483647")
                 .withHostName(hostName(pod))
                 .withLabels(labels)
-                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network.name()))
+                .withHostConfig(hostConfig(pod))
                 .withIpv4Address(ip)
                 .exec();
         containers.start(created.getId());
@@ -85,8 +88,35 @@ final class SandboxCreator {
     }
   }
 
+  /**
+   * The node's network and the pod's resolver configuration ({@link PodDns}), which the pod's
+   * containers share with the sandbox as they share its network namespace. On a user-defined
+   * network Docker's resolv.conf names its embedded resolver, with these search domains and
+   * options, and that resolver forwards what is not a container's name to these nameservers.
+   */
+  private HostConfig hostConfig(Pod pod) {
+    HostConfig host = HostConfig.newHostConfig().withNetworkMode(network.name());
+    PodDns.Settings settings = dns.settings(pod);
+    if (!settings.nameservers().isEmpty()) {
+      host.withDns(settings.nameservers());
+    }
+    if (!settings.searches().isEmpty()) {
+      host.withDnsSearch(settings.searches());
+    }
+    if (!settings.options().isEmpty()) {
+      host.withDnsOptions(settings.options());
+    }
+    return host;
+  }
+
+  /** {@code spec.hostname} if set (a StatefulSet's pods), else the pod's name, as the kubelet. */
   private static String hostName(Pod pod) {
     String name = pod.getMetadata().getName();
+    if (pod.getSpec() != null
+        && pod.getSpec().getHostname() != null
+        && !pod.getSpec().getHostname().isEmpty()) {
+      name = pod.getSpec().getHostname();
+    }
     return name.length() > 63 ? name.substring(0, 63) : name;
   }
 }

@@ -30,6 +30,7 @@ public final class BootstrapPolicy {
 
   private static final String CERTIFICATES = BuiltInResources.CERTIFICATES_GROUP;
   private static final String BOOTSTRAPPERS = "system:bootstrappers";
+  private static final String CLUSTER_DNS_ROLE = "nauta:cluster-dns";
   static final String NODE_CLIENT_ROLE =
       "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
   static final String SELF_NODE_CLIENT_ROLE =
@@ -255,6 +256,17 @@ public final class BootstrapPolicy {
                 List.of("authorization.k8s.io"),
                 List.of("subjectaccessreviews"))));
     roles.add(daemonSetControllerRole());
+    // The cluster DNS server's reads, as CoreDNS's role of that name (its kubernetes plugin).
+    roles.add(
+        role(
+            "system:coredns",
+            Map.of(),
+            rule(
+                List.of("list", "watch"),
+                List.of(""),
+                List.of("endpoints", "services", "pods", "namespaces")),
+            rule(
+                List.of("list", "watch"), List.of("discovery.k8s.io"), List.of("endpointslices"))));
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     roles.add(jobController());
     roles.add(cronJobController());
@@ -431,6 +443,7 @@ public final class BootstrapPolicy {
             TTL_AFTER_FINISHED_CONTROLLER,
             TTL_AFTER_FINISHED_CONTROLLER,
             subject("User", "system:kube-controller-manager")),
+        binding("system:coredns", "system:coredns", subject("User", ClusterPki.CLUSTER_DNS_USER)),
         // The API server's identity towards agents (kubeadm binds its apiserver-kubelet-client so).
         binding(
             "system:kube-apiserver-kubelet-client",
@@ -464,7 +477,19 @@ public final class BootstrapPolicy {
     reader
         .putArray("rules")
         .add(named(rule(READ, List.of(""), List.of("configmaps")), AUTHENTICATION_CONFIG_MAP));
-    return List.of(reader);
+    // The cluster DNS server keeps the kube-dns Service and its Endpoints (its own address).
+    ObjectNode dns = object("Role", CLUSTER_DNS_ROLE, Map.of());
+    ((ObjectNode) dns.get("metadata")).put("namespace", SYSTEM_NAMESPACE);
+    dns.putArray("rules")
+        .add(
+            named(
+                rule(
+                    List.of("get", "update", "patch"),
+                    List.of(""),
+                    List.of("services", "endpoints")),
+                "kube-dns"))
+        .add(rule(List.of("create"), List.of(""), List.of("services", "endpoints")));
+    return List.of(reader, dns);
   }
 
   /**
@@ -481,7 +506,14 @@ public final class BootstrapPolicy {
         .put("kind", "Role")
         .put("name", AUTHENTICATION_READER_ROLE);
     b.putArray("subjects").add(subject("Group", "system:nodes"));
-    return List.of(b);
+    ObjectNode dns = object("RoleBinding", CLUSTER_DNS_ROLE, Map.of());
+    ((ObjectNode) dns.get("metadata")).put("namespace", SYSTEM_NAMESPACE);
+    dns.putObject("roleRef")
+        .put("apiGroup", RBAC)
+        .put("kind", "Role")
+        .put("name", CLUSTER_DNS_ROLE);
+    dns.putArray("subjects").add(subject("User", ClusterPki.CLUSTER_DNS_USER));
+    return List.of(b, dns);
   }
 
   /**

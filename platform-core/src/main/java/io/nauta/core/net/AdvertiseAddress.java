@@ -1,4 +1,4 @@
-package io.nauta.api.controlplane;
+package io.nauta.core.net;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,19 +14,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The address this API server puts into the {@code kubernetes} Service's endpoints, as
- * kube-apiserver chooses its {@code --advertise-address}: the one configured, else the bind address
- * when it names one host address, else the IPv4 address of the interface holding the default route
- * ({@code ChooseHostInterface}). Never a loopback address: Endpoints may not hold one, and a pod
- * could not reach it.
+ * The address a component puts into its Service's endpoints (the API server's {@code kubernetes},
+ * the cluster DNS's {@code kube-dns}), as kube-apiserver chooses its {@code --advertise-address}:
+ * the one configured, else the bind address when it names one host address, else the IPv4 address
+ * of the interface holding the default route ({@code ChooseHostInterface}). Never a loopback
+ * address: Endpoints may not hold one, and a pod could not reach it.
  */
-final class AdvertiseAddress {
+public final class AdvertiseAddress {
 
   private static final Path ROUTES = Path.of("/proc/net/route");
 
   private AdvertiseAddress() {}
 
-  static Optional<String> choose(String configured, String bindAddress) {
+  public static Optional<String> choose(String configured, String bindAddress) {
     if (configured != null && !configured.isBlank()) {
       return Optional.of(configured.trim());
     }
@@ -52,7 +52,7 @@ final class AdvertiseAddress {
   }
 
   /** The interface of the IPv4 default route, from the kernel's routing table. */
-  static Optional<String> defaultRouteInterface() {
+  public static Optional<String> defaultRouteInterface() {
     if (!Files.isReadable(ROUTES)) {
       return Optional.empty();
     }

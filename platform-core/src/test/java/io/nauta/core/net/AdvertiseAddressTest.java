@@ -1,4 +1,4 @@
-package io.nauta.api.controlplane;
+package io.nauta.core.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
