@@ -7,6 +7,7 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.patch.JsonValues;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.workqueue.Result;
 import io.nauta.federation.api.AggregatedStatusItem;
@@ -145,7 +146,7 @@ public final class BindingStatus {
             conditions,
             items);
     if (old != null
-        && SameJson.equal(
+        && JsonValues.equal(
             json.valueToTree(old.aggregatedStatus()), json.valueToTree(next.aggregatedStatus()))
         && Objects.equals(old.conditions(), next.conditions())) {
       return Mono.just(Result.done());
@@ -211,7 +212,7 @@ public final class BindingStatus {
             templateJson,
             items,
             clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    if (status == null || SameJson.equal(status, templateJson.path("status"))) {
+    if (status == null || JsonValues.equal(status, templateJson.path("status"))) {
       return Mono.just(Result.done());
     }
     templateJson.set("status", status);
