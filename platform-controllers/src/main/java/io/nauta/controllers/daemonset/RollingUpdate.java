@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Upstream's {@code rollingUpdate} for DaemonSets: which old pods to delete and which nodes get a
@@ -106,23 +107,27 @@ final class RollingUpdate {
   static Plan plan(
       DaemonSet ds, List<Node> nodes, Map<String, List<Pod>> byNode, String hash, Instant now) {
     int desired = 0;
+    // Upstream's updatedDesiredNodeCounts: a node that should run a pod but has none (its old pod
+    // just gone, the new one not yet made) is in the walk too, and counts as unavailable; leaving
+    // it out let a second node's old pod go while the first had nothing.
+    TreeSet<String> names = new TreeSet<>();
     for (Node n : nodes) {
       if (NodeEligibility.of(n, ds).shouldRun()) {
         desired++;
+        names.add(n.getMetadata().getName());
       }
     }
+    byNode.keySet().stream().filter(k -> k != null).forEach(names::add);
     int minReady =
         ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
     int maxSurge = maxSurge(ds, desired);
     int maxUnavailable = maxUnavailable(ds, desired);
-    List<String> names =
-        new ArrayList<>(byNode.keySet().stream().filter(k -> k != null).sorted().toList());
     if (maxSurge == 0) {
       int unavailable = 0;
       List<Pod> replace = new ArrayList<>();
       List<Pod> candidates = new ArrayList<>();
       for (String node : names) {
-        OnNode on = onNode(byNode.get(node), hash);
+        OnNode on = onNode(byNode.getOrDefault(node, List.of()), hash);
         if (on == null) {
           unavailable++; // the manage pass cleans this node up first
           continue;
@@ -150,7 +155,7 @@ final class RollingUpdate {
     List<String> allowed = new ArrayList<>();
     List<String> candidates = new ArrayList<>();
     for (String node : names) {
-      OnNode on = onNode(byNode.get(node), hash);
+      OnNode on = onNode(byNode.getOrDefault(node, List.of()), hash);
       if (on == null) {
         surging++;
         continue;

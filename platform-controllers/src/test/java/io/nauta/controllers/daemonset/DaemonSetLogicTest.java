@@ -205,6 +205,18 @@ class DaemonSetLogicTest {
             "new",
             NOW);
     assertThat(plan.delete()).isEmpty();
+    // one node with no pod at all (the old one gone, the new one not yet made): nothing more either
+    plan =
+        RollingUpdate.plan(
+            one,
+            nodes(4),
+            onNodes(
+                pod("b", "n1", "old", true, false),
+                pod("c", "n2", "old", true, false),
+                pod("d", "n3", "old", true, false)),
+            "new",
+            NOW);
+    assertThat(plan.delete()).isEmpty();
     // a new pod not yet ready counts as unavailable
     plan =
         RollingUpdate.plan(
