@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview;
@@ -29,6 +32,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.List;
 import java.util.Set;
 
@@ -106,6 +110,16 @@ public final class BuiltInResources {
           List.of("all"),
           Set.of("status"),
           DaemonSet.class);
+  public static final ResourceType STATEFULSETS =
+      type(
+          "apps",
+          "StatefulSet",
+          "statefulsets",
+          true,
+          List.of("sts"),
+          List.of("all"),
+          Set.of("status", "scale"),
+          StatefulSet.class);
 
   /** Snapshots of a DaemonSet's (or StatefulSet's) template, its rollout history. */
   public static final ResourceType CONTROLLER_REVISIONS =
@@ -118,6 +132,39 @@ public final class BuiltInResources {
           List.of(),
           Set.of(),
           ControllerRevision.class);
+
+  public static final ResourceType PERSISTENT_VOLUMES =
+      type(
+          "",
+          "PersistentVolume",
+          "persistentvolumes",
+          false,
+          List.of("pv"),
+          List.of(),
+          Set.of("status"),
+          PersistentVolume.class);
+  public static final ResourceType PERSISTENT_VOLUME_CLAIMS =
+      type(
+          "",
+          "PersistentVolumeClaim",
+          "persistentvolumeclaims",
+          true,
+          List.of("pvc"),
+          List.of(),
+          Set.of("status"),
+          PersistentVolumeClaim.class);
+
+  public static final String STORAGE_GROUP = "storage.k8s.io";
+  public static final ResourceType STORAGE_CLASSES =
+      type(
+          STORAGE_GROUP,
+          "StorageClass",
+          "storageclasses",
+          false,
+          List.of("sc"),
+          List.of(),
+          Set.of(),
+          StorageClass.class);
 
   public static final String BATCH_GROUP = "batch";
   public static final ResourceType JOBS =
@@ -322,7 +369,11 @@ public final class BuiltInResources {
             REPLICASETS,
             DEPLOYMENTS,
             DAEMONSETS,
+            STATEFULSETS,
             CONTROLLER_REVISIONS,
+            PERSISTENT_VOLUMES,
+            PERSISTENT_VOLUME_CLAIMS,
+            STORAGE_CLASSES,
             JOBS,
             CRONJOBS,
             LEASES,

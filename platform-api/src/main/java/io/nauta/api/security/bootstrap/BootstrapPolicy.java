@@ -42,6 +42,13 @@ public final class BootstrapPolicy {
   static final String CRONJOB_CONTROLLER = "system:controller:cronjob-controller";
   static final String TTL_AFTER_FINISHED_CONTROLLER =
       "system:controller:ttl-after-finished-controller";
+  static final String VOLUME_SCHEDULER = "system:volume-scheduler";
+
+  /**
+   * Nauta's: what the agent's {@code nauta-local} provisioner does on its node (PVs made and
+   * removed for claims whose selected node it is), granted to every node.
+   */
+  static final String LOCAL_VOLUME_PROVISIONER = "nauta:local-volume-provisioner";
 
   /** Where the namespaced defaults live. */
   public static final String SYSTEM_NAMESPACE = "kube-system";
@@ -90,7 +97,10 @@ public final class BootstrapPolicy {
                     "deployments/scale",
                     "replicasets",
                     "replicasets/scale",
-                    "daemonsets")),
+                    "daemonsets",
+                    "statefulsets",
+                    "statefulsets/scale")),
+            rule(WRITE, List.of(""), List.of("persistentvolumeclaims")),
             rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs")),
             rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("cronjobs"))));
     roles.add(
@@ -103,6 +113,8 @@ public final class BootstrapPolicy {
                 List.of(
                     "configmaps",
                     "endpoints",
+                    "persistentvolumeclaims",
+                    "persistentvolumeclaims/status",
                     "pods",
                     "services",
                     "services/status",
@@ -123,7 +135,10 @@ public final class BootstrapPolicy {
                     "replicasets/status",
                     "controllerrevisions",
                     "daemonsets",
-                    "daemonsets/status")),
+                    "daemonsets/status",
+                    "statefulsets",
+                    "statefulsets/scale",
+                    "statefulsets/status")),
             rule(READ, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs", "jobs/status")),
             rule(
                 READ,
@@ -217,7 +232,11 @@ public final class BootstrapPolicy {
             // service-account controller (a default account per namespace) and root-CA
             // publisher (kube-root-ca.crt in every namespace)
             rule(READ_WRITE, List.of(""), List.of("serviceaccounts")),
-            rule(List.of("create"), List.of(""), List.of("pods", "configmaps")),
+            // the statefulset controller makes each pod's claims from its volumeClaimTemplates
+            rule(
+                List.of("create"),
+                List.of(""),
+                List.of("pods", "configmaps", "persistentvolumeclaims")),
             rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
             rule(List.of("get", "list", "watch", "patch", "update"), List.of(""), List.of("nodes")),
             rule(List.of("patch", "update"), List.of(""), List.of("nodes/status")),
@@ -256,6 +275,30 @@ public final class BootstrapPolicy {
                 List.of("authorization.k8s.io"),
                 List.of("subjectaccessreviews"))));
     roles.add(daemonSetControllerRole());
+    // Kubernetes' role for the scheduler's VolumeBinding plugin (bound to the scheduler below).
+    roles.add(
+        role(
+            VOLUME_SCHEDULER,
+            Map.of(),
+            rule(
+                List.of("get", "list", "watch", "patch", "update"),
+                List.of(""),
+                List.of("persistentvolumes", "persistentvolumeclaims")),
+            rule(READ, List.of(BuiltInResources.STORAGE_GROUP), List.of("storageclasses"))));
+    roles.add(
+        role(
+            LOCAL_VOLUME_PROVISIONER,
+            Map.of(),
+            rule(
+                List.of("get", "list", "watch", "create", "delete"),
+                List.of(""),
+                List.of("persistentvolumes")),
+            rule(READ, List.of(""), List.of("persistentvolumeclaims")),
+            rule(READ, List.of(BuiltInResources.STORAGE_GROUP), List.of("storageclasses")),
+            rule(
+                List.of("create", "update", "patch"),
+                List.of("", "events.k8s.io"),
+                List.of("events"))));
     // The cluster DNS server's reads, as CoreDNS's role of that name (its kubernetes plugin).
     roles.add(
         role(
@@ -428,6 +471,9 @@ public final class BootstrapPolicy {
             "system:kube-scheduler",
             "system:kube-scheduler",
             subject("User", "system:kube-scheduler")),
+        binding(VOLUME_SCHEDULER, VOLUME_SCHEDULER, subject("User", "system:kube-scheduler")),
+        binding(
+            LOCAL_VOLUME_PROVISIONER, LOCAL_VOLUME_PROVISIONER, subject("Group", "system:nodes")),
         binding(
             "system:kube-controller-manager",
             "system:kube-controller-manager",
