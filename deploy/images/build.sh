@@ -78,9 +78,13 @@ busybox_deb() {
     echo "$BUSYBOX_DEB"
     return
   fi
-  deb=$(ls -t /var/cache/apt/archives/busybox_*.deb 2>/dev/null | head -1 || true)
-  if [[ -z $deb ]] && (cd "$WORK" && apt-get download busybox >/dev/null 2>&1); then
-    deb=$(ls "$WORK"/busybox_*.deb 2>/dev/null | head -1 || true)
+  local cache=/var/cache/apt/archives
+  deb=$(ls -t "$cache"/busybox_*.deb 2>/dev/null | head -1 || true)
+  if [[ -z $deb ]]; then
+    # Into apt's cache when we may write there (root), so the next build finds it offline.
+    [[ -w $cache ]] || cache=$WORK
+    (cd "$cache" && apt-get download busybox >/dev/null 2>&1) || true
+    deb=$(ls -t "$cache"/busybox_*.deb 2>/dev/null | head -1 || true)
   fi
   echo "$deb"
 }
