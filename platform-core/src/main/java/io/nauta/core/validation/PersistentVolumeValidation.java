@@ -168,9 +168,12 @@ public final class PersistentVolumeValidation implements Validator<PersistentVol
     return errs;
   }
 
-  /** A ResourceList as Go's {@code %#v} starts it; the quantities by their text. */
+  /**
+   * A ResourceList as Go's {@code %#v} starts it, the quantities by their text. The model cannot
+   * tell an absent list from an empty one; absent is what a client usually means.
+   */
   private static GoValue resourceList(Map<String, Quantity> list) {
-    if (list == null) {
+    if (list == null || list.isEmpty()) {
       return new GoValue("core.ResourceList(nil)");
     }
     StringBuilder sb = new StringBuilder("core.ResourceList{");
