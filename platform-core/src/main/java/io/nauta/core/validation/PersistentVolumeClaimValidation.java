@@ -143,6 +143,12 @@ public final class PersistentVolumeClaimValidation implements Validator<Persiste
         old.getSpec() == null ? new PersistentVolumeClaimSpec() : old.getSpec();
     ObjectNode nowSpec = (ObjectNode) JsonComparison.tree(now);
     ObjectNode wasSpec = (ObjectNode) JsonComparison.tree(was);
+    // Either may have been stored before its defaults were filled (as the status subresource
+    // writes it back); Kubernetes fills them again whenever it reads.
+    String wasMode = was.getVolumeMode() == null ? "Filesystem" : was.getVolumeMode();
+    String nowMode = now.getVolumeMode() == null ? "Filesystem" : now.getVolumeMode();
+    wasSpec.put("volumeMode", wasMode);
+    nowSpec.put("volumeMode", nowMode);
     // The binder sets volumeName once.
     if (MetadataValidation.isEmpty(was.getVolumeName())) {
       copy(nowSpec, wasSpec, "volumeName");
@@ -209,7 +215,7 @@ public final class PersistentVolumeClaimValidation implements Validator<Persiste
           FieldError.forbidden(
               "spec.resources.requests.storage", "field can not be less than status.capacity"));
     }
-    if (!Objects.equals(now.getVolumeMode(), was.getVolumeMode())) {
+    if (!nowMode.equals(wasMode)) {
       errs.add(FieldError.immutable("volumeMode", now.getVolumeMode()));
     }
     if (was.getVolumeAttributesClassName() != null

@@ -111,6 +111,15 @@ public final class PersistentVolumeValidation implements Validator<PersistentVol
     PersistentVolumeSpec was = old.getSpec() == null ? new PersistentVolumeSpec() : old.getSpec();
     ObjectNode nowSource = source(now);
     ObjectNode wasSource = source(was);
+    // Either may have been stored before its defaults were filled (as the status subresource
+    // writes it back); Kubernetes fills them again whenever it reads.
+    String wasMode = was.getVolumeMode() == null ? "Filesystem" : was.getVolumeMode();
+    String nowMode = now.getVolumeMode() == null ? "Filesystem" : now.getVolumeMode();
+    for (ObjectNode source : List.of(wasSource, nowSource)) {
+      if (source.get("hostPath") instanceof ObjectNode hostPath && !hostPath.has("type")) {
+        hostPath.put("type", "");
+      }
+    }
     // A CSI volume may gain a controllerExpandSecretRef.
     if (wasSource.path("csi").isObject()
         && !wasSource.path("csi").has("controllerExpandSecretRef")
@@ -124,7 +133,7 @@ public final class PersistentVolumeValidation implements Validator<PersistentVol
               "spec.persistentvolumesource is immutable after creation\n"
                   + VolumeSpecs.diff("core.PersistentVolumeSource", wasSource, nowSource)));
     }
-    if (!Objects.equals(now.getVolumeMode(), was.getVolumeMode())) {
+    if (!nowMode.equals(wasMode)) {
       errs.add(FieldError.immutable("volumeMode", now.getVolumeMode()));
     }
     if (was.getNodeAffinity() != null

@@ -80,10 +80,15 @@ public final class StorageClassValidation implements Validator<StorageClass> {
     if (!Objects.equals(sc.getProvisioner(), old.getProvisioner())) {
       errs.add(FieldError.forbidden("provisioner", "updates to provisioner are forbidden."));
     }
-    if (!Objects.equals(sc.getReclaimPolicy(), old.getReclaimPolicy())) {
+    // A class stored before its defaults were filled has them when Kubernetes reads it.
+    if (!Objects.equals(
+        Objects.requireNonNullElse(sc.getReclaimPolicy(), "Delete"),
+        Objects.requireNonNullElse(old.getReclaimPolicy(), "Delete"))) {
       errs.add(FieldError.forbidden("reclaimPolicy", "updates to reclaimPolicy are forbidden."));
     }
-    if (!Objects.equals(sc.getVolumeBindingMode(), old.getVolumeBindingMode())) {
+    if (!Objects.equals(
+        Objects.requireNonNullElse(sc.getVolumeBindingMode(), "Immediate"),
+        Objects.requireNonNullElse(old.getVolumeBindingMode(), "Immediate"))) {
       errs.add(FieldError.immutable("volumeBindingMode", sc.getVolumeBindingMode()));
     }
     return errs;

@@ -120,6 +120,10 @@ class StorageValidationTest {
             immutable,
             "volumeMode: Invalid value: \"Block\": field is immutable"),
         claimUpdate(
+            "a claim stored before its defaults reads as defaulted",
+            b -> b.editSpec().withVolumeMode(null).endSpec(),
+            b -> b.editSpec().withVolumeMode("Filesystem").endSpec()),
+        claimUpdate(
             "volumeAttributesClassName may change but not go away",
             b -> b.editSpec().withVolumeAttributesClassName("gold").endSpec(),
             b -> b.editSpec().withVolumeAttributesClassName("").endSpec(),
