@@ -38,6 +38,15 @@ class StorageApiIT {
     return kubectl.runWithInput(yaml, "create", "-f", "-");
   }
 
+  private static Kubectl.Result patch(String resource, String name, String mergePatch) {
+    return kubectl.run("patch", resource, name, "--type=merge", "-p", mergePatch);
+  }
+
+  private static Kubectl.Result patchStatus(String resource, String name, String mergePatch) {
+    return kubectl.run(
+        "patch", resource, name, "--subresource=status", "--type=merge", "-p", mergePatch);
+  }
+
   private static String get(String... args) {
     Kubectl.Result r = kubectl.run(args);
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -143,24 +152,16 @@ class StorageApiIT {
 
     // The status subresource writes only status; the main resource keeps it.
     Kubectl.Result bound =
-        kubectl.run(
-            "patch",
+        patchStatus(
             "pvc",
             "data",
-            "--subresource=status",
-            "--type=merge",
-            "-p",
             "{\"spec\":{\"volumeName\":\"sneaked\"},\"status\":{\"phase\":\"Bound\","
                 + "\"accessModes\":[\"ReadWriteOnce\"],\"capacity\":{\"storage\":\"1Gi\"}}}");
     assertThat(bound.exitCode()).as(bound.toString()).isZero();
     assertThat(
-            kubectl
-                .run(
-                    "patch",
+            patch(
                     "pvc",
                     "data",
-                    "--type=merge",
-                    "-p",
                     "{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"status\":{\"phase\":\"Lost\"}}")
                 .exitCode())
         .isZero();
@@ -168,22 +169,10 @@ class StorageApiIT {
         .isEqualTo("|Bound");
 
     // The binder sets volumeName once; capacity and access modes are then the volume's.
-    assertThat(
-            kubectl
-                .run(
-                    "patch",
-                    "pvc",
-                    "data",
-                    "--type=merge",
-                    "-p",
-                    "{\"spec\":{\"volumeName\":\"pv-a\"}}")
-                .exitCode())
-        .isZero();
+    assertThat(patch("pvc", "data", "{\"spec\":{\"volumeName\":\"pv-a\"}}").exitCode()).isZero();
     assertThat(get("get", "pvc", "data"))
         .containsPattern("data +Bound +pv-a +1Gi +RWO +nauta-local +<unset> +\\d+s");
-    Kubectl.Result rebind =
-        kubectl.run(
-            "patch", "pvc", "data", "--type=merge", "-p", "{\"spec\":{\"volumeName\":\"pv-b\"}}");
+    Kubectl.Result rebind = patch("pvc", "data", "{\"spec\":{\"volumeName\":\"pv-b\"}}");
     assertThat(rebind.stderr())
         .contains(
             "The PersistentVolumeClaim \"data\" is invalid: spec: Forbidden: spec is immutable"
@@ -192,13 +181,7 @@ class StorageApiIT {
 
     // A bigger request needs a class that allows expansion (PersistentVolumeClaimResize).
     Kubectl.Result grow =
-        kubectl.run(
-            "patch",
-            "pvc",
-            "data",
-            "--type=merge",
-            "-p",
-            "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}");
+        patch("pvc", "data", "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}");
     assertThat(grow.exitCode()).isNotZero();
     assertThat(grow.stderr())
         .contains(
@@ -222,43 +205,19 @@ class StorageApiIT {
         .isEqualTo("Delete Immediate");
     assertThat(create(claim("grows", "storageClassName: expandable")).exitCode()).isZero();
     Kubectl.Result pendingGrow =
-        kubectl.run(
-            "patch",
-            "pvc",
-            "grows",
-            "--type=merge",
-            "-p",
-            "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}");
+        patch("pvc", "grows", "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}");
     assertThat(pendingGrow.stderr()).contains("spec: Forbidden: spec is immutable after creation");
-    assertThat(
-            kubectl
-                .run(
-                    "patch",
-                    "pvc",
-                    "grows",
-                    "--subresource=status",
-                    "--type=merge",
-                    "-p",
-                    "{\"status\":{\"phase\":\"Bound\",\"capacity\":{\"storage\":\"1Gi\"}}}")
-                .exitCode())
-        .isZero();
-    Kubectl.Result grown =
-        kubectl.run(
-            "patch",
+    Kubectl.Result growsBound =
+        patchStatus(
             "pvc",
             "grows",
-            "--type=merge",
-            "-p",
-            "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}");
+            "{\"status\":{\"phase\":\"Bound\",\"capacity\":{\"storage\":\"1Gi\"}}}");
+    assertThat(growsBound.exitCode()).as(growsBound.toString()).isZero();
+    Kubectl.Result grown =
+        patch("pvc", "grows", "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}");
     assertThat(grown.exitCode()).as(grown.toString()).isZero();
     Kubectl.Result shrunk =
-        kubectl.run(
-            "patch",
-            "pvc",
-            "grows",
-            "--type=merge",
-            "-p",
-            "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"512Mi\"}}}}");
+        patch("pvc", "grows", "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"512Mi\"}}}}");
     assertThat(shrunk.stderr())
         .contains(
             "spec.resources.requests.storage: Forbidden: field can not be less than"
@@ -266,39 +225,22 @@ class StorageApiIT {
 
     // What a class and a volume may never change.
     Kubectl.Result provisioner =
-        kubectl.run(
-            "patch",
+        patch(
             "sc",
             "expandable",
-            "--type=merge",
-            "-p",
             "{\"provisioner\":\"example.com/other\",\"reclaimPolicy\":\"Retain\"}");
     assertThat(provisioner.stderr())
         .contains(
             "The StorageClass \"expandable\" is invalid: ",
             "provisioner: Forbidden: updates to provisioner are forbidden.",
             "reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.");
-    Kubectl.Result moved =
-        kubectl.run(
-            "patch",
-            "pv",
-            "pv-a",
-            "--type=merge",
-            "-p",
-            "{\"spec\":{\"hostPath\":{\"path\":\"/x\"}}}");
+    Kubectl.Result moved = patch("pv", "pv-a", "{\"spec\":{\"hostPath\":{\"path\":\"/x\"}}}");
     assertThat(moved.stderr())
         .contains(
             "spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable"
                 + " after creation");
     assertThat(
-            kubectl
-                .run(
-                    "patch",
-                    "pv",
-                    "pv-a",
-                    "--type=merge",
-                    "-p",
-                    "{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}")
+            patch("pv", "pv-a", "{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}")
                 .exitCode())
         .isZero();
 
