@@ -50,6 +50,9 @@ public class Strategies {
     register(new DaemonSetStrategy());
     register(new JobStrategy());
     register(new CronJobStrategy());
+    register(new PersistentVolumeStrategy());
+    register(new PersistentVolumeClaimStrategy());
+    register(new StorageClassStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());
