@@ -47,6 +47,11 @@ final class LatestObjects<T extends HasMetadata> {
     return out;
   }
 
+  /** Drops what was written of an object the informer saw deleted. */
+  void forget(String key) {
+    written.remove(key);
+  }
+
   /** Remembers what the API server answered to a write. */
   T wrote(T object) {
     written.put(InformerStore.keyOf(object), object);

@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,9 +42,12 @@ public class PersistentVolumeBinder implements ManagedController {
 
   private final InformerStore<PersistentVolumeClaim> claimStore;
   private final InformerStore<PersistentVolume> volumeStore;
+  private final LatestObjects<PersistentVolumeClaim> latestClaims;
+  private final LatestObjects<PersistentVolume> latestVolumes;
   private final Controller claims;
   private final Controller volumes;
 
+  @Autowired
   public PersistentVolumeBinder(
       InformerFactory informers,
       KubeClient client,
@@ -69,8 +73,8 @@ public class PersistentVolumeBinder implements ManagedController {
     this.volumeStore = volumeInformer.store();
     volumeStore.addIndex(BY_CLAIM, PersistentVolumeBinder::claimKeys);
 
-    LatestObjects<PersistentVolumeClaim> latestClaims = new LatestObjects<>(claimStore);
-    LatestObjects<PersistentVolume> latestVolumes = new LatestObjects<>(volumeStore);
+    this.latestClaims = new LatestObjects<>(claimStore);
+    this.latestVolumes = new LatestObjects<>(volumeStore);
     Binder binder = new Binder(client, latestVolumes, latestClaims);
     ClaimSync claimSync =
         new ClaimSync(
@@ -125,6 +129,9 @@ public class PersistentVolumeBinder implements ManagedController {
 
   /** The claim a volume points to; every unbound claim when the volume is free to take. */
   private Collection<String> claimsOfVolume(InformerEvent<PersistentVolume> event) {
+    if (event.type() == InformerEvent.Type.DELETED) {
+      latestVolumes.forget(InformerStore.keyOf(event.object()));
+    }
     Set<String> keys = new LinkedHashSet<>(claimKeys(event.object()));
     if (event.previous() != null) {
       keys.addAll(claimKeys(event.previous()));
@@ -155,6 +162,9 @@ public class PersistentVolumeBinder implements ManagedController {
 
   private Collection<String> volumesOfClaim(InformerEvent<PersistentVolumeClaim> event) {
     PersistentVolumeClaim c = event.object();
+    if (event.type() == InformerEvent.Type.DELETED) {
+      latestClaims.forget(InformerStore.keyOf(c));
+    }
     Set<String> keys = new LinkedHashSet<>();
     if (!VolumeMatching.blank(c.getSpec().getVolumeName())) {
       keys.add(c.getSpec().getVolumeName());
