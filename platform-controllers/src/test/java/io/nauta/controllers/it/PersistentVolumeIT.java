@@ -84,7 +84,11 @@ class PersistentVolumeIT {
         spec:
           capacity: {storage: %s}
           storageClassName: "%s"
-          hostPath: {path: /tmp/%s}
+          local: {path: /var/lib/nauta-it/%s}
+          nodeAffinity:
+            required:
+              nodeSelectorTerms:
+              - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-0]}]
         %s
         ---
         """
@@ -356,6 +360,25 @@ class PersistentVolumeIT {
   }
 
   @Test
+  void aBoundClaimWhoseVolumeWasRemovedIsLost() {
+    ok("create", "namespace", "pv-lost");
+    apply(null, pv("lost-vol", "1Gi", "it-lost", "accessModes: [ReadWriteOnce]"));
+    apply("pv-lost", pvc("data", "1Gi", "it-lost", "accessModes: [ReadWriteOnce]"));
+    awaitBound("pv-lost", "data", "lost-vol");
+    // pv-protection holds a Bound volume: only taking its finalizer away by hand removes it.
+    ok("delete", "pv", "lost-vol", "--wait=false");
+    ok("patch", "pv", "lost-vol", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+    await().atMost(WAIT).pollInterval(POLL).until(() -> volumeGone("lost-vol"));
+    awaitEvent(
+        "pv-lost",
+        "data",
+        "ClaimLost",
+        "Bound claim has lost its PersistentVolume. Data on the volume is lost!");
+    assertThat(phase(claim("pv-lost", "data"))).isEqualTo("Lost");
+    assertThat(claim("pv-lost", "data").getStatus().getCapacity()).isNullOrEmpty();
+  }
+
+  @Test
   void aClaimInUseAndItsBoundVolumeStayTerminatingUntilThePodGoes() {
     ok("create", "namespace", "pv-use");
     apply(null, pv("use-vol", "1Gi", "it-use", "accessModes: [ReadWriteOnce]"));
@@ -386,8 +409,8 @@ class PersistentVolumeIT {
     // Both stay, marked for deletion, while the pod runs (and the protection controllers had
     // time to act on the deletions).
     await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> !gone("pv-use", "data") && !volumeGone("use-vol"));
     assertThat(
