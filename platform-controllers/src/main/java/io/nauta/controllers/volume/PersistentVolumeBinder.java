@@ -29,8 +29,8 @@ import org.springframework.stereotype.Component;
  * claims ({@link ClaimSync}) and one of volumes ({@link VolumeSync}), one worker each so two claims
  * never race for one volume. This bean runs the claims' queue; {@link
  * PersistentVolumeBinderVolumes} hands the manager the volumes'. A volume event wakes the claim it
- * points to and, when it is free, every unbound claim; a class event wakes the unbound claims of
- * that class; a claim event wakes its volume.
+ * points to and, when it is free, the unbound claims of its class; a class event wakes the unbound
+ * claims of that class; a claim event wakes its volume.
  */
 @Component
 public class PersistentVolumeBinder implements ManagedController {
@@ -127,7 +127,7 @@ public class PersistentVolumeBinder implements ManagedController {
         : List.of(InformerStore.key(ref.getNamespace(), ref.getName()));
   }
 
-  /** The claim a volume points to; every unbound claim when the volume is free to take. */
+  /** The claim a volume points to; the unbound claims of its class when it is free to take. */
   private Collection<String> claimsOfVolume(InformerEvent<PersistentVolume> event) {
     if (event.type() == InformerEvent.Type.DELETED) {
       latestVolumes.forget(InformerStore.keyOf(event.object()));
@@ -140,8 +140,10 @@ public class PersistentVolumeBinder implements ManagedController {
     if (event.type() != InformerEvent.Type.DELETED
         && v.getSpec().getClaimRef() == null
         && v.getMetadata().getDeletionTimestamp() == null) {
+      // A free volume can only go to a claim of its class (pre-bound ones are woken above).
+      String cls = VolumeMatching.volumeClass(v);
       for (PersistentVolumeClaim c : claimStore.list()) {
-        if (unbound(c)) {
+        if (unbound(c) && cls.equals(VolumeMatching.claimClass(c))) {
           keys.add(InformerStore.keyOf(c));
         }
       }

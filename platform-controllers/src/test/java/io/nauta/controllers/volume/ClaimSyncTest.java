@@ -2,7 +2,6 @@ package io.nauta.controllers.volume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -13,10 +12,7 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.nauta.core.informer.InformerStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -30,7 +26,7 @@ class ClaimSyncTest {
   private final InformerStore<PersistentVolumeClaim> claimStore = new InformerStore<>();
   private final InformerStore<PersistentVolume> volumeStore = new InformerStore<>();
   private final InformerStore<StorageClass> classStore = new InformerStore<>();
-  private final FakeClient api = new FakeClient();
+  private final FakeVolumeClient api = new FakeVolumeClient();
   private final LatestObjects<PersistentVolumeClaim> claims = new LatestObjects<>(claimStore);
   private final LatestObjects<PersistentVolume> volumes = new LatestObjects<>(volumeStore);
   private final ClaimSync sync =
@@ -161,65 +157,5 @@ class ClaimSyncTest {
                 + " provisioner 'nauta.io/local-volume' or manually by the system administrator."
                 + " If volume creation is delayed, please verify that the provisioner is running"
                 + " and correctly registered.");
-  }
-
-  /** Writes succeed with the next resourceVersion; the informer stores are left behind. */
-  private static final class FakeClient implements VolumeClient {
-    final List<String> writes = new ArrayList<>();
-    final List<String> events = new ArrayList<>();
-    final AtomicLong rv = new AtomicLong(100);
-    volatile boolean failClaimWrites;
-
-    private <T extends HasMetadata> Mono<T> stored(T o, String what) {
-      writes.add(what);
-      o.getMetadata().setResourceVersion(Long.toString(rv.incrementAndGet()));
-      return Mono.just(o);
-    }
-
-    @Override
-    public Mono<PersistentVolume> updateVolume(PersistentVolume v) {
-      return stored(v, "volume " + v.getMetadata().getName());
-    }
-
-    @Override
-    public Mono<PersistentVolume> updateVolumeStatus(PersistentVolume v) {
-      return stored(
-          v, "volume-status " + v.getMetadata().getName() + " " + v.getStatus().getPhase());
-    }
-
-    @Override
-    public Mono<PersistentVolumeClaim> updateClaim(PersistentVolumeClaim c) {
-      if (failClaimWrites) {
-        return Mono.error(new IllegalStateException("the API server went away"));
-      }
-      return stored(c, "claim " + c.getMetadata().getName());
-    }
-
-    @Override
-    public Mono<PersistentVolumeClaim> updateClaimStatus(PersistentVolumeClaim c) {
-      return stored(
-          c, "claim-status " + c.getMetadata().getName() + " " + c.getStatus().getPhase());
-    }
-
-    @Override
-    public Mono<PersistentVolume> getVolume(String name) {
-      return Mono.empty();
-    }
-
-    @Override
-    public Mono<PersistentVolumeClaim> getClaim(String namespace, String name) {
-      return Mono.empty();
-    }
-
-    @Override
-    public Mono<List<Pod>> listPods(String namespace) {
-      return Mono.just(List.of());
-    }
-
-    @Override
-    public Mono<Void> event(HasMetadata object, String type, String reason, String message) {
-      events.add(type + " " + reason + " " + message);
-      return Mono.empty();
-    }
   }
 }
