@@ -3,14 +3,11 @@ package io.nauta.controllers.volume;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.core.client.KubeClient;
-import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.registry.BuiltInResources;
-import java.util.List;
 import reactor.core.publisher.Mono;
 
 /** {@link VolumeClient} on the API server. */
@@ -18,14 +15,12 @@ final class ApiVolumeClient implements VolumeClient {
 
   private final ResourceClient<PersistentVolume> volumes;
   private final ResourceClient<PersistentVolumeClaim> claims;
-  private final ResourceClient<Pod> pods;
   private final EventRecorder events;
 
   ApiVolumeClient(KubeClient client, EventRecorder events) {
     this.volumes = client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
     this.claims =
         client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
-    this.pods = client.resource(BuiltInResources.PODS, Pod.class);
     this.events = events;
   }
 
@@ -57,11 +52,6 @@ final class ApiVolumeClient implements VolumeClient {
   @Override
   public Mono<PersistentVolumeClaim> getClaim(String namespace, String name) {
     return claims.get(namespace, name).onErrorResume(NotFoundException.class, e -> Mono.empty());
-  }
-
-  @Override
-  public Mono<List<Pod>> listPods(String namespace) {
-    return pods.listAll(namespace, ListOptions.none()).map(l -> l.items());
   }
 
   @Override

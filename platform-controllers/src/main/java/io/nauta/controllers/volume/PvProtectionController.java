@@ -6,18 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.ManagedController;
 import io.nauta.core.client.KubeClient;
-import io.nauta.core.client.ResourceClient;
 import io.nauta.core.controller.Controller;
-import io.nauta.core.errors.NotFoundException;
-import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
-import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.core.workqueue.Result;
-import java.util.Optional;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -30,10 +22,6 @@ import reactor.core.publisher.Mono;
 @Component
 public class PvProtectionController implements ManagedController {
 
-  private static final Log log = LogFactory.getLog(PvProtectionController.class);
-
-  private final InformerStore<PersistentVolume> volumes;
-  private final ResourceClient<PersistentVolume> client;
   private final Controller controller;
 
   public PvProtectionController(
@@ -43,18 +31,18 @@ public class PvProtectionController implements ManagedController {
       MeterRegistry meters) {
     SharedInformer<PersistentVolume> informer =
         informers.informer(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
-    this.volumes = informer.store();
-    this.client = client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
+    Finalizers<PersistentVolume> protection =
+        new Finalizers<>(
+            Finalizers.PV_PROTECTION,
+            informer.store(),
+            client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class),
+            v -> new PersistentVolumeBuilder(v).build());
     this.controller =
         Controller.builder("pv-protection-controller")
-            .primary(
-                informer,
-                e ->
-                    e.type() != InformerEvent.Type.DELETED
-                        && (Finalizers.needToAdd(e.object(), Finalizers.PV_PROTECTION)
-                            || Finalizers.isDeletionCandidate(
-                                e.object(), Finalizers.PV_PROTECTION)))
-            .reconcile(this::sync)
+            .primary(informer, protection::relevant)
+            .reconcile(
+                key ->
+                    protection.sync(key, v -> Mono.just("Bound".equals(VolumeMatching.phase(v)))))
             .workers(props.workers())
             .meterRegistry(meters)
             .build();
@@ -63,34 +51,5 @@ public class PvProtectionController implements ManagedController {
   @Override
   public Controller controller() {
     return controller;
-  }
-
-  Mono<Result> sync(String key) {
-    Optional<PersistentVolume> found = volumes.get(key);
-    if (found.isEmpty()) {
-      return Mono.just(Result.done());
-    }
-    PersistentVolume volume = found.get();
-    if (Finalizers.isDeletionCandidate(volume, Finalizers.PV_PROTECTION)) {
-      if ("Bound".equals(VolumeMatching.phase(volume))) {
-        log.info("keeping volume " + key + " because it is bound");
-        return Mono.just(Result.done());
-      }
-      PersistentVolume clone = new PersistentVolumeBuilder(volume).build();
-      clone.getMetadata().setFinalizers(Finalizers.without(volume, Finalizers.PV_PROTECTION));
-      return update(clone)
-          .doOnSuccess(v -> log.info("removed protection finalizer from volume " + key))
-          .thenReturn(Result.done());
-    }
-    if (Finalizers.needToAdd(volume, Finalizers.PV_PROTECTION)) {
-      PersistentVolume clone = new PersistentVolumeBuilder(volume).build();
-      clone.getMetadata().setFinalizers(Finalizers.with(volume, Finalizers.PV_PROTECTION));
-      return update(clone).thenReturn(Result.done());
-    }
-    return Mono.just(Result.done());
-  }
-
-  private Mono<PersistentVolume> update(PersistentVolume clone) {
-    return client.update(clone).onErrorResume(NotFoundException.class, e -> Mono.empty());
   }
 }

@@ -10,20 +10,15 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.controller.Controller;
-import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.core.workqueue.Result;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -40,11 +35,7 @@ import reactor.core.publisher.Mono;
 @Component
 public class PvcProtectionController implements ManagedController {
 
-  private static final Log log = LogFactory.getLog(PvcProtectionController.class);
-
-  private final InformerStore<PersistentVolumeClaim> claims;
   private final InformerStore<Pod> pods;
-  private final ResourceClient<PersistentVolumeClaim> claimClient;
   private final ResourceClient<Pod> podClient;
   private final Controller controller;
 
@@ -56,22 +47,19 @@ public class PvcProtectionController implements ManagedController {
     SharedInformer<PersistentVolumeClaim> claimInformer =
         informers.informer(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
     SharedInformer<Pod> podInformer = informers.informer(BuiltInResources.PODS, Pod.class);
-    this.claims = claimInformer.store();
     this.pods = podInformer.store();
-    this.claimClient =
-        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
     this.podClient = client.resource(BuiltInResources.PODS, Pod.class);
+    Finalizers<PersistentVolumeClaim> protection =
+        new Finalizers<>(
+            Finalizers.PVC_PROTECTION,
+            claimInformer.store(),
+            client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class),
+            c -> new PersistentVolumeClaimBuilder(c).build());
     this.controller =
         Controller.builder("pvc-protection-controller")
-            .primary(
-                claimInformer,
-                e ->
-                    e.type() != InformerEvent.Type.DELETED
-                        && (Finalizers.needToAdd(e.object(), Finalizers.PVC_PROTECTION)
-                            || Finalizers.isDeletionCandidate(
-                                e.object(), Finalizers.PVC_PROTECTION)))
+            .primary(claimInformer, protection::relevant)
             .watch(podInformer, PvcProtectionController::claimsOfPod)
-            .reconcile(this::sync)
+            .reconcile(key -> protection.sync(key, this::inUse))
             .workers(props.workers())
             .meterRegistry(meters)
             .build();
@@ -106,42 +94,6 @@ public class PvcProtectionController implements ManagedController {
     return PodVolumes.claimNames(pod).stream()
         .map(n -> InformerStore.key(pod.getMetadata().getNamespace(), n))
         .toList();
-  }
-
-  Mono<Result> sync(String key) {
-    Optional<PersistentVolumeClaim> found = claims.get(key);
-    if (found.isEmpty()) {
-      return Mono.just(Result.done());
-    }
-    PersistentVolumeClaim claim = found.get();
-    if (Finalizers.isDeletionCandidate(claim, Finalizers.PVC_PROTECTION)) {
-      return inUse(claim)
-          .flatMap(
-              used -> {
-                if (used) {
-                  log.info("keeping claim " + key + " because a pod uses it");
-                  return Mono.just(Result.done());
-                }
-                PersistentVolumeClaim clone = new PersistentVolumeClaimBuilder(claim).build();
-                clone
-                    .getMetadata()
-                    .setFinalizers(Finalizers.without(claim, Finalizers.PVC_PROTECTION));
-                return update(clone)
-                    .doOnSuccess(c -> log.info("removed protection finalizer from claim " + key))
-                    .thenReturn(Result.done());
-              });
-    }
-    if (Finalizers.needToAdd(claim, Finalizers.PVC_PROTECTION)) {
-      PersistentVolumeClaim clone = new PersistentVolumeClaimBuilder(claim).build();
-      clone.getMetadata().setFinalizers(Finalizers.with(claim, Finalizers.PVC_PROTECTION));
-      return update(clone).thenReturn(Result.done());
-    }
-    return Mono.just(Result.done());
-  }
-
-  /** A conflict (a stale cache) fails the pass, which the queue retries on fresh state. */
-  private Mono<PersistentVolumeClaim> update(PersistentVolumeClaim clone) {
-    return claimClient.update(clone).onErrorResume(NotFoundException.class, e -> Mono.empty());
   }
 
   private Mono<Boolean> inUse(PersistentVolumeClaim claim) {

@@ -3,8 +3,6 @@ package io.nauta.controllers.volume;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
-import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,9 +25,6 @@ public interface VolumeClient {
 
   /** The claim as stored; empty when it does not exist. */
   Mono<PersistentVolumeClaim> getClaim(String namespace, String name);
-
-  /** A live list of the namespace's pods (not the informer's view). */
-  Mono<List<Pod>> listPods(String namespace);
 
   Mono<Void> event(HasMetadata object, String type, String reason, String message);
 }

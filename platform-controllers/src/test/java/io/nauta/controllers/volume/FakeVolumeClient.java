@@ -3,7 +3,6 @@ package io.nauta.controllers.volume;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.core.informer.InformerStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +62,6 @@ final class FakeVolumeClient implements VolumeClient {
   @Override
   public Mono<PersistentVolumeClaim> getClaim(String namespace, String name) {
     return Mono.justOrEmpty((PersistentVolumeClaim) stored.get(namespace + "/" + name));
-  }
-
-  @Override
-  public Mono<List<Pod>> listPods(String namespace) {
-    return Mono.just(List.of());
   }
 
   @Override
