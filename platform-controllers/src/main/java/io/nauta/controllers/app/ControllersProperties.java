@@ -33,6 +33,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clusterSigningKubeletServingKeyFile that CA's private key (PEM)
  * @param clusterSigningDuration the longest validity the signer gives, and the one it gives when a
  *     CSR asks for none (--cluster-signing-duration: a year)
+ * @param pvClaimBinderSyncPeriod how often the persistent volume binder syncs every claim and
+ *     volume again, whatever events it saw (--pvclaimbinder-sync-period: 15s)
  */
 @ConfigurationProperties("nauta.controllers")
 public record ControllersProperties(
@@ -48,7 +50,8 @@ public record ControllersProperties(
     @DefaultValue("") String clusterSigningKeyFile,
     @DefaultValue("") String clusterSigningKubeletServingCertFile,
     @DefaultValue("") String clusterSigningKubeletServingKeyFile,
-    @DefaultValue("8760h") Duration clusterSigningDuration) {
+    @DefaultValue("8760h") Duration clusterSigningDuration,
+    @DefaultValue("15s") Duration pvClaimBinderSyncPeriod) {
 
   /**
    * @param enabled off runs a single controller manager without a Lease
