@@ -2,6 +2,7 @@ package io.nauta.scheduler.it;
 
 import static io.nauta.scheduler.it.Cluster.T;
 import static io.nauta.scheduler.it.Cluster.pod;
+import static io.nauta.scheduler.plugins.Fixtures.withClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
@@ -221,20 +221,6 @@ class VolumeBindingIT {
         .withReclaimPolicy("Delete")
         .withVolumeBindingMode("WaitForFirstConsumer")
         .build();
-  }
-
-  private static PodBuilder withClaims(PodBuilder pod, String... claimNames) {
-    for (String c : claimNames) {
-      pod.editSpec()
-          .addNewVolume()
-          .withName(c)
-          .withNewPersistentVolumeClaim()
-          .withClaimName(c)
-          .endPersistentVolumeClaim()
-          .endVolume()
-          .endSpec();
-    }
-    return pod;
   }
 
   private static PersistentVolumeClaim claim(

@@ -34,22 +34,24 @@ final class Volumes {
 
   /** The claim's class: the beta annotation first, then {@code storageClassName}; "" for none. */
   static String claimClass(PersistentVolumeClaim claim) {
-    String annotated = annotation(claim.getMetadata().getAnnotations(), BETA_STORAGE_CLASS);
-    if (annotated != null) {
-      return annotated;
-    }
-    String name = claim.getSpec() == null ? null : claim.getSpec().getStorageClassName();
-    return name == null ? "" : name;
+    return classOf(
+        claim.getMetadata().getAnnotations(),
+        claim.getSpec() == null ? null : claim.getSpec().getStorageClassName());
   }
 
   /** The volume's class, read the same way as a claim's. */
   static String volumeClass(PersistentVolume pv) {
-    String annotated = annotation(pv.getMetadata().getAnnotations(), BETA_STORAGE_CLASS);
+    return classOf(
+        pv.getMetadata().getAnnotations(),
+        pv.getSpec() == null ? null : pv.getSpec().getStorageClassName());
+  }
+
+  private static String classOf(Map<String, String> annotations, String storageClassName) {
+    String annotated = annotation(annotations, BETA_STORAGE_CLASS);
     if (annotated != null) {
       return annotated;
     }
-    String name = pv.getSpec() == null ? null : pv.getSpec().getStorageClassName();
-    return name == null ? "" : name;
+    return storageClassName == null ? "" : storageClassName;
   }
 
   static String volumeName(PersistentVolumeClaim claim) {

@@ -4,6 +4,7 @@ import static io.nauta.scheduler.plugins.Fixtures.HOSTNAME;
 import static io.nauta.scheduler.plugins.Fixtures.expr;
 import static io.nauta.scheduler.plugins.Fixtures.node;
 import static io.nauta.scheduler.plugins.Fixtures.term;
+import static io.nauta.scheduler.plugins.Fixtures.withClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -12,7 +13,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
@@ -33,6 +33,9 @@ class VolumeBindingTest {
   private static final String NS = "default";
   private static final String WFFC = "local";
   private static final String PROVISIONED = "nauta-local";
+  private static final Status NO_VOLUME =
+      Status.unschedulableAndUnresolvable(
+          "node(s) didn't find available persistent volumes to bind");
 
   private final InformerStore<PersistentVolumeClaim> claims = new InformerStore<>();
   private final InformerStore<PersistentVolume> volumes = new InformerStore<>();
@@ -111,11 +114,7 @@ class VolumeBindingTest {
     claims.upsert(claim("data", WFFC, "2Gi", c -> c));
     volumes.upsert(volume("pv-small", WFFC, "1Gi", "n1", "Available", null));
     volumes.upsert(volume("pv-n2", WFFC, "10Gi", "n2", "Available", null));
-    assertThat(filterAll(pod("web", "data")))
-        .containsExactly(
-            Status.unschedulableAndUnresolvable(
-                "node(s) didn't find available persistent volumes to bind"),
-            Status.success());
+    assertThat(filterAll(pod("web", "data"))).containsExactly(NO_VOLUME, Status.success());
   }
 
   @Test
@@ -160,10 +159,7 @@ class VolumeBindingTest {
         labelled(volume("released", WFFC, "5Gi", "n1", "Released", null), "db");
     released.getSpec().setAccessModes(List.of("ReadWriteMany"));
     volumes.upsert(released);
-    assertThat(filterAll(pod("web", "data")))
-        .containsOnly(
-            Status.unschedulableAndUnresolvable(
-                "node(s) didn't find available persistent volumes to bind"));
+    assertThat(filterAll(pod("web", "data"))).containsOnly(NO_VOLUME);
 
     PersistentVolume good = labelled(volume("good", WFFC, "5Gi", "n1", "Available", null), "db");
     good.getSpec().setAccessModes(List.of("ReadWriteOnce", "ReadWriteMany"));
@@ -201,11 +197,7 @@ class VolumeBindingTest {
                 c.editMetadata()
                     .addToAnnotations("volume.kubernetes.io/selected-node", "n2")
                     .endMetadata()));
-    assertThat(filterAll(pod("web", "data")))
-        .containsExactly(
-            Status.unschedulableAndUnresolvable(
-                "node(s) didn't find available persistent volumes to bind"),
-            Status.success());
+    assertThat(filterAll(pod("web", "data"))).containsExactly(NO_VOLUME, Status.success());
   }
 
   @Test
@@ -221,10 +213,7 @@ class VolumeBindingTest {
     assertThat(plugin.filter(state, first, n1)).isEqualTo(Status.success());
     plugin.reserve(state, first, n1);
 
-    assertThat(filterAll(second))
-        .containsOnly(
-            Status.unschedulableAndUnresolvable(
-                "node(s) didn't find available persistent volumes to bind"));
+    assertThat(filterAll(second)).containsOnly(NO_VOLUME);
 
     plugin.unreserve(state, first, "n1");
     assertThat(filterAll(second).get(0)).isEqualTo(Status.success());
@@ -311,18 +300,7 @@ class VolumeBindingTest {
             .withName("app")
             .endContainer()
             .endSpec();
-    for (String c : claimNames) {
-      b.editSpec()
-          .addNewVolume()
-          .withName(c)
-          .withNewPersistentVolumeClaim()
-          .withClaimName(c)
-          .endPersistentVolumeClaim()
-          .endVolume()
-          .endSpec();
-    }
-    Pod pod = b.build();
-    return PodInfo.of(pod);
+    return PodInfo.of(withClaims(b, claimNames).build());
   }
 
   private StorageClass storageClass(String name, String provisioner, String mode) {
