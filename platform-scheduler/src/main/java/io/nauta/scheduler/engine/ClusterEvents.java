@@ -65,7 +65,7 @@ public final class ClusterEvents {
     Pod pod = event.object();
     String key = InformerStore.keyOf(pod);
     if (event.type() == InformerEvent.Type.DELETED) {
-      scheduler.gone(pod.getMetadata().getUid());
+      scheduler.deleted(pod.getMetadata().getUid());
       queue.forget(key);
       if (isBound(pod)) {
         cache.removePod(pod.getMetadata().getUid());

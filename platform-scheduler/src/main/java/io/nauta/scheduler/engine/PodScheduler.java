@@ -88,9 +88,14 @@ public final class PodScheduler {
     firstSeen.putIfAbsent(pod.getMetadata().getUid(), System.nanoTime());
   }
 
-  /** The pod is gone or bound by someone else: a pre-bind still waiting for it is cancelled. */
+  /** The pod is gone or bound by someone else. */
   public void gone(String uid) {
     firstSeen.remove(uid);
+  }
+
+  /** The pod was deleted: a pre-bind still waiting for it is cancelled. */
+  public void deleted(String uid) {
+    gone(uid);
     Disposable d = waiting.remove(uid);
     if (d != null) {
       d.dispose();
@@ -206,9 +211,9 @@ public final class PodScheduler {
     }
   }
 
-  /** Pods whose pre-bind work is under way. */
-  public int waitingCount() {
-    return waiting.size();
+  /** Whether the pod with {@code uid} has its pre-bind work under way. */
+  public boolean isWaiting(String uid) {
+    return waiting.containsKey(uid);
   }
 
   private Mono<Result> bind(String key, Pod pod, PodInfo info, ScheduleResult.Scheduled scheduled) {

@@ -6,6 +6,7 @@ import static io.nauta.scheduler.plugins.Fixtures.withClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -19,6 +20,7 @@ import io.nauta.api.support.TestApiServer;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.registry.BuiltInResources;
+import io.nauta.scheduler.engine.PodScheduler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -166,6 +168,22 @@ class VolumeBindingIT {
     volumes.create(made).block(T);
     bind(claim, pvName);
     assertThat(cluster.awaitNode(ns, "db")).isEqualTo(node);
+  }
+
+  @Test
+  void aPodDeletedWhileItWaitsForItsVolumesStopsWaiting() {
+    String ns = namespace("deleted");
+    claims.create(claim(ns, "data", PROVISIONED, "1Gi")).block(T);
+    String uid = cluster.create(withClaims(pod(ns, "db", Map.of()), "data")).getMetadata().getUid();
+    PodScheduler pods = scheduler.bean(PodScheduler.class);
+    await().atMost(T).until(() -> selectedNode(claims.get(ns, "data").block(T)) != null);
+    assertThat(pods.isWaiting(uid)).isTrue();
+
+    cluster
+        .pods
+        .delete(ns, "db", new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build())
+        .block(T);
+    await().atMost(T).until(() -> !pods.isWaiting(uid));
   }
 
   @Test
