@@ -12,6 +12,11 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -19,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.nauta.agent.NautaAgent;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerLabels;
@@ -51,7 +58,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * setting {@code spec.nodeName}): env from every source with {@code $(VAR)} expansion, service
  * variables, configMap/secret/emptyDir/hostPath volumes with items, modes, subPath and readOnly,
  * what a missing ConfigMap, Secret or image does to a container's status and events, and recovery
- * once the object exists. What a container saw is read back from its Docker logs.
+ * once the object exists; a claim provisioned by the agent's local-volume provisioner, mounted by
+ * pods (readOnly honoured) and removed once Released. What a container saw is read back from its
+ * Docker logs.
  */
 class DockerContainerSpecIT {
 
@@ -441,6 +450,203 @@ class DockerContainerSpecIT {
     // A hostPath's content is the host's: it stays.
     assertThat(hostDir.resolve("host.txt")).hasContent("from-host");
     assertThat(hostDir.resolve("from-pod.txt")).exists();
+  }
+
+  /**
+   * The {@code nauta.io/local-volume} provisioner and claim mounts. There is no PV controller here:
+   * the test binds claim and volume itself, and marks the volume Released, as that controller
+   * would.
+   */
+  @Test
+  void aClaimOnThisNodeGetsALocalVolumeThatPodsMountAndThatGoesOnceReleased() throws Exception {
+    client
+        .resource(BuiltInResources.STORAGE_CLASSES, StorageClass.class)
+        .create(
+            new StorageClassBuilder()
+                .withNewMetadata()
+                .withName("it-local")
+                .endMetadata()
+                .withProvisioner("nauta.io/local-volume")
+                .withReclaimPolicy("Delete")
+                .withVolumeBindingMode("WaitForFirstConsumer")
+                .build())
+        .block(T);
+    ResourceClient<PersistentVolumeClaim> claims =
+        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
+    ResourceClient<PersistentVolume> volumes =
+        client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
+    PersistentVolumeClaim claim =
+        claims
+            .create(
+                new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withNamespace(NS)
+                    .withName("claim-a")
+                    .addToAnnotations("volume.kubernetes.io/selected-node", node.name())
+                    .endMetadata()
+                    .withNewSpec()
+                    .withStorageClassName("it-local")
+                    .withAccessModes("ReadWriteOnce")
+                    .withNewResources()
+                    .addToRequests("storage", new Quantity("16Mi"))
+                    .endResources()
+                    .endSpec()
+                    .build())
+            .block(T);
+    String pvName = "pvc-" + claim.getMetadata().getUid();
+
+    // A pod of the claim waits while it is not bound, and says why.
+    pods.create(claimPod("vol-writer", false, "echo hello > /data/hello; echo nested > /sub/f"))
+        .block(T);
+
+    PersistentVolume pv = await().atMost(T).until(() -> volume(volumes, pvName), v -> v != null);
+    Path dir = rootDir.resolve("volumes").resolve(pvName);
+    assertThat(dir).isDirectory();
+    assertThat(pv.getMetadata().getAnnotations())
+        .containsEntry("pv.kubernetes.io/provisioned-by", "nauta.io/local-volume");
+    assertThat(pv.getSpec().getCapacity()).containsEntry("storage", new Quantity("16Mi"));
+    assertThat(pv.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(pv.getSpec().getVolumeMode()).isEqualTo("Filesystem");
+    assertThat(pv.getSpec().getPersistentVolumeReclaimPolicy()).isEqualTo("Delete");
+    assertThat(pv.getSpec().getStorageClassName()).isEqualTo("it-local");
+    assertThat(pv.getSpec().getLocal().getPath()).isEqualTo(dir.toString());
+    assertThat(pv.getSpec().getClaimRef().getUid()).isEqualTo(claim.getMetadata().getUid());
+    assertThat(pv.getSpec().getClaimRef().getName()).isEqualTo("claim-a");
+    var term = pv.getSpec().getNodeAffinity().getRequired().getNodeSelectorTerms().get(0);
+    assertThat(term.getMatchExpressions().get(0).getKey()).isEqualTo("kubernetes.io/hostname");
+    assertThat(term.getMatchExpressions().get(0).getValues()).containsExactly(node.name());
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () ->
+                assertThat(reasons("claim-a"))
+                    .contains(
+                        "Provisioning:External provisioner is provisioning volume for claim"
+                            + " \"default/claim-a\"",
+                        "ProvisioningSucceeded:Successfully provisioned volume " + pvName));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(reasons("vol-writer"))
+                  .contains(
+                      "FailedMount:MountVolume.SetUp failed for volume \"data\" :"
+                          + " persistentvolumeclaim \"claim-a\" is not bound");
+              assertThat(container("vol-writer").getState().getWaiting().getReason())
+                  .isEqualTo("ContainerCreating");
+            });
+
+    // Bound as the PV controller binds them: the pod starts and writes into the directory.
+    PersistentVolumeClaim current = claims.get(NS, "claim-a").block(T);
+    current.getSpec().setVolumeName(pvName);
+    current = claims.update(current).block(T);
+    current.setStatus(
+        new PersistentVolumeClaimStatusBuilder()
+            .withPhase("Bound")
+            .withAccessModes("ReadWriteOnce")
+            .addToCapacity("storage", new Quantity("16Mi"))
+            .build());
+    claims.updateStatus(current).block(T);
+    PersistentVolume bound = volumes.get(null, pvName).block(T);
+    bound.setStatus(new PersistentVolumeStatusBuilder().withPhase("Bound").build());
+    volumes.updateStatus(bound).block(T);
+
+    Pod writer = pods.get(NS, "vol-writer").block(T);
+    String main = logsUntilEnd(writer.getMetadata().getUid(), "main");
+    String ro = logsUntilEnd(writer.getMetadata().getUid(), "ro");
+    assertThat(main.lines()).contains("RO=no");
+    // The same claim mounted readOnly in the second container refuses writes.
+    assertThat(ro.lines()).contains("RO=yes");
+    assertThat(dir.resolve("hello")).hasContent("hello\n");
+    assertThat(dir.resolve("nested/f")).hasContent("nested\n");
+
+    // A second pod, with the volume itself readOnly, sees the first one's file.
+    Pod reader = pods.create(claimPod("vol-reader", true, "")).block(T);
+    String read = logsUntilEnd(reader.getMetadata().getUid(), "main");
+    assertThat(read.lines()).contains("HELLO=hello", "RO=yes");
+
+    // Pods gone, claim deleted, volume Released: the directory and the volume go.
+    for (String name : List.of("vol-writer", "vol-reader")) {
+      pods.delete(NS, name, new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build()).block(T);
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(pods.list(NS, ListOptions.labels("app=claims")).block(T).items())
+                    .isEmpty());
+    assertThat(dir.resolve("hello")).exists();
+    claims.delete(NS, "claim-a").block(T);
+    PersistentVolume released = volumes.get(null, pvName).block(T);
+    released.setStatus(new PersistentVolumeStatusBuilder().withPhase("Released").build());
+    volumes.updateStatus(released).block(T);
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () -> {
+              assertThat(dir).doesNotExist();
+              // Gone, or held by the pv-protection finalizer where admission adds it.
+              PersistentVolume left = volume(volumes, pvName);
+              assertThat(left == null || left.getMetadata().getDeletionTimestamp() != null)
+                  .isTrue();
+            });
+  }
+
+  /**
+   * A pod of claim {@code claim-a}: container {@code main} mounts it at {@code /data} (and its
+   * {@code nested} subPath at {@code /sub}), runs {@code script}, prints the file {@code hello} and
+   * whether it can write; container {@code ro} mounts it read-only.
+   */
+  private static Pod claimPod(String name, boolean readOnlyVolume, String script) {
+    String check =
+        "echo HELLO=`cat /data/hello 2>/dev/null`;"
+            + " touch /data/probe 2>/dev/null && echo RO=no || echo RO=yes; echo END;"
+            + " exec sleep 3600";
+    return pod(name)
+        .editMetadata()
+        .addToLabels("app", "claims")
+        .endMetadata()
+        .editSpec()
+        .editFirstContainer()
+        .withName("main")
+        .withCommand("sh", "-c", script + (script.isEmpty() ? "" : "; ") + check)
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath("/data")
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath("/sub")
+        .withSubPath("nested")
+        .endVolumeMount()
+        .endContainer()
+        .addNewContainer()
+        .withName("ro")
+        .withImage(IMAGE)
+        .withCommand(
+            "sh",
+            "-c",
+            "touch /ro/x 2>/dev/null && echo RO=no || echo RO=yes; echo END; sleep 3600")
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath("/ro")
+        .withReadOnly(true)
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("data")
+        .withNewPersistentVolumeClaim("claim-a", readOnlyVolume)
+        .endVolume()
+        .endSpec()
+        .build();
+  }
+
+  private static PersistentVolume volume(ResourceClient<PersistentVolume> volumes, String name) {
+    return volumes
+        .get(null, name)
+        .onErrorResume(
+            io.nauta.core.errors.NotFoundException.class, e -> reactor.core.publisher.Mono.empty())
+        .block(T);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.PodObjects;
+import io.nauta.agent.runtime.volumes.ClaimedVolume;
 import io.nauta.agent.runtime.volumes.HostPathCheck;
 import io.nauta.agent.runtime.volumes.ProjectedDir;
 import io.nauta.agent.runtime.volumes.VolumePayloads;
@@ -44,7 +45,11 @@ import java.util.Map;
  *       ({@link VolumePayloads#projected}) written as one such volume, on every sync, so a
  *       refreshed token reaches the files; read-only;
  *   <li>{@code hostPath}: the host's path itself after its {@code type} check ({@link
- *       HostPathCheck}); never removed.
+ *       HostPathCheck}); never removed;
+ *   <li>{@code persistentVolumeClaim}: the host path of the claim's bound volume ({@code local} or
+ *       {@code hostPath}; {@link ClaimedVolume}), read-only when the volume says {@code readOnly};
+ *       never removed (the volume outlives the pod). A claim that is missing or not bound yet keeps
+ *       the pod waiting, as any volume not ready does.
  * </ul>
  *
  * A volume that cannot be set up gets a {@code FailedMount} event, and the pod starts nothing until
@@ -166,8 +171,22 @@ final class PodVolumes {
       sources.put(name, new Source(path, false, false));
       return null;
     }
-    return "volume type is not supported by this node (emptyDir, configMap, secret, projected and"
-        + " hostPath are)";
+    if (v.getPersistentVolumeClaim() != null) {
+      String claim = v.getPersistentVolumeClaim().getClaimName();
+      ClaimedVolume.Source source = objects.claim(claim).source(claim);
+      if (source.error() != null) {
+        return source.error();
+      }
+      sources.put(
+          name,
+          new Source(
+              source.path(),
+              false,
+              Boolean.TRUE.equals(v.getPersistentVolumeClaim().getReadOnly())));
+      return null;
+    }
+    return "volume type is not supported by this node (emptyDir, configMap, secret, projected,"
+        + " hostPath and persistentVolumeClaim are)";
   }
 
   /**
