@@ -16,6 +16,7 @@ import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.workqueue.Result;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,11 @@ public final class LocalVolumeProvisioner {
 
   private static final Log log = LogFactory.getLog(LocalVolumeProvisioner.class);
   private static final String BY_UID = "uid";
+
+  /** A failed claim or volume is retried after 0.5 s, doubling up to 5 min. */
+  private static final Duration BASE_DELAY = Duration.ofMillis(500);
+
+  private static final Duration MAX_DELAY = Duration.ofMinutes(5);
 
   private final KubeClient client;
   private final Set<String> nodes;
@@ -100,6 +106,7 @@ public final class LocalVolumeProvisioner {
             .watch(classes, e -> claimsOfClass(e.object().getMetadata().getName()))
             .watch(volumes, this::claimOfVolume)
             .reconcile(this::provision)
+            .backoff(BASE_DELAY, MAX_DELAY)
             .build();
     this.reclaiming =
         Controller.builder("local-volume-reclaimer")
@@ -107,6 +114,7 @@ public final class LocalVolumeProvisioner {
             .primary(volumes)
             .watch(claims, this::volumeOfDeletedClaim)
             .reconcile(this::reclaim)
+            .backoff(BASE_DELAY, MAX_DELAY)
             .build();
   }
 

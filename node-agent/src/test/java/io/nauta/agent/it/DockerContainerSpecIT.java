@@ -593,6 +593,140 @@ class DockerContainerSpecIT {
   }
 
   /**
+   * The provisioner of an agent of simulated nodes: volumes recorded for each of its nodes (no
+   * directory), none for another node's claim, a volume made before a crash taken as done, a name
+   * taken by someone else's volume a ProvisioningFailed, and a Released volume deleted.
+   */
+  @Test
+  void simulatedNodesVolumesAreRecordedPerNodeAndOnlyTheirOwn() {
+    client
+        .resource(BuiltInResources.STORAGE_CLASSES, StorageClass.class)
+        .create(
+            new StorageClassBuilder()
+                .withNewMetadata()
+                .withName("it-sim")
+                .endMetadata()
+                .withProvisioner("nauta.io/local-volume")
+                .withReclaimPolicy("Delete")
+                .build())
+        .block(T);
+    ResourceClient<PersistentVolumeClaim> claims =
+        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
+    ResourceClient<PersistentVolume> volumes =
+        client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
+    Path simRoot = Path.of("/nonexistent/sim-root");
+    // A volume made before a crash, and a name taken by a volume of someone else's.
+    PersistentVolumeClaim before = claims.create(simClaim("sim-before", "sim-b")).block(T);
+    PersistentVolume made =
+        volumes
+            .create(
+                io.nauta.agent.volumes.LocalVolumes.volume(
+                    before,
+                    client
+                        .resource(BuiltInResources.STORAGE_CLASSES, StorageClass.class)
+                        .get(null, "it-sim")
+                        .block(T),
+                    "sim-b",
+                    simRoot.resolve("volumes/pvc-" + before.getMetadata().getUid())))
+            .block(T);
+    PersistentVolumeClaim taken = claims.create(simClaim("sim-taken", null)).block(T);
+    volumes
+        .create(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder(made)
+                .editMetadata()
+                .withName("pvc-" + taken.getMetadata().getUid())
+                .withResourceVersion(null)
+                .withUid(null)
+                .endMetadata()
+                .editSpec()
+                .editClaimRef()
+                .withUid("someone-else")
+                .endClaimRef()
+                .endSpec()
+                .build())
+        .block(T);
+    var provisioner =
+        new io.nauta.agent.volumes.LocalVolumeProvisioner(
+            client,
+            List.of("sim-a", "sim-b"),
+            io.nauta.agent.volumes.VolumeDirectories.recordOnly(simRoot),
+            2);
+    provisioner.start();
+    try {
+      PersistentVolumeClaim a = claims.create(simClaim("sim-on-a", "sim-a")).block(T);
+      PersistentVolumeClaim other = claims.create(simClaim("sim-elsewhere", "node-9")).block(T);
+      claims
+          .update(
+              claims
+                  .get(NS, "sim-taken")
+                  .block(T)
+                  .edit()
+                  .editMetadata()
+                  .addToAnnotations("volume.kubernetes.io/selected-node", "sim-a")
+                  .endMetadata()
+                  .build())
+          .block(T);
+      String pvA = "pvc-" + a.getMetadata().getUid();
+      PersistentVolume onA = await().atMost(T).until(() -> volume(volumes, pvA), v -> v != null);
+      assertThat(onA.getSpec().getLocal().getPath())
+          .isEqualTo(simRoot.resolve("volumes").resolve(pvA).toString());
+      assertThat(io.nauta.agent.volumes.LocalVolumes.node(onA)).isEqualTo("sim-a");
+      await()
+          .atMost(T)
+          .untilAsserted(
+              () ->
+                  assertThat(reasons("sim-taken"))
+                      .anyMatch(
+                          r ->
+                              r.startsWith(
+                                      "ProvisioningFailed:failed to provision volume with"
+                                          + " StorageClass \"it-sim\": persistentvolume")
+                                  && r.endsWith("exists and was not provisioned for this claim")));
+      assertThat(volume(volumes, "pvc-" + other.getMetadata().getUid())).isNull();
+      assertThat(reasons("sim-elsewhere")).isEmpty();
+      // The volume made before is left as it was, without a second try.
+      assertThat(volume(volumes, made.getMetadata().getName()).getMetadata().getResourceVersion())
+          .isEqualTo(made.getMetadata().getResourceVersion());
+      assertThat(reasons("sim-before")).isEmpty();
+
+      // Released once its claim is gone (else the claim would get a volume again).
+      claims.delete(NS, "sim-on-a").block(T);
+      onA.setStatus(new PersistentVolumeStatusBuilder().withPhase("Released").build());
+      volumes.updateStatus(onA).block(T);
+      await()
+          .atMost(T)
+          .untilAsserted(
+              () -> {
+                PersistentVolume left = volume(volumes, pvA);
+                assertThat(left == null || left.getMetadata().getDeletionTimestamp() != null)
+                    .isTrue();
+              });
+    } finally {
+      provisioner.stop();
+    }
+  }
+
+  private static PersistentVolumeClaim simClaim(String name, String node) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withNamespace(NS)
+        .withName(name)
+        .withAnnotations(
+            node == null
+                ? new java.util.HashMap<>()
+                : new java.util.HashMap<>(Map.of("volume.kubernetes.io/selected-node", node)))
+        .endMetadata()
+        .withNewSpec()
+        .withStorageClassName("it-sim")
+        .withAccessModes("ReadWriteOnce")
+        .withNewResources()
+        .addToRequests("storage", new Quantity("1Gi"))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+
+  /**
    * A pod of claim {@code claim-a}: container {@code main} mounts it at {@code /data} (and its
    * {@code nested} subPath at {@code /sub}), runs {@code script}, prints the file {@code hello} and
    * whether it can write; container {@code ro} mounts it read-only.
@@ -854,6 +988,8 @@ class DockerContainerSpecIT {
     String[] out = new String[1];
     await()
         .atMost(WAIT)
+        // A container listed may be gone when its logs are read (one that failed to be created).
+        .ignoreExceptionsInstanceOf(com.github.dockerjava.api.exception.NotFoundException.class)
         .untilAsserted(
             () -> {
               List<Container> found =
