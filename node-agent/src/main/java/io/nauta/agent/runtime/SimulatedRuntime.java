@@ -135,7 +135,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
       }
       String claim = v.getPersistentVolumeClaim().getClaimName();
       ClaimedVolume.Source source =
-          claims.getOrDefault(claim, ClaimedVolume.MISSING).source(claim, false);
+          claims.getOrDefault(claim, ClaimedVolume.MISSING).source(claim, false, false);
       if (source.error() != null) {
         ready = false;
         events.warning(

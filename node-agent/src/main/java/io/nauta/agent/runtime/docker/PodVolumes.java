@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A pod's volumes, set up on the host before its sandbox exists (as the kubelet mounts volumes
@@ -85,6 +87,9 @@ final class PodVolumes {
   private final String node;
   private final Path rootDir;
   private final PodEvents events;
+
+  /** {@code <pod uid>/<claim>} of the claims pods have mounted (since this agent started). */
+  private final Set<String> mountedClaims = ConcurrentHashMap.newKeySet();
 
   PodVolumes(DockerClient docker, String node, Path rootDir, PodEvents events) {
     this.docker = docker;
@@ -173,10 +178,13 @@ final class PodVolumes {
     }
     if (v.getPersistentVolumeClaim() != null) {
       String claim = v.getPersistentVolumeClaim().getClaimName();
-      ClaimedVolume.Source source = objects.claim(claim).source(claim);
+      String key = pod.getMetadata().getUid() + "/" + claim;
+      ClaimedVolume.Source source =
+          objects.claim(claim).source(claim, true, mountedClaims.contains(key));
       if (source.error() != null) {
         return source.error();
       }
+      mountedClaims.add(key);
       sources.put(
           name,
           new Source(
@@ -308,6 +316,7 @@ final class PodVolumes {
    * Deletes the pod's volumes (never a hostPath's content: it is not under the pod's directory).
    */
   void remove(String uid) {
+    mountedClaims.removeIf(k -> k.startsWith(uid + "/"));
     try {
       ProjectedDir.deleteTree(podDir(uid));
     } catch (IOException e) {

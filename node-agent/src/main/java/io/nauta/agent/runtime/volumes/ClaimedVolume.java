@@ -28,21 +28,24 @@ public record ClaimedVolume(PersistentVolumeClaim claim, PersistentVolume volume
    */
   public record Source(String path, String error) {}
 
-  /** The claim's volume on this host, checked on the file system. */
+  /** The claim's volume on this host for a pod that has not mounted it yet, checked on disk. */
   public Source source(String claimName) {
-    return source(claimName, true);
+    return source(claimName, true, false);
   }
 
   /**
    * @param checkFiles whether the path is checked on this host's file system: not for the simulated
    *     runtime, whose volumes exist only as PersistentVolumes
+   * @param mounted whether the pod has mounted the claim already: a claim being deleted (held by
+   *     {@code kubernetes.io/pvc-protection} while pods use it) is refused only to pods that have
+   *     not, as the kubelet refuses to start a pod on it but leaves running ones alone
    */
-  public Source source(String claimName, boolean checkFiles) {
+  public Source source(String claimName, boolean checkFiles, boolean mounted) {
     String pvc = "persistentvolumeclaim \"" + claimName + "\"";
     if (claim == null) {
       return error(pvc + " not found");
     }
-    if (claim.getMetadata().getDeletionTimestamp() != null) {
+    if (claim.getMetadata().getDeletionTimestamp() != null && !mounted) {
       return error(pvc + " is being deleted");
     }
     String volumeName = claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
