@@ -152,7 +152,11 @@ public final class LocalVolumeProvisioner {
   private List<String> claimsOfClass(String className) {
     return claims.store().list().stream()
         .filter(c -> className.equals(LocalVolumes.claimClass(c)))
-        .filter(c -> c.getSpec() == null || c.getSpec().getVolumeName() == null)
+        .filter(
+            c ->
+                c.getSpec() == null
+                    || c.getSpec().getVolumeName() == null
+                    || c.getSpec().getVolumeName().isEmpty())
         .map(InformerStore::keyOf)
         .toList();
   }

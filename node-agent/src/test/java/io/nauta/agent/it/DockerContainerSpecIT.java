@@ -524,6 +524,24 @@ class DockerContainerSpecIT {
                         "Provisioning:External provisioner is provisioning volume for claim"
                             + " \"default/claim-a\"",
                         "ProvisioningSucceeded:Successfully provisioned volume " + pvName));
+    // As kubectl describe pvc finds them: about the claim, from the provisioner on this node.
+    assertThat(
+            client
+                .resource(BuiltInResources.EVENTS, Event.class)
+                .list(NS, ListOptions.none())
+                .block(T)
+                .items()
+                .stream()
+                .filter(e -> "ProvisioningSucceeded".equals(e.getReason()))
+                .filter(e -> "claim-a".equals(e.getInvolvedObject().getName())))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("PersistentVolumeClaim");
+              assertThat(e.getInvolvedObject().getUid()).isEqualTo(claim.getMetadata().getUid());
+              assertThat(e.getSource().getComponent())
+                  .isEqualTo("nauta.io/local-volume_" + node.name());
+            });
     await()
         .atMost(WAIT)
         .untilAsserted(
