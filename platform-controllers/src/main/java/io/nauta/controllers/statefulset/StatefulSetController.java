@@ -1,0 +1,133 @@
+package io.nauta.controllers.statefulset;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nauta.controllers.app.ControllersProperties;
+import io.nauta.controllers.app.EventRecorders;
+import io.nauta.controllers.app.ManagedController;
+import io.nauta.controllers.replicaset.PodExpectations;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.controller.Controller;
+import io.nauta.core.controller.Expectations;
+import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.informer.InformerEvent;
+import io.nauta.core.informer.InformerFactory;
+import io.nauta.core.informer.InformerStore;
+import io.nauta.core.informer.SharedInformer;
+import io.nauta.core.registry.BuiltInResources;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Kubernetes' StatefulSetController: pods with stable names, identities and claims, created and
+ * removed in order (or in parallel), updated from the highest ordinal down to the partition. Pod
+ * and revision events go to their controlling StatefulSet (pod events observing the expectations);
+ * the work is in {@link StatefulSetSync}.
+ */
+@Component
+public class StatefulSetController implements ManagedController {
+
+  static final String NAME = "statefulset-controller";
+
+  private final InformerStore<StatefulSet> sets;
+  private final PodExpectations expectations;
+  private final Controller controller;
+
+  public StatefulSetController(
+      InformerFactory informers,
+      KubeClient client,
+      EventRecorders events,
+      ControllersProperties props,
+      MeterRegistry meters) {
+    SharedInformer<StatefulSet> setInformer =
+        informers.informer(BuiltInResources.STATEFULSETS, StatefulSet.class);
+    SharedInformer<Pod> podInformer = informers.informer(BuiltInResources.PODS, Pod.class);
+    SharedInformer<PersistentVolumeClaim> claimInformer =
+        informers.informer(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
+    SharedInformer<ControllerRevision> revisionInformer =
+        informers.informer(BuiltInResources.CONTROLLER_REVISIONS, ControllerRevision.class);
+    this.sets = setInformer.store();
+    this.expectations = new PodExpectations(new Expectations());
+    StatefulSetSync sync =
+        new StatefulSetSync(
+            sets,
+            podInformer.store(),
+            claimInformer.store(),
+            revisionInformer.store(),
+            client,
+            events.forComponent(NAME),
+            expectations,
+            Clock.systemUTC());
+    this.controller =
+        Controller.builder(NAME)
+            .primary(setInformer)
+            .watch(setInformer, this::onSet)
+            .watch(podInformer, this::onPod)
+            .watch(claimInformer, e -> List.of())
+            .watch(revisionInformer, e -> owner(e.object()).map(List::of).orElse(List.of()))
+            .reconcile(sync::sync)
+            .workers(props.workers())
+            .meterRegistry(meters)
+            .build();
+  }
+
+  @Override
+  public Controller controller() {
+    return controller;
+  }
+
+  private Collection<String> onSet(InformerEvent<StatefulSet> event) {
+    if (event.type() == InformerEvent.Type.DELETED) {
+      expectations.delete(InformerStore.keyOf(event.object()));
+    }
+    return List.of();
+  }
+
+  /** The pod's StatefulSet, observing a creation or deletion on the way. */
+  private Collection<String> onPod(InformerEvent<Pod> event) {
+    Pod pod = event.object();
+    Optional<String> owner = owner(pod);
+    if (owner.isEmpty()) {
+      return List.of();
+    }
+    boolean leaving = pod.getMetadata().getDeletionTimestamp() != null;
+    switch (event.type()) {
+      case ADDED -> {
+        if (leaving) {
+          expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
+        } else {
+          expectations.creationObserved(owner.get());
+        }
+      }
+      case UPDATED -> {
+        if (leaving) {
+          expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
+        }
+      }
+      case DELETED -> expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
+      default -> {}
+    }
+    return List.of(owner.get());
+  }
+
+  /** The key of the StatefulSet controlling {@code child}, if it is one we know by that uid. */
+  private Optional<String> owner(HasMetadata child) {
+    Optional<OwnerReference> ref = OwnerReferences.controllerOf(child);
+    if (ref.isEmpty() || !"StatefulSet".equals(ref.get().getKind())) {
+      return Optional.empty();
+    }
+    String key = InformerStore.key(child.getMetadata().getNamespace(), ref.get().getName());
+    return sets.get(key)
+        .filter(s -> Objects.equals(s.getMetadata().getUid(), ref.get().getUid()))
+        .map(s -> key);
+  }
+}

@@ -1,0 +1,544 @@
+package io.nauta.controllers.statefulset;
+
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.nauta.controllers.replicaset.PodExpectations;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.PatchType;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.controller.Expectations;
+import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.errors.AlreadyExistsException;
+import io.nauta.core.errors.ConflictException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.events.EventRecorder;
+import io.nauta.core.informer.InformerStore;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.workqueue.Result;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One pass of upstream's {@code StatefulSetControl.UpdateStatefulSet} for one key, from the
+ * informers' stores: the revisions (current and update), the claims' owners as the retention policy
+ * asks, the pods {@link StatefulSetPlan} decides on (each pod's claims made before it), the history
+ * pruned to {@code revisionHistoryLimit}, and the status.
+ */
+final class StatefulSetSync {
+
+  private final InformerStore<StatefulSet> sets;
+  private final InformerStore<Pod> pods;
+  private final InformerStore<PersistentVolumeClaim> claims;
+  private final InformerStore<ControllerRevision> revisions;
+  private final KubeClient client;
+  private final ResourceClient<Pod> podApi;
+  private final ResourceClient<PersistentVolumeClaim> claimApi;
+  private final ResourceClient<ControllerRevision> revisionApi;
+  private final ResourceClient<StatefulSet> setApi;
+  private final EventRecorder events;
+  private final PodExpectations expectations;
+  private final Clock clock;
+
+  StatefulSetSync(
+      InformerStore<StatefulSet> sets,
+      InformerStore<Pod> pods,
+      InformerStore<PersistentVolumeClaim> claims,
+      InformerStore<ControllerRevision> revisions,
+      KubeClient client,
+      EventRecorder events,
+      PodExpectations expectations,
+      Clock clock) {
+    this.sets = sets;
+    this.pods = pods;
+    this.claims = claims;
+    this.revisions = revisions;
+    this.client = client;
+    this.podApi = client.resource(BuiltInResources.PODS, Pod.class);
+    this.claimApi =
+        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
+    this.revisionApi =
+        client.resource(BuiltInResources.CONTROLLER_REVISIONS, ControllerRevision.class);
+    this.setApi = client.resource(BuiltInResources.STATEFULSETS, StatefulSet.class);
+    this.events = events;
+    this.expectations = expectations;
+    this.clock = clock;
+  }
+
+  Mono<Result> sync(String key) {
+    Optional<StatefulSet> cached = sets.get(key);
+    if (cached.isEmpty()) {
+      expectations.delete(key);
+      return Mono.just(Result.done());
+    }
+    StatefulSet set = cached.get();
+    if (set.getMetadata().getDeletionTimestamp() != null) {
+      return Mono.just(Result.done()); // the garbage collector removes its pods
+    }
+    List<ControllerRevision> owned =
+        revisions.byIndex(InformerStore.BY_OWNER_UID, set.getMetadata().getUid()).stream()
+            .filter(r -> OwnerReferences.isControlledBy(r, set))
+            .toList();
+    return updateRevision(set, owned)
+        .flatMap(
+            update -> {
+              ControllerRevision current = currentRevision(set, owned, update);
+              if (!expectations.satisfied(key)) {
+                return status(set, current, update, Optional.empty(), null);
+              }
+              List<Pod> members = members(set);
+              StatefulSetPlan.Actions actions =
+                  StatefulSetPlan.plan(
+                      set,
+                      members,
+                      current.getMetadata().getName(),
+                      update.getMetadata().getName(),
+                      clock.instant());
+              Mono<Void> work =
+                  claimOwners(set, members)
+                      .then(Mono.defer(() -> execute(key, set, actions, current, update)))
+                      .then(Mono.defer(() -> cleanupHistory(set, owned, current, update)));
+              return work.then(Mono.just(Optional.<Throwable>empty()))
+                  .onErrorResume(e -> Mono.just(Optional.of(e)))
+                  .flatMap(
+                      err -> status(set, current, update, actions.retryAfter(), err.orElse(null)));
+            });
+  }
+
+  /** The pods this StatefulSet controls whose names are {@code <set>-<ordinal>}. */
+  private List<Pod> members(StatefulSet set) {
+    return pods.byIndex(InformerStore.BY_OWNER_UID, set.getMetadata().getUid()).stream()
+        .filter(p -> OwnerReferences.isControlledBy(p, set))
+        .filter(p -> StatefulPods.ordinal(set, p).isPresent())
+        .toList();
+  }
+
+  /**
+   * Upstream's getStatefulSetRevisions: the revision of the current template, made when there is
+   * none and renumbered to the newest when an older one became current again (a rollback).
+   */
+  private Mono<ControllerRevision> updateRevision(StatefulSet set, List<ControllerRevision> owned) {
+    List<ControllerRevision> equal =
+        owned.stream().filter(r -> StatefulSetRevisions.matches(set, r)).toList();
+    long next = StatefulSetRevisions.maxRevision(owned) + 1;
+    if (equal.isEmpty()) {
+      ControllerRevision snapshot = StatefulSetRevisions.snapshot(set, next);
+      return revisionApi
+          .create(snapshot)
+          .onErrorResume(
+              AlreadyExistsException.class,
+              e ->
+                  revisionApi
+                      .get(set.getMetadata().getNamespace(), snapshot.getMetadata().getName())
+                      .flatMap(
+                          existing ->
+                              StatefulSetRevisions.matches(set, existing)
+                                  ? Mono.just(existing)
+                                  : collision(set, e)));
+    }
+    ControllerRevision newest =
+        equal.stream().max(Comparator.comparingLong(StatefulSetRevisions::number)).orElseThrow();
+    if (StatefulSetRevisions.number(newest) < StatefulSetRevisions.maxRevision(owned)) {
+      return revisionApi.patch(
+          newest.getMetadata().getNamespace(),
+          newest.getMetadata().getName(),
+          PatchType.MERGE,
+          "{\"revision\":" + next + "}");
+    }
+    return Mono.just(newest);
+  }
+
+  /** Another template hashed to the same name: count the collision so the next hash differs. */
+  private Mono<ControllerRevision> collision(StatefulSet set, Throwable cause) {
+    int count =
+        set.getStatus() == null || set.getStatus().getCollisionCount() == null
+            ? 0
+            : set.getStatus().getCollisionCount();
+    String patch = "{\"status\":{\"collisionCount\":" + (count + 1) + "}}";
+    return setApi
+        .patchStatus(
+            set.getMetadata().getNamespace(), set.getMetadata().getName(), PatchType.MERGE, patch)
+        .then(Mono.error(cause));
+  }
+
+  /** The revision named by {@code status.currentRevision}, else the update revision. */
+  private static ControllerRevision currentRevision(
+      StatefulSet set, List<ControllerRevision> owned, ControllerRevision update) {
+    String name = set.getStatus() == null ? null : set.getStatus().getCurrentRevision();
+    return owned.stream()
+        .filter(r -> r.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElse(update);
+  }
+
+  private Mono<Void> execute(
+      String key,
+      StatefulSet set,
+      StatefulSetPlan.Actions actions,
+      ControllerRevision current,
+      ControllerRevision update) {
+    if (actions.isEmpty()) {
+      return Mono.empty();
+    }
+    // Expect first: the informer may deliver a created pod before the create call returns.
+    expectations.expect(
+        key,
+        actions.creates().size(),
+        actions.deletes().stream().map(InformerStore::keyOf).toList());
+    Mono<Void> creates =
+        Flux.fromIterable(actions.creates())
+            .concatMap(
+                c ->
+                    createPod(
+                            set,
+                            c,
+                            c.revision().equals(update.getMetadata().getName()) ? update : current)
+                        .onErrorResume(
+                            e -> {
+                              expectations.creationObserved(key);
+                              return Mono.error(e);
+                            }))
+            .then();
+    Mono<Void> deletes =
+        Flux.fromIterable(actions.deletes()).concatMap(p -> deletePod(key, set, p)).then();
+    return creates.then(deletes);
+  }
+
+  private Mono<Void> createPod(
+      StatefulSet set, StatefulSetPlan.Create create, ControllerRevision revision) {
+    Pod pod =
+        StatefulPods.newPod(
+            set,
+            revision == null
+                ? set.getSpec().getTemplate()
+                : StatefulSetRevisions.template(revision),
+            create.ordinal(),
+            create.revision());
+    String name = pod.getMetadata().getName();
+    String setName = set.getMetadata().getName();
+    return createClaims(set, create.ordinal(), name)
+        .then(podApi.create(pod))
+        .flatMap(
+            p ->
+                events.normal(
+                    set,
+                    "SuccessfulCreate",
+                    "create Pod " + name + " in StatefulSet " + setName + " successful"))
+        .onErrorResume(
+            e ->
+                !(e instanceof ClaimError)
+                    ? events
+                        .warning(
+                            set,
+                            "FailedCreate",
+                            "create Pod "
+                                + name
+                                + " in StatefulSet "
+                                + setName
+                                + " failed error: "
+                                + e.getMessage())
+                        .then(Mono.error(e))
+                    : Mono.error(e));
+  }
+
+  /** A claim missing or on its way out: the pod waits (upstream's createPersistentVolumeClaims). */
+  private static final class ClaimError extends RuntimeException {
+    ClaimError(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private Mono<Void> createClaims(StatefulSet set, int ordinal, String podName) {
+    String setName = set.getMetadata().getName();
+    return Flux.fromIterable(StatefulPods.claims(set, ordinal))
+        .concatMap(
+            claim -> {
+              String name = claim.getMetadata().getName();
+              Optional<PersistentVolumeClaim> existing =
+                  claims.get(InformerStore.key(set.getMetadata().getNamespace(), name));
+              if (existing.isPresent()) {
+                if (existing.get().getMetadata().getDeletionTimestamp() != null) {
+                  return Mono.error(
+                      new ClaimError(
+                          "pod "
+                              + podName
+                              + " of StatefulSet "
+                              + setName
+                              + " is waiting for PVC "
+                              + name
+                              + " to be deleted",
+                          null));
+                }
+                return Mono.empty();
+              }
+              if (wantsSetOwner(set)) {
+                claim.getMetadata().setOwnerReferences(List.of(ownerRef(set)));
+              }
+              return claimApi
+                  .create(claim)
+                  .flatMap(
+                      c ->
+                          events.normal(
+                              set,
+                              "SuccessfulCreate",
+                              "create Claim "
+                                  + name
+                                  + " Pod "
+                                  + podName
+                                  + " in StatefulSet "
+                                  + setName
+                                  + " success"))
+                  .onErrorResume(AlreadyExistsException.class, e -> Mono.empty())
+                  .onErrorResume(
+                      e -> !(e instanceof ClaimError),
+                      e ->
+                          events
+                              .warning(
+                                  set,
+                                  "FailedCreate",
+                                  "create Claim "
+                                      + name
+                                      + " for Pod "
+                                      + podName
+                                      + " in StatefulSet "
+                                      + setName
+                                      + " failed error: "
+                                      + e.getMessage())
+                              .then(Mono.error(new ClaimError(e.getMessage(), e))));
+            })
+        .then();
+  }
+
+  private Mono<Void> deletePod(String key, StatefulSet set, Pod pod) {
+    String name = pod.getMetadata().getName();
+    return podApi
+        .delete(
+            pod.getMetadata().getNamespace(),
+            name,
+            new DeleteOptionsBuilder()
+                .withNewPreconditions()
+                .withUid(pod.getMetadata().getUid())
+                .endPreconditions()
+                .build())
+        .then(
+            Mono.defer(
+                () ->
+                    events.normal(
+                        set,
+                        "SuccessfulDelete",
+                        "delete Pod "
+                            + name
+                            + " in StatefulSet "
+                            + set.getMetadata().getName()
+                            + " successful")))
+        .onErrorResume(
+            e -> {
+              expectations.deletionObserved(key, InformerStore.keyOf(pod));
+              if (e instanceof NotFoundException || e instanceof ConflictException) {
+                return Mono.empty(); // gone already, or another pod by now
+              }
+              return events
+                  .warning(
+                      set,
+                      "FailedDelete",
+                      "delete Pod "
+                          + name
+                          + " in StatefulSet "
+                          + set.getMetadata().getName()
+                          + " failed error: "
+                          + e.getMessage())
+                  .then(Mono.error(e));
+            });
+  }
+
+  private static boolean wantsSetOwner(StatefulSet set) {
+    var p = set.getSpec().getPersistentVolumeClaimRetentionPolicy();
+    return p != null && "Delete".equals(p.getWhenDeleted());
+  }
+
+  private static boolean wantsPodOwnerWhenScaled(StatefulSet set) {
+    var p = set.getSpec().getPersistentVolumeClaimRetentionPolicy();
+    return p != null && "Delete".equals(p.getWhenScaled());
+  }
+
+  private static OwnerReference ownerRef(io.fabric8.kubernetes.api.model.HasMetadata owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion() == null ? "apps/v1" : owner.getApiVersion())
+        .withKind(owner.getKind() == null ? "StatefulSet" : owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .build();
+  }
+
+  /**
+   * Upstream's claim ownership for {@code persistentVolumeClaimRetentionPolicy}: with whenDeleted
+   * Delete a claim is owned by the StatefulSet; with whenScaled Delete the claim of a condemned pod
+   * (an ordinal the scale-down leaves out) is owned by that pod, so the garbage collector deletes
+   * the claim with its owner. Retain removes those references again.
+   */
+  private Mono<Void> claimOwners(StatefulSet set, List<Pod> members) {
+    int start = StatefulPods.startOrdinal(set);
+    int end = start + StatefulPods.replicas(set);
+    List<Mono<Void>> patches = new ArrayList<>();
+    for (Pod pod : members) {
+      if (StatefulPods.isTerminating(pod)) {
+        continue;
+      }
+      int ord = StatefulPods.ordinal(set, pod).orElseThrow();
+      boolean condemned = ord < start || ord >= end;
+      for (PersistentVolumeClaim want : StatefulPods.claims(set, ord)) {
+        Optional<PersistentVolumeClaim> have =
+            claims.get(
+                InformerStore.key(set.getMetadata().getNamespace(), want.getMetadata().getName()));
+        if (have.isEmpty() || have.get().getMetadata().getDeletionTimestamp() != null) {
+          continue;
+        }
+        PersistentVolumeClaim claim = have.get();
+        List<OwnerReference> refs = new ArrayList<>();
+        Set<String> ours = new HashSet<>();
+        ours.add(set.getMetadata().getUid());
+        ours.add(pod.getMetadata().getUid());
+        List<OwnerReference> existing =
+            claim.getMetadata().getOwnerReferences() == null
+                ? List.of()
+                : claim.getMetadata().getOwnerReferences();
+        for (OwnerReference r : existing) {
+          boolean setRef = set.getMetadata().getUid().equals(r.getUid());
+          boolean podRef =
+              "Pod".equals(r.getKind()) && pod.getMetadata().getName().equals(r.getName());
+          if (!setRef && !podRef) {
+            refs.add(r);
+          }
+        }
+        if (wantsSetOwner(set)) {
+          refs.add(ownerRef(set));
+        }
+        if (condemned && wantsPodOwnerWhenScaled(set)) {
+          refs.add(
+              new OwnerReferenceBuilder()
+                  .withApiVersion("v1")
+                  .withKind("Pod")
+                  .withName(pod.getMetadata().getName())
+                  .withUid(pod.getMetadata().getUid())
+                  .build());
+        }
+        if (sameRefs(existing, refs)) {
+          continue;
+        }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("ownerReferences", refs);
+        metadata.put("uid", claim.getMetadata().getUid());
+        metadata.put("resourceVersion", claim.getMetadata().getResourceVersion());
+        String body = client.mapper().writeValueAsString(Map.of("metadata", metadata));
+        patches.add(
+            claimApi
+                .patch(
+                    claim.getMetadata().getNamespace(),
+                    claim.getMetadata().getName(),
+                    PatchType.MERGE,
+                    body)
+                .then());
+      }
+    }
+    return Flux.concat(patches).then();
+  }
+
+  private static boolean sameRefs(List<OwnerReference> a, List<OwnerReference> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    Set<String> ua = new HashSet<>();
+    a.forEach(r -> ua.add(r.getUid() + "/" + r.getKind()));
+    Set<String> ub = new HashSet<>();
+    b.forEach(r -> ub.add(r.getUid() + "/" + r.getKind()));
+    return ua.equals(ub);
+  }
+
+  /**
+   * Upstream's truncateHistory: old revisions beyond {@code revisionHistoryLimit}, oldest first,
+   * except the current and update revisions and those a live pod still carries.
+   */
+  private Mono<Void> cleanupHistory(
+      StatefulSet set,
+      List<ControllerRevision> owned,
+      ControllerRevision current,
+      ControllerRevision update) {
+    Set<String> live = new HashSet<>();
+    members(set).forEach(p -> live.add(StatefulPods.revision(p)));
+    live.add(current.getMetadata().getName());
+    live.add(update.getMetadata().getName());
+    List<ControllerRevision> history =
+        owned.stream()
+            .filter(r -> !live.contains(r.getMetadata().getName()))
+            .sorted(Comparator.comparingLong(StatefulSetRevisions::number))
+            .toList();
+    int limit =
+        set.getSpec().getRevisionHistoryLimit() == null
+            ? 10
+            : set.getSpec().getRevisionHistoryLimit();
+    int toKill = history.size() - limit;
+    if (toKill <= 0) {
+      return Mono.empty();
+    }
+    return Flux.fromIterable(history.subList(0, toKill))
+        .concatMap(
+            r ->
+                revisionApi
+                    .delete(r.getMetadata().getNamespace(), r.getMetadata().getName())
+                    .onErrorResume(NotFoundException.class, e -> Mono.empty()))
+        .then();
+  }
+
+  /** Upstream's status computation and completeRollingUpdate; fails with the pass's error. */
+  private Mono<Result> status(
+      StatefulSet set,
+      ControllerRevision current,
+      ControllerRevision update,
+      Optional<Duration> retry,
+      Throwable error) {
+    StatefulSetStatus status =
+        StatefulSetStatuses.calculate(
+            set,
+            members(set),
+            current.getMetadata().getName(),
+            update.getMetadata().getName(),
+            clock.instant());
+    Mono<Void> write =
+        StatefulSetStatuses.same(set.getStatus(), status)
+            ? Mono.empty()
+            : setApi
+                .patchStatus(
+                    set.getMetadata().getNamespace(),
+                    set.getMetadata().getName(),
+                    PatchType.MERGE,
+                    client
+                        .mapper()
+                        .writeValueAsString(Map.of("status", StatefulSetStatuses.patch(status))))
+                .then()
+                .onErrorResume(NotFoundException.class, e -> Mono.empty());
+    if (error != null) {
+      return write.then(Mono.error(error));
+    }
+    Optional<Duration> wait = retry;
+    if (!expectations.satisfied(InformerStore.keyOf(set))) {
+      Duration expiry = Expectations.DEFAULT_TIMEOUT.plusSeconds(1);
+      wait = Optional.of(wait.filter(w -> w.compareTo(expiry) < 0).orElse(expiry));
+    }
+    return write.thenReturn(wait.map(Result::requeueAfter).orElse(Result.done()));
+  }
+}
