@@ -1,6 +1,9 @@
 package io.nauta.controllers.replicaset;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.core.controller.Expectations;
+import io.nauta.core.informer.InformerEvent;
+import io.nauta.core.informer.InformerStore;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +52,31 @@ public final class PodExpectations {
     Set<String> pending = pendingDeletions.get(key);
     if (pending != null && pending.remove(podKey)) {
       counts.deletionObserved(key);
+    }
+  }
+
+  /**
+   * Observes what an event of a pod controlled by {@code owner} means: a creation when a live pod
+   * appears, a deletion when it gets its deletionTimestamp or goes.
+   */
+  public void observe(String owner, InformerEvent<Pod> event) {
+    Pod pod = event.object();
+    boolean leaving = pod.getMetadata().getDeletionTimestamp() != null;
+    switch (event.type()) {
+      case ADDED -> {
+        if (leaving) {
+          deletionObserved(owner, InformerStore.keyOf(pod));
+        } else {
+          creationObserved(owner);
+        }
+      }
+      case UPDATED -> {
+        if (leaving) {
+          deletionObserved(owner, InformerStore.keyOf(pod));
+        }
+      }
+      case DELETED -> deletionObserved(owner, InformerStore.keyOf(pod));
+      default -> {}
     }
   }
 

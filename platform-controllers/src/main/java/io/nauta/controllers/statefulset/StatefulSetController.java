@@ -99,23 +99,7 @@ public class StatefulSetController implements ManagedController {
     if (owner.isEmpty()) {
       return List.of();
     }
-    boolean leaving = pod.getMetadata().getDeletionTimestamp() != null;
-    switch (event.type()) {
-      case ADDED -> {
-        if (leaving) {
-          expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
-        } else {
-          expectations.creationObserved(owner.get());
-        }
-      }
-      case UPDATED -> {
-        if (leaving) {
-          expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
-        }
-      }
-      case DELETED -> expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
-      default -> {}
-    }
+    expectations.observe(owner.get(), event);
     return List.of(owner.get());
   }
 

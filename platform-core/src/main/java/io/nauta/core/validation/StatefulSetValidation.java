@@ -89,22 +89,7 @@ public final class StatefulSetValidation implements Validator<StatefulSet> {
           MetadataValidation.nonNegative("spec.ordinals.start", spec.getOrdinals().getStart()));
     }
     LabelSelector selector = spec.getSelector();
-    boolean selectorUsable = false;
-    if (selector == null) {
-      errs.add(FieldError.required("spec.selector", ""));
-    } else {
-      List<FieldError> selectorErrs = LabelSelectorValidation.validate(selector, "spec.selector");
-      errs.addAll(selectorErrs);
-      if (LabelSelectorValidation.isEmpty(selector)) {
-        errs.add(
-            FieldError.invalid(
-                "spec.selector",
-                LabelSelectorValidation.render(selector),
-                "empty selector is invalid for statefulset"));
-      } else {
-        selectorUsable = selectorErrs.isEmpty();
-      }
-    }
+    boolean selectorUsable = WorkloadValidation.requiredSelector(selector, "statefulset", errs);
     PodTemplateSpec template =
         spec.getTemplate() == null ? new PodTemplateSpec() : spec.getTemplate();
     ObjectMeta meta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
@@ -246,13 +231,9 @@ public final class StatefulSetValidation implements Validator<StatefulSet> {
               now.getAvailableReplicas(),
               "cannot be greater than status.readyReplicas"));
     }
-    Integer before = was == null ? null : was.getCollisionCount();
-    Integer after = now.getCollisionCount();
-    if (before != null && (after == null || after < before)) {
-      errs.add(
-          FieldError.invalid(
-              f + "collisionCount", after == null ? 0 : after, "cannot be decremented"));
-    }
+    errs.addAll(
+        WorkloadValidation.collisionCountNotDecremented(
+            was == null ? null : was.getCollisionCount(), now.getCollisionCount()));
     return errs;
   }
 
