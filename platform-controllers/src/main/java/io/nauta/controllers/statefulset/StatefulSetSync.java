@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.nauta.controllers.pods.Adoption;
 import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.PatchType;
@@ -15,11 +16,13 @@ import io.nauta.core.client.ResourceClient;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
 import io.nauta.core.errors.AlreadyExistsException;
+import io.nauta.core.errors.ApiException;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.selector.LabelSelector;
 import io.nauta.core.workqueue.Result;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +57,7 @@ final class StatefulSetSync {
   private final EventRecorder events;
   private final PodExpectations expectations;
   private final Clock clock;
+  private final Adoption<StatefulSet> adoption;
 
   StatefulSetSync(
       InformerStore<StatefulSet> sets,
@@ -78,6 +82,24 @@ final class StatefulSetSync {
     this.events = events;
     this.expectations = expectations;
     this.clock = clock;
+    this.adoption =
+        new Adoption<>(
+            pods,
+            revisions,
+            (set, pod) -> StatefulPods.ordinal(set, pod).isPresent(),
+            setApi::get,
+            this::adopt);
+  }
+
+  private Mono<Void> adopt(io.fabric8.kubernetes.api.model.HasMetadata child, StatefulSet set) {
+    String body = Adoption.controllerPatch(client, child, set);
+    String ns = child.getMetadata().getNamespace();
+    String name = child.getMetadata().getName();
+    Mono<?> patched =
+        child instanceof Pod
+            ? podApi.patch(ns, name, PatchType.STRATEGIC_MERGE, body)
+            : revisionApi.patch(ns, name, PatchType.STRATEGIC_MERGE, body);
+    return patched.then().onErrorResume(NotFoundException.class, e -> Mono.empty());
   }
 
   Mono<Result> sync(String key) {
@@ -89,6 +111,17 @@ final class StatefulSetSync {
     StatefulSet set = cached.get();
     if (set.getMetadata().getDeletionTimestamp() != null) {
       return Mono.just(Result.done()); // the garbage collector removes its pods
+    }
+    LabelSelector selector;
+    try {
+      selector = LabelSelector.fromModel(set.getSpec().getSelector());
+    } catch (ApiException e) {
+      return Mono.just(Result.done()); // the API server validates selectors: not retried
+    }
+    List<io.fabric8.kubernetes.api.model.HasMetadata> orphans = adoption.orphans(set, selector);
+    if (!orphans.isEmpty()) {
+      // Their events (now with this controller) bring the key back, seen as ours.
+      return adoption.adopt(set, orphans).thenReturn(Result.done());
     }
     List<ControllerRevision> owned =
         revisions.byIndex(InformerStore.BY_OWNER_UID, set.getMetadata().getUid()).stream()
@@ -425,10 +458,12 @@ final class StatefulSetSync {
             refs.add(r);
           }
         }
-        if (wantsSetOwner(set)) {
+        boolean podOwns = condemned && wantsPodOwnerWhenScaled(set);
+        // both Delete: a scaled-away pod's claim is the pod's alone, or it would outlive the pod
+        if (wantsSetOwner(set) && !podOwns) {
           refs.add(ownerRef(set));
         }
-        if (condemned && wantsPodOwnerWhenScaled(set)) {
+        if (podOwns) {
           refs.add(
               new OwnerReferenceBuilder()
                   .withApiVersion("v1")

@@ -261,6 +261,22 @@ class StatefulSetIT {
     String revision = web1.getMetadata().getLabels().get("controller-revision-hash");
     assertThat(status).isEqualTo("3 3 3 3 3 1 " + revision + " " + revision + " 0");
     assertThat(revision).startsWith("web-");
+    // upstream's defaults
+    assertThat(
+            ok(
+                    "get",
+                    "sts",
+                    "web",
+                    "-o",
+                    "jsonpath={.spec.podManagementPolicy} {.spec.updateStrategy.type}"
+                        + " {.spec.updateStrategy.rollingUpdate.partition}"
+                        + " {.spec.revisionHistoryLimit}"
+                        + " {.spec.persistentVolumeClaimRetentionPolicy.whenDeleted}"
+                        + " {.spec.persistentVolumeClaimRetentionPolicy.whenScaled}"
+                        + " {.spec.volumeClaimTemplates[0].spec.volumeMode}"
+                        + " {.spec.template.spec.restartPolicy}")
+                .stdout())
+        .isEqualTo("OrderedReady RollingUpdate 0 10 Retain Retain Filesystem Always");
     assertThat(ok("get", "events", "--field-selector", "involvedObject.name=web").stdout())
         .contains("create Pod web-0 in StatefulSet web successful")
         .contains("create Claim data-web-0 Pod web-0 in StatefulSet web success");
@@ -374,6 +390,51 @@ class StatefulSetIT {
 
   @Test
   @Order(6)
+  void aStatefulSetCreatedAgainAdoptsThePodsItsPredecessorOrphaned() {
+    Map<String, String> before =
+        live("web").values().stream()
+            .collect(
+                Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    ok("delete", "sts", "web", "--cascade=orphan");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(live("web").values())
+                    .hasSize(3)
+                    .allMatch(p -> p.getMetadata().getOwnerReferences().isEmpty()));
+    Kubectl.Result created =
+        kubectl.runWithInput(
+            statefulSet("web", "podManagementPolicy: OrderedReady"), "create", "-f", "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    String uid = ok("get", "sts", "web", "-o", "jsonpath={.metadata.uid}").stdout();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(live("web").values())
+                    .hasSize(3)
+                    .allMatch(
+                        p -> p.getMetadata().getOwnerReferences().get(0).getUid().equals(uid)));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(kubectl.run("get", "sts", "web").stdout()).containsPattern("web +3/3 "));
+    // the same pods, none replaced, and the history kept
+    assertThat(
+            live("web").values().stream()
+                .collect(
+                    Collectors.toMap(
+                        p -> p.getMetadata().getName(), p -> p.getMetadata().getUid())))
+        .isEqualTo(before);
+    assertThat(ok("rollout", "history", "sts/web").stdout())
+        .containsPattern("(?m)^2 ")
+        .containsPattern("(?m)^3 ");
+  }
+
+  @Test
+  @Order(7)
   void onlyTheAllowedSpecFieldsMayChange() {
     Kubectl.Result r =
         kubectl.run("patch", "sts", "web", "-p", "{\"spec\":{\"serviceName\":\"other\"}}");
@@ -394,7 +455,7 @@ class StatefulSetIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void parallelCreatesAllPodsAtOnceAndWhenScaledDeleteRemovesTheClaims() {
     // never ready: Parallel does not wait for a predecessor
     cluster.kubelet.neverReady(p -> p.getMetadata().getName().startsWith("par-"));
@@ -403,7 +464,7 @@ class StatefulSetIT {
             statefulSet(
                 "par",
                 "podManagementPolicy: Parallel\n  persistentVolumeClaimRetentionPolicy:"
-                    + " {whenScaled: Delete}"),
+                    + " {whenScaled: Delete, whenDeleted: Delete}"),
             "create",
             "-f",
             "-");
@@ -415,7 +476,7 @@ class StatefulSetIT {
     assertThat(
             ok("get", "sts", "par", "-o", "jsonpath={.spec.persistentVolumeClaimRetentionPolicy}")
                 .stdout())
-        .contains("\"whenDeleted\":\"Retain\"")
+        .contains("\"whenDeleted\":\"Delete\"")
         .contains("\"whenScaled\":\"Delete\"");
 
     ok("scale", "sts", "par", "--replicas=1");
@@ -426,5 +487,23 @@ class StatefulSetIT {
               assertThat(live("par")).containsOnlyKeys("par-0");
               assertThat(claimUids("par")).containsOnlyKeys("data-par-0");
             });
+  }
+
+  @Test
+  @Order(9)
+  void deletingAStatefulSetRemovesItsPodsAndOnlyTheClaimsItOwns() {
+    Map<String, String> kept = claimUids("web");
+    ok("delete", "sts", "web", "par");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(live("web")).isEmpty();
+              assertThat(live("par")).isEmpty();
+              // whenDeleted Delete: the garbage collector takes the claims with their StatefulSet
+              assertThat(claimUids("par")).isEmpty();
+            });
+    // Retain: the claims stay for a StatefulSet created again
+    assertThat(claimUids("web")).isEqualTo(kept).hasSize(3);
   }
 }
