@@ -144,6 +144,7 @@ final class StatefulSetSync {
                       clock.instant());
               Mono<Void> work =
                   claimOwners(set, members)
+                      .then(Mono.defer(() -> pendingPodsClaims(set, members)))
                       .then(Mono.defer(() -> execute(key, set, actions, current, update)))
                       .then(Mono.defer(() -> cleanupHistory(set, owned, current, update)));
               return work.then(Mono.just(Optional.<Throwable>empty()))
@@ -294,6 +295,25 @@ final class StatefulSetSync {
     ClaimError(String message, Throwable cause) {
       super(message, cause);
     }
+  }
+
+  /**
+   * Upstream's createMissingPersistentVolumeClaims for pending pods: a claim deleted after its pod
+   * was made is made again, or the pod could never be scheduled. A claim still on its way out is
+   * left to finish; a later pass makes it again.
+   */
+  private Mono<Void> pendingPodsClaims(StatefulSet set, List<Pod> members) {
+    return Flux.fromIterable(members)
+        .filter(
+            p ->
+                !StatefulPods.isTerminating(p)
+                    && "Pending".equals(io.nauta.controllers.pods.PodConditions.phase(p)))
+        .concatMap(
+            p ->
+                createClaims(
+                        set, StatefulPods.ordinal(set, p).orElseThrow(), p.getMetadata().getName())
+                    .onErrorResume(ClaimError.class, e -> Mono.empty()))
+        .then();
   }
 
   private Mono<Void> createClaims(StatefulSet set, int ordinal, String podName) {

@@ -277,6 +277,11 @@ class StatefulSetIT {
                         + " {.spec.template.spec.restartPolicy}")
                 .stdout())
         .isEqualTo("OrderedReady RollingUpdate 0 10 Retain Retain Filesystem Always");
+    assertThat(ok("describe", "sts", "web").stdout())
+        .contains("3 desired | 3 total")
+        .containsPattern("Pods Status: +3 Running / 0 Waiting / 0 Succeeded / 0 Failed")
+        .contains("Volume Claims:")
+        .contains("SuccessfulCreate");
     assertThat(ok("get", "events", "--field-selector", "involvedObject.name=web").stdout())
         .contains("create Pod web-0 in StatefulSet web successful")
         .contains("create Claim data-web-0 Pod web-0 in StatefulSet web success");
