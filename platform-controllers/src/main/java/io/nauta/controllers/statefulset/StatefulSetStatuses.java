@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.nauta.controllers.pods.PodConditions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +31,7 @@ final class StatefulSetStatuses {
       }
       if (StatefulPods.isRunningAndReady(p)) {
         ready++;
-        if (StatefulPods.isHealthy(p, minReady, now)
-            || (StatefulPods.isTerminating(p)
-                && io.nauta.controllers.pods.PodConditions.isAvailable(p, minReady, now))) {
+        if (PodConditions.isAvailable(p, minReady, now)) {
           available++;
         }
       }

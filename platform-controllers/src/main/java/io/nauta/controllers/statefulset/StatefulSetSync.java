@@ -1,8 +1,6 @@
 package io.nauta.controllers.statefulset;
 
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -26,12 +24,11 @@ import io.nauta.core.selector.LabelSelector;
 import io.nauta.core.workqueue.Result;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Flux;
@@ -39,19 +36,19 @@ import reactor.core.publisher.Mono;
 
 /**
  * One pass of upstream's {@code StatefulSetControl.UpdateStatefulSet} for one key, from the
- * informers' stores: the revisions (current and update), the claims' owners as the retention policy
- * asks, the pods {@link StatefulSetPlan} decides on (each pod's claims made before it), the history
- * pruned to {@code revisionHistoryLimit}, and the status.
+ * informers' stores: orphans adopted, the revisions (current and update), the claims ({@link
+ * StatefulSetClaims}: owners, a pending pod's lost claim, each new pod's claims before it), the
+ * pods {@link StatefulSetPlan} decides on, the history pruned to {@code revisionHistoryLimit}, and
+ * the status.
  */
 final class StatefulSetSync {
 
   private final InformerStore<StatefulSet> sets;
   private final InformerStore<Pod> pods;
-  private final InformerStore<PersistentVolumeClaim> claims;
+  private final StatefulSetClaims claims;
   private final InformerStore<ControllerRevision> revisions;
   private final KubeClient client;
   private final ResourceClient<Pod> podApi;
-  private final ResourceClient<PersistentVolumeClaim> claimApi;
   private final ResourceClient<ControllerRevision> revisionApi;
   private final ResourceClient<StatefulSet> setApi;
   private final EventRecorder events;
@@ -70,12 +67,10 @@ final class StatefulSetSync {
       Clock clock) {
     this.sets = sets;
     this.pods = pods;
-    this.claims = claims;
+    this.claims = new StatefulSetClaims(claims, client, events);
     this.revisions = revisions;
     this.client = client;
     this.podApi = client.resource(BuiltInResources.PODS, Pod.class);
-    this.claimApi =
-        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
     this.revisionApi =
         client.resource(BuiltInResources.CONTROLLER_REVISIONS, ControllerRevision.class);
     this.setApi = client.resource(BuiltInResources.STATEFULSETS, StatefulSet.class);
@@ -143,8 +138,9 @@ final class StatefulSetSync {
                       update.getMetadata().getName(),
                       clock.instant());
               Mono<Void> work =
-                  claimOwners(set, members)
-                      .then(Mono.defer(() -> pendingPodsClaims(set, members)))
+                  claims
+                      .claimOwners(set, members)
+                      .then(Mono.defer(() -> claims.pendingPodsClaims(set, members)))
                       .then(Mono.defer(() -> execute(key, set, actions, current, update)))
                       .then(Mono.defer(() -> cleanupHistory(set, owned, current, update)));
               return work.then(Mono.just(Optional.<Throwable>empty()))
@@ -265,7 +261,8 @@ final class StatefulSetSync {
             create.revision());
     String name = pod.getMetadata().getName();
     String setName = set.getMetadata().getName();
-    return createClaims(set, create.ordinal(), name)
+    return claims
+        .createClaims(set, create.ordinal(), name)
         .then(podApi.create(pod))
         .flatMap(
             p ->
@@ -275,7 +272,7 @@ final class StatefulSetSync {
                     "create Pod " + name + " in StatefulSet " + setName + " successful"))
         .onErrorResume(
             e ->
-                !(e instanceof ClaimError)
+                !(e instanceof StatefulSetClaims.ClaimError)
                     ? events
                         .warning(
                             set,
@@ -288,93 +285,6 @@ final class StatefulSetSync {
                                 + e.getMessage())
                         .then(Mono.error(e))
                     : Mono.error(e));
-  }
-
-  /** A claim missing or on its way out: the pod waits (upstream's createPersistentVolumeClaims). */
-  private static final class ClaimError extends RuntimeException {
-    ClaimError(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
-  /**
-   * Upstream's createMissingPersistentVolumeClaims for pending pods: a claim deleted after its pod
-   * was made is made again, or the pod could never be scheduled. A claim still on its way out is
-   * left to finish; a later pass makes it again.
-   */
-  private Mono<Void> pendingPodsClaims(StatefulSet set, List<Pod> members) {
-    return Flux.fromIterable(members)
-        .filter(
-            p ->
-                !StatefulPods.isTerminating(p)
-                    && "Pending".equals(io.nauta.controllers.pods.PodConditions.phase(p)))
-        .concatMap(
-            p ->
-                createClaims(
-                        set, StatefulPods.ordinal(set, p).orElseThrow(), p.getMetadata().getName())
-                    .onErrorResume(ClaimError.class, e -> Mono.empty()))
-        .then();
-  }
-
-  private Mono<Void> createClaims(StatefulSet set, int ordinal, String podName) {
-    String setName = set.getMetadata().getName();
-    return Flux.fromIterable(StatefulPods.claims(set, ordinal))
-        .concatMap(
-            claim -> {
-              String name = claim.getMetadata().getName();
-              Optional<PersistentVolumeClaim> existing =
-                  claims.get(InformerStore.key(set.getMetadata().getNamespace(), name));
-              if (existing.isPresent()) {
-                if (existing.get().getMetadata().getDeletionTimestamp() != null) {
-                  return Mono.error(
-                      new ClaimError(
-                          "pod "
-                              + podName
-                              + " of StatefulSet "
-                              + setName
-                              + " is waiting for PVC "
-                              + name
-                              + " to be deleted",
-                          null));
-                }
-                return Mono.empty();
-              }
-              if (wantsSetOwner(set)) {
-                claim.getMetadata().setOwnerReferences(List.of(ownerRef(set)));
-              }
-              return claimApi
-                  .create(claim)
-                  .flatMap(
-                      c ->
-                          events.normal(
-                              set,
-                              "SuccessfulCreate",
-                              "create Claim "
-                                  + name
-                                  + " Pod "
-                                  + podName
-                                  + " in StatefulSet "
-                                  + setName
-                                  + " success"))
-                  .onErrorResume(AlreadyExistsException.class, e -> Mono.empty())
-                  .onErrorResume(
-                      e -> !(e instanceof ClaimError),
-                      e ->
-                          events
-                              .warning(
-                                  set,
-                                  "FailedCreate",
-                                  "create Claim "
-                                      + name
-                                      + " for Pod "
-                                      + podName
-                                      + " in StatefulSet "
-                                      + setName
-                                      + " failed error: "
-                                      + e.getMessage())
-                              .then(Mono.error(new ClaimError(e.getMessage(), e))));
-            })
-        .then();
   }
 
   private Mono<Void> deletePod(String key, StatefulSet set, Pod pod) {
@@ -417,111 +327,6 @@ final class StatefulSetSync {
                           + e.getMessage())
                   .then(Mono.error(e));
             });
-  }
-
-  private static boolean wantsSetOwner(StatefulSet set) {
-    var p = set.getSpec().getPersistentVolumeClaimRetentionPolicy();
-    return p != null && "Delete".equals(p.getWhenDeleted());
-  }
-
-  private static boolean wantsPodOwnerWhenScaled(StatefulSet set) {
-    var p = set.getSpec().getPersistentVolumeClaimRetentionPolicy();
-    return p != null && "Delete".equals(p.getWhenScaled());
-  }
-
-  private static OwnerReference ownerRef(io.fabric8.kubernetes.api.model.HasMetadata owner) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion() == null ? "apps/v1" : owner.getApiVersion())
-        .withKind(owner.getKind() == null ? "StatefulSet" : owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .build();
-  }
-
-  /**
-   * Upstream's claim ownership for {@code persistentVolumeClaimRetentionPolicy}: with whenDeleted
-   * Delete a claim is owned by the StatefulSet; with whenScaled Delete the claim of a condemned pod
-   * (an ordinal the scale-down leaves out) is owned by that pod, so the garbage collector deletes
-   * the claim with its owner. Retain removes those references again.
-   */
-  private Mono<Void> claimOwners(StatefulSet set, List<Pod> members) {
-    int start = StatefulPods.startOrdinal(set);
-    int end = start + StatefulPods.replicas(set);
-    List<Mono<Void>> patches = new ArrayList<>();
-    for (Pod pod : members) {
-      if (StatefulPods.isTerminating(pod)) {
-        continue;
-      }
-      int ord = StatefulPods.ordinal(set, pod).orElseThrow();
-      boolean condemned = ord < start || ord >= end;
-      for (PersistentVolumeClaim want : StatefulPods.claims(set, ord)) {
-        Optional<PersistentVolumeClaim> have =
-            claims.get(
-                InformerStore.key(set.getMetadata().getNamespace(), want.getMetadata().getName()));
-        if (have.isEmpty() || have.get().getMetadata().getDeletionTimestamp() != null) {
-          continue;
-        }
-        PersistentVolumeClaim claim = have.get();
-        List<OwnerReference> refs = new ArrayList<>();
-        Set<String> ours = new HashSet<>();
-        ours.add(set.getMetadata().getUid());
-        ours.add(pod.getMetadata().getUid());
-        List<OwnerReference> existing =
-            claim.getMetadata().getOwnerReferences() == null
-                ? List.of()
-                : claim.getMetadata().getOwnerReferences();
-        for (OwnerReference r : existing) {
-          boolean setRef = set.getMetadata().getUid().equals(r.getUid());
-          boolean podRef =
-              "Pod".equals(r.getKind()) && pod.getMetadata().getName().equals(r.getName());
-          if (!setRef && !podRef) {
-            refs.add(r);
-          }
-        }
-        boolean podOwns = condemned && wantsPodOwnerWhenScaled(set);
-        // both Delete: a scaled-away pod's claim is the pod's alone, or it would outlive the pod
-        if (wantsSetOwner(set) && !podOwns) {
-          refs.add(ownerRef(set));
-        }
-        if (podOwns) {
-          refs.add(
-              new OwnerReferenceBuilder()
-                  .withApiVersion("v1")
-                  .withKind("Pod")
-                  .withName(pod.getMetadata().getName())
-                  .withUid(pod.getMetadata().getUid())
-                  .build());
-        }
-        if (sameRefs(existing, refs)) {
-          continue;
-        }
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("ownerReferences", refs);
-        metadata.put("uid", claim.getMetadata().getUid());
-        metadata.put("resourceVersion", claim.getMetadata().getResourceVersion());
-        String body = client.mapper().writeValueAsString(Map.of("metadata", metadata));
-        patches.add(
-            claimApi
-                .patch(
-                    claim.getMetadata().getNamespace(),
-                    claim.getMetadata().getName(),
-                    PatchType.MERGE,
-                    body)
-                .then());
-      }
-    }
-    return Flux.concat(patches).then();
-  }
-
-  private static boolean sameRefs(List<OwnerReference> a, List<OwnerReference> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    Set<String> ua = new HashSet<>();
-    a.forEach(r -> ua.add(r.getUid() + "/" + r.getKind()));
-    Set<String> ub = new HashSet<>();
-    b.forEach(r -> ub.add(r.getUid() + "/" + r.getKind()));
-    return ua.equals(ub);
   }
 
   /**
@@ -590,6 +395,13 @@ final class StatefulSetSync {
       return write.then(Mono.error(error));
     }
     Optional<Duration> wait = retry;
+    int minReady = StatefulPods.minReadySeconds(set);
+    if (minReady > 0
+        && !Objects.equals(status.getReadyReplicas(), status.getAvailableReplicas())
+        && wait.isEmpty()) {
+      // a ready pod becomes available with time alone: look again then
+      wait = Optional.of(Duration.ofSeconds(minReady));
+    }
     if (!expectations.satisfied(InformerStore.keyOf(set))) {
       Duration expiry = Expectations.DEFAULT_TIMEOUT.plusSeconds(1);
       wait = Optional.of(wait.filter(w -> w.compareTo(expiry) < 0).orElse(expiry));
