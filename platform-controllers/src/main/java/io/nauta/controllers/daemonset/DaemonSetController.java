@@ -2,7 +2,6 @@ package io.nauta.controllers.daemonset;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -10,18 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
+import io.nauta.controllers.pods.Adoption;
 import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
-import io.nauta.core.errors.ApiException;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.core.selector.LabelSelector;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -101,7 +99,7 @@ public class DaemonSetController implements ManagedController {
       return OwnerReferences.controllerOf(pod).isPresent()
               || event.type() == InformerEvent.Type.DELETED
           ? List.of()
-          : adopters(pod);
+          : Adoption.adopters(pod, daemonSets, ds -> ds.getSpec().getSelector());
     }
     expectations.observe(owner.get(), event);
     return List.of(owner.get());
@@ -129,32 +127,8 @@ public class DaemonSetController implements ManagedController {
             cur.getSpec() == null ? null : cur.getSpec().getUnschedulable());
   }
 
-  /** The DaemonSets in the orphan's namespace whose selector matches it: they may adopt it. */
-  private Collection<String> adopters(Pod pod) {
-    return daemonSets.byIndex(InformerStore.BY_NAMESPACE, pod.getMetadata().getNamespace()).stream()
-        .filter(
-            ds -> {
-              try {
-                return LabelSelector.fromModel(ds.getSpec().getSelector())
-                    .matches(pod.getMetadata().getLabels());
-              } catch (ApiException e) {
-                return false;
-              }
-            })
-        .map(InformerStore::keyOf)
-        .toList();
-  }
-
   /** The key of the DaemonSet controlling {@code child}, if it is one we know by that uid. */
   private Optional<String> owner(HasMetadata child) {
-    Optional<OwnerReference> ref = OwnerReferences.controllerOf(child);
-    if (ref.isEmpty() || !"DaemonSet".equals(ref.get().getKind())) {
-      return Optional.empty();
-    }
-    String key = InformerStore.key(child.getMetadata().getNamespace(), ref.get().getName());
-    return daemonSets
-        .get(key)
-        .filter(ds -> Objects.equals(ds.getMetadata().getUid(), ref.get().getUid()))
-        .map(ds -> key);
+    return OwnerReferences.controllerKey(child, "DaemonSet", daemonSets);
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.OwnerReferences;
+import io.nauta.core.errors.ApiException;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.selector.LabelSelector;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -62,6 +64,28 @@ public final class Adoption<O extends HasMetadata> {
     metadata.put("ownerReferences", List.of(OwnerReferences.controllerReference(owner)));
     metadata.put("uid", child.getMetadata().getUid());
     return client.mapper().writeValueAsString(Map.of("metadata", metadata));
+  }
+
+  /**
+   * The keys of the owners in {@code orphan}'s namespace whose selector ({@code selectorOf})
+   * matches it: they may adopt it, so an orphan's event goes to them.
+   */
+  public static <O extends HasMetadata> List<String> adopters(
+      HasMetadata orphan,
+      InformerStore<O> owners,
+      Function<O, io.fabric8.kubernetes.api.model.LabelSelector> selectorOf) {
+    return owners.byIndex(InformerStore.BY_NAMESPACE, orphan.getMetadata().getNamespace()).stream()
+        .filter(
+            o -> {
+              try {
+                return LabelSelector.fromModel(selectorOf.apply(o))
+                    .matches(orphan.getMetadata().getLabels());
+              } catch (ApiException e) {
+                return false;
+              }
+            })
+        .map(InformerStore::keyOf)
+        .toList();
   }
 
   /** The orphans {@code owner} would adopt, pods first. */

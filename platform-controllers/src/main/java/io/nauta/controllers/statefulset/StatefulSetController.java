@@ -1,7 +1,6 @@
 package io.nauta.controllers.statefulset;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -10,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
+import io.nauta.controllers.pods.Adoption;
 import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.Controller;
@@ -23,15 +23,14 @@ import io.nauta.core.registry.BuiltInResources;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * Kubernetes' StatefulSetController: pods with stable names, identities and claims, created and
  * removed in order (or in parallel), updated from the highest ordinal down to the partition. Pod
- * and revision events go to their controlling StatefulSet (pod events observing the expectations);
- * the work is in {@link StatefulSetSync}.
+ * and revision events go to their controlling StatefulSet (pod events observing the expectations),
+ * an orphaned pod's to the StatefulSets that may adopt it; the work is in {@link StatefulSetSync}.
  */
 @Component
 public class StatefulSetController implements ManagedController {
@@ -97,7 +96,10 @@ public class StatefulSetController implements ManagedController {
     Pod pod = event.object();
     Optional<String> owner = owner(pod);
     if (owner.isEmpty()) {
-      return List.of();
+      return OwnerReferences.controllerOf(pod).isPresent()
+              || event.type() == InformerEvent.Type.DELETED
+          ? List.of()
+          : Adoption.adopters(pod, sets, s -> s.getSpec().getSelector());
     }
     expectations.observe(owner.get(), event);
     return List.of(owner.get());
@@ -105,13 +107,6 @@ public class StatefulSetController implements ManagedController {
 
   /** The key of the StatefulSet controlling {@code child}, if it is one we know by that uid. */
   private Optional<String> owner(HasMetadata child) {
-    Optional<OwnerReference> ref = OwnerReferences.controllerOf(child);
-    if (ref.isEmpty() || !"StatefulSet".equals(ref.get().getKind())) {
-      return Optional.empty();
-    }
-    String key = InformerStore.key(child.getMetadata().getNamespace(), ref.get().getName());
-    return sets.get(key)
-        .filter(s -> Objects.equals(s.getMetadata().getUid(), ref.get().getUid()))
-        .map(s -> key);
+    return OwnerReferences.controllerKey(child, "StatefulSet", sets);
   }
 }
