@@ -71,6 +71,14 @@ final class StatefulPods {
     return OptionalInt.of(Integer.parseInt(digits));
   }
 
+  /** Whether the pod carries its pod-name and pod-index labels. */
+  static boolean identityLabelled(StatefulSet set, Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return labels != null
+        && pod.getMetadata().getName().equals(labels.get(POD_NAME_LABEL))
+        && Integer.toString(ordinal(set, pod).orElse(-1)).equals(labels.get(POD_INDEX_LABEL));
+  }
+
   static String claimName(String template, StatefulSet set, int ordinal) {
     return template + "-" + set.getMetadata().getName() + "-" + ordinal;
   }

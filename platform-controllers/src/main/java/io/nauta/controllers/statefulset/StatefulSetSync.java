@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -141,6 +142,7 @@ final class StatefulSetSync {
                   claims
                       .claimOwners(set, members)
                       .then(Mono.defer(() -> claims.pendingPodsClaims(set, members)))
+                      .then(Mono.defer(() -> identities(set, members)))
                       .then(Mono.defer(() -> execute(key, set, actions, current, update)))
                       .then(Mono.defer(() -> cleanupHistory(set, owned, current, update)));
               return work.then(Mono.just(Optional.<Throwable>empty()))
@@ -148,6 +150,37 @@ final class StatefulSetSync {
                   .flatMap(
                       err -> status(set, current, update, actions.retryAfter(), err.orElse(null)));
             });
+  }
+
+  /**
+   * Upstream's identity repair (updateStatefulPod's updateIdentity) where a live pod can take it:
+   * the pod-name and pod-index labels put back on a pod that lost them (a Service may select one
+   * pod by them).
+   */
+  private Mono<Void> identities(StatefulSet set, List<Pod> members) {
+    return Flux.fromIterable(members)
+        .filter(p -> !StatefulPods.isTerminating(p) && !StatefulPods.identityLabelled(set, p))
+        .concatMap(
+            p -> {
+              Map<String, Object> metadata = new LinkedHashMap<>();
+              metadata.put("uid", p.getMetadata().getUid());
+              metadata.put(
+                  "labels",
+                  Map.of(
+                      StatefulPods.POD_NAME_LABEL,
+                      p.getMetadata().getName(),
+                      StatefulPods.POD_INDEX_LABEL,
+                      Integer.toString(StatefulPods.ordinal(set, p).orElseThrow())));
+              return podApi
+                  .patch(
+                      p.getMetadata().getNamespace(),
+                      p.getMetadata().getName(),
+                      PatchType.MERGE,
+                      client.mapper().writeValueAsString(Map.of("metadata", metadata)))
+                  .then()
+                  .onErrorResume(NotFoundException.class, e -> Mono.empty());
+            })
+        .then();
   }
 
   /** The pods this StatefulSet controls whose names are {@code <set>-<ordinal>}. */

@@ -308,6 +308,14 @@ class StatefulSetIT {
                 v.getPersistentVolumeClaim() != null
                     && "data-web-1".equals(v.getPersistentVolumeClaim().getClaimName()));
     assertThat(claimUids("web")).isEqualTo(before);
+    // a lost identity label comes back
+    ok("label", "pod", "web-1", "statefulset.kubernetes.io/pod-name-");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(live("web").get("web-1").getMetadata().getLabels())
+                    .containsEntry("statefulset.kubernetes.io/pod-name", "web-1"));
   }
 
   @Test
