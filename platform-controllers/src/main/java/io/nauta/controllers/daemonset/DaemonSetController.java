@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
-import io.nauta.controllers.pods.Adoption;
 import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.Controller;
@@ -69,8 +68,12 @@ public class DaemonSetController implements ManagedController {
     this.controller =
         Controller.builder(NAME)
             .primary(dsInformer)
-            .watch(dsInformer, this::onDaemonSet)
-            .watch(podInformer, this::onPod)
+            .watch(dsInformer, expectations::forgetDeleted)
+            .watch(
+                podInformer,
+                e ->
+                    expectations.route(
+                        e, "DaemonSet", daemonSets, ds -> ds.getSpec().getSelector()))
             .watch(nodeInformer, this::onNode)
             .watch(revisionInformer, e -> owner(e.object()).map(List::of).orElse(List.of()))
             .reconcile(sync::sync)
@@ -82,27 +85,6 @@ public class DaemonSetController implements ManagedController {
   @Override
   public Controller controller() {
     return controller;
-  }
-
-  private Collection<String> onDaemonSet(InformerEvent<DaemonSet> event) {
-    if (event.type() == InformerEvent.Type.DELETED) {
-      expectations.delete(InformerStore.keyOf(event.object()));
-    }
-    return List.of();
-  }
-
-  /** The pod's DaemonSet, observing a creation or deletion on the way. */
-  private Collection<String> onPod(InformerEvent<Pod> event) {
-    Pod pod = event.object();
-    Optional<String> owner = owner(pod);
-    if (owner.isEmpty()) {
-      return OwnerReferences.controllerOf(pod).isPresent()
-              || event.type() == InformerEvent.Type.DELETED
-          ? List.of()
-          : Adoption.adopters(pod, daemonSets, ds -> ds.getSpec().getSelector());
-    }
-    expectations.observe(owner.get(), event);
-    return List.of(owner.get());
   }
 
   private Collection<String> onNode(InformerEvent<Node> event) {

@@ -9,19 +9,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
-import io.nauta.controllers.pods.Adoption;
 import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
-import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -69,8 +66,10 @@ public class StatefulSetController implements ManagedController {
     this.controller =
         Controller.builder(NAME)
             .primary(setInformer)
-            .watch(setInformer, this::onSet)
-            .watch(podInformer, this::onPod)
+            .watch(setInformer, expectations::forgetDeleted)
+            .watch(
+                podInformer,
+                e -> expectations.route(e, "StatefulSet", sets, s -> s.getSpec().getSelector()))
             .watch(claimInformer, e -> List.of())
             .watch(revisionInformer, e -> owner(e.object()).map(List::of).orElse(List.of()))
             .reconcile(sync::sync)
@@ -82,27 +81,6 @@ public class StatefulSetController implements ManagedController {
   @Override
   public Controller controller() {
     return controller;
-  }
-
-  private Collection<String> onSet(InformerEvent<StatefulSet> event) {
-    if (event.type() == InformerEvent.Type.DELETED) {
-      expectations.delete(InformerStore.keyOf(event.object()));
-    }
-    return List.of();
-  }
-
-  /** The pod's StatefulSet, observing a creation or deletion on the way. */
-  private Collection<String> onPod(InformerEvent<Pod> event) {
-    Pod pod = event.object();
-    Optional<String> owner = owner(pod);
-    if (owner.isEmpty()) {
-      return OwnerReferences.controllerOf(pod).isPresent()
-              || event.type() == InformerEvent.Type.DELETED
-          ? List.of()
-          : Adoption.adopters(pod, sets, s -> s.getSpec().getSelector());
-    }
-    expectations.observe(owner.get(), event);
-    return List.of(owner.get());
   }
 
   /** The key of the StatefulSet controlling {@code child}, if it is one we know by that uid. */
