@@ -48,6 +48,7 @@ public class Strategies {
     register(new WorkloadStrategy(BuiltInResources.DEPLOYMENTS, true));
     register(new WorkloadStrategy(BuiltInResources.REPLICASETS, false));
     register(new DaemonSetStrategy());
+    register(new StatefulSetStrategy());
     register(new JobStrategy());
     register(new CronJobStrategy());
     register(new PersistentVolumeStrategy());

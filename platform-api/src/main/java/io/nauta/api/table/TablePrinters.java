@@ -13,6 +13,7 @@ public final class TablePrinters {
           Map.entry("Deployment", new DeploymentPrinter()),
           Map.entry("ReplicaSet", new ReplicaSetPrinter()),
           Map.entry("DaemonSet", new DaemonSetPrinter()),
+          Map.entry("StatefulSet", new StatefulSetPrinter()),
           Map.entry("ControllerRevision", new ControllerRevisionPrinter()),
           Map.entry("Job", new JobPrinter()),
           Map.entry("CronJob", new CronJobPrinter()),

@@ -22,6 +22,7 @@ public final class Validators {
           Map.entry("Deployment", new DeploymentValidation()),
           Map.entry("ReplicaSet", new ReplicaSetValidation()),
           Map.entry("DaemonSet", new DaemonSetValidation()),
+          Map.entry("StatefulSet", new StatefulSetValidation()),
           Map.entry("ControllerRevision", new ControllerRevisionValidation()),
           Map.entry("Job", new JobValidation()),
           Map.entry("CronJob", new CronJobValidation()),
