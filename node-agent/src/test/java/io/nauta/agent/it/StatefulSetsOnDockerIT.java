@@ -111,7 +111,9 @@ class StatefulSetsOnDockerIT {
                   "pod/web-" + (i - 1),
                   "{.status.conditions[?(@.type==\"Ready\")].lastTransitionTime}"));
       Instant created = Instant.parse(jsonpath("pod/web-" + i, "{.metadata.creationTimestamp}"));
-      assertThat(created).as("web-%d made after web-%d was ready", i, i - 1).isAfterOrEqualTo(previousReady);
+      assertThat(created)
+          .as("web-%d made after web-%d was ready", i, i - 1)
+          .isAfterOrEqualTo(previousReady);
     }
     for (int i = 0; i < 3; i++) {
       String pod = "web-" + i;
