@@ -62,6 +62,8 @@ final class Binder {
             v ->
                 bindClaimToVolume(claim, v)
                     .flatMap(c -> updateClaimStatus(c, "Bound", v))
+                    // Logged when the claim was written: a resync of a bound pair writes nothing.
+                    .filter(c -> c != claim)
                     .doOnNext(
                         c ->
                             log.info(
