@@ -46,8 +46,9 @@ import reactor.core.scheduler.Schedulers;
  *   <li>a volume it made on one of these nodes that is {@code Released} with reclaim policy {@code
  *       Delete} loses its directory, then the PersistentVolume ({@code VolumeFailedDelete} on the
  *       volume when that fails);
- *   <li>a directory with neither volume nor claim (a claim deleted between the directory and its
- *       volume) is removed.
+ *   <li>an empty directory with neither volume nor claim (a claim deleted between the directory and
+ *       its volume) is removed. One with data is kept: a Retain volume an administrator deleted, or
+ *       a store that lost its objects (a rewound Redis), must not cost the data.
  * </ul>
  *
  * Its informers are its own, not the agent's shared ones: a provisioner that cannot read claims (a
@@ -315,8 +316,8 @@ public final class LocalVolumeProvisioner {
   }
 
   /**
-   * Removes a directory without a volume whose claim is gone too (one being provisioned has its
-   * claim, or was just created).
+   * Removes an empty directory without a volume whose claim is gone too (one being provisioned has
+   * its claim, or was just created); a directory holding data is left, with a log line.
    */
   private Mono<Result> removeOrphan(String name) {
     if (!name.startsWith("pvc-") || created.contains(name)) {
@@ -328,8 +329,14 @@ public final class LocalVolumeProvisioner {
     }
     return call(() -> {
           if (directories.existing().contains(name)) {
-            directories.remove(name);
-            log.info("removed local volume directory " + name + ": no volume, no claim");
+            if (directories.removeIfEmpty(name)) {
+              log.info("removed local volume directory " + name + ": no volume, no claim");
+            } else {
+              log.info(
+                  "kept local volume directory "
+                      + name
+                      + ": no volume and no claim, but it holds data (remove it by hand)");
+            }
           }
           return null;
         })

@@ -39,6 +39,11 @@ public class VolumeDirectories {
       public void remove(String volume) {}
 
       @Override
+      public boolean removeIfEmpty(String volume) {
+        return false;
+      }
+
+      @Override
       public List<String> existing() {
         return List.of();
       }
@@ -70,6 +75,24 @@ public class VolumeDirectories {
   /** Removes the volume's directory and what is in it (links are removed, never followed). */
   public void remove(String volume) throws IOException {
     ProjectedDir.deleteTree(path(volume));
+  }
+
+  /**
+   * Removes the volume's directory only if nothing was ever written into it; answers whether it
+   * did. Data is never removed but through a volume's Delete reclaim policy.
+   */
+  public boolean removeIfEmpty(String volume) throws IOException {
+    Path p = path(volume);
+    if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+      if (entries.iterator().hasNext()) {
+        return false;
+      }
+    }
+    Files.delete(p);
+    return true;
   }
 
   /** The names of the volume directories there are now. */
