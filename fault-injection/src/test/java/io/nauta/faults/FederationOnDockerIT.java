@@ -310,12 +310,15 @@ class FederationOnDockerIT {
     String db1 = federation.jsonpath(USA, ns, "pod/db-1", ".status.podIP");
     String kubeDns = federation.jsonpath(USA, "kube-system", "service/kube-dns", ".spec.clusterIP");
 
-    // What the agent has Docker write: Kubernetes' search list and ndots. The nameserver is
-    // Docker's embedded resolver on a user-defined network, which forwards to the kube-dns IP.
+    // What the agent writes, as the kubelet: Kubernetes' search list, the kube-dns Service's IP
+    // (not Docker's embedded resolver, which would answer container names first) and ndots.
     assertThat(podExec(client, "cat /etc/resolv.conf"))
-        .contains("search " + ns + ".svc.cluster.local svc.cluster.local cluster.local")
-        .contains("options ndots:5")
-        .contains("nameserver 127.0.0.11");
+        .isEqualTo(
+            "search "
+                + ns
+                + ".svc.cluster.local svc.cluster.local cluster.local\nnameserver "
+                + kubeDns
+                + "\noptions ndots:5");
     // Through the pod's resolver, and straight to the kube-dns Service (the agent's DNAT).
     assertThat(podExec(client, "nslookup web" + zone)).contains("Address: " + webIp);
     assertThat(podExec(client, "nslookup web" + zone + " " + kubeDns))
