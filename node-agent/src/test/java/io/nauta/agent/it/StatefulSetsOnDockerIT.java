@@ -257,6 +257,65 @@ class StatefulSetsOnDockerIT {
             });
   }
 
+  @Test
+  @Order(6)
+  void aLocalVolumeMadeByHandIsBoundMountedAndRetained() throws Exception {
+    Path manual = Files.createDirectories(dir.resolve("manual"));
+    Files.writeString(manual.resolve("seed"), "by hand\n");
+    apply(
+        """
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: manual}
+        spec:
+          capacity: {storage: 10Mi}
+          accessModes: [ReadWriteOnce]
+          persistentVolumeReclaimPolicy: Retain
+          local: {path: %s}
+          nodeAffinity:
+            required:
+              nodeSelectorTerms:
+              - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [%s]}]
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: manual}
+        spec:
+          storageClassName: ""
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 5Mi}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: reader}
+        spec:
+          terminationGracePeriodSeconds: 0
+          volumes: [{name: data, persistentVolumeClaim: {claimName: manual}}]
+          containers:
+          - name: app
+            image: nauta/busybox:local
+            imagePullPolicy: Never
+            volumeMounts: [{name: data, mountPath: /data}]
+            command: [sh, -c, 'cat /data/seed; echo from the pod > /data/out; exec sleep 600']
+        """
+            .formatted(manual, node.name()));
+    ok("wait", "--for=condition=Ready", "pod/reader", "--timeout=60s");
+    assertThat(jsonpath("pvc/manual", "{.status.phase} {.spec.volumeName}"))
+        .isEqualTo("Bound manual");
+    assertThat(ok("logs", "reader").stdout()).isEqualTo("by hand\n");
+    await().atMost(WAIT).until(() -> Files.exists(manual.resolve("out")));
+
+    // Retain: once pod and claim are gone the volume is Released and its data stays.
+    ok("delete", "pod", "reader", "--grace-period=0");
+    ok("delete", "pvc", "manual");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(jsonpath("pv/manual", "{.status.phase}")).isEqualTo("Released"));
+    assertThat(manual.resolve("out")).hasContent("from the pod");
+    ok("delete", "pv", "manual");
+  }
+
   private static String statefulSet(int replicas) {
     return """
         apiVersion: apps/v1
