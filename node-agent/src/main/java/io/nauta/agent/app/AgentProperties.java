@@ -60,6 +60,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     --bootstrap-kubeconfig})
  * @param dns the pods' resolver configuration ({@link Dns})
  * @param localVolumes the {@code nauta.io/local-volume} provisioner ({@link LocalVolumes})
+ * @param stats the sampling of containers' resource usage served at {@code /stats/summary}
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -91,7 +92,21 @@ public record AgentProperties(
     @DefaultValue Authentication authentication,
     @DefaultValue Bootstrap bootstrap,
     @DefaultValue Dns dns,
-    @DefaultValue LocalVolumes localVolumes) {
+    @DefaultValue LocalVolumes localVolumes,
+    @DefaultValue Stats stats) {
+
+  /**
+   * The sampling behind {@code /stats/summary} (the kubelet's Summary API, which the API server's
+   * metrics scrape): every running container's CPU and memory, every {@code interval}, in the
+   * background (metrics-server scrapes every 15 s). Docker containers are read with one one-shot
+   * stats call each per interval; simulated ones follow the pod's {@code nauta.io/simulated-usage}
+   * annotation ({@link io.nauta.agent.stats.UsageModel}).
+   *
+   * @param interval how often the containers are sampled
+   * @param concurrency Docker stats calls at once, on threads of their own
+   */
+  public record Stats(
+      @DefaultValue("10s") java.time.Duration interval, @DefaultValue("4") int concurrency) {}
 
   /**
    * The {@code nauta.io/local-volume} provisioner of this agent's nodes (the default StorageClass
