@@ -69,6 +69,32 @@ class StatefulSetIT {
     watch.events().subscribe(StatefulSetIT::observe);
     watch.start();
     watch.synced().block(WAIT);
+    // The claims' volumes, made by hand and pre-bound: no provisioner runs beside the simulated
+    // kubelet, and the scheduler's VolumeBinding holds a pod until its claims are bound.
+    StringBuilder volumes = new StringBuilder();
+    for (String set : List.of("web", "par")) {
+      for (int i = 0; i < 3; i++) {
+        volumes.append(volumeFor("data-" + set + "-" + i));
+      }
+    }
+    Kubectl.Result made = kubectl.runWithInput(volumes.toString(), "apply", "-f", "-");
+    assertThat(made.exitCode()).as(made.toString()).isZero();
+  }
+
+  /** A class-less volume pre-bound to {@code claim} in default. */
+  private static String volumeFor(String claim) {
+    return """
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: %s}
+        spec:
+          capacity: {storage: 1Mi}
+          accessModes: [ReadWriteOnce]
+          hostPath: {path: /tmp/nauta-it/%s}
+          claimRef: {namespace: default, name: %s}
+        ---
+        """
+        .formatted(claim, claim, claim);
   }
 
   @AfterAll
@@ -183,6 +209,7 @@ class StatefulSetIT {
           - metadata:
               name: data
             spec:
+              storageClassName: ""
               accessModes: [ReadWriteOnce]
               resources:
                 requests:
