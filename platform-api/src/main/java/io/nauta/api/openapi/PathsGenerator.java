@@ -149,8 +149,11 @@ final class PathsGenerator {
             scope,
             List.copyOf(itemScope),
             custom.isEmpty());
-    if (t.createOnly()) {
-      addCreate(r);
+    if (!t.stored()) {
+      // Reviews are posted; metrics (read from memory) have only their schemas here.
+      if (t.createOnly()) {
+        addCreate(r);
+      }
       return;
     }
     addCollection(r);
