@@ -4,17 +4,21 @@ import io.nauta.api.cache.CachedObject;
 import io.nauta.api.http.QueryOptions;
 import io.nauta.api.http.RequestInfo;
 import io.nauta.api.http.SubresourceHandler;
+import io.nauta.api.http.TableResponses;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
 import io.nauta.api.resourcemetrics.MetricsStorage.ContainerUsage;
 import io.nauta.api.resourcemetrics.MetricsStorage.PodUsage;
 import io.nauta.api.resourcemetrics.MetricsStorage.Usage;
+import io.nauta.api.table.TableWriter;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
@@ -67,13 +71,18 @@ class ResourceMetricsHandler implements SubresourceHandler {
     boolean pods = type.equals(BuiltInResources.POD_METRICS);
     ResourceType objects = pods ? BuiltInResources.PODS : BuiltInResources.NODES;
     Instant now = Instant.now();
+    // kubectl top asks for JSON; kubectl get for a Table: NAME CPU MEMORY WINDOW.
+    MetricsTablePrinter printer =
+        TableResponses.requested(request.headers().asHttpHeaders())
+            ? new MetricsTablePrinter()
+            : null;
     if (info.name() != null) {
       return service
           .get(objects, info.namespace(), info.name())
           .map(
               obj -> {
                 ObjectNode item =
-                    metrics(type, obj, now)
+                    metrics(type, obj, now, printer)
                         .orElseThrow(
                             () -> {
                               String name =
@@ -81,6 +90,10 @@ class ResourceMetricsHandler implements SubresourceHandler {
                               return NotFoundException.of(
                                   new ResourceRef(type.group(), type.singular(), name));
                             });
+                if (printer != null) {
+                  return TableWriter.table(
+                      printer, List.of(item), TableResponses.include(q), "", null, null, now);
+                }
                 ObjectNode typed = codec.mapper().createObjectNode();
                 typed.put("kind", type.kind());
                 typed.put("apiVersion", type.apiVersion());
@@ -96,21 +109,27 @@ class ResourceMetricsHandler implements SubresourceHandler {
         .list(objects, fromCache)
         .map(
             result -> {
+              List<ObjectNode> items = new ArrayList<>();
+              for (CachedObject o : result.items()) {
+                metrics(type, o.node(), now, printer).ifPresent(items::add);
+              }
+              if (printer != null) {
+                return TableWriter.table(
+                    printer, items, TableResponses.include(q), "", null, null, now);
+              }
               ObjectNode list = codec.mapper().createObjectNode();
               list.put("kind", type.listKind());
               list.put("apiVersion", type.apiVersion());
               list.putObject("metadata");
-              ArrayNode items = list.putArray("items");
-              for (CachedObject o : result.items()) {
-                metrics(type, o.node(), now).ifPresent(items::add);
-              }
+              list.putArray("items").addAll(items);
               return list;
             })
         .flatMap(this::json);
   }
 
   /** The NodeMetrics or PodMetrics of {@code obj} (a node or a pod), when it has usage. */
-  private Optional<ObjectNode> metrics(ResourceType type, JsonNode obj, Instant now) {
+  private Optional<ObjectNode> metrics(
+      ResourceType type, JsonNode obj, Instant now, MetricsTablePrinter printer) {
     JsonNode meta = obj.path("metadata");
     String name = meta.path("name").asString("");
     String namespace = meta.path("namespace").asString("");
@@ -131,6 +150,9 @@ class ResourceMetricsHandler implements SubresourceHandler {
             item.put("timestamp", MetricsFormat.time(u.timestamp()));
             item.put("window", MetricsFormat.duration(u.window()));
             usage(item.putObject("usage"), u.nanoCores(), u.memoryBytes());
+            if (printer != null) {
+              printer.add(item, u.nanoCores(), u.memoryBytes());
+            }
           });
       return usage.map(u -> item);
     }
@@ -144,6 +166,12 @@ class ResourceMetricsHandler implements SubresourceHandler {
             ObjectNode container = containers.addObject();
             container.put("name", c.name());
             usage(container.putObject("usage"), c.nanoCores(), c.memoryBytes());
+          }
+          if (printer != null) {
+            printer.add(
+                item,
+                u.containers().stream().mapToLong(ContainerUsage::nanoCores).sum(),
+                u.containers().stream().mapToLong(ContainerUsage::memoryBytes).sum());
           }
         });
     return usage.map(u -> item);

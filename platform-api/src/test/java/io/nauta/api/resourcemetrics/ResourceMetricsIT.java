@@ -247,6 +247,18 @@ class ResourceMetricsIT {
     assertThat(rows(ok(kubectl.run("top", "pod", "web", "-n", "demo"))))
         .containsExactly("web 120m 80Mi");
 
+    // kubectl get asks for a Table: metrics-server's NAME CPU MEMORY WINDOW, a pod's summed.
+    Kubectl.Result table = ok(kubectl.run("get", "podmetrics", "-n", "demo"));
+    assertThat(table.stdout()).startsWith("NAME").contains("CPU", "MEMORY", "WINDOW");
+    assertThat(rows(table))
+        .singleElement()
+        .asString()
+        .matches("web 1(1999999[89]n|20m) 80Mi [0-9.]+m?s");
+    assertThat(rows(ok(kubectl.run("get", "nodes.metrics.k8s.io", "n2"))))
+        .singleElement()
+        .asString()
+        .matches("n2 (249999999n|250m) 128Mi [0-9.]+m?s");
+
     // The wire form: metrics-server's fields, canonical quantities, a Go duration as window.
     String raw =
         ok(kubectl.run("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/other/pods/db"))
