@@ -161,7 +161,7 @@ public class MetricsScraper implements SmartLifecycle {
               if (failing.add(name)) {
                 String why =
                     e instanceof TimeoutException
-                        ? "no answer within " + props.timeout()
+                        ? "no answer within " + props.timeout().toMillis() + " ms"
                         : e.getMessage();
                 log.warn("resource metrics: cannot scrape node " + name + ": " + why);
               }

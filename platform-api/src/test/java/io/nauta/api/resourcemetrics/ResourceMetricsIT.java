@@ -39,12 +39,17 @@ class ResourceMetricsIT {
   private static DisposableServer agent1;
   private static DisposableServer agent2;
   private static final AtomicInteger scrapes = new AtomicInteger();
+  private static final AtomicInteger hungScrapes = new AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicBoolean n2Hangs =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   @TempDir static Path dir;
 
   @BeforeAll
   static void start() {
-    server = TestApiServer.startOnEmptyRedis("nauta.metrics.resolution=1s");
+    server =
+        TestApiServer.startOnEmptyRedis(
+            "nauta.metrics.resolution=1s", "nauta.metrics.timeout=400ms");
     kubectl = new Kubectl(server.kubeconfig(dir));
     Path pki = server.pkiDir();
     SslContext tls;
@@ -59,8 +64,17 @@ class ResourceMetricsIT {
     } catch (javax.net.ssl.SSLException e) {
       throw new IllegalStateException(e);
     }
-    agent1 = agent(tls, ResourceMetricsIT::summaryOfN1);
-    agent2 = agent(tls, ResourceMetricsIT::summaryOfN2);
+    agent1 = agent(tls, () -> Mono.fromSupplier(ResourceMetricsIT::summaryOfN1));
+    agent2 =
+        agent(
+            tls,
+            () -> {
+              if (n2Hangs.get()) {
+                hungScrapes.incrementAndGet();
+                return Mono.delay(Duration.ofSeconds(3)).map(x -> summaryOfN2());
+              }
+              return Mono.fromSupplier(ResourceMetricsIT::summaryOfN2);
+            });
     ok(
         kubectl.runWithInput(
             """
@@ -117,7 +131,8 @@ class ResourceMetricsIT {
     server.close();
   }
 
-  private static DisposableServer agent(SslContext tls, java.util.function.Supplier<String> body) {
+  private static DisposableServer agent(
+      SslContext tls, java.util.function.Supplier<Mono<String>> body) {
     return HttpServer.create()
         .host("127.0.0.1")
         .port(0)
@@ -128,8 +143,7 @@ class ResourceMetricsIT {
                     "/stats/summary",
                     (req, res) -> {
                       scrapes.incrementAndGet();
-                      return res.header("Content-Type", "application/json")
-                          .sendString(Mono.fromSupplier(body));
+                      return res.header("Content-Type", "application/json").sendString(body.get());
                     }))
         .bindNow();
   }
@@ -356,6 +370,41 @@ class ResourceMetricsIT {
               });
     } finally {
       nodeStatus("n2", agent2.port(), "True");
+    }
+  }
+
+  @Test
+  void aNodeThatStopsAnsweringKeepsItsLastPointsForTwoResolutions() {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(rows(kubectl.run("top", "pods", "-n", "other")))
+                    .containsExactly("db 250m 128Mi"));
+    n2Hangs.set(true);
+    try {
+      // One scrape of n2 has timed out (400 ms): its last points still answer.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> hungScrapes.get() >= 1);
+      Instant hung = Instant.now();
+      await().pollDelay(Duration.ofMillis(450)).until(() -> true);
+      assertThat(rows(ok(kubectl.run("top", "pods", "-n", "other"))))
+          .containsExactly("db 250m 128Mi");
+      // Two resolutions (2 s) after its last good scrape, n2 and its pods are gone.
+      await()
+          .atMost(Duration.ofSeconds(6))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () ->
+                  assertThat(rows(kubectl.run("top", "nodes")))
+                      .containsExactly(
+                          "n1 500m 25% 256Mi 12%", "n2 <unknown> <unknown> <unknown> <unknown>"));
+      assertThat(Duration.between(hung, Instant.now())).isGreaterThan(Duration.ofMillis(900));
+    } finally {
+      n2Hangs.set(false);
     }
   }
 }
