@@ -347,27 +347,10 @@ class ResourceMetricsIT {
 
   @Test
   void aNodeNoLongerReadyDropsOutWithItsPods() {
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () ->
-                assertThat(rows(kubectl.run("top", "pods", "-n", "other")))
-                    .containsExactly("db 250m 128Mi"));
+    awaitDbMetrics();
     nodeStatus("n2", agent2.port(), "False");
     try {
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(200))
-          .untilAsserted(
-              () -> {
-                // kubectl lists the nodes and marks one without metrics.
-                assertThat(rows(kubectl.run("top", "nodes")))
-                    .containsExactly(
-                        "n1 500m 25% 256Mi 12%", "n2 <unknown> <unknown> <unknown> <unknown>");
-                assertThat(kubectl.run("top", "pods", "-n", "other").stderr())
-                    .contains("metrics not available yet");
-              });
+      awaitN2WithoutMetrics();
     } finally {
       nodeStatus("n2", agent2.port(), "True");
     }
@@ -375,13 +358,7 @@ class ResourceMetricsIT {
 
   @Test
   void aNodeThatStopsAnsweringKeepsItsLastPointsForTwoResolutions() {
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () ->
-                assertThat(rows(kubectl.run("top", "pods", "-n", "other")))
-                    .containsExactly("db 250m 128Mi"));
+    awaitDbMetrics();
     n2Hangs.set(true);
     try {
       // One scrape of n2 has timed out (400 ms): its last points still answer.
@@ -394,17 +371,35 @@ class ResourceMetricsIT {
       assertThat(rows(ok(kubectl.run("top", "pods", "-n", "other"))))
           .containsExactly("db 250m 128Mi");
       // Two resolutions (2 s) after its last good scrape, n2 and its pods are gone.
-      await()
-          .atMost(Duration.ofSeconds(6))
-          .pollInterval(Duration.ofMillis(200))
-          .untilAsserted(
-              () ->
-                  assertThat(rows(kubectl.run("top", "nodes")))
-                      .containsExactly(
-                          "n1 500m 25% 256Mi 12%", "n2 <unknown> <unknown> <unknown> <unknown>"));
+      awaitN2WithoutMetrics();
       assertThat(Duration.between(hung, Instant.now())).isGreaterThan(Duration.ofMillis(900));
     } finally {
       n2Hangs.set(false);
     }
+  }
+
+  private static void awaitDbMetrics() {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(rows(kubectl.run("top", "pods", "-n", "other")))
+                    .containsExactly("db 250m 128Mi"));
+  }
+
+  private static void awaitN2WithoutMetrics() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              // kubectl lists the nodes and marks one without metrics.
+              assertThat(rows(kubectl.run("top", "nodes")))
+                  .containsExactly(
+                      "n1 500m 25% 256Mi 12%", "n2 <unknown> <unknown> <unknown> <unknown>");
+              assertThat(kubectl.run("top", "pods", "-n", "other").stderr())
+                  .contains("metrics not available yet");
+            });
   }
 }
