@@ -77,6 +77,9 @@ public class MetricsScraper implements SmartLifecycle {
 
   @Override
   public void start() {
+    if (!props.enabled()) {
+      return;
+    }
     loop =
         Flux.interval(Duration.ZERO, props.resolution())
             .onBackpressureDrop()

@@ -49,7 +49,9 @@ class ResourceMetricsIT {
   static void start() {
     server =
         TestApiServer.startOnEmptyRedis(
-            "nauta.metrics.resolution=1s", "nauta.metrics.timeout=400ms");
+            TestApiServer.RESOURCE_METRICS + "true",
+            "nauta.metrics.resolution=1s",
+            "nauta.metrics.timeout=400ms");
     kubectl = new Kubectl(server.kubeconfig(dir));
     Path pki = server.pkiDir();
     SslContext tls;
