@@ -125,7 +125,7 @@ public class ApiHandler {
     if (handler != null) {
       return handler.handle(request, type, info);
     }
-    if (type.createOnly()) {
+    if (!type.stored()) {
       // A review without a handler of its own (the access reviews have explicit POST routes):
       // nothing of it is stored to read, update or delete.
       throw new MethodNotAllowedException(

@@ -53,6 +53,7 @@ class OpenApiV3Test {
             "apis/certificates.k8s.io/v1",
             "apis/flowcontrol.apiserver.k8s.io/v1",
             "apis/apiextensions.k8s.io/v1",
+            "apis/metrics.k8s.io/v1beta1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {

@@ -28,6 +28,8 @@ import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -255,6 +257,15 @@ public final class BuiltInResources {
 
   public static final String CERTIFICATES_GROUP = "certificates.k8s.io";
 
+  public static final String METRICS_GROUP = "metrics.k8s.io";
+
+  /** metrics-server's resource metrics API: answered from the API server's memory, never stored. */
+  public static final ResourceType NODE_METRICS =
+      metrics("NodeMetrics", "nodes", "nodemetrics", false, NodeMetrics.class);
+
+  public static final ResourceType POD_METRICS =
+      metrics("PodMetrics", "pods", "podmetrics", true, PodMetrics.class);
+
   /**
    * {@code approval} is the subresource through which only the Approved and Denied conditions
    * change; {@code status} the one through which a signer writes the certificate.
@@ -333,6 +344,22 @@ public final class BuiltInResources {
         ResourceType.CREATE_ONLY);
   }
 
+  private static ResourceType metrics(
+      String kind, String plural, String singular, boolean namespaced, Class<?> model) {
+    return new ResourceType(
+        METRICS_GROUP,
+        "v1beta1",
+        kind,
+        plural,
+        singular,
+        namespaced,
+        List.of(),
+        List.of(),
+        Set.of(),
+        model,
+        ResourceType.READ_ONLY);
+  }
+
   private static ResourceType type(
       String group,
       String kind,
@@ -391,6 +418,8 @@ public final class BuiltInResources {
             CERTIFICATE_SIGNING_REQUESTS,
             FLOW_SCHEMAS,
             PRIORITY_LEVEL_CONFIGURATIONS,
-            CUSTOM_RESOURCE_DEFINITIONS));
+            CUSTOM_RESOURCE_DEFINITIONS,
+            NODE_METRICS,
+            POD_METRICS));
   }
 }

@@ -103,6 +103,20 @@ public final class BootstrapPolicy {
             rule(WRITE, List.of(""), List.of("persistentvolumeclaims")),
             rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs")),
             rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("cronjobs"))));
+    // metrics-server's own (its manifests install it): view, edit and admin read resource metrics.
+    roles.add(
+        role(
+            "system:aggregated-metrics-reader",
+            Map.of(
+                "k8s-app",
+                "metrics-server",
+                AGGREGATE_TO + "admin",
+                "true",
+                AGGREGATE_TO + "edit",
+                "true",
+                AGGREGATE_TO + "view",
+                "true"),
+            rule(READ, List.of(BuiltInResources.METRICS_GROUP), List.of("pods", "nodes"))));
     roles.add(
         role(
             "system:aggregate-to-view",
