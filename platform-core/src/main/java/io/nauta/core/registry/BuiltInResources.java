@@ -121,6 +121,25 @@ public final class BuiltInResources {
           Set.of("status", "scale"),
           StatefulSet.class);
 
+  public static final String AUTOSCALING_GROUP = "autoscaling";
+
+  /**
+   * HorizontalPodAutoscalers, served and stored as {@code autoscaling/v2}. {@code autoscaling/v1}
+   * is not served: the registry keeps one version per built-in kind.
+   */
+  public static final ResourceType HORIZONTAL_POD_AUTOSCALERS =
+      new ResourceType(
+          AUTOSCALING_GROUP,
+          "v2",
+          "HorizontalPodAutoscaler",
+          "horizontalpodautoscalers",
+          "horizontalpodautoscaler",
+          true,
+          List.of("hpa"),
+          List.of("all"),
+          Set.of("status"),
+          io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+
   /** Snapshots of a DaemonSet's (or StatefulSet's) template, its rollout history. */
   public static final ResourceType CONTROLLER_REVISIONS =
       type(
@@ -371,6 +390,7 @@ public final class BuiltInResources {
             DAEMONSETS,
             STATEFULSETS,
             CONTROLLER_REVISIONS,
+            HORIZONTAL_POD_AUTOSCALERS,
             PERSISTENT_VOLUMES,
             PERSISTENT_VOLUME_CLAIMS,
             JOBS,
