@@ -39,7 +39,9 @@ final class HorizontalPodAutoscalerPrinter implements TablePrinter {
     return List.of(
         Cells.name(hpa),
         Cells.text(ref.path("kind")) + "/" + Cells.text(ref.path("name")),
-        targets(spec.path("metrics"), hpa.path("status").path("currentMetrics")),
+        "autoscaling/v1".equals(hpa.path("apiVersion").asString(""))
+            ? v1(spec.path("targetCPUUtilizationPercentage"), hpa.path("status"))
+            : targets(spec.path("metrics"), hpa.path("status").path("currentMetrics")),
         min == null || min.isNull() ? "<unset>" : String.valueOf(min.asLong()),
         Cells.integer(spec.path("maxReplicas")),
         Cells.integer(hpa.path("status").path("currentReplicas")),
@@ -75,6 +77,15 @@ final class HorizontalPodAutoscalerPrinter implements TablePrinter {
           + " more...";
     }
     return String.join(", ", list);
+  }
+
+  /** v1's one CPU target, as the internal version prints it. */
+  private static String v1(JsonNode target, JsonNode status) {
+    JsonNode current = status.path("currentCPUUtilizationPercentage");
+    return "cpu: "
+        + (has(current) ? current.asLong() + "%" : UNKNOWN)
+        + "/"
+        + (has(target) ? target.asLong() + "%" : "<auto>");
   }
 
   private static String resource(JsonNode source, JsonNode status) {
