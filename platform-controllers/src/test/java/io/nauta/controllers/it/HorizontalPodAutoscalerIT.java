@@ -63,6 +63,60 @@ class HorizontalPodAutoscalerIT {
   }
 
   @Test
+  void aPodsMetricIsReportedAsNotSupported() {
+    ok("create", "namespace", "hpa-custom");
+    Kubectl.Result created =
+        kubectl.runWithInput(
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: api}}
+              template:
+                metadata: {labels: {app: api}}
+                spec:
+                  containers: [{name: app, image: nauta/busybox:local}]
+            ---
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: api}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+              maxReplicas: 3
+              metrics:
+              - type: Pods
+                pods:
+                  metric: {name: requests_per_second}
+                  target: {type: AverageValue, averageValue: "10"}
+            """,
+            "-n",
+            "hpa-custom",
+            "create",
+            "-f",
+            "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              HorizontalPodAutoscaler hpa = hpas.get("hpa-custom", "api").block(T);
+              assertThat(hpa.getStatus()).isNotNull();
+              assertThat(hpa.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("ScalingActive");
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("FailedGetPodsMetric");
+                        assertThat(c.getMessage()).contains("Pods metrics are not supported");
+                      });
+            });
+    assertThat(ok("-n", "hpa-custom", "get", "hpa", "api").stdout())
+        .containsPattern("api\\s+Deployment/api\\s+<unknown>/10\\s+1\\s+3\\s+1\\s");
+  }
+
+  @Test
   void scalesADeploymentOnItsPodsCpuUsage() {
     ok("create", "namespace", NS);
     Kubectl.Result created =
