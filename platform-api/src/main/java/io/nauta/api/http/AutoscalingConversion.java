@@ -3,20 +3,29 @@ package io.nauta.api.http;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * HorizontalPodAutoscalers between {@code autoscaling/v2} (stored) and {@code autoscaling/v1}
- * (served for older clients): v1's {@code targetCPUUtilizationPercentage} is v2's Resource cpu
- * metric with a Utilization target, {@code currentCPUUtilizationPercentage} its current
- * utilization. Unlike upstream, what v1 cannot express (other metrics, behavior, conditions) is not
- * kept in annotations: a v1 read omits it, a v1 write of an autoscaler that had it drops it.
+ * (served for older clients, and what {@code kubectl autoscale} posts up to 1.33): v1's {@code
+ * targetCPUUtilizationPercentage} is v2's Resource cpu metric with a Utilization target, {@code
+ * currentCPUUtilizationPercentage} its current utilization. What v1 cannot express rides in
+ * annotations, as upstream's conversion keeps it, so a v1 read-modify-write loses nothing: the
+ * other metrics, the behavior, the other current metrics and the conditions. (Upstream writes the
+ * metrics in the older v2beta1 shape; these hold v2's, which only Nauta reads back.)
  */
 final class AutoscalingConversion {
 
   private static final String V1 = "autoscaling/v1";
   private static final String V2 = "autoscaling/v2";
+  static final String METRICS = "autoscaling.alpha.kubernetes.io/metrics";
+  static final String BEHAVIOR = "autoscaling.alpha.kubernetes.io/behavior";
+  static final String CURRENT_METRICS = "autoscaling.alpha.kubernetes.io/current-metrics";
+  static final String CONDITIONS = "autoscaling.alpha.kubernetes.io/conditions";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private AutoscalingConversion() {}
 
@@ -25,40 +34,56 @@ final class AutoscalingConversion {
         && type.plural().equals("horizontalpodautoscalers");
   }
 
+  private static boolean isCpu(JsonNode metric, String field) {
+    return "Resource".equals(metric.path("type").asString(""))
+        && "cpu".equals(metric.path("resource").path("name").asString(""))
+        && metric.path("resource").path(field).has("averageUtilization");
+  }
+
   /** A stored v2 object as v1 shows it (a new tree). */
   static ObjectNode toV1(ObjectNode v2) {
     ObjectNode out = v2.deepCopy();
     out.put("apiVersion", V1);
-    JsonNode spec = v2.get("spec");
-    if (spec instanceof ObjectNode s) {
+    if (v2.get("spec") instanceof ObjectNode s) {
       ObjectNode v1Spec = out.putObject("spec");
       copy(s, v1Spec, "scaleTargetRef");
       copy(s, v1Spec, "minReplicas");
       copy(s, v1Spec, "maxReplicas");
+      ArrayNode others = JSON.createArrayNode();
+      boolean cpuTaken = false;
       for (JsonNode m : s.path("metrics")) {
-        JsonNode target = m.path("resource").path("target");
-        if ("Resource".equals(m.path("type").asString(""))
-            && "cpu".equals(m.path("resource").path("name").asString(""))
-            && target.has("averageUtilization")) {
-          v1Spec.set("targetCPUUtilizationPercentage", target.get("averageUtilization"));
+        if (!cpuTaken && isCpu(m, "target")) {
+          v1Spec.set(
+              "targetCPUUtilizationPercentage",
+              m.path("resource").path("target").get("averageUtilization"));
+          cpuTaken = true;
+        } else {
+          others.add(m);
         }
       }
+      annotate(out, METRICS, others);
+      annotate(out, BEHAVIOR, s.get("behavior"));
     }
-    JsonNode status = v2.get("status");
-    if (status instanceof ObjectNode st) {
+    if (v2.get("status") instanceof ObjectNode st) {
       ObjectNode v1Status = out.putObject("status");
       copy(st, v1Status, "observedGeneration");
       copy(st, v1Status, "lastScaleTime");
       v1Status.put("currentReplicas", st.path("currentReplicas").asInt(0));
       v1Status.put("desiredReplicas", st.path("desiredReplicas").asInt(0));
+      ArrayNode others = JSON.createArrayNode();
+      boolean cpuTaken = false;
       for (JsonNode m : st.path("currentMetrics")) {
-        JsonNode current = m.path("resource").path("current");
-        if ("Resource".equals(m.path("type").asString(""))
-            && "cpu".equals(m.path("resource").path("name").asString(""))
-            && current.has("averageUtilization")) {
-          v1Status.set("currentCPUUtilizationPercentage", current.get("averageUtilization"));
+        if (!cpuTaken && isCpu(m, "current")) {
+          v1Status.set(
+              "currentCPUUtilizationPercentage",
+              m.path("resource").path("current").get("averageUtilization"));
+          cpuTaken = true;
+        } else {
+          others.add(m);
         }
       }
+      annotate(out, CURRENT_METRICS, others);
+      annotate(out, CONDITIONS, st.get("conditions"));
     }
     return out;
   }
@@ -66,25 +91,76 @@ final class AutoscalingConversion {
   /** A v1 body as it is stored (changed in place). */
   static ObjectNode toV2(ObjectNode v1) {
     v1.put("apiVersion", V2);
+    JsonNode otherMetrics = take(v1, METRICS);
+    JsonNode behavior = take(v1, BEHAVIOR);
+    JsonNode otherCurrent = take(v1, CURRENT_METRICS);
+    JsonNode conditions = take(v1, CONDITIONS);
     if (v1.get("spec") instanceof ObjectNode spec) {
       JsonNode cpu = spec.remove("targetCPUUtilizationPercentage");
+      ArrayNode metrics = JSON.createArrayNode();
       if (cpu != null && !cpu.isNull()) {
-        ArrayNode metrics = spec.putArray("metrics");
         ObjectNode resource = metrics.addObject().put("type", "Resource").putObject("resource");
         resource.put("name", "cpu");
         resource.putObject("target").put("type", "Utilization").set("averageUtilization", cpu);
       }
+      if (otherMetrics instanceof ArrayNode a) {
+        metrics.addAll(a);
+      }
+      if (!metrics.isEmpty()) {
+        spec.set("metrics", metrics);
+      }
+      if (behavior != null && behavior.isObject()) {
+        spec.set("behavior", behavior);
+      }
     }
     if (v1.get("status") instanceof ObjectNode status) {
       JsonNode cpu = status.remove("currentCPUUtilizationPercentage");
+      ArrayNode metrics = JSON.createArrayNode();
       if (cpu != null && !cpu.isNull()) {
-        ArrayNode metrics = status.putArray("currentMetrics");
         ObjectNode resource = metrics.addObject().put("type", "Resource").putObject("resource");
         resource.put("name", "cpu");
         resource.putObject("current").set("averageUtilization", cpu);
       }
+      if (otherCurrent instanceof ArrayNode a) {
+        metrics.addAll(a);
+      }
+      if (!metrics.isEmpty()) {
+        status.set("currentMetrics", metrics);
+      }
+      if (conditions != null && conditions.isArray()) {
+        status.set("conditions", conditions);
+      }
     }
     return v1;
+  }
+
+  private static void annotate(ObjectNode obj, String key, JsonNode value) {
+    if (value == null || value.isNull() || (value.isArray() && value.isEmpty())) {
+      return;
+    }
+    ObjectNode meta = obj.get("metadata") instanceof ObjectNode m ? m : obj.putObject("metadata");
+    ObjectNode annotations =
+        meta.get("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+    annotations.put(key, JSON.writeValueAsString(value));
+  }
+
+  /** Removes an annotation this conversion wrote and parses it; null when absent or unreadable. */
+  private static JsonNode take(ObjectNode obj, String key) {
+    if (!(obj.path("metadata").get("annotations") instanceof ObjectNode annotations)) {
+      return null;
+    }
+    JsonNode text = annotations.remove(key);
+    if (annotations.isEmpty()) {
+      ((ObjectNode) obj.get("metadata")).remove("annotations");
+    }
+    if (text == null || !text.isString()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(text.asString());
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static void copy(ObjectNode from, ObjectNode to, String field) {
