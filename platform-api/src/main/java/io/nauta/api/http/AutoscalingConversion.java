@@ -49,19 +49,10 @@ final class AutoscalingConversion {
       copy(s, v1Spec, "scaleTargetRef");
       copy(s, v1Spec, "minReplicas");
       copy(s, v1Spec, "maxReplicas");
-      ArrayNode others = JSON.createArrayNode();
-      boolean cpuTaken = false;
-      for (JsonNode m : s.path("metrics")) {
-        if (!cpuTaken && isCpu(m, "target")) {
-          v1Spec.set(
-              "targetCPUUtilizationPercentage",
-              m.path("resource").path("target").get("averageUtilization"));
-          cpuTaken = true;
-        } else {
-          others.add(m);
-        }
-      }
-      annotate(out, METRICS, others);
+      annotate(
+          out,
+          METRICS,
+          splitCpu(s.path("metrics"), "target", v1Spec, "targetCPUUtilizationPercentage"));
       annotate(out, BEHAVIOR, s.get("behavior"));
     }
     if (v2.get("status") instanceof ObjectNode st) {
@@ -70,19 +61,11 @@ final class AutoscalingConversion {
       copy(st, v1Status, "lastScaleTime");
       v1Status.put("currentReplicas", st.path("currentReplicas").asInt(0));
       v1Status.put("desiredReplicas", st.path("desiredReplicas").asInt(0));
-      ArrayNode others = JSON.createArrayNode();
-      boolean cpuTaken = false;
-      for (JsonNode m : st.path("currentMetrics")) {
-        if (!cpuTaken && isCpu(m, "current")) {
-          v1Status.set(
-              "currentCPUUtilizationPercentage",
-              m.path("resource").path("current").get("averageUtilization"));
-          cpuTaken = true;
-        } else {
-          others.add(m);
-        }
-      }
-      annotate(out, CURRENT_METRICS, others);
+      annotate(
+          out,
+          CURRENT_METRICS,
+          splitCpu(
+              st.path("currentMetrics"), "current", v1Status, "currentCPUUtilizationPercentage"));
       annotate(out, CONDITIONS, st.get("conditions"));
     }
     return out;
@@ -96,16 +79,8 @@ final class AutoscalingConversion {
     JsonNode otherCurrent = take(v1, CURRENT_METRICS);
     JsonNode conditions = take(v1, CONDITIONS);
     if (v1.get("spec") instanceof ObjectNode spec) {
-      JsonNode cpu = spec.remove("targetCPUUtilizationPercentage");
-      ArrayNode metrics = JSON.createArrayNode();
-      if (cpu != null && !cpu.isNull()) {
-        ObjectNode resource = metrics.addObject().put("type", "Resource").putObject("resource");
-        resource.put("name", "cpu");
-        resource.putObject("target").put("type", "Utilization").set("averageUtilization", cpu);
-      }
-      if (otherMetrics instanceof ArrayNode a) {
-        metrics.addAll(a);
-      }
+      ArrayNode metrics =
+          joinCpu(spec.remove("targetCPUUtilizationPercentage"), "target", otherMetrics);
       if (!metrics.isEmpty()) {
         spec.set("metrics", metrics);
       }
@@ -114,16 +89,8 @@ final class AutoscalingConversion {
       }
     }
     if (v1.get("status") instanceof ObjectNode status) {
-      JsonNode cpu = status.remove("currentCPUUtilizationPercentage");
-      ArrayNode metrics = JSON.createArrayNode();
-      if (cpu != null && !cpu.isNull()) {
-        ObjectNode resource = metrics.addObject().put("type", "Resource").putObject("resource");
-        resource.put("name", "cpu");
-        resource.putObject("current").set("averageUtilization", cpu);
-      }
-      if (otherCurrent instanceof ArrayNode a) {
-        metrics.addAll(a);
-      }
+      ArrayNode metrics =
+          joinCpu(status.remove("currentCPUUtilizationPercentage"), "current", otherCurrent);
       if (!metrics.isEmpty()) {
         status.set("currentMetrics", metrics);
       }
@@ -132,6 +99,42 @@ final class AutoscalingConversion {
       }
     }
     return v1;
+  }
+
+  /**
+   * Sets v1's {@code field} from the first Resource cpu utilization among {@code metrics} ({@code
+   * part} is {@code target} or {@code current}); the other metrics are returned.
+   */
+  private static ArrayNode splitCpu(JsonNode metrics, String part, ObjectNode v1, String field) {
+    ArrayNode others = JSON.createArrayNode();
+    boolean taken = false;
+    for (JsonNode m : metrics) {
+      if (!taken && isCpu(m, part)) {
+        v1.set(field, m.path("resource").path(part).get("averageUtilization"));
+        taken = true;
+      } else {
+        others.add(m);
+      }
+    }
+    return others;
+  }
+
+  /** v2's metrics from v1's cpu utilization (may be null) and the annotated others. */
+  private static ArrayNode joinCpu(JsonNode cpu, String part, JsonNode others) {
+    ArrayNode metrics = JSON.createArrayNode();
+    if (cpu != null && !cpu.isNull()) {
+      ObjectNode resource = metrics.addObject().put("type", "Resource").putObject("resource");
+      resource.put("name", "cpu");
+      ObjectNode value = resource.putObject(part);
+      if (part.equals("target")) {
+        value.put("type", "Utilization");
+      }
+      value.set("averageUtilization", cpu);
+    }
+    if (others instanceof ArrayNode a) {
+      metrics.addAll(a);
+    }
+    return metrics;
   }
 
   private static void annotate(ObjectNode obj, String key, JsonNode value) {
