@@ -51,6 +51,7 @@ public class Strategies {
     register(new StatefulSetStrategy());
     register(new JobStrategy());
     register(new CronJobStrategy());
+    register(new HorizontalPodAutoscalerStrategy());
     register(new PersistentVolumeStrategy());
     register(new PersistentVolumeClaimStrategy());
     register(new StorageClassStrategy());

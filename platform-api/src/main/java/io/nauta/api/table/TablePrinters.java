@@ -17,6 +17,7 @@ public final class TablePrinters {
           Map.entry("ControllerRevision", new ControllerRevisionPrinter()),
           Map.entry("Job", new JobPrinter()),
           Map.entry("CronJob", new CronJobPrinter()),
+          Map.entry("HorizontalPodAutoscaler", new HorizontalPodAutoscalerPrinter()),
           Map.entry("Service", new ServicePrinter()),
           Map.entry("Node", new NodePrinter()),
           Map.entry("Namespace", new NamespacePrinter()),

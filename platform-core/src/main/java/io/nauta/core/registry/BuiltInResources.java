@@ -123,6 +123,39 @@ public final class BuiltInResources {
           Set.of("status", "scale"),
           StatefulSet.class);
 
+  public static final String AUTOSCALING_GROUP = "autoscaling";
+
+  /** HorizontalPodAutoscalers, stored as {@code autoscaling/v2} (the preferred version). */
+  public static final ResourceType HORIZONTAL_POD_AUTOSCALERS =
+      new ResourceType(
+          AUTOSCALING_GROUP,
+          "v2",
+          "HorizontalPodAutoscaler",
+          "horizontalpodautoscalers",
+          "horizontalpodautoscaler",
+          true,
+          List.of("hpa"),
+          List.of("all"),
+          Set.of("status"),
+          io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+
+  /**
+   * The same autoscalers served as {@code autoscaling/v1} (what kubectl autoscale posts up to
+   * 1.33), converted from and to the stored v2 by the API server.
+   */
+  public static final ResourceType HORIZONTAL_POD_AUTOSCALERS_V1 =
+      new ResourceType(
+          AUTOSCALING_GROUP,
+          "v1",
+          "HorizontalPodAutoscaler",
+          "horizontalpodautoscalers",
+          "horizontalpodautoscaler",
+          true,
+          List.of("hpa"),
+          List.of("all"),
+          Set.of("status"),
+          io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class);
+
   /** Snapshots of a DaemonSet's (or StatefulSet's) template, its rollout history. */
   public static final ResourceType CONTROLLER_REVISIONS =
       type(
@@ -398,6 +431,8 @@ public final class BuiltInResources {
             DAEMONSETS,
             STATEFULSETS,
             CONTROLLER_REVISIONS,
+            HORIZONTAL_POD_AUTOSCALERS,
+            HORIZONTAL_POD_AUTOSCALERS_V1,
             PERSISTENT_VOLUMES,
             PERSISTENT_VOLUME_CLAIMS,
             JOBS,

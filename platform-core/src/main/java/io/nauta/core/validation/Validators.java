@@ -25,6 +25,7 @@ public final class Validators {
           Map.entry("StatefulSet", new StatefulSetValidation()),
           Map.entry("ControllerRevision", new ControllerRevisionValidation()),
           Map.entry("Job", new JobValidation()),
+          Map.entry("HorizontalPodAutoscaler", new HorizontalPodAutoscalerValidation()),
           Map.entry("CronJob", new CronJobValidation()),
           Map.entry("Lease", new LeaseValidation()),
           Map.entry("PersistentVolume", new PersistentVolumeValidation()),
