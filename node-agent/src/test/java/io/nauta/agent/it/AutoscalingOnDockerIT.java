@@ -94,7 +94,7 @@ class AutoscalingOnDockerIT {
               - name: app
                 image: nauta/busybox:local
                 imagePullPolicy: Never
-                resources: {requests: {cpu: 100m}}
+                resources: {requests: {cpu: 100m}, limits: {cpu: 200m}}
                 command: [sh, -c, 'while :; do :; done']
         """);
     ok("rollout", "status", "deployment/burner", "--timeout=60s");
@@ -107,12 +107,58 @@ class AutoscalingOnDockerIT {
               assertThat(top.exitCode()).as(top.toString()).isZero();
               Matcher m = MILLICORES.matcher(top.stdout());
               assertThat(m.find()).as(top.stdout()).isTrue();
-              // A busy loop takes a good part of a core (the machine is shared: well above the
-              // request is enough).
-              assertThat(Integer.parseInt(m.group(1))).as(top.stdout()).isGreaterThan(200);
+              // A busy loop takes all its limit allows, twice its request (the machine is
+              // shared: well above the request is enough).
+              assertThat(Integer.parseInt(m.group(1))).as(top.stdout()).isGreaterThan(120);
             });
     assertThat(ok("top", "nodes").stdout()).contains(node.name());
     assertThat(ok("top", "pods", "-l", "app=burner", "--containers").stdout()).contains(" app ");
+  }
+
+  @Test
+  @Order(2)
+  void theAutoscalerScalesUpUnderLoadAndDownOnceItStops() {
+    ok("autoscale", "deployment", "burner", "--cpu-percent=50", "--min=1", "--max=4");
+    // Kubernetes' default scale-up policies; a short scale-down window instead of 300 s.
+    ok(
+        "patch",
+        "hpa",
+        "burner",
+        "--type=merge",
+        "-p",
+        "{\"spec\":{\"behavior\":{\"scaleDown\":{\"stabilizationWindowSeconds\":5}}}}");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(jsonpath("hpa/burner", "{.status.desiredReplicas}/{.spec.maxReplicas}"))
+                    .isEqualTo("4/4"));
+    ok("rollout", "status", "deployment/burner", "--timeout=60s");
+    assertThat(ok("get", "hpa", "burner").stdout())
+        .containsPattern("burner +Deployment/burner +cpu: \\d+%/50% +1 +4 +4 ");
+    assertThat(ok("get", "events", "--field-selector", "involvedObject.name=burner").stdout())
+        .contains("SuccessfulRescale");
+
+    // The load stops: the pods now sleep, and after the window the autoscaler takes them to 1.
+    ok(
+        "patch",
+        "deployment",
+        "burner",
+        "--type=json",
+        "-p",
+        "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/command\","
+            + "\"value\":[\"sleep\",\"600\"]}]");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> assertThat(jsonpath("deployment/burner", "{.spec.replicas}")).isEqualTo("1"));
+    assertThat(ok("describe", "hpa", "burner").stdout()).contains("ScalingActive");
+  }
+
+  private static String jsonpath(String object, String path) {
+    return ok("get", object, "-o", "jsonpath=" + path).stdout();
   }
 
   private static void apply(String yaml) {
