@@ -2,7 +2,9 @@
 # Builds the container images that Nauta's tests and examples use, from binaries on this host.
 # No registry is reachable on these machines, so every image is a `docker import` of a small root
 # file system:
-#   nauta/busybox:local  Debian's static busybox with its applets in /bin (CMD sh)
+#   nauta/busybox:local  Debian's busybox (the dynamically linked one of the package busybox, with
+#                        its libraries; else busybox-static) with its applets in /bin (CMD sh);
+#                        /bin/wget is wget-timeout.sh when that wget cannot take -T (Debian 12's)
 #   alpine:3.17          the same file system; Testcontainers runs it for its start-up checks
 #   nauta/redis:local    redis-server + the libraries ldd lists + the dynamic loader, on top of the
 #                        busybox file system (Testcontainers' port wait execs /bin/sh, grep and nc
@@ -10,7 +12,8 @@
 #   nauta/curl:local     curl + its libraries on the busybox file system: an in-cluster HTTPS client
 #                        that verifies the server against a CA file (busybox's wget cannot), for pods
 #                        that call the API server with their service account token
-# Idempotent: an image that exists is left alone unless --force is given.
+# Idempotent: an image built by this recipe (label io.nauta.images.recipe) is left alone unless
+# --force is given.
 set -euo pipefail
 
 usage() {
@@ -18,8 +21,8 @@ usage() {
 Usage: $(basename "$0") [--force] [-h]
 
 Builds nauta/busybox:local, alpine:3.17, nauta/redis:local and nauta/curl:local with
-'docker import' from /bin/busybox (Debian package busybox-static), /usr/bin/redis-server and
-/usr/bin/curl.
+'docker import' from the busybox of the Debian package busybox (BUSYBOX_DEB, apt's cache or
+apt-get download; else /bin/busybox of busybox-static), /usr/bin/redis-server and /usr/bin/curl.
   --force   rebuild images that already exist
 USAGE
 }
@@ -41,28 +44,81 @@ REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
 CURL_IMAGE=nauta/curl:local
 CURL_BIN=${CURL_BIN:-/usr/bin/curl}
 
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 log() { echo "[images] $*"; }
 die() { echo "[images] error: $*" >&2; exit 1; }
 
 docker info >/dev/null 2>&1 || die "docker does not answer (is dockerd running?)"
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
-needs_build() { [[ $FORCE == 1 ]] || ! image_exists "$1"; }
+# Every image carries the recipe it was built from (this script and the files it copies in), so an
+# image from an older recipe is built again without --force.
+RECIPE=$(cat "$HERE/build.sh" "$HERE/wget-timeout.sh" | sha256sum | cut -c1-16)
+RECIPE_LABEL=io.nauta.images.recipe
+recipe_of() { docker image inspect --format "{{index .Config.Labels \"$RECIPE_LABEL\"}}" "$1" 2>/dev/null; }
+needs_build() { [[ $FORCE == 1 ]] || ! image_exists "$1" || [[ $(recipe_of "$1") != "$RECIPE" ]]; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nauta-images.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
+# Which busybox goes into the images. Debian 12 builds both of its busyboxes without
+# FEATURE_WGET_TIMEOUT, and their wget then writes -T's number through a null pointer: `wget -T 5`
+# dies of SIGSEGV (exit 139). wget-timeout.sh, installed as /bin/wget, runs it under `timeout`
+# instead; but the static build (busybox-static, the rescue shell) has FEATURE_SH_STANDALONE, so its
+# sh runs its own applets before looking at PATH and never reaches that wrapper. Hence the
+# dynamically linked busybox of the package 'busybox' (same version, same applets but for crond, dpkg,
+# su, tc, telnetd and a few more), with the libraries ldd lists, whose sh honours PATH. Its .deb:
+# BUSYBOX_DEB, else apt's cache, else `apt-get download busybox`; without one, the static busybox
+# (BUSYBOX_BIN, package busybox-static) as before, where `wget -T` from sh crashes.
+BUSYBOX_DEB=${BUSYBOX_DEB:-}
+busybox_deb() {
+  local deb
+  if [[ -n $BUSYBOX_DEB ]]; then
+    echo "$BUSYBOX_DEB"
+    return
+  fi
+  local cache=/var/cache/apt/archives
+  deb=$(ls -t "$cache"/busybox_*.deb 2>/dev/null | head -1 || true)
+  if [[ -z $deb ]]; then
+    # Into apt's cache when we may write there (root), so the next build finds it offline.
+    [[ -w $cache ]] || cache=$WORK
+    (cd "$cache" && apt-get download busybox >/dev/null 2>&1) || true
+    deb=$(ls -t "$cache"/busybox_*.deb 2>/dev/null | head -1 || true)
+  fi
+  echo "$deb"
+}
+BUSYBOX_DYNAMIC=
+choose_busybox() {
+  [[ -z $BUSYBOX_DYNAMIC ]] || return 0
+  local deb
+  deb=$(busybox_deb)
+  if [[ -n $deb ]] && dpkg-deb -x "$deb" "$WORK/busybox-deb" && [[ -x $WORK/busybox-deb/bin/busybox ]]; then
+    BUSYBOX_DYNAMIC=$WORK/busybox-deb/bin/busybox
+    log "busybox: $(basename "$deb") (dynamically linked)"
+  else
+    BUSYBOX_DYNAMIC=none
+    log "warning: no .deb of the package busybox (set BUSYBOX_DEB or run apt-get download busybox):" \
+      "using $BUSYBOX_BIN, whose wget crashes on -T from sh"
+  fi
+}
+
 # A root file system with busybox, its applets, a minimal user database and /tmp.
 make_busybox_rootfs() {
   local root=$1
-  [[ -x $BUSYBOX_BIN ]] || die "$BUSYBOX_BIN missing: apt-get install busybox-static"
-  # A dynamically linked busybox (Debian's 'busybox' package) would need its libraries too.
-  if ldd "$BUSYBOX_BIN" >/dev/null 2>&1; then
-    die "$BUSYBOX_BIN is dynamically linked: install busybox-static instead of busybox"
-  fi
+  choose_busybox
   mkdir -p "$root"/{bin,etc,tmp,root,proc,sys,dev,var/tmp,usr/bin,data}
   chmod 1777 "$root/tmp" "$root/var/tmp"
-  cp "$BUSYBOX_BIN" "$root/bin/busybox"
+  if [[ $BUSYBOX_DYNAMIC != none ]]; then
+    cp "$BUSYBOX_DYNAMIC" "$root/bin/busybox"
+    copy_libs "$root" "$BUSYBOX_DYNAMIC"
+  else
+    [[ -x $BUSYBOX_BIN ]] || die "$BUSYBOX_BIN missing: apt-get install busybox-static"
+    if ldd "$BUSYBOX_BIN" >/dev/null 2>&1; then
+      die "$BUSYBOX_BIN is dynamically linked: install busybox-static, or give BUSYBOX_DEB"
+    fi
+    cp "$BUSYBOX_BIN" "$root/bin/busybox"
+  fi
   local applet
   for applet in $("$root/bin/busybox" --list); do
     [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
@@ -76,19 +132,29 @@ root:x:0:
 nogroup:x:65534:
 GROUP
   echo 'hosts: files dns' >"$root/etc/nsswitch.conf"
+  if ! "$root/bin/busybox" wget --help 2>&1 | grep -q -- '-T SEC'; then
+    rm "$root/bin/wget"
+    install -m 0755 "$HERE/wget-timeout.sh" "$root/bin/wget"
+  fi
 }
 
-# Copies a binary and what ldd says it loads (including the dynamic loader) into a root file system,
+# Copies what ldd says a binary loads (including the dynamic loader) into a root file system,
 # keeping their paths.
-copy_with_libs() {
-  local root=$1 bin=$2 real lib
-  real=$(readlink -f "$bin")
-  mkdir -p "$root$(dirname "$bin")"
-  cp "$real" "$root$bin"
+copy_libs() {
+  local root=$1 real=$2 lib
   for lib in $(ldd "$real" | grep -o '/[^ ]*'); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
+}
+
+# Copies a binary and its libraries into a root file system, keeping their paths.
+copy_with_libs() {
+  local root=$1 bin=$2 real
+  real=$(readlink -f "$bin")
+  mkdir -p "$root$(dirname "$bin")"
+  cp "$real" "$root$bin"
+  copy_libs "$root" "$real"
 }
 
 # Images that a rebuild replaced; removed at the end if no tag refers to them any more, so --force
@@ -113,7 +179,7 @@ import_rootfs() {
   local root=$1 image=$2
   shift 2
   remember_old "$image"
-  tar -C "$root" -c . | docker import "$@" - "$image" >/dev/null
+  tar -C "$root" -c . | docker import --change "LABEL $RECIPE_LABEL=$RECIPE" "$@" - "$image" >/dev/null
   log "built $image"
 }
 

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * gateway). A Deployment placed at the gateway runs as containers in both members; its logs come
  * through the gateway's cluster proxy; a service exported from usa-3 answers a pod in asia-2 at the
  * imported cluster IP (the members' pod networks are separate Docker bridges, which their agents
- * let meet); and {@code deploy/nauta down} leaves no container, network or iptables chain behind.
- * The steps build on each other in order.
+ * let meet); a pod in usa-3 resolves services, a headless set and a pod's hostname through the
+ * cluster DNS and reaches a service by its short name; and {@code deploy/nauta down} leaves no
+ * container, network or iptables chain behind. The steps build on each other in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationOnDockerIT {
@@ -271,8 +272,116 @@ class FederationOnDockerIT {
     assertThat(logs.stdout().trim()).isEqualTo(usaPod);
   }
 
+  /**
+   * Issue 18's cluster DNS from a real pod in usa-3, as {@code deploy/nauta up} wires it: the
+   * agent's resolver settings, queries to the kube-dns Service's IP DNATed by the agent's service
+   * proxy to the cluster DNS on this host, and the service proxy again for the answer's cluster IP.
+   */
   @Test
   @Order(4)
+  void aPodResolvesServicesHeadlessSetsAndPodNamesThroughTheClusterDns() {
+    long start = System.nanoTime();
+    // Beside the web Deployment and Service of the steps before, in default.
+    String ns = "default";
+    assertOk(federation.applyIn(USA, dnsWorkload(ns)));
+    await("the client, db-0 and db-1 ready")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () ->
+                federation
+                    .in(
+                        USA,
+                        "-n",
+                        ns,
+                        "get",
+                        "pods",
+                        "-l",
+                        "app in (db, client)",
+                        "-o",
+                        "jsonpath={.items[*].status.containerStatuses[*].ready}")
+                    .stdout()
+                    .trim()
+                    .equals("true true true"));
+    String client = container(USA, ns, "client", "sh");
+    String zone = "." + ns + ".svc.cluster.local";
+    String webIp = federation.jsonpath(USA, ns, "service/web", ".spec.clusterIP");
+    String db0 = federation.jsonpath(USA, ns, "pod/db-0", ".status.podIP");
+    String db1 = federation.jsonpath(USA, ns, "pod/db-1", ".status.podIP");
+    String kubeDns = federation.jsonpath(USA, "kube-system", "service/kube-dns", ".spec.clusterIP");
+
+    // What the agent writes, as the kubelet: Kubernetes' search list, the kube-dns Service's IP
+    // (not Docker's embedded resolver, which would answer container names first) and ndots.
+    assertThat(podExec(client, "cat /etc/resolv.conf"))
+        .isEqualTo(
+            "search "
+                + ns
+                + ".svc.cluster.local svc.cluster.local cluster.local\nnameserver "
+                + kubeDns
+                + "\noptions ndots:5");
+    // Through the pod's resolver, and straight to the kube-dns Service (the agent's DNAT).
+    assertThat(podExec(client, "nslookup web" + zone)).contains("Address: " + webIp);
+    assertThat(podExec(client, "nslookup web" + zone + " " + kubeDns))
+        .contains("Server:\t\t" + kubeDns)
+        .contains("Address: " + webIp);
+    // A headless service: the ready pods; a pod by hostname.subdomain; an unknown name.
+    assertThat(addresses(podExec(client, "nslookup db" + zone))).containsOnly(db0, db1);
+    assertThat(addresses(podExec(client, "nslookup db-0.db" + zone))).containsOnly(db0);
+    assertThat(podExec(client, "nslookup nothing" + zone + "; echo exit=$?"))
+        .contains("NXDOMAIN")
+        .contains("exit=1");
+    // By the short name through the search list, to the service's port 80 (busybox's wget, -T
+    // included: the image's wget takes it without crashing).
+    assertThat(podExec(client, "wget -T 5 -qO- http://web")).isEqualTo(runningPod(USA));
+
+    // The record set follows the endpoints: db-1 gone, only db-0 answers.
+    assertOk(federation.in(USA, "-n", ns, "delete", "pod", "db-1", "--wait=false"));
+    long deleted = System.nanoTime();
+    await("db answers only db-0")
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> addresses(podExec(client, "nslookup db" + zone)).equals(List.of(db0)));
+    System.out.println(
+        "[federation-docker] headless record set followed a deleted pod in "
+            + seconds(deleted)
+            + "; DNS checks in "
+            + seconds(start));
+  }
+
+  /** A headless service db, its pods db-0 and db-1 (hostname and subdomain set), a client. */
+  private static String dnsWorkload(String ns) {
+    StringBuilder yaml =
+        new StringBuilder(
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: db, namespace: %s}
+            spec:
+              clusterIP: None
+              selector: {app: db}
+              ports: [{name: db, port: 5432}]
+            """
+                .formatted(ns));
+    for (String pod : List.of("db-0", "db-1", "client")) {
+      String labels = pod.startsWith("db-") ? "{app: db}" : "{app: client}";
+      String names = pod.startsWith("db-") ? "hostname: " + pod + "\n  subdomain: db\n  " : "";
+      yaml.append(
+          """
+          ---
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: %s, namespace: %s, labels: %s}
+          spec:
+            %sterminationGracePeriodSeconds: 0
+            containers: [{name: sh, image: nauta/busybox:local, command: ["sleep", "3600"]}]
+          """
+              .formatted(pod, ns, labels, names));
+    }
+    return yaml.toString();
+  }
+
+  @Test
+  @Order(5)
   void downLeavesNoContainerNetworkOrIptablesChainBehind() {
     long start = System.nanoTime();
     federation.close();
@@ -307,6 +416,38 @@ class FederationOnDockerIT {
             "-o",
             "jsonpath={.items[*].metadata.name}");
     return r.exitCode() == 0 ? r.stdout().trim() : "";
+  }
+
+  /** The id of a pod's container on the member's node. */
+  private static String container(String member, String ns, String pod, String name) {
+    return docker(
+        "ps",
+        "-q",
+        "--filter",
+        "label=io.nauta.node=" + member + "-node-0",
+        "--filter",
+        "label=io.nauta.pod.namespace=" + ns,
+        "--filter",
+        "label=io.nauta.pod.name=" + pod,
+        "--filter",
+        "label=io.nauta.container.name=" + name);
+  }
+
+  /** What a shell script in the container prints (stdout and stderr), whatever its exit code. */
+  private static String podExec(String container, String script) {
+    return docker("exec", container, "sh", "-c", script + "\ntrue");
+  }
+
+  /** The A records busybox's nslookup printed (after its "Server"/"Address" header), sorted. */
+  private static List<String> addresses(String nslookup) {
+    return nslookup
+        .lines()
+        .dropWhile(l -> !l.startsWith("Name:"))
+        .filter(l -> l.startsWith("Address: "))
+        .map(l -> l.substring("Address: ".length()).trim())
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   /** The agent's chain prefix of one node (the node agent's ChainNames.forNodes). */

@@ -18,6 +18,8 @@ import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.ApiPodWriter;
 import io.nauta.agent.pods.PodWorkers;
+import io.nauta.agent.stats.StatsSampler;
+import io.nauta.agent.stats.StatsSummaryHandler;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.ClientRateLimit;
 import io.nauta.core.client.KubeClient;
@@ -189,6 +191,31 @@ public class AgentConfiguration {
             auth.unauthorizedTtl(),
             clock),
         new NodeOfRequest(boundPods, nodes.all()));
+  }
+
+  /** Each node's containers' usage, sampled in the background for {@code /stats/summary}. */
+  @Bean(destroyMethod = "close")
+  StatsSampler statsSampler(
+      AgentNodes nodes, SharedInformer<Pod> boundPods, AgentProperties props, Clock clock) {
+    return StatsSampler.of(
+            nodes.all(),
+            nodes.docker(),
+            (namespace, name) -> boundPods.store().get(namespace, name),
+            props.stats(),
+            clock)
+        .start(props.stats().interval());
+  }
+
+  /** The kubelet's {@code /stats/summary}, which the API server's resource metrics scrape. */
+  @Bean
+  RouterFunction<ServerResponse> statsSummary(
+      StatsSampler sampler,
+      SharedInformer<Pod> boundPods,
+      AgentNodes nodes,
+      AgentProperties props) {
+    return new StatsSummaryHandler(
+            sampler, new NodeOfRequest(boundPods, nodes.all()), props.authentication())
+        .routes();
   }
 
   /** The kubelet's {@code /containerLogs}, for the API server's {@code pods/log}. */

@@ -101,7 +101,13 @@ public record AgentNodes(List<AgentNode> all, DockerClient docker) implements Au
       PodCidr cidr = PodCidr.nth(props.clusterCidr(), index);
       ContainerRuntime rt =
           docker == null
-              ? new SimulatedRuntime(cidr, props.simulated().startDelay(), clock)
+              ? new SimulatedRuntime(
+                  cidr,
+                  props.simulated().startDelay(),
+                  clock,
+                  inputs,
+                  events.apply(name),
+                  props.syncRetryInterval())
               : new DockerRuntime(
                   docker,
                   name,

@@ -46,9 +46,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rootDir the agent's directory on the host, like the kubelet's {@code /var/lib/kubelet}:
  *     the Docker runtime keeps pod volumes (emptyDir, configMap, secret) under {@code
  *     <rootDir>/pods/<uid>/volumes}, where Docker bind-mounts them from, so it must be a path on
- *     the Docker engine's host; they outlive an agent restart and go when their pod is removed. The
- *     agent must be able to create it (as root the default works; {@code deploy/nauta} passes
- *     {@code $NAUTA_HOME/data/agent})
+ *     the Docker engine's host; they outlive an agent restart and go when their pod is removed.
+ *     Provisioned local volumes live under {@code <rootDir>/volumes/<pv name>} ({@link
+ *     LocalVolumes}). The agent must be able to create it (as root the default works; {@code
+ *     deploy/nauta} passes {@code $NAUTA_HOME/data/agent})
  * @param syncRetryInterval how soon a pod whose ConfigMap, Secret, key or volume is missing is
  *     synced again (the kubelet retries a failed pod sync after about 10 s)
  * @param simulated the simulated runtime's settings
@@ -58,6 +59,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bootstrap how the agent obtains its own identity with a bootstrap token (kubelet's {@code
  *     --bootstrap-kubeconfig})
  * @param dns the pods' resolver configuration ({@link Dns})
+ * @param localVolumes the {@code nauta.io/local-volume} provisioner ({@link LocalVolumes})
+ * @param stats the sampling of containers' resource usage served at {@code /stats/summary}
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -88,7 +91,37 @@ public record AgentProperties(
     @DefaultValue Docker docker,
     @DefaultValue Authentication authentication,
     @DefaultValue Bootstrap bootstrap,
-    @DefaultValue Dns dns) {
+    @DefaultValue Dns dns,
+    @DefaultValue LocalVolumes localVolumes,
+    @DefaultValue Stats stats) {
+
+  /**
+   * The sampling behind {@code /stats/summary} (the kubelet's Summary API, which the API server's
+   * metrics scrape): every running container's CPU and memory, every {@code interval}, in the
+   * background (metrics-server scrapes every 15 s). Docker containers are read with one one-shot
+   * stats call each per interval; simulated ones follow the pod's {@code nauta.io/simulated-usage}
+   * annotation ({@link io.nauta.agent.stats.UsageModel}).
+   *
+   * @param interval how often the containers are sampled
+   * @param concurrency Docker stats calls at once, on threads of their own
+   */
+  public record Stats(
+      @DefaultValue("10s") java.time.Duration interval, @DefaultValue("4") int concurrency) {}
+
+  /**
+   * The {@code nauta.io/local-volume} provisioner of this agent's nodes (the default StorageClass
+   * {@code nauta-local}'s): a claim whose {@code volume.kubernetes.io/selected-node} is one of them
+   * gets a directory {@code <root-dir>/volumes/pvc-<claim uid>} and a {@code local}
+   * PersistentVolume of that name with node affinity to its node; a Released volume of reclaim
+   * policy Delete loses both. On the Docker runtime the directory is real (and bind-mounted into
+   * the pods that use the claim); simulated nodes only record their volumes as PersistentVolumes.
+   * The claim's size is not enforced (no quota on a plain directory).
+   *
+   * @param enabled whether the provisioner runs
+   * @param workers claims (and volumes) handled at once
+   */
+  public record LocalVolumes(
+      @DefaultValue("true") boolean enabled, @DefaultValue("4") int workers) {}
 
   /**
    * The pods' resolver configuration on the Docker runtime (the kubelet's {@code --cluster-dns} and

@@ -1,6 +1,8 @@
 package io.nauta.agent.app;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
@@ -17,9 +19,9 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * The runtime's API objects from the API server: ConfigMaps and Secrets by a GET each time a pod is
- * synced (the kubelet's "Get" strategy; always current, and a pod syncs rarely), Services from an
- * informer's cache, as the kubelet's service lister has them.
+ * The runtime's API objects from the API server: ConfigMaps, Secrets, claims and their volumes by a
+ * GET each time a pod is synced (the kubelet's "Get" strategy; always current, and a pod syncs
+ * rarely), Services from an informer's cache, as the kubelet's service lister has them.
  */
 final class ApiPodInputs implements PodInputs {
 
@@ -27,6 +29,8 @@ final class ApiPodInputs implements PodInputs {
 
   private final ResourceClient<ConfigMap> configMaps;
   private final ResourceClient<Secret> secrets;
+  private final ResourceClient<PersistentVolumeClaim> claims;
+  private final ResourceClient<PersistentVolume> volumes;
   private final SharedInformer<Service> services;
   private final KubeClient client;
 
@@ -34,7 +38,20 @@ final class ApiPodInputs implements PodInputs {
     this.client = client;
     this.configMaps = client.resource(BuiltInResources.CONFIGMAPS, ConfigMap.class);
     this.secrets = client.resource(BuiltInResources.SECRETS, Secret.class);
+    this.claims =
+        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
+    this.volumes = client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
     this.services = services;
+  }
+
+  @Override
+  public Mono<PersistentVolumeClaim> persistentVolumeClaim(String namespace, String name) {
+    return claims.get(namespace, name).onErrorResume(NotFoundException.class, e -> Mono.empty());
+  }
+
+  @Override
+  public Mono<PersistentVolume> persistentVolume(String name) {
+    return volumes.get(null, name).onErrorResume(NotFoundException.class, e -> Mono.empty());
   }
 
   @Override

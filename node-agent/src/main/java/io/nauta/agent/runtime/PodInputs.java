@@ -1,6 +1,8 @@
 package io.nauta.agent.runtime;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
@@ -10,8 +12,8 @@ import reactor.core.publisher.Mono;
 /**
  * Where a runtime reads the API objects a pod's containers are made from (ConfigMaps and Secrets
  * for env and volumes, Services for the service environment variables, service account tokens for
- * projected volumes), so the runtime needs no API client. The agent implements it with its client
- * and a Service informer.
+ * projected volumes, claims and their volumes for persistentVolumeClaim volumes), so the runtime
+ * needs no API client. The agent implements it with its client and a Service informer.
  */
 public interface PodInputs {
 
@@ -45,6 +47,19 @@ public interface PodInputs {
    * cache has them now (the kubelet builds the service environment from its informer's lister).
    */
   Mono<List<Service>> services(String namespace);
+
+  /**
+   * The PersistentVolumeClaim, or empty if it does not exist; an error for any other failure.
+   * Without an API server no claim exists.
+   */
+  default Mono<PersistentVolumeClaim> persistentVolumeClaim(String namespace, String name) {
+    return Mono.empty();
+  }
+
+  /** The PersistentVolume, or empty if it does not exist; an error for any other failure. */
+  default Mono<PersistentVolume> persistentVolume(String name) {
+    return Mono.empty();
+  }
 
   /**
    * A token of the service account {@code serviceAccount} in {@code namespace} (TokenRequest: the

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.nauta.agent.runtime.volumes.ClaimedVolume;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +26,19 @@ import reactor.core.publisher.Mono;
  * waits on the API): every ConfigMap and Secret its volumes, {@code env} and {@code envFrom} name,
  * absent ones included, the Services of its namespace as they are at that moment, and the service
  * account tokens its projected volumes hold ({@link #tokenKey}; one that could not be had is
- * missing, with why in {@code tokenErrors}).
+ * missing, with why in {@code tokenErrors}), and the claims its persistentVolumeClaim volumes name
+ * with their volumes ({@link ClaimedVolume}), by claim name.
  */
 public record PodObjects(
     Map<String, Optional<ConfigMap>> configMaps,
     Map<String, Optional<Secret>> secrets,
     List<Service> services,
     Map<String, String> tokens,
-    Map<String, String> tokenErrors) {
+    Map<String, String> tokenErrors,
+    Map<String, ClaimedVolume> claims) {
 
   public static final PodObjects NONE =
-      new PodObjects(Map.of(), Map.of(), List.of(), Map.of(), Map.of());
+      new PodObjects(Map.of(), Map.of(), List.of(), Map.of(), Map.of(), Map.of());
 
   public PodObjects {
     configMaps = Map.copyOf(configMaps);
@@ -43,6 +46,16 @@ public record PodObjects(
     services = List.copyOf(services);
     tokens = Map.copyOf(tokens);
     tokenErrors = Map.copyOf(tokenErrors);
+    claims = Map.copyOf(claims);
+  }
+
+  public PodObjects(
+      Map<String, Optional<ConfigMap>> configMaps,
+      Map<String, Optional<Secret>> secrets,
+      List<Service> services,
+      Map<String, String> tokens,
+      Map<String, String> tokenErrors) {
+    this(configMaps, secrets, services, tokens, tokenErrors, Map.of());
   }
 
   public PodObjects(
@@ -64,6 +77,51 @@ public record PodObjects(
 
   public Optional<Secret> secret(String name) {
     return secrets.getOrDefault(name, Optional.empty());
+  }
+
+  /** The named claim of the pod's namespace and its volume, both null when it does not exist. */
+  public ClaimedVolume claim(String name) {
+    return claims.getOrDefault(name, ClaimedVolume.MISSING);
+  }
+
+  /**
+   * Reads the claims the pod's persistentVolumeClaim volumes name, and the volume of each that is
+   * bound to one (the kubelet reads both before it mounts).
+   */
+  public static Mono<Map<String, ClaimedVolume>> fetchClaims(Pod pod, PodInputs inputs) {
+    String ns = pod.getMetadata().getNamespace();
+    return Flux.fromIterable(claimNames(pod))
+        .flatMap(
+            name ->
+                inputs
+                    .persistentVolumeClaim(ns, name)
+                    .flatMap(
+                        claim -> {
+                          String volume =
+                              claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
+                          if (volume == null || volume.isEmpty()) {
+                            return Mono.just(new ClaimedVolume(claim, null));
+                          }
+                          return inputs
+                              .persistentVolume(volume)
+                              .map(pv -> new ClaimedVolume(claim, pv))
+                              .defaultIfEmpty(new ClaimedVolume(claim, null));
+                        })
+                    .defaultIfEmpty(ClaimedVolume.MISSING)
+                    .map(c -> Map.entry(name, c)))
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+  }
+
+  /** The claims the pod's volumes name. */
+  public static Set<String> claimNames(Pod pod) {
+    Set<String> names = new TreeSet<>();
+    for (Volume v : orEmpty(pod.getSpec().getVolumes())) {
+      if (v.getPersistentVolumeClaim() != null
+          && v.getPersistentVolumeClaim().getClaimName() != null) {
+        names.add(v.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+    return names;
   }
 
   /** Reads what {@code pod} refers to through {@code inputs}, tokens through {@code tokens}. */
@@ -107,7 +165,7 @@ public record PodObjects(
                                         null,
                                         e.getMessage() == null ? e.toString() : e.getMessage()))))
             .collectList();
-    return Mono.zip(cm, sec, inputs.services(ns), tok)
+    return Mono.zip(cm, sec, inputs.services(ns), tok, fetchClaims(pod, inputs))
         .map(
             t -> {
               Map<String, String> ok = new TreeMap<>();
@@ -119,7 +177,7 @@ public record PodObjects(
                   failed.put(o.key(), o.error());
                 }
               }
-              return new PodObjects(t.getT1(), t.getT2(), t.getT3(), ok, failed);
+              return new PodObjects(t.getT1(), t.getT2(), t.getT3(), ok, failed, t.getT5());
             });
   }
 

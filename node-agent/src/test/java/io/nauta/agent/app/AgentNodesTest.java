@@ -51,7 +51,9 @@ class AgentNodesTest {
         new AgentProperties.Authentication(
             "", "", "", Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30)),
         new AgentProperties.Bootstrap("", Duration.ofMinutes(15), Duration.ofSeconds(1)),
-        new AgentProperties.Dns(List.of("10.96.0.10"), "cluster.local"));
+        new AgentProperties.Dns(List.of("10.96.0.10"), "cluster.local"),
+        new AgentProperties.LocalVolumes(true, 4),
+        new AgentProperties.Stats(Duration.ofSeconds(10), 4));
   }
 
   @Test

@@ -15,8 +15,10 @@ import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientTransport;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
+import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.registry.BuiltInResources;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +26,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,7 +88,8 @@ class AgentAuthIT {
                 "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
                 "--nauta.agent.node-name=" + node.name(),
                 "--nauta.agent.first-node-index=" + node.index(),
-                "--nauta.agent.status-check-interval=1s");
+                "--nauta.agent.status-check-interval=1s",
+                "--nauta.agent.stats.interval=1s");
     agentPort = agent.getBean(KubeletPort.class).getAsInt();
     https = api.anonymousHttpClient();
     kubectl = new Kubectl(api.kubeconfig(dir));
@@ -219,5 +224,106 @@ class AgentAuthIT {
     HttpResponse<String> logs = agentGet("/containerLogs/default/writer/app", token("reader"));
     assertThat(logs.statusCode()).as(logs.body()).isEqualTo(200);
     assertThat(logs.body()).isEqualTo("line 1\nline 2\n");
+  }
+
+  /** {@code /stats/summary} as the API server reads it: with its kubelet client certificate. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> summaryAsKubeletClient() {
+    ClientConfig as = ClientConfig.fromKubeconfig(api.kubeconfigAs(ClusterPki.KUBELET_CLIENT_USER));
+    ClientConfig config =
+        new ClientConfig(
+            "https://127.0.0.1:" + agentPort,
+            null,
+            null,
+            as.certificateAuthority(),
+            as.clientCertificate(),
+            as.clientKey(),
+            false);
+    String body =
+        ClientTransport.httpClient(config)
+            .get()
+            .uri(config.server() + "/stats/summary")
+            .responseSingle(
+                (response, content) -> {
+                  assertThat(response.status().code()).isEqualTo(200);
+                  return content.asString();
+                })
+            .block(T);
+    return JSON.readValue(body, Map.class);
+  }
+
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
+  @SuppressWarnings("unchecked")
+  private static long nanoCores(Map<String, Object> summary, String pod) {
+    return ((List<Map<String, Object>>) summary.get("pods"))
+        .stream()
+            .filter(p -> ((Map<String, Object>) p.get("podRef")).get("name").equals(pod))
+            .flatMap(p -> ((List<Map<String, Object>>) p.get("containers")).stream())
+            .map(c -> (Map<String, Object>) c.get("cpu"))
+            .filter(cpu -> cpu.containsKey("usageNanoCores"))
+            .mapToLong(cpu -> ((Number) cpu.get("usageNanoCores")).longValue())
+            .findFirst()
+            .orElse(-1);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theKubeletClientReadsContainersCpuFromDockerAndACallerWithoutNodesStatsCannot()
+      throws Exception {
+    ResourceClient<Pod> pods =
+        new KubeClient(ClientConfig.fromKubeconfig(api.kubeconfig(dir)))
+            .resource(BuiltInResources.PODS, Pod.class);
+    pods.create(
+            new PodBuilder()
+                .withNewMetadata()
+                .withNamespace("default")
+                .withName("burner")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node.name())
+                .withTerminationGracePeriodSeconds(0L)
+                .withContainers(
+                    new ContainerBuilder()
+                        .withName("burn")
+                        .withImage(IMAGE)
+                        .withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", "while :; do :; done")
+                        .build())
+                .endSpec()
+                .build())
+        .block(T);
+    try {
+      // Two samples of the running burner give its rate; the writer only sleeps.
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                Map<String, Object> summary = summaryAsKubeletClient();
+                assertThat(nanoCores(summary, "burner")).isGreaterThan(300_000_000L);
+                assertThat(nanoCores(summary, "writer")).isBetween(0L, 50_000_000L);
+                Map<String, Object> n = (Map<String, Object>) summary.get("node");
+                assertThat(n).containsEntry("nodeName", node.name());
+                Map<String, Object> memory = (Map<String, Object>) n.get("memory");
+                assertThat(((Number) memory.get("workingSetBytes")).longValue()).isPositive();
+                assertThat(((Number) memory.get("availableBytes")).longValue()).isPositive();
+                assertThat(
+                        ((Number) ((Map<String, Object>) n.get("cpu")).get("usageNanoCores"))
+                            .longValue())
+                    .isGreaterThan(300_000_000L);
+              });
+    } finally {
+      pods.delete("default", "burner").block(T);
+    }
+
+    // nodes/proxy is not nodes/stats.
+    HttpResponse<String> denied = agentGet("/stats/summary", token("reader"));
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(denied.body())
+        .isEqualTo(
+            "Forbidden (user=system:serviceaccount:default:reader, verb=get, resource=nodes,"
+                + " subresource=stats)");
   }
 }

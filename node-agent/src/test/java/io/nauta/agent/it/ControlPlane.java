@@ -31,6 +31,14 @@ final class ControlPlane implements AutoCloseable {
    * @param apiProperties extra API server properties ({@code name=value}), e.g. the kubelet token
    */
   static ControlPlane start(String... apiProperties) {
+    return start(List.of(), apiProperties);
+  }
+
+  /**
+   * @param controllerSettings extra controller manager settings ({@code --name=value})
+   * @param apiProperties extra API server properties ({@code name=value})
+   */
+  static ControlPlane start(List<String> controllerSettings, String... apiProperties) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int ports = 30000 + 100 * random.nextInt(27);
     List<String> props =
@@ -51,6 +59,7 @@ final class ControlPlane implements AutoCloseable {
       List<String> controllers = new ArrayList<>(List.of("--server.port=0"));
       controllers.addAll(plane.api.controllerManagerArgs());
       controllers.add("--nauta.controllers.leader-election.enabled=false");
+      controllers.addAll(controllerSettings);
       plane.components.add(NautaControllers.application().run(controllers.toArray(String[]::new)));
     } catch (RuntimeException e) {
       plane.close();

@@ -12,6 +12,11 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -19,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.nauta.agent.NautaAgent;
 import io.nauta.agent.runtime.docker.DockerClients;
 import io.nauta.agent.runtime.docker.DockerLabels;
@@ -51,7 +58,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * setting {@code spec.nodeName}): env from every source with {@code $(VAR)} expansion, service
  * variables, configMap/secret/emptyDir/hostPath volumes with items, modes, subPath and readOnly,
  * what a missing ConfigMap, Secret or image does to a container's status and events, and recovery
- * once the object exists. What a container saw is read back from its Docker logs.
+ * once the object exists; a claim provisioned by the agent's local-volume provisioner, mounted by
+ * pods (readOnly honoured) and removed once Released. What a container saw is read back from its
+ * Docker logs.
  */
 class DockerContainerSpecIT {
 
@@ -443,6 +452,355 @@ class DockerContainerSpecIT {
     assertThat(hostDir.resolve("from-pod.txt")).exists();
   }
 
+  /**
+   * The {@code nauta.io/local-volume} provisioner and claim mounts. There is no PV controller here:
+   * the test binds claim and volume itself, and marks the volume Released, as that controller
+   * would.
+   */
+  @Test
+  void aClaimOnThisNodeGetsALocalVolumeThatPodsMountAndThatGoesOnceReleased() throws Exception {
+    client
+        .resource(BuiltInResources.STORAGE_CLASSES, StorageClass.class)
+        .create(
+            new StorageClassBuilder()
+                .withNewMetadata()
+                .withName("it-local")
+                .endMetadata()
+                .withProvisioner("nauta.io/local-volume")
+                .withReclaimPolicy("Delete")
+                .withVolumeBindingMode("WaitForFirstConsumer")
+                .build())
+        .block(T);
+    ResourceClient<PersistentVolumeClaim> claims =
+        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
+    ResourceClient<PersistentVolume> volumes =
+        client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
+    PersistentVolumeClaim claim =
+        claims
+            .create(
+                new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withNamespace(NS)
+                    .withName("claim-a")
+                    .addToAnnotations("volume.kubernetes.io/selected-node", node.name())
+                    .endMetadata()
+                    .withNewSpec()
+                    .withStorageClassName("it-local")
+                    .withAccessModes("ReadWriteOnce")
+                    .withNewResources()
+                    .addToRequests("storage", new Quantity("16Mi"))
+                    .endResources()
+                    .endSpec()
+                    .build())
+            .block(T);
+    String pvName = "pvc-" + claim.getMetadata().getUid();
+
+    // A pod of the claim waits while it is not bound, and says why.
+    pods.create(claimPod("vol-writer", false, "echo hello > /data/hello; echo nested > /sub/f"))
+        .block(T);
+
+    PersistentVolume pv = await().atMost(T).until(() -> volume(volumes, pvName), v -> v != null);
+    Path dir = rootDir.resolve("volumes").resolve(pvName);
+    assertThat(dir).isDirectory();
+    assertThat(pv.getMetadata().getAnnotations())
+        .containsEntry("pv.kubernetes.io/provisioned-by", "nauta.io/local-volume");
+    assertThat(pv.getSpec().getCapacity()).containsEntry("storage", new Quantity("16Mi"));
+    assertThat(pv.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(pv.getSpec().getVolumeMode()).isEqualTo("Filesystem");
+    assertThat(pv.getSpec().getPersistentVolumeReclaimPolicy()).isEqualTo("Delete");
+    assertThat(pv.getSpec().getStorageClassName()).isEqualTo("it-local");
+    assertThat(pv.getSpec().getLocal().getPath()).isEqualTo(dir.toString());
+    assertThat(pv.getSpec().getClaimRef().getUid()).isEqualTo(claim.getMetadata().getUid());
+    assertThat(pv.getSpec().getClaimRef().getName()).isEqualTo("claim-a");
+    var term = pv.getSpec().getNodeAffinity().getRequired().getNodeSelectorTerms().get(0);
+    assertThat(term.getMatchExpressions().get(0).getKey()).isEqualTo("kubernetes.io/hostname");
+    assertThat(term.getMatchExpressions().get(0).getValues()).containsExactly(node.name());
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () ->
+                assertThat(reasons("claim-a"))
+                    .contains(
+                        "Provisioning:External provisioner is provisioning volume for claim"
+                            + " \"default/claim-a\"",
+                        "ProvisioningSucceeded:Successfully provisioned volume " + pvName));
+    // As kubectl describe pvc finds them: about the claim, from the provisioner on this node.
+    assertThat(
+            client
+                .resource(BuiltInResources.EVENTS, Event.class)
+                .list(NS, ListOptions.none())
+                .block(T)
+                .items()
+                .stream()
+                .filter(e -> "ProvisioningSucceeded".equals(e.getReason()))
+                .filter(e -> "claim-a".equals(e.getInvolvedObject().getName())))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("PersistentVolumeClaim");
+              assertThat(e.getInvolvedObject().getUid()).isEqualTo(claim.getMetadata().getUid());
+              assertThat(e.getSource().getComponent())
+                  .isEqualTo("nauta.io/local-volume_" + node.name());
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(reasons("vol-writer"))
+                  .contains(
+                      "FailedMount:MountVolume.SetUp failed for volume \"data\" :"
+                          + " persistentvolumeclaim \"claim-a\" is not bound");
+              assertThat(container("vol-writer").getState().getWaiting().getReason())
+                  .isEqualTo("ContainerCreating");
+            });
+
+    // Bound as the PV controller binds them: the pod starts and writes into the directory.
+    PersistentVolumeClaim current = claims.get(NS, "claim-a").block(T);
+    current.getSpec().setVolumeName(pvName);
+    current = claims.update(current).block(T);
+    current.setStatus(
+        new PersistentVolumeClaimStatusBuilder()
+            .withPhase("Bound")
+            .withAccessModes("ReadWriteOnce")
+            .addToCapacity("storage", new Quantity("16Mi"))
+            .build());
+    claims.updateStatus(current).block(T);
+    PersistentVolume bound = volumes.get(null, pvName).block(T);
+    bound.setStatus(new PersistentVolumeStatusBuilder().withPhase("Bound").build());
+    volumes.updateStatus(bound).block(T);
+
+    Pod writer = pods.get(NS, "vol-writer").block(T);
+    String main = logsUntilEnd(writer.getMetadata().getUid(), "main");
+    String ro = logsUntilEnd(writer.getMetadata().getUid(), "ro");
+    assertThat(main.lines()).contains("RO=no");
+    // The same claim mounted readOnly in the second container refuses writes.
+    assertThat(ro.lines()).contains("RO=yes");
+    assertThat(dir.resolve("hello")).hasContent("hello\n");
+    assertThat(dir.resolve("nested/f")).hasContent("nested\n");
+
+    // A second pod, with the volume itself readOnly, sees the first one's file.
+    Pod reader = pods.create(claimPod("vol-reader", true, "")).block(T);
+    String read = logsUntilEnd(reader.getMetadata().getUid(), "main");
+    assertThat(read.lines()).contains("HELLO=hello", "RO=yes");
+
+    // Pods gone, claim deleted, volume Released: the directory and the volume go.
+    for (String name : List.of("vol-writer", "vol-reader")) {
+      pods.delete(NS, name, new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build()).block(T);
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(pods.list(NS, ListOptions.labels("app=claims")).block(T).items())
+                    .isEmpty());
+    assertThat(dir.resolve("hello")).exists();
+    claims.delete(NS, "claim-a").block(T);
+    PersistentVolume released = volumes.get(null, pvName).block(T);
+    released.setStatus(new PersistentVolumeStatusBuilder().withPhase("Released").build());
+    volumes.updateStatus(released).block(T);
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () -> {
+              assertThat(dir).doesNotExist();
+              // Gone, or held by the pv-protection finalizer where admission adds it.
+              PersistentVolume left = volume(volumes, pvName);
+              assertThat(left == null || left.getMetadata().getDeletionTimestamp() != null)
+                  .isTrue();
+            });
+  }
+
+  /**
+   * The provisioner of an agent of simulated nodes: volumes recorded for each of its nodes (no
+   * directory), none for another node's claim, a volume made before a crash taken as done, a name
+   * taken by someone else's volume a ProvisioningFailed, and a Released volume deleted.
+   */
+  @Test
+  void simulatedNodesVolumesAreRecordedPerNodeAndOnlyTheirOwn() {
+    client
+        .resource(BuiltInResources.STORAGE_CLASSES, StorageClass.class)
+        .create(
+            new StorageClassBuilder()
+                .withNewMetadata()
+                .withName("it-sim")
+                .endMetadata()
+                .withProvisioner("nauta.io/local-volume")
+                .withReclaimPolicy("Delete")
+                .build())
+        .block(T);
+    ResourceClient<PersistentVolumeClaim> claims =
+        client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class);
+    ResourceClient<PersistentVolume> volumes =
+        client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class);
+    Path simRoot = Path.of("/nonexistent/sim-root");
+    // A volume made before a crash, and a name taken by a volume of someone else's.
+    PersistentVolumeClaim before = claims.create(simClaim("sim-before", "sim-b")).block(T);
+    PersistentVolume made =
+        volumes
+            .create(
+                io.nauta.agent.volumes.LocalVolumes.volume(
+                    before,
+                    client
+                        .resource(BuiltInResources.STORAGE_CLASSES, StorageClass.class)
+                        .get(null, "it-sim")
+                        .block(T),
+                    "sim-b",
+                    simRoot.resolve("volumes/pvc-" + before.getMetadata().getUid())))
+            .block(T);
+    PersistentVolumeClaim taken = claims.create(simClaim("sim-taken", null)).block(T);
+    volumes
+        .create(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder(made)
+                .editMetadata()
+                .withName("pvc-" + taken.getMetadata().getUid())
+                .withResourceVersion(null)
+                .withUid(null)
+                .endMetadata()
+                .editSpec()
+                .editClaimRef()
+                .withUid("someone-else")
+                .endClaimRef()
+                .endSpec()
+                .build())
+        .block(T);
+    var provisioner =
+        new io.nauta.agent.volumes.LocalVolumeProvisioner(
+            client,
+            List.of("sim-a", "sim-b"),
+            io.nauta.agent.volumes.VolumeDirectories.recordOnly(simRoot),
+            2);
+    provisioner.start();
+    try {
+      PersistentVolumeClaim a = claims.create(simClaim("sim-on-a", "sim-a")).block(T);
+      PersistentVolumeClaim other = claims.create(simClaim("sim-elsewhere", "node-9")).block(T);
+      claims
+          .update(
+              claims
+                  .get(NS, "sim-taken")
+                  .block(T)
+                  .edit()
+                  .editMetadata()
+                  .addToAnnotations("volume.kubernetes.io/selected-node", "sim-a")
+                  .endMetadata()
+                  .build())
+          .block(T);
+      String pvA = "pvc-" + a.getMetadata().getUid();
+      PersistentVolume onA = await().atMost(T).until(() -> volume(volumes, pvA), v -> v != null);
+      assertThat(onA.getSpec().getLocal().getPath())
+          .isEqualTo(simRoot.resolve("volumes").resolve(pvA).toString());
+      assertThat(io.nauta.agent.volumes.LocalVolumes.node(onA)).isEqualTo("sim-a");
+      await()
+          .atMost(T)
+          .untilAsserted(
+              () ->
+                  assertThat(reasons("sim-taken"))
+                      .anyMatch(
+                          r ->
+                              r.startsWith(
+                                      "ProvisioningFailed:failed to provision volume with"
+                                          + " StorageClass \"it-sim\": persistentvolume")
+                                  && r.endsWith("exists and was not provisioned for this claim")));
+      assertThat(volume(volumes, "pvc-" + other.getMetadata().getUid())).isNull();
+      assertThat(reasons("sim-elsewhere")).isEmpty();
+      // The volume made before is left as it was, without a second try.
+      assertThat(volume(volumes, made.getMetadata().getName()).getMetadata().getResourceVersion())
+          .isEqualTo(made.getMetadata().getResourceVersion());
+      assertThat(reasons("sim-before")).isEmpty();
+
+      // Released once its claim is gone (else the claim would get a volume again).
+      claims.delete(NS, "sim-on-a").block(T);
+      onA.setStatus(new PersistentVolumeStatusBuilder().withPhase("Released").build());
+      volumes.updateStatus(onA).block(T);
+      await()
+          .atMost(T)
+          .untilAsserted(
+              () -> {
+                PersistentVolume left = volume(volumes, pvA);
+                assertThat(left == null || left.getMetadata().getDeletionTimestamp() != null)
+                    .isTrue();
+              });
+    } finally {
+      provisioner.stop();
+    }
+  }
+
+  private static PersistentVolumeClaim simClaim(String name, String node) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withNamespace(NS)
+        .withName(name)
+        .withAnnotations(
+            node == null
+                ? new java.util.HashMap<>()
+                : new java.util.HashMap<>(Map.of("volume.kubernetes.io/selected-node", node)))
+        .endMetadata()
+        .withNewSpec()
+        .withStorageClassName("it-sim")
+        .withAccessModes("ReadWriteOnce")
+        .withNewResources()
+        .addToRequests("storage", new Quantity("1Gi"))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * A pod of claim {@code claim-a}: container {@code main} mounts it at {@code /data} (and its
+   * {@code nested} subPath at {@code /sub}), runs {@code script}, prints the file {@code hello} and
+   * whether it can write; container {@code ro} mounts it read-only.
+   */
+  private static Pod claimPod(String name, boolean readOnlyVolume, String script) {
+    String check =
+        "echo HELLO=`cat /data/hello 2>/dev/null`;"
+            + " touch /data/probe 2>/dev/null && echo RO=no || echo RO=yes; echo END;"
+            + " exec sleep 3600";
+    return pod(name)
+        .editMetadata()
+        .addToLabels("app", "claims")
+        .endMetadata()
+        .editSpec()
+        .editFirstContainer()
+        .withName("main")
+        .withCommand("sh", "-c", script + (script.isEmpty() ? "" : "; ") + check)
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath("/data")
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath("/sub")
+        .withSubPath("nested")
+        .endVolumeMount()
+        .endContainer()
+        .addNewContainer()
+        .withName("ro")
+        .withImage(IMAGE)
+        .withCommand(
+            "sh",
+            "-c",
+            "touch /ro/x 2>/dev/null && echo RO=no || echo RO=yes; echo END; sleep 3600")
+        .addNewVolumeMount()
+        .withName("data")
+        .withMountPath("/ro")
+        .withReadOnly(true)
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("data")
+        .withNewPersistentVolumeClaim("claim-a", readOnlyVolume)
+        .endVolume()
+        .endSpec()
+        .build();
+  }
+
+  private static PersistentVolume volume(ResourceClient<PersistentVolume> volumes, String name) {
+    return volumes
+        .get(null, name)
+        .onErrorResume(
+            io.nauta.core.errors.NotFoundException.class, e -> reactor.core.publisher.Mono.empty())
+        .block(T);
+  }
+
   @Test
   void aMissingConfigMapIsACreateContainerConfigErrorUntilItExists() {
     pods.create(
@@ -648,6 +1006,8 @@ class DockerContainerSpecIT {
     String[] out = new String[1];
     await()
         .atMost(WAIT)
+        // A container listed may be gone when its logs are read (one that failed to be created).
+        .ignoreExceptionsInstanceOf(com.github.dockerjava.api.exception.NotFoundException.class)
         .untilAsserted(
             () -> {
               List<Container> found =

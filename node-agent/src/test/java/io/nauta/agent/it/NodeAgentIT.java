@@ -11,11 +11,16 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.nauta.agent.NautaAgent;
+import io.nauta.agent.app.KubeletPort;
+import io.nauta.agent.stats.UsageModel;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.TestApiServer;
+import io.nauta.core.client.ClientConfig;
+import io.nauta.core.client.ClientTransport;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
+import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.registry.BuiltInResources;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,16 +59,20 @@ class NodeAgentIT {
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     nodes = client.resource(BuiltInResources.NODES, Node.class);
     leases = client.resource(BuiltInResources.LEASES, Lease.class);
-    agent =
-        NautaAgent.application()
-            .run(
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
                 "--server.port=0",
                 api.simulatedNodesAgentArg(),
                 "--nauta.agent.nodes=3",
                 "--nauta.agent.node-name-prefix=sim",
                 "--nauta.agent.runtime=simulated",
                 "--nauta.agent.lease-renew-interval=1s",
-                "--nauta.agent.status-check-interval=1s");
+                "--nauta.agent.status-check-interval=1s",
+                "--nauta.agent.stats.interval=1s"));
+    // HTTPS asking for client certificates, as deploy/nauta serves the agent's port.
+    args.addAll(api.agentServingArgs());
+    agent = NautaAgent.application().run(args.toArray(String[]::new));
   }
 
   @AfterAll
@@ -296,5 +305,137 @@ class NodeAgentIT {
         && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /**
+   * A GET on the agent's port at {@code ip} (each simulated node has its own loopback address)
+   * presenting a client certificate of {@code user}; the agent's certificate is not checked here.
+   */
+  private static reactor.util.function.Tuple2<Integer, String> agentGet(
+      String ip, String user, String path) {
+    ClientConfig as = ClientConfig.fromKubeconfig(api.kubeconfigAs(user));
+    int port = agent.getBean(KubeletPort.class).getAsInt();
+    ClientConfig config =
+        new ClientConfig(
+            "https://" + ip + ":" + port,
+            null,
+            null,
+            null,
+            as.clientCertificate(),
+            as.clientKey(),
+            true);
+    return ClientTransport.httpClient(config)
+        .get()
+        .uri(config.server() + path)
+        .responseSingle(
+            (response, body) ->
+                body.asString()
+                    .defaultIfEmpty("")
+                    .map(b -> reactor.util.function.Tuples.of(response.status().code(), b)))
+        .block(T);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> summary(String ip) {
+    var answer = agentGet(ip, ClusterPki.KUBELET_CLIENT_USER, "/stats/summary");
+    assertThat(answer.getT1()).as(answer.getT2()).isEqualTo(200);
+    return JSON.readValue(answer.getT2(), Map.class);
+  }
+
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
+  private static Pod statsPod(String name, String node, String usage) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withNamespace("default")
+        .withName(name)
+        .addToAnnotations(UsageModel.ANNOTATION, usage)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .addNewContainer()
+        .withName("app")
+        .withImage("busybox")
+        .endContainer()
+        .addNewContainer()
+        .withName("side")
+        .withImage("busybox")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void eachSimulatedNodeServesItsOwnPodsUsageToTheKubeletClientAndOnlyToIt() {
+    pods.create(
+            statsPod("stats-a", "sim-0", "{\"app\": {\"cpu\": \"250m\", \"memory\": \"64Mi\"}}"))
+        .block(T);
+    pods.create(statsPod("stats-b", "sim-1", "{\"app\": {\"cpu\": \"1500m\"}}")).block(T);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              for (String[] c :
+                  new String[][] {
+                    {"127.1.0.1", "sim-0", "stats-a", "250000000", "67108864"},
+                    {"127.1.0.2", "sim-1", "stats-b", "1500000000", "4194304"}
+                  }) {
+                Map<String, Object> s = summary(c[0]);
+                Map<String, Object> node = (Map<String, Object>) s.get("node");
+                assertThat(node).containsEntry("nodeName", c[1]).containsKey("startTime");
+                List<Map<String, Object>> own =
+                    ((List<Map<String, Object>>) s.get("pods"))
+                        .stream()
+                            .filter(
+                                p ->
+                                    ((Map<String, Object>) p.get("podRef"))
+                                        .get("name")
+                                        .toString()
+                                        .startsWith("stats-"))
+                            .toList();
+                assertThat(own).hasSize(1);
+                Map<String, Object> pod = own.get(0);
+                assertThat((Map<String, Object>) pod.get("podRef"))
+                    .containsEntry("name", c[2])
+                    .containsEntry("namespace", "default")
+                    .containsKey("uid");
+                Map<String, Object> app =
+                    ((List<Map<String, Object>>) pod.get("containers"))
+                        .stream()
+                            .filter(x -> x.get("name").equals("app"))
+                            .findFirst()
+                            .orElseThrow();
+                Map<String, Object> cpu = (Map<String, Object>) app.get("cpu");
+                assertThat(((Number) cpu.get("usageNanoCores")).longValue())
+                    .isEqualTo(Long.parseLong(c[3]));
+                assertThat(((Number) cpu.get("usageCoreNanoSeconds")).longValue()).isPositive();
+                assertThat(cpu).containsKey("time");
+                Map<String, Object> memory = (Map<String, Object>) app.get("memory");
+                assertThat(((Number) memory.get("workingSetBytes")).longValue())
+                    .isEqualTo(Long.parseLong(c[4]));
+                assertThat(memory).containsKeys("usageBytes", "time");
+                // The pod's and the node's figures include the unannotated sidecar's default.
+                long podRate =
+                    ((Number) ((Map<String, Object>) pod.get("cpu")).get("usageNanoCores"))
+                        .longValue();
+                assertThat(podRate)
+                    .isEqualTo(Long.parseLong(c[3]) + UsageModel.DEFAULT.nanoCores());
+                long nodeRate =
+                    ((Number) ((Map<String, Object>) node.get("cpu")).get("usageNanoCores"))
+                        .longValue();
+                assertThat(nodeRate).isGreaterThanOrEqualTo(podRate);
+                assertThat((Map<String, Object>) node.get("memory")).containsKey("workingSetBytes");
+              }
+            });
+
+    // A caller without nodes/stats gets the kubelet's 403; none at all, 401.
+    var denied = agentGet("127.1.0.1", "stats-nobody", "/stats/summary");
+    assertThat(denied.getT1()).isEqualTo(403);
+    assertThat(denied.getT2())
+        .isEqualTo("Forbidden (user=stats-nobody, verb=get, resource=nodes, subresource=stats)");
   }
 }

@@ -2,11 +2,23 @@ package io.nauta.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 class SimulatedRuntimeTest {
@@ -29,6 +41,133 @@ class SimulatedRuntimeTest {
         .endContainer()
         .endSpec()
         .build();
+  }
+
+  @Test
+  void aPodWaitsForItsClaimToBeBoundThenRecordsTheMountsItWouldMake() throws Exception {
+    Map<String, PersistentVolumeClaim> claims = new ConcurrentHashMap<>();
+    Map<String, PersistentVolume> volumes = new ConcurrentHashMap<>();
+    PodInputs api =
+        new PodInputs() {
+          @Override
+          public Mono<ConfigMap> configMap(String namespace, String name) {
+            return Mono.empty();
+          }
+
+          @Override
+          public Mono<Secret> secret(String namespace, String name) {
+            return Mono.empty();
+          }
+
+          @Override
+          public Mono<List<Service>> services(String namespace) {
+            return Mono.just(List.of());
+          }
+
+          @Override
+          public Mono<PersistentVolumeClaim> persistentVolumeClaim(String namespace, String name) {
+            return Mono.justOrEmpty(claims.get(namespace + "/" + name));
+          }
+
+          @Override
+          public Mono<PersistentVolume> persistentVolume(String name) {
+            return Mono.justOrEmpty(volumes.get(name));
+          }
+        };
+    List<String> events = new CopyOnWriteArrayList<>();
+    SimulatedRuntime rt =
+        new SimulatedRuntime(
+            PodCidr.nth("10.244.0.0/16", 1),
+            Duration.ZERO,
+            Clock.systemUTC(),
+            api,
+            (pod, type, reason, message) -> events.add(reason + ":" + message),
+            Duration.ofMillis(50));
+    Pod pod =
+        new PodBuilder(pod("c1"))
+            .editSpec()
+            .editFirstContainer()
+            .addNewVolumeMount()
+            .withName("data")
+            .withMountPath("/data")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("data")
+            .withMountPath("/logs")
+            .withSubPath("logs")
+            .withReadOnly(true)
+            .endVolumeMount()
+            .endContainer()
+            .addNewVolume()
+            .withName("data")
+            .withNewPersistentVolumeClaim("claim", false)
+            .endVolume()
+            .endSpec()
+            .build();
+
+    var wokenUp = rt.changes().next().toFuture();
+    StepVerifier.create(rt.syncPod(pod)).verifyComplete();
+    assertThat(events)
+        .containsExactly(
+            "FailedMount:MountVolume.SetUp failed for volume \"data\" : persistentvolumeclaim"
+                + " \"claim\" not found");
+    // It asks to be synced again.
+    assertThat(wokenUp.get(5, java.util.concurrent.TimeUnit.SECONDS).uid()).isEqualTo("c1");
+
+    claims.put(
+        "default/claim",
+        new PersistentVolumeClaimBuilder()
+            .withNewMetadata()
+            .withNamespace("default")
+            .withName("claim")
+            .withUid("claim-uid")
+            .endMetadata()
+            .withNewSpec()
+            .withVolumeName("pv-1")
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .endStatus()
+            .build());
+    StepVerifier.create(rt.syncPod(pod)).verifyComplete();
+    assertThat(events.get(events.size() - 1))
+        .endsWith("persistentvolumeclaim \"claim\" is not bound");
+
+    claims.computeIfPresent(
+        "default/claim",
+        (k, c) ->
+            new PersistentVolumeClaimBuilder(c)
+                .editStatus()
+                .withPhase("Bound")
+                .endStatus()
+                .build());
+    volumes.put(
+        "pv-1",
+        new PersistentVolumeBuilder()
+            .withNewMetadata()
+            .withName("pv-1")
+            .endMetadata()
+            .withNewSpec()
+            .withNewClaimRef()
+            .withNamespace("default")
+            .withName("claim")
+            .withUid("claim-uid")
+            .endClaimRef()
+            .withNewLocal()
+            .withPath("/nowhere/volumes/pv-1")
+            .endLocal()
+            .endSpec()
+            .build());
+    StepVerifier.create(rt.syncPod(pod))
+        .assertNext(p -> assertThat(p.container("app").get().running()).isTrue())
+        .verifyComplete();
+    assertThat(rt.mounts("c1"))
+        .containsExactly(
+            new SimulatedRuntime.Mount("app", "data", "/nowhere/volumes/pv-1", "/data", false),
+            new SimulatedRuntime.Mount("app", "data", "/nowhere/volumes/pv-1/logs", "/logs", true));
+
+    StepVerifier.create(rt.killPod("c1", Duration.ZERO)).verifyComplete();
+    assertThat(rt.mounts("c1")).isEmpty();
   }
 
   @Test

@@ -48,8 +48,13 @@ public class Strategies {
     register(new WorkloadStrategy(BuiltInResources.DEPLOYMENTS, true));
     register(new WorkloadStrategy(BuiltInResources.REPLICASETS, false));
     register(new DaemonSetStrategy());
+    register(new StatefulSetStrategy());
     register(new JobStrategy());
     register(new CronJobStrategy());
+    register(new HorizontalPodAutoscalerStrategy());
+    register(new PersistentVolumeStrategy());
+    register(new PersistentVolumeClaimStrategy());
+    register(new StorageClassStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());

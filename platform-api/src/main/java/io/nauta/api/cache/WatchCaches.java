@@ -64,7 +64,7 @@ public class WatchCaches implements SmartLifecycle {
   }
 
   private synchronized void add(ResourceType type) {
-    if (type.createOnly() || caches.containsKey(type.groupResource())) {
+    if (!type.stored() || caches.containsKey(type.groupResource())) {
       return; // reviews are answered, never stored
     }
     WatchCache cache = new WatchCache(type, mapper, config);

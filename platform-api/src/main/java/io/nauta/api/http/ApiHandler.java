@@ -125,7 +125,7 @@ public class ApiHandler {
     if (handler != null) {
       return handler.handle(request, type, info);
     }
-    if (type.createOnly()) {
+    if (!type.stored()) {
       // A review without a handler of its own (the access reviews have explicit POST routes):
       // nothing of it is stored to read, update or delete.
       throw new MethodNotAllowedException(
@@ -461,6 +461,9 @@ public class ApiHandler {
   private static ObjectNode toStored(ObjectNode body, ResourceType served, ResourceType stored) {
     if (ServedVersions.differ(served, stored)) {
       ResourceService.checkKind(served, body);
+      if (AutoscalingConversion.applies(stored)) {
+        return AutoscalingConversion.toV2(body);
+      }
       body.put("apiVersion", stored.apiVersion());
     }
     return body;
@@ -468,6 +471,10 @@ public class ApiHandler {
 
   /** A patched object, whatever apiVersion the patch wrote, is stored at the storage version. */
   private static ObjectNode toStored(ObjectNode patched, ResourceType stored) {
+    if (AutoscalingConversion.applies(stored)
+        && !patched.path("apiVersion").asString("").equals(stored.apiVersion())) {
+      return AutoscalingConversion.toV2(patched);
+    }
     if (patched.has("apiVersion")) {
       patched.put("apiVersion", stored.apiVersion());
     }

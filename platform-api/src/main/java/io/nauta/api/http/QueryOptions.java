@@ -20,7 +20,8 @@ public final class QueryOptions {
 
   private QueryOptions() {}
 
-  static ListOptions list(MultiValueMap<String, String> q, ResourceType type, String namespace) {
+  public static ListOptions list(
+      MultiValueMap<String, String> q, ResourceType type, String namespace) {
     String labels = first(q, "labelSelector");
     String fields = first(q, "fieldSelector");
     ObjectFilter filter =

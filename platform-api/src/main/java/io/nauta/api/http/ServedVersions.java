@@ -27,6 +27,11 @@ final class ServedVersions {
 
   /** The object as the served version shows it (changed in place). */
   ObjectNode toServed(ObjectNode obj, ResourceType served) {
+    if (AutoscalingConversion.applies(served)
+        && served.version().equals("v1")
+        && !obj.path("apiVersion").asString("").equals(served.apiVersion())) {
+      return AutoscalingConversion.toV1(obj);
+    }
     if (obj.has("apiVersion") && !obj.path("apiVersion").asString("").equals(served.apiVersion())) {
       obj.put("apiVersion", served.apiVersion());
     }

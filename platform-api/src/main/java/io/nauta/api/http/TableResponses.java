@@ -22,12 +22,12 @@ import tools.jackson.databind.node.ObjectNode;
  * (kubectl get does), lists, gets and watch events are answered as {@code meta.k8s.io/v1 Table}s
  * with the columns Kubernetes prints. Every other client keeps getting plain objects.
  */
-final class TableResponses {
+public final class TableResponses {
 
   private TableResponses() {}
 
   /** Whether the request asks for a Table, honouring the order of its Accept header. */
-  static boolean requested(HttpHeaders headers) {
+  public static boolean requested(HttpHeaders headers) {
     for (MediaType type : headers.getAccept()) {
       if ("Table".equals(type.getParameter("as"))
           && "meta.k8s.io".equals(type.getParameter("g"))
@@ -53,7 +53,7 @@ final class TableResponses {
             : type.kind());
   }
 
-  static IncludeObject include(MultiValueMap<String, String> query) {
+  public static IncludeObject include(MultiValueMap<String, String> query) {
     return IncludeObject.parse(query.getFirst("includeObject"));
   }
 

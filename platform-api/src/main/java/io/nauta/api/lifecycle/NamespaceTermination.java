@@ -86,7 +86,7 @@ public class NamespaceTermination implements SmartLifecycle {
             0);
     // Read at each pass: custom resources come and go.
     List<ResourceType> namespaced =
-        registry.storageTypes().stream().filter(t -> t.namespaced() && !t.createOnly()).toList();
+        registry.storageTypes().stream().filter(t -> t.namespaced() && t.stored()).toList();
     return Flux.fromIterable(namespaced)
         .concatMap(
             type ->

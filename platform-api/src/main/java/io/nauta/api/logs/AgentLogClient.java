@@ -87,7 +87,7 @@ public class AgentLogClient {
   }
 
   /** {@code https} when security is on, else {@code http}. */
-  String scheme() {
+  public String scheme() {
     return secure ? "https" : "http";
   }
 
@@ -132,6 +132,25 @@ public class AgentLogClient {
             e ->
                 new InternalErrorException(
                     "Get \"" + uri + "\": " + e.getMostSpecificCause().getMessage()));
+  }
+
+  /**
+   * A whole (small) answer of the agent at {@code uri}, e.g. its {@code /stats/summary}, with the
+   * same credentials and TLS as the logs; a refusal fails as {@link #read} fails.
+   */
+  public Mono<byte[]> fetch(URI uri, String node) {
+    return read(uri, node)
+        .flatMap(
+            body ->
+                org.springframework.core.io.buffer.DataBufferUtils.join(body)
+                    .map(
+                        joined -> {
+                          byte[] bytes = new byte[joined.readableByteCount()];
+                          joined.read(bytes);
+                          org.springframework.core.io.buffer.DataBufferUtils.release(joined);
+                          return bytes;
+                        })
+                    .defaultIfEmpty(new byte[0]));
   }
 
   private static ApiException refusal(int code, String body, String node) {

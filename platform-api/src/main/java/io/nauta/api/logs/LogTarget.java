@@ -15,7 +15,7 @@ import java.util.List;
  * as Kubernetes' {@code LogLocation} does: the container named, or the pod's only one; refused with
  * Kubernetes' messages otherwise.
  */
-final class LogTarget {
+public final class LogTarget {
 
   private LogTarget() {}
 
@@ -56,7 +56,7 @@ final class LogTarget {
   }
 
   /** {@code host:port} of the node's agent: its InternalIP and advertised kubelet port. */
-  static String agentAddress(Node node, int defaultPort) {
+  public static String agentAddress(Node node, int defaultPort) {
     String ip = null;
     if (node.getStatus() != null && node.getStatus().getAddresses() != null) {
       for (NodeAddress a : node.getStatus().getAddresses()) {

@@ -103,7 +103,7 @@ public class PodLogs {
    * The agent's URL. A node's address is whatever its writer stored: one that makes no URL (a
    * space, a stray bracket) is refused as the bad input it is, not a 500.
    */
-  static URI agentUri(String scheme, String nodeName, String address, String pathAndQuery) {
+  public static URI agentUri(String scheme, String nodeName, String address, String pathAndQuery) {
     try {
       URI uri = new URI(scheme + "://" + address + pathAndQuery);
       if (uri.getHost() == null) {

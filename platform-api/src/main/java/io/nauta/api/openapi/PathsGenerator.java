@@ -153,6 +153,10 @@ final class PathsGenerator {
       addCreate(r);
       return;
     }
+    if (!t.stored()) {
+      addReadOnly(r);
+      return;
+    }
     addCollection(r);
     addItem(r);
     addSubresources(r);
@@ -161,8 +165,7 @@ final class PathsGenerator {
 
   private void addCollection(Resource r) {
     ObjectNode c = addCreate(r);
-    String listDescription = "list or watch objects of kind " + r.kind();
-    c.set("get", list("list" + r.id(), listDescription, r.listSchema(), r.gvk()));
+    addLists(r, c, "list or watch objects of kind " + r.kind());
     c.set(
         "delete",
         action(
@@ -174,6 +177,11 @@ final class PathsGenerator {
                 responses("200", r.status(), false)),
             "deletecollection",
             r.gvk()));
+  }
+
+  /** {@code GET} on the collection {@code c}, and across namespaces for a namespaced kind. */
+  private void addLists(Resource r, ObjectNode c, String listDescription) {
+    c.set("get", list("list" + r.id(), listDescription, r.listSchema(), r.gvk()));
     if (r.type().namespaced()) {
       pathItem(r.type().groupVersionPath() + "/" + r.type().plural(), List.of())
           .set(
@@ -184,6 +192,23 @@ final class PathsGenerator {
                   r.listSchema(),
                   r.gvk()));
     }
+  }
+
+  /** {@code GET} on the collection and on an item: all a kind read from memory (metrics) has. */
+  private void addReadOnly(Resource r) {
+    addLists(r, pathItem(r.collection(), r.scope()), "list objects of kind " + r.kind());
+    pathItem(r.item(), r.itemScope())
+        .set(
+            "get",
+            action(
+                operation(
+                    "read the specified " + r.kind(),
+                    "read" + r.id(),
+                    List.of(),
+                    null,
+                    responses("200", r.kindSchema(), false)),
+                "get",
+                r.gvk()));
   }
 
   /** {@code POST} on the collection: all a create-only kind (the reviews) has. */

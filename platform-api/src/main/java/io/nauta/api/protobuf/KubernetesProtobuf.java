@@ -53,6 +53,7 @@ public final class KubernetesProtobuf {
           "authorization.k8s.io/v1", "V1Authorization",
           "authentication.k8s.io/v1", "V1Authentication",
           "certificates.k8s.io/v1", "V1Certificates",
+          "storage.k8s.io/v1", "V1Storage",
           "meta.k8s.io/v1", "Meta");
 
   /**
@@ -96,6 +97,16 @@ public final class KubernetesProtobuf {
           "setHostnameAsFQDN",
           "orphanDependents",
           "immutable");
+
+  /**
+   * Pointer fields whose empty string is a value the client chose, by message: a claim's {@code
+   * storageClassName: ""} asks for no class, where an absent one gets the default class.
+   */
+  private static final Set<String> MEANINGFUL_EMPTY_IN =
+      Set.of(
+          "PersistentVolumeClaimSpec.storageClassName",
+          "PersistentVolumeClaimSpec.volumeAttributesClassName",
+          "StorageClass.allowVolumeExpansion");
 
   /**
    * Proto field names that are not the field's JSON name. Kubernetes' protobuf tags name fields
@@ -183,7 +194,10 @@ public final class KubernetesProtobuf {
         }
       } else {
         JsonNode v = value(f, e.getValue());
-        if (!isGoZero(v) || MEANINGFUL_ZEROS.contains(name)) {
+        if (!isGoZero(v)
+            || MEANINGFUL_ZEROS.contains(name)
+            || MEANINGFUL_EMPTY_IN.contains(
+                message.getDescriptorForType().getName() + "." + name)) {
           out.set(name, v);
         }
       }

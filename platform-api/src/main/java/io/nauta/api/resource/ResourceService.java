@@ -9,6 +9,7 @@ import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.ServiceAccountAdmission;
+import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.UnknownFields;
@@ -79,6 +80,7 @@ public class ResourceService {
   private final RbacEscalationCheck escalation;
   private final ServiceAccountAdmission serviceAccounts;
   private final NodeRestriction nodeRestriction;
+  private final StorageAdmission storage;
 
   public ResourceService(
       RedisObjectStore store,
@@ -89,8 +91,10 @@ public class ResourceService {
       RbacEscalationCheck escalation,
       ServiceAccountAdmission serviceAccounts,
       NodeRestriction nodeRestriction,
+      StorageAdmission storage,
       ObjectCodec codec) {
     this.serviceAccounts = serviceAccounts;
+    this.storage = storage;
     this.hooks = hooks;
     this.nodeRestriction = nodeRestriction;
     this.namespaceLifecycle = namespaceLifecycle;
@@ -293,6 +297,7 @@ public class ResourceService {
               .then(nodeRestriction.admitCreate(type, obj))
               .then(escalation.check(type, obj))
               .then(serviceAccounts.admitCreate(type, obj))
+              .then(storage.admitCreate(type, obj))
               .then(
                   Mono.deferContextual(
                       ctx -> {
@@ -546,12 +551,18 @@ public class ResourceService {
             scope == UpdateScope.WHOLE ? null : cur.node(),
             scope == UpdateScope.STATUS,
             fieldValidation);
+    // Validating admission, after the kind's validation as upstream's store runs it.
+    Mono<Void> validating =
+        scope == UpdateScope.MAIN
+            ? storage.validateUpdate(type, updated, cur.node())
+            : Mono.empty();
     if (scope != UpdateScope.MAIN || dryRun) {
-      return writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(warnings));
+      return validating
+          .then(Mono.defer(() -> writeAdmitted(type, name, dryRun, cur, updated)))
+          .map(w -> w.withWarnings(warnings));
     }
-    return hooks
-        .of(type)
-        .beginUpdate(updated, cur.node())
+    return validating
+        .then(Mono.defer(() -> hooks.of(type).beginUpdate(updated, cur.node())))
         .flatMap(finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
         .map(w -> w.withWarnings(warnings));
   }

@@ -24,6 +24,7 @@ class DefaultingTest {
   private static final ResourceStrategy DEPLOYMENT =
       new WorkloadStrategy(io.nauta.core.registry.BuiltInResources.DEPLOYMENTS, true);
   private static final ResourceStrategy SERVICE = new ServiceStrategy();
+  private static final ResourceStrategy STATEFULSET = new StatefulSetStrategy();
 
   private static String pod(String containerExtra, String specExtra) {
     return """
@@ -39,8 +40,76 @@ class DefaultingTest {
         .formatted(specExtra);
   }
 
+  private static String statefulSet(String specExtra) {
+    return """
+        {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web"},
+         "spec":{%s"selector":{"matchLabels":{"app":"web"}},
+          "template":{"metadata":{"labels":{"app":"web"}},
+           "spec":{"containers":[{"name":"app","image":"busybox:1.36"}]}},
+          "volumeClaimTemplates":[{"metadata":{"name":"data"},
+           "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}"""
+        .formatted(specExtra);
+  }
+
   static Stream<Arguments> cases() {
     return Stream.of(
+        // SetDefaults_StatefulSet (MaxUnavailableStatefulSet off, StatefulSetAutoDeletePVC on)
+        Arguments.of(
+            "a StatefulSet's pods are managed in order",
+            STATEFULSET,
+            statefulSet(""),
+            "/spec/podManagementPolicy",
+            "\"OrderedReady\""),
+        Arguments.of(
+            "a StatefulSet rolls from partition 0",
+            STATEFULSET,
+            statefulSet(""),
+            "/spec/updateStrategy/rollingUpdate/partition",
+            "0"),
+        Arguments.of(
+            "a StatefulSet rolls",
+            STATEFULSET,
+            statefulSet(""),
+            "/spec/updateStrategy/type",
+            "\"RollingUpdate\""),
+        Arguments.of(
+            "OnDelete gets no rollingUpdate",
+            STATEFULSET,
+            statefulSet("\"updateStrategy\":{\"type\":\"OnDelete\"},"),
+            "/spec/updateStrategy/rollingUpdate",
+            null),
+        Arguments.of(
+            "a StatefulSet's maxUnavailable stays unset",
+            STATEFULSET,
+            statefulSet("\"updateStrategy\":{\"rollingUpdate\":{\"partition\":2}},"),
+            "/spec/updateStrategy/rollingUpdate",
+            "{\"partition\":2}"),
+        Arguments.of(
+            "a StatefulSet retains its claims",
+            STATEFULSET,
+            statefulSet("\"persistentVolumeClaimRetentionPolicy\":{\"whenScaled\":\"Delete\"},"),
+            "/spec/persistentVolumeClaimRetentionPolicy",
+            "{\"whenScaled\":\"Delete\",\"whenDeleted\":\"Retain\"}"),
+        Arguments.of(
+            "a StatefulSet has one replica", STATEFULSET, statefulSet(""), "/spec/replicas", "1"),
+        Arguments.of(
+            "a StatefulSet keeps ten revisions",
+            STATEFULSET,
+            statefulSet(""),
+            "/spec/revisionHistoryLimit",
+            "10"),
+        Arguments.of(
+            "a volume claim template is a filesystem claim",
+            STATEFULSET,
+            statefulSet(""),
+            "/spec/volumeClaimTemplates/0/spec/volumeMode",
+            "\"Filesystem\""),
+        Arguments.of(
+            "a StatefulSet's pods restart always",
+            STATEFULSET,
+            statefulSet(""),
+            "/spec/template/spec/restartPolicy",
+            "\"Always\""),
         // SetDefaults_Pod: requests default to limits, per resource, containers and init containers
         Arguments.of(
             "a GPU limit is also the GPU request",

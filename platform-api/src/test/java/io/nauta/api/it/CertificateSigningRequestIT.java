@@ -1,11 +1,13 @@
 package io.nauta.api.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nauta.api.support.TestApiServer;
 import io.nauta.api.support.TestCsrs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -277,20 +279,30 @@ class CertificateSigningRequestIT {
         "--clusterrole=csr-approval-writer",
         "--user=bob");
 
-    JsonNode forbidden =
-        JSON.readTree(
-            put(CSRS + "/needs-signer/approval", withConditions(created, "Approved"), "bob")
-                .expectStatus()
-                .isForbidden()
-                .expectBody()
-                .returnResult()
-                .getResponseBody());
-    assertThat(forbidden.path("message").asString())
-        .isEqualTo(
-            "certificatesigningrequests.certificates.k8s.io \"needs-signer\" is forbidden: user"
-                + " not permitted to approve requests with signerName \""
-                + CLIENT
-                + "\"");
+    // RBAC is read from the authorizer's informers: the binding counts once they have it.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              JsonNode forbidden =
+                  JSON.readTree(
+                      put(
+                              CSRS + "/needs-signer/approval",
+                              withConditions(created, "Approved"),
+                              "bob")
+                          .expectStatus()
+                          .isForbidden()
+                          .expectBody()
+                          .returnResult()
+                          .getResponseBody());
+              assertThat(forbidden.path("message").asString())
+                  .isEqualTo(
+                      "certificatesigningrequests.certificates.k8s.io \"needs-signer\" is"
+                          + " forbidden: user not permitted to approve requests with signerName \""
+                          + CLIENT
+                          + "\"");
+            });
     assertThat(get("needs-signer").at("/status/conditions").isMissingNode()).isTrue();
 
     kubectlOk(
@@ -300,9 +312,14 @@ class CertificateSigningRequestIT {
         "--clusterrole=system:certificates.k8s.io:kube-apiserver-client-approver",
         "--user=bob");
 
-    put(CSRS + "/needs-signer/approval", withConditions(created, "Approved"), "bob")
-        .expectStatus()
-        .isOk();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                put(CSRS + "/needs-signer/approval", withConditions(created, "Approved"), "bob")
+                    .expectStatus()
+                    .isOk());
     assertThat(get("needs-signer").at("/status/conditions/0/type").asString())
         .isEqualTo("Approved");
   }

@@ -44,6 +44,8 @@ class OpenApiV3Test {
         .containsExactlyInAnyOrder(
             "api/v1",
             "apis/apps/v1",
+            "apis/autoscaling/v2",
+            "apis/autoscaling/v1",
             "apis/batch/v1",
             "apis/coordination.k8s.io/v1",
             "apis/rbac.authorization.k8s.io/v1",
@@ -53,6 +55,7 @@ class OpenApiV3Test {
             "apis/certificates.k8s.io/v1",
             "apis/flowcontrol.apiserver.k8s.io/v1",
             "apis/apiextensions.k8s.io/v1",
+            "apis/metrics.k8s.io/v1beta1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {

@@ -11,6 +11,7 @@ import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Authentication;
+import io.kubernetes.client.proto.V1Storage;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
 import java.io.ByteArrayOutputStream;
@@ -117,6 +118,50 @@ class KubernetesProtobufTest {
         protobuf.decode(envelope("authentication.k8s.io/v1", "TokenRequest", request));
     assertThat(json.at("/spec/boundObjectRef").toString())
         .isEqualTo("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"p\",\"uid\":\"0a1b\"}");
+  }
+
+  @Test
+  void readsStorageClassesAndKeepsTheEmptyClassOfAClaim() {
+    V1Storage.StorageClass sc =
+        V1Storage.StorageClass.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("fast"))
+            .setProvisioner("example.com/fast")
+            .setReclaimPolicy("Retain")
+            .setAllowVolumeExpansion(false)
+            .build();
+    assertThat(protobuf.decode(envelope("storage.k8s.io/v1", "StorageClass", sc)).toString())
+        .isEqualTo(
+            "{\"apiVersion\":\"storage.k8s.io/v1\",\"kind\":\"StorageClass\","
+                + "\"metadata\":{\"name\":\"fast\"},\"provisioner\":\"example.com/fast\","
+                + "\"reclaimPolicy\":\"Retain\",\"allowVolumeExpansion\":false}");
+
+    // "" asks for no class (DefaultStorageClass must not fill one in); a PV's "" is Go's zero.
+    V1.PersistentVolumeClaim claim =
+        V1.PersistentVolumeClaim.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("data"))
+            .setSpec(
+                V1.PersistentVolumeClaimSpec.newBuilder()
+                    .addAccessModes("ReadWriteOnce")
+                    .setStorageClassName("")
+                    .setResources(
+                        V1.VolumeResourceRequirements.newBuilder()
+                            .putRequests(
+                                "storage",
+                                Resource.Quantity.newBuilder().setString("1Gi").build())))
+            .build();
+    assertThat(
+            protobuf.decode(envelope("v1", "PersistentVolumeClaim", claim)).at("/spec").toString())
+        .isEqualTo(
+            "{\"accessModes\":[\"ReadWriteOnce\"],\"resources\":{\"requests\":{\"storage\":\"1Gi\"}},"
+                + "\"storageClassName\":\"\"}");
+    V1.PersistentVolume pv =
+        V1.PersistentVolume.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("pv"))
+            .setSpec(V1.PersistentVolumeSpec.newBuilder().setStorageClassName(""))
+            .build();
+    assertThat(protobuf.decode(envelope("v1", "PersistentVolume", pv)).has("spec")).isTrue();
+    assertThat(protobuf.decode(envelope("v1", "PersistentVolume", pv)).at("/spec").toString())
+        .isEqualTo("{}");
   }
 
   @Test

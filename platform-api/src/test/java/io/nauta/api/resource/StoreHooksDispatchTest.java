@@ -11,6 +11,7 @@ import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.admission.ServiceAccountAdmission;
+import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.config.NautaProperties;
@@ -233,6 +234,7 @@ class StoreHooksDispatchTest {
         new RbacEscalationCheck(null, null), // config maps grant no permissions: never consulted
         new ServiceAccountAdmission(store, codec, false, true), // off: no pods here
         new NodeRestriction(),
+        new StorageAdmission(store, null, codec, false, false, false), // no volumes here
         codec);
   }
 

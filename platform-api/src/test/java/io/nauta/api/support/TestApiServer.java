@@ -106,6 +106,11 @@ public final class TestApiServer implements AutoCloseable {
     if (given.stream().noneMatch(p -> p.startsWith(SERVICE_ACCOUNT_ADMISSION))) {
       props.add(SERVICE_ACCOUNT_ADMISSION + "false");
     }
+    // Fixtures' nodes name addresses no agent listens on (192.0.2.x, TEST-NET-1, leaves this
+    // machine): resource metrics scrape them only where a test asks for it.
+    if (given.stream().noneMatch(p -> p.startsWith(RESOURCE_METRICS))) {
+      props.add(RESOURCE_METRICS + "false");
+    }
     // Security is not switched on here: it is the server's default, which every test thus checks.
     boolean plain = given.contains(PLAIN_HTTP);
     if (!plain && given.stream().noneMatch(p -> p.startsWith(PKI_DIR))) {
@@ -473,6 +478,9 @@ public final class TestApiServer implements AutoCloseable {
 
   /** Turns ServiceAccount admission on ({@code true}) or off; off unless a test says. */
   public static final String SERVICE_ACCOUNT_ADMISSION = "nauta.admission.service-account.enabled=";
+
+  /** Whether the server scrapes its nodes' {@code /stats/summary}; off unless a test asks. */
+  public static final String RESOURCE_METRICS = "nauta.metrics.enabled=";
 
   /** The user of an agent that simulates several nodes. */
   public static final String NODE_SIMULATOR = "nauta:node-simulator";

@@ -33,6 +33,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clusterSigningKubeletServingKeyFile that CA's private key (PEM)
  * @param clusterSigningDuration the longest validity the signer gives, and the one it gives when a
  *     CSR asks for none (--cluster-signing-duration: a year)
+ * @param pvClaimBinderSyncPeriod how often the persistent volume binder syncs every claim and
+ *     volume again, whatever events it saw (--pvclaimbinder-sync-period: 15s)
+ * @param hpaSyncPeriod how often each HorizontalPodAutoscaler is evaluated
+ *     (--horizontal-pod-autoscaler-sync-period: 15s)
+ * @param hpaDownscaleStabilization how far back an autoscaler without {@code behavior} looks for a
+ *     higher recommendation before it scales down (--horizontal-pod-autoscaler-downscale-
+ *     stabilization: 5m)
+ * @param hpaCpuInitializationPeriod how long after a pod's start its CPU samples are only trusted
+ *     once it is ready (--horizontal-pod-autoscaler-cpu-initialization-period: 5m)
+ * @param hpaInitialReadinessDelay after the initialization period, an unready pod whose readiness
+ *     last changed within this long of its start is taken as never ready
+ *     (--horizontal-pod-autoscaler-initial-readiness-delay: 30s)
  */
 @ConfigurationProperties("nauta.controllers")
 public record ControllersProperties(
@@ -48,7 +60,12 @@ public record ControllersProperties(
     @DefaultValue("") String clusterSigningKeyFile,
     @DefaultValue("") String clusterSigningKubeletServingCertFile,
     @DefaultValue("") String clusterSigningKubeletServingKeyFile,
-    @DefaultValue("8760h") Duration clusterSigningDuration) {
+    @DefaultValue("8760h") Duration clusterSigningDuration,
+    @DefaultValue("15s") Duration pvClaimBinderSyncPeriod,
+    @DefaultValue("15s") Duration hpaSyncPeriod,
+    @DefaultValue("5m") Duration hpaDownscaleStabilization,
+    @DefaultValue("5m") Duration hpaCpuInitializationPeriod,
+    @DefaultValue("30s") Duration hpaInitialReadinessDelay) {
 
   /**
    * @param enabled off runs a single controller manager without a Lease

@@ -6,15 +6,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.nauta.controllers.pods.Adoption;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.PatchType;
 import io.nauta.core.client.ResourceClient;
-import io.nauta.core.controller.OwnerReferences;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.events.EventRecorder;
 import io.nauta.core.registry.BuiltInResources;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
@@ -103,10 +102,7 @@ final class ApiDaemonSetClient implements DaemonSetClient {
 
   @Override
   public Mono<Void> adopt(HasMetadata child, DaemonSet ds) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("ownerReferences", List.of(OwnerReferences.controllerReference(ds)));
-    metadata.put("uid", child.getMetadata().getUid());
-    String body = client.mapper().writeValueAsString(Map.of("metadata", metadata));
+    String body = Adoption.controllerPatch(client, child, ds);
     String ns = child.getMetadata().getNamespace();
     String name = child.getMetadata().getName();
     Mono<?> patched =

@@ -2,7 +2,6 @@ package io.nauta.controllers.daemonset;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -15,13 +14,11 @@ import io.nauta.core.client.KubeClient;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.controller.Expectations;
 import io.nauta.core.controller.OwnerReferences;
-import io.nauta.core.errors.ApiException;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.core.informer.SharedInformer;
 import io.nauta.core.registry.BuiltInResources;
-import io.nauta.core.selector.LabelSelector;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -71,8 +68,12 @@ public class DaemonSetController implements ManagedController {
     this.controller =
         Controller.builder(NAME)
             .primary(dsInformer)
-            .watch(dsInformer, this::onDaemonSet)
-            .watch(podInformer, this::onPod)
+            .watch(dsInformer, expectations::forgetDeleted)
+            .watch(
+                podInformer,
+                e ->
+                    expectations.route(
+                        e, "DaemonSet", daemonSets, ds -> ds.getSpec().getSelector()))
             .watch(nodeInformer, this::onNode)
             .watch(revisionInformer, e -> owner(e.object()).map(List::of).orElse(List.of()))
             .reconcile(sync::sync)
@@ -84,43 +85,6 @@ public class DaemonSetController implements ManagedController {
   @Override
   public Controller controller() {
     return controller;
-  }
-
-  private Collection<String> onDaemonSet(InformerEvent<DaemonSet> event) {
-    if (event.type() == InformerEvent.Type.DELETED) {
-      expectations.delete(InformerStore.keyOf(event.object()));
-    }
-    return List.of();
-  }
-
-  /** The pod's DaemonSet, observing a creation or deletion on the way. */
-  private Collection<String> onPod(InformerEvent<Pod> event) {
-    Pod pod = event.object();
-    Optional<String> owner = owner(pod);
-    if (owner.isEmpty()) {
-      return OwnerReferences.controllerOf(pod).isPresent()
-              || event.type() == InformerEvent.Type.DELETED
-          ? List.of()
-          : adopters(pod);
-    }
-    boolean leaving = pod.getMetadata().getDeletionTimestamp() != null;
-    switch (event.type()) {
-      case ADDED -> {
-        if (leaving) {
-          expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
-        } else {
-          expectations.creationObserved(owner.get());
-        }
-      }
-      case UPDATED -> {
-        if (leaving) {
-          expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
-        }
-      }
-      case DELETED -> expectations.deletionObserved(owner.get(), InformerStore.keyOf(pod));
-      default -> {}
-    }
-    return List.of(owner.get());
   }
 
   private Collection<String> onNode(InformerEvent<Node> event) {
@@ -145,32 +109,8 @@ public class DaemonSetController implements ManagedController {
             cur.getSpec() == null ? null : cur.getSpec().getUnschedulable());
   }
 
-  /** The DaemonSets in the orphan's namespace whose selector matches it: they may adopt it. */
-  private Collection<String> adopters(Pod pod) {
-    return daemonSets.byIndex(InformerStore.BY_NAMESPACE, pod.getMetadata().getNamespace()).stream()
-        .filter(
-            ds -> {
-              try {
-                return LabelSelector.fromModel(ds.getSpec().getSelector())
-                    .matches(pod.getMetadata().getLabels());
-              } catch (ApiException e) {
-                return false;
-              }
-            })
-        .map(InformerStore::keyOf)
-        .toList();
-  }
-
   /** The key of the DaemonSet controlling {@code child}, if it is one we know by that uid. */
   private Optional<String> owner(HasMetadata child) {
-    Optional<OwnerReference> ref = OwnerReferences.controllerOf(child);
-    if (ref.isEmpty() || !"DaemonSet".equals(ref.get().getKind())) {
-      return Optional.empty();
-    }
-    String key = InformerStore.key(child.getMetadata().getNamespace(), ref.get().getName());
-    return daemonSets
-        .get(key)
-        .filter(ds -> Objects.equals(ds.getMetadata().getUid(), ref.get().getUid()))
-        .map(ds -> key);
+    return OwnerReferences.controllerKey(child, "DaemonSet", daemonSets);
   }
 }

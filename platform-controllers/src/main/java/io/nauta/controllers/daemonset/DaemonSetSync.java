@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
+import io.nauta.controllers.pods.Adoption;
 import io.nauta.controllers.pods.PodConditions;
 import io.nauta.controllers.replicaset.PodExpectations;
 import io.nauta.controllers.replicaset.SlowStart;
@@ -53,7 +54,7 @@ final class DaemonSetSync {
   private final PodExpectations expectations;
   private final Clock clock;
   private final FailedPodBackoff failedPods = new FailedPodBackoff();
-  private final Adoption adoption;
+  private final Adoption<DaemonSet> adoption;
 
   DaemonSetSync(
       InformerStore<DaemonSet> daemonSets,
@@ -70,7 +71,8 @@ final class DaemonSetSync {
     this.client = client;
     this.expectations = expectations;
     this.clock = clock;
-    this.adoption = new Adoption(pods, revisions, client);
+    this.adoption =
+        new Adoption<>(pods, revisions, (ds, pod) -> true, client::getDaemonSet, client::adopt);
   }
 
   Mono<Result> sync(String key) {

@@ -43,13 +43,15 @@ public final class GarbageCollector {
           BuiltInResources.REPLICASETS,
           BuiltInResources.DEPLOYMENTS,
           BuiltInResources.DAEMONSETS,
+          BuiltInResources.STATEFULSETS,
           BuiltInResources.CONTROLLER_REVISIONS,
           BuiltInResources.JOBS,
           BuiltInResources.CRONJOBS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
           BuiltInResources.CONFIGMAPS,
-          BuiltInResources.SECRETS);
+          BuiltInResources.SECRETS,
+          BuiltInResources.PERSISTENT_VOLUME_CLAIMS);
 
   static final String ORPHAN = "orphan";
   static final String FOREGROUND = "foregroundDeletion";

@@ -27,6 +27,12 @@ public final class TestCluster implements AutoCloseable {
   /** The CronJob controller's clock in every controller manager started: a test moves it. */
   public final TestClock cronJobClock = new TestClock();
 
+  /**
+   * The pods' CPU usage the autoscaler reads in every controller manager started (metrics.k8s.io is
+   * served by another part; here the test sets the usage).
+   */
+  public final TestPodMetrics podMetrics;
+
   private final ConfigurableApplicationContext scheduler;
   private final List<ConfigurableApplicationContext> controllerManagers =
       new CopyOnWriteArrayList<>();
@@ -37,6 +43,7 @@ public final class TestCluster implements AutoCloseable {
   private TestCluster(int nodes, String cpuPerNode) {
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
     client = api.kubeClient();
+    podMetrics = new TestPodMetrics(client);
     if (nodes == 0) {
       // Controllers only: pods stay pending, which is all a test of the controllers may need.
       kubelet = null;
@@ -133,6 +140,7 @@ public final class TestCluster implements AutoCloseable {
                 c ->
                     c.getBeanFactory()
                         .registerSingleton(CronJobController.CLOCK_BEAN, cronJobClock))
+            .initializers(c -> c.getBeanFactory().registerSingleton("podMetrics", podMetrics))
             .run(args.toArray(String[]::new));
     self.set(ctx);
     controllerManagers.add(ctx);

@@ -260,6 +260,20 @@ public final class KubeClient {
     return send(web.get().uri(uri(path, Map.of())));
   }
 
+  /** A GET of {@code path} with query parameters (null values left out), its body as text. */
+  public Mono<String> getPath(String path, Map<String, Object> query) {
+    return send(web.get().uri(uri(path, query)));
+  }
+
+  /**
+   * A PUT of a JSON body to {@code path} (a subresource no typed client covers, e.g. any kind's
+   * {@code scale}), the answer's body as text; failures as {@link #getPath}.
+   */
+  public Mono<String> putPath(String path, String json) {
+    return send(
+        web.put().uri(uri(path, Map.of())).contentType(MediaType.APPLICATION_JSON).bodyValue(json));
+  }
+
   Mono<String> send(WebClient.RequestHeadersSpec<?> request) {
     return request.exchangeToMono(
         response ->

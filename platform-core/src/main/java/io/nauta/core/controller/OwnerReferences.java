@@ -3,7 +3,9 @@ package io.nauta.core.controller;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.nauta.core.informer.InformerStore;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Reading and writing the owner references that tie children to their controller. */
@@ -18,6 +20,23 @@ public final class OwnerReferences {
       return Optional.empty();
     }
     return refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst();
+  }
+
+  /**
+   * The store key of the {@code kind} object in {@code owners} that controls {@code child}, if the
+   * store holds one by that name and uid (a controller's pod events go to their owner's key).
+   */
+  public static <O extends HasMetadata> Optional<String> controllerKey(
+      HasMetadata child, String kind, InformerStore<O> owners) {
+    Optional<OwnerReference> ref = controllerOf(child);
+    if (ref.isEmpty() || !kind.equals(ref.get().getKind())) {
+      return Optional.empty();
+    }
+    String key = InformerStore.key(child.getMetadata().getNamespace(), ref.get().getName());
+    return owners
+        .get(key)
+        .filter(o -> Objects.equals(o.getMetadata().getUid(), ref.get().getUid()))
+        .map(o -> key);
   }
 
   /** True when {@code child}'s controller reference points at {@code owner} (by uid). */

@@ -85,8 +85,10 @@ public final class PatchSchema {
               .field("status.conditions", FieldStrategy.mergeBy("type"));
       case "replicaset" ->
           b.podTemplate("spec.template").field("status.conditions", FieldStrategy.mergeBy("type"));
-      case "daemonset" ->
+      case "daemonset", "statefulset", "job" ->
           b.podTemplate("spec.template").field("status.conditions", FieldStrategy.mergeBy("type"));
+      case "cronjob" -> b.podTemplate("spec.jobTemplate.spec.template");
+      case "persistentvolumeclaim" -> b.field("status.conditions", FieldStrategy.mergeBy("type"));
       case "service" ->
           b.field("spec.ports", FieldStrategy.mergeBy("port"))
               .field("status.conditions", FieldStrategy.mergeBy("type"));

@@ -28,6 +28,8 @@ import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -120,6 +122,39 @@ public final class BuiltInResources {
           List.of("all"),
           Set.of("status", "scale"),
           StatefulSet.class);
+
+  public static final String AUTOSCALING_GROUP = "autoscaling";
+
+  /** HorizontalPodAutoscalers, stored as {@code autoscaling/v2} (the preferred version). */
+  public static final ResourceType HORIZONTAL_POD_AUTOSCALERS =
+      new ResourceType(
+          AUTOSCALING_GROUP,
+          "v2",
+          "HorizontalPodAutoscaler",
+          "horizontalpodautoscalers",
+          "horizontalpodautoscaler",
+          true,
+          List.of("hpa"),
+          List.of("all"),
+          Set.of("status"),
+          io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+
+  /**
+   * The same autoscalers served as {@code autoscaling/v1} (what kubectl autoscale posts up to
+   * 1.33), converted from and to the stored v2 by the API server.
+   */
+  public static final ResourceType HORIZONTAL_POD_AUTOSCALERS_V1 =
+      new ResourceType(
+          AUTOSCALING_GROUP,
+          "v1",
+          "HorizontalPodAutoscaler",
+          "horizontalpodautoscalers",
+          "horizontalpodautoscaler",
+          true,
+          List.of("hpa"),
+          List.of("all"),
+          Set.of("status"),
+          io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class);
 
   /** Snapshots of a DaemonSet's (or StatefulSet's) template, its rollout history. */
   public static final ResourceType CONTROLLER_REVISIONS =
@@ -255,6 +290,15 @@ public final class BuiltInResources {
 
   public static final String CERTIFICATES_GROUP = "certificates.k8s.io";
 
+  public static final String METRICS_GROUP = "metrics.k8s.io";
+
+  /** metrics-server's resource metrics API: answered from the API server's memory, never stored. */
+  public static final ResourceType NODE_METRICS =
+      metrics("NodeMetrics", "nodes", "nodemetrics", false, NodeMetrics.class);
+
+  public static final ResourceType POD_METRICS =
+      metrics("PodMetrics", "pods", "podmetrics", true, PodMetrics.class);
+
   /**
    * {@code approval} is the subresource through which only the Approved and Denied conditions
    * change; {@code status} the one through which a signer writes the certificate.
@@ -333,6 +377,22 @@ public final class BuiltInResources {
         ResourceType.CREATE_ONLY);
   }
 
+  private static ResourceType metrics(
+      String kind, String plural, String singular, boolean namespaced, Class<?> model) {
+    return new ResourceType(
+        METRICS_GROUP,
+        "v1beta1",
+        kind,
+        plural,
+        singular,
+        namespaced,
+        List.of(),
+        List.of(),
+        Set.of(),
+        model,
+        ResourceType.READ_ONLY);
+  }
+
   private static ResourceType type(
       String group,
       String kind,
@@ -371,6 +431,8 @@ public final class BuiltInResources {
             DAEMONSETS,
             STATEFULSETS,
             CONTROLLER_REVISIONS,
+            HORIZONTAL_POD_AUTOSCALERS,
+            HORIZONTAL_POD_AUTOSCALERS_V1,
             PERSISTENT_VOLUMES,
             PERSISTENT_VOLUME_CLAIMS,
             JOBS,
@@ -391,6 +453,8 @@ public final class BuiltInResources {
             CERTIFICATE_SIGNING_REQUESTS,
             FLOW_SCHEMAS,
             PRIORITY_LEVEL_CONFIGURATIONS,
-            CUSTOM_RESOURCE_DEFINITIONS));
+            CUSTOM_RESOURCE_DEFINITIONS,
+            NODE_METRICS,
+            POD_METRICS));
   }
 }

@@ -76,7 +76,8 @@ public final class ResourceRegistry {
         throw new IllegalArgumentException("resource registered twice: " + t.groupResource());
       }
       byKind.put(t.apiVersion() + "/" + t.kind(), t);
-      storage.put(t.groupResource(), t);
+      // A built-in kind served at several versions is stored at the first one listed.
+      storage.putIfAbsent(t.groupResource(), t);
     }
     for (ResourceSet set : sets.values()) {
       for (ResourceType t : set.served()) {

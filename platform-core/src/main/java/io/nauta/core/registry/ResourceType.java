@@ -42,6 +42,12 @@ public record ResourceType(
   /** Reviews: answered from the request alone, never stored, listed or watched. */
   public static final List<String> CREATE_ONLY = List.of("create");
 
+  /**
+   * Read from memory, never stored nor watched (metrics.k8s.io's NodeMetrics and PodMetrics, as
+   * metrics-server serves them).
+   */
+  public static final List<String> READ_ONLY = List.of("get", "list");
+
   /** A stored kind, serving every verb of {@link #VERBS}. */
   public ResourceType(
       String group,
@@ -74,6 +80,14 @@ public record ResourceType(
    */
   public boolean createOnly() {
     return verbs.equals(CREATE_ONLY);
+  }
+
+  /**
+   * Whether objects of this kind live in the store (Redis, a watch cache): false for the reviews
+   * and for kinds answered from memory ({@link #READ_ONLY}).
+   */
+  public boolean stored() {
+    return !createOnly() && !verbs.equals(READ_ONLY);
   }
 
   public String apiVersion() {

@@ -97,13 +97,9 @@ public final class DaemonSetValidation implements Validator<DaemonSet> {
     errs.addAll(MetadataValidation.nonNegative(f + "numberAvailable", now.getNumberAvailable()));
     errs.addAll(
         MetadataValidation.nonNegative(f + "numberUnavailable", now.getNumberUnavailable()));
-    Integer before = was == null ? null : was.getCollisionCount();
-    Integer after = now.getCollisionCount();
-    if (before != null && (after == null || after < before)) {
-      errs.add(
-          FieldError.invalid(
-              f + "collisionCount", after == null ? 0 : after, "cannot be decremented"));
-    }
+    errs.addAll(
+        WorkloadValidation.collisionCountNotDecremented(
+            was == null ? null : was.getCollisionCount(), now.getCollisionCount()));
     return errs;
   }
 

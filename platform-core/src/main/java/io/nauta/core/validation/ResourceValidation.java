@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /** A container's resource requests and limits: known names, parseable amounts, request ≤ limit. */
 final class ResourceValidation {
 
-  private static final String QUANTITY_FMT = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+  static final String QUANTITY_FMT = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
   private static final Pattern QUANTITY = Pattern.compile(QUANTITY_FMT);
   private static final List<String> STANDARD = List.of("cpu", "memory", "ephemeral-storage");
 
@@ -59,26 +59,37 @@ final class ResourceValidation {
   // Kubernetes rejects a malformed quantity while decoding; Nauta's model keeps the string, so the
   // same check happens here with the decoder's message.
   private static BigDecimal amount(String path, Quantity quantity, List<FieldError> errs) {
-    String text = quantity == null ? "" : quantity.toString();
-    BigDecimal amount = null;
-    if (QUANTITY.matcher(text).matches()) {
-      try {
-        amount = Quantity.getAmountInBytes(quantity);
-      } catch (RuntimeException e) {
-        amount = null;
-      }
-    }
+    BigDecimal amount = parse(quantity);
     if (amount == null) {
-      errs.add(
-          FieldError.invalid(
-              path, text, "quantities must match the regular expression '" + QUANTITY_FMT + "'"));
+      errs.add(malformed(path, quantity));
       return null;
     }
+    String text = quantity.toString();
     if (amount.signum() < 0) {
       errs.add(FieldError.invalid(path, text, MetadataValidation.nonNegative()));
       return null;
     }
     return amount;
+  }
+
+  /** The amount of a well-formed quantity; null for a malformed one. */
+  static BigDecimal parse(Quantity quantity) {
+    String text = quantity == null ? "" : quantity.toString();
+    if (!QUANTITY.matcher(text).matches()) {
+      return null;
+    }
+    try {
+      return Quantity.getAmountInBytes(quantity);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The decoder's refusal of a malformed quantity. */
+  static FieldError malformed(String path, Quantity quantity) {
+    String text = quantity == null ? "" : quantity.toString();
+    return FieldError.invalid(
+        path, text, "quantities must match the regular expression '" + QUANTITY_FMT + "'");
   }
 
   private static List<FieldError> resourceName(String path, String name) {

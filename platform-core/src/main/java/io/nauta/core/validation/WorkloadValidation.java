@@ -19,26 +19,43 @@ final class WorkloadValidation {
       LabelSelector selector, PodTemplateSpec template, Integer replicas, Integer minReadySeconds) {
     List<FieldError> errs = new ArrayList<>();
     errs.addAll(MetadataValidation.nonNegative("spec.replicas", replicas));
-    boolean selectorUsable = false;
-    if (selector == null) {
-      errs.add(FieldError.required("spec.selector", ""));
-    } else {
-      List<FieldError> selectorErrs = LabelSelectorValidation.validate(selector, "spec.selector");
-      errs.addAll(selectorErrs);
-      // An empty selector would match every pod in the namespace, including other owners' pods.
-      if (LabelSelectorValidation.isEmpty(selector)) {
-        errs.add(
-            FieldError.invalid(
-                "spec.selector",
-                LabelSelectorValidation.render(selector),
-                "empty selector is invalid for deployment"));
-      } else {
-        selectorUsable = selectorErrs.isEmpty();
-      }
-    }
+    boolean selectorUsable = requiredSelector(selector, "deployment", errs);
     errs.addAll(template(template, selectorUsable ? selector : null));
     errs.addAll(MetadataValidation.nonNegative("spec.minReadySeconds", minReadySeconds));
     return errs;
+  }
+
+  /**
+   * A selector that must be there and select something ({@code kind} names the controller in the
+   * message as upstream does); adds its errors to {@code errs} and says whether it can be matched.
+   */
+  static boolean requiredSelector(LabelSelector selector, String kind, List<FieldError> errs) {
+    if (selector == null) {
+      errs.add(FieldError.required("spec.selector", ""));
+      return false;
+    }
+    List<FieldError> selectorErrs = LabelSelectorValidation.validate(selector, "spec.selector");
+    errs.addAll(selectorErrs);
+    // An empty selector would match every pod in the namespace, including other owners' pods.
+    if (LabelSelectorValidation.isEmpty(selector)) {
+      errs.add(
+          FieldError.invalid(
+              "spec.selector",
+              LabelSelectorValidation.render(selector),
+              "empty selector is invalid for " + kind));
+      return false;
+    }
+    return selectorErrs.isEmpty();
+  }
+
+  /** Upstream's IsDecremented check on {@code status.collisionCount}. */
+  static List<FieldError> collisionCountNotDecremented(Integer before, Integer after) {
+    if (before != null && (after == null || after < before)) {
+      return List.of(
+          FieldError.invalid(
+              "status.collisionCount", after == null ? 0 : after, "cannot be decremented"));
+    }
+    return List.of();
   }
 
   /** The selector decides which pods a controller owns; changing it would orphan them. */

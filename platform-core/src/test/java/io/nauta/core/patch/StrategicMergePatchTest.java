@@ -437,6 +437,30 @@ class StrategicMergePatchTest {
             "{'count':1,'lastTimestamp':'t1','reason':'Pulled'}",
             "{'count':2,'lastTimestamp':'t2'}",
             "{'count':2,'lastTimestamp':'t2','reason':'Pulled'}"),
+        // kubectl set image: only the named container's image changes, in every workload kind.
+        arguments(
+            "sets a StatefulSet container's image, keeping its command and mounts",
+            "StatefulSet",
+            "{'spec':{'template':{'spec':{'containers':[{'name':'app','image':'a','command':['sh'],"
+                + "'volumeMounts':[{'name':'data','mountPath':'/data'}]},{'name':'side','image':'s'}]}}}}",
+            "{'spec':{'template':{'spec':{'containers':[{'name':'app','image':'b'}]}}}}",
+            "{'spec':{'template':{'spec':{'containers':[{'name':'app','image':'b','command':['sh'],"
+                + "'volumeMounts':[{'name':'data','mountPath':'/data'}]},{'name':'side','image':'s'}]}}}}"),
+        arguments(
+            "sets a Job container's image",
+            "Job",
+            "{'spec':{'template':{'spec':{'containers':[{'name':'app','image':'a','args':['x']}]}}}}",
+            "{'spec':{'template':{'spec':{'containers':[{'name':'app','image':'b'}]}}}}",
+            "{'spec':{'template':{'spec':{'containers':[{'name':'app','image':'b','args':['x']}]}}}}"),
+        arguments(
+            "sets a CronJob container's image",
+            "CronJob",
+            "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':"
+                + "[{'name':'app','image':'a','args':['x']}]}}}}}}",
+            "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':"
+                + "[{'name':'app','image':'b'}]}}}}}}",
+            "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':"
+                + "[{'name':'app','image':'b','args':['x']}]}}}}}}"),
         arguments(
             "deletes the whole document with a top-level $patch: delete",
             "ConfigMap",

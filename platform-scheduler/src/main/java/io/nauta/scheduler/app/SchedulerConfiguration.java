@@ -1,7 +1,10 @@
 package io.nauta.scheduler.app;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.core.client.ClientConfig;
 import io.nauta.core.client.ClientRateLimit;
@@ -25,6 +28,9 @@ import io.nauta.scheduler.engine.PodScheduler;
 import io.nauta.scheduler.engine.SchedulerMetrics;
 import io.nauta.scheduler.engine.SchedulingQueue;
 import io.nauta.scheduler.plugins.DefaultProfile;
+import io.nauta.scheduler.plugins.volumebinding.VolumeBinder;
+import io.nauta.scheduler.plugins.volumebinding.VolumeBinding;
+import io.nauta.scheduler.plugins.volumebinding.VolumeCache;
 import java.util.Random;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,7 +80,20 @@ public class SchedulerConfiguration {
             null,
             ListOptions.none().withFieldSelector(LIVE_PODS));
     SharedInformer<Node> nodes = factory.informer(BuiltInResources.NODES, Node.class);
-    return new SchedulerInformers(pods, nodes);
+    return new SchedulerInformers(
+        pods,
+        nodes,
+        factory.informer(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class),
+        factory.informer(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class),
+        factory.informer(BuiltInResources.STORAGE_CLASSES, StorageClass.class));
+  }
+
+  @Bean
+  VolumeCache volumeCache(SchedulerInformers informers) {
+    return new VolumeCache(
+        informers.claims().store(),
+        informers.volumes().store(),
+        informers.storageClasses().store());
   }
 
   @Bean
@@ -83,9 +102,20 @@ public class SchedulerConfiguration {
   }
 
   @Bean
-  SchedulingAlgorithm schedulingAlgorithm(SchedulerProperties props) {
+  SchedulingAlgorithm schedulingAlgorithm(
+      SchedulerProperties props, VolumeCache volumes, KubeClient client) {
+    VolumeBinder binder =
+        new VolumeBinder(
+            volumes,
+            client.resource(BuiltInResources.PERSISTENT_VOLUMES, PersistentVolume.class),
+            client.resource(BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class),
+            client.mapper(),
+            props.volumeBinding().bindTimeout(),
+            props.volumeBinding().pollInterval());
     return new SchedulingAlgorithm(
-        DefaultProfile.create(props.name()), props.percentageOfNodesToScore(), new Random());
+        DefaultProfile.create(props.name(), new VolumeBinding(volumes, binder)),
+        props.percentageOfNodesToScore(),
+        new Random());
   }
 
   @Bean
@@ -141,7 +171,8 @@ public class SchedulerConfiguration {
   }
 
   @Bean
-  ClusterEvents clusterEvents(SchedulerCache cache, SchedulingQueue queue, PodScheduler scheduler) {
-    return new ClusterEvents(cache, queue, scheduler);
+  ClusterEvents clusterEvents(
+      SchedulerCache cache, SchedulingQueue queue, PodScheduler scheduler, VolumeCache volumes) {
+    return new ClusterEvents(cache, queue, scheduler, volumes);
   }
 }

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBackoff longest retry delay (Kubernetes: 10s)
  * @param assumedTtl how long a bound pod counts on its node before the informer confirms it
  * @param leaderElection whether and how replicas elect the one that schedules
+ * @param volumeBinding the VolumeBinding plugin's settings
  */
 @ConfigurationProperties("nauta.scheduler")
 public record SchedulerProperties(
@@ -31,7 +32,8 @@ public record SchedulerProperties(
     @DefaultValue("1s") Duration initialBackoff,
     @DefaultValue("10s") Duration maxBackoff,
     @DefaultValue("30s") Duration assumedTtl,
-    @DefaultValue LeaderElection leaderElection) {
+    @DefaultValue LeaderElection leaderElection,
+    @DefaultValue VolumeBinding volumeBinding) {
 
   /**
    * @param enabled off runs a single scheduler without a Lease
@@ -49,4 +51,13 @@ public record SchedulerProperties(
       @DefaultValue("15s") Duration leaseDuration,
       @DefaultValue("10s") Duration renewDeadline,
       @DefaultValue("2s") Duration retryPeriod) {}
+
+  /**
+   * @param bindTimeout how long a pod waits, before it is bound, for its WaitForFirstConsumer
+   *     claims to be bound (Kubernetes' VolumeBindingArgs bindTimeoutSeconds, 600); then it goes
+   *     back to the queue and its claims lose their selected node
+   * @param pollInterval how often the wait looks again besides on every claim or volume change
+   */
+  public record VolumeBinding(
+      @DefaultValue("600s") Duration bindTimeout, @DefaultValue("1s") Duration pollInterval) {}
 }

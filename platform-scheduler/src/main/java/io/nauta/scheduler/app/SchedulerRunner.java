@@ -72,6 +72,9 @@ public class SchedulerRunner implements ComponentWork {
     running = Disposables.composite();
     running.add(informers.nodes().events().subscribe(events::onNode));
     running.add(informers.pods().events().subscribe(events::onPod));
+    running.add(informers.claims().events().subscribe(events::onVolumeObject));
+    running.add(informers.volumes().events().subscribe(events::onVolumeObject));
+    running.add(informers.storageClasses().events().subscribe(events::onVolumeObject));
     running.add(
         Flux.interval(Duration.ofSeconds(5))
             .subscribe(
@@ -115,6 +118,7 @@ public class SchedulerRunner implements ComponentWork {
   private void stopScheduling() {
     log.info("scheduler " + props.name() + " stopped leading");
     queue.stop();
+    scheduler.stop();
     eventWriter.stop();
   }
 }

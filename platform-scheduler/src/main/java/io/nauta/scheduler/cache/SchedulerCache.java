@@ -131,10 +131,23 @@ public final class SchedulerCache {
     pods.put(pod.uid(), state);
   }
 
+  /**
+   * The pod waits for pre-bind work (its volumes) that may take longer than a binding: its
+   * assumption does not expire until {@link #finishBinding} or {@link #forget}, which whoever holds
+   * it must call.
+   */
+  public synchronized void hold(String uid) {
+    PodState state = pods.get(uid);
+    if (state != null && state.assumed) {
+      state.held = true;
+    }
+  }
+
   /** The binding was written: the assumption now expires if the informer never confirms it. */
   public synchronized void finishBinding(String uid) {
     PodState state = pods.get(uid);
     if (state != null && state.assumed) {
+      state.held = false;
       state.deadline = nanoClock.getAsLong() + assumedTtl.toNanos();
     }
   }
@@ -190,7 +203,7 @@ public final class SchedulerCache {
     int expired = 0;
     for (Iterator<PodState> it = pods.values().iterator(); it.hasNext(); ) {
       PodState state = it.next();
-      if (state.assumed && now - state.deadline > 0) {
+      if (state.assumed && !state.held && now - state.deadline > 0) {
         removeFrom(state);
         it.remove();
         expired++;
@@ -299,6 +312,7 @@ public final class SchedulerCache {
     final String nodeName;
     final boolean assumed;
     long deadline;
+    boolean held;
 
     PodState(PodInfo pod, String nodeName, boolean assumed) {
       this.pod = pod;

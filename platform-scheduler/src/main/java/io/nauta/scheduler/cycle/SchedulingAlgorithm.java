@@ -5,12 +5,15 @@ import io.nauta.scheduler.framework.CycleState;
 import io.nauta.scheduler.framework.FilterPlugin;
 import io.nauta.scheduler.framework.NodeInfo;
 import io.nauta.scheduler.framework.PodInfo;
+import io.nauta.scheduler.framework.PreBindPlugin;
 import io.nauta.scheduler.framework.Profile;
+import io.nauta.scheduler.framework.ReservePlugin;
 import io.nauta.scheduler.framework.ScorePlugin;
 import io.nauta.scheduler.framework.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import reactor.core.publisher.Mono;
 
 /**
  * One scheduling cycle, as kube-scheduler's generic scheduler runs it: pre-filter, filter the nodes
@@ -86,7 +89,73 @@ public final class SchedulingAlgorithm {
       return new ScheduleResult.Unschedulable(FitError.message(all.size(), rejections), resolvable);
     }
     NodeInfo chosen = feasible.size() == 1 ? feasible.get(0) : best(state, pod, feasible, snapshot);
-    return new ScheduleResult.Scheduled(chosen.name(), evaluated, feasible.size());
+    return new ScheduleResult.Scheduled(chosen.name(), evaluated, feasible.size(), state);
+  }
+
+  /**
+   * Runs the reserve plugins for the node the cycle chose ({@code node}); on the first failure it
+   * unreserves every one, as Kubernetes does, and returns that failure named for its plugin.
+   */
+  public Status reserve(PodInfo pod, ScheduleResult.Scheduled scheduled, NodeInfo node) {
+    for (ReservePlugin plugin : profile.reservePlugins()) {
+      Status status = plugin.reserve(scheduled.state(), pod, node);
+      if (!status.isSuccess()) {
+        unreserve(pod, scheduled);
+        return Status.error(
+            "running Reserve plugin \""
+                + plugin.name()
+                + "\": "
+                + String.join(", ", status.reasons()));
+      }
+    }
+    return Status.success();
+  }
+
+  /** Undoes {@link #reserve}, in reverse order: the pod will not be bound there after all. */
+  public void unreserve(PodInfo pod, ScheduleResult.Scheduled scheduled) {
+    List<ReservePlugin> plugins = profile.reservePlugins();
+    for (int i = plugins.size() - 1; i >= 0; i--) {
+      plugins.get(i).unreserve(scheduled.state(), pod, scheduled.nodeName());
+    }
+  }
+
+  /**
+   * Whether a pre-bind plugin has work for the pod before it is bound (else it is bound at once).
+   */
+  public boolean hasPreBindWork(PodInfo pod, ScheduleResult.Scheduled scheduled) {
+    for (PreBindPlugin plugin : profile.preBindPlugins()) {
+      if (plugin.hasPreBindWork(scheduled.state(), pod, scheduled.nodeName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Runs the pre-bind plugins one after the other; the first failure ends it, as an error status
+   * named for its plugin (Kubernetes' "running PreBind plugin …").
+   */
+  public Mono<Status> preBind(PodInfo pod, ScheduleResult.Scheduled scheduled) {
+    Mono<Status> chain = Mono.just(Status.success());
+    for (PreBindPlugin plugin : profile.preBindPlugins()) {
+      chain =
+          chain.flatMap(
+              previous ->
+                  !previous.isSuccess()
+                      ? Mono.just(previous)
+                      : plugin
+                          .preBind(scheduled.state(), pod, scheduled.nodeName())
+                          .map(
+                              status ->
+                                  status.isSuccess()
+                                      ? status
+                                      : Status.error(
+                                          "running PreBind plugin \""
+                                              + plugin.name()
+                                              + "\": "
+                                              + String.join(", ", status.reasons()))));
+    }
+    return chain;
   }
 
   private Status runFilters(CycleState state, PodInfo pod, NodeInfo node) {

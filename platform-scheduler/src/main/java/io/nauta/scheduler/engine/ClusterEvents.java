@@ -1,28 +1,47 @@
 package io.nauta.scheduler.engine;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerStore;
 import io.nauta.scheduler.cache.SchedulerCache;
+import io.nauta.scheduler.plugins.volumebinding.VolumeCache;
 import java.util.Objects;
 
 /**
  * Turns informer events into cache updates and queue adds. Bound pods and nodes go into the cache;
  * pending pods this scheduler is responsible for go into the queue. Changes that could let an
  * unschedulable pod fit — a node added, or changed in capacity, labels, taints, schedulability or
- * readiness; a bound pod leaving or changing its labels — send the unschedulable pods round again.
+ * readiness; a bound pod leaving or changing its labels; a claim, volume or storage class added or
+ * changed — send the unschedulable pods round again.
  */
 public final class ClusterEvents {
 
   private final SchedulerCache cache;
   private final SchedulingQueue queue;
   private final PodScheduler scheduler;
+  private final VolumeCache volumes;
 
-  public ClusterEvents(SchedulerCache cache, SchedulingQueue queue, PodScheduler scheduler) {
+  public ClusterEvents(
+      SchedulerCache cache, SchedulingQueue queue, PodScheduler scheduler, VolumeCache volumes) {
     this.cache = cache;
     this.queue = queue;
     this.scheduler = scheduler;
+    this.volumes = volumes;
+  }
+
+  /**
+   * A claim, volume or storage class changed: pre-binds waiting for bindings look again, and a
+   * claim or volume added or changed (a claim made or bound, a volume made Available, a class made)
+   * may let a pod the VolumeBinding plugin turned away fit, as Kubernetes' plugin registers for
+   * those events.
+   */
+  public void onVolumeObject(InformerEvent<? extends HasMetadata> event) {
+    volumes.changed();
+    if (event.type() != InformerEvent.Type.DELETED) {
+      queue.moveAllUnschedulable();
+    }
   }
 
   public void onNode(InformerEvent<Node> event) {
@@ -46,7 +65,7 @@ public final class ClusterEvents {
     Pod pod = event.object();
     String key = InformerStore.keyOf(pod);
     if (event.type() == InformerEvent.Type.DELETED) {
-      scheduler.gone(pod.getMetadata().getUid());
+      scheduler.deleted(pod.getMetadata().getUid());
       queue.forget(key);
       if (isBound(pod)) {
         cache.removePod(pod.getMetadata().getUid());

@@ -12,10 +12,14 @@ import io.nauta.scheduler.cache.SchedulerCache;
 import io.nauta.scheduler.cycle.ScheduleResult;
 import io.nauta.scheduler.cycle.SchedulingAlgorithm;
 import io.nauta.scheduler.framework.PodInfo;
+import io.nauta.scheduler.framework.Status;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,6 +30,10 @@ import reactor.core.publisher.Mono;
  * in flight while cycles themselves run one at a time. The {@code Scheduled} event goes to the
  * {@link EventWriter}, which writes it beside the following bindings; a failed binding forgets the
  * assumed pod, so it counts nowhere, and the pod goes round again.
+ *
+ * <p>Right after its cycle the pod is reserved (the reserve plugins hold what it takes besides the
+ * node's resources: its volumes). A pod with pre-bind work (volume bindings to write and wait for)
+ * is bound apart from the workers once that work is done; see {@link #preBindThenBind}.
  */
 public final class PodScheduler {
 
@@ -42,6 +50,7 @@ public final class PodScheduler {
   private final EventWriter eventWriter;
   private final SchedulerMetrics metrics;
   private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+  private final Map<String, Disposable> waiting = new ConcurrentHashMap<>();
 
   public PodScheduler(
       String schedulerName,
@@ -84,6 +93,15 @@ public final class PodScheduler {
     firstSeen.remove(uid);
   }
 
+  /** The pod was deleted: a pre-bind still waiting for it is cancelled. */
+  public void deleted(String uid) {
+    gone(uid);
+    Disposable d = waiting.remove(uid);
+    if (d != null) {
+      d.dispose();
+    }
+  }
+
   public Mono<Result> attempt(String key) {
     Pod pod = pods.get(key).orElse(null);
     if (pod == null || !isResponsibleFor(pod)) {
@@ -104,6 +122,11 @@ public final class PodScheduler {
             snapshot -> {
               ScheduleResult r = algorithm.schedule(info, snapshot);
               if (r instanceof ScheduleResult.Scheduled s) {
+                // Reserved before the next cycle, so it cannot hand the same volume to another pod.
+                Status reserved = algorithm.reserve(info, s, snapshot.get(s.nodeName()));
+                if (!reserved.isSuccess()) {
+                  return new ScheduleResult.Failed(String.join(", ", reserved.reasons()));
+                }
                 cache.assume(info, s.nodeName());
               }
               return r;
@@ -111,7 +134,11 @@ public final class PodScheduler {
     long took = System.nanoTime() - start;
     if (result instanceof ScheduleResult.Scheduled s) {
       metrics.scheduled(took);
-      return bind(key, pod, s.nodeName());
+      if (algorithm.hasPreBindWork(info, s)) {
+        preBindThenBind(key, pod, info, s);
+        return Mono.just(Result.done());
+      }
+      return bind(key, pod, info, s);
     }
     if (result instanceof ScheduleResult.Unschedulable u) {
       metrics.unschedulable(took);
@@ -124,10 +151,76 @@ public final class PodScheduler {
     return failures.record(pod, "SchedulerError", f.message()).thenReturn(Result.requeue());
   }
 
-  private Mono<Result> bind(String key, Pod pod, String nodeName) {
+  /**
+   * Pre-bind work (writing and waiting for volume bindings, up to minutes) runs apart from the
+   * workers, so pods behind this one are scheduled meanwhile; the pod stays assumed on its node
+   * until it is bound or fails. A failure unreserves, forgets the pod and sends it round again
+   * after its back-off; the pod's deletion, or this scheduler's stepping down, cancels the wait.
+   */
+  private void preBindThenBind(
+      String key, Pod pod, PodInfo info, ScheduleResult.Scheduled scheduled) {
+    String uid = info.uid();
+    cache.hold(uid);
+    Disposable.Swap slot = Disposables.swap();
+    waiting.put(uid, slot);
+    slot.update(
+        algorithm
+            .preBind(info, scheduled)
+            .flatMap(
+                status -> {
+                  if (status.isSuccess()) {
+                    return bind(key, pod, info, scheduled);
+                  }
+                  algorithm.unreserve(info, scheduled);
+                  cache.forget(uid);
+                  metrics.error();
+                  String message = String.join(", ", status.reasons());
+                  log.info(
+                      "pre-binding " + key + " to " + scheduled.nodeName() + " failed: " + message);
+                  return failures
+                      .record(pod, "SchedulerError", message)
+                      .thenReturn((Result) Result.requeue());
+                })
+            .doOnCancel(
+                () -> {
+                  algorithm.unreserve(info, scheduled);
+                  cache.forget(uid);
+                })
+            .doFinally(signal -> waiting.remove(uid, slot))
+            .subscribe(
+                r -> {
+                  if (r != Result.done()) {
+                    queue.retry(key);
+                  }
+                },
+                e -> {
+                  log.warn("pre-binding " + key + " failed: " + e);
+                  algorithm.unreserve(info, scheduled);
+                  cache.forget(uid);
+                  queue.retry(key);
+                }));
+  }
+
+  /** Stepping down: every pre-bind still waiting is cancelled (and its pod unreserved). */
+  public void stop() {
+    for (String uid : List.copyOf(waiting.keySet())) {
+      Disposable d = waiting.remove(uid);
+      if (d != null) {
+        d.dispose();
+      }
+    }
+  }
+
+  /** Whether the pod with {@code uid} has its pre-bind work under way. */
+  public boolean isWaiting(String uid) {
+    return waiting.containsKey(uid);
+  }
+
+  private Mono<Result> bind(String key, Pod pod, PodInfo info, ScheduleResult.Scheduled scheduled) {
     String uid = pod.getMetadata().getUid();
     String ns = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
+    String nodeName = scheduled.nodeName();
     return client
         .bind(ns, name, nodeName)
         // Within the time the cache keeps an unfinished assumption: a binding that never answers
@@ -155,6 +248,7 @@ public final class PodScheduler {
                             "Successfully assigned " + ns + "/" + name + " to " + nodeName)))
         .onErrorResume(
             e -> {
+              algorithm.unreserve(info, scheduled);
               cache.forget(uid);
               if (e instanceof NotFoundException) {
                 // Deleted meanwhile: nothing to do.

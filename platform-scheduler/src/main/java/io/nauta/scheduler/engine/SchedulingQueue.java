@@ -82,6 +82,14 @@ public final class SchedulingQueue {
     }
   }
 
+  /** A pod whose attempt failed outside a worker: tried again after its back-off. */
+  public void retry(String key) {
+    WorkQueue<String> q = queue;
+    if (q != null) {
+      q.addRateLimited(key);
+    }
+  }
+
   /** The pod fit nowhere; it will be retried after its back-off or on the next cluster change. */
   public void markUnschedulable(String key) {
     unschedulable.add(key);

@@ -92,6 +92,20 @@ class SchedulerCacheTest {
   }
 
   @Test
+  void anAssumptionHeldForPreBindWorkDoesNotExpireUntilItsBindingFinishes() {
+    cache.addOrUpdateNode(node("n1"));
+    cache.assume(PodInfo.of(pod("a", "uid-a", null, "500m")), "n1");
+    cache.hold("uid-a");
+    now.addAndGet(Duration.ofMinutes(15).toNanos());
+    assertThat(cache.expireAssumed()).as("waiting for its volumes").isZero();
+    assertThat(requestedCpu("n1")).isEqualTo(500);
+
+    cache.finishBinding("uid-a");
+    now.addAndGet(Duration.ofSeconds(31).toNanos());
+    assertThat(cache.expireAssumed()).isEqualTo(1);
+  }
+
+  @Test
   void finishedPodsFreeTheirResources() {
     cache.addOrUpdateNode(node("n1"));
     cache.addOrUpdatePod(pod("a", "uid-a", "n1", "1"));

@@ -52,7 +52,10 @@ class SchedulingAlgorithmTest {
 
     ScheduleResult result = algorithm.schedule(POD, snapshot("a", "b", "ccc"));
 
-    assertThat(result).isEqualTo(new ScheduleResult.Scheduled("b", 3, 3));
+    assertThat(result)
+        .usingRecursiveComparison()
+        .ignoringFields("state")
+        .isEqualTo(new ScheduleResult.Scheduled("b", 3, 3, null));
   }
 
   @Test

@@ -1,11 +1,15 @@
 package io.nauta.scheduler.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.nauta.core.client.KubeClient;
@@ -112,5 +116,39 @@ final class Cluster {
   String nodeOf(String ns, String name) {
     Pod pod = get(ns, name);
     return pod.getSpec().getNodeName();
+  }
+
+  /** Waits until the pod is bound and returns its node. */
+  String awaitNode(String ns, String name) {
+    await().atMost(T).until(() -> nodeOf(ns, name) != null);
+    return nodeOf(ns, name);
+  }
+
+  /** Waits until the pod is Pending, unbound, with PodScheduled=False, {@code reason}, message. */
+  void assertPending(String ns, String name, String reason, String message) {
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () -> {
+              Pod pod = get(ns, name);
+              assertThat(pod.getSpec().getNodeName()).isNull();
+              assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
+              PodCondition c = podScheduled(pod);
+              assertThat(c).isNotNull();
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo(reason);
+              assertThat(c.getMessage()).isEqualTo(message);
+            });
+  }
+
+  /** The pod's PodScheduled condition, or {@code null}. */
+  static PodCondition podScheduled(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return null;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "PodScheduled".equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 }

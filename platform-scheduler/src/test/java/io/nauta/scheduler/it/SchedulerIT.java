@@ -364,8 +364,7 @@ class SchedulerIT {
   }
 
   private String awaitNode(String name) {
-    await().atMost(T).until(() -> cluster.nodeOf(NS, name) != null);
-    return cluster.nodeOf(NS, name);
+    return cluster.awaitNode(NS, name);
   }
 
   private long boundCount(List<String> names) {
@@ -373,29 +372,11 @@ class SchedulerIT {
   }
 
   private void assertPending(String name, String message) {
-    await()
-        .atMost(T)
-        .untilAsserted(
-            () -> {
-              Pod pod = cluster.get(NS, name);
-              assertThat(pod.getSpec().getNodeName()).isNull();
-              assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
-              PodCondition c = condition(pod);
-              assertThat(c).isNotNull();
-              assertThat(c.getStatus()).isEqualTo("False");
-              assertThat(c.getReason()).isEqualTo("Unschedulable");
-              assertThat(c.getMessage()).isEqualTo(message);
-            });
+    cluster.assertPending(NS, name, "Unschedulable", message);
   }
 
   private static PodCondition condition(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-      return null;
-    }
-    return pod.getStatus().getConditions().stream()
-        .filter(c -> "PodScheduled".equals(c.getType()))
-        .findFirst()
-        .orElse(null);
+    return Cluster.podScheduled(pod);
   }
 
   private List<Event> events(String podName) {

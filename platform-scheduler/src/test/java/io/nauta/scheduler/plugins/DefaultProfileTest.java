@@ -2,8 +2,11 @@ package io.nauta.scheduler.plugins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nauta.core.informer.InformerStore;
 import io.nauta.scheduler.framework.Plugin;
 import io.nauta.scheduler.framework.Profile;
+import io.nauta.scheduler.plugins.volumebinding.VolumeBinding;
+import io.nauta.scheduler.plugins.volumebinding.VolumeCache;
 import org.junit.jupiter.api.Test;
 
 class DefaultProfileTest {
@@ -23,6 +26,21 @@ class DefaultProfileTest {
             "NodePorts",
             "NodeResourcesFit",
             "InterPodAffinity");
+  }
+
+  @Test
+  void volumeBindingFiltersWhereKubeSchedulerRunsItAndAlsoReservesAndPreBinds() {
+    VolumeBinding volumes =
+        new VolumeBinding(
+            new VolumeCache(new InformerStore<>(), new InformerStore<>(), new InformerStore<>()),
+            null);
+    Profile profile = DefaultProfile.create("default-scheduler", volumes);
+
+    assertThat(profile.filters())
+        .extracting(Plugin::name)
+        .containsSubsequence("NodeResourcesFit", "VolumeBinding", "InterPodAffinity");
+    assertThat(profile.reservePlugins()).containsExactly(volumes);
+    assertThat(profile.preBindPlugins()).containsExactly(volumes);
   }
 
   @Test

@@ -94,6 +94,21 @@ public final class Fixtures {
     return nodes.stream().mapToLong(n -> plugin.score(state, pod, n)).toArray();
   }
 
+  /** Adds a {@code persistentVolumeClaim} volume per claim, named as the claim. */
+  public static PodBuilder withClaims(PodBuilder pod, String... claimNames) {
+    for (String c : claimNames) {
+      pod.editSpec()
+          .addNewVolume()
+          .withName(c)
+          .withNewPersistentVolumeClaim()
+          .withClaimName(c)
+          .endPersistentVolumeClaim()
+          .endVolume()
+          .endSpec();
+    }
+    return pod;
+  }
+
   // --- selector and affinity pieces ---------------------------------------------------------
 
   public static NodeSelectorRequirement expr(String key, String operator, String... values) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.PodObjects;
+import io.nauta.agent.runtime.volumes.ClaimedVolume;
 import io.nauta.agent.runtime.volumes.HostPathCheck;
 import io.nauta.agent.runtime.volumes.ProjectedDir;
 import io.nauta.agent.runtime.volumes.VolumePayloads;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A pod's volumes, set up on the host before its sandbox exists (as the kubelet mounts volumes
@@ -44,7 +47,11 @@ import java.util.Map;
  *       ({@link VolumePayloads#projected}) written as one such volume, on every sync, so a
  *       refreshed token reaches the files; read-only;
  *   <li>{@code hostPath}: the host's path itself after its {@code type} check ({@link
- *       HostPathCheck}); never removed.
+ *       HostPathCheck}); never removed;
+ *   <li>{@code persistentVolumeClaim}: the host path of the claim's bound volume ({@code local} or
+ *       {@code hostPath}; {@link ClaimedVolume}), read-only when the volume says {@code readOnly};
+ *       never removed (the volume outlives the pod). A claim that is missing or not bound yet keeps
+ *       the pod waiting, as any volume not ready does.
  * </ul>
  *
  * A volume that cannot be set up gets a {@code FailedMount} event, and the pod starts nothing until
@@ -80,6 +87,9 @@ final class PodVolumes {
   private final String node;
   private final Path rootDir;
   private final PodEvents events;
+
+  /** {@code <pod uid>/<claim>} of the claims pods have mounted (since this agent started). */
+  private final Set<String> mountedClaims = ConcurrentHashMap.newKeySet();
 
   PodVolumes(DockerClient docker, String node, Path rootDir, PodEvents events) {
     this.docker = docker;
@@ -166,8 +176,25 @@ final class PodVolumes {
       sources.put(name, new Source(path, false, false));
       return null;
     }
-    return "volume type is not supported by this node (emptyDir, configMap, secret, projected and"
-        + " hostPath are)";
+    if (v.getPersistentVolumeClaim() != null) {
+      String claim = v.getPersistentVolumeClaim().getClaimName();
+      String key = pod.getMetadata().getUid() + "/" + claim;
+      ClaimedVolume.Source source =
+          objects.claim(claim).source(claim, true, mountedClaims.contains(key));
+      if (source.error() != null) {
+        return source.error();
+      }
+      mountedClaims.add(key);
+      sources.put(
+          name,
+          new Source(
+              source.path(),
+              false,
+              Boolean.TRUE.equals(v.getPersistentVolumeClaim().getReadOnly())));
+      return null;
+    }
+    return "volume type is not supported by this node (emptyDir, configMap, secret, projected,"
+        + " hostPath and persistentVolumeClaim are)";
   }
 
   /**
@@ -289,6 +316,7 @@ final class PodVolumes {
    * Deletes the pod's volumes (never a hostPath's content: it is not under the pod's directory).
    */
   void remove(String uid) {
+    mountedClaims.removeIf(k -> k.startsWith(uid + "/"));
     try {
       ProjectedDir.deleteTree(podDir(uid));
     } catch (IOException e) {

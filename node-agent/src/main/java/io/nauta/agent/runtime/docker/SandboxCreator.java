@@ -6,7 +6,12 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Creates a pod's sandbox: a container that only sleeps (the kubelet's pause container) on the
@@ -14,6 +19,8 @@ import java.util.Map;
  * containers join.
  */
 final class SandboxCreator {
+
+  private static final Log log = LogFactory.getLog(SandboxCreator.class);
 
   private final DockerClient docker;
   private final DockerContainers containers;
@@ -56,6 +63,7 @@ final class SandboxCreator {
                 .withIpv4Address(ip)
                 .exec();
         containers.start(created.getId());
+        writeResolvConf(pod, created.getId());
         PodContainer sandbox = containers.inspect(pod.getMetadata().getUid(), created.getId());
         if (sandbox == null) {
           throw new NotFoundException(
@@ -89,10 +97,43 @@ final class SandboxCreator {
   }
 
   /**
+   * The pod's resolv.conf as the kubelet writes it: on a user-defined network Docker names its
+   * embedded resolver (127.0.0.11) there, which forwards to the nameservers given at creation but
+   * also answers Docker's container names first; so, as dockershim did, the file Docker made for
+   * the sandbox (which the pod's containers share, as they share its network namespace) is
+   * rewritten with the pod's own nameservers. Where it cannot be (an agent without access to
+   * Docker's directory), Docker's resolver stays, forwarding to the same nameservers.
+   */
+  private void writeResolvConf(Pod pod, String sandboxId) {
+    PodDns.Settings settings = dns.settings(pod);
+    if (settings.nameservers().isEmpty()) {
+      return; // dnsPolicy Default: the node's resolvers, as Docker wrote them
+    }
+    String path = null;
+    try {
+      path = docker.inspectContainerCmd(sandboxId).exec().getResolvConfPath();
+      if (path == null || path.isEmpty()) {
+        return;
+      }
+      Files.writeString(Path.of(path), ResolvConf.render(settings));
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "pod "
+              + pod.getMetadata().getNamespace()
+              + "/"
+              + pod.getMetadata().getName()
+              + " keeps Docker's resolver: cannot write "
+              + path
+              + " ("
+              + e
+              + ")");
+    }
+  }
+
+  /**
    * The node's network and the pod's resolver configuration ({@link PodDns}), which the pod's
-   * containers share with the sandbox as they share its network namespace. On a user-defined
-   * network Docker's resolv.conf names its embedded resolver, with these search domains and
-   * options, and that resolver forwards what is not a container's name to these nameservers.
+   * containers share with the sandbox as they share its network namespace; Docker's embedded
+   * resolver forwards to these nameservers until {@link #writeResolvConf} names them directly.
    */
   private HostConfig hostConfig(Pod pod) {
     HostConfig host = HostConfig.newHostConfig().withNetworkMode(network.name());

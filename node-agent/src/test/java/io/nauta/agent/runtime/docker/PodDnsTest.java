@@ -68,6 +68,17 @@ class PodDnsTest {
     assertThat(s.options()).containsExactly("ndots:2");
   }
 
+  @Test
+  void resolvConfIsWrittenInTheKubeletsLayout() {
+    assertThat(
+            ResolvConf.render(
+                new PodDns(List.of("10.96.0.10"), "cluster.local").settings(pod(null, null))))
+        .isEqualTo(
+            "search shop.svc.cluster.local svc.cluster.local cluster.local\n"
+                + "nameserver 10.96.0.10\n"
+                + "options ndots:5\n");
+  }
+
   private static Pod pod(String policy, io.fabric8.kubernetes.api.model.PodDNSConfig config) {
     return new PodBuilder()
         .withNewMetadata()

@@ -102,7 +102,25 @@ public final class BootstrapPolicy {
                     "statefulsets/scale")),
             rule(WRITE, List.of(""), List.of("persistentvolumeclaims")),
             rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("jobs")),
-            rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("cronjobs"))));
+            rule(WRITE, List.of(BuiltInResources.BATCH_GROUP), List.of("cronjobs")),
+            rule(
+                WRITE,
+                List.of(BuiltInResources.AUTOSCALING_GROUP),
+                List.of("horizontalpodautoscalers"))));
+    // metrics-server's own (its manifests install it): view, edit and admin read resource metrics.
+    roles.add(
+        role(
+            "system:aggregated-metrics-reader",
+            Map.of(
+                "k8s-app",
+                "metrics-server",
+                AGGREGATE_TO + "admin",
+                "true",
+                AGGREGATE_TO + "edit",
+                "true",
+                AGGREGATE_TO + "view",
+                "true"),
+            rule(READ, List.of(BuiltInResources.METRICS_GROUP), List.of("pods", "nodes"))));
     roles.add(
         role(
             "system:aggregate-to-view",
@@ -143,7 +161,11 @@ public final class BootstrapPolicy {
             rule(
                 READ,
                 List.of(BuiltInResources.BATCH_GROUP),
-                List.of("cronjobs", "cronjobs/status"))));
+                List.of("cronjobs", "cronjobs/status")),
+            rule(
+                READ,
+                List.of(BuiltInResources.AUTOSCALING_GROUP),
+                List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status"))));
     roles.add(
         role(
             "system:basic-user",
@@ -243,6 +265,14 @@ public final class BootstrapPolicy {
             rule(READ, List.of(""), List.of("namespaces")),
             rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
             rule(READ_WRITE, List.of("apps"), List.of("deployments", "replicasets")),
+            // the horizontal pod autoscaler: its objects and status, any target's scale, and the
+            // pods' measured usage (upstream's horizontal-pod-autoscaler role)
+            rule(
+                List.of("get", "list", "watch", "update"),
+                List.of(BuiltInResources.AUTOSCALING_GROUP),
+                List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status")),
+            rule(List.of("get", "update"), List.of("*"), List.of("*/scale")),
+            rule(List.of("get", "list"), List.of("metrics.k8s.io"), List.of("pods")),
             rule(
                 List.of("update", "patch"),
                 List.of("apps"),

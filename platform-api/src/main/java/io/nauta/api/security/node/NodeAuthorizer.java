@@ -64,7 +64,7 @@ public class NodeAuthorizer implements Authorizer {
           case PodReferences.CLAIMS -> {
             return a.subresource().equals("status") ? statusUpdate(node, a) : get(node, a);
           }
-          case "persistentvolumes" -> {
+          case PodReferences.VOLUMES -> {
             return get(node, a);
           }
           case PodReferences.SERVICE_ACCOUNTS -> {

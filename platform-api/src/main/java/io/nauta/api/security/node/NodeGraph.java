@@ -20,8 +20,11 @@ import org.springframework.stereotype.Component;
  * one pod touches only its own references.
  *
  * <p>Fed by the pod watch cache's {@link WatchCache.Listener}, under the cache's lock: when a node
- * agent sees a pod bound to it (from the same cache), its references are already here. PVCs are not
- * served, so there is no claim-to-volume edge and no PersistentVolume is reachable.
+ * agent sees a pod bound to it (from the same cache), its references are already here.
+ *
+ * <p>The claim cache feeds the claim-to-volume edge ({@code spec.volumeName}), so a node reaches
+ * the PersistentVolume of a claim its pods use, as upstream's {@code pvc -> pv} edge; a volume's
+ * own secret references (a CSI volume's {@code nodePublishSecretRef}) are not followed.
  */
 @Component
 public class NodeGraph implements WatchCache.Listener {
@@ -34,9 +37,16 @@ public class NodeGraph implements WatchCache.Listener {
 
   private final Map<String, Map<Ref, Integer>> byNode = new ConcurrentHashMap<>();
 
+  /** The claims bound to each volume name (usually one), fed by {@link #claims}. */
+  private final Map<String, Set<Ref>> claimsByVolume = new ConcurrentHashMap<>();
+
+  /** The claim cache's listener: keeps {@link #claimsByVolume}. */
+  final Claims claims = new Claims();
+
   @Autowired // beside the tests' constructor
   public NodeGraph(WatchCaches caches) {
     caches.get(BuiltInResources.PODS).listen(this);
+    caches.get(BuiltInResources.PERSISTENT_VOLUME_CLAIMS).listen(claims);
   }
 
   /** A graph fed by hand, for tests of the decisions. */
@@ -45,7 +55,15 @@ public class NodeGraph implements WatchCache.Listener {
   /** Whether a pod bound to {@code node} refers to the object. */
   public boolean related(String node, String resource, String namespace, String name) {
     Map<Ref, Integer> refs = byNode.get(node);
-    return refs != null && refs.containsKey(new Ref(resource, namespace, name));
+    if (refs == null) {
+      return false;
+    }
+    if (resource.equals(PodReferences.VOLUMES)) {
+      // node -> pod -> claim -> volume
+      Set<Ref> bound = claimsByVolume.get(name);
+      return bound != null && bound.stream().anyMatch(refs::containsKey);
+    }
+    return refs.containsKey(new Ref(resource, namespace, name));
   }
 
   @Override
@@ -77,6 +95,45 @@ public class NodeGraph implements WatchCache.Listener {
     }
     if (old != null) {
       subtract(old);
+    }
+  }
+
+  /** The claims' side of the graph: which claim names which volume. */
+  final class Claims implements WatchCache.Listener {
+
+    /** Each claim's volume, to undo exactly what it added; under the claim cache's lock. */
+    private final Map<String, String> volumeOf = new HashMap<>();
+
+    @Override
+    public synchronized void replaced(List<CachedObject> objects) {
+      volumeOf.clear();
+      claimsByVolume.clear();
+      objects.forEach(c -> applied(c, null, false));
+    }
+
+    @Override
+    public synchronized void applied(CachedObject claim, CachedObject previous, boolean deleted) {
+      String key = claim.sortKey();
+      String now = deleted ? "" : claim.node().path("spec").path("volumeName").asString("");
+      String was = volumeOf.getOrDefault(key, "");
+      if (now.equals(was)) {
+        return;
+      }
+      Ref ref = new Ref(PodReferences.CLAIMS, claim.namespace(), claim.name());
+      if (!now.isEmpty()) {
+        volumeOf.put(key, now);
+        claimsByVolume.computeIfAbsent(now, v -> ConcurrentHashMap.newKeySet()).add(ref);
+      } else {
+        volumeOf.remove(key);
+      }
+      if (!was.isEmpty()) {
+        claimsByVolume.computeIfPresent(
+            was,
+            (v, set) -> {
+              set.remove(ref);
+              return set.isEmpty() ? null : set;
+            });
+      }
     }
   }
 

@@ -19,6 +19,7 @@ public final class PodReferences {
   public static final String SECRETS = "secrets";
   public static final String CONFIGMAPS = "configmaps";
   public static final String CLAIMS = "persistentvolumeclaims";
+  public static final String VOLUMES = "persistentvolumes";
   public static final String SERVICE_ACCOUNTS = "serviceaccounts";
 
   /** One referenced object: its resource (plural, core group), namespace and name. */

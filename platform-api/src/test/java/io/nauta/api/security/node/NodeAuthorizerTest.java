@@ -137,6 +137,35 @@ class NodeAuthorizerTest {
   }
 
   @Test
+  void aNodeGetsTheVolumeOfAClaimItsPodUsesOnceTheClaimIsBound() {
+    CachedObject pending = claim("claim", "");
+    graph.claims.replaced(List.of(pending, claim("other", "pv-other")));
+    assertThat(decide(N1, "get", "persistentvolumes", "", "", "pv-1"))
+        .isEqualTo(noOpinion("no relationship found between node 'n1' and this object"));
+
+    CachedObject bound = claim("claim", "pv-1");
+    graph.claims.applied(bound, pending, false);
+    assertThat(decide(N1, "get", "persistentvolumes", "", "", "pv-1").verdict())
+        .isEqualTo(Verdict.ALLOW);
+    // only reading one volume; a volume only another pod's claim names stays out of reach
+    assertThat(decide(N1, "list", "persistentvolumes", "", "", "pv-1"))
+        .isEqualTo(noOpinion("can only get individual resources of this type"));
+    assertThat(decide(N1, "get", "persistentvolumes", "", "", "pv-other").verdict())
+        .isEqualTo(Verdict.NO_OPINION);
+    assertThat(decide(node("n2"), "get", "persistentvolumes", "", "", "pv-1").verdict())
+        .isEqualTo(Verdict.NO_OPINION);
+
+    // the claim gone (or its pod gone), the edge goes
+    graph.claims.applied(bound, bound, true);
+    assertThat(decide(N1, "get", "persistentvolumes", "", "", "pv-1").verdict())
+        .isEqualTo(Verdict.NO_OPINION);
+    graph.claims.applied(bound, null, false);
+    graph.applied(pod("p1", "n1", "{}"), null, true);
+    assertThat(decide(N1, "get", "persistentvolumes", "", "", "pv-1").verdict())
+        .isEqualTo(Verdict.NO_OPINION);
+  }
+
+  @Test
   void aNodeUsesOnlyItsOwnLeaseInTheNodeLeaseNamespace() {
     for (String verb : List.of("get", "update", "patch", "delete")) {
       assertThat(decide(N1, verb, "leases", "", "kube-node-lease", "n1", "coordination.k8s.io"))
@@ -207,6 +236,17 @@ class NodeAuthorizerTest {
 
   private static Decision noOpinion(String reason) {
     return new Decision(Verdict.NO_OPINION, reason);
+  }
+
+  private static CachedObject claim(String name, String volume) {
+    ObjectNode claim = JSON.createObjectNode();
+    claim.put("apiVersion", "v1").put("kind", "PersistentVolumeClaim");
+    claim.putObject("metadata").put("namespace", "a").put("name", name);
+    ObjectNode spec = claim.putObject("spec");
+    if (!volume.isEmpty()) {
+      spec.put("volumeName", volume);
+    }
+    return new CachedObject("a\0" + name, "a", name, 1, claim, claim.toString(), Map.of());
   }
 
   private static CachedObject pod(String name, String node, String spec) {
