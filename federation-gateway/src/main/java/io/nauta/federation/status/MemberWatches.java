@@ -43,10 +43,10 @@ public final class MemberWatches implements AutoCloseable {
   }
 
   /**
-   * Calls {@code listener} with the key of the binding whose member object was deleted or had its
-   * spec changed (a new {@code generation}) in the member: what the propagation controller puts
-   * back, as Karmada's execution controller does. Status changes do not count, so the gateway's own
-   * writes settle instead of echoing.
+   * Calls {@code listener} with the key of the binding whose member object was deleted, first seen,
+   * or had its spec changed (a new {@code generation}) in the member: what the propagation
+   * controller puts back, as Karmada's execution controller does. Status changes do not count, so
+   * the gateway's own writes settle instead of echoing.
    */
   public void onDrift(Consumer<String> listener) {
     driftListeners.add(listener);
@@ -80,7 +80,10 @@ public final class MemberWatches implements AutoCloseable {
   }
 
   private static boolean drifted(InformerEvent<GenericKubernetesResource> e) {
-    if (e.type() == InformerEvent.Type.DELETED) {
+    // An object first seen (the informer's initial list, or a create) may already differ from the
+    // template: an edit made before this informer started, or while it relisted, has no previous
+    // generation to compare with. Propagation reads the object and writes only if it differs.
+    if (e.type() == InformerEvent.Type.DELETED || e.type() == InformerEvent.Type.ADDED) {
       return true;
     }
     return e.previous() != null
