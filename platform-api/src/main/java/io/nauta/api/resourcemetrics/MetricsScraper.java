@@ -2,6 +2,9 @@ package io.nauta.api.resourcemetrics;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.nauta.api.cache.CachedObject;
 import io.nauta.api.cache.ObjectFilter;
 import io.nauta.api.config.NautaProperties;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -55,6 +59,9 @@ public class MetricsScraper implements SmartLifecycle {
   private final MetricsStorage storage;
   private final Map<String, Scraped> lastGood = new ConcurrentHashMap<>();
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
+  private final Timer tick;
+  private final Counter scraped;
+  private final Counter scrapeFailed;
   private volatile Disposable loop;
 
   public MetricsScraper(
@@ -62,13 +69,30 @@ public class MetricsScraper implements SmartLifecycle {
       ObjectCodec codec,
       AgentLogClient agents,
       ResourceMetricsProperties props,
-      NautaProperties nauta) {
+      NautaProperties nauta,
+      MeterRegistry meters) {
     this.service = service;
     this.codec = codec;
     this.agents = agents;
     this.props = props;
     this.defaultPort = nauta.kubelet().port();
     this.storage = new MetricsStorage(props.resolution());
+    // As metrics-server's metrics_server_manager_tick_duration_seconds and
+    // metrics_server_kubelet_request_total: what one round costs, and that it is one request per
+    // node and resolution.
+    this.tick =
+        Timer.builder("nauta.resourcemetrics.tick.duration")
+            .description("How long one round of scraping every Ready node took")
+            .register(meters);
+    this.scraped = requests(meters, "true");
+    this.scrapeFailed = requests(meters, "false");
+  }
+
+  private static Counter requests(MeterRegistry meters, String success) {
+    return Counter.builder("nauta.resourcemetrics.kubelet.requests")
+        .description("Requests for a node agent's /stats/summary")
+        .tag("success", success)
+        .register(meters);
   }
 
   MetricsStorage storage() {
@@ -118,7 +142,15 @@ public class MetricsScraper implements SmartLifecycle {
         .flatMap(this::scrape, Math.max(1, props.concurrency()))
         .collectList()
         .doOnNext(this::store)
-        .then();
+        .then()
+        .transform(
+            round ->
+                Mono.defer(
+                    () -> {
+                      long start = System.nanoTime();
+                      return round.doFinally(
+                          signal -> tick.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                    }));
   }
 
   private void store(List<Scraped> round) {
@@ -154,6 +186,7 @@ public class MetricsScraper implements SmartLifecycle {
         .map(body -> NodeSummary.decode(codec.parse(body)))
         .map(
             summary -> {
+              scraped.increment();
               if (failing.remove(name)) {
                 log.info("resource metrics: node " + name + " is scraped again");
               }
@@ -161,6 +194,7 @@ public class MetricsScraper implements SmartLifecycle {
             })
         .onErrorResume(
             e -> {
+              scrapeFailed.increment();
               if (failing.add(name)) {
                 String why =
                     e instanceof TimeoutException

@@ -57,7 +57,7 @@ final class Finalizers<T extends HasMetadata> {
           .flatMap(
               used -> {
                 if (used) {
-                  log.info("keeping " + key + " (" + finalizer + "): it is in use");
+                  log.debug("keeping " + key + " (" + finalizer + "): it is in use");
                   return Mono.just(Result.done());
                 }
                 List<String> rest = new ArrayList<>(object.getMetadata().getFinalizers());
