@@ -67,10 +67,7 @@ public final class IptablesPolicies implements PolicyEnforcement {
   @Override
   public synchronized void close() {
     try {
-      SavedRules saved = SavedRules.parse(iptables.save());
-      hooks.remove(saved, names);
-      iptables.restore(
-          RuleSet.deleteScript(saved.ownChains("nat", names), saved.ownChains("filter", names)));
+      hooks.removeWithChains(names);
       log.info("network policy: removed the chains " + names.prefix() + "-*");
     } catch (RuntimeException e) {
       log.warn(

@@ -3,6 +3,7 @@ package io.nauta.agent.netpol;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.nauta.agent.services.SyncLoop;
 import io.nauta.core.informer.SharedInformer;
 import java.time.Duration;
 import java.util.List;
@@ -68,23 +69,16 @@ public final class NetworkPolicyAgent implements AutoCloseable {
     policies.start();
     pods.start();
     namespaces.start();
-    Flux<Boolean> triggers =
-        Flux.merge(
-            policies.events().map(e -> false),
-            pods.events().map(e -> false),
-            namespaces.events().map(e -> false),
-            Flux.interval(Duration.ZERO, syncPeriod).map(t -> true));
     running =
-        Mono.when(policies.synced(), pods.synced(), namespaces.synced())
-            .thenMany(triggers)
-            .onBackpressureLatest()
-            .concatMap(
-                full ->
-                    Mono.fromRunnable(() -> syncLogged(full))
-                        .subscribeOn(scheduler)
-                        .then(Mono.delay(minSyncPeriod)),
-                1)
-            .subscribe(null, e -> log.error("network policy enforcement stopped", e));
+        SyncLoop.start(
+            "network policy enforcement",
+            Mono.when(policies.synced(), pods.synced(), namespaces.synced()),
+            Flux.<Object>merge(policies.events(), pods.events(), namespaces.events()),
+            minSyncPeriod,
+            syncPeriod,
+            scheduler,
+            this::syncLogged,
+            log);
   }
 
   /** True once the enforcement reflects the objects known at start. */

@@ -42,26 +42,53 @@ public final class PolicyChains {
     for (PodFirewall fw : pods) {
       String ip = fw.ip() + "/32";
       if (fw.ingress() != null) {
-        String chain = ingressChain(names, fw.pod());
-        chains.add(chain);
-        rules.add("-A " + main + " -d " + ip + comment(fw.pod()) + " -j " + chain);
-        for (Allow a : fw.ingress()) {
-          perPod.add("-A " + chain + match("-s", a) + " -j RETURN");
-        }
-        perPod.add("-A " + chain + " -j DROP");
+        // to the pod, from the allowed sources
+        isolate(
+            ingressChain(names, fw.pod()),
+            "-d " + ip,
+            "-s",
+            fw,
+            fw.ingress(),
+            main,
+            chains,
+            rules,
+            perPod);
       }
       if (fw.egress() != null) {
-        String chain = egressChain(names, fw.pod());
-        chains.add(chain);
-        rules.add("-A " + main + " -s " + ip + comment(fw.pod()) + " -j " + chain);
-        for (Allow a : fw.egress()) {
-          perPod.add("-A " + chain + match("-d", a) + " -j RETURN");
-        }
-        perPod.add("-A " + chain + " -j DROP");
+        // from the pod, to the allowed destinations
+        isolate(
+            egressChain(names, fw.pod()),
+            "-s " + ip,
+            "-d",
+            fw,
+            fw.egress(),
+            main,
+            chains,
+            rules,
+            perPod);
       }
     }
     rules.addAll(perPod);
     return new RuleSet.Table(chains, rules);
+  }
+
+  /** The jump from the main chain for one direction of a pod, and that direction's chain. */
+  private static void isolate(
+      String chain,
+      String podMatch,
+      String peerFlag,
+      PodFirewall fw,
+      List<Allow> allowed,
+      String main,
+      Set<String> chains,
+      List<String> jumps,
+      List<String> perPod) {
+    chains.add(chain);
+    jumps.add("-A " + main + " " + podMatch + comment(fw.pod()) + " -j " + chain);
+    for (Allow a : allowed) {
+      perPod.add("-A " + chain + match(peerFlag, a) + " -j RETURN");
+    }
+    perPod.add("-A " + chain + " -j DROP");
   }
 
   /** {@code -s|-d cidr -p proto -m proto --dport a[:b]}, each part only when the rule has it. */

@@ -129,6 +129,18 @@ public final class ChainHooks {
                     }));
   }
 
+  /**
+   * A graceful stop: deletes every jump into {@code names}' chains, then the chains themselves;
+   * returns the rules as they were before.
+   */
+  public SavedRules removeWithChains(ChainNames names) {
+    SavedRules saved = SavedRules.parse(iptables.save());
+    remove(saved, names);
+    iptables.restore(
+        RuleSet.deleteScript(saved.ownChains("nat", names), saved.ownChains("filter", names)));
+    return saved;
+  }
+
   private void delete(String table, String savedRule) {
     // "-A PARENT args…" → "-D PARENT args…"; our hooks carry no quoted words.
     List<String> args = new ArrayList<>(Arrays.asList(savedRule.split(" ")));

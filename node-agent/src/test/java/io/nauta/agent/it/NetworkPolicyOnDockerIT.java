@@ -132,6 +132,8 @@ class NetworkPolicyOnDockerIT {
                     "jsonpath={.spec.policyTypes}/{.spec.ingress[0].ports[0].protocol}")
                 .stdout())
         .isEqualTo("[\"Ingress\"]/TCP");
+    assertThat(ok("describe", "netpol", "web-ingress", "-n", "a").stdout())
+        .contains("PodSelector:     app=web", "Allowing ingress traffic:", "To Port: 8080/TCP");
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(fetch("b", "intruder", webIp, 8080)).isEqualTo(TIMED_OUT));
@@ -226,6 +228,26 @@ class NetworkPolicyOnDockerIT {
 
   @Test
   @Order(5)
+  void editWritesViewReadsAndNodesReadThemClusterWide() {
+    ok("create", "rolebinding", "bob-view", "--clusterrole=view", "--user=bob", "-n", "a");
+    ok("create", "rolebinding", "eve-edit", "--clusterrole=edit", "--user=eve", "-n", "a");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(canI("list", "networkpolicies", "-n", "a", "--as=bob")).isEqualTo("yes");
+              assertThat(canI("create", "networkpolicies", "-n", "a", "--as=eve")).isEqualTo("yes");
+            });
+    assertThat(canI("create", "networkpolicies", "-n", "a", "--as=bob")).isEqualTo("no");
+    String[] node = {"--as=system:node:n1", "--as-group=system:nodes"};
+    for (String resource : List.of("networkpolicies", "namespaces", "pods")) {
+      assertThat(canI("watch", resource, "-A", node[0], node[1])).as(resource).isEqualTo("yes");
+    }
+    assertThat(canI("create", "networkpolicies", "-n", "a", node[0], node[1])).isEqualTo("no");
+  }
+
+  @Test
+  @Order(6)
   void aGracefulStopRemovesTheChainsAndTheForwardJump() {
     assertThat(new Iptables().save()).contains(names.prefix() + "-NETPOL");
     agent.close();
@@ -310,6 +332,12 @@ class NetworkPolicyOnDockerIT {
   private static void apply(String yaml) {
     Kubectl.Result r = kubectl.runWithInput(yaml, "apply", "-f", "-");
     assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  private static String canI(String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of("auth", "can-i"));
+    all.addAll(List.of(args));
+    return kubectl.run(all.toArray(String[]::new)).stdout().trim();
   }
 
   private static Kubectl.Result ok(String... args) {
