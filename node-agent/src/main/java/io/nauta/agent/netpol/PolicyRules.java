@@ -249,7 +249,15 @@ public final class PolicyRules {
 
   private static LabelSelector selector(io.fabric8.kubernetes.api.model.LabelSelector s) {
     // A stored policy's podSelector is never null ({} when left out); an empty one selects all.
-    return s == null ? LabelSelector.everything() : LabelSelector.fromModel(s);
+    if (s == null) {
+      return LabelSelector.everything();
+    }
+    try {
+      return LabelSelector.fromModel(s);
+    } catch (RuntimeException e) {
+      // stored before validation knew better: it selects nothing rather than stop every sync
+      return LabelSelector.nothing();
+    }
   }
 
   static boolean hasPodIp(Pod p) {
