@@ -55,6 +55,7 @@ public class Strategies {
     register(new PersistentVolumeStrategy());
     register(new PersistentVolumeClaimStrategy());
     register(new StorageClassStrategy());
+    register(new NetworkPolicyStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());

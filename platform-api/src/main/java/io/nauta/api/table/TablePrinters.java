@@ -29,6 +29,7 @@ public final class TablePrinters {
           Map.entry("PersistentVolume", new PersistentVolumePrinter()),
           Map.entry("PersistentVolumeClaim", new PersistentVolumeClaimPrinter()),
           Map.entry("StorageClass", new StorageClassPrinter()),
+          Map.entry("NetworkPolicy", new NetworkPolicyPrinter()),
           Map.entry("Role", new RolePrinter()),
           Map.entry("ClusterRole", new RolePrinter()),
           Map.entry("RoleBinding", new RoleBindingPrinter()),

@@ -93,6 +93,10 @@ class TablePrintersTest {
             List.of("Name", "Type", "Data", "Age"),
             List.of("Name", "Type", "Data", "Age")),
         Arguments.of("Lease", List.of("Name", "Holder", "Age"), List.of("Name", "Holder", "Age")),
+        Arguments.of(
+            "NetworkPolicy",
+            List.of("Name", "Pod-Selector", "Age"),
+            List.of("Name", "Pod-Selector", "Age")),
         Arguments.of("Widget", List.of("Name", "Age"), List.of("Name", "Age")));
   }
 
@@ -568,6 +572,20 @@ class TablePrintersTest {
             "{\"metadata\":{\"name\":\"svc\"},\"spec\":{\"selector\":{\"tier\":\"db\",\"app\":\"pg\"}}}");
     assertThat(cells.get(6)).isEqualTo("app=pg,tier=db");
     assertThat(cells("Service", "{\"metadata\":{\"name\":\"s\"},\"spec\":{}}").get(6))
+        .isEqualTo("<none>");
+  }
+
+  @Test
+  void printsANetworkPolicysPodSelectorAsKubectlFormatsIt() {
+    assertThat(
+            cells(
+                    "NetworkPolicy",
+                    "{\"metadata\":{\"name\":\"np\"},\"spec\":{\"podSelector\":{\"matchLabels\":{\"tier\":\"db\",\"app\":\"pg\"},\"matchExpressions\":[{\"key\":\"env\",\"operator\":\"In\",\"values\":[\"prod\",\"dev\"]}]}}}")
+                .get(1))
+        .isEqualTo("app=pg,env in (dev,prod),tier=db");
+    assertThat(
+            cells("NetworkPolicy", "{\"metadata\":{\"name\":\"np\"},\"spec\":{\"podSelector\":{}}}")
+                .get(1))
         .isEqualTo("<none>");
   }
 

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -200,6 +201,20 @@ public final class BuiltInResources {
           List.of(),
           Set.of(),
           StorageClass.class);
+
+  public static final String NETWORKING_GROUP = "networking.k8s.io";
+
+  /** NetworkPolicies, enforced by the node agent on the Docker runtime. */
+  public static final ResourceType NETWORK_POLICIES =
+      type(
+          NETWORKING_GROUP,
+          "NetworkPolicy",
+          "networkpolicies",
+          true,
+          List.of("netpol"),
+          List.of(),
+          Set.of(),
+          NetworkPolicy.class);
 
   public static final String BATCH_GROUP = "batch";
   public static final ResourceType JOBS =
@@ -443,6 +458,7 @@ public final class BuiltInResources {
             CLUSTER_ROLES,
             CLUSTER_ROLE_BINDINGS,
             STORAGE_CLASSES,
+            NETWORK_POLICIES,
             SELF_SUBJECT_ACCESS_REVIEWS,
             SELF_SUBJECT_RULES_REVIEWS,
             SUBJECT_ACCESS_REVIEWS,

@@ -31,6 +31,7 @@ public final class Validators {
           Map.entry("PersistentVolume", new PersistentVolumeValidation()),
           Map.entry("PersistentVolumeClaim", new PersistentVolumeClaimValidation()),
           Map.entry("StorageClass", new StorageClassValidation()),
+          Map.entry("NetworkPolicy", new NetworkPolicyValidation()),
           Map.entry("Role", new RbacValidation.RoleValidation()),
           Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),
           Map.entry("RoleBinding", new RbacValidation.RoleBindingValidation()),

@@ -50,6 +50,12 @@ public final class BootstrapPolicy {
    */
   static final String LOCAL_VOLUME_PROVISIONER = "nauta:local-volume-provisioner";
 
+  /**
+   * Nauta's: what the agent's network policy enforcement reads, cluster-wide (peers on every node
+   * are resolved from pod IPs), granted to every node, as a network plugin's own role would be.
+   */
+  static final String NETWORK_POLICY_AGENT = "nauta:network-policy-agent";
+
   /** Where the namespaced defaults live. */
   public static final String SYSTEM_NAMESPACE = "kube-system";
 
@@ -106,7 +112,8 @@ public final class BootstrapPolicy {
             rule(
                 WRITE,
                 List.of(BuiltInResources.AUTOSCALING_GROUP),
-                List.of("horizontalpodautoscalers"))));
+                List.of("horizontalpodautoscalers")),
+            rule(WRITE, List.of(BuiltInResources.NETWORKING_GROUP), List.of("networkpolicies"))));
     // metrics-server's own (its manifests install it): view, edit and admin read resource metrics.
     roles.add(
         role(
@@ -165,7 +172,8 @@ public final class BootstrapPolicy {
             rule(
                 READ,
                 List.of(BuiltInResources.AUTOSCALING_GROUP),
-                List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status"))));
+                List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status")),
+            rule(READ, List.of(BuiltInResources.NETWORKING_GROUP), List.of("networkpolicies"))));
     roles.add(
         role(
             "system:basic-user",
@@ -329,6 +337,12 @@ public final class BootstrapPolicy {
                 List.of("create", "update", "patch"),
                 List.of("", "events.k8s.io"),
                 List.of("events"))));
+    roles.add(
+        role(
+            NETWORK_POLICY_AGENT,
+            Map.of(),
+            rule(READ, List.of(""), List.of("pods", "namespaces")),
+            rule(READ, List.of(BuiltInResources.NETWORKING_GROUP), List.of("networkpolicies"))));
     // The cluster DNS server's reads, as CoreDNS's role of that name (its kubernetes plugin).
     roles.add(
         role(
@@ -504,6 +518,7 @@ public final class BootstrapPolicy {
         binding(VOLUME_SCHEDULER, VOLUME_SCHEDULER, subject("User", "system:kube-scheduler")),
         binding(
             LOCAL_VOLUME_PROVISIONER, LOCAL_VOLUME_PROVISIONER, subject("Group", "system:nodes")),
+        binding(NETWORK_POLICY_AGENT, NETWORK_POLICY_AGENT, subject("Group", "system:nodes")),
         binding(
             "system:kube-controller-manager",
             "system:kube-controller-manager",
