@@ -37,7 +37,9 @@ class PodSecurityIT {
     log = dir.resolve("audit.log");
     server =
         TestApiServer.startOnEmptyRedis(
-            "nauta.audit.policy-file=" + POLICY.toAbsolutePath(), "nauta.audit.log-path=" + log);
+            "nauta.audit.policy-file=" + POLICY.toAbsolutePath(),
+            "nauta.audit.log-path=" + log,
+            "nauta.pod-security.exemptions.usernames=trusted");
     kubectl = new Kubectl(server.kubeconfig(dir));
   }
 
@@ -225,6 +227,31 @@ class PodSecurityIT {
             "Warning: a (and 1 other pod): allowPrivilegeEscalation != false, unrestricted"
                 + " capabilities, runAsNonRoot != true, seccompProfile");
     assertThat(labelled.stdout()).contains("namespace/existing labeled");
+
+    // An update is checked only when it changes what could make the pod violate: an image.
+    ok(kubectl.run("-n", "existing", "label", "pod", "a", "touched=yes"));
+    Kubectl.Result image =
+        kubectl.run("-n", "existing", "set", "image", "pod/a", "c=nauta/busybox:other");
+    assertThat(image.exitCode()).isNotZero();
+    assertThat(image.stderr())
+        .contains("pods \"a\" is forbidden: violates PodSecurity \"restricted:latest\"");
+  }
+
+  @Test
+  void anExemptUserIsNotChecked() {
+    namespace("exempting", "pod-security.kubernetes.io/enforce=restricted");
+    Kubectl trusted = new Kubectl(server.kubeconfigAs("trusted", "system:masters"));
+
+    Kubectl.Result created =
+        ok(trusted.runWithInput(PRIVILEGED_POD, "-n", "exempting", "create", "-f", "-"));
+
+    assertThat(created.stderr()).isEmpty();
+    assertThat(
+            awaitEvent("create", "exempting", "x")
+                .path("annotations")
+                .path("pod-security.kubernetes.io/exempt")
+                .asString())
+        .isEqualTo("user");
   }
 
   @Test
