@@ -198,10 +198,11 @@ public class PodSecurityAdmission {
     }
     Policy policy = evaluation.policy();
     if (!evaluation.errors().isEmpty()) {
+      // As Go's errors.Aggregate prints: one error alone, several in brackets.
+      List<String> errors = evaluation.errors().stream().map(e -> e.message()).toList();
+      String joined = String.join(", ", errors);
       audit.put(
-          ERROR,
-          "Failed to parse policy: "
-              + String.join(", ", evaluation.errors().stream().map(e -> e.message()).toList()));
+          ERROR, "Failed to parse policy: " + (errors.size() == 1 ? joined : "[" + joined + "]"));
     }
     Map<LevelVersion, Evaluator.Verdict> cached = new LinkedHashMap<>();
     ForbiddenException refusal = null;
