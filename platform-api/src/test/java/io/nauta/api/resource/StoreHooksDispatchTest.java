@@ -245,7 +245,8 @@ class StoreHooksDispatchTest {
                 false, // no pods here
                 new PodSecurityProperties.Defaults(
                     "baseline", "latest", "baseline", "latest", "baseline", "latest"),
-                new PodSecurityProperties.Exemptions(List.of(), List.of(), List.of()))),
+                new PodSecurityProperties.Exemptions(List.of(), List.of(), List.of()),
+                "")),
         codec);
   }
 

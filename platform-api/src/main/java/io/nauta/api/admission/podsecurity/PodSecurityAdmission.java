@@ -64,13 +64,13 @@ public class PodSecurityAdmission {
       PodSecurityProperties properties) {
     this.store = store;
     this.codec = codec;
-    this.properties = properties;
-    this.defaults = properties.defaults().toPolicy();
+    this.properties = properties.resolved();
+    this.defaults = this.properties.defaults().toPolicy();
     this.namespaces =
         new NamespacePolicyCheck(
             defaults,
             evaluator,
-            properties.exemptions(),
+            this.properties.exemptions(),
             () -> caches.get(BuiltInResources.PODS),
             this::podOf);
   }

@@ -11,12 +11,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled {@code false} leaves the plugin out, as a kube-apiserver without it
  * @param defaults the policy of a namespace whose labels do not set a mode
  * @param exemptions requests never checked
+ * @param configFile kube-apiserver's admission configuration file (an {@code
+ *     AdmissionConfiguration} naming the {@code PodSecurity} plugin, or its {@code
+ *     PodSecurityConfiguration} alone); when set, its defaults and exemptions replace these
  */
 @ConfigurationProperties("nauta.pod-security")
 public record PodSecurityProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue Defaults defaults,
-    @DefaultValue Exemptions exemptions) {
+    @DefaultValue Exemptions exemptions,
+    @DefaultValue("") String configFile) {
+
+  /** These settings, or the configuration file's when one is named. */
+  PodSecurityProperties resolved() {
+    return configFile.isBlank()
+        ? this
+        : PodSecurityConfigFile.read(java.nio.file.Path.of(configFile), enabled);
+  }
 
   /**
    * Each mode's level and version where a namespace has no label for it. Unlike upstream's defaults
