@@ -85,7 +85,11 @@ class DockerContainerSpecIT {
     node = TestDockerNode.reserve(docker, "it-docker-spec");
     rootDir = Files.createTempDirectory("nauta-agent-root");
     hostDir = Files.createTempDirectory("nauta-host-path");
-    api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
+    // Its pods mount hostPath volumes, which Pod Security's default (baseline) refuses: this test
+    // is about the runtime, not the policy.
+    api =
+        TestApiServer.startOnEmptyRedis(
+            "server.shutdown=immediate", TestApiServer.POD_SECURITY + "false");
     client = api.kubeClient();
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     agent = startAgent();

@@ -13,6 +13,7 @@ import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.UnknownFields;
+import io.nauta.api.admission.podsecurity.PodSecurityAdmission;
 import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
@@ -81,6 +82,7 @@ public class ResourceService {
   private final ServiceAccountAdmission serviceAccounts;
   private final NodeRestriction nodeRestriction;
   private final StorageAdmission storage;
+  private final PodSecurityAdmission podSecurity;
 
   public ResourceService(
       RedisObjectStore store,
@@ -92,7 +94,9 @@ public class ResourceService {
       ServiceAccountAdmission serviceAccounts,
       NodeRestriction nodeRestriction,
       StorageAdmission storage,
+      PodSecurityAdmission podSecurity,
       ObjectCodec codec) {
+    this.podSecurity = podSecurity;
     this.serviceAccounts = serviceAccounts;
     this.storage = storage;
     this.hooks = hooks;
@@ -308,17 +312,28 @@ public class ResourceService {
                         writing.prepareForCreate(
                             obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
                         writing.applyDefaults(obj);
-                        List<String> warnings =
+                        List<String> validated =
                             admit(type, writing, obj, null, false, fieldValidation);
-                        if (dryRun) {
-                          meta.remove("resourceVersion");
-                          return Mono.just(
-                              new Written(codec.write(obj), Written.Outcome.CREATED, warnings));
-                        }
-                        return hooks
-                            .of(type)
-                            .beginCreate(obj)
-                            .flatMap(finish -> finishing(finish, storeNew(type, obj, warnings)));
+                        // Validating admission, after the kind's validation as upstream's store
+                        // runs it.
+                        return podSecurity
+                            .validateCreate(type, obj)
+                            .flatMap(
+                                admitted -> {
+                                  List<String> warnings = concat(validated, admitted);
+                                  if (dryRun) {
+                                    meta.remove("resourceVersion");
+                                    return Mono.just(
+                                        new Written(
+                                            codec.write(obj), Written.Outcome.CREATED, warnings));
+                                  }
+                                  return hooks
+                                      .of(type)
+                                      .beginCreate(obj)
+                                      .flatMap(
+                                          finish ->
+                                              finishing(finish, storeNew(type, obj, warnings)));
+                                });
                       }))
               .retryWhen(
                   Retry.max(retryName ? 3 : 0)
@@ -552,19 +567,25 @@ public class ResourceService {
             scope == UpdateScope.STATUS,
             fieldValidation);
     // Validating admission, after the kind's validation as upstream's store runs it.
-    Mono<Void> validating =
+    Mono<List<String>> validating =
         scope == UpdateScope.MAIN
-            ? storage.validateUpdate(type, updated, cur.node())
-            : Mono.empty();
+            ? storage
+                .validateUpdate(type, updated, cur.node())
+                .then(podSecurity.validateUpdate(type, updated, cur.node()))
+                .map(admitted -> concat(warnings, admitted))
+            : Mono.just(warnings);
     if (scope != UpdateScope.MAIN || dryRun) {
-      return validating
-          .then(Mono.defer(() -> writeAdmitted(type, name, dryRun, cur, updated)))
-          .map(w -> w.withWarnings(warnings));
+      return validating.flatMap(
+          all -> writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(all)));
     }
-    return validating
-        .then(Mono.defer(() -> hooks.of(type).beginUpdate(updated, cur.node())))
-        .flatMap(finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
-        .map(w -> w.withWarnings(warnings));
+    return validating.flatMap(
+        all ->
+            hooks
+                .of(type)
+                .beginUpdate(updated, cur.node())
+                .flatMap(
+                    finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
+                .map(w -> w.withWarnings(all)));
   }
 
   /**
@@ -839,6 +860,15 @@ public class ResourceService {
   }
 
   // ---- shared
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
 
   /** The type's watch cache; a custom resource removed meanwhile is no longer found (404). */
   private WatchCache cacheOf(ResourceType type) {

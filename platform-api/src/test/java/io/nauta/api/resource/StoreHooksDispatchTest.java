@@ -14,6 +14,8 @@ import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
+import io.nauta.api.admission.podsecurity.PodSecurityAdmission;
+import io.nauta.api.admission.podsecurity.PodSecurityProperties;
 import io.nauta.api.config.NautaProperties;
 import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
@@ -235,6 +237,16 @@ class StoreHooksDispatchTest {
         new ServiceAccountAdmission(store, codec, false, true), // off: no pods here
         new NodeRestriction(),
         new StorageAdmission(store, null, codec, false, false, false), // no volumes here
+        new PodSecurityAdmission(
+            store,
+            null,
+            codec,
+            new PodSecurityProperties(
+                false, // no pods here
+                new PodSecurityProperties.Defaults(
+                    "baseline", "latest", "baseline", "latest", "baseline", "latest"),
+                new PodSecurityProperties.Exemptions(List.of(), List.of(), List.of()),
+                "")),
         codec);
   }
 
