@@ -93,6 +93,7 @@ final class ContainerCreator {
       return;
     }
     HostConfig host = hostConfig(spec, context.sandboxId(), security).withBinds(binds.binds());
+    SecurityContexts.namespaces(pod, context.sandboxId(), context.sandboxSharesIpc(), host);
     String securityError =
         SecurityContexts.apply(security, host, setup.rootDir().resolve("seccomp"));
     if (securityError != null) {
@@ -154,8 +155,26 @@ final class ContainerCreator {
               .findFirst()
               .orElseThrow(() -> e);
     }
-    containers.start(id);
-    events.normal(ref, "Started", "Started container " + spec.getName());
+    if (start(pod, spec.getName(), id)) {
+      events.normal(ref, "Started", "Started container " + spec.getName());
+    }
+  }
+
+  /**
+   * Starts a created container; false when the engine refused (e.g. capabilities the engine itself
+   * lacks for a privileged container): the kubelet's RunContainerError, with a {@code Failed} event
+   * and another try after the retry interval, while the pod's other containers go on.
+   */
+  boolean start(Pod pod, String container, String id) {
+    try {
+      containers.start(id);
+      return true;
+    } catch (DockerException e) {
+      PodEvents.PodRef ref = PodEvents.PodRef.of(pod);
+      events.warning(ref, "Failed", "Error: " + ImagePuller.engineMessage(e));
+      retries.after(ref, setup.retryInterval());
+      return false;
+    }
   }
 
   /**

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A container's {@link SecuritySettings} in Docker's terms, as dockershim translated the kubelet's
@@ -170,6 +172,52 @@ final class SecurityContexts {
         ? new UnmaskedHostConfig()
         : HostConfig.newHostConfig();
   }
+
+  /**
+   * The sandbox's namespaces and sysctls: the host's PID and IPC namespaces for {@code hostPID} and
+   * {@code hostIPC}, else an IPC namespace its containers join ({@code shareable}), as every
+   * container of a Kubernetes pod shares one; the pod's {@code sysctls} (admitted by the agent
+   * beforehand), which apply to the network and IPC namespaces the containers share with it. The
+   * network mode ({@code hostNetwork}) is the sandbox creator's.
+   */
+  static void sandbox(Pod pod, HostConfig host) {
+    var spec = pod.getSpec();
+    if (Boolean.TRUE.equals(spec.getHostPID())) {
+      host.withPidMode(NodeNetwork.HOST);
+    }
+    host.withIpcMode(Boolean.TRUE.equals(spec.getHostIPC()) ? NodeNetwork.HOST : SHAREABLE);
+    var context = spec.getSecurityContext();
+    if (context != null && context.getSysctls() != null && !context.getSysctls().isEmpty()) {
+      Map<String, String> sysctls = new LinkedHashMap<>();
+      context.getSysctls().forEach(s -> sysctls.put(s.getName(), s.getValue()));
+      host.withSysctls(sysctls);
+    }
+  }
+
+  /**
+   * A container's namespaces besides the network (which it always takes from the sandbox): the
+   * host's PID namespace with {@code hostPID} (else its own, as without {@code
+   * shareProcessNamespace}), the host's IPC namespace with {@code hostIPC}, else the sandbox's when
+   * the sandbox shares it (one made before it did keeps its containers apart), and the host's UTS
+   * namespace with {@code hostNetwork}, as dockershim set them.
+   */
+  static void namespaces(Pod pod, String sandboxId, boolean sandboxSharesIpc, HostConfig host) {
+    var spec = pod.getSpec();
+    if (Boolean.TRUE.equals(spec.getHostPID())) {
+      host.withPidMode(NodeNetwork.HOST);
+    }
+    if (Boolean.TRUE.equals(spec.getHostIPC())) {
+      host.withIpcMode(NodeNetwork.HOST);
+    } else if (sandboxSharesIpc) {
+      host.withIpcMode("container:" + sandboxId);
+    }
+    if (Boolean.TRUE.equals(spec.getHostNetwork())) {
+      host.withUtSMode(NodeNetwork.HOST);
+    }
+  }
+
+  /** Docker's IPC mode of a container whose IPC namespace others may join. */
+  static final String SHAREABLE = "shareable";
 
   /** Kubernetes' capability names ({@code NET_RAW}, also {@code CAP_NET_RAW}, {@code ALL}). */
   private static Capability[] capabilities(List<String> names, String field) {

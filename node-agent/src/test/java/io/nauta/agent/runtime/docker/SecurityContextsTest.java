@@ -229,6 +229,53 @@ class SecurityContextsTest {
         .doesNotContain("ReadonlyPaths");
   }
 
+  @Test
+  void theSandboxHoldsTheSharedIpcNamespaceAndThePodsSysctlsOrTheHostsNamespaces() {
+    Pod pod =
+        new PodBuilder(
+                pod(
+                    new PodSecurityContextBuilder()
+                        .addNewSysctl("kernel.shm_rmid_forced", "1")
+                        .build(),
+                    null))
+            .build();
+    HostConfig sandbox = HostConfig.newHostConfig();
+    SecurityContexts.sandbox(pod, sandbox);
+    HostConfig container = HostConfig.newHostConfig();
+    SecurityContexts.namespaces(pod, "sb", true, container);
+
+    assertThat(sandbox.getIpcMode()).isEqualTo("shareable");
+    assertThat(sandbox.getPidMode()).isNull();
+    assertThat(sandbox.getSysctls())
+        .containsExactlyEntriesOf(java.util.Map.of("kernel.shm_rmid_forced", "1"));
+    assertThat(container.getIpcMode()).isEqualTo("container:sb");
+    assertThat(container.getPidMode()).isNull();
+    assertThat(container.getUtSMode()).isNull();
+    // A sandbox made before it shared its IPC namespace: the container keeps its own.
+    HostConfig older = HostConfig.newHostConfig();
+    SecurityContexts.namespaces(pod, "sb", false, older);
+    assertThat(older.getIpcMode()).isNull();
+
+    Pod host =
+        new PodBuilder(pod(null, null))
+            .editSpec()
+            .withHostNetwork(true)
+            .withHostPID(true)
+            .withHostIPC(true)
+            .endSpec()
+            .build();
+    HostConfig hostSandbox = HostConfig.newHostConfig();
+    SecurityContexts.sandbox(host, hostSandbox);
+    HostConfig hostContainer = HostConfig.newHostConfig();
+    SecurityContexts.namespaces(host, "sb", false, hostContainer);
+    assertThat(hostSandbox.getPidMode()).isEqualTo("host");
+    assertThat(hostSandbox.getIpcMode()).isEqualTo("host");
+    assertThat(hostSandbox.getSysctls()).isNull();
+    assertThat(hostContainer.getPidMode()).isEqualTo("host");
+    assertThat(hostContainer.getIpcMode()).isEqualTo("host");
+    assertThat(hostContainer.getUtSMode()).isEqualTo("host");
+  }
+
   private HostConfig applied(SecuritySettings s) {
     HostConfig host = HostConfig.newHostConfig();
     assertThat(SecurityContexts.apply(s, host, seccompRoot)).isNull();
