@@ -63,8 +63,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * variables, configMap/secret/emptyDir/hostPath volumes with items, modes, subPath and readOnly,
  * what a missing ConfigMap, Secret or image does to a container's status and events, and recovery
  * once the object exists; a claim provisioned by the agent's local-volume provisioner, mounted by
- * pods (readOnly honoured) and removed once Released. What a container saw is read back from its
- * Docker logs.
+ * pods (readOnly honoured) and removed once Released; the security context (issue 20) as Docker
+ * runs it and as the agent refuses it. What a container saw is read back from its Docker logs.
  */
 class DockerContainerSpecIT {
 
@@ -833,7 +833,10 @@ class DockerContainerSpecIT {
             + " SHM=`cat /proc/sys/kernel/shm_rmid_forced` MSGMAX=`cat /proc/sys/kernel/msgmax`;"
             + " grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status | tr -d '\\t' | tr '\\n' ' ';"
             + " echo; echo MASKED=`grep -c ' /proc/acpi ' /proc/mounts`;"
-            + " echo PID1=`cat /proc/1/comm`; echo END; exec sleep 3600";
+            + " echo PID1=`cat /proc/1/comm`;"
+            + " echo SCRATCH=`stat -c %g:%a /scratch 2>/dev/null`;"
+            + " touch /scratch/f 2>/dev/null && echo SCRATCHFILE=`stat -c %g /scratch/f`;"
+            + " echo END; exec sleep 3600";
     Pod caps =
         new PodBuilder()
             .withNewMetadata()
@@ -888,6 +891,10 @@ class DockerContainerSpecIT {
             .withRunAsGroup(3000L)
             .withRunAsNonRoot(true)
             .endSecurityContext()
+            .addNewVolumeMount()
+            .withName("scratch")
+            .withMountPath("/scratch")
+            .endVolumeMount()
             .endContainer()
             .addNewContainer()
             .withName("root")
@@ -897,6 +904,11 @@ class DockerContainerSpecIT {
             .withRunAsNonRoot(true)
             .endSecurityContext()
             .endContainer()
+            .addNewVolume()
+            .withName("scratch")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
             .endSpec()
             .build();
     Pod host =
@@ -1009,7 +1021,13 @@ class DockerContainerSpecIT {
     assertThat(locked.lines())
         .contains("RW=no", "PING=denied", "NoNewPrivs:1 Seccomp:2 ", "PORTS=80 SHM=1 MSGMAX=4321");
     assertThat(onlyRaw.lines()).contains("PING=ok", "RW=yes");
-    assertThat(user.lines()).contains("UID=1000 GID=3000 GROUPS=3000 2000 4000", "RW=no");
+    assertThat(user.lines())
+        .contains(
+            "UID=1000 GID=3000 GROUPS=3000 2000 4000",
+            "RW=no",
+            // The emptyDir belongs to fsGroup, setgid: what the user writes there too.
+            "SCRATCH=2000:2777",
+            "SCRATCHFILE=2000");
 
     InspectContainerResponse lockedInspect = inspect(capsUid, "locked");
     String sandboxId = id(capsUid, DockerLabels.SANDBOX);

@@ -21,11 +21,14 @@ import java.util.Map;
  * namespace, in the kubelet's order (kuberuntime startContainer): the image per its pull policy
  * ({@link ImagePuller}), then the container's config (env and {@code $(VAR)}-expanded command and
  * args from {@link ContainerEnv}, the pod's volumes as binds per {@code volumeMounts}, {@code
- * workingDir}, cpu/memory limits), then create and start, with the kubelet's {@code Created} and
- * {@code Started} events. A container that cannot be created (its image, a ConfigMap, Secret or key
- * missing) is recorded in {@link UnstartedContainers} with the kubelet's waiting reason ({@code
- * ErrImagePull}, {@code ImagePullBackOff}, {@code ErrImageNeverPull}, {@code
- * CreateContainerConfigError}), and its pod is synced again later.
+ * workingDir}, cpu/memory limits, the security context as {@link SecurityContexts} translates it,
+ * the pod's namespaces), then create and start, with the kubelet's {@code Created} and {@code
+ * Started} events. A container under {@code runAsNonRoot} whose image would run as root is never
+ * created ({@code CreateContainerConfigError}, the kubelet's message). A container that cannot be
+ * created (its image, a ConfigMap, Secret or key missing) is recorded in {@link
+ * UnstartedContainers} with the kubelet's waiting reason ({@code ErrImagePull}, {@code
+ * ImagePullBackOff}, {@code ErrImageNeverPull}, {@code CreateContainerConfigError}), and its pod is
+ * synced again later.
  */
 final class ContainerCreator {
 
