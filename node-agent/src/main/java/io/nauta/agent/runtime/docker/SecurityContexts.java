@@ -246,13 +246,5 @@ final class SecurityContexts {
 
     @JsonProperty("ReadonlyPaths")
     private final List<String> readonlyPaths = List.of();
-
-    List<String> maskedPaths() {
-      return maskedPaths;
-    }
-
-    List<String> readonlyPaths() {
-      return readonlyPaths;
-    }
   }
 }
