@@ -18,6 +18,7 @@ import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.ApiPodWriter;
 import io.nauta.agent.pods.PodWorkers;
+import io.nauta.agent.pods.SysctlAllowlist;
 import io.nauta.agent.stats.StatsSampler;
 import io.nauta.agent.stats.StatsSummaryHandler;
 import io.nauta.core.client.ClientConfig;
@@ -161,7 +162,9 @@ public class AgentConfiguration {
         nodes.all(),
         props.workers(),
         meters,
-        clock);
+        clock,
+        new SysctlAllowlist(props.allowedUnsafeSysctls()),
+        node -> new RecordingPodEvents(new EventRecorder(client, "kubelet", node)));
   }
 
   /**

@@ -115,7 +115,7 @@ public final class DockerRuntime implements ContainerRuntime {
     this.node = node;
     this.inputs = new LastPodObjects(setup.inputs());
     this.containers = new DockerContainers(docker, threads);
-    this.network = new NodeNetwork(docker, containers, node, cidr);
+    this.network = new NodeNetwork(docker, containers, node, cidr, setup.hostIp());
     UnstartedContainers unstarted = new UnstartedContainers();
     CrashLoopBackOff backOff = new CrashLoopBackOff(clock);
     ContainerProbing probing =
