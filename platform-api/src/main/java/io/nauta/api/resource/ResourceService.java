@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
+import io.nauta.api.admission.LimitRanger;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
+import io.nauta.api.admission.QuotaAdmission;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StorageAdmission;
@@ -81,6 +83,8 @@ public class ResourceService {
   private final ServiceAccountAdmission serviceAccounts;
   private final NodeRestriction nodeRestriction;
   private final StorageAdmission storage;
+  private final LimitRanger limitRanger;
+  private final QuotaAdmission quota;
 
   public ResourceService(
       RedisObjectStore store,
@@ -92,7 +96,11 @@ public class ResourceService {
       ServiceAccountAdmission serviceAccounts,
       NodeRestriction nodeRestriction,
       StorageAdmission storage,
+      LimitRanger limitRanger,
+      QuotaAdmission quota,
       ObjectCodec codec) {
+    this.limitRanger = limitRanger;
+    this.quota = quota;
     this.serviceAccounts = serviceAccounts;
     this.storage = storage;
     this.hooks = hooks;
@@ -308,17 +316,35 @@ public class ResourceService {
                         writing.prepareForCreate(
                             obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
                         writing.applyDefaults(obj);
-                        List<String> warnings =
-                            admit(type, writing, obj, null, false, fieldValidation);
-                        if (dryRun) {
-                          meta.remove("resourceVersion");
-                          return Mono.just(
-                              new Written(codec.write(obj), Written.Outcome.CREATED, warnings));
-                        }
-                        return hooks
-                            .of(type)
-                            .beginCreate(obj)
-                            .flatMap(finish -> finishing(finish, storeNew(type, obj, warnings)));
+                        // mutating admission after defaulting, then validation, then validating
+                        // admission, as upstream orders them
+                        return limitRanger
+                            .mutate(type, obj)
+                            .then(
+                                Mono.defer(
+                                    () -> {
+                                      List<String> warnings =
+                                          admit(type, writing, obj, null, false, fieldValidation);
+                                      Mono<Void> validating = limitRanger.validate(type, obj, null);
+                                      if (dryRun) {
+                                        meta.remove("resourceVersion");
+                                        return validating.thenReturn(
+                                            new Written(
+                                                codec.write(obj),
+                                                Written.Outcome.CREATED,
+                                                warnings));
+                                      }
+                                      return validating
+                                          .then(quota.reserve(type, obj, null))
+                                          .flatMap(
+                                              charged ->
+                                                  begun(charged, hooks.of(type).beginCreate(obj))
+                                                      .flatMap(
+                                                          finish ->
+                                                              finishing(
+                                                                  finish,
+                                                                  storeNew(type, obj, warnings))));
+                                    }));
                       }))
               .retryWhen(
                   Retry.max(retryName ? 3 : 0)
@@ -554,7 +580,9 @@ public class ResourceService {
     // Validating admission, after the kind's validation as upstream's store runs it.
     Mono<Void> validating =
         scope == UpdateScope.MAIN
-            ? storage.validateUpdate(type, updated, cur.node())
+            ? storage
+                .validateUpdate(type, updated, cur.node())
+                .then(limitRanger.validate(type, updated, cur.node()))
             : Mono.empty();
     if (scope != UpdateScope.MAIN || dryRun) {
       return validating
@@ -562,9 +590,23 @@ public class ResourceService {
           .map(w -> w.withWarnings(warnings));
     }
     return validating
-        .then(Mono.defer(() -> hooks.of(type).beginUpdate(updated, cur.node())))
+        .then(Mono.defer(() -> quota.reserve(type, updated, cur.node())))
+        .flatMap(charged -> begun(charged, hooks.of(type).beginUpdate(updated, cur.node())))
         .flatMap(finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
         .map(w -> w.withWarnings(warnings));
+  }
+
+  /**
+   * The kind's hook begun after admission charged quota: one {@code Finish} for both, and the
+   * charge given back when the hook refuses.
+   */
+  private static Mono<StoreHooks.Finish> begun(
+      StoreHooks.Finish charged, Mono<StoreHooks.Finish> hook) {
+    return hook.onErrorResume(e -> charged.finish(false).then(Mono.error(e)))
+        .map(
+            finish ->
+                (StoreHooks.Finish)
+                    success -> finish.finish(success).then(charged.finish(success)));
   }
 
   /**

@@ -8,8 +8,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
+import io.nauta.api.admission.LimitRanger;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
+import io.nauta.api.admission.QuotaAdmission;
 import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
@@ -235,6 +237,8 @@ class StoreHooksDispatchTest {
         new ServiceAccountAdmission(store, codec, false, true), // off: no pods here
         new NodeRestriction(),
         new StorageAdmission(store, null, codec, false, false, false), // no volumes here
+        new LimitRanger(null, false), // off: no pods here
+        new QuotaAdmission(store, null, codec, false), // off: no quotas here
         codec);
   }
 
