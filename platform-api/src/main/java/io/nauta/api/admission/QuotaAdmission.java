@@ -86,10 +86,12 @@ public class QuotaAdmission {
   }
 
   /**
-   * Charges {@code obj} (a create when {@code old} is null) to the quotas of its namespace; the
-   * returned {@code Finish} keeps the charge on success and gives it back on failure.
+   * Charges {@code obj} (a create when {@code old} is null, else an update of {@code old} stored at
+   * {@code oldResourceVersion}) to the quotas of its namespace; the returned {@code Finish} keeps
+   * the charge on success and gives it back on failure.
    */
-  public Mono<StoreHooks.Finish> reserve(ResourceType type, ObjectNode obj, ObjectNode old) {
+  public Mono<StoreHooks.Finish> reserve(
+      ResourceType type, ObjectNode obj, ObjectNode old, long oldResourceVersion) {
     if (!enabled || !type.namespaced() || IGNORED.contains(type)) {
       return StoreHooks.Finish.NOTHING;
     }
@@ -98,7 +100,7 @@ public class QuotaAdmission {
       return StoreHooks.Finish.NOTHING;
     }
     String namespace = Meta.namespace(obj);
-    return Mono.defer(() -> attempt(type, evaluator, namespace, obj, old))
+    return Mono.defer(() -> attempt(type, evaluator, namespace, obj, old, oldResourceVersion))
         .retryWhen(
             Retry.backoff(MAX_ATTEMPTS, Duration.ofMillis(2))
                 .maxBackoff(Duration.ofMillis(50))
@@ -112,7 +114,8 @@ public class QuotaAdmission {
       UsageEvaluator evaluator,
       String namespace,
       ObjectNode obj,
-      ObjectNode old) {
+      ObjectNode old,
+      long oldResourceVersion) {
     return objects
         .list(BuiltInResources.RESOURCE_QUOTAS, namespace)
         .flatMap(
@@ -120,7 +123,7 @@ public class QuotaAdmission {
               if (quotas.isEmpty()) {
                 return StoreHooks.Finish.NOTHING;
               }
-              List<Charge> charges = charges(type, evaluator, quotas, obj, old);
+              List<Charge> charges = charges(type, evaluator, quotas, obj, old, oldResourceVersion);
               if (charges.isEmpty()) {
                 return StoreHooks.Finish.NOTHING;
               }
@@ -139,7 +142,8 @@ public class QuotaAdmission {
       UsageEvaluator evaluator,
       List<CachedObject> quotas,
       ObjectNode obj,
-      ObjectNode old) {
+      ObjectNode old,
+      long oldResourceVersion) {
     List<CachedObject> interesting = new ArrayList<>();
     List<CachedObject> sorted = new ArrayList<>(quotas);
     sorted.sort(Comparator.comparing(CachedObject::name));
@@ -223,7 +227,7 @@ public class QuotaAdmission {
               new QuotaReservations.Entry(
                   type.group() + "/" + type.plural(),
                   Meta.name(obj),
-                  old == null ? 0 : Long.parseLong(Meta.resourceVersion(old)),
+                  old == null ? 0 : oldResourceVersion,
                   now,
                   requested))
           .writeTo(updated);

@@ -19,6 +19,14 @@ final class ResourceQuotaStrategy implements ResourceStrategy {
     return BuiltInResources.RESOURCE_QUOTAS;
   }
 
+  /** A new quota has no charges in flight, whatever its creator wrote. */
+  @Override
+  public void prepareForCreate(ObjectNode obj, io.nauta.api.security.UserInfo user) {
+    if (Meta.of(obj).get("annotations") instanceof ObjectNode a) {
+      a.remove(QuotaAdmission.RESERVATIONS);
+    }
+  }
+
   @Override
   public void keepServerOwnedFields(ObjectNode updated, ObjectNode old) {
     JsonNode kept = old.path("metadata").path("annotations").get(QuotaAdmission.RESERVATIONS);

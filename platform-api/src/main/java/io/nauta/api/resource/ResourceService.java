@@ -335,7 +335,7 @@ public class ResourceService {
                                                 warnings));
                                       }
                                       return validating
-                                          .then(quota.reserve(type, obj, null))
+                                          .then(quota.reserve(type, obj, null, 0))
                                           .flatMap(
                                               charged ->
                                                   begun(charged, hooks.of(type).beginCreate(obj))
@@ -590,7 +590,7 @@ public class ResourceService {
           .map(w -> w.withWarnings(warnings));
     }
     return validating
-        .then(Mono.defer(() -> quota.reserve(type, updated, cur.node())))
+        .then(Mono.defer(() -> quota.reserve(type, updated, cur.node(), cur.resourceVersion())))
         .flatMap(charged -> begun(charged, hooks.of(type).beginUpdate(updated, cur.node())))
         .flatMap(finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
         .map(w -> w.withWarnings(warnings));
