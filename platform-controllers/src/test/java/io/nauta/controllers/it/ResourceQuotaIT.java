@@ -30,9 +30,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Issue 20's quota acceptance with the quota controller running: concurrent creates never pass a
- * quota together (requests.cpu and pods), a deleted pod frees its room once the controller has
- * recounted, {@code kubectl describe quota} shows used and hard, and LimitRange defaults and
- * minimums reach pods through admission.
+ * quota together (requests.cpu and pods), a deleted or finished pod frees its room once the
+ * controller has recounted, {@code kubectl describe quota} shows used and hard, and LimitRange
+ * defaults and minimums reach pods through admission.
  */
 class ResourceQuotaIT {
 
@@ -113,6 +113,20 @@ class ResourceQuotaIT {
     assertThat(refusal(() -> pods.create(pod("count", "over", null)).block()))
         .contains("exceeded quota: q");
     assertThat(pods("count")).hasSize(3);
+
+    // a pod that finished no longer counts
+    pods.patchStatus(
+            "count",
+            "again",
+            io.nauta.core.client.PatchType.MERGE,
+            "{\"status\": {\"phase\": \"Succeeded\"}}")
+        .block();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> create(pod("count", "after-done", null)));
+    assertThat(pods("count")).hasSize(4);
+    await().atMost(WAIT).until(() -> used("count").equals(Map.of("pods", "3")));
   }
 
   @Test
