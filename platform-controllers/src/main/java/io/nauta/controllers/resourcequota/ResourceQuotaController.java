@@ -95,7 +95,11 @@ public class ResourceQuotaController implements ManagedController {
     this.resync = props.resourceQuotaSyncPeriod();
     this.controller =
         Controller.builder(NAME)
-            .primary(informer)
+            // As upstream: a quota's own status writes (this controller's, admission's charges)
+            // need no recount; a new quota or a changed spec.hard does.
+            .primary(
+                informer,
+                e -> e.previous() == null || !specHard(e.previous()).equals(specHard(e.object())))
             .watch(informers.informer(BuiltInResources.PODS, Pod.class), this::quotasOf)
             .watch(informers.informer(BuiltInResources.SERVICES, Service.class), this::quotasOf)
             .watch(
@@ -139,10 +143,36 @@ public class ResourceQuotaController implements ManagedController {
     String ns = quota.getMetadata().getNamespace();
     return used(ns, quotaNode, hard)
         .flatMap(used -> write(quota, hard, used))
-        .thenReturn(Result.requeueAfter(resync))
+        .then(Mono.fromSupplier(() -> Result.requeueAfter(nextSync(quotaNode))))
         .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()))
         .onErrorResume(
             ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ofMillis(50))));
+  }
+
+  private static Map<String, Quantity> specHard(ResourceQuota q) {
+    return q.getSpec() == null || q.getSpec().getHard() == null ? Map.of() : q.getSpec().getHard();
+  }
+
+  /**
+   * The full resync, or sooner when a reservation expires before it (one an API server left when it
+   * died mid-write stops counting then).
+   */
+  private Duration nextSync(JsonNode quota) {
+    JsonNode annotation =
+        quota.path("metadata").path("annotations").get(QuotaReservations.ANNOTATION);
+    long now = clock.millis();
+    Duration next = resync;
+    for (QuotaReservations.Entry e :
+        QuotaReservations.parse(annotation == null ? null : annotation.asString(""))
+            .entries()
+            .values()) {
+      Duration left =
+          Duration.ofMillis(Math.max(0, e.at() + QuotaReservations.TTL.toMillis() - now) + 1);
+      if (left.compareTo(next) < 0) {
+        next = left;
+      }
+    }
+    return next;
   }
 
   /** The quota's usage: every object of the namespace it applies to, and in-flight charges. */
