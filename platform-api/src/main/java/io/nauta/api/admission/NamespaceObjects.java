@@ -30,6 +30,9 @@ public class NamespaceObjects {
 
   public Mono<List<CachedObject>> list(ResourceType type, String namespace) {
     WatchCache cache = caches.get(type);
+    if (cache == null) {
+      return Mono.just(List.of()); // a server that does not serve the type has none
+    }
     return Mono.defer(
         () -> {
           WatchCache.ReadPoint before = cache.readPoint();
