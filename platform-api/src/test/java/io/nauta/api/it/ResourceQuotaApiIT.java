@@ -283,6 +283,77 @@ class ResourceQuotaApiIT {
   }
 
   @Test
+  void growingAClaimIsChargedTheDifference() {
+    namespace("grow");
+    assertThat(
+            kubectl
+                .runWithInput(
+                    """
+                    apiVersion: storage.k8s.io/v1
+                    kind: StorageClass
+                    metadata:
+                      name: growing
+                    provisioner: example.com/none
+                    allowVolumeExpansion: true
+                    """,
+                    "create",
+                    "-f",
+                    "-")
+                .exitCode())
+        .isZero();
+    quota(
+        "grow",
+        "\"requests.storage\": \"2Gi\", \"growing.storageclass.storage.k8s.io/persistentvolumeclaims\": \"1\"",
+        "");
+    assertThat(
+            create(
+                    "grow",
+                    """
+                    apiVersion: v1
+                    kind: PersistentVolumeClaim
+                    metadata:
+                      name: data
+                    spec:
+                      storageClassName: growing
+                      accessModes: [ReadWriteOnce]
+                      resources: {requests: {storage: 1Gi}}
+                    """)
+                .exitCode())
+        .isZero();
+    assertThat(used("grow", "requests.storage")).isEqualTo("1Gi");
+    assertThat(used("grow", "growing.storageclass.storage.k8s.io/persistentvolumeclaims"))
+        .isEqualTo("1");
+    ok(
+        "-n",
+        "grow",
+        "patch",
+        "pvc",
+        "data",
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\": {\"phase\": \"Bound\", \"capacity\": {\"storage\": \"1Gi\"}}}");
+    String resize = "{\"spec\": {\"resources\": {\"requests\": {\"storage\": \"%s\"}}}}";
+    assertThat(
+            kubectl
+                .run(
+                    "-n",
+                    "grow",
+                    "patch",
+                    "pvc",
+                    "data",
+                    "--type=merge",
+                    "-p",
+                    resize.formatted("3Gi"))
+                .stderr())
+        .contains(
+            "persistentvolumeclaims \"data\" is forbidden: exceeded quota: q, requested:"
+                + " requests.storage=2Gi, used: requests.storage=1Gi, limited: requests.storage=2Gi");
+    ok("-n", "grow", "patch", "pvc", "data", "--type=merge", "-p", resize.formatted("2Gi"));
+    assertThat(used("grow", "requests.storage")).isEqualTo("2Gi");
+  }
+
+  @Test
   void scopedQuotasCountOnlyThePodsInTheirScope() {
     namespace("scoped");
     quota("scoped", "\"pods\": \"1\"", "scopes: [BestEffort]");
