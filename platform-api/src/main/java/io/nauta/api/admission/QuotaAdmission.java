@@ -238,7 +238,8 @@ public class QuotaAdmission {
 
   /**
    * Writes the charges one quota at a time, each with its read resourceVersion as precondition; on
-   * a conflict, gives back what this attempt already wrote and lets the caller start over.
+   * a conflict (or any failure), gives back what this attempt already wrote and lets the caller
+   * start over (or fail).
    */
   private Mono<List<Charge>> write(List<Charge> charges, int i, List<Charge> written) {
     if (i == charges.size()) {
@@ -258,7 +259,9 @@ public class QuotaAdmission {
                   written.add(c);
                   return write(charges, i + 1, written);
                 }))
-        .onErrorResume(ConflictException.class, e -> settle(written, true).then(Mono.error(e)));
+        // a conflict starts over; any other failure refuses the request: either way, what this
+        // attempt already charged goes back
+        .onErrorResume(e -> settle(written, true).then(Mono.error(e)));
   }
 
   /**
