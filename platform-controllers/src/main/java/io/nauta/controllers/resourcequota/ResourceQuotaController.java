@@ -1,15 +1,11 @@
 package io.nauta.controllers.resourcequota;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.ManagedController;
@@ -27,11 +23,13 @@ import io.nauta.core.quota.Quantities;
 import io.nauta.core.quota.QuotaReservations;
 import io.nauta.core.quota.UsageEvaluator;
 import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.CustomResourceTypes;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.workqueue.Result;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,9 +46,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Kubernetes' resource quota controller: keeps each quota's {@code status.hard} equal to its spec
  * and recomputes {@code status.used} from scratch from the objects of its namespace, when the quota
- * changes, when a pod, service, claim, config map or secret of the namespace changes (a pod turning
+ * is new or its {@code spec.hard} changed, when an object of a watched kind in the namespace
+ * changes (pods, services, claims, config maps, secrets and the apps and batch kinds; a pod turning
  * Succeeded or Failed stops counting), and every {@code resourceQuotaSyncPeriod} (upstream's {@code
- * --resource-quota-sync-period}, 5 min).
+ * --resource-quota-sync-period}, 5 min). {@code count/<resource>.<group>} of a custom resource is
+ * counted too, through its CustomResourceDefinition.
  *
  * <p>Informer events only say which quotas to look at. The count itself reads the quota first and
  * then lists the counted kinds from the API server (consistent lists: every acknowledged write is
@@ -65,13 +65,25 @@ public class ResourceQuotaController implements ManagedController {
 
   static final String NAME = "resourcequota-controller";
 
+  /**
+   * The kinds whose changes trigger a recount of their namespace's quotas: those with usage of
+   * their own and the built-in kinds the controller manager follows anyway; others (custom
+   * resources, named by {@code count/<resource>.<group>}) are recounted on quota changes and the
+   * full resync.
+   */
   private static final List<ResourceType> WATCHED =
       List.of(
           BuiltInResources.PODS,
           BuiltInResources.SERVICES,
           BuiltInResources.PERSISTENT_VOLUME_CLAIMS,
           BuiltInResources.CONFIGMAPS,
-          BuiltInResources.SECRETS);
+          BuiltInResources.SECRETS,
+          BuiltInResources.REPLICASETS,
+          BuiltInResources.DEPLOYMENTS,
+          BuiltInResources.STATEFULSETS,
+          BuiltInResources.DAEMONSETS,
+          BuiltInResources.JOBS,
+          BuiltInResources.CRONJOBS);
 
   private final InformerStore<ResourceQuota> quotas;
   private final KubeClient client;
@@ -93,25 +105,30 @@ public class ResourceQuotaController implements ManagedController {
     this.clock = Clock.systemUTC();
     this.evaluators = new Evaluators(clock);
     this.resync = props.resourceQuotaSyncPeriod();
-    this.controller =
+    Controller.Builder builder =
         Controller.builder(NAME)
             // As upstream: a quota's own status writes (this controller's, admission's charges)
             // need no recount; a new quota or a changed spec.hard does.
             .primary(
                 informer,
                 e -> e.previous() == null || !specHard(e.previous()).equals(specHard(e.object())))
-            .watch(informers.informer(BuiltInResources.PODS, Pod.class), this::quotasOf)
-            .watch(informers.informer(BuiltInResources.SERVICES, Service.class), this::quotasOf)
-            .watch(
-                informers.informer(
-                    BuiltInResources.PERSISTENT_VOLUME_CLAIMS, PersistentVolumeClaim.class),
-                this::quotasOf)
-            .watch(informers.informer(BuiltInResources.CONFIGMAPS, ConfigMap.class), this::quotasOf)
-            .watch(informers.informer(BuiltInResources.SECRETS, Secret.class), this::quotasOf)
             .reconcile(this::sync)
             .workers(props.workers())
-            .meterRegistry(meters)
-            .build();
+            .meterRegistry(meters);
+    for (ResourceType t : WATCHED) {
+      watch(builder, informers.informer(t, model(t)));
+    }
+    this.controller = builder.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<HasMetadata> model(ResourceType t) {
+    return (Class<HasMetadata>) t.modelClass();
+  }
+
+  private <T extends HasMetadata> void watch(
+      Controller.Builder builder, SharedInformer<T> informer) {
+    builder.watch(informer, this::quotasOf);
   }
 
   @Override
@@ -178,19 +195,45 @@ public class ResourceQuotaController implements ManagedController {
   /** The quota's usage: every object of the namespace it applies to, and in-flight charges. */
   Mono<Map<String, BigDecimal>> used(String ns, JsonNode quota, Map<String, BigDecimal> hard) {
     Map<String, ResourceType> kinds = new LinkedHashMap<>();
+    List<String> custom = new ArrayList<>();
     for (String name : hard.keySet()) {
       for (ResourceType t : WATCHED) {
         if (evaluators.of(t.group(), t.plural()).matches(name)) {
           kinds.put(t.groupResource(), t);
         }
       }
-      counted(name).ifPresent(t -> kinds.put(t.groupResource(), t));
+      if (name.startsWith("count/")) {
+        Optional<ResourceType> builtIn = builtIn(name);
+        if (builtIn.isPresent()) {
+          kinds.put(builtIn.get().groupResource(), builtIn.get());
+        } else {
+          custom.add(name.substring("count/".length()));
+        }
+      }
     }
+    return Flux.fromIterable(custom)
+        .concatMap(this::customKind)
+        .doOnNext(t -> kinds.put(t.groupResource(), t))
+        .then(Mono.defer(() -> count(ns, quota, hard, kinds.values())));
+  }
+
+  /** The kind a CustomResourceDefinition named {@code <resource>.<group>} defines, if any. */
+  private Mono<ResourceType> customKind(String groupResource) {
+    return client
+        .resource(BuiltInResources.CUSTOM_RESOURCE_DEFINITIONS, CustomResourceDefinition.class)
+        .get(null, groupResource)
+        .mapNotNull(CustomResourceTypes::storageType)
+        .filter(ResourceType::namespaced)
+        .onErrorResume(NotFoundException.class, e -> Mono.empty());
+  }
+
+  private Mono<Map<String, BigDecimal>> count(
+      String ns, JsonNode quota, Map<String, BigDecimal> hard, Collection<ResourceType> kinds) {
     Map<String, BigDecimal> used = new TreeMap<>();
     hard.keySet().forEach(k -> used.put(k, BigDecimal.ZERO));
     // uid -> resourceVersion of every listed object, to tell which reservations a list shows
     Map<String, Long> listed = new HashMap<>();
-    return Flux.fromIterable(kinds.values())
+    return Flux.fromIterable(kinds)
         .concatMap(
             t ->
                 client
@@ -227,11 +270,8 @@ public class ResourceQuotaController implements ManagedController {
                 }));
   }
 
-  /** The kind a {@code count/<resource>.<group>} name counts, when it is one we serve. */
-  private static Optional<ResourceType> counted(String name) {
-    if (!name.startsWith("count/")) {
-      return Optional.empty();
-    }
+  /** The built-in kind a {@code count/<resource>.<group>} name counts, if it is one. */
+  private static Optional<ResourceType> builtIn(String name) {
     String gr = name.substring(6);
     int dot = gr.indexOf('.');
     String resource = dot < 0 ? gr : gr.substring(0, dot);

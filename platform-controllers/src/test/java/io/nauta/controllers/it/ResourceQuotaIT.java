@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.nauta.api.it.Kubectl;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
@@ -127,6 +129,60 @@ class ResourceQuotaIT {
         .until(() -> create(pod("count", "after-done", null)));
     assertThat(pods("count")).hasSize(4);
     await().atMost(WAIT).until(() -> used("count").equals(Map.of("pods", "3")));
+  }
+
+  @Test
+  void anObjectCountOfAnotherGroupIsCountedAndFreedOnDelete() {
+    namespace("apps");
+    quota("apps", Map.of("count/replicasets.apps", "1"));
+    ResourceClient<ReplicaSet> sets =
+        cluster.client.resource(BuiltInResources.REPLICASETS, ReplicaSet.class);
+
+    sets.create(replicaSet("one")).block();
+    assertThat(refusal(() -> sets.create(replicaSet("two")).block()))
+        .isEqualTo(
+            "replicasets.apps \"two\" is forbidden: exceeded quota: q, requested:"
+                + " count/replicasets.apps=1, used: count/replicasets.apps=1, limited:"
+                + " count/replicasets.apps=1");
+    sets.delete("apps", "one").block();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try {
+                sets.create(replicaSet("two")).block();
+                return true;
+              } catch (ForbiddenException e) {
+                return false;
+              }
+            });
+  }
+
+  private static ReplicaSet replicaSet(String name) {
+    return new ReplicaSetBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("apps")
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(0)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("c")
+        .withImage("busybox")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   @Test
