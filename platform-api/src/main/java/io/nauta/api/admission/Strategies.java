@@ -52,6 +52,8 @@ public class Strategies {
     register(new JobStrategy());
     register(new CronJobStrategy());
     register(new HorizontalPodAutoscalerStrategy());
+    register(new ResourceQuotaStrategy());
+    register(new LimitRangeStrategy());
     register(new PersistentVolumeStrategy());
     register(new PersistentVolumeClaimStrategy());
     register(new StorageClassStrategy());

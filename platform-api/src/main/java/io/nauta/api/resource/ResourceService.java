@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
+import io.nauta.api.admission.LimitRanger;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
+import io.nauta.api.admission.QuotaAdmission;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StorageAdmission;
@@ -83,6 +85,8 @@ public class ResourceService {
   private final NodeRestriction nodeRestriction;
   private final StorageAdmission storage;
   private final PodSecurityAdmission podSecurity;
+  private final LimitRanger limitRanger;
+  private final QuotaAdmission quota;
 
   public ResourceService(
       RedisObjectStore store,
@@ -95,8 +99,12 @@ public class ResourceService {
       NodeRestriction nodeRestriction,
       StorageAdmission storage,
       PodSecurityAdmission podSecurity,
+      LimitRanger limitRanger,
+      QuotaAdmission quota,
       ObjectCodec codec) {
     this.podSecurity = podSecurity;
+    this.limitRanger = limitRanger;
+    this.quota = quota;
     this.serviceAccounts = serviceAccounts;
     this.storage = storage;
     this.hooks = hooks;
@@ -312,28 +320,44 @@ public class ResourceService {
                         writing.prepareForCreate(
                             obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
                         writing.applyDefaults(obj);
-                        List<String> validated =
-                            admit(type, writing, obj, null, false, fieldValidation);
-                        // Validating admission, after the kind's validation as upstream's store
-                        // runs it.
-                        return podSecurity
-                            .validateCreate(type, obj)
-                            .flatMap(
-                                admitted -> {
-                                  List<String> warnings = concat(validated, admitted);
-                                  if (dryRun) {
-                                    meta.remove("resourceVersion");
-                                    return Mono.just(
-                                        new Written(
-                                            codec.write(obj), Written.Outcome.CREATED, warnings));
-                                  }
-                                  return hooks
-                                      .of(type)
-                                      .beginCreate(obj)
-                                      .flatMap(
-                                          finish ->
-                                              finishing(finish, storeNew(type, obj, warnings)));
-                                });
+                        // Mutating admission after defaulting, then the kind's validation, then
+                        // validating admission (LimitRanger's limits, Pod Security) and quota
+                        // last, as upstream orders them.
+                        return limitRanger
+                            .mutate(type, obj)
+                            .then(
+                                Mono.defer(
+                                    () -> {
+                                      List<String> validated =
+                                          admit(type, writing, obj, null, false, fieldValidation);
+                                      return limitRanger
+                                          .validate(type, obj, null)
+                                          .then(podSecurity.validateCreate(type, obj))
+                                          .flatMap(
+                                              admitted -> {
+                                                List<String> warnings = concat(validated, admitted);
+                                                if (dryRun) {
+                                                  meta.remove("resourceVersion");
+                                                  return Mono.just(
+                                                      new Written(
+                                                          codec.write(obj),
+                                                          Written.Outcome.CREATED,
+                                                          warnings));
+                                                }
+                                                return quota
+                                                    .reserve(type, obj, null, 0)
+                                                    .flatMap(
+                                                        charged ->
+                                                            begun(
+                                                                charged,
+                                                                hooks.of(type).beginCreate(obj)))
+                                                    .flatMap(
+                                                        finish ->
+                                                            finishing(
+                                                                finish,
+                                                                storeNew(type, obj, warnings)));
+                                              });
+                                    }));
                       }))
               .retryWhen(
                   Retry.max(retryName ? 3 : 0)
@@ -571,6 +595,7 @@ public class ResourceService {
         scope == UpdateScope.MAIN
             ? storage
                 .validateUpdate(type, updated, cur.node())
+                .then(limitRanger.validate(type, updated, cur.node()))
                 .then(podSecurity.validateUpdate(type, updated, cur.node()))
                 .map(admitted -> concat(warnings, admitted))
             : Mono.just(warnings);
@@ -580,12 +605,25 @@ public class ResourceService {
     }
     return validating.flatMap(
         all ->
-            hooks
-                .of(type)
-                .beginUpdate(updated, cur.node())
+            quota
+                .reserve(type, updated, cur.node(), cur.resourceVersion())
+                .flatMap(charged -> begun(charged, hooks.of(type).beginUpdate(updated, cur.node())))
                 .flatMap(
                     finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
                 .map(w -> w.withWarnings(all)));
+  }
+
+  /**
+   * The kind's hook begun after admission charged quota: one {@code Finish} for both, and the
+   * charge given back when the hook refuses.
+   */
+  private static Mono<StoreHooks.Finish> begun(
+      StoreHooks.Finish charged, Mono<StoreHooks.Finish> hook) {
+    return hook.onErrorResume(e -> charged.finish(false).then(Mono.error(e)))
+        .map(
+            finish ->
+                (StoreHooks.Finish)
+                    success -> finish.finish(success).then(charged.finish(success)));
   }
 
   /**

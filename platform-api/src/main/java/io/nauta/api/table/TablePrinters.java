@@ -18,6 +18,8 @@ public final class TablePrinters {
           Map.entry("Job", new JobPrinter()),
           Map.entry("CronJob", new CronJobPrinter()),
           Map.entry("HorizontalPodAutoscaler", new HorizontalPodAutoscalerPrinter()),
+          Map.entry("ResourceQuota", new ResourceQuotaPrinter()),
+          Map.entry("LimitRange", new LimitRangePrinter()),
           Map.entry("Service", new ServicePrinter()),
           Map.entry("Node", new NodePrinter()),
           Map.entry("Namespace", new NamespacePrinter()),

@@ -8,8 +8,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
+import io.nauta.api.admission.LimitRanger;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
+import io.nauta.api.admission.QuotaAdmission;
 import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
@@ -247,6 +249,8 @@ class StoreHooksDispatchTest {
                     "baseline", "latest", "baseline", "latest", "baseline", "latest"),
                 new PodSecurityProperties.Exemptions(List.of(), List.of(), List.of()),
                 "")),
+        new LimitRanger(null, false), // off: no pods here
+        new QuotaAdmission(store, null, codec, false), // off: no quotas here
         codec);
   }
 

@@ -3,11 +3,13 @@ package io.nauta.core.registry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -81,6 +83,29 @@ public final class BuiltInResources {
   public static final ResourceType CONFIGMAPS =
       type(
           "", "ConfigMap", "configmaps", true, List.of("cm"), List.of(), Set.of(), ConfigMap.class);
+
+  /** Namespaced quotas on usage; {@code status} is the quota controller's and admission's. */
+  public static final ResourceType RESOURCE_QUOTAS =
+      type(
+          "",
+          "ResourceQuota",
+          "resourcequotas",
+          true,
+          List.of("quota"),
+          List.of(),
+          Set.of("status"),
+          ResourceQuota.class);
+
+  public static final ResourceType LIMIT_RANGES =
+      type(
+          "",
+          "LimitRange",
+          "limitranges",
+          true,
+          List.of("limits"),
+          List.of(),
+          Set.of(),
+          LimitRange.class);
   public static final ResourceType SECRETS =
       type("", "Secret", "secrets", true, List.of(), List.of(), Set.of(), Secret.class);
   public static final ResourceType REPLICASETS =
@@ -441,6 +466,8 @@ public final class BuiltInResources {
             EVENTS,
             CONFIGMAPS,
             SECRETS,
+            RESOURCE_QUOTAS,
+            LIMIT_RANGES,
             REPLICASETS,
             DEPLOYMENTS,
             DAEMONSETS,

@@ -28,6 +28,8 @@ public final class Validators {
           Map.entry("HorizontalPodAutoscaler", new HorizontalPodAutoscalerValidation()),
           Map.entry("CronJob", new CronJobValidation()),
           Map.entry("Lease", new LeaseValidation()),
+          Map.entry("ResourceQuota", new ResourceQuotaValidation()),
+          Map.entry("LimitRange", new LimitRangeValidation()),
           Map.entry("PersistentVolume", new PersistentVolumeValidation()),
           Map.entry("PersistentVolumeClaim", new PersistentVolumeClaimValidation()),
           Map.entry("StorageClass", new StorageClassValidation()),

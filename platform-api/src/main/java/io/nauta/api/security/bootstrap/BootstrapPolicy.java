@@ -138,8 +138,11 @@ public final class BootstrapPolicy {
                 List.of(
                     "configmaps",
                     "endpoints",
+                    "limitranges",
                     "persistentvolumeclaims",
                     "persistentvolumeclaims/status",
+                    "resourcequotas",
+                    "resourcequotas/status",
                     "pods",
                     "services",
                     "services/status",
@@ -273,6 +276,9 @@ public final class BootstrapPolicy {
             rule(READ, List.of(""), List.of("namespaces")),
             rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
             rule(READ_WRITE, List.of("apps"), List.of("deployments", "replicasets")),
+            // the resource quota controller (upstream's resourcequota-controller role): quotas'
+            // status recomputed from every counted kind, which the rule on all resources reads
+            rule(List.of("update"), List.of(""), List.of("resourcequotas/status")),
             // the horizontal pod autoscaler: its objects and status, any target's scale, and the
             // pods' measured usage (upstream's horizontal-pod-autoscaler role)
             rule(
