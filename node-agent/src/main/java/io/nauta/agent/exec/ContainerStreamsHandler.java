@@ -8,6 +8,7 @@ import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.runtime.ContainerStreams;
 import io.nauta.agent.runtime.StreamRequest;
 import io.nauta.core.auth.BearerToken;
+import io.nauta.core.http.UpgradeResponse;
 import io.nauta.core.informer.SharedInformer;
 import java.util.Arrays;
 import java.util.List;
@@ -18,10 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
-import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -31,7 +29,6 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,15 +36,15 @@ import reactor.core.publisher.Mono;
  * /attach/{namespace}/{pod}/{container}}, which the API server's {@code pods/exec} and {@code
  * pods/attach} reach: a WebSocket upgrade speaking {@link StreamProtocol}, the process run by the
  * node's runtime. The port's auth filter has authorized the caller as {@code nodes/proxy}; with the
- * shared token instead, the token is checked here as for logs. SPDY (kubectl before 1.29 by
+ * shared token instead, the token is checked here as for logs. SPDY (kubectl before 1.30 by
  * default) is refused with a plain-text 400 saying so.
  */
 public final class ContainerStreamsHandler {
 
   static final String SPDY_REFUSAL =
-      "SPDY streams are not supported: use kubectl 1.31 or later (WebSocket,"
+      "SPDY streams are not supported: use kubectl 1.30 or later (WebSocket,"
           + " v5.channel.k8s.io/v4.channel.k8s.io), or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true with"
-          + " kubectl 1.29 and 1.30";
+          + " kubectl 1.29";
 
   private final SharedInformer<Pod> boundPods;
   private final Map<String, AgentNode> nodes;
@@ -138,7 +135,7 @@ public final class ContainerStreamsHandler {
             return StreamSession.run(session, opening, options.command());
           }
         };
-    return Mono.just(new Upgrade(upgrades, handler));
+    return Mono.just(new UpgradeResponse(upgrades, handler));
   }
 
   /** The kubelet's options: at least one stream; a TTY merges stderr into stdout. */
@@ -173,30 +170,5 @@ public final class ContainerStreamsHandler {
         .flatMap(List::stream)
         .map(Container::getName)
         .toList();
-  }
-
-  /** A response that is the WebSocket handshake, then the session. */
-  private record Upgrade(WebSocketService service, WebSocketHandler handler)
-      implements ServerResponse {
-
-    @Override
-    public HttpStatusCode statusCode() {
-      return HttpStatus.SWITCHING_PROTOCOLS;
-    }
-
-    @Override
-    public HttpHeaders headers() {
-      return new HttpHeaders();
-    }
-
-    @Override
-    public MultiValueMap<String, ResponseCookie> cookies() {
-      return new LinkedMultiValueMap<>();
-    }
-
-    @Override
-    public Mono<Void> writeTo(ServerWebExchange exchange, Context context) {
-      return service.handleRequest(exchange, handler);
-    }
   }
 }

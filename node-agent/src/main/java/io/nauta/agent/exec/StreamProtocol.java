@@ -9,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Kubernetes' remote command protocol over WebSocket ({@code wsstream}'s channel protocol), as
- * kubectl 1.31+ speaks it for exec and attach: every binary message starts with its channel's
+ * kubectl 1.30+ speaks it for exec, attach and cp: every binary message starts with its channel's
  * number — 0 stdin, 1 stdout, 2 stderr, 3 the error channel (one {@code Status} as JSON at the
  * end), 4 resize ({@code {"Width":w,"Height":h}}) — and {@code v5.channel.k8s.io} adds 255, the
  * client's "close channel n" signal ({@code [255, n]}), with which stdin ends.

@@ -11,6 +11,7 @@ import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.InternalErrorException;
 import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.http.UpgradeResponse;
 import io.nauta.core.registry.BuiltInResources;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import java.net.URI;
@@ -39,7 +40,8 @@ import reactor.core.publisher.Sinks;
  * offering the protocols the client offered, and only once the agent accepted is the client's
  * upgrade answered, with the protocol the agent chose. From then on messages are relayed as they
  * are ({@link StreamRelay}); the channel protocol is the agent's business, as it is the kubelet's.
- * SPDY (kubectl before 1.31 unless told otherwise) is refused with a Status saying what to use.
+ * SPDY (kubectl 1.27-1.28, and 1.29 unless told otherwise) is refused with a Status saying what to
+ * use.
  */
 @Component
 public class PodStreams {
@@ -49,8 +51,8 @@ public class PodStreams {
 
   static final String SPDY_REFUSAL =
       "Upgrade request failed: SPDY/3.1 is not supported by this API server; exec, attach and cp"
-          + " need kubectl 1.31 or later (WebSocket), or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true"
-          + " with kubectl 1.29 and 1.30";
+          + " need kubectl 1.30 or later (WebSocket), or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true"
+          + " with kubectl 1.29";
 
   private final ResourceService service;
   private final ObjectCodec codec;

@@ -37,6 +37,7 @@ final class DockerStreams implements ContainerStreams {
   private final String execId;
   private final boolean tty;
   private final Frames frames;
+  private volatile boolean closed;
 
   private DockerStreams(DockerClient docker, HijackedStream stream, String execId, boolean tty) {
     this.docker = docker;
@@ -113,7 +114,12 @@ final class DockerStreams implements ContainerStreams {
         sink.next(chunk);
       }
     } catch (IOException e) {
-      sink.error(e);
+      if (closed) {
+        // The caller went away and closed the stream under a blocked read.
+        sink.complete();
+      } else {
+        sink.error(e);
+      }
     }
   }
 
@@ -178,6 +184,7 @@ final class DockerStreams implements ContainerStreams {
 
   @Override
   public void close() {
+    closed = true;
     stream.close();
   }
 

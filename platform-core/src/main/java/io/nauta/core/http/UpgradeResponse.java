@@ -1,4 +1,4 @@
-package io.nauta.api.streaming;
+package io.nauta.core.http;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -12,8 +12,12 @@ import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** A handler's answer that is a WebSocket handshake, then the session {@code handler} runs. */
-record UpgradeResponse(WebSocketService service, WebSocketHandler handler)
+/**
+ * A functional endpoint's answer that is a WebSocket handshake, then the session {@code handler}
+ * runs: lets a {@code RouterFunction} handler upgrade after checks of its own (exec and attach on
+ * the API server and the node agent).
+ */
+public record UpgradeResponse(WebSocketService service, WebSocketHandler handler)
     implements ServerResponse {
 
   @Override
