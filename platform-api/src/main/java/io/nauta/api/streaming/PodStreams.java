@@ -212,7 +212,13 @@ public class PodStreams {
             agent ->
                 (ServerResponse)
                     new UpgradeResponse(
-                        upgrades, new StreamRelay(agent, () -> done.tryEmitEmpty())))
+                        // A client handshake that fails runs no relay: the agent's side ends too.
+                        // (Success completes at the handshake, before the relay ends.)
+                        (exchange, handler) ->
+                            upgrades
+                                .handleRequest(exchange, handler)
+                                .doOnError(e -> done.tryEmitEmpty()),
+                        new StreamRelay(agent, () -> done.tryEmitEmpty())))
         .doOnCancel(connection::dispose)
         .doOnError(e -> connection.dispose());
   }
