@@ -13,6 +13,7 @@ import io.nauta.agent.auth.CallerAuthorization;
 import io.nauta.agent.auth.KubeletAuthFilter;
 import io.nauta.agent.auth.NodeOfRequest;
 import io.nauta.agent.events.RecordingPodEvents;
+import io.nauta.agent.exec.ContainerStreamsHandler;
 import io.nauta.agent.logs.ContainerLogsHandler;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
@@ -226,5 +227,14 @@ public class AgentConfiguration {
   RouterFunction<ServerResponse> containerLogs(
       SharedInformer<Pod> boundPods, AgentNodes nodes, AgentProperties props) {
     return new ContainerLogsHandler(boundPods, nodes, props.authentication()).routes();
+  }
+
+  /**
+   * The kubelet's {@code /exec} and {@code /attach}, for {@code pods/exec} and {@code pods/attach}.
+   */
+  @Bean
+  RouterFunction<ServerResponse> containerStreams(
+      SharedInformer<Pod> boundPods, AgentNodes nodes, AgentProperties props) {
+    return new ContainerStreamsHandler(boundPods, nodes, props.authentication()).routes();
   }
 }

@@ -90,7 +90,12 @@ public final class BootstrapPolicy {
         role(
             "system:aggregate-to-edit",
             Map.of(AGGREGATE_TO + "edit", "true"),
-            rule(WRITE, List.of(""), List.of("pods")),
+            rule(
+                WRITE,
+                List.of(""),
+                List.of("pods", "pods/attach", "pods/exec", "pods/portforward")),
+            // upstream's: reading these is connecting too (WebSocket upgrades are GETs)
+            rule(READ, List.of(""), List.of("pods/attach", "pods/exec", "pods/portforward")),
             rule(
                 READ_WRITE,
                 List.of(""),
