@@ -141,6 +141,54 @@ class IngressApiIT {
   }
 
   @Test
+  void theNewestDefaultClassIsFilledInUnlessTheIngressNamesOne() {
+    ok(
+        kubectl.runWithInput(
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: IngressClass
+            metadata:
+              name: newer
+              annotations:
+                ingressclass.kubernetes.io/is-default-class: "true"
+            spec:
+              controller: example.com/lb
+              parameters:
+                kind: LoadBalancerParameters
+                apiGroup: lb.example.com
+                name: shared
+            """,
+            "create",
+            "-f",
+            "-"));
+    // the newest default wins, as upstream's DefaultIngressClass picks it
+    assertThat(get("get", "ingressclass", "newer"))
+        .containsPattern(
+            "newer +example\\.com/lb +LoadBalancerParameters\\.lb\\.example\\.com/shared +\\d+s");
+    assertThat(get("get", "ingressclass", "newer", "-o", "jsonpath={.spec.parameters.scope}"))
+        .isEqualTo("Cluster");
+    ok(kubectl.run("create", "ingress", "defaulted", "--rule=a.example/=web:80"));
+    // the older annotation counts as a class: nothing filled in
+    ok(
+        kubectl.run(
+            "create",
+            "ingress",
+            "annotated",
+            "--rule=a.example/=web:80",
+            "--annotation=kubernetes.io/ingress.class=legacy"));
+    ok(kubectl.run("delete", "ingressclass", "newer"));
+    assertThat(
+            get(
+                "get",
+                "ing",
+                "defaulted",
+                "annotated",
+                "-o",
+                "jsonpath={.items[*].spec.ingressClassName}|"))
+        .isEqualTo("newer|");
+  }
+
+  @Test
   void aBadIngressIsRefusedWithUpstreamsMessagesAndNothingStored() {
     ApiCalls.Response r =
         api.post(
