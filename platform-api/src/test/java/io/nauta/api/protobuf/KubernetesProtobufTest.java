@@ -204,6 +204,23 @@ class KubernetesProtobufTest {
             "{\"host\":\"shop.example\",\"http\":{\"paths\":[{\"path\":\"/api\","
                 + "\"backend\":{\"service\":{\"name\":\"api\",\"port\":{\"number\":8080}}},"
                 + "\"pathType\":\"Prefix\"}]}}");
+
+    // a volume's source, as a Job made from a CronJob's template carries it
+    V1.Pod pod =
+        V1.Pod.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("p"))
+            .setSpec(
+                V1.PodSpec.newBuilder()
+                    .addVolumes(
+                        V1.Volume.newBuilder()
+                            .setName("cache")
+                            .setVolumeSource(
+                                V1.VolumeSource.newBuilder()
+                                    .setEmptyDir(
+                                        V1.EmptyDirVolumeSource.newBuilder().setMedium("Memory")))))
+            .build();
+    assertThat(protobuf.decode(envelope("v1", "Pod", pod)).at("/spec/volumes/0").toString())
+        .isEqualTo("{\"name\":\"cache\",\"emptyDir\":{\"medium\":\"Memory\"}}");
   }
 
   @Test
