@@ -202,8 +202,8 @@ class IngressApiIT {
     assertThat(r.status()).isEqualTo(422);
     assertThat(r.reason()).isEqualTo("Invalid");
     assertThat(r.body().path("message").asString(""))
-        .endsWith(
-            "\"bad\" is invalid: [spec.rules[0].host: Invalid value:"
+        .isEqualTo(
+            "Ingress.networking.k8s.io \"bad\" is invalid: [spec.rules[0].host: Invalid value:"
                 + " \"10.0.0.1\": must be a DNS name, not an IP address,"
                 + " spec.rules[0].http.paths[0].path: Invalid value: \"api\": must be an absolute"
                 + " path, spec.rules[0].http.paths[0].backend: Required value: port name or number"
@@ -211,7 +211,7 @@ class IngressApiIT {
     assertThat(api.get("/apis/networking.k8s.io/v1/namespaces/default/ingresses/bad").status())
         .isEqualTo(404);
 
-    Kubectl.Result noPathType =
+    Kubectl.Result badClass =
         kubectl.runWithInput(
             """
             apiVersion: networking.k8s.io/v1
@@ -224,9 +224,10 @@ class IngressApiIT {
             "create",
             "-f",
             "-");
-    assertThat(noPathType.stderr())
+    assertThat(badClass.stderr())
         .contains(
-            "spec.controller: Invalid value: \"nauta\": must be a domain-prefixed path (such as"
+            "The IngressClass \"bad\" is invalid: spec.controller: Invalid value: \"nauta\":"
+                + " must be a domain-prefixed path (such as"
                 + " \"acme.io/foo\")");
   }
 
