@@ -23,7 +23,8 @@ final class IngressPrinter implements TablePrinter {
           Column.objectName(),
           Column.string(
               "Class",
-              "The name of the IngressClass resource that should be used for this Ingress."),
+              "The name of the IngressClass resource that should be used for additional"
+                  + " configuration"),
           Column.string(
               "Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
           Column.string(
