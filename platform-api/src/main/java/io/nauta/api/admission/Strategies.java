@@ -58,6 +58,8 @@ public class Strategies {
     register(new PersistentVolumeClaimStrategy());
     register(new StorageClassStrategy());
     register(new NetworkPolicyStrategy());
+    register(new IngressStrategy());
+    register(new IngressClassStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());

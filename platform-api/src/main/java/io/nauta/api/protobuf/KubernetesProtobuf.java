@@ -116,6 +116,18 @@ public final class KubernetesProtobuf {
    */
   private static final Map<String, String> JSON_NAME_BY_PROTO_NAME = Map.of("uID", "uid");
 
+  /**
+   * Fields Go embeds with {@code json:",inline"}: their message is a field in protobuf but its
+   * fields sit in the enclosing object in JSON (an Ingress rule's {@code http}, which {@code
+   * kubectl create ingress} sends inside {@code ingressRuleValue}; a volume's source).
+   */
+  private static final Set<String> INLINE =
+      Set.of(
+          "IngressRule.ingressRuleValue",
+          "Volume.volumeSource",
+          "PersistentVolumeSpec.persistentVolumeSource",
+          "EphemeralContainer.ephemeralContainerCommon");
+
   private final JsonMapper mapper;
   private final Map<String, Method> parsers = new ConcurrentHashMap<>();
 
@@ -193,6 +205,9 @@ public final class KubernetesProtobuf {
         for (Object item : (List<?>) e.getValue()) {
           array.add(value(f, item));
         }
+      } else if (INLINE.contains(message.getDescriptorForType().getName() + "." + name)
+          && value(f, e.getValue()) instanceof ObjectNode inline) {
+        out.setAll(inline);
       } else {
         JsonNode v = value(f, e.getValue());
         if (!isGoZero(v)

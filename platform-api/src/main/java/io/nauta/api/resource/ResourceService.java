@@ -3,6 +3,7 @@ package io.nauta.api.resource;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.api.admission.DefaultIngressClass;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.LimitRanger;
@@ -84,6 +85,7 @@ public class ResourceService {
   private final ServiceAccountAdmission serviceAccounts;
   private final NodeRestriction nodeRestriction;
   private final StorageAdmission storage;
+  private final DefaultIngressClass ingressClass;
   private final PodSecurityAdmission podSecurity;
   private final LimitRanger limitRanger;
   private final QuotaAdmission quota;
@@ -98,6 +100,7 @@ public class ResourceService {
       ServiceAccountAdmission serviceAccounts,
       NodeRestriction nodeRestriction,
       StorageAdmission storage,
+      DefaultIngressClass ingressClass,
       PodSecurityAdmission podSecurity,
       LimitRanger limitRanger,
       QuotaAdmission quota,
@@ -107,6 +110,7 @@ public class ResourceService {
     this.quota = quota;
     this.serviceAccounts = serviceAccounts;
     this.storage = storage;
+    this.ingressClass = ingressClass;
     this.hooks = hooks;
     this.nodeRestriction = nodeRestriction;
     this.namespaceLifecycle = namespaceLifecycle;
@@ -310,6 +314,7 @@ public class ResourceService {
               .then(escalation.check(type, obj))
               .then(serviceAccounts.admitCreate(type, obj))
               .then(storage.admitCreate(type, obj))
+              .then(ingressClass.admitCreate(type, obj))
               .then(
                   Mono.deferContextual(
                       ctx -> {

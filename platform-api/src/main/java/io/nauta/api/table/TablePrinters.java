@@ -32,6 +32,8 @@ public final class TablePrinters {
           Map.entry("PersistentVolumeClaim", new PersistentVolumeClaimPrinter()),
           Map.entry("StorageClass", new StorageClassPrinter()),
           Map.entry("NetworkPolicy", new NetworkPolicyPrinter()),
+          Map.entry("Ingress", new IngressPrinter()),
+          Map.entry("IngressClass", new IngressClassPrinter()),
           Map.entry("Role", new RolePrinter()),
           Map.entry("ClusterRole", new RolePrinter()),
           Map.entry("RoleBinding", new RoleBindingPrinter()),

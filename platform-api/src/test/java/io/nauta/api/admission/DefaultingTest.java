@@ -26,6 +26,14 @@ class DefaultingTest {
   private static final ResourceStrategy SERVICE = new ServiceStrategy();
   private static final ResourceStrategy STATEFULSET = new StatefulSetStrategy();
   private static final ResourceStrategy NETWORK_POLICY = new NetworkPolicyStrategy();
+  private static final ResourceStrategy INGRESS_CLASS = new IngressClassStrategy();
+
+  private static String ingressClass(String parameters) {
+    return """
+        {"apiVersion":"networking.k8s.io/v1","kind":"IngressClass","metadata":{"name":"c"},
+         "spec":{"controller":"example.com/lb","parameters":%s}}"""
+        .formatted(parameters);
+  }
 
   private static String networkPolicy(String spec) {
     return """
@@ -357,7 +365,20 @@ class DefaultingTest {
             NETWORK_POLICY,
             networkPolicy("{}"),
             "/spec/podSelector",
-            "{}"));
+            "{}"),
+        // networking/v1 SetDefaults_IngressClass
+        Arguments.of(
+            "an ingress class's parameters without a scope are cluster-scoped",
+            INGRESS_CLASS,
+            ingressClass("{\"kind\":\"P\",\"name\":\"p\"}"),
+            "/spec/parameters/scope",
+            "\"Cluster\""),
+        Arguments.of(
+            "an ingress class's parameters keep their scope",
+            INGRESS_CLASS,
+            ingressClass("{\"kind\":\"P\",\"name\":\"p\",\"scope\":\"Namespace\"}"),
+            "/spec/parameters/scope",
+            "\"Namespace\""));
   }
 
   @ParameterizedTest(name = "{0}")

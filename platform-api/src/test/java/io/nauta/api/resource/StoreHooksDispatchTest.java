@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nauta.api.admission.DefaultIngressClass;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.LimitRanger;
@@ -239,6 +240,7 @@ class StoreHooksDispatchTest {
         new ServiceAccountAdmission(store, codec, false, true), // off: no pods here
         new NodeRestriction(),
         new StorageAdmission(store, null, codec, false, false, false), // no volumes here
+        new DefaultIngressClass(store, null, false), // no ingresses here
         new PodSecurityAdmission(
             store,
             null,

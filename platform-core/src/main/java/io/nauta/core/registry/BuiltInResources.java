@@ -32,6 +32,8 @@ import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -240,6 +242,29 @@ public final class BuiltInResources {
           List.of(),
           Set.of(),
           NetworkPolicy.class);
+
+  /** Ingresses: served; no controller routes them yet. */
+  public static final ResourceType INGRESSES =
+      type(
+          NETWORKING_GROUP,
+          "Ingress",
+          "ingresses",
+          true,
+          List.of("ing"),
+          List.of(),
+          Set.of("status"),
+          Ingress.class);
+
+  public static final ResourceType INGRESS_CLASSES =
+      type(
+          NETWORKING_GROUP,
+          "IngressClass",
+          "ingressclasses",
+          false,
+          List.of(),
+          List.of(),
+          Set.of(),
+          IngressClass.class);
 
   public static final String BATCH_GROUP = "batch";
   public static final ResourceType JOBS =
@@ -486,6 +511,8 @@ public final class BuiltInResources {
             CLUSTER_ROLE_BINDINGS,
             STORAGE_CLASSES,
             NETWORK_POLICIES,
+            INGRESSES,
+            INGRESS_CLASSES,
             SELF_SUBJECT_ACCESS_REVIEWS,
             SELF_SUBJECT_RULES_REVIEWS,
             SUBJECT_ACCESS_REVIEWS,

@@ -118,7 +118,10 @@ public final class BootstrapPolicy {
                 WRITE,
                 List.of(BuiltInResources.AUTOSCALING_GROUP),
                 List.of("horizontalpodautoscalers")),
-            rule(WRITE, List.of(BuiltInResources.NETWORKING_GROUP), List.of("networkpolicies"))));
+            rule(
+                WRITE,
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses", "networkpolicies"))));
     // metrics-server's own (its manifests install it): view, edit and admin read resource metrics.
     roles.add(
         role(
@@ -181,7 +184,10 @@ public final class BootstrapPolicy {
                 READ,
                 List.of(BuiltInResources.AUTOSCALING_GROUP),
                 List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status")),
-            rule(READ, List.of(BuiltInResources.NETWORKING_GROUP), List.of("networkpolicies"))));
+            rule(
+                READ,
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses", "ingresses/status", "networkpolicies"))));
     roles.add(
         role(
             "system:basic-user",
