@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * NAUTA_HOME exactly where the README's {@code export KUBECONFIG=$PWD/.nauta/kubeconfig} expects
  * it). The first command that fails fails the test with the command and its output. Then, as the
  * README promises of the embedded Redis's AOF, {@code deploy/nauta up} again finds every object the
- * blocks left (same uid), and {@code deploy/nauta down} leaves no container or network behind.
+ * blocks left (same uid); on it the "Scheduling" section's block runs (a Node of one's own, a pod
+ * bound to it); and {@code deploy/nauta down} leaves no container or network behind.
  *
  * <p>What the test changes, and only so that it can run beside other tests on one machine: {@code
  * deploy/nauta up} gets {@code --port} (the API server's; the README allows it) and the other
@@ -50,6 +51,9 @@ import org.junit.jupiter.api.Test;
 class QuickStartIT {
 
   static final List<String> SECTIONS = List.of("Quick start", "Using it with kubectl");
+
+  /** Run on the restarted Nauta, after the objects were checked: needs a running one. */
+  static final List<String> ON_THE_RESTARTED = List.of("Scheduling");
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(4);
   private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(90);
@@ -73,10 +77,11 @@ class QuickStartIT {
       throws IOException {
     long start = System.nanoTime();
     Path root = ExecJars.root();
-    List<Command> commands =
-        ReadmeCommands.of(Files.readString(root.resolve("README.md")), SECTIONS);
-    for (String section : SECTIONS) {
-      assertThat(commands)
+    String readme = Files.readString(root.resolve("README.md"));
+    List<Command> commands = ReadmeCommands.of(readme, SECTIONS);
+    List<Command> later = ReadmeCommands.of(readme, ON_THE_RESTARTED);
+    for (String section : Stream.concat(SECTIONS.stream(), ON_THE_RESTARTED.stream()).toList()) {
+      assertThat(Stream.concat(commands.stream(), later.stream()))
           .as("README.md has shell blocks under \"" + section + "\"")
           .anyMatch(c -> c.section().equals(section));
     }
@@ -114,6 +119,9 @@ class QuickStartIT {
       assertThat(after)
           .as("after down and up (the embedded Redis's AOF) every object is there, same uid")
           .containsAll(before);
+      for (Command c : later) {
+        ok(c.text());
+      }
       ok("deploy/nauta down");
       assertNothingLeftOnDocker();
       passed = true;
