@@ -103,7 +103,7 @@ class QuickStartIT {
           if (line.startsWith("deploy/nauta down")) {
             before = objects();
           }
-          ok(c.text());
+          ok(c);
           if (line.startsWith("export ")) {
             exports.add(c.text());
           }
@@ -120,7 +120,7 @@ class QuickStartIT {
           .as("after down and up (the embedded Redis's AOF) every object is there, same uid")
           .containsAll(before);
       for (Command c : later) {
-        ok(c.text());
+        ok(c);
       }
       ok("deploy/nauta down");
       assertNothingLeftOnDocker();
@@ -181,9 +181,18 @@ class QuickStartIT {
 
   /** Runs the command; fails with it and its output unless it exits with 0. */
   private String ok(String command) {
+    return ok(command, "");
+  }
+
+  /** A README command: as {@link #ok(String)}, the failure naming the README's section. */
+  private String ok(Command c) {
+    return ok(c.text(), "README.md, \"" + c.section() + "\": ");
+  }
+
+  private String ok(String command, String where) {
     Result r = run(command, null, COMMAND_TIMEOUT);
     assertThat(r.exitCode())
-        .as("`%s` failed (exit %d):%n%s", r.command(), r.exitCode(), r.output())
+        .as("%s`%s` failed (exit %d):%n%s", where, r.command(), r.exitCode(), r.output())
         .isZero();
     return r.output();
   }
@@ -197,8 +206,9 @@ class QuickStartIT {
     Result r = run(c.text(), out -> running.matcher(out).find(), WATCH_TIMEOUT);
     assertThat(r.interrupted())
         .as(
-            "`%s` shows a pod Running within %s, then Ctrl-C ends it (exit %d):%n%s",
-            r.command(), WATCH_TIMEOUT, r.exitCode(), r.output())
+            "README.md, \"%s\": `%s` shows a pod Running within %s, then Ctrl-C ends it (exit"
+                + " %d):%n%s",
+            c.section(), r.command(), WATCH_TIMEOUT, r.exitCode(), r.output())
         .isTrue();
   }
 
