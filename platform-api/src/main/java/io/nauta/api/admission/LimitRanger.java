@@ -247,19 +247,27 @@ public class LimitRanger {
                   + enforced
                   + ".  No request is specified");
         } else if (amount(requests.path(r)).compareTo(amount(e.getValue())) > 0) {
-          errs.add(
-              "maximum "
-                  + r
-                  + " usage per "
-                  + type
-                  + " is "
-                  + enforced
-                  + ", but request is "
-                  + requests.path(r).asString(""));
+          errs.add(usage("maximum", r, type, enforced, "request", requests.path(r)));
         }
       }
     }
     return errs;
+  }
+
+  /** Upstream's {@code minimum|maximum <r> usage per <type> is <e>, but <request|limit> is <v>}. */
+  private static String usage(
+      String bound, String r, String type, String e, String what, JsonNode value) {
+    return bound
+        + " "
+        + r
+        + " usage per "
+        + type
+        + " is "
+        + e
+        + ", but "
+        + what
+        + " is "
+        + value.asString("");
   }
 
   private static void min(
@@ -273,25 +281,9 @@ public class LimitRanger {
     if (!requests.has(r)) {
       errs.add("minimum " + r + " usage per " + type + " is " + e + ".  No request is specified");
     } else if (amount(requests.path(r)).compareTo(amount(enforced)) < 0) {
-      errs.add(
-          "minimum "
-              + r
-              + " usage per "
-              + type
-              + " is "
-              + e
-              + ", but request is "
-              + requests.path(r).asString(""));
+      errs.add(usage("minimum", r, type, e, "request", requests.path(r)));
     } else if (limits.has(r) && amount(limits.path(r)).compareTo(amount(enforced)) < 0) {
-      errs.add(
-          "minimum "
-              + r
-              + " usage per "
-              + type
-              + " is "
-              + e
-              + ", but limit is "
-              + limits.path(r).asString(""));
+      errs.add(usage("minimum", r, type, e, "limit", limits.path(r)));
     }
   }
 
@@ -306,25 +298,9 @@ public class LimitRanger {
     if (!limits.has(r)) {
       errs.add("maximum " + r + " usage per " + type + " is " + e + ".  No limit is specified");
     } else if (amount(limits.path(r)).compareTo(amount(enforced)) > 0) {
-      errs.add(
-          "maximum "
-              + r
-              + " usage per "
-              + type
-              + " is "
-              + e
-              + ", but limit is "
-              + limits.path(r).asString(""));
+      errs.add(usage("maximum", r, type, e, "limit", limits.path(r)));
     } else if (requests.has(r) && amount(requests.path(r)).compareTo(amount(enforced)) > 0) {
-      errs.add(
-          "maximum "
-              + r
-              + " usage per "
-              + type
-              + " is "
-              + e
-              + ", but request is "
-              + requests.path(r).asString(""));
+      errs.add(usage("maximum", r, type, e, "request", requests.path(r)));
     }
   }
 
