@@ -13,11 +13,13 @@ import io.nauta.agent.auth.CallerAuthorization;
 import io.nauta.agent.auth.KubeletAuthFilter;
 import io.nauta.agent.auth.NodeOfRequest;
 import io.nauta.agent.events.RecordingPodEvents;
+import io.nauta.agent.exec.ContainerStreamsHandler;
 import io.nauta.agent.logs.ContainerLogsHandler;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.ApiPodWriter;
 import io.nauta.agent.pods.PodWorkers;
+import io.nauta.agent.pods.SysctlAllowlist;
 import io.nauta.agent.stats.StatsSampler;
 import io.nauta.agent.stats.StatsSummaryHandler;
 import io.nauta.core.client.ClientConfig;
@@ -161,7 +163,9 @@ public class AgentConfiguration {
         nodes.all(),
         props.workers(),
         meters,
-        clock);
+        clock,
+        new SysctlAllowlist(props.allowedUnsafeSysctls()),
+        node -> new RecordingPodEvents(new EventRecorder(client, "kubelet", node)));
   }
 
   /**
@@ -223,5 +227,14 @@ public class AgentConfiguration {
   RouterFunction<ServerResponse> containerLogs(
       SharedInformer<Pod> boundPods, AgentNodes nodes, AgentProperties props) {
     return new ContainerLogsHandler(boundPods, nodes, props.authentication()).routes();
+  }
+
+  /**
+   * The kubelet's {@code /exec} and {@code /attach}, for {@code pods/exec} and {@code pods/attach}.
+   */
+  @Bean
+  RouterFunction<ServerResponse> containerStreams(
+      SharedInformer<Pod> boundPods, AgentNodes nodes, AgentProperties props) {
+    return new ContainerStreamsHandler(boundPods, nodes, props.authentication()).routes();
   }
 }

@@ -61,6 +61,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dns the pods' resolver configuration ({@link Dns})
  * @param localVolumes the {@code nauta.io/local-volume} provisioner ({@link LocalVolumes})
  * @param stats the sampling of containers' resource usage served at {@code /stats/summary}
+ * @param allowedUnsafeSysctls sysctls pods may set beyond Kubernetes' safe set (names, or prefixes
+ *     ending in {@code *}, e.g. {@code net.core.*}), the kubelet's {@code
+ *     --allowed-unsafe-sysctls}; a pod with another is rejected ({@code SysctlForbidden})
  */
 @ConfigurationProperties("nauta.agent")
 public record AgentProperties(
@@ -93,7 +96,8 @@ public record AgentProperties(
     @DefaultValue Bootstrap bootstrap,
     @DefaultValue Dns dns,
     @DefaultValue LocalVolumes localVolumes,
-    @DefaultValue Stats stats) {
+    @DefaultValue Stats stats,
+    @DefaultValue List<String> allowedUnsafeSysctls) {
 
   /**
    * The sampling behind {@code /stats/summary} (the kubelet's Summary API, which the API server's

@@ -3,9 +3,11 @@ package io.nauta.agent.pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.agent.node.AgentNode;
+import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.RuntimePod;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.informer.InformerStore;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -37,6 +40,8 @@ public final class PodWorkers implements AutoCloseable {
   private static final Log log = LogFactory.getLog(PodWorkers.class);
 
   private final PodWriter writer;
+  private final PodAdmission admission;
+  private final Function<String, PodEvents> events;
   private final SharedInformer<Pod> informer;
   private final Map<String, AgentNode> nodes;
   private final Clock clock;
@@ -57,6 +62,7 @@ public final class PodWorkers implements AutoCloseable {
 
   private record Running(String node, String uid) {}
 
+  /** Workers that admit every pod. */
   public PodWorkers(
       PodWriter writer,
       SharedInformer<Pod> informer,
@@ -64,6 +70,24 @@ public final class PodWorkers implements AutoCloseable {
       int workers,
       MeterRegistry meters,
       Clock clock) {
+    this(writer, informer, nodes, workers, meters, clock, PodAdmission.ALL, node -> PodEvents.NONE);
+  }
+
+  /**
+   * @param admission what a pod must pass before it runs (the kubelet's admit handlers)
+   * @param events where a node's kubelet records a rejection, by node name
+   */
+  public PodWorkers(
+      PodWriter writer,
+      SharedInformer<Pod> informer,
+      Iterable<AgentNode> nodes,
+      int workers,
+      MeterRegistry meters,
+      Clock clock,
+      PodAdmission admission,
+      Function<String, PodEvents> events) {
+    this.admission = admission;
+    this.events = events;
     this.writer = writer;
     this.informer = informer;
     this.nodes = new ConcurrentHashMap<>();
@@ -187,6 +211,10 @@ public final class PodWorkers implements AutoCloseable {
       // stay (for logs) until the pod is deleted, as the kubelet keeps them.
       return node.runtime().stopPod(pod.getMetadata().getUid()).thenReturn(Result.done());
     }
+    PodAdmission.Rejection rejected = admission.admit(pod);
+    if (rejected != null) {
+      return reject(pod, node, rejected);
+    }
     // Empty while nothing runs yet (e.g. its volumes wait for a Secret): still Pending, written.
     return node.runtime()
         .syncPod(pod)
@@ -194,6 +222,27 @@ public final class PodWorkers implements AutoCloseable {
         .defaultIfEmpty(Optional.empty())
         .flatMap(rt -> writeStatus(pod, rt.orElse(null), node))
         .map(r -> r == Result.done() && projectsTokens(pod) ? Result.requeueAfter(RESYNC) : r);
+  }
+
+  /**
+   * The kubelet's rejectPod: a warning event, and the pod fails without running ({@code Pod was
+   * rejected: …}); a terminal pod is never synced to run again.
+   */
+  private Mono<Result> reject(Pod pod, AgentNode node, PodAdmission.Rejection rejected) {
+    events
+        .apply(node.name())
+        .warning(PodEvents.PodRef.of(pod), rejected.reason(), rejected.message());
+    PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+    PodStatus status =
+        new PodStatusBuilder()
+            .withQosClass(current.getQosClass())
+            .withPhase("Failed")
+            .withReason(rejected.reason())
+            .withMessage("Pod was rejected: " + rejected.message())
+            .build();
+    Pod updated = new PodBuilder(pod).withStatus(status).build();
+    echoes.writing(updated);
+    return writer.writeStatus(updated).thenReturn(Result.done());
   }
 
   /**

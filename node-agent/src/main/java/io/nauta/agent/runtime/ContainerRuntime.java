@@ -63,4 +63,22 @@ public interface ContainerRuntime {
    * the kubelet does.
    */
   Flux<byte[]> logs(String podUid, String container, LogOptions options);
+
+  /**
+   * Runs {@code request.command()} in a pod's running container with the streams the request wires,
+   * as {@code docker exec}. Fails with an {@link UnsupportedOperationException} on a runtime that
+   * runs no processes.
+   */
+  default Mono<ContainerStreams> exec(String podUid, String container, StreamRequest request) {
+    return Mono.error(
+        new UnsupportedOperationException(
+            "this node's runtime runs no processes (simulated): exec is not supported"));
+  }
+
+  /** Attaches to the streams of a pod's running container, as {@code docker attach}. */
+  default Mono<ContainerStreams> attach(String podUid, String container, StreamRequest request) {
+    return Mono.error(
+        new UnsupportedOperationException(
+            "this node's runtime runs no processes (simulated): attach is not supported"));
+  }
 }

@@ -33,7 +33,8 @@ import reactor.core.publisher.Sinks;
  * without the file system (simulated volumes exist only as PersistentVolumes): until every claim is
  * Bound to a volume that names it, the pod runs nothing, gets a {@code FailedMount} event and is
  * synced again after {@code retryInterval}; then the bind mounts it would make are recorded ({@link
- * #mounts}).
+ * #mounts}). The security settings each container would run with are recorded too ({@link
+ * #security}).
  */
 public final class SimulatedRuntime implements ContainerRuntime {
 
@@ -53,6 +54,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
   private final Duration retryInterval;
   private final Map<String, RuntimePod> pods = new ConcurrentHashMap<>();
   private final Map<String, List<Mount>> mounts = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, SecuritySettings>> security = new ConcurrentHashMap<>();
   private final java.util.Set<String> retrying = ConcurrentHashMap.newKeySet();
   private final Sinks.Many<RuntimePod> changes = Sinks.many().multicast().directBestEffort();
 
@@ -84,6 +86,14 @@ public final class SimulatedRuntime implements ContainerRuntime {
   /** The bind mounts of the pod's claims, once it runs (empty before, and after it is killed). */
   public List<Mount> mounts(String podUid) {
     return mounts.getOrDefault(podUid, List.of());
+  }
+
+  /**
+   * The security settings each container of the pod would run with (init containers too), by
+   * container name, once it runs: what the Docker runtime would enforce.
+   */
+  public Map<String, SecuritySettings> security(String podUid) {
+    return security.getOrDefault(podUid, Map.of());
   }
 
   @Override
@@ -207,6 +217,12 @@ public final class SimulatedRuntime implements ContainerRuntime {
                   init,
                   app);
           pods.put(uid, created);
+          Map<String, SecuritySettings> settings = new java.util.LinkedHashMap<>();
+          containers(pod.getSpec().getInitContainers())
+              .forEach(c -> settings.put(c.getName(), SecuritySettings.of(pod, c)));
+          containers(pod.getSpec().getContainers())
+              .forEach(c -> settings.put(c.getName(), SecuritySettings.of(pod, c)));
+          security.put(uid, java.util.Collections.unmodifiableMap(settings));
           if (!startNow) {
             Mono.delay(startDelay).subscribe(t -> startContainers(uid));
           }
@@ -259,6 +275,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
         () -> {
           RuntimePod removed = pods.remove(podUid);
           mounts.remove(podUid);
+          security.remove(podUid);
           if (removed != null) {
             cidr.release(removed.ip());
           }

@@ -12,14 +12,14 @@ import org.apache.commons.logging.LogFactory;
  * place, as kube-proxy does with {@code -C} before {@code -I}. Only these few rules are inserted
  * one by one; everything else is one iptables-restore.
  */
-final class ChainHooks {
+public final class ChainHooks {
 
   private static final Log log = LogFactory.getLog(ChainHooks.class);
 
   /** The egress guard's chain (deploy/egress-guard.sh): our hooks are placed relative to it. */
   static final String GUARD = "NAUTA-EGRESS";
 
-  private static final List<String> TAG = List.of("-m", "comment", "--comment", "nauta-services");
+  private static final String SERVICES_COMMENT = "nauta-services";
 
   /**
    * @param first before everything but other agents' hooks: before Docker's MASQUERADE (pod-to-pod
@@ -27,10 +27,11 @@ final class ChainHooks {
    *     be seen before the guard drops them); else just after the guard's jump (our ACCEPT must
    *     never let through what the guard would drop)
    */
-  record Hook(String table, String parent, List<String> match, String target, boolean first) {
-    List<String> spec() {
+  public record Hook(
+      String table, String parent, List<String> match, String target, boolean first) {
+    List<String> spec(String comment) {
       List<String> out = new ArrayList<>(match);
-      out.addAll(TAG);
+      out.addAll(List.of("-m", "comment", "--comment", comment));
       out.add("-j");
       out.add(target);
       return out;
@@ -38,11 +39,21 @@ final class ChainHooks {
   }
 
   private final List<Hook> hooks;
+  private final String comment;
   private final Iptables iptables;
 
-  ChainHooks(ChainNames names, Iptables iptables) {
+  /**
+   * @param comment what the hooks say they are for ({@code -m comment}), without spaces
+   */
+  public ChainHooks(List<Hook> hooks, String comment, Iptables iptables) {
+    this.hooks = List.copyOf(hooks);
+    this.comment = comment;
     this.iptables = iptables;
-    this.hooks =
+  }
+
+  /** The service proxy's hooks. */
+  ChainHooks(ChainNames names, Iptables iptables) {
+    this(
         List.of(
             new Hook("nat", "PREROUTING", List.of(), names.services(), true),
             new Hook("nat", "OUTPUT", List.of(), names.services(), true),
@@ -55,11 +66,13 @@ final class ChainHooks {
                 List.of("-m", "conntrack", "--ctstate", "NEW"),
                 names.services(),
                 true),
-            new Hook("filter", "DOCKER-USER", List.of(), names.forward(), false));
+            new Hook("filter", "DOCKER-USER", List.of(), names.forward(), false)),
+        SERVICES_COMMENT,
+        iptables);
   }
 
   /** Inserts missing hooks and moves misplaced ones; returns how many were changed. */
-  int ensure(SavedRules saved) {
+  public int ensure(SavedRules saved) {
     int changed = 0;
     for (Hook h : hooks) {
       if (!saved.hasChain(h.table(), h.parent())) {
@@ -81,7 +94,7 @@ final class ChainHooks {
       }
       int position = h.first() || guard < 0 ? 1 : guard + 2;
       List<String> args = new ArrayList<>(List.of("-I", h.parent(), String.valueOf(position)));
-      args.addAll(h.spec());
+      args.addAll(h.spec(comment));
       iptables.run(h.table(), args);
       log.info(
           (misplaced ? "moved" : "inserted")
@@ -97,7 +110,7 @@ final class ChainHooks {
   }
 
   /** Deletes every jump into {@code names}' chains from chains not its own. */
-  void remove(SavedRules saved, ChainNames names) {
+  public void remove(SavedRules saved, ChainNames names) {
     saved
         .tables()
         .forEach(
@@ -114,6 +127,18 @@ final class ChainHooks {
                         }
                       }
                     }));
+  }
+
+  /**
+   * A graceful stop: deletes every jump into {@code names}' chains, then the chains themselves;
+   * returns the rules as they were before.
+   */
+  public SavedRules removeWithChains(ChainNames names) {
+    SavedRules saved = SavedRules.parse(iptables.save());
+    remove(saved, names);
+    iptables.restore(
+        RuleSet.deleteScript(saved.ownChains("nat", names), saved.ownChains("filter", names)));
+    return saved;
   }
 
   private void delete(String table, String savedRule) {

@@ -74,6 +74,14 @@ public record ChainNames(String prefix) {
     return prefix + "-SEP-" + hash(servicePort + "/" + endpoint);
   }
 
+  /**
+   * A chain of another part of the agent, e.g. {@code NAUTA-xxxxxx-NPI-<hash of key>} for one pod's
+   * network policy; {@code kind} at most 4 characters.
+   */
+  public String chain(String kind, String key) {
+    return prefix + "-" + kind + "-" + hash(key);
+  }
+
   public boolean owns(String chain) {
     return chain.startsWith(prefix + "-");
   }

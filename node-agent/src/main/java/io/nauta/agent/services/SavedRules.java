@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /** iptables-save's output, parsed: per table, each chain and its rules ({@code -A} lines). */
-record SavedRules(Map<String, Map<String, List<String>>> tables) {
+public record SavedRules(Map<String, Map<String, List<String>>> tables) {
 
-  static SavedRules parse(String save) {
+  public static SavedRules parse(String save) {
     Map<String, Map<String, List<String>>> tables = new LinkedHashMap<>();
     Map<String, List<String>> table = null;
     for (String line : save.split("\n")) {
@@ -27,7 +27,7 @@ record SavedRules(Map<String, Map<String, List<String>>> tables) {
   }
 
   /** The rules of a chain, empty when the table or chain is missing. */
-  List<String> rules(String table, String chain) {
+  public List<String> rules(String table, String chain) {
     return tables.getOrDefault(table, Map.of()).getOrDefault(chain, List.of());
   }
 
@@ -36,7 +36,7 @@ record SavedRules(Map<String, Map<String, List<String>>> tables) {
   }
 
   /** Chains of the table that {@code names} owns. */
-  Set<String> ownChains(String table, ChainNames names) {
+  public Set<String> ownChains(String table, ChainNames names) {
     Set<String> out = new LinkedHashSet<>();
     for (String chain : tables.getOrDefault(table, Map.of()).keySet()) {
       if (names.owns(chain)) {

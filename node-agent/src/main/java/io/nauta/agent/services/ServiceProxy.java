@@ -135,22 +135,16 @@ public final class ServiceProxy implements AutoCloseable {
     }
     services.start();
     endpoints.start();
-    Flux<Object> triggers =
-        Flux.merge(
-            services.events().map(e -> (Object) e),
-            endpoints.events().map(e -> (Object) e),
-            Flux.interval(Duration.ZERO, syncPeriod).map(t -> (Object) t));
     running =
-        Mono.when(services.synced(), endpoints.synced())
-            .thenMany(triggers)
-            .onBackpressureLatest()
-            .concatMap(
-                t ->
-                    Mono.fromRunnable(this::syncLogged)
-                        .subscribeOn(scheduler)
-                        .then(Mono.delay(minSyncPeriod)),
-                1)
-            .subscribe(null, e -> log.error("service proxy stopped", e));
+        SyncLoop.start(
+            "service proxy",
+            Mono.when(services.synced(), endpoints.synced()),
+            Flux.<Object>merge(services.events(), endpoints.events()),
+            minSyncPeriod,
+            syncPeriod,
+            scheduler,
+            full -> syncLogged(),
+            log);
     log.info("service proxy: iptables chains " + names.prefix() + "-*");
   }
 
@@ -212,11 +206,7 @@ public final class ServiceProxy implements AutoCloseable {
     scheduler.dispose();
     boolean othersRely = false;
     try {
-      SavedRules saved = SavedRules.parse(iptables.save());
-      othersRely = otherAgentsHookInput(saved);
-      hooks.remove(saved, names);
-      iptables.restore(
-          RuleSet.deleteScript(saved.ownChains("nat", names), saved.ownChains("filter", names)));
+      othersRely = otherAgentsHookInput(hooks.removeWithChains(names));
       log.info("service proxy: removed the chains " + names.prefix() + "-*");
     } catch (RuntimeException e) {
       log.warn(

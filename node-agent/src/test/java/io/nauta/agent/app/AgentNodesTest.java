@@ -53,7 +53,8 @@ class AgentNodesTest {
         new AgentProperties.Bootstrap("", Duration.ofMinutes(15), Duration.ofSeconds(1)),
         new AgentProperties.Dns(List.of("10.96.0.10"), "cluster.local"),
         new AgentProperties.LocalVolumes(true, 4),
-        new AgentProperties.Stats(Duration.ofSeconds(10), 4));
+        new AgentProperties.Stats(Duration.ofSeconds(10), 4),
+        List.of());
   }
 
   @Test

@@ -39,17 +39,7 @@ final class ControlPlane implements AutoCloseable {
    * @param apiProperties extra API server properties ({@code name=value})
    */
   static ControlPlane start(List<String> controllerSettings, String... apiProperties) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    int ports = 30000 + 100 * random.nextInt(27);
-    List<String> props =
-        new ArrayList<>(
-            List.of(
-                "server.shutdown=immediate",
-                "nauta.services.cluster-ip-range=10.97." + random.nextInt(256) + ".0/24",
-                "nauta.services.node-port-range=" + ports + "-" + (ports + 99)));
-    props.addAll(List.of(apiProperties));
-    ControlPlane plane =
-        new ControlPlane(TestApiServer.startOnEmptyRedis(props.toArray(String[]::new)));
+    ControlPlane plane = apiOnly(apiProperties);
     try {
       // Each component with its own identity, as deploy/nauta starts them.
       List<String> scheduler = new ArrayList<>(List.of("--server.port=0"));
@@ -66,6 +56,23 @@ final class ControlPlane implements AutoCloseable {
       throw e;
     }
     return plane;
+  }
+
+  /**
+   * The API server alone, for tests whose pods name their node and need no controller (no service
+   * account token either: {@code automountServiceAccountToken: false}).
+   */
+  static ControlPlane apiOnly(String... apiProperties) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int ports = 30000 + 100 * random.nextInt(27);
+    List<String> props =
+        new ArrayList<>(
+            List.of(
+                "server.shutdown=immediate",
+                "nauta.services.cluster-ip-range=10.97." + random.nextInt(256) + ".0/24",
+                "nauta.services.node-port-range=" + ports + "-" + (ports + 99)));
+    props.addAll(List.of(apiProperties));
+    return new ControlPlane(TestApiServer.startOnEmptyRedis(props.toArray(String[]::new)));
   }
 
   String url() {

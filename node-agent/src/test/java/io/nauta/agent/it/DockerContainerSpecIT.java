@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -12,6 +14,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -59,8 +63,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * variables, configMap/secret/emptyDir/hostPath volumes with items, modes, subPath and readOnly,
  * what a missing ConfigMap, Secret or image does to a container's status and events, and recovery
  * once the object exists; a claim provisioned by the agent's local-volume provisioner, mounted by
- * pods (readOnly honoured) and removed once Released. What a container saw is read back from its
- * Docker logs.
+ * pods (readOnly honoured) and removed once Released; the security context (issue 20) as Docker
+ * runs it and as the agent refuses it. What a container saw is read back from its Docker logs.
  */
 class DockerContainerSpecIT {
 
@@ -85,7 +89,11 @@ class DockerContainerSpecIT {
     node = TestDockerNode.reserve(docker, "it-docker-spec");
     rootDir = Files.createTempDirectory("nauta-agent-root");
     hostDir = Files.createTempDirectory("nauta-host-path");
-    api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
+    // Its pods mount hostPath volumes, which Pod Security's default (baseline) refuses: this test
+    // is about the runtime, not the policy.
+    api =
+        TestApiServer.startOnEmptyRedis(
+            "server.shutdown=immediate", TestApiServer.POD_SECURITY + "false");
     client = api.kubeClient();
     pods = client.resource(BuiltInResources.PODS, Pod.class);
     agent = startAgent();
@@ -102,7 +110,8 @@ class DockerContainerSpecIT {
             "--nauta.agent.first-node-index=" + node.index(),
             "--nauta.agent.root-dir=" + rootDir,
             "--nauta.agent.sync-retry-interval=1s",
-            "--nauta.agent.status-check-interval=1s");
+            "--nauta.agent.status-check-interval=1s",
+            "--nauta.agent.allowed-unsafe-sysctls=kernel.msgmax");
   }
 
   @AfterAll
@@ -801,6 +810,353 @@ class DockerContainerSpecIT {
         .block(T);
   }
 
+  /**
+   * Issue 20's securityContext on Docker: each setting as {@code docker inspect} shows it and what
+   * it does inside the container — a root image refused under runAsNonRoot, a read-only root file
+   * system, ping without NET_RAW (and with only NET_RAW of ALL), runAsUser and the pod's groups,
+   * sysctls in the namespaces the containers share with the sandbox, the host's namespaces, and an
+   * unsafe sysctl rejected by the agent.
+   */
+  @Test
+  void theSecurityContextIsWhatDockerRunsAndRefusesWhatKubernetesRefuses() {
+    String ns = "secure";
+    Namespace namespace =
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName(ns)
+            // Pod Security Admission would keep these pods out of a baseline namespace.
+            .addToLabels("pod-security.kubernetes.io/enforce", "privileged")
+            .endMetadata()
+            .build();
+    client.resource(BuiltInResources.NAMESPACES, Namespace.class).create(namespace).block(T);
+    String check =
+        "echo UID=`id -u` GID=`id -g` GROUPS=`id -G`;"
+            + " touch /rootfs-probe 2>/dev/null && echo RW=yes || echo RW=no;"
+            + " ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo PING=ok || echo PING=denied;"
+            + " echo PORTS=`cat /proc/sys/net/ipv4/ip_unprivileged_port_start`"
+            + " SHM=`cat /proc/sys/kernel/shm_rmid_forced` MSGMAX=`cat /proc/sys/kernel/msgmax`;"
+            + " grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status | tr -d '\\t' | tr '\\n' ' ';"
+            + " echo; echo MASKED=`grep -c ' /proc/acpi ' /proc/mounts`;"
+            + " echo PID1=`cat /proc/1/comm`;"
+            + " echo SCRATCH=`stat -c %g:%a /scratch 2>/dev/null`;"
+            + " touch /scratch/f 2>/dev/null && echo SCRATCHFILE=`stat -c %g /scratch/f`;"
+            + " echo END; exec sleep 3600";
+    Pod caps =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace(ns)
+            .withName("caps")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(node.name())
+            .withTerminationGracePeriodSeconds(0L)
+            .withNewSecurityContext()
+            .withFsGroup(2000L)
+            .withSupplementalGroups(4000L)
+            .addNewSysctl("net.ipv4.ip_unprivileged_port_start", "80")
+            .addNewSysctl("kernel.shm_rmid_forced", "1")
+            .addNewSysctl("kernel.msgmax", "4321")
+            .endSecurityContext()
+            .addNewContainer()
+            .withName("plain")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c", check)
+            .endContainer()
+            .addNewContainer()
+            .withName("locked")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c", check)
+            .withNewSecurityContext()
+            .withReadOnlyRootFilesystem(true)
+            .withAllowPrivilegeEscalation(false)
+            .withNewCapabilities()
+            .withDrop("NET_RAW")
+            .endCapabilities()
+            .withNewSeccompProfile(null, "RuntimeDefault")
+            .endSecurityContext()
+            .endContainer()
+            .addNewContainer()
+            .withName("only-raw")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c", check)
+            .withNewSecurityContext()
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .withAdd("NET_RAW")
+            .endCapabilities()
+            .endSecurityContext()
+            .endContainer()
+            .addNewContainer()
+            .withName("user")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c", check)
+            .withNewSecurityContext()
+            .withRunAsUser(1000L)
+            .withRunAsGroup(3000L)
+            .withRunAsNonRoot(true)
+            .endSecurityContext()
+            .addNewVolumeMount()
+            .withName("scratch")
+            .withMountPath("/scratch")
+            .endVolumeMount()
+            .endContainer()
+            .addNewContainer()
+            .withName("root")
+            .withImage(IMAGE)
+            .withCommand("sleep", "3600")
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .endSecurityContext()
+            .endContainer()
+            .addNewVolume()
+            .withName("scratch")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .endSpec()
+            .build();
+    Pod host =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace(ns)
+            .withName("host")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(node.name())
+            .withTerminationGracePeriodSeconds(0L)
+            .withHostNetwork(true)
+            .withHostPID(true)
+            .withHostIPC(true)
+            .addNewContainer()
+            .withName("c")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c", check)
+            .endContainer()
+            .addNewContainer()
+            .withName("privileged")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c", check)
+            .withNewSecurityContext()
+            .withPrivileged(true)
+            .endSecurityContext()
+            .endContainer()
+            .addNewContainer()
+            .withName("unmasked")
+            .withImage(IMAGE)
+            .withCommand("sh", "-c", check)
+            .withNewSecurityContext()
+            .withProcMount("Unmasked")
+            .endSecurityContext()
+            .endContainer()
+            .endSpec()
+            .build();
+    Pod unsafe =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace(ns)
+            .withName("unsafe")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(node.name())
+            .withNewSecurityContext()
+            .addNewSysctl("net.core.somaxconn", "1024")
+            .endSecurityContext()
+            .addNewContainer()
+            .withName("c")
+            .withImage(IMAGE)
+            .withCommand("sleep", "3600")
+            .endContainer()
+            .endSpec()
+            .build();
+    String capsUid = pods.create(caps).block(T).getMetadata().getUid();
+    String hostUid = pods.create(host).block(T).getMetadata().getUid();
+    pods.create(unsafe).block(T);
+
+    // An unsafe sysctl: the agent rejects the pod, which never runs.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Pod p = pods.get(ns, "unsafe").block(T);
+              assertThat(p.getStatus().getPhase()).isEqualTo("Failed");
+              assertThat(p.getStatus().getReason()).isEqualTo("SysctlForbidden");
+              assertThat(p.getStatus().getMessage())
+                  .isEqualTo(
+                      "Pod was rejected: forbidden sysctl: \"net.core.somaxconn\" not allowlisted");
+            });
+    assertThat(reasons(ns, "unsafe"))
+        .contains("SysctlForbidden:forbidden sysctl: \"net.core.somaxconn\" not allowlisted");
+
+    // runAsNonRoot with an image that runs as root: never created, the kubelet's reason.
+    String refused =
+        "container has runAsNonRoot and image will run as root (pod: \"caps_secure("
+            + capsUid
+            + ")\", container: root)";
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ContainerStatus root = status(ns, "caps", "root");
+              assertThat(root.getState().getWaiting()).isNotNull();
+              assertThat(root.getState().getWaiting().getReason())
+                  .isEqualTo("CreateContainerConfigError");
+              assertThat(root.getState().getWaiting().getMessage()).isEqualTo(refused);
+              assertThat(reasons(ns, "caps")).contains("Failed:Error: " + refused);
+            });
+    assertThat(node.containers(docker))
+        .noneMatch(
+            c ->
+                capsUid.equals(c.getLabels().get(DockerLabels.POD_UID))
+                    && "root".equals(c.getLabels().get(DockerLabels.CONTAINER_NAME)));
+
+    String plain = logsUntilEnd(capsUid, "plain");
+    String locked = logsUntilEnd(capsUid, "locked");
+    String onlyRaw = logsUntilEnd(capsUid, "only-raw");
+    String user = logsUntilEnd(capsUid, "user");
+    // Kubernetes' defaults: Docker's capabilities, unconfined seccomp, masked /proc, rw root.
+    assertThat(plain.lines())
+        .contains(
+            "UID=0 GID=0 GROUPS=0 2000 4000",
+            "RW=yes",
+            "PING=ok",
+            "PORTS=80 SHM=1 MSGMAX=4321",
+            "NoNewPrivs:0 Seccomp:0 ",
+            "MASKED=1");
+    assertThat(locked.lines())
+        .contains("RW=no", "PING=denied", "NoNewPrivs:1 Seccomp:2 ", "PORTS=80 SHM=1 MSGMAX=4321");
+    assertThat(onlyRaw.lines()).contains("PING=ok", "RW=yes");
+    assertThat(user.lines())
+        .contains(
+            "UID=1000 GID=3000 GROUPS=3000 2000 4000",
+            "RW=no",
+            // The emptyDir belongs to fsGroup, setgid: what the user writes there too.
+            "SCRATCH=2000:2777",
+            "SCRATCHFILE=2000");
+
+    InspectContainerResponse lockedInspect = inspect(capsUid, "locked");
+    String sandboxId = id(capsUid, DockerLabels.SANDBOX);
+    assertThat(lockedInspect.getHostConfig().getReadonlyRootfs()).isTrue();
+    assertThat(lockedInspect.getHostConfig().getCapDrop()).containsExactly(Capability.NET_RAW);
+    assertThat(lockedInspect.getHostConfig().getSecurityOpts())
+        .containsExactly("no-new-privileges");
+    assertThat(lockedInspect.getHostConfig().getIpcMode()).isEqualTo("container:" + sandboxId);
+    assertThat(lockedInspect.getHostConfig().getGroupAdd()).containsExactly("2000", "4000");
+    InspectContainerResponse onlyRawInspect = inspect(capsUid, "only-raw");
+    assertThat(onlyRawInspect.getHostConfig().getCapDrop()).containsExactly(Capability.ALL);
+    assertThat(onlyRawInspect.getHostConfig().getCapAdd()).containsExactly(Capability.NET_RAW);
+    assertThat(inspect(capsUid, "user").getConfig().getUser()).isEqualTo("1000:3000");
+    assertThat(inspect(capsUid, "plain").getHostConfig().getSecurityOpts())
+        .containsExactly("seccomp=unconfined");
+    InspectContainerResponse sandbox = docker.inspectContainerCmd(sandboxId).exec();
+    assertThat(sandbox.getHostConfig().getIpcMode()).isEqualTo("shareable");
+    assertThat(sandbox.getHostConfig().getSysctls())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "net.ipv4.ip_unprivileged_port_start", "80",
+                "kernel.shm_rmid_forced", "1",
+                "kernel.msgmax", "4321"));
+
+    // The host's network, PID and IPC namespaces; privileged; /proc unmasked.
+    String hostC = logsUntilEnd(hostUid, "c");
+    String unmasked = logsUntilEnd(hostUid, "unmasked");
+    String hostInit = readHostInit();
+    assertThat(hostC.lines()).contains("PID1=" + hostInit, "MASKED=1");
+    assertThat(unmasked.lines()).contains("MASKED=0");
+    if (engineHasEveryCapability()) {
+      assertThat(logsUntilEnd(hostUid, "privileged").lines()).contains("MASKED=0", "PING=ok");
+    } else {
+      // An engine without every capability (in a restricted sandbox) cannot start a privileged
+      // container: RunContainerError, with the engine's reason, and the other containers run.
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                var waiting = status(ns, "host", "privileged").getState().getWaiting();
+                assertThat(waiting).isNotNull();
+                assertThat(waiting.getReason()).isEqualTo("RunContainerError");
+                assertThat(waiting.getMessage()).contains("unable to apply caps");
+                assertThat(reasons(ns, "host"))
+                    .anyMatch(r -> r.startsWith("Failed:Error: ") && r.contains("apply caps"));
+              });
+    }
+    Pod hostPod = pods.get(ns, "host").block(T);
+    assertThat(hostPod.getStatus().getPodIP()).isEqualTo(hostPod.getStatus().getHostIP());
+    InspectContainerResponse hostSandbox =
+        docker.inspectContainerCmd(id(hostUid, DockerLabels.SANDBOX)).exec();
+    assertThat(hostSandbox.getHostConfig().getNetworkMode()).isEqualTo("host");
+    assertThat(hostSandbox.getHostConfig().getPidMode()).isEqualTo("host");
+    assertThat(hostSandbox.getHostConfig().getIpcMode()).isEqualTo("host");
+    InspectContainerResponse hostContainer = inspect(hostUid, "c");
+    assertThat(hostContainer.getHostConfig().getPidMode()).isEqualTo("host");
+    assertThat(hostContainer.getHostConfig().getIpcMode()).isEqualTo("host");
+    assertThat(hostContainer.getHostConfig().getUtSMode()).isEqualTo("host");
+    assertThat(inspect(hostUid, "privileged").getHostConfig().getPrivileged()).isTrue();
+
+    for (String name : List.of("caps", "host", "unsafe")) {
+      pods.delete(ns, name, new DeleteOptionsBuilder().withGracePeriodSeconds(0L).build()).block(T);
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(node.containers(docker))
+                    .noneMatch(
+                        c -> {
+                          String uid = c.getLabels().get(DockerLabels.POD_UID);
+                          return capsUid.equals(uid) || hostUid.equals(uid);
+                        }));
+  }
+
+  /** Whether this process (as root, like the engine) holds every capability the kernel knows. */
+  private static boolean engineHasEveryCapability() {
+    try {
+      int last =
+          Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap")).strip());
+      String bounding =
+          Files.readAllLines(Path.of("/proc/self/status")).stream()
+              .filter(l -> l.startsWith("CapBnd:"))
+              .findFirst()
+              .orElseThrow()
+              .substring("CapBnd:".length())
+              .strip();
+      return new java.math.BigInteger(bounding, 16).bitCount() == last + 1;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The name of the host's PID 1, as a container in the host's PID namespace sees it. */
+  private static String readHostInit() {
+    try {
+      return Files.readString(Path.of("/proc/1/comm")).strip();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static ContainerStatus status(String ns, String pod, String container) {
+    Pod p = pods.get(ns, pod).block(T);
+    assertThat(p.getStatus()).isNotNull();
+    return p.getStatus().getContainerStatuses().stream()
+        .filter(s -> container.equals(s.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no status of " + container + " yet"));
+  }
+
+  private static String id(String uid, String container) {
+    return docker
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(DockerLabels.POD_UID, uid, DockerLabels.CONTAINER_NAME, container))
+        .exec()
+        .get(0)
+        .getId();
+  }
+
+  private static InspectContainerResponse inspect(String uid, String container) {
+    return docker.inspectContainerCmd(id(uid, container)).exec();
+  }
+
   @Test
   void aMissingConfigMapIsACreateContainerConfigErrorUntilItExists() {
     pods.create(
@@ -990,9 +1346,13 @@ class DockerContainerSpecIT {
 
   /** The pod's events as {@code reason:message}. */
   private static List<String> reasons(String pod) {
+    return reasons(NS, pod);
+  }
+
+  private static List<String> reasons(String ns, String pod) {
     return client
         .resource(BuiltInResources.EVENTS, Event.class)
-        .list(NS, ListOptions.none())
+        .list(ns, ListOptions.none())
         .block(T)
         .items()
         .stream()

@@ -10,6 +10,7 @@ import io.nauta.agent.runtime.docker.DockerLabels;
 import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.it.Kubectl;
+import io.nauta.api.support.TestApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,9 @@ class JobsAndDaemonSetsOnDockerIT {
     docker = DockerClients.connect("", System.getProperty("api.version", ""));
     node = TestDockerNode.reserve(docker, "it-jobs");
     docker.tagImageCmd(IMAGE, "nauta/busybox", "it-jobs-ds").exec();
-    plane = ControlPlane.start();
+    // A Job's pods mount a hostPath marker, which Pod Security's default (baseline) refuses: this
+    // test is about jobs on the runtime, not the policy.
+    plane = ControlPlane.start(TestApiServer.POD_SECURITY + "false");
     agent =
         plane.startDockerAgent(
             "--nauta.agent.node-name=" + node.name(),

@@ -12,6 +12,11 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.nauta.agent.NautaAgent;
 import io.nauta.agent.app.KubeletPort;
+import io.nauta.agent.netpol.Allow;
+import io.nauta.agent.netpol.NetworkPolicyAgent;
+import io.nauta.agent.netpol.PodFirewall;
+import io.nauta.agent.netpol.PolicyEnforcement;
+import io.nauta.agent.netpol.RecordedPolicies;
 import io.nauta.agent.stats.UsageModel;
 import io.nauta.api.it.Kubectl;
 import io.nauta.api.support.TestApiServer;
@@ -437,5 +442,71 @@ class NodeAgentIT {
     assertThat(denied.getT1()).isEqualTo(403);
     assertThat(denied.getT2())
         .isEqualTo("Forbidden (user=stats-nobody, verb=get, resource=nodes, subresource=stats)");
+  }
+
+  @Test
+  void theSimulatedRuntimeRecordsWhatItsNetworkPoliciesWouldEnforce() {
+    client
+        .resource(BuiltInResources.NAMESPACES, io.fabric8.kubernetes.api.model.Namespace.class)
+        .create(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName("np-sim")
+                .endMetadata()
+                .build())
+        .block(T);
+    for (String[] p : new String[][] {{"db", "sim-2"}, {"api", "sim-1"}}) {
+      pods.create(
+              new io.fabric8.kubernetes.api.model.PodBuilder()
+                  .withNewMetadata()
+                  .withNamespace("np-sim")
+                  .withName(p[0])
+                  .addToLabels("app", p[0])
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNodeName(p[1])
+                  .addNewContainer()
+                  .withName("app")
+                  .withImage("busybox")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .block(T);
+    }
+    client
+        .resource(
+            BuiltInResources.NETWORK_POLICIES,
+            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)
+        .create(
+            JSON.readValue(
+                """
+                {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                 "metadata": {"name": "db-from-api", "namespace": "np-sim"},
+                 "spec": {"podSelector": {"matchLabels": {"app": "db"}},
+                          "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "api"}}}],
+                                       "ports": [{"port": 5432}]}]}}
+                """,
+                io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class))
+        .block(T);
+    PolicyEnforcement enforcement = agent.getBean(NetworkPolicyAgent.class).enforcement();
+    assertThat(enforcement).isInstanceOf(RecordedPolicies.class);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              String db = pods.get("np-sim", "db").block(T).getStatus().getPodIP();
+              String api = pods.get("np-sim", "api").block(T).getStatus().getPodIP();
+              assertThat(db).isNotNull();
+              assertThat(api).isNotNull();
+              assertThat(enforcement.current())
+                  .containsExactly(
+                      new PodFirewall(
+                          "np-sim/db",
+                          db,
+                          List.of(new Allow(api + "/32", "TCP", 5432, null)),
+                          null));
+            });
   }
 }

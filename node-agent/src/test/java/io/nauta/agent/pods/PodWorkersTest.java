@@ -99,6 +99,55 @@ class PodWorkersTest {
     assertThat(writer.statuses).hasSize(1);
   }
 
+  @Test
+  void aPodWithAForbiddenSysctlIsRejectedAsTheKubeletDoesAndNeverRuns() {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PodWorkers admitting =
+        new PodWorkers(
+            writer,
+            informer,
+            List.of(new AgentNode("node-0", "192.0.2.1", PodCidr.nth("10.244.0.0/16", 0), runtime)),
+            1,
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            new SysctlAllowlist(List.of()),
+            node ->
+                (pod, type, reason, message) ->
+                    events.add(node + " " + type + " " + reason + ": " + message));
+    Pod pod =
+        new PodBuilder(pod("web", "u1", "node-0"))
+            .editSpec()
+            .withNewSecurityContext()
+            .addNewSysctl("net.core.somaxconn", "1024")
+            .endSecurityContext()
+            .endSpec()
+            .build();
+    informer.store().upsert(pod);
+
+    admitting.sync("default/web").block();
+
+    assertThat(writer.statuses).hasSize(1);
+    Pod written = writer.statuses.get(0);
+    assertThat(written.getStatus().getPhase()).isEqualTo("Failed");
+    assertThat(written.getStatus().getReason()).isEqualTo("SysctlForbidden");
+    assertThat(written.getStatus().getMessage())
+        .isEqualTo("Pod was rejected: forbidden sysctl: \"net.core.somaxconn\" not allowlisted");
+    assertThat(events)
+        .containsExactly(
+            "node-0 Warning SysctlForbidden: forbidden sysctl: \"net.core.somaxconn\" not"
+                + " allowlisted");
+    assertThat(runtime.pod("u1").block()).isNull();
+
+    // Failed for good: synced again, it neither runs nor is written again.
+    informer
+        .store()
+        .upsert(
+            new PodBuilder(written).editMetadata().withResourceVersion("2").endMetadata().build());
+    admitting.sync("default/web").block();
+    assertThat(writer.statuses).hasSize(1);
+    assertThat(runtime.pod("u1").block()).isNull();
+  }
+
   private static InformerEvent<Pod> updated(Pod previous, Pod object) {
     return new InformerEvent<>(InformerEvent.Type.UPDATED, previous, object);
   }

@@ -44,6 +44,38 @@ class SimulatedRuntimeTest {
   }
 
   @Test
+  void recordsTheSecuritySettingsEachContainerWouldRunWithUntilThePodIsKilled() {
+    SimulatedRuntime runtime =
+        new SimulatedRuntime(PodCidr.nth("10.244.0.0/16", 2), Duration.ZERO, Clock.systemUTC());
+    Pod pod =
+        new PodBuilder(pod("s1"))
+            .editSpec()
+            .withNewSecurityContext()
+            .withRunAsUser(1000L)
+            .withFsGroup(2000L)
+            .endSecurityContext()
+            .editFirstContainer()
+            .withNewSecurityContext()
+            .withRunAsUser(1001L)
+            .withReadOnlyRootFilesystem(true)
+            .endSecurityContext()
+            .endContainer()
+            .endSpec()
+            .build();
+
+    runtime.syncPod(pod).block();
+
+    assertThat(runtime.security("s1")).containsOnlyKeys("init", "app");
+    assertThat(runtime.security("s1").get("init").runAsUser()).isEqualTo(1000L);
+    assertThat(runtime.security("s1").get("init").readOnlyRootFilesystem()).isFalse();
+    assertThat(runtime.security("s1").get("app").runAsUser()).isEqualTo(1001L);
+    assertThat(runtime.security("s1").get("app").readOnlyRootFilesystem()).isTrue();
+    assertThat(runtime.security("s1").get("app").groups()).containsExactly(2000L);
+    runtime.killPod("s1", Duration.ZERO).block();
+    assertThat(runtime.security("s1")).isEmpty();
+  }
+
+  @Test
   void aPodWaitsForItsClaimToBeBoundThenRecordsTheMountsItWouldMake() throws Exception {
     Map<String, PersistentVolumeClaim> claims = new ConcurrentHashMap<>();
     Map<String, PersistentVolume> volumes = new ConcurrentHashMap<>();

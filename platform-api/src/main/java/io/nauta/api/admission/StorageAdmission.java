@@ -1,8 +1,6 @@
 package io.nauta.api.admission;
 
 import io.nauta.api.cache.CachedObject;
-import io.nauta.api.cache.ObjectFilter;
-import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.Meta;
 import io.nauta.api.resource.ObjectCodec;
@@ -13,9 +11,6 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import io.nauta.core.storage.StorageClasses;
 import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
@@ -49,7 +44,7 @@ public class StorageAdmission {
   public static final String PV_PROTECTION = "kubernetes.io/pv-protection";
 
   private final RedisObjectStore store;
-  private final WatchCaches caches;
+  private final NamespaceObjects classes;
   private final ObjectCodec codec;
   private final boolean defaultClass;
   private final boolean protection;
@@ -63,7 +58,7 @@ public class StorageAdmission {
       @Value("${nauta.admission.storage-object-in-use-protection.enabled:true}") boolean protection,
       @Value("${nauta.admission.persistent-volume-claim-resize.enabled:true}") boolean resize) {
     this.store = store;
-    this.caches = caches;
+    this.classes = new NamespaceObjects(store, caches);
     this.codec = codec;
     this.defaultClass = defaultClass;
     this.protection = protection;
@@ -163,45 +158,13 @@ public class StorageAdmission {
     finalizers.add(finalizer);
   }
 
-  /**
-   * The name of the default class as of now (a consistent read of the classes' watch cache, as a
-   * lister that has caught up); empty when there is none.
-   */
   private Mono<String> defaultClass() {
-    WatchCache cache = caches.get(BuiltInResources.STORAGE_CLASSES);
-    return Mono.defer(
-        () -> {
-          WatchCache.ReadPoint before = cache.readPoint();
-          return store
-              .currentResourceVersion(BuiltInResources.STORAGE_CLASSES)
-              .flatMap(rv -> cache.waitForCurrent(rv, before))
-              .then(
-                  Mono.fromSupplier(
-                      () -> newestDefault(cache.list(ObjectFilter.all(), 0, null).items())))
-              .flatMap(Mono::justOrEmpty);
-        });
+    return DefaultClasses.current(
+        classes, BuiltInResources.STORAGE_CLASSES, StorageClasses::isDefault);
   }
 
   /** Newest first, then by name, as {@code GetDefaultClass} sorts the default classes. */
   static Optional<String> newestDefault(List<CachedObject> classes) {
-    List<JsonNode> defaults = new ArrayList<>();
-    for (CachedObject c : classes) {
-      if (StorageClasses.isDefault(c.node())) {
-        defaults.add(c.node());
-      }
-    }
-    return defaults.stream()
-        .min(
-            Comparator.comparing((JsonNode n) -> created(n), Comparator.<Instant>reverseOrder())
-                .thenComparing(n -> n.path("metadata").path("name").asString("")))
-        .map(n -> n.path("metadata").path("name").asString(""));
-  }
-
-  private static Instant created(JsonNode n) {
-    try {
-      return Instant.parse(n.path("metadata").path("creationTimestamp").asString(""));
-    } catch (RuntimeException e) {
-      return Instant.EPOCH;
-    }
+    return DefaultClasses.newest(classes, StorageClasses::isDefault);
   }
 }

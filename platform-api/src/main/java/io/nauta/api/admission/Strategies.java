@@ -52,9 +52,14 @@ public class Strategies {
     register(new JobStrategy());
     register(new CronJobStrategy());
     register(new HorizontalPodAutoscalerStrategy());
+    register(new ResourceQuotaStrategy());
+    register(new LimitRangeStrategy());
     register(new PersistentVolumeStrategy());
     register(new PersistentVolumeClaimStrategy());
     register(new StorageClassStrategy());
+    register(new NetworkPolicyStrategy());
+    register(new IngressStrategy());
+    register(new IngressClassStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));
     register(new io.nauta.api.certificates.CertificateSigningRequestStrategy());

@@ -116,7 +116,11 @@ public class AuditFilter implements WebFilter, Ordered {
                 return Mono.empty();
               });
     }
-    return chain.filter(audited).doOnError(audit::failed).doFinally(signal -> audit.complete());
+    return chain
+        .filter(audited)
+        .doOnError(audit::failed)
+        .doFinally(signal -> audit.complete())
+        .contextWrite(ctx -> ctx.put(AuditAnnotations.class, audit.added));
   }
 
   /**
@@ -186,6 +190,7 @@ public class AuditFilter implements WebFilter, Ordered {
     private final String userAgent;
     private final AuditEvent.ObjectRef objectRef;
     private final AtomicBoolean done = new AtomicBoolean();
+    private final AuditAnnotations added = new AuditAnnotations();
     private BodyCapture requestCapture;
     private BodyCapture responseCapture;
     private volatile Throwable failure;
@@ -291,14 +296,15 @@ public class AuditFilter implements WebFilter, Ordered {
 
     private Map<String, String> annotations() {
       Authorizer.Decision d = exchange.getAttribute(AuthorizationFilter.DECISION_ATTRIBUTE);
-      if (d == null) {
-        return Map.of();
-      }
       Map<String, String> annotations = new LinkedHashMap<>();
-      annotations.put(
-          DECISION_ANNOTATION,
-          d.verdict() == Authorizer.Decision.Verdict.ALLOW ? "allow" : "forbid");
-      annotations.put(REASON_ANNOTATION, d.reason());
+      if (d != null) {
+        annotations.put(
+            DECISION_ANNOTATION,
+            d.verdict() == Authorizer.Decision.Verdict.ALLOW ? "allow" : "forbid");
+        annotations.put(REASON_ANNOTATION, d.reason());
+      }
+      // Admission's, such as Pod Security's, in the order they were added.
+      annotations.putAll(added.snapshot());
       return annotations;
     }
   }

@@ -342,7 +342,7 @@ public class ApiHandler {
                         dryRun,
                         fields)
                     .contextWrite(ServedVersion.of(type.version())))
-        .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
+        .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
   /**
@@ -380,7 +380,7 @@ public class ApiHandler {
                               : patched;
                         })
                     .contextWrite(ServedVersion.of(type.version())))
-        .flatMap(w -> json(HttpStatus.OK, versions.toServed(w.json(), type, stored)));
+        .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
   /** The media type of a PATCH body, refused (415) unless it is one Nauta applies. */

@@ -168,6 +168,11 @@ public class DiscoveryHandler {
         r.put("kind", "TokenRequest");
         r.put("verbs", List.of("create"));
       }
+      case "exec", "attach" -> {
+        // Connect subresources: GET upgrades to WebSocket, POST to SPDY.
+        r.put("kind", sub.equals("exec") ? "PodExecOptions" : "PodAttachOptions");
+        r.put("verbs", List.of("create", "get"));
+      }
       case "binding" -> {
         r.put("kind", "Binding");
         r.put("verbs", List.of("create"));

@@ -44,6 +44,7 @@ public class AgentLogClient {
   private static final int MAX_ERROR_BYTES = 4 * 1024;
 
   private final WebClient client;
+  private final HttpClient http;
   private final BearerToken token;
   private final boolean secure;
 
@@ -65,25 +66,46 @@ public class AgentLogClient {
               + " (kubectl logs) with 401");
     }
     SslContext tls = secure ? AgentTls.sslContext(clusterPki) : null;
+    this.http =
+        configure(
+            HttpClient.create(resources.getConnectionProvider())
+                .runOn(resources.getLoopResources()),
+            kubelet,
+            tls);
     this.client =
         WebClient.builder()
             .clientConnector(
                 new ReactorClientHttpConnector(
-                    resources,
-                    http -> {
-                      HttpClient configured =
-                          http.option(
-                              ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                              (int) kubelet.connectTimeout().toMillis());
-                      return tls == null
-                          ? configured
-                          : configured.secure(
-                              spec ->
-                                  spec.sslContext(tls)
-                                      // AgentTls checks the address itself (loopback aliases).
-                                      .handlerConfigurator(AgentLogClient::noHostnameCheck));
-                    }))
+                    resources, configured -> configure(configured, kubelet, tls)))
             .build();
+  }
+
+  private static HttpClient configure(
+      HttpClient http, NautaProperties.Kubelet kubelet, SslContext tls) {
+    HttpClient configured =
+        http.option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) kubelet.connectTimeout().toMillis());
+    return tls == null
+        ? configured
+        : configured.secure(
+            spec ->
+                spec.sslContext(tls)
+                    // AgentTls checks the address itself (loopback aliases).
+                    .handlerConfigurator(AgentLogClient::noHostnameCheck));
+  }
+
+  /**
+   * A Reactor Netty client that reaches agents as this one does (TLS with the API server's client
+   * certificate, connect timeout), for streams that are no HTTP body (WebSocket exec and attach);
+   * send {@link #authorization()} with it.
+   */
+  public HttpClient httpClient() {
+    return http;
+  }
+
+  /** The {@code Authorization} header agents need without TLS; null with it. */
+  public String authorization() {
+    return token == null ? null : token.header();
   }
 
   /** {@code https} when security is on, else {@code http}. */

@@ -24,7 +24,7 @@ public final class LogTarget {
    * {@code kubectl.kubernetes.io/default-container} is kubectl's business, as in Kubernetes: it
    * names the container in the request.
    */
-  static String container(Pod pod, String requested) {
+  public static String container(Pod pod, String requested) {
     String name = pod.getMetadata().getName();
     PodSpec spec = pod.getSpec();
     List<String> all = new ArrayList<>();

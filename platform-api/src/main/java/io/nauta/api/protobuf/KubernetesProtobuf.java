@@ -44,17 +44,18 @@ public final class KubernetesProtobuf {
 
   /** Generated outer classes holding each group-version's messages. */
   private static final Map<String, String> OUTER_CLASS_BY_API_VERSION =
-      Map.of(
-          "v1", "V1",
-          "apps/v1", "V1Apps",
-          "batch/v1", "V1Batch",
-          "autoscaling/v1", "V1Autoscaling",
-          "rbac.authorization.k8s.io/v1", "V1Rbac",
-          "authorization.k8s.io/v1", "V1Authorization",
-          "authentication.k8s.io/v1", "V1Authentication",
-          "certificates.k8s.io/v1", "V1Certificates",
-          "storage.k8s.io/v1", "V1Storage",
-          "meta.k8s.io/v1", "Meta");
+      Map.ofEntries(
+          Map.entry("v1", "V1"),
+          Map.entry("apps/v1", "V1Apps"),
+          Map.entry("batch/v1", "V1Batch"),
+          Map.entry("autoscaling/v1", "V1Autoscaling"),
+          Map.entry("rbac.authorization.k8s.io/v1", "V1Rbac"),
+          Map.entry("authorization.k8s.io/v1", "V1Authorization"),
+          Map.entry("authentication.k8s.io/v1", "V1Authentication"),
+          Map.entry("certificates.k8s.io/v1", "V1Certificates"),
+          Map.entry("storage.k8s.io/v1", "V1Storage"),
+          Map.entry("networking.k8s.io/v1", "V1Networking"),
+          Map.entry("meta.k8s.io/v1", "Meta"));
 
   /**
    * Go's protobuf writes every non-pointer field, zero or not, while its JSON omits them. Zeros are
@@ -114,6 +115,18 @@ public final class KubernetesProtobuf {
    * this, {@code kubectl create token --bound-object-uid} lost the uid.
    */
   private static final Map<String, String> JSON_NAME_BY_PROTO_NAME = Map.of("uID", "uid");
+
+  /**
+   * Fields Go embeds with {@code json:",inline"}: their message is a field in protobuf but its
+   * fields sit in the enclosing object in JSON (an Ingress rule's {@code http}, which {@code
+   * kubectl create ingress} sends inside {@code ingressRuleValue}; a volume's source).
+   */
+  private static final Set<String> INLINE =
+      Set.of(
+          "IngressRule.ingressRuleValue",
+          "Volume.volumeSource",
+          "PersistentVolumeSpec.persistentVolumeSource",
+          "EphemeralContainer.ephemeralContainerCommon");
 
   private final JsonMapper mapper;
   private final Map<String, Method> parsers = new ConcurrentHashMap<>();
@@ -192,6 +205,9 @@ public final class KubernetesProtobuf {
         for (Object item : (List<?>) e.getValue()) {
           array.add(value(f, item));
         }
+      } else if (INLINE.contains(message.getDescriptorForType().getName() + "." + name)
+          && value(f, e.getValue()) instanceof ObjectNode inline) {
+        out.setAll(inline);
       } else {
         JsonNode v = value(f, e.getValue());
         if (!isGoZero(v)

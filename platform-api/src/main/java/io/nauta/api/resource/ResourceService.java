@@ -3,16 +3,20 @@ package io.nauta.api.resource;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.nauta.api.admission.DefaultIngressClass;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
+import io.nauta.api.admission.LimitRanger;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
+import io.nauta.api.admission.QuotaAdmission;
 import io.nauta.api.admission.ResourceStrategy;
 import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.UnknownFields;
+import io.nauta.api.admission.podsecurity.PodSecurityAdmission;
 import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
@@ -81,6 +85,10 @@ public class ResourceService {
   private final ServiceAccountAdmission serviceAccounts;
   private final NodeRestriction nodeRestriction;
   private final StorageAdmission storage;
+  private final DefaultIngressClass ingressClass;
+  private final PodSecurityAdmission podSecurity;
+  private final LimitRanger limitRanger;
+  private final QuotaAdmission quota;
 
   public ResourceService(
       RedisObjectStore store,
@@ -92,9 +100,17 @@ public class ResourceService {
       ServiceAccountAdmission serviceAccounts,
       NodeRestriction nodeRestriction,
       StorageAdmission storage,
+      DefaultIngressClass ingressClass,
+      PodSecurityAdmission podSecurity,
+      LimitRanger limitRanger,
+      QuotaAdmission quota,
       ObjectCodec codec) {
+    this.podSecurity = podSecurity;
+    this.limitRanger = limitRanger;
+    this.quota = quota;
     this.serviceAccounts = serviceAccounts;
     this.storage = storage;
+    this.ingressClass = ingressClass;
     this.hooks = hooks;
     this.nodeRestriction = nodeRestriction;
     this.namespaceLifecycle = namespaceLifecycle;
@@ -298,6 +314,7 @@ public class ResourceService {
               .then(escalation.check(type, obj))
               .then(serviceAccounts.admitCreate(type, obj))
               .then(storage.admitCreate(type, obj))
+              .then(ingressClass.admitCreate(type, obj))
               .then(
                   Mono.deferContextual(
                       ctx -> {
@@ -308,17 +325,44 @@ public class ResourceService {
                         writing.prepareForCreate(
                             obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
                         writing.applyDefaults(obj);
-                        List<String> warnings =
-                            admit(type, writing, obj, null, false, fieldValidation);
-                        if (dryRun) {
-                          meta.remove("resourceVersion");
-                          return Mono.just(
-                              new Written(codec.write(obj), Written.Outcome.CREATED, warnings));
-                        }
-                        return hooks
-                            .of(type)
-                            .beginCreate(obj)
-                            .flatMap(finish -> finishing(finish, storeNew(type, obj, warnings)));
+                        // Mutating admission after defaulting, then the kind's validation, then
+                        // validating admission (LimitRanger's limits, Pod Security) and quota
+                        // last, as upstream orders them.
+                        return limitRanger
+                            .mutate(type, obj)
+                            .then(
+                                Mono.defer(
+                                    () -> {
+                                      List<String> validated =
+                                          admit(type, writing, obj, null, false, fieldValidation);
+                                      return limitRanger
+                                          .validate(type, obj, null)
+                                          .then(podSecurity.validateCreate(type, obj))
+                                          .flatMap(
+                                              admitted -> {
+                                                List<String> warnings = concat(validated, admitted);
+                                                if (dryRun) {
+                                                  meta.remove("resourceVersion");
+                                                  return Mono.just(
+                                                      new Written(
+                                                          codec.write(obj),
+                                                          Written.Outcome.CREATED,
+                                                          warnings));
+                                                }
+                                                return quota
+                                                    .reserve(type, obj, null, 0)
+                                                    .flatMap(
+                                                        charged ->
+                                                            begun(
+                                                                charged,
+                                                                hooks.of(type).beginCreate(obj)))
+                                                    .flatMap(
+                                                        finish ->
+                                                            finishing(
+                                                                finish,
+                                                                storeNew(type, obj, warnings)));
+                                              });
+                                    }));
                       }))
               .retryWhen(
                   Retry.max(retryName ? 3 : 0)
@@ -552,19 +596,39 @@ public class ResourceService {
             scope == UpdateScope.STATUS,
             fieldValidation);
     // Validating admission, after the kind's validation as upstream's store runs it.
-    Mono<Void> validating =
+    Mono<List<String>> validating =
         scope == UpdateScope.MAIN
-            ? storage.validateUpdate(type, updated, cur.node())
-            : Mono.empty();
+            ? storage
+                .validateUpdate(type, updated, cur.node())
+                .then(limitRanger.validate(type, updated, cur.node()))
+                .then(podSecurity.validateUpdate(type, updated, cur.node()))
+                .map(admitted -> concat(warnings, admitted))
+            : Mono.just(warnings);
     if (scope != UpdateScope.MAIN || dryRun) {
-      return validating
-          .then(Mono.defer(() -> writeAdmitted(type, name, dryRun, cur, updated)))
-          .map(w -> w.withWarnings(warnings));
+      return validating.flatMap(
+          all -> writeAdmitted(type, name, dryRun, cur, updated).map(w -> w.withWarnings(all)));
     }
-    return validating
-        .then(Mono.defer(() -> hooks.of(type).beginUpdate(updated, cur.node())))
-        .flatMap(finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
-        .map(w -> w.withWarnings(warnings));
+    return validating.flatMap(
+        all ->
+            quota
+                .reserve(type, updated, cur.node(), cur.resourceVersion())
+                .flatMap(charged -> begun(charged, hooks.of(type).beginUpdate(updated, cur.node())))
+                .flatMap(
+                    finish -> finishing(finish, writeAdmitted(type, name, false, cur, updated)))
+                .map(w -> w.withWarnings(all)));
+  }
+
+  /**
+   * The kind's hook begun after admission charged quota: one {@code Finish} for both, and the
+   * charge given back when the hook refuses.
+   */
+  private static Mono<StoreHooks.Finish> begun(
+      StoreHooks.Finish charged, Mono<StoreHooks.Finish> hook) {
+    return hook.onErrorResume(e -> charged.finish(false).then(Mono.error(e)))
+        .map(
+            finish ->
+                (StoreHooks.Finish)
+                    success -> finish.finish(success).then(charged.finish(success)));
   }
 
   /**
@@ -839,6 +903,15 @@ public class ResourceService {
   }
 
   // ---- shared
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
 
   /** The type's watch cache; a custom resource removed meanwhile is no longer found (404). */
   private WatchCache cacheOf(ResourceType type) {

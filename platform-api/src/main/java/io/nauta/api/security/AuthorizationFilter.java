@@ -51,10 +51,55 @@ public class AuthorizationFilter implements WebFilter {
         .flatMap(
             d -> {
               exchange.getAttributes().put(DECISION_ATTRIBUTE, d);
-              return d.verdict() == Decision.Verdict.ALLOW
+              if (d.verdict() != Decision.Verdict.ALLOW) {
+                return Mono.error(ForbiddenMessages.forbidden(attributes, d.reason()));
+              }
+              AuthorizationAttributes create = connectCreate(exchange, attributes);
+              return create == null
                   ? chain.filter(exchange)
-                  : Mono.error(ForbiddenMessages.forbidden(attributes, d.reason()));
+                  : authorizers
+                      .authorize(create)
+                      .flatMap(
+                          c ->
+                              c.verdict() == Decision.Verdict.ALLOW
+                                  ? chain.filter(exchange)
+                                  : Mono.error(ForbiddenMessages.forbidden(create, c.reason())));
             })
         .contextWrite(ctx -> ctx.put(UserInfo.ATTRIBUTE, user));
+  }
+
+  /** Pod subresources that run something in the pod when connected to. */
+  private static final java.util.Set<String> CONNECT_SUBRESOURCES =
+      java.util.Set.of("exec", "attach", "portforward");
+
+  /**
+   * For a WebSocket upgrade (a GET) of {@code pods/exec}, {@code pods/attach} or {@code
+   * pods/portforward}, the same request with verb {@code create}, which it must be allowed too:
+   * Kubernetes' {@code AuthorizePodWebsocketUpgradeCreatePermission}, so that a GET cannot do what
+   * the POST of SPDY needs {@code create} for. Null for any other request.
+   */
+  static AuthorizationAttributes connectCreate(
+      ServerWebExchange exchange, AuthorizationAttributes attributes) {
+    String upgrade = exchange.getRequest().getHeaders().getFirst("Upgrade");
+    if (!attributes.resourceRequest()
+        || !"get".equals(attributes.verb())
+        || !"pods".equals(attributes.resource())
+        || !attributes.apiGroup().isEmpty()
+        || !CONNECT_SUBRESOURCES.contains(attributes.subresource())
+        || upgrade == null
+        || !upgrade.equalsIgnoreCase("websocket")) {
+      return null;
+    }
+    return new AuthorizationAttributes(
+        attributes.user(),
+        "create",
+        true,
+        attributes.apiGroup(),
+        attributes.apiVersion(),
+        attributes.resource(),
+        attributes.subresource(),
+        attributes.namespace(),
+        attributes.name(),
+        attributes.path());
   }
 }

@@ -25,6 +25,22 @@ class DefaultingTest {
       new WorkloadStrategy(io.nauta.core.registry.BuiltInResources.DEPLOYMENTS, true);
   private static final ResourceStrategy SERVICE = new ServiceStrategy();
   private static final ResourceStrategy STATEFULSET = new StatefulSetStrategy();
+  private static final ResourceStrategy NETWORK_POLICY = new NetworkPolicyStrategy();
+  private static final ResourceStrategy INGRESS_CLASS = new IngressClassStrategy();
+
+  private static String ingressClass(String parameters) {
+    return """
+        {"apiVersion":"networking.k8s.io/v1","kind":"IngressClass","metadata":{"name":"c"},
+         "spec":{"controller":"example.com/lb","parameters":%s}}"""
+        .formatted(parameters);
+  }
+
+  private static String networkPolicy(String spec) {
+    return """
+        {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"np"},
+         "spec":%s}"""
+        .formatted(spec);
+  }
 
   private static String pod(String containerExtra, String specExtra) {
     return """
@@ -318,7 +334,51 @@ class DefaultingTest {
             SERVICE,
             service("\"type\":\"ExternalName\",\"externalName\":\"example.com\","),
             "/spec/internalTrafficPolicy",
-            null));
+            null),
+        // networking/v1 SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort
+        Arguments.of(
+            "a policy without types is an Ingress policy",
+            NETWORK_POLICY,
+            networkPolicy("{\"podSelector\":{}}"),
+            "/spec/policyTypes",
+            "[\"Ingress\"]"),
+        Arguments.of(
+            "a policy without types but with egress rules is also an Egress policy",
+            NETWORK_POLICY,
+            networkPolicy("{\"podSelector\":{},\"egress\":[{}]}"),
+            "/spec/policyTypes",
+            "[\"Ingress\",\"Egress\"]"),
+        Arguments.of(
+            "a policy's types stay as given",
+            NETWORK_POLICY,
+            networkPolicy("{\"podSelector\":{},\"policyTypes\":[\"Egress\"]}"),
+            "/spec/policyTypes",
+            "[\"Egress\"]"),
+        Arguments.of(
+            "a policy port's protocol is TCP",
+            NETWORK_POLICY,
+            networkPolicy("{\"podSelector\":{},\"egress\":[{\"ports\":[{\"port\":53}]}]}"),
+            "/spec/egress/0/ports/0/protocol",
+            "\"TCP\""),
+        Arguments.of(
+            "a policy's podSelector is written even when left out",
+            NETWORK_POLICY,
+            networkPolicy("{}"),
+            "/spec/podSelector",
+            "{}"),
+        // networking/v1 SetDefaults_IngressClass
+        Arguments.of(
+            "an ingress class's parameters without a scope are cluster-scoped",
+            INGRESS_CLASS,
+            ingressClass("{\"kind\":\"P\",\"name\":\"p\"}"),
+            "/spec/parameters/scope",
+            "\"Cluster\""),
+        Arguments.of(
+            "an ingress class's parameters keep their scope",
+            INGRESS_CLASS,
+            ingressClass("{\"kind\":\"P\",\"name\":\"p\",\"scope\":\"Namespace\"}"),
+            "/spec/parameters/scope",
+            "\"Namespace\""));
   }
 
   @ParameterizedTest(name = "{0}")

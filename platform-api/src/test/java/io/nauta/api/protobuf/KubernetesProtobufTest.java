@@ -11,6 +11,7 @@ import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Authentication;
+import io.kubernetes.client.proto.V1Networking;
 import io.kubernetes.client.proto.V1Storage;
 import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
@@ -162,6 +163,64 @@ class KubernetesProtobufTest {
     assertThat(protobuf.decode(envelope("v1", "PersistentVolume", pv)).has("spec")).isTrue();
     assertThat(protobuf.decode(envelope("v1", "PersistentVolume", pv)).at("/spec").toString())
         .isEqualTo("{}");
+  }
+
+  @Test
+  void flattensTheFieldsGoInlinesAsKubectlCreateIngressSendsThem() {
+    V1Networking.Ingress ing =
+        V1Networking.Ingress.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("shop"))
+            .setSpec(
+                V1Networking.IngressSpec.newBuilder()
+                    .addRules(
+                        V1Networking.IngressRule.newBuilder()
+                            .setHost("shop.example")
+                            .setIngressRuleValue(
+                                V1Networking.IngressRuleValue.newBuilder()
+                                    .setHttp(
+                                        V1Networking.HTTPIngressRuleValue.newBuilder()
+                                            .addPaths(
+                                                V1Networking.HTTPIngressPath.newBuilder()
+                                                    .setPath("/api")
+                                                    .setPathType("Prefix")
+                                                    .setBackend(
+                                                        V1Networking.IngressBackend.newBuilder()
+                                                            .setService(
+                                                                V1Networking.IngressServiceBackend
+                                                                    .newBuilder()
+                                                                    .setName("api")
+                                                                    .setPort(
+                                                                        V1Networking
+                                                                            .ServiceBackendPort
+                                                                            .newBuilder()
+                                                                            .setNumber(8080)))))))))
+            .build();
+    assertThat(
+            protobuf
+                .decode(envelope("networking.k8s.io/v1", "Ingress", ing))
+                .at("/spec/rules/0")
+                .toString())
+        .isEqualTo(
+            "{\"host\":\"shop.example\",\"http\":{\"paths\":[{\"path\":\"/api\","
+                + "\"backend\":{\"service\":{\"name\":\"api\",\"port\":{\"number\":8080}}},"
+                + "\"pathType\":\"Prefix\"}]}}");
+
+    // a volume's source, as a Job made from a CronJob's template carries it
+    V1.Pod pod =
+        V1.Pod.newBuilder()
+            .setMetadata(Meta.ObjectMeta.newBuilder().setName("p"))
+            .setSpec(
+                V1.PodSpec.newBuilder()
+                    .addVolumes(
+                        V1.Volume.newBuilder()
+                            .setName("cache")
+                            .setVolumeSource(
+                                V1.VolumeSource.newBuilder()
+                                    .setEmptyDir(
+                                        V1.EmptyDirVolumeSource.newBuilder().setMedium("Memory")))))
+            .build();
+    assertThat(protobuf.decode(envelope("v1", "Pod", pod)).at("/spec/volumes/0").toString())
+        .isEqualTo("{\"name\":\"cache\",\"emptyDir\":{\"medium\":\"Memory\"}}");
   }
 
   @Test

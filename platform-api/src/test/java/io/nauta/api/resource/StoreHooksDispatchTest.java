@@ -6,14 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nauta.api.admission.DefaultIngressClass;
 import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
+import io.nauta.api.admission.LimitRanger;
 import io.nauta.api.admission.NamespaceLifecycle;
 import io.nauta.api.admission.NodeRestriction;
+import io.nauta.api.admission.QuotaAdmission;
 import io.nauta.api.admission.ServiceAccountAdmission;
 import io.nauta.api.admission.StorageAdmission;
 import io.nauta.api.admission.StoreHooks;
 import io.nauta.api.admission.Strategies;
+import io.nauta.api.admission.podsecurity.PodSecurityAdmission;
+import io.nauta.api.admission.podsecurity.PodSecurityProperties;
 import io.nauta.api.config.NautaProperties;
 import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
@@ -235,6 +240,19 @@ class StoreHooksDispatchTest {
         new ServiceAccountAdmission(store, codec, false, true), // off: no pods here
         new NodeRestriction(),
         new StorageAdmission(store, null, codec, false, false, false), // no volumes here
+        new DefaultIngressClass(store, null, false), // no ingresses here
+        new PodSecurityAdmission(
+            store,
+            null,
+            codec,
+            new PodSecurityProperties(
+                false, // no pods here
+                new PodSecurityProperties.Defaults(
+                    "baseline", "latest", "baseline", "latest", "baseline", "latest"),
+                new PodSecurityProperties.Exemptions(List.of(), List.of(), List.of()),
+                "")),
+        new LimitRanger(null, false), // off: no pods here
+        new QuotaAdmission(store, null, codec, false), // off: no quotas here
         codec);
   }
 

@@ -482,6 +482,13 @@ public final class TestApiServer implements AutoCloseable {
   /** Whether the server scrapes its nodes' {@code /stats/summary}; off unless a test asks. */
   public static final String RESOURCE_METRICS = "nauta.metrics.enabled=";
 
+  /**
+   * Pod Security Admission off ({@code false}), for tests about what pods do with the host
+   * (hostPath volumes, host ports) rather than about policy; on (baseline enforced) unless a test
+   * says.
+   */
+  public static final String POD_SECURITY = "nauta.pod-security.enabled=";
+
   /** The user of an agent that simulates several nodes. */
   public static final String NODE_SIMULATOR = "nauta:node-simulator";
 

@@ -93,6 +93,18 @@ class TablePrintersTest {
             List.of("Name", "Type", "Data", "Age"),
             List.of("Name", "Type", "Data", "Age")),
         Arguments.of("Lease", List.of("Name", "Holder", "Age"), List.of("Name", "Holder", "Age")),
+        Arguments.of(
+            "NetworkPolicy",
+            List.of("Name", "Pod-Selector", "Age"),
+            List.of("Name", "Pod-Selector", "Age")),
+        Arguments.of(
+            "Ingress",
+            List.of("Name", "Class", "Hosts", "Address", "Ports", "Age"),
+            List.of("Name", "Class", "Hosts", "Address", "Ports", "Age")),
+        Arguments.of(
+            "IngressClass",
+            List.of("Name", "Controller", "Parameters", "Age"),
+            List.of("Name", "Controller", "Parameters", "Age")),
         Arguments.of("Widget", List.of("Name", "Age"), List.of("Name", "Age")));
   }
 
@@ -569,6 +581,73 @@ class TablePrintersTest {
     assertThat(cells.get(6)).isEqualTo("app=pg,tier=db");
     assertThat(cells("Service", "{\"metadata\":{\"name\":\"s\"},\"spec\":{}}").get(6))
         .isEqualTo("<none>");
+  }
+
+  @Test
+  void printsANetworkPolicysPodSelectorAsKubectlFormatsIt() {
+    assertThat(
+            cells(
+                    "NetworkPolicy",
+                    "{\"metadata\":{\"name\":\"np\"},\"spec\":{\"podSelector\":{\"matchLabels\":{\"tier\":\"db\",\"app\":\"pg\"},\"matchExpressions\":[{\"key\":\"env\",\"operator\":\"In\",\"values\":[\"prod\",\"dev\"]}]}}}")
+                .get(1))
+        .isEqualTo("app=pg,env in (dev,prod),tier=db");
+    assertThat(
+            cells("NetworkPolicy", "{\"metadata\":{\"name\":\"np\"},\"spec\":{\"podSelector\":{}}}")
+                .get(1))
+        .isEqualTo("<none>");
+  }
+
+  @Test
+  void printsAnIngressAsKubectlDoes() {
+    assertThat(
+            cells(
+                    "Ingress",
+                    "{\"metadata\":{\"name\":\"shop\"},\"spec\":{\"ingressClassName\":\"nauta\","
+                        + "\"rules\":[{\"host\":\"shop.example\"},{\"host\":\"api.example\"}],"
+                        + "\"tls\":[{\"hosts\":[\"shop.example\"]}]},\"status\":{\"loadBalancer\":"
+                        + "{\"ingress\":[{\"ip\":\"10.0.0.9\"},{\"hostname\":\"lb.example\"},"
+                        + "{\"ip\":\"10.0.0.10\"}]}}}")
+                .subList(0, 5))
+        .containsExactly(
+            "shop",
+            "nauta",
+            "shop.example,api.example",
+            "10.0.0.10,10.0.0.9,lb.example",
+            "80, 443");
+    // no class, no host (a catch-all rule or only a default backend), no status, no TLS
+    assertThat(
+            cells(
+                    "Ingress",
+                    "{\"metadata\":{\"name\":\"all\"},\"spec\":{\"rules\":[{\"http\":{}}]}}")
+                .subList(0, 5))
+        .containsExactly("all", "<none>", "*", "", "80");
+    // at most three hosts, then how many rules more
+    assertThat(
+            cells(
+                    "Ingress",
+                    "{\"metadata\":{\"name\":\"many\"},\"spec\":{\"rules\":[{\"host\":\"a.x\"},"
+                        + "{\"host\":\"b.x\"},{\"host\":\"c.x\"},{\"host\":\"d.x\"},{\"host\":\"e.x\"}]}}")
+                .get(2))
+        .isEqualTo("a.x,b.x,c.x + 2 more...");
+  }
+
+  @Test
+  void printsAnIngressClassesParametersAsKindGroupSlashName() {
+    assertThat(
+            cells(
+                    "IngressClass",
+                    "{\"metadata\":{\"name\":\"external\"},\"spec\":{\"controller\":\"example.com/lb\","
+                        + "\"parameters\":{\"apiGroup\":\"k8s.example.com\",\"kind\":\"IngressParameters\","
+                        + "\"name\":\"external-lb\",\"scope\":\"Cluster\"}}}")
+                .subList(0, 3))
+        .containsExactly(
+            "external", "example.com/lb", "IngressParameters.k8s.example.com/external-lb");
+    assertThat(
+            cells(
+                    "IngressClass",
+                    "{\"metadata\":{\"name\":\"nauta\"},\"spec\":{\"controller\":\"nauta.io/ingress-controller\"}}")
+                .subList(0, 3))
+        .containsExactly("nauta", "nauta.io/ingress-controller", "<none>");
   }
 
   // ---- nodes ----

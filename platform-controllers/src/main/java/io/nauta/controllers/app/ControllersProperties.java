@@ -45,6 +45,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param hpaInitialReadinessDelay after the initialization period, an unready pod whose readiness
  *     last changed within this long of its start is taken as never ready
  *     (--horizontal-pod-autoscaler-initial-readiness-delay: 30s)
+ * @param resourceQuotaSyncPeriod how often every quota's usage is recounted from scratch, whatever
+ *     events came (--resource-quota-sync-period: 5m)
  */
 @ConfigurationProperties("nauta.controllers")
 public record ControllersProperties(
@@ -65,7 +67,8 @@ public record ControllersProperties(
     @DefaultValue("15s") Duration hpaSyncPeriod,
     @DefaultValue("5m") Duration hpaDownscaleStabilization,
     @DefaultValue("5m") Duration hpaCpuInitializationPeriod,
-    @DefaultValue("30s") Duration hpaInitialReadinessDelay) {
+    @DefaultValue("30s") Duration hpaInitialReadinessDelay,
+    @DefaultValue("5m") Duration resourceQuotaSyncPeriod) {
 
   /**
    * @param enabled off runs a single controller manager without a Lease

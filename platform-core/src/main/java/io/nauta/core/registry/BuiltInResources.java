@@ -3,11 +3,13 @@ package io.nauta.core.registry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -30,6 +32,9 @@ import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -59,7 +64,7 @@ public final class BuiltInResources {
           true,
           List.of("po"),
           List.of("all"),
-          Set.of("status", "binding", "log"),
+          Set.of("status", "binding", "log", "exec", "attach"),
           Pod.class);
   public static final ResourceType NODES =
       type("", "Node", "nodes", false, List.of("no"), List.of(), Set.of("status"), Node.class);
@@ -80,6 +85,29 @@ public final class BuiltInResources {
   public static final ResourceType CONFIGMAPS =
       type(
           "", "ConfigMap", "configmaps", true, List.of("cm"), List.of(), Set.of(), ConfigMap.class);
+
+  /** Namespaced quotas on usage; {@code status} is the quota controller's and admission's. */
+  public static final ResourceType RESOURCE_QUOTAS =
+      type(
+          "",
+          "ResourceQuota",
+          "resourcequotas",
+          true,
+          List.of("quota"),
+          List.of(),
+          Set.of("status"),
+          ResourceQuota.class);
+
+  public static final ResourceType LIMIT_RANGES =
+      type(
+          "",
+          "LimitRange",
+          "limitranges",
+          true,
+          List.of("limits"),
+          List.of(),
+          Set.of(),
+          LimitRange.class);
   public static final ResourceType SECRETS =
       type("", "Secret", "secrets", true, List.of(), List.of(), Set.of(), Secret.class);
   public static final ResourceType REPLICASETS =
@@ -200,6 +228,43 @@ public final class BuiltInResources {
           List.of(),
           Set.of(),
           StorageClass.class);
+
+  public static final String NETWORKING_GROUP = "networking.k8s.io";
+
+  /** NetworkPolicies, enforced by the node agent on the Docker runtime. */
+  public static final ResourceType NETWORK_POLICIES =
+      type(
+          NETWORKING_GROUP,
+          "NetworkPolicy",
+          "networkpolicies",
+          true,
+          List.of("netpol"),
+          List.of(),
+          Set.of(),
+          NetworkPolicy.class);
+
+  /** Ingresses: served; no controller routes them yet. */
+  public static final ResourceType INGRESSES =
+      type(
+          NETWORKING_GROUP,
+          "Ingress",
+          "ingresses",
+          true,
+          List.of("ing"),
+          List.of(),
+          Set.of("status"),
+          Ingress.class);
+
+  public static final ResourceType INGRESS_CLASSES =
+      type(
+          NETWORKING_GROUP,
+          "IngressClass",
+          "ingressclasses",
+          false,
+          List.of(),
+          List.of(),
+          Set.of(),
+          IngressClass.class);
 
   public static final String BATCH_GROUP = "batch";
   public static final ResourceType JOBS =
@@ -426,6 +491,8 @@ public final class BuiltInResources {
             EVENTS,
             CONFIGMAPS,
             SECRETS,
+            RESOURCE_QUOTAS,
+            LIMIT_RANGES,
             REPLICASETS,
             DEPLOYMENTS,
             DAEMONSETS,
@@ -443,6 +510,9 @@ public final class BuiltInResources {
             CLUSTER_ROLES,
             CLUSTER_ROLE_BINDINGS,
             STORAGE_CLASSES,
+            NETWORK_POLICIES,
+            INGRESSES,
+            INGRESS_CLASSES,
             SELF_SUBJECT_ACCESS_REVIEWS,
             SELF_SUBJECT_RULES_REVIEWS,
             SUBJECT_ACCESS_REVIEWS,

@@ -36,7 +36,30 @@ final class Cluster {
   }
 
   void namespace(String name) {
-    Namespace ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+    namespace(name, Map.of());
+  }
+
+  /**
+   * A namespace whose pods may use the host (host ports, hostPath): Pod Security's {@code
+   * privileged} level, where the API server enforces {@code baseline} by default.
+   */
+  void privilegedNamespace(String name) {
+    namespace(
+        name,
+        Map.of(
+            "pod-security.kubernetes.io/enforce", "privileged",
+            "pod-security.kubernetes.io/warn", "privileged",
+            "pod-security.kubernetes.io/audit", "privileged"));
+  }
+
+  private void namespace(String name, Map<String, String> labels) {
+    Namespace ns =
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withLabels(labels)
+            .endMetadata()
+            .build();
     client.resource(BuiltInResources.NAMESPACES, Namespace.class).create(ns).block(T);
   }
 

@@ -46,7 +46,8 @@ class SchedulerIT {
   void start() {
     api = TestApiServer.startOnEmptyRedis("server.shutdown=immediate");
     cluster = new Cluster(api);
-    cluster.namespace(NS);
+    // Its pods book host ports, which Pod Security's default (baseline) refuses.
+    cluster.privilegedNamespace(NS);
     // small: zone-a, hdd; large: zone-b, ssd; gpu: zone-b, 2 GPUs, tainted for GPU work only.
     cluster.node(
         "small",

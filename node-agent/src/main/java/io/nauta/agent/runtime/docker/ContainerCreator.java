@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.nauta.agent.probes.ContainerProbes;
 import io.nauta.agent.runtime.ContainerState;
 import io.nauta.agent.runtime.PodEvents;
+import io.nauta.agent.runtime.SecuritySettings;
 import io.nauta.agent.runtime.env.ContainerEnv;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -20,11 +21,14 @@ import java.util.Map;
  * namespace, in the kubelet's order (kuberuntime startContainer): the image per its pull policy
  * ({@link ImagePuller}), then the container's config (env and {@code $(VAR)}-expanded command and
  * args from {@link ContainerEnv}, the pod's volumes as binds per {@code volumeMounts}, {@code
- * workingDir}, cpu/memory limits), then create and start, with the kubelet's {@code Created} and
- * {@code Started} events. A container that cannot be created (its image, a ConfigMap, Secret or key
- * missing) is recorded in {@link UnstartedContainers} with the kubelet's waiting reason ({@code
- * ErrImagePull}, {@code ImagePullBackOff}, {@code ErrImageNeverPull}, {@code
- * CreateContainerConfigError}), and its pod is synced again later.
+ * workingDir}, cpu/memory limits, the security context as {@link SecurityContexts} translates it,
+ * the pod's namespaces), then create and start, with the kubelet's {@code Created} and {@code
+ * Started} events. A container under {@code runAsNonRoot} whose image would run as root is never
+ * created ({@code CreateContainerConfigError}, the kubelet's message). A container that cannot be
+ * created (its image, a ConfigMap, Secret or key missing) is recorded in {@link
+ * UnstartedContainers} with the kubelet's waiting reason ({@code ErrImagePull}, {@code
+ * ImagePullBackOff}, {@code ErrImageNeverPull}, {@code CreateContainerConfigError}), and its pod is
+ * synced again later.
  */
 final class ContainerCreator {
 
@@ -79,17 +83,25 @@ final class ContainerCreator {
         ContainerEnv.of(pod, spec, context.objects(), context.podIp(), setup.hostIp());
     PodVolumes.Binds binds = env.error() == null ? volumes.binds(spec, context.volumes()) : null;
     String configError = env.error() != null ? env.error() : binds.error();
+    SecuritySettings security = SecuritySettings.of(pod, spec);
+    String imageUser = null;
+    if (configError == null && SecurityContexts.needsImageUser(security)) {
+      imageUser = imageUser(image);
+    }
+    if (configError == null) {
+      configError = SecurityContexts.verifyRunAsNonRoot(pod, spec, security, imageUser);
+    }
     if (configError != null) {
-      events.warning(ref, "Failed", "Error: " + configError);
-      unstarted.put(
-          uid,
-          spec.getName(),
-          new UnstartedContainers.Unstarted(
-              init,
-              index,
-              image,
-              new ContainerState.Waiting("CreateContainerConfigError", configError)));
-      retries.after(PodEvents.PodRef.of(pod), setup.retryInterval());
+      refuse(pod, spec, init, index, "CreateContainerConfigError", configError);
+      return;
+    }
+    HostConfig host = hostConfig(spec, context.sandboxId(), security).withBinds(binds.binds());
+    SecurityContexts.namespaces(pod, context.sandboxId(), context.sandboxSharesIpc(), host);
+    String securityError =
+        SecurityContexts.apply(security, host, setup.rootDir().resolve("seccomp"));
+    if (securityError != null) {
+      // What the runtime would refuse (an unknown capability, a missing seccomp profile).
+      refuse(pod, spec, init, index, "CreateContainerError", securityError);
       return;
     }
     env.warnings().forEach(w -> events.warning(ref, "InvalidEnvironmentVariableNames", w));
@@ -107,8 +119,12 @@ final class ContainerCreator {
             .createContainerCmd(image)
             .withName(DockerLabels.containerName(pod, spec.getName(), restartCount))
             .withLabels(labels)
-            .withHostConfig(hostConfig(spec, context.sandboxId()).withBinds(binds.binds()))
+            .withHostConfig(host)
             .withEnv(env.dockerEnv());
+    String user = SecurityContexts.user(security, imageUser);
+    if (user != null) {
+      cmd.withUser(user);
+    }
     if (!env.command().isEmpty()) {
       // Kubernetes' command replaces the image's entrypoint (and so its CMD too, as in Docker).
       cmd.withEntrypoint(env.command());
@@ -127,14 +143,7 @@ final class ContainerCreator {
       if (!(e instanceof ConflictException)) {
         // The kubelet's CreateContainerError: the engine refused the container's config (e.g. a
         // memory limit below its minimum). It says so in status and events, and tries again.
-        String message = ImagePuller.engineMessage(e);
-        events.warning(ref, "Failed", "Error: " + message);
-        unstarted.put(
-            uid,
-            spec.getName(),
-            new UnstartedContainers.Unstarted(
-                init, index, image, new ContainerState.Waiting("CreateContainerError", message)));
-        retries.after(ref, setup.retryInterval());
+        refuse(pod, spec, init, index, "CreateContainerError", ImagePuller.engineMessage(e));
         return;
       }
       // Created by an earlier sync that failed before starting it: start that one.
@@ -149,14 +158,60 @@ final class ContainerCreator {
               .findFirst()
               .orElseThrow(() -> e);
     }
-    containers.start(id);
-    events.normal(ref, "Started", "Started container " + spec.getName());
+    if (start(pod, spec.getName(), id)) {
+      events.normal(ref, "Started", "Started container " + spec.getName());
+    }
+  }
+
+  /**
+   * Starts a created container; false when the engine refused (e.g. capabilities the engine itself
+   * lacks for a privileged container): the kubelet's RunContainerError, with a {@code Failed} event
+   * and another try after the retry interval, while the pod's other containers go on.
+   */
+  boolean start(Pod pod, String container, String id) {
+    try {
+      containers.start(id);
+      return true;
+    } catch (DockerException e) {
+      PodEvents.PodRef ref = PodEvents.PodRef.of(pod);
+      events.warning(ref, "Failed", "Error: " + ImagePuller.engineMessage(e));
+      retries.after(ref, setup.retryInterval());
+      return false;
+    }
+  }
+
+  /**
+   * The container is not created: its status says why ({@code reason}, {@code message}), so does a
+   * {@code Failed} event, and the pod is synced again after the retry interval.
+   */
+  private void refuse(
+      Pod pod,
+      io.fabric8.kubernetes.api.model.Container spec,
+      boolean init,
+      int index,
+      String reason,
+      String message) {
+    PodEvents.PodRef ref = PodEvents.PodRef.of(pod);
+    events.warning(ref, "Failed", "Error: " + message);
+    unstarted.put(
+        pod.getMetadata().getUid(),
+        spec.getName(),
+        new UnstartedContainers.Unstarted(
+            init, index, spec.getImage(), new ContainerState.Waiting(reason, message)));
+    retries.after(ref, setup.retryInterval());
+  }
+
+  /** The image's configured user ({@code docker inspect}'s {@code Config.User}), "" for none. */
+  private String imageUser(String image) {
+    var config = docker.inspectImageCmd(image).exec().getConfig();
+    return config == null || config.getUser() == null ? "" : config.getUser();
   }
 
   /** Joins the sandbox's network namespace; cpu/memory limits as NanoCpus/Memory. */
   private static HostConfig hostConfig(
-      io.fabric8.kubernetes.api.model.Container spec, String sandboxId) {
-    HostConfig host = HostConfig.newHostConfig().withNetworkMode("container:" + sandboxId);
+      io.fabric8.kubernetes.api.model.Container spec, String sandboxId, SecuritySettings security) {
+    HostConfig host =
+        SecurityContexts.newHostConfig(security).withNetworkMode("container:" + sandboxId);
     if (spec.getResources() != null && spec.getResources().getLimits() != null) {
       Quantity cpu = spec.getResources().getLimits().get("cpu");
       if (cpu != null) {

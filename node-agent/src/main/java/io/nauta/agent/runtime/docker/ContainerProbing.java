@@ -135,7 +135,7 @@ final class ContainerProbing {
               Map<String, String> podIps = new HashMap<>();
               for (Container c : all) {
                 if (DockerContainers.isSandbox(c)) {
-                  podIps.put(c.getLabels().get(DockerLabels.POD_UID), network.ip(c));
+                  podIps.put(c.getLabels().get(DockerLabels.POD_UID), network.podIp(c));
                 }
               }
               Set<String> ids = ConcurrentHashMap.newKeySet();

@@ -28,7 +28,11 @@ final class CrashLoopBackOff {
   /** Wake-ups scheduled, per pod uid and container name. */
   private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
 
-  private final Sinks.Many<String> woken = Sinks.many().multicast().directBestEffort();
+  // Buffered, never dropping: a wake-up the runtime is too busy to take at once (each costs a
+  // blocking read of the pod) waits; a best-effort sink would overflow and end the stream with an
+  // error, and with it every later wake-up of every pod. At most one is pending per container.
+  private final Sinks.Many<String> woken =
+      Sinks.many().multicast().onBackpressureBuffer(Integer.MAX_VALUE, false);
 
   CrashLoopBackOff(Clock clock) {
     this.clock = clock;

@@ -4,12 +4,31 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /** Connects docker-java to an engine. */
 public final class DockerClients {
 
+  /** The engine each client connects to, for the streams opened beside docker-java. */
+  private static final Map<DockerClient, URI> HOSTS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   private DockerClients() {}
+
+  /**
+   * The engine {@code docker} connects to: the host it was {@link #connect connected} with, else
+   * the default ({@code DOCKER_HOST}, else the local socket).
+   */
+  static URI host(DockerClient docker) {
+    URI host = HOSTS.get(docker);
+    return host != null
+        ? host
+        : DefaultDockerClientConfig.createDefaultConfigBuilder().build().getDockerHost();
+  }
 
   /**
    * @param host e.g. {@code unix:///var/run/docker.sock}; blank: {@code DOCKER_HOST}, else that
@@ -35,6 +54,8 @@ public final class DockerClients {
             .connectionTimeout(Duration.ofSeconds(5))
             .responseTimeout(Duration.ofMinutes(6))
             .build();
-    return DockerClientImpl.getInstance(built, http);
+    DockerClient client = DockerClientImpl.getInstance(built, http);
+    HOSTS.put(client, built.getDockerHost());
+    return client;
   }
 }

@@ -3,10 +3,12 @@ package io.nauta.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.nauta.agent.runtime.ContainerRuntime;
+import io.nauta.agent.runtime.ContainerStreams;
 import io.nauta.agent.runtime.LastPodObjects;
 import io.nauta.agent.runtime.PodCidr;
 import io.nauta.agent.runtime.PodEvents;
 import io.nauta.agent.runtime.RuntimePod;
+import io.nauta.agent.runtime.StreamRequest;
 import io.nauta.core.logs.LogOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,7 +117,7 @@ public final class DockerRuntime implements ContainerRuntime {
     this.node = node;
     this.inputs = new LastPodObjects(setup.inputs());
     this.containers = new DockerContainers(docker, threads);
-    this.network = new NodeNetwork(docker, containers, node, cidr);
+    this.network = new NodeNetwork(docker, containers, node, cidr, setup.hostIp());
     UnstartedContainers unstarted = new UnstartedContainers();
     CrashLoopBackOff backOff = new CrashLoopBackOff(clock);
     ContainerProbing probing =
@@ -229,6 +231,40 @@ public final class DockerRuntime implements ContainerRuntime {
             })
         .flatMapIterable(uids -> uids)
         .concatMap(this::pod);
+  }
+
+  @Override
+  public Mono<ContainerStreams> exec(String podUid, String container, StreamRequest request) {
+    return running(podUid, container)
+        .flatMap(c -> DockerStreams.exec(docker, DockerClients.host(docker), c.id(), request));
+  }
+
+  @Override
+  public Mono<ContainerStreams> attach(String podUid, String container, StreamRequest request) {
+    return running(podUid, container)
+        .flatMap(
+            c -> {
+              Boolean tty =
+                  c.inspect().getConfig() == null ? null : c.inspect().getConfig().getTty();
+              return DockerStreams.attach(
+                  docker, DockerClients.host(docker), c.id(), Boolean.TRUE.equals(tty), request);
+            });
+  }
+
+  /** The container's running instance; fails with the kubelet's words when it does not run. */
+  private Mono<PodContainer> running(String podUid, String container) {
+    return threads
+        .call(
+            () -> {
+              PodContainers pod = containers.ofPod(podUid);
+              return java.util.Optional.ofNullable(pod == null ? null : pod.latest(container));
+            })
+        .flatMap(
+            found ->
+                found.isPresent() && found.get().running()
+                    ? Mono.just(found.get())
+                    : Mono.error(
+                        new IllegalStateException("container not found (\"" + container + "\")")));
   }
 
   @Override

@@ -20,15 +20,24 @@ final class NodeNetwork {
 
   private static final Log log = LogFactory.getLog(NodeNetwork.class);
 
+  /** Docker's network mode of a container on the host's network. */
+  static final String HOST = "host";
+
   private final DockerClient docker;
   private final DockerContainers containers;
   private final String node;
   private final PodCidr cidr;
   private final String name;
+  private final String hostIp;
   private volatile boolean ready;
 
-  NodeNetwork(DockerClient docker, DockerContainers containers, String node, PodCidr cidr) {
+  /**
+   * @param hostIp the node's IP: the pod IP of a pod on the host's network ({@code hostNetwork})
+   */
+  NodeNetwork(
+      DockerClient docker, DockerContainers containers, String node, PodCidr cidr, String hostIp) {
     this.docker = docker;
+    this.hostIp = hostIp;
     this.containers = containers;
     this.node = node;
     this.cidr = cidr;
@@ -111,6 +120,20 @@ final class NodeNetwork {
       log.warn("could not take container " + containerId + " off network " + name + ": " + e);
       return false;
     }
+  }
+
+  /** A pod's IP from its sandbox: its address on the network, or the node's on the host's. */
+  String podIp(Container c) {
+    return c.getHostConfig() != null && HOST.equals(c.getHostConfig().getNetworkMode())
+        ? hostIp
+        : ip(c);
+  }
+
+  /** A pod's IP from its sandbox: its address on the network, or the node's on the host's. */
+  String podIp(InspectContainerResponse c) {
+    return c.getHostConfig() != null && HOST.equals(c.getHostConfig().getNetworkMode())
+        ? hostIp
+        : ip(c);
   }
 
   /** A sandbox's address on the network, or null. */

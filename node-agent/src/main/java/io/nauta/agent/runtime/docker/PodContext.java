@@ -9,5 +9,11 @@ import io.nauta.agent.runtime.PodObjects;
  * @param podIp the sandbox's IP, for {@code status.podIP} in the downward API
  * @param objects the ConfigMaps, Secrets and Services read for this sync
  * @param volumes the pod's volumes, set up
+ * @param sandboxSharesIpc whether the sandbox's IPC namespace can be joined ({@code shareable})
  */
-record PodContext(String sandboxId, String podIp, PodObjects objects, PodVolumes.Mounted volumes) {}
+record PodContext(
+    String sandboxId,
+    String podIp,
+    PodObjects objects,
+    PodVolumes.Mounted volumes,
+    boolean sandboxSharesIpc) {}

@@ -13,9 +13,10 @@ import java.util.Map;
  * and {@code --cluster-domain}): by {@code dnsPolicy},
  *
  * <ul>
- *   <li>{@code ClusterFirst} (the default; also {@code ClusterFirstWithHostNet}): the cluster DNS,
- *       {@code search <ns>.svc.<domain> svc.<domain> <domain>}, {@code options ndots:5}; without a
- *       cluster DNS configured, {@code Default}'s;
+ *   <li>{@code ClusterFirst} (the default; also {@code ClusterFirstWithHostNet}; on the host's
+ *       network only the latter, {@code ClusterFirst} falling back to {@code Default}): the cluster
+ *       DNS, {@code search <ns>.svc.<domain> svc.<domain> <domain>}, {@code options ndots:5};
+ *       without a cluster DNS configured, {@code Default}'s;
  *   <li>{@code Default}: the node's own resolvers (nothing set: Docker gives the container the
  *       host's);
  *   <li>{@code None}: only what {@code dnsConfig} says;
@@ -53,7 +54,12 @@ public record PodDns(List<String> clusterDns, String clusterDomain) {
     List<String> nameservers = new ArrayList<>();
     List<String> searches = new ArrayList<>();
     Map<String, String> options = new LinkedHashMap<>();
-    if (policy.startsWith("ClusterFirst") && !clusterDns.isEmpty()) {
+    // A pod on the host's network resolves as the node does unless it asks for the cluster DNS.
+    boolean hostNetwork =
+        pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+    boolean cluster =
+        policy.equals("ClusterFirstWithHostNet") || (policy.equals("ClusterFirst") && !hostNetwork);
+    if (cluster && !clusterDns.isEmpty()) {
       String ns = pod.getMetadata().getNamespace();
       nameservers.addAll(clusterDns);
       searches.add(ns + ".svc." + clusterDomain);

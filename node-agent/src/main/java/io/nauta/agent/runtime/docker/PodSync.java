@@ -80,7 +80,14 @@ final class PodSync {
       changed = true;
     }
     PodContext context =
-        new PodContext(sandbox.id(), network.ip(sandbox.inspect()), objects, mounted);
+        new PodContext(
+            sandbox.id(),
+            network.podIp(sandbox.inspect()),
+            objects,
+            mounted,
+            sandbox.inspect().getHostConfig() != null
+                && SecurityContexts.SHAREABLE.equals(
+                    sandbox.inspect().getHostConfig().getIpcMode()));
     String policy = RestartPolicy.of(pod);
     List<Container> inits = orEmpty(pod.getSpec().getInitContainers());
     for (int i = 0; i < inits.size(); i++) {
@@ -92,7 +99,7 @@ final class PodSync {
       }
       if (!latest.exited()) {
         if (!latest.running()) {
-          containers.start(latest.id());
+          creator.start(pod, spec.getName(), latest.id());
           return null;
         }
         return changed ? null : view;
@@ -119,7 +126,7 @@ final class PodSync {
           changed = true;
         }
       } else if (!latest.running()) {
-        containers.start(latest.id());
+        creator.start(pod, spec.getName(), latest.id());
         changed = true;
       }
     }

@@ -37,8 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * again:
  *
  * <ul>
- *   <li>{@code emptyDir}: an empty 0777 directory; with {@code medium: Memory} a Docker volume on
- *       tmpfs ({@code sizeLimit} as its size), labelled with the pod, shared by the pod's
+ *   <li>{@code emptyDir}: an empty 0777 directory (with the pod's {@code fsGroup}: that group's,
+ *       setgid, as the kubelet's SetVolumeOwnership makes it); with {@code medium: Memory} a Docker
+ *       volume on tmpfs ({@code sizeLimit} as its size), labelled with the pod, shared by the pod's
  *       containers;
  *   <li>{@code configMap} and {@code secret}: the object's files ({@link VolumePayloads}), written
  *       atomically ({@link ProjectedDir}) on every sync so changes reach running containers, always
@@ -147,6 +148,13 @@ final class PodVolumes {
         Files.createDirectories(dir);
         // Kubernetes' emptyDir is world-writable, so containers running as any user can use it.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Long fsGroup = fsGroup(pod);
+        if (fsGroup != null) {
+          // The kubelet's SetVolumeOwnership: the pod's fsGroup owns it, and (setgid) what is
+          // written in it.
+          Files.setAttribute(dir, "unix:gid", fsGroup.intValue());
+          Files.setAttribute(dir, "unix:mode", 02777);
+        }
       }
       sources.put(name, new Source(dir.toString(), false, false));
       return null;
@@ -195,6 +203,11 @@ final class PodVolumes {
     }
     return "volume type is not supported by this node (emptyDir, configMap, secret, projected,"
         + " hostPath and persistentVolumeClaim are)";
+  }
+
+  private static Long fsGroup(Pod pod) {
+    var context = pod.getSpec().getSecurityContext();
+    return context == null ? null : context.getFsGroup();
   }
 
   /**

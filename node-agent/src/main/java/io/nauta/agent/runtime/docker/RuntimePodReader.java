@@ -73,7 +73,7 @@ final class RuntimePodReader {
         uid,
         labels.get(DockerLabels.POD_NAMESPACE),
         labels.get(DockerLabels.POD_NAME),
-        network.ip(sandbox),
+        network.podIp(sandbox),
         PodContainer.time(sandbox.getCreated()),
         List.copyOf(byKind.get(true).values()),
         List.copyOf(byKind.get(false).values()));
@@ -93,6 +93,10 @@ final class RuntimePodReader {
       } else {
         state = terminated(c);
       }
+    } else if (c.inspect().getState().getError() != null
+        && !c.inspect().getState().getError().isBlank()) {
+      // Created but the engine would not start it: the kubelet's RunContainerError.
+      state = new ContainerState.Waiting("RunContainerError", c.inspect().getState().getError());
     } else {
       state = new ContainerState.Waiting("ContainerCreating", null);
     }

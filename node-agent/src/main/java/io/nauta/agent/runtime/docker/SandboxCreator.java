@@ -15,8 +15,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Creates a pod's sandbox: a container that only sleeps (the kubelet's pause container) on the
- * node's network with an IP from the node's pod range, holding the network namespace the pod's
- * containers join.
+ * node's network with an IP from the node's pod range (on the host's network for {@code
+ * hostNetwork}), holding the network and IPC namespaces the pod's containers join, with the pod's
+ * host namespaces and sysctls ({@link SecurityContexts#sandbox}).
  */
 final class SandboxCreator {
 
@@ -48,20 +49,23 @@ final class SandboxCreator {
   PodContainer create(Pod pod) {
     Map<String, String> labels = DockerLabels.of(pod, node, DockerLabels.SANDBOX, 0);
     labels.put(DockerLabels.RESTART_POLICY, RestartPolicy.of(pod));
+    boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
     for (int attempt = 0; ; attempt++) {
-      String ip = network.cidr().allocate();
+      // On the host's network the pod has the node's IP and host name.
+      String ip = hostNetwork ? null : network.cidr().allocate();
       try {
-        CreateContainerResponse created =
+        var cmd =
             docker
                 .createContainerCmd(image)
                 .withName(DockerLabels.containerName(pod, DockerLabels.SANDBOX, 0))
                 .withEntrypoint("sleep")
                 .withCmd("2147483647")
-                .withHostName(hostName(pod))
                 .withLabels(labels)
-                .withHostConfig(hostConfig(pod))
-                .withIpv4Address(ip)
-                .exec();
+                .withHostConfig(hostConfig(pod));
+        if (!hostNetwork) {
+          cmd.withHostName(hostName(pod)).withIpv4Address(ip);
+        }
+        CreateContainerResponse created = cmd.exec();
         containers.start(created.getId());
         writeResolvConf(pod, created.getId());
         PodContainer sandbox = containers.inspect(pod.getMetadata().getUid(), created.getId());
@@ -72,14 +76,14 @@ final class SandboxCreator {
         return sandbox;
       } catch (ConflictException e) {
         // The name exists: a sandbox made by an earlier attempt that was not seen yet.
-        network.cidr().release(ip);
+        release(ip);
         PodContainers existing = containers.ofPod(pod.getMetadata().getUid());
         if (existing != null && existing.sandbox() != null) {
           return existing.sandbox();
         }
         throw e;
       } catch (NotFoundException e) {
-        network.cidr().release(ip);
+        release(ip);
         if (String.valueOf(e.getMessage()).contains("network")) {
           // Someone removed the node's network (docker network prune): make it again next sync.
           network.forget();
@@ -90,9 +94,15 @@ final class SandboxCreator {
           // Taken by something this agent does not know (e.g. a container of another tool).
           continue;
         }
-        network.cidr().release(ip);
+        release(ip);
         throw e;
       }
+    }
+  }
+
+  private void release(String ip) {
+    if (ip != null) {
+      network.cidr().release(ip);
     }
   }
 
@@ -136,7 +146,13 @@ final class SandboxCreator {
    * resolver forwards to these nameservers until {@link #writeResolvConf} names them directly.
    */
   private HostConfig hostConfig(Pod pod) {
-    HostConfig host = HostConfig.newHostConfig().withNetworkMode(network.name());
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withNetworkMode(
+                Boolean.TRUE.equals(pod.getSpec().getHostNetwork())
+                    ? NodeNetwork.HOST
+                    : network.name());
+    SecurityContexts.sandbox(pod, host);
     PodDns.Settings settings = dns.settings(pod);
     if (!settings.nameservers().isEmpty()) {
       host.withDns(settings.nameservers());

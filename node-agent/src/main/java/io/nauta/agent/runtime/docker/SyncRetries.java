@@ -20,7 +20,11 @@ final class SyncRetries {
 
   private final Clock clock;
   private final Map<String, Instant> due = new ConcurrentHashMap<>();
-  private final Sinks.Many<PodEvents.PodRef> woken = Sinks.many().multicast().directBestEffort();
+  // Buffered, never dropping: a wake-up the runtime is too busy to take at once (each costs a
+  // blocking read of the pod) waits; a best-effort sink would overflow and end the stream with an
+  // error, and with it every later wake-up of every pod. At most one is pending per pod.
+  private final Sinks.Many<PodEvents.PodRef> woken =
+      Sinks.many().multicast().onBackpressureBuffer(Integer.MAX_VALUE, false);
 
   SyncRetries(Clock clock) {
     this.clock = clock;

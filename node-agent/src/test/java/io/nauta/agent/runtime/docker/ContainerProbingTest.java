@@ -75,7 +75,11 @@ class ContainerProbingTest {
             engine.docker.client(),
             containers,
             new NodeNetwork(
-                engine.docker.client(), containers, NODE, PodCidr.nth("10.244.0.0/16", 7)),
+                engine.docker.client(),
+                containers,
+                NODE,
+                PodCidr.nth("10.244.0.0/16", 7),
+                "127.0.0.1"),
             prober,
             NODE,
             Clock.systemUTC(),

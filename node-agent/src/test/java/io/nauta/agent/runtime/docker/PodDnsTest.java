@@ -26,6 +26,25 @@ class PodDnsTest {
   }
 
   @Test
+  void onTheHostsNetworkOnlyClusterFirstWithHostNetUsesTheClusterDns() {
+    Pod clusterFirst =
+        new PodBuilder(pod("ClusterFirst", null))
+            .editSpec()
+            .withHostNetwork(true)
+            .endSpec()
+            .build();
+    Pod withHostNet =
+        new PodBuilder(pod("ClusterFirstWithHostNet", null))
+            .editSpec()
+            .withHostNetwork(true)
+            .endSpec()
+            .build();
+
+    assertThat(dns.settings(clusterFirst).isDefault()).isTrue();
+    assertThat(dns.settings(withHostNet).nameservers()).containsExactly("10.96.0.10");
+  }
+
+  @Test
   void defaultResolvesAsTheNode() {
     assertThat(dns.settings(pod("Default", null)).isDefault()).isTrue();
   }

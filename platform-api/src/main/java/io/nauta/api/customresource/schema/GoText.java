@@ -108,7 +108,7 @@ public final class GoText {
   }
 
   /** Go's {@code %q}: double quotes, with Go's escapes. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder("\"");
     s.codePoints()
         .forEach(

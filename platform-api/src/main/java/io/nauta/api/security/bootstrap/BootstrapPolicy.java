@@ -50,6 +50,12 @@ public final class BootstrapPolicy {
    */
   static final String LOCAL_VOLUME_PROVISIONER = "nauta:local-volume-provisioner";
 
+  /**
+   * Nauta's: what the agent's network policy enforcement reads, cluster-wide (peers on every node
+   * are resolved from pod IPs), granted to every node, as a network plugin's own role would be.
+   */
+  static final String NETWORK_POLICY_AGENT = "nauta:network-policy-agent";
+
   /** Where the namespaced defaults live. */
   public static final String SYSTEM_NAMESPACE = "kube-system";
 
@@ -84,7 +90,12 @@ public final class BootstrapPolicy {
         role(
             "system:aggregate-to-edit",
             Map.of(AGGREGATE_TO + "edit", "true"),
-            rule(WRITE, List.of(""), List.of("pods")),
+            rule(
+                WRITE,
+                List.of(""),
+                List.of("pods", "pods/attach", "pods/exec", "pods/portforward")),
+            // upstream's: reading these is connecting too (WebSocket upgrades are GETs)
+            rule(READ, List.of(""), List.of("pods/attach", "pods/exec", "pods/portforward")),
             rule(
                 READ_WRITE,
                 List.of(""),
@@ -106,7 +117,11 @@ public final class BootstrapPolicy {
             rule(
                 WRITE,
                 List.of(BuiltInResources.AUTOSCALING_GROUP),
-                List.of("horizontalpodautoscalers"))));
+                List.of("horizontalpodautoscalers")),
+            rule(
+                WRITE,
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses", "networkpolicies"))));
     // metrics-server's own (its manifests install it): view, edit and admin read resource metrics.
     roles.add(
         role(
@@ -131,8 +146,11 @@ public final class BootstrapPolicy {
                 List.of(
                     "configmaps",
                     "endpoints",
+                    "limitranges",
                     "persistentvolumeclaims",
                     "persistentvolumeclaims/status",
+                    "resourcequotas",
+                    "resourcequotas/status",
                     "pods",
                     "services",
                     "services/status",
@@ -165,7 +183,11 @@ public final class BootstrapPolicy {
             rule(
                 READ,
                 List.of(BuiltInResources.AUTOSCALING_GROUP),
-                List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status"))));
+                List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status")),
+            rule(
+                READ,
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses", "ingresses/status", "networkpolicies"))));
     roles.add(
         role(
             "system:basic-user",
@@ -265,6 +287,9 @@ public final class BootstrapPolicy {
             rule(READ, List.of(""), List.of("namespaces")),
             rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
             rule(READ_WRITE, List.of("apps"), List.of("deployments", "replicasets")),
+            // the resource quota controller (upstream's resourcequota-controller role): quotas'
+            // status recomputed from every counted kind, which the rule on all resources reads
+            rule(List.of("update"), List.of(""), List.of("resourcequotas/status")),
             // the horizontal pod autoscaler: its objects and status, any target's scale, and the
             // pods' measured usage (upstream's horizontal-pod-autoscaler role)
             rule(
@@ -329,6 +354,12 @@ public final class BootstrapPolicy {
                 List.of("create", "update", "patch"),
                 List.of("", "events.k8s.io"),
                 List.of("events"))));
+    roles.add(
+        role(
+            NETWORK_POLICY_AGENT,
+            Map.of(),
+            rule(READ, List.of(""), List.of("pods", "namespaces")),
+            rule(READ, List.of(BuiltInResources.NETWORKING_GROUP), List.of("networkpolicies"))));
     // The cluster DNS server's reads, as CoreDNS's role of that name (its kubernetes plugin).
     roles.add(
         role(
@@ -504,6 +535,7 @@ public final class BootstrapPolicy {
         binding(VOLUME_SCHEDULER, VOLUME_SCHEDULER, subject("User", "system:kube-scheduler")),
         binding(
             LOCAL_VOLUME_PROVISIONER, LOCAL_VOLUME_PROVISIONER, subject("Group", "system:nodes")),
+        binding(NETWORK_POLICY_AGENT, NETWORK_POLICY_AGENT, subject("Group", "system:nodes")),
         binding(
             "system:kube-controller-manager",
             "system:kube-controller-manager",

@@ -1,0 +1,20 @@
+package io.nauta.api.streaming;
+
+import io.nauta.api.http.SubresourceHandler;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The streaming subresources of pods: {@code exec} and {@code attach}. */
+@Configuration(proxyBeanMethods = false)
+class StreamingConfiguration {
+
+  @Bean
+  SubresourceHandler podExec(PodStreams streams) {
+    return new PodStreamHandler(streams, "exec");
+  }
+
+  @Bean
+  SubresourceHandler podAttach(PodStreams streams) {
+    return new PodStreamHandler(streams, "attach");
+  }
+}
