@@ -2,6 +2,8 @@ package io.nauta.agent.netpol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -170,6 +172,83 @@ class PolicyRulesTest {
         .containsExactly(
             "a/web (10.0.0.2): ingress open, egress [any UDP:53, any TCP:53, 10.0.0.2/32 TCP:8080,"
                 + " 10.0.1.2/32 TCP:8080, 10.0.0.3/32 TCP:8080]");
+  }
+
+  @Test
+  void theKubeDnsEndpointsOnTheHostArePodsOfKubeSystemServingTheServicesPort53OnTheirOwn() {
+    Endpoints dns =
+        new EndpointsBuilder()
+            .withNewMetadata()
+            .withNamespace("kube-system")
+            .withName("kube-dns")
+            .withLabels(Map.of("k8s-app", "kube-dns"))
+            .endMetadata()
+            .addNewSubset()
+            .addNewAddress()
+            .withIp("192.168.5.1")
+            .endAddress()
+            .addNewPort()
+            .withName("dns")
+            .withProtocol("UDP")
+            .withPort(10053)
+            .endPort()
+            .addNewPort()
+            .withName("dns-tcp")
+            .withProtocol("TCP")
+            .withPort(10053)
+            .endPort()
+            .endSubset()
+            .build();
+    // Another Endpoints of kube-system is no DNS server.
+    Endpoints other =
+        new EndpointsBuilder(dns).editMetadata().withName("other").endMetadata().build();
+    List<Namespace> namespaces = new java.util.ArrayList<>(NAMESPACES);
+    namespaces.add(namespace("kube-system", Map.of()));
+    NetworkPolicy deny = policy("a", "{\"podSelector\": {}, \"policyTypes\": [\"Egress\"]}");
+    NetworkPolicy allowDns =
+        policy(
+            "a",
+            """
+            {"podSelector": {}, "policyTypes": ["Egress"],
+             "egress": [
+               {"to": [{"namespaceSelector": {"matchLabels":
+                          {"kubernetes.io/metadata.name": "kube-system"}},
+                        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+                "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+               {"to": [{"podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}]}]}
+            """);
+    NetworkPolicy byName =
+        policy(
+            "a",
+            """
+            {"podSelector": {}, "policyTypes": ["Egress"],
+             "egress": [{"to": [{"ipBlock": {"cidr": "192.168.0.0/16"}}],
+                         "ports": [{"port": "dns-tcp"}]}]}
+            """);
+    java.util.function.Function<NetworkPolicy[], List<String>> onNode0 =
+        ps ->
+            PolicyRules.compute(
+                    List.of(ps), PODS, namespaces, List.of(dns, other), "node-0"::equals)
+                .stream()
+                .map(PodFirewall::toString)
+                .toList();
+    // a plain deny blocks DNS too; the namespace selector (with the Service's label) allows it, a
+    // rule's 53 reaching the server's own port; a pod selector alone stays in the policy's
+    // namespace; the port names of the Endpoints resolve on the server
+    assertThat(onNode0.apply(new NetworkPolicy[] {deny}))
+        .containsExactly("a/web (10.0.0.2): ingress open, egress deny");
+    assertThat(onNode0.apply(new NetworkPolicy[] {deny, allowDns}))
+        .containsExactly(
+            "a/web (10.0.0.2): ingress open, egress [192.168.5.1/32 UDP:53,"
+                + " 192.168.5.1/32 TCP:53, 192.168.5.1/32 UDP:10053, 192.168.5.1/32 TCP:10053]");
+    assertThat(onNode0.apply(new NetworkPolicy[] {byName}))
+        .containsExactly("a/web (10.0.0.2): ingress open, egress [192.168.5.1/32 TCP:10053]");
+    // without the Endpoints, the same policy allows nothing on the host
+    assertThat(
+            PolicyRules.compute(List.of(allowDns), PODS, namespaces, List.of(), "node-0"::equals)
+                .stream()
+                .map(PodFirewall::toString))
+        .containsExactly("a/web (10.0.0.2): ingress open, egress deny");
   }
 
   @Test
