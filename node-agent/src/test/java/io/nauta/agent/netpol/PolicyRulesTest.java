@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.nauta.agent.services.ChainNames;
+import io.nauta.agent.services.Iptables;
 import io.nauta.agent.services.RuleSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -287,5 +289,56 @@ class PolicyRulesTest {
             "-A " + in + " -p udp -m udp --dport 9000:9010 -j RETURN",
             "-A " + in + " -j DROP",
             "-A " + out + " -j DROP");
+  }
+
+  @Test
+  void theMainChainIsHookedFirstFromForwardAndInputBesideTheServiceProxysHooks() {
+    String proxy = "-m comment --comment nauta-services -j NAUTA-aa0000-INPUT";
+    String ours = "-m comment --comment nauta-netpol -j NAUTA-abcdef-NETPOL";
+    List<String> commands = new ArrayList<>();
+    String[] filter = {
+      "-A INPUT " + proxy + "\n-A FORWARD -j DOCKER-USER\n-A FORWARD -o br-1 -j ACCEPT\n"
+    };
+    Iptables iptables =
+        new Iptables() {
+          @Override
+          public String save() {
+            return "*nat\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n"
+                + ":DOCKER-USER - [0:0]\n:NAUTA-aa0000-INPUT - [0:0]\n"
+                + filter[0]
+                + "COMMIT\n";
+          }
+
+          @Override
+          public void restore(String input) {}
+
+          @Override
+          public void run(String table, List<String> args) {
+            commands.add(table + " " + String.join(" ", args));
+          }
+        };
+    IptablesPolicies policies = new IptablesPolicies(new ChainNames("NAUTA-abcdef"), iptables);
+    policies.apply(List.of());
+    // first in both; the service proxy's INPUT hook stays where it is (agents never fight)
+    assertThat(commands)
+        .containsExactly("filter -I FORWARD 1 " + ours, "filter -I INPUT 1 " + ours);
+
+    // behind the service proxy's hook (another agent's) is in place: nothing to do
+    commands.clear();
+    filter[0] =
+        "-A INPUT "
+            + proxy
+            + "\n-A INPUT "
+            + ours
+            + "\n-A FORWARD "
+            + ours
+            + "\n-A FORWARD -j DOCKER-USER\n";
+    policies.apply(List.of());
+    assertThat(commands).isEmpty();
+
+    // a graceful stop deletes both jumps (then the chains, in one restore)
+    policies.close();
+    assertThat(commands)
+        .containsExactlyInAnyOrder("filter -D INPUT " + ours, "filter -D FORWARD " + ours);
   }
 }
