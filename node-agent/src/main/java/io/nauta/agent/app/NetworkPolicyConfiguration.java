@@ -1,15 +1,18 @@
 package io.nauta.agent.app;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.nauta.agent.netpol.IptablesPolicies;
 import io.nauta.agent.netpol.NetworkPolicyAgent;
 import io.nauta.agent.netpol.PolicyEnforcement;
+import io.nauta.agent.netpol.PolicyRules;
 import io.nauta.agent.netpol.RecordedPolicies;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.services.ChainNames;
 import io.nauta.agent.services.Iptables;
+import io.nauta.core.client.ListOptions;
 import io.nauta.core.component.ComponentWork;
 import io.nauta.core.component.LeaderWork;
 import io.nauta.core.informer.InformerFactory;
@@ -28,8 +31,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * NetworkPolicy enforcement, when it runs (see {@link NetworkPolicyProperties#mode()}): informers
- * on every NetworkPolicy, Pod and Namespace of the cluster, and per-pod iptables chains made from
- * them (Docker) or a record of what they would be (simulated).
+ * on every NetworkPolicy, Pod and Namespace of the cluster and on the cluster DNS server's
+ * Endpoints ({@code kube-dns} in {@code kube-system}, which nodes read for the service proxy), and
+ * per-pod iptables chains made from them (Docker) or a record of what they would be (simulated).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(NetworkPolicyConfiguration.Enabled.class)
@@ -51,6 +55,11 @@ public class NetworkPolicyConfiguration {
         informers.informer(BuiltInResources.NETWORK_POLICIES, NetworkPolicy.class),
         informers.informer(BuiltInResources.PODS, Pod.class),
         informers.informer(BuiltInResources.NAMESPACES, Namespace.class),
+        informers.informer(
+            BuiltInResources.ENDPOINTS,
+            Endpoints.class,
+            PolicyRules.DNS_NAMESPACE,
+            ListOptions.none().withFieldSelector("metadata.name=" + PolicyRules.DNS_NAME)),
         local::contains,
         enforcement,
         settings.minSyncPeriod(),

@@ -35,9 +35,10 @@ import reactor.core.publisher.Mono;
  * The kubelet's {@code /exec/{namespace}/{pod}/{container}?command=…&stdin=…} and {@code
  * /attach/{namespace}/{pod}/{container}}, which the API server's {@code pods/exec} and {@code
  * pods/attach} reach: a WebSocket upgrade speaking {@link StreamProtocol}, the process run by the
- * node's runtime. The port's auth filter has authorized the caller as {@code nodes/proxy}; with the
- * shared token instead, the token is checked here as for logs. SPDY (kubectl before 1.30 by
- * default) is refused with a plain-text 400 saying so.
+ * node's runtime; and {@code /portForward/{namespace}/{pod}} for {@code pods/portforward} ({@link
+ * PortForwardSession}). The port's auth filter has authorized the caller as {@code nodes/proxy};
+ * with the shared token instead, the token is checked here as for logs. SPDY (kubectl before 1.30
+ * by default) is refused with a plain-text 400 saying so.
  */
 public final class ContainerStreamsHandler {
 
@@ -67,6 +68,8 @@ public final class ContainerStreamsHandler {
         .POST("/exec/{namespace}/{pod}/{container}", r -> stream(r, false))
         .GET("/attach/{namespace}/{pod}/{container}", r -> stream(r, true))
         .POST("/attach/{namespace}/{pod}/{container}", r -> stream(r, true))
+        .GET("/portForward/{namespace}/{pod}", this::portForward)
+        .POST("/portForward/{namespace}/{pod}", this::portForward)
         .build();
   }
 
@@ -133,6 +136,56 @@ public final class ContainerStreamsHandler {
           @Override
           public Mono<Void> handle(WebSocketSession session) {
             return StreamSession.run(session, opening, options.command());
+          }
+        };
+    return Mono.just(new UpgradeResponse(upgrades, handler));
+  }
+
+  /**
+   * The kubelet's {@code /portForward/{namespace}/{pod}}: a WebSocket carrying SPDY ({@link
+   * PortForwardSession}), the ports named per stream.
+   */
+  Mono<ServerResponse> portForward(ServerRequest request) {
+    if (sharedToken
+        && (token == null
+            || !token.matches(request.headers().firstHeader(HttpHeaders.AUTHORIZATION)))) {
+      return text(HttpStatus.UNAUTHORIZED, "Unauthorized");
+    }
+    String name = request.pathVariable("pod");
+    Optional<Pod> found = boundPods.store().get(request.pathVariable("namespace"), name);
+    AgentNode node = found.map(p -> nodes.get(p.getSpec().getNodeName())).orElse(null);
+    if (node == null) {
+      return text(HttpStatus.NOT_FOUND, "pod \"" + name + "\" does not exist");
+    }
+    String upgrade = request.headers().firstHeader(HttpHeaders.UPGRADE);
+    boolean speaks =
+        request.headers().header("Sec-WebSocket-Protocol").stream()
+            .flatMap(h -> Arrays.stream(h.split(",")))
+            .map(String::trim)
+            .anyMatch(PortForwardSession.PROTOCOL::equals);
+    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket") || !speaks) {
+      return text(
+          HttpStatus.BAD_REQUEST,
+          "port-forward is served over WebSocket (" + PortForwardSession.PROTOCOL + ") only");
+    }
+    WebSocketHandler handler =
+        new WebSocketHandler() {
+          @Override
+          public List<String> getSubProtocols() {
+            return List.of(PortForwardSession.PROTOCOL);
+          }
+
+          @Override
+          public Mono<Void> handle(WebSocketSession session) {
+            // The pod as it is at each connection (its IP is known once it runs).
+            String namespace = found.get().getMetadata().getNamespace();
+            return PortForwardSession.run(
+                session,
+                port ->
+                    node.runtime()
+                        .portForwardTarget(
+                            boundPods.store().get(namespace, name).orElse(found.get()), port),
+                name);
           }
         };
     return Mono.just(new UpgradeResponse(upgrades, handler));

@@ -13,8 +13,9 @@ import org.apache.commons.logging.LogFactory;
 /**
  * The Docker runtime's enforcement, in the service proxy's manner: the whole set of chains rendered
  * and written with one {@code iptables-restore --noflush} (packets see the old rules or the new
- * ones), stale chains of its own deleted in the same transaction, the FORWARD jump checked after
- * each write and put back first if Docker moved it; on close, the jump and the chains removed.
+ * ones), stale chains of its own deleted in the same transaction, the FORWARD and INPUT jumps
+ * checked after each write and put back first if Docker moved them; on close, the jumps and the
+ * chains removed.
  */
 public final class IptablesPolicies implements PolicyEnforcement {
 
@@ -35,8 +36,8 @@ public final class IptablesPolicies implements PolicyEnforcement {
     this.hooks =
         new ChainHooks(
             List.of(
-                new ChainHooks.Hook(
-                    "filter", "FORWARD", List.of(), PolicyChains.main(names), true)),
+                new ChainHooks.Hook("filter", "FORWARD", List.of(), PolicyChains.main(names), true),
+                new ChainHooks.Hook("filter", "INPUT", List.of(), PolicyChains.main(names), true)),
             "nauta-netpol",
             iptables);
   }

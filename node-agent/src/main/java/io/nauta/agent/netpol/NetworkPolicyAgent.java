@@ -1,5 +1,6 @@
 package io.nauta.agent.netpol;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -18,11 +19,12 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Keeps the enforcement of NetworkPolicies in line with the policies, pods and namespaces of the
- * whole cluster (peers on other nodes are matched by their pod IPs). Every change of any of them
- * only asks for a sync; syncs run one at a time, at most one per {@code minSyncPeriod} (changes in
- * between are coalesced into the next), and at least one per {@code syncPeriod}, which also repairs
- * rules someone else removed. A sync recomputes every local pod's firewall from the informers'
- * stores and hands it to the enforcement when it changed (or on the periodic sync).
+ * whole cluster (peers on other nodes are matched by their pod IPs) and the cluster DNS server's
+ * Endpoints (see {@link PolicyRules}). Every change of any of them only asks for a sync; syncs run
+ * one at a time, at most one per {@code minSyncPeriod} (changes in between are coalesced into the
+ * next), and at least one per {@code syncPeriod}, which also repairs rules someone else removed. A
+ * sync recomputes every local pod's firewall from the informers' stores and hands it to the
+ * enforcement when it changed (or on the periodic sync).
  */
 public final class NetworkPolicyAgent implements AutoCloseable {
 
@@ -31,6 +33,7 @@ public final class NetworkPolicyAgent implements AutoCloseable {
   private final SharedInformer<NetworkPolicy> policies;
   private final SharedInformer<Pod> pods;
   private final SharedInformer<Namespace> namespaces;
+  private final SharedInformer<Endpoints> dnsEndpoints;
   private final Predicate<String> localNode;
   private final PolicyEnforcement enforcement;
   private final Duration minSyncPeriod;
@@ -44,6 +47,7 @@ public final class NetworkPolicyAgent implements AutoCloseable {
       SharedInformer<NetworkPolicy> policies,
       SharedInformer<Pod> pods,
       SharedInformer<Namespace> namespaces,
+      SharedInformer<Endpoints> dnsEndpoints,
       Predicate<String> localNode,
       PolicyEnforcement enforcement,
       Duration minSyncPeriod,
@@ -51,6 +55,7 @@ public final class NetworkPolicyAgent implements AutoCloseable {
     this.policies = policies;
     this.pods = pods;
     this.namespaces = namespaces;
+    this.dnsEndpoints = dnsEndpoints;
     this.localNode = localNode;
     this.enforcement = enforcement;
     this.minSyncPeriod = minSyncPeriod;
@@ -69,11 +74,13 @@ public final class NetworkPolicyAgent implements AutoCloseable {
     policies.start();
     pods.start();
     namespaces.start();
+    dnsEndpoints.start();
     running =
         SyncLoop.start(
             "network policy enforcement",
-            Mono.when(policies.synced(), pods.synced(), namespaces.synced()),
-            Flux.<Object>merge(policies.events(), pods.events(), namespaces.events()),
+            Mono.when(policies.synced(), pods.synced(), namespaces.synced(), dnsEndpoints.synced()),
+            Flux.<Object>merge(
+                policies.events(), pods.events(), namespaces.events(), dnsEndpoints.events()),
             minSyncPeriod,
             syncPeriod,
             scheduler,
@@ -103,7 +110,11 @@ public final class NetworkPolicyAgent implements AutoCloseable {
   public synchronized void sync(boolean full) {
     List<PodFirewall> wanted =
         PolicyRules.compute(
-            policies.store().list(), pods.store().list(), namespaces.store().list(), localNode);
+            policies.store().list(),
+            pods.store().list(),
+            namespaces.store().list(),
+            dnsEndpoints.store().list(),
+            localNode);
     if (full || !wanted.equals(applied)) {
       enforcement.apply(wanted);
       applied = wanted;

@@ -11,16 +11,18 @@ import java.util.Set;
 /**
  * The filter table rules that enforce {@link PodFirewall}s. One chain, jumped to first from FORWARD
  * (pod traffic crosses it: bridged on a node's bridge with br_netfilter, routed between nodes'
- * bridges), lets replies of allowed connections pass and sends new traffic to or from an isolated
- * pod through that pod's ingress or egress chain, which returns what a policy allows and drops the
- * rest. Nothing is accepted here: what passes goes on through FORWARD (Docker's rules, the egress
- * guard) as before.
+ * bridges) and from INPUT (a pod's traffic to its own node: the API server, cluster DNS, anything
+ * listening on the host, directly or through a Service DNAT'd to it; only egress jumps match there,
+ * and replies to the host's own connections, probes or port-forwards, pass first), lets replies of
+ * allowed connections pass and sends new traffic to or from an isolated pod through that pod's
+ * ingress or egress chain, which returns what a policy allows and drops the rest. Nothing is
+ * accepted here: what passes goes on through FORWARD (Docker's rules, the egress guard) as before.
  */
 public final class PolicyChains {
 
   private PolicyChains() {}
 
-  /** The chain FORWARD jumps to. */
+  /** The chain FORWARD and INPUT jump to. */
   public static String main(ChainNames names) {
     return names.prefix() + "-NETPOL";
   }

@@ -2,9 +2,15 @@ package io.nauta.agent.netpol;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointPort;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -30,15 +36,30 @@ import java.util.function.Predicate;
  * (by pod selector in the policy's namespace, by namespace selector, or both) resolved to their IPs
  * cluster-wide, or IP blocks without their {@code except} blocks; its ports are numbers, ranges or
  * container port names (resolved on the pod that receives the traffic). IPv4 only.
+ *
+ * <p>Cluster DNS runs on the node, not in a pod: the addresses of the {@code kube-dns} Endpoints of
+ * {@code kube-system} count as pods of {@code kube-system} labelled as those Endpoints are ({@code
+ * k8s-app: kube-dns}), so the usual allowance ({@code namespaceSelector} on {@code
+ * kubernetes.io/metadata.name: kube-system}, {@code podSelector} on {@code k8s-app: kube-dns},
+ * ports 53) lets a pod's queries through while an egress deny blocks them. Their ports are the
+ * Endpoints' (the server's own, e.g. 10053, reached through the Service's 53): a rule's port 53 to
+ * such an address also allows the Endpoints' port of that protocol, as it would a DNS pod serving
+ * on 53, and the names {@code dns}/{@code dns-tcp} resolve to them.
  */
 public final class PolicyRules {
 
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+  public static final String DNS_NAMESPACE = "kube-system";
+  public static final String DNS_NAME = "kube-dns";
+  private static final int DNS_PORT = 53;
 
   private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
   private final List<Pod> peers = new ArrayList<>();
 
-  private PolicyRules(List<Pod> pods, List<Namespace> namespaces) {
+  /** The cluster DNS server's addresses ({@code ip/32}) and ports. */
+  private final Map<String, List<EndpointPort>> dnsServers = new HashMap<>();
+
+  private PolicyRules(List<Pod> pods, List<Namespace> namespaces, List<Endpoints> endpoints) {
     for (Namespace ns : namespaces) {
       Map<String, String> labels = new HashMap<>(orEmpty(ns.getMetadata().getLabels()));
       labels.putIfAbsent(NAMESPACE_NAME_LABEL, ns.getMetadata().getName());
@@ -48,6 +69,53 @@ public final class PolicyRules {
       if (hasPodIp(p)) {
         peers.add(p);
       }
+    }
+    for (Endpoints e : endpoints) {
+      if (DNS_NAMESPACE.equals(e.getMetadata().getNamespace())
+          && DNS_NAME.equals(e.getMetadata().getName())) {
+        for (EndpointSubset subset : orEmpty(e.getSubsets())) {
+          for (EndpointAddress a : orEmpty(subset.getAddresses())) {
+            dnsServer(e, a.getIp(), orEmpty(subset.getPorts()));
+          }
+        }
+      }
+    }
+  }
+
+  /** A DNS server address as a pod of kube-system (no node: never one of ours to isolate). */
+  private void dnsServer(Endpoints e, String ip, List<EndpointPort> ports) {
+    Map<String, String> labels = new HashMap<>(orEmpty(e.getMetadata().getLabels()));
+    labels.putIfAbsent("k8s-app", DNS_NAME);
+    Pod server =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace(DNS_NAMESPACE)
+            .withName(DNS_NAME + "-" + ip)
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("dns")
+            .withPorts(
+                ports.stream()
+                    .map(
+                        p ->
+                            new ContainerPortBuilder()
+                                .withName(p.getName())
+                                .withProtocol(p.getProtocol())
+                                .withContainerPort(p.getPort())
+                                .build())
+                    .toList())
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP(ip)
+            .endStatus()
+            .build();
+    if (hasPodIp(server)) {
+      peers.add(server);
+      dnsServers.put(ip + "/32", ports);
     }
   }
 
@@ -60,10 +128,26 @@ public final class PolicyRules {
       List<Pod> pods,
       List<Namespace> namespaces,
       Predicate<String> local) {
-    PolicyRules rules = new PolicyRules(pods, namespaces);
+    return compute(policies, pods, namespaces, List.of(), local);
+  }
+
+  /**
+   * @param endpoints Endpoints to take the cluster DNS server's addresses from (others ignored)
+   * @param local whether a node name is one of this agent's
+   * @return the local pods selected by at least one policy, by {@code namespace/name}
+   */
+  public static List<PodFirewall> compute(
+      List<NetworkPolicy> policies,
+      List<Pod> pods,
+      List<Namespace> namespaces,
+      List<Endpoints> endpoints,
+      Predicate<String> local) {
+    PolicyRules rules = new PolicyRules(pods, namespaces, endpoints);
     List<PodFirewall> out = new ArrayList<>();
     for (Pod pod : rules.peers) {
-      if (pod.getSpec() == null || !local.test(pod.getSpec().getNodeName())) {
+      if (pod.getSpec() == null
+          || pod.getSpec().getNodeName() == null
+          || !local.test(pod.getSpec().getNodeName())) {
         continue;
       }
       List<NetworkPolicy> selecting =
@@ -145,6 +229,7 @@ public final class PolicyRules {
             peer == null ? java.util.Collections.singletonList(null) : cidrs(peer, ns);
         for (String cidr : cidrs) {
           allowed.forEach(a -> out.add(a.withCidr(cidr)));
+          out.addAll(dnsPorts(allowed, cidr));
         }
       }
       if (!byName.isEmpty()) {
@@ -154,6 +239,36 @@ public final class PolicyRules {
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * What {@code allowed} to {@code cidr} (null: anywhere) allows of the DNS server: its own port of
+   * a protocol where port 53 of that protocol is allowed.
+   */
+  private List<Allow> dnsPorts(List<Allow> allowed, String cidr) {
+    Optional<Cidr> block = cidr == null ? Optional.empty() : Cidr.parse(cidr);
+    List<Allow> out = new ArrayList<>();
+    dnsServers.forEach(
+        (server, ports) -> {
+          if (cidr != null
+              && (block.isEmpty() || !block.get().contains(server.replace("/32", "")))) {
+            return;
+          }
+          for (Allow a : allowed) {
+            if (a.port() == null
+                || a.port() > DNS_PORT
+                || (a.endPort() == null ? a.port() : a.endPort()) < DNS_PORT) {
+              continue; // any port (already allowed) or not 53
+            }
+            for (EndpointPort p : ports) {
+              String protocol = p.getProtocol() == null ? "TCP" : p.getProtocol();
+              if (protocol.equals(a.protocol()) && p.getPort() != null) {
+                out.add(new Allow(server, protocol, p.getPort(), null));
+              }
+            }
+          }
+        });
     return out;
   }
 

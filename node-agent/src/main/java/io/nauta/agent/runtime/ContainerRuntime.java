@@ -81,4 +81,15 @@ public interface ContainerRuntime {
         new UnsupportedOperationException(
             "this node's runtime runs no processes (simulated): attach is not supported"));
   }
+
+  /**
+   * Where {@code kubectl port-forward} connects to for {@code port} of a running pod: an address
+   * that reaches the port inside the pod's network namespace. Fails on a runtime whose pods have no
+   * network.
+   */
+  default Mono<java.net.InetSocketAddress> portForwardTarget(Pod pod, int port) {
+    return Mono.error(
+        new UnsupportedOperationException(
+            "this node's runtime runs no processes (simulated): port-forward is not supported"));
+  }
 }

@@ -10,14 +10,19 @@ import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.it.Kubectl;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +34,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The acceptance of issue 22's streaming subresources on the Docker runtime, with the real kubectl
  * 1.33 (WebSocket, {@code v5.channel.k8s.io}) through the API server and the node agent (mutual
  * TLS, {@code nodes/proxy}): exit codes, stdin, separate stderr, an interactive TTY under tmux with
- * its size, {@code kubectl cp} of 10 MiB both ways, {@code kubectl attach}, and SPDY-only kubectl
- * refused with a clear error.
+ * its size, {@code kubectl cp} of 10 MiB both ways, {@code kubectl attach} (and {@code -i} to a
+ * container with {@code stdin}), {@code kubectl port-forward} to a pod and a service (SPDY in a
+ * WebSocket), and SPDY-only kubectl refused with a clear error.
  */
 class ExecOnDockerIT {
 
@@ -69,22 +75,50 @@ class ExecOnDockerIT {
             """
             apiVersion: v1
             kind: Pod
-            metadata: {name: box}
+            metadata: {name: box, labels: {app: box}}
             spec:
-              nodeName: %s
+              nodeName: %1$s
               automountServiceAccountToken: false
               terminationGracePeriodSeconds: 0
               containers:
               - name: app
-                image: %s
-                command: [sh, -c, 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']
+                image: %2$s
+                ports: [{name: http, containerPort: 8080}]
+                command:
+                - sh
+                - -c
+                - >-
+                  mkdir -p /tmp/www && echo hello > /tmp/www/index.html && httpd -p 8080 -h /tmp/www;
+                  i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: cat}
+            spec:
+              nodeName: %1$s
+              automountServiceAccountToken: false
+              terminationGracePeriodSeconds: 0
+              restartPolicy: Never
+              containers:
+              - name: app
+                image: %2$s
+                command: [cat]
+                stdin: true
+                stdinOnce: true
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: box}
+              ports: [{port: 80, targetPort: http}]
             """
                 .formatted(node.name(), IMAGE),
             "apply",
             "-f",
             "-");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    ok("wait", "--for=condition=Ready", "pod/box", "--timeout=60s");
+    ok("wait", "--for=condition=Ready", "pod/box", "pod/cat", "--timeout=60s");
   }
 
   @AfterAll
@@ -208,6 +242,155 @@ class ExecOnDockerIT {
   }
 
   /**
+   * {@code stdin: true, stdinOnce: true} make an open standard input: {@code kubectl attach -i}
+   * writes to it, and its end closes it, so {@code cat} echoes and exits.
+   */
+  @Test
+  void attachWritesToAContainerWithStdinOpen() {
+    Kubectl.Result r = kubectl.runWithInput("hi\n", "attach", "-i", "cat");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).isEqualTo("hi\n");
+  }
+
+  /**
+   * {@code kubectl port-forward} (1.33: SPDY tunnelled in a WebSocket) to a pod serves 50 HTTP
+   * requests from 4 parallel clients, each on a connection of its own.
+   */
+  @Test
+  void portForwardToAPodServesParallelRequests() throws Exception {
+    try (Forward f = Forward.start("pod/box", ":8080")) {
+      ExecutorService clients = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+          int requests = c < 2 ? 13 : 12;
+          done.add(
+              clients.submit(
+                  () -> {
+                    for (int i = 0; i < requests; i++) {
+                      f.get();
+                    }
+                    return requests;
+                  }));
+        }
+        int total = 0;
+        for (Future<Integer> d : done) {
+          total += d.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(total).isEqualTo(50);
+      } finally {
+        clients.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * {@code kubectl port-forward svc/web} picks the service's pod and its target port (a named one
+   * here) client-side; a port nothing listens on is reported on the error stream as the kubelet
+   * reports it.
+   */
+  @Test
+  void portForwardToAServiceAndToAClosedPort() throws Exception {
+    try (Forward f = Forward.start("svc/web", ":80")) {
+      f.get();
+    }
+    try (Forward f = Forward.start("pod/box", ":9999")) {
+      try (Socket s = new Socket("127.0.0.1", f.port)) {
+        s.setSoTimeout(10_000);
+        // The pod's side refused: the forwarded connection ends without a byte.
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      } catch (java.net.SocketException reset) {
+        // kubectl may have gone first
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () ->
+                  assertThat(f.stderr.toString())
+                      .contains("error forwarding port 9999 to pod box")
+                      .contains("refused"));
+    }
+  }
+
+  /** A running {@code kubectl port-forward}: its local port (kubectl's pick) and its stderr. */
+  private static final class Forward implements AutoCloseable {
+
+    final Process process;
+    final StringBuffer stderr = new StringBuffer();
+    final int port;
+
+    private Forward(Process process) throws Exception {
+      this.process = process;
+      Thread reader =
+          new Thread(
+              () -> {
+                try (var err =
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+                  for (int c = err.read(); c >= 0; c = err.read()) {
+                    stderr.append((char) c);
+                  }
+                } catch (java.io.IOException e) {
+                  // the process ended
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+      // "Forwarding from 127.0.0.1:N -> M" first; stdout is drained so it never fills.
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      String prefix = "Forwarding from 127.0.0.1:";
+      if (line == null || !line.startsWith(prefix)) {
+        process.waitFor(5, TimeUnit.SECONDS);
+        close();
+        throw new AssertionError(line + " (kubectl port-forward did not start) " + stderr);
+      }
+      port = Integer.parseInt(line.substring(prefix.length()).split(" ")[0]);
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  while (out.readLine() != null) {}
+                } catch (java.io.IOException e) {
+                  // the process ended
+                }
+              });
+      drain.setDaemon(true);
+      drain.start();
+    }
+
+    static Forward start(String... target) throws Exception {
+      List<String> args = new ArrayList<>(List.of("port-forward"));
+      args.addAll(List.of(target));
+      return new Forward(kubectl.start(args.toArray(String[]::new)));
+    }
+
+    /** GET /index.html through the forward, on a connection of its own: busybox httpd's "hello". */
+    void get() throws Exception {
+      String response;
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        socket
+            .getOutputStream()
+            .write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("kubectl: " + stderr, e);
+      }
+      assertThat(response).as(stderr.toString()).startsWith("HTTP/1.").contains(" 200 ");
+      assertThat(response).endsWith("\r\n\r\nhello\n");
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      process.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
    * A process writing as fast as it can to a kubectl whose output nobody reads is held back: the
    * bytes it got out stop growing well below what it would write, so no hop (API server, agent,
    * Docker) buffers without bound.
@@ -256,6 +439,9 @@ class ExecOnDockerIT {
     Kubectl.Result r = old.run("exec", "box", "--", "true");
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("SPDY/3.1 is not supported").contains("kubectl 1.30");
+    r = old.run("port-forward", "pod/box", ":8080");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr()).contains("port-forward needs kubectl 1.31");
     // kubectl 1.29 speaks WebSocket when told to (1.30 does by default).
     ProcessBuilder pb =
         new ProcessBuilder(

@@ -185,6 +185,14 @@ class NetworkPolicyOnDockerIT {
   @Test
   @Order(3)
   void egressDefaultDenyInALeavesClientOnlyDnsOnceAllowed() {
+    // The host (here the API server's port on client's bridge gateway) answers client before
+    // the deny.
+    String gateway =
+        DockerExec.output(docker, get("a", "client"), "ip route")
+            .replaceAll("(?s).*default via (\\S+).*", "$1")
+            .trim();
+    int host = plane.api.port();
+    assertThat(reach("a", "client", gateway, host)).isEqualTo("answered");
     apply(
         """
         apiVersion: networking.k8s.io/v1
@@ -198,6 +206,48 @@ class NetworkPolicyOnDockerIT {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(fetch("a", "client", webIp, 8080)).isEqualTo(TIMED_OUT));
     assertThat(fetch("a", "client", intruderIp, 53)).isEqualTo(TIMED_OUT);
+    // the node too: the policy chain is also jumped to from INPUT
+    assertThat(reach("a", "client", gateway, host)).isEqualTo(TIMED_OUT);
+    assertThat(new Iptables().save())
+        .contains("-A INPUT -m comment --comment nauta-netpol -j " + names.prefix() + "-NETPOL");
+
+    // Cluster DNS runs on the host: the fixture runs none, so the host's API server port stands
+    // in for it, as the cluster DNS server writes its kube-dns Endpoints (its own port behind the
+    // Service's 53). The usual kube-system allowance lets it through; a plain deny blocks it.
+    apply(
+        """
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: kube-dns, namespace: kube-system, labels: {k8s-app: kube-dns}}
+        subsets:
+        - addresses: [{ip: %s}]
+          ports: [{name: dns-tcp, protocol: TCP, port: %d}]
+        """
+            .formatted(gateway, host));
+    apply(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: allow-cluster-dns, namespace: a}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+              podSelector: {matchLabels: {k8s-app: kube-dns}}
+            ports:
+            - {protocol: UDP, port: 53}
+            - {protocol: TCP, port: 53}
+        """);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(reach("a", "client", gateway, host)).isEqualTo("answered"));
+    assertThat(fetch("a", "client", intruderIp, 53)).isEqualTo(TIMED_OUT);
+    ok("delete", "netpol", "allow-cluster-dns", "-n", "a");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(reach("a", "client", gateway, host)).isEqualTo(TIMED_OUT));
 
     apply(
         """
@@ -333,6 +383,24 @@ class NetworkPolicyOnDockerIT {
                     + "'")
             .trim();
     return out;
+  }
+
+  /**
+   * Whether {@code ns/pod} gets any answer from {@code ip:port} (a refusal or a TLS server's
+   * complaint too), or {@link #TIMED_OUT}.
+   */
+  private static String reach(String ns, String pod, String ip, int port) {
+    return DockerExec.output(
+            docker,
+            get(ns, pod),
+            "wget -q -T 2 -O /dev/null http://"
+                + ip
+                + ":"
+                + port
+                + "/ 2>&1 | grep -q 'timed out' && echo '"
+                + TIMED_OUT
+                + "' || echo answered")
+        .trim();
   }
 
   private static Pod get(String ns, String name) {

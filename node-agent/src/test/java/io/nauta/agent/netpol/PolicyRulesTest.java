@@ -2,13 +2,17 @@ package io.nauta.agent.netpol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.nauta.agent.services.ChainNames;
+import io.nauta.agent.services.Iptables;
 import io.nauta.agent.services.RuleSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -173,6 +177,83 @@ class PolicyRulesTest {
   }
 
   @Test
+  void theKubeDnsEndpointsOnTheHostArePodsOfKubeSystemServingTheServicesPort53OnTheirOwn() {
+    Endpoints dns =
+        new EndpointsBuilder()
+            .withNewMetadata()
+            .withNamespace("kube-system")
+            .withName("kube-dns")
+            .withLabels(Map.of("k8s-app", "kube-dns"))
+            .endMetadata()
+            .addNewSubset()
+            .addNewAddress()
+            .withIp("192.168.5.1")
+            .endAddress()
+            .addNewPort()
+            .withName("dns")
+            .withProtocol("UDP")
+            .withPort(10053)
+            .endPort()
+            .addNewPort()
+            .withName("dns-tcp")
+            .withProtocol("TCP")
+            .withPort(10053)
+            .endPort()
+            .endSubset()
+            .build();
+    // Another Endpoints of kube-system is no DNS server.
+    Endpoints other =
+        new EndpointsBuilder(dns).editMetadata().withName("other").endMetadata().build();
+    List<Namespace> namespaces = new java.util.ArrayList<>(NAMESPACES);
+    namespaces.add(namespace("kube-system", Map.of()));
+    NetworkPolicy deny = policy("a", "{\"podSelector\": {}, \"policyTypes\": [\"Egress\"]}");
+    NetworkPolicy allowDns =
+        policy(
+            "a",
+            """
+            {"podSelector": {}, "policyTypes": ["Egress"],
+             "egress": [
+               {"to": [{"namespaceSelector": {"matchLabels":
+                          {"kubernetes.io/metadata.name": "kube-system"}},
+                        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+                "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+               {"to": [{"podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}]}]}
+            """);
+    NetworkPolicy byName =
+        policy(
+            "a",
+            """
+            {"podSelector": {}, "policyTypes": ["Egress"],
+             "egress": [{"to": [{"ipBlock": {"cidr": "192.168.0.0/16"}}],
+                         "ports": [{"port": "dns-tcp"}]}]}
+            """);
+    java.util.function.Function<NetworkPolicy[], List<String>> onNode0 =
+        ps ->
+            PolicyRules.compute(
+                    List.of(ps), PODS, namespaces, List.of(dns, other), "node-0"::equals)
+                .stream()
+                .map(PodFirewall::toString)
+                .toList();
+    // a plain deny blocks DNS too; the namespace selector (with the Service's label) allows it, a
+    // rule's 53 reaching the server's own port; a pod selector alone stays in the policy's
+    // namespace; the port names of the Endpoints resolve on the server
+    assertThat(onNode0.apply(new NetworkPolicy[] {deny}))
+        .containsExactly("a/web (10.0.0.2): ingress open, egress deny");
+    assertThat(onNode0.apply(new NetworkPolicy[] {deny, allowDns}))
+        .containsExactly(
+            "a/web (10.0.0.2): ingress open, egress [192.168.5.1/32 UDP:53,"
+                + " 192.168.5.1/32 TCP:53, 192.168.5.1/32 UDP:10053, 192.168.5.1/32 TCP:10053]");
+    assertThat(onNode0.apply(new NetworkPolicy[] {byName}))
+        .containsExactly("a/web (10.0.0.2): ingress open, egress [192.168.5.1/32 TCP:10053]");
+    // without the Endpoints, the same policy allows nothing on the host
+    assertThat(
+            PolicyRules.compute(List.of(allowDns), PODS, namespaces, List.of(), "node-0"::equals)
+                .stream()
+                .map(PodFirewall::toString))
+        .containsExactly("a/web (10.0.0.2): ingress open, egress deny");
+  }
+
+  @Test
   void policyTypesDefaultAsTheApiServerDefaultsThem() {
     NetworkPolicy withEgress =
         policy(
@@ -208,5 +289,56 @@ class PolicyRulesTest {
             "-A " + in + " -p udp -m udp --dport 9000:9010 -j RETURN",
             "-A " + in + " -j DROP",
             "-A " + out + " -j DROP");
+  }
+
+  @Test
+  void theMainChainIsHookedFirstFromForwardAndInputBesideTheServiceProxysHooks() {
+    String proxy = "-m comment --comment nauta-services -j NAUTA-aa0000-INPUT";
+    String ours = "-m comment --comment nauta-netpol -j NAUTA-abcdef-NETPOL";
+    List<String> commands = new ArrayList<>();
+    String[] filter = {
+      "-A INPUT " + proxy + "\n-A FORWARD -j DOCKER-USER\n-A FORWARD -o br-1 -j ACCEPT\n"
+    };
+    Iptables iptables =
+        new Iptables() {
+          @Override
+          public String save() {
+            return "*nat\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n"
+                + ":DOCKER-USER - [0:0]\n:NAUTA-aa0000-INPUT - [0:0]\n"
+                + filter[0]
+                + "COMMIT\n";
+          }
+
+          @Override
+          public void restore(String input) {}
+
+          @Override
+          public void run(String table, List<String> args) {
+            commands.add(table + " " + String.join(" ", args));
+          }
+        };
+    IptablesPolicies policies = new IptablesPolicies(new ChainNames("NAUTA-abcdef"), iptables);
+    policies.apply(List.of());
+    // first in both; the service proxy's INPUT hook stays where it is (agents never fight)
+    assertThat(commands)
+        .containsExactly("filter -I FORWARD 1 " + ours, "filter -I INPUT 1 " + ours);
+
+    // behind the service proxy's hook (another agent's) is in place: nothing to do
+    commands.clear();
+    filter[0] =
+        "-A INPUT "
+            + proxy
+            + "\n-A INPUT "
+            + ours
+            + "\n-A FORWARD "
+            + ours
+            + "\n-A FORWARD -j DOCKER-USER\n";
+    policies.apply(List.of());
+    assertThat(commands).isEmpty();
+
+    // a graceful stop deletes both jumps (then the chains, in one restore)
+    policies.close();
+    assertThat(commands)
+        .containsExactlyInAnyOrder("filter -D INPUT " + ours, "filter -D FORWARD " + ours);
   }
 }

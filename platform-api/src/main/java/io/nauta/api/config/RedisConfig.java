@@ -70,6 +70,10 @@ public class RedisConfig {
             // the listeners keep reading it, or a full pipe would stall the server.
             .soutListener(line -> log.debug("redis: {}", line))
             .serrListener(line -> log.warn("redis: {}", line))
+            // Stopped by this endpoint's close, after the beans that use it: the library's own
+            // JVM shutdown hook would kill it while the graceful shutdown still writes (the
+            // kubernetes Endpoints update then waits out its timeout on every stop).
+            .onShutdownForceStop(false)
             .build();
     server.start();
     log.info("Started embedded redis-server on 127.0.0.1:{} with data in {}", port, dir);

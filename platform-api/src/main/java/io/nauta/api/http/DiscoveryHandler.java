@@ -168,9 +168,15 @@ public class DiscoveryHandler {
         r.put("kind", "TokenRequest");
         r.put("verbs", List.of("create"));
       }
-      case "exec", "attach" -> {
+      case "exec", "attach", "portforward" -> {
         // Connect subresources: GET upgrades to WebSocket, POST to SPDY.
-        r.put("kind", sub.equals("exec") ? "PodExecOptions" : "PodAttachOptions");
+        r.put(
+            "kind",
+            switch (sub) {
+              case "exec" -> "PodExecOptions";
+              case "attach" -> "PodAttachOptions";
+              default -> "PodPortForwardOptions";
+            });
         r.put("verbs", List.of("create", "get"));
       }
       case "binding" -> {

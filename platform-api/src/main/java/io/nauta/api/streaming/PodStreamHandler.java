@@ -11,9 +11,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code pods/exec} or {@code pods/attach}: GET (a WebSocket upgrade) or POST (SPDY, refused with a
- * Status), streamed by {@link PodStreams}. Kubernetes' connect verbs are {@code get} and {@code
- * create}; authorization checks {@code create} for a WebSocket GET too.
+ * {@code pods/exec}, {@code pods/attach} or {@code pods/portforward}: GET (a WebSocket upgrade) or
+ * POST (SPDY, refused with a Status), streamed by {@link PodStreams}. Kubernetes' connect verbs are
+ * {@code get} and {@code create}; authorization checks {@code create} for a WebSocket GET too.
  */
 class PodStreamHandler implements SubresourceHandler {
 

@@ -41,13 +41,26 @@ import reactor.core.publisher.Sinks;
  * upgrade answered, with the protocol the agent chose. From then on messages are relayed as they
  * are ({@link StreamRelay}); the channel protocol is the agent's business, as it is the kubelet's.
  * SPDY (kubectl 1.27-1.28, and 1.29 unless told otherwise) is refused with a Status saying what to
- * use.
+ * use. {@code pods/portforward} is the same relay to the agent's {@code
+ * /portForward/{namespace}/{pod}}, with the protocol kubectl 1.31+ offers for it ({@link
+ * #PORT_FORWARD_PROTOCOLS}: SPDY tunnelled in WebSocket messages, which the agent speaks).
  */
 @Component
 public class PodStreams {
 
   /** The protocols kubectl speaks over WebSocket for exec and attach. */
   static final List<String> PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
+
+  /**
+   * What kubectl 1.31+ offers for port-forward: SPDY/3.1 tunnelled in WebSocket binary messages
+   * (client-go's tunnelling dialer), which the agent serves; this server relays the messages.
+   */
+  static final List<String> PORT_FORWARD_PROTOCOLS = List.of("SPDY/3.1+portforward.k8s.io");
+
+  static final String PORT_FORWARD_SPDY_REFUSAL =
+      "Upgrade request failed: SPDY/3.1 is not supported by this API server; port-forward needs"
+          + " kubectl 1.31 or later (SPDY/3.1+portforward.k8s.io over WebSocket), or"
+          + " KUBECTL_PORT_FORWARD_WEBSOCKETS=true with kubectl 1.30";
 
   static final String SPDY_REFUSAL =
       "Upgrade request failed: SPDY/3.1 is not supported by this API server; exec, attach and cp"
@@ -71,26 +84,44 @@ public class PodStreams {
   }
 
   /**
-   * @param kind {@code exec} or {@code attach}: the subresource and the agent's path
+   * @param kind {@code exec}, {@code attach} or {@code portforward}: the subresource
    */
   public Mono<ServerResponse> stream(
       ServerRequest request, String kind, String namespace, String name) {
     HttpHeaders headers = request.headers().asHttpHeaders();
+    boolean portForward = kind.equals("portforward");
+    List<String> protocols = portForward ? PORT_FORWARD_PROTOCOLS : PROTOCOLS;
     List<String> offered =
         headers.getOrEmpty("Sec-WebSocket-Protocol").stream()
             .flatMap(h -> Arrays.stream(h.split(",")))
             .map(String::trim)
-            .filter(PROTOCOLS::contains)
+            .filter(protocols::contains)
             .toList();
     MultiValueMap<String, String> query = request.queryParams();
-    checkOptions(kind, query);
+    if (!portForward) {
+      checkOptions(kind, query);
+    }
     String requested = query.getFirst("container");
     return service
         .get(BuiltInResources.PODS, namespace, name)
         .map(obj -> codec.mapper().treeToValue(obj, Pod.class))
         .flatMap(
             pod -> {
-              String container = LogTarget.container(pod, requested);
+              // The kubelet's paths: /portForward/{namespace}/{pod} (the ports are per stream),
+              // /{exec,attach}/{namespace}/{pod}/{container}?{streams, command}.
+              String path =
+                  portForward
+                      ? "/portForward/" + encode(namespace) + "/" + encode(name)
+                      : "/"
+                          + kind
+                          + "/"
+                          + encode(namespace)
+                          + "/"
+                          + encode(name)
+                          + "/"
+                          + encode(LogTarget.container(pod, requested))
+                          + "?"
+                          + agentQuery(query);
               String nodeName = pod.getSpec().getNodeName();
               if (nodeName == null || nodeName.isEmpty()) {
                 throw new BadRequestException("pod " + name + " does not have a host assigned");
@@ -104,38 +135,31 @@ public class PodStreams {
                               agents.scheme().equals("https") ? "wss" : "ws",
                               nodeName,
                               LogTarget.agentAddress(node, defaultPort),
-                              "/"
-                                  + kind
-                                  + "/"
-                                  + encode(namespace)
-                                  + "/"
-                                  + encode(name)
-                                  + "/"
-                                  + encode(container)
-                                  + "?"
-                                  + agentQuery(query)));
+                              path));
             })
         .flatMap(
             uri -> {
               // After the checks of the request, as Kubernetes answers a bad one whatever its
               // protocol: kubectl falls back from WebSocket to SPDY on any refusal, and would
               // otherwise only ever show this one.
-              checkUpgrade(kind, headers.getFirst(HttpHeaders.UPGRADE), offered);
+              checkUpgrade(kind, headers.getFirst(HttpHeaders.UPGRADE), offered, protocols);
               return connect(uri, offered);
             });
   }
 
-  private static void checkUpgrade(String kind, String upgrade, List<String> offered) {
+  private static void checkUpgrade(
+      String kind, String upgrade, List<String> offered, List<String> protocols) {
     if (upgrade != null && upgrade.toUpperCase().startsWith("SPDY")) {
-      throw new BadRequestException(SPDY_REFUSAL);
+      throw new BadRequestException(
+          kind.equals("portforward") ? PORT_FORWARD_SPDY_REFUSAL : SPDY_REFUSAL);
     }
     if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
       throw new BadRequestException(
-          "Upgrade request required: " + kind + " is served over WebSocket (" + PROTOCOLS + ")");
+          "Upgrade request required: " + kind + " is served over WebSocket (" + protocols + ")");
     }
     if (offered.isEmpty()) {
       throw new BadRequestException(
-          "none of the requested WebSocket protocols is supported: use one of " + PROTOCOLS);
+          "none of the requested WebSocket protocols is supported: use one of " + protocols);
     }
   }
 

@@ -4,7 +4,7 @@ import io.nauta.api.http.SubresourceHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The streaming subresources of pods: {@code exec} and {@code attach}. */
+/** The streaming subresources of pods: {@code exec}, {@code attach} and {@code portforward}. */
 @Configuration(proxyBeanMethods = false)
 class StreamingConfiguration {
 
@@ -16,5 +16,10 @@ class StreamingConfiguration {
   @Bean
   SubresourceHandler podAttach(PodStreams streams) {
     return new PodStreamHandler(streams, "attach");
+  }
+
+  @Bean
+  SubresourceHandler podPortForward(PodStreams streams) {
+    return new PodStreamHandler(streams, "portforward");
   }
 }

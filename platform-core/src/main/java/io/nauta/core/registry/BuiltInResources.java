@@ -64,7 +64,7 @@ public final class BuiltInResources {
           true,
           List.of("po"),
           List.of("all"),
-          Set.of("status", "binding", "log", "exec", "attach"),
+          Set.of("status", "binding", "log", "exec", "attach", "portforward"),
           Pod.class);
   public static final ResourceType NODES =
       type("", "Node", "nodes", false, List.of("no"), List.of(), Set.of("status"), Node.class);

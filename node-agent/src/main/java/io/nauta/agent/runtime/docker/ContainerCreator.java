@@ -135,6 +135,7 @@ final class ContainerCreator {
     if (spec.getWorkingDir() != null && !spec.getWorkingDir().isBlank()) {
       cmd.withWorkingDir(spec.getWorkingDir());
     }
+    interactive(spec, cmd);
     String id;
     try {
       id = cmd.exec().getId();
@@ -199,6 +200,19 @@ final class ContainerCreator {
         new UnstartedContainers.Unstarted(
             init, index, spec.getImage(), new ContainerState.Waiting(reason, message)));
     retries.after(ref, setup.retryInterval());
+  }
+
+  /**
+   * {@code stdin}, {@code stdinOnce} and {@code tty} as the kubelet's Docker runtime set them: an
+   * open standard input (which {@code kubectl attach -i} writes to), closed after the first
+   * attached client detaches with {@code stdinOnce}, and a TTY.
+   */
+  static void interactive(io.fabric8.kubernetes.api.model.Container spec, CreateContainerCmd cmd) {
+    boolean stdin = Boolean.TRUE.equals(spec.getStdin());
+    cmd.withStdinOpen(stdin)
+        .withAttachStdin(stdin)
+        .withStdInOnce(stdin && Boolean.TRUE.equals(spec.getStdinOnce()))
+        .withTty(Boolean.TRUE.equals(spec.getTty()));
   }
 
   /** The image's configured user ({@code docker inspect}'s {@code Config.User}), "" for none. */

@@ -251,6 +251,21 @@ public final class DockerRuntime implements ContainerRuntime {
             });
   }
 
+  /**
+   * The pod's IP on the node's bridge, which this agent's host reaches: the port inside the pod's
+   * network namespace (the kubelet enters the namespace instead; a port bound to the pod's loopback
+   * only is not reached this way). With the host's network, the host's address.
+   */
+  @Override
+  public Mono<java.net.InetSocketAddress> portForwardTarget(
+      io.fabric8.kubernetes.api.model.Pod pod, int port) {
+    String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    if (ip == null || ip.isEmpty()) {
+      return Mono.error(new IllegalStateException("the pod has no IP address yet"));
+    }
+    return Mono.just(new java.net.InetSocketAddress(ip, port));
+  }
+
   /** The container's running instance; fails with the kubelet's words when it does not run. */
   private Mono<PodContainer> running(String podUid, String container) {
     return threads
