@@ -63,21 +63,22 @@ class PodGarbageCollectorIT {
   }
 
   static Pod pod(String ns, String name, String node) {
-    return pods.create(
-            new PodBuilder()
-                .withNewMetadata()
-                .withNamespace(ns)
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .addNewContainer()
-                .withName("c")
-                .withImage("busybox")
-                .endContainer()
-                .endSpec()
-                .build())
-        .block(T);
+    return pods.create(podBuilder(ns, name, node).build()).block(T);
+  }
+
+  static PodBuilder podBuilder(String ns, String name, String node) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .addNewContainer()
+        .withName("c")
+        .withImage("busybox")
+        .endContainer()
+        .endSpec();
   }
 
   static void node(String name) {
@@ -167,18 +168,10 @@ class PodGarbageCollectorIT {
     namespace("gc-unscheduled");
     Pod held =
         pods.create(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withNamespace("gc-unscheduled")
-                    .withName("held")
+                podBuilder("gc-unscheduled", "held", null)
+                    .editMetadata()
                     .withFinalizers("example.com/hold")
                     .endMetadata()
-                    .withNewSpec()
-                    .addNewContainer()
-                    .withName("c")
-                    .withImage("busybox")
-                    .endContainer()
-                    .endSpec()
                     .build())
             .block(T);
     assertThat(held.getSpec().getNodeName()).isNull();
