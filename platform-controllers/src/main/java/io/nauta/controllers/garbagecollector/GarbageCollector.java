@@ -49,6 +49,7 @@ public final class GarbageCollector {
           BuiltInResources.CRONJOBS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
+          BuiltInResources.ENDPOINT_SLICES,
           BuiltInResources.CONFIGMAPS,
           BuiltInResources.SECRETS,
           BuiltInResources.PERSISTENT_VOLUME_CLAIMS,
