@@ -282,7 +282,7 @@ public class ResourceService {
             String prefix = Meta.text(obj, "generateName");
             if (prefix == null || prefix.isEmpty()) {
               throw new InvalidException(
-                  type.kind(),
+                  strategies.of(type).qualifiedKind(),
                   ref(type, ""),
                   List.of(
                       FieldError.required("metadata.name", "name or generateName is required")));
@@ -759,7 +759,7 @@ public class ResourceService {
         added.removeAll(Meta.finalizers(old));
         if (!added.isEmpty()) {
           throw new InvalidException(
-              type.kind(),
+              strategy.qualifiedKind(),
               ref(type, Meta.name(old)),
               List.of(
                   FieldError.forbidden(

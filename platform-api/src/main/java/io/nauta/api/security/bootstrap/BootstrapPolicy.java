@@ -187,7 +187,8 @@ public final class BootstrapPolicy {
             rule(
                 READ,
                 List.of(BuiltInResources.NETWORKING_GROUP),
-                List.of("ingresses", "ingresses/status", "networkpolicies"))));
+                List.of("ingresses", "ingresses/status", "networkpolicies")),
+            rule(READ, List.of(BuiltInResources.DISCOVERY_GROUP), List.of("endpointslices"))));
     roles.add(
         role(
             "system:basic-user",
@@ -266,6 +267,7 @@ public final class BootstrapPolicy {
                 List.of(""),
                 List.of("pods", "services", "configmaps", "secrets")),
             rule(READ_WRITE, List.of(""), List.of("endpoints")),
+            rule(READ_WRITE, List.of(BuiltInResources.DISCOVERY_GROUP), List.of("endpointslices")),
             // ... and custom resources too: their kinds are only known at run time, so, as
             // upstream's generic-garbage-collector role, every resource of every group (the
             // collector follows the CustomResourceDefinitions to know which kinds exist).
