@@ -81,7 +81,8 @@ final class Examples {
     }
   }
 
-  void exerciseAll() {
+  /** Applies every example and checks what each promises; they are left running. */
+  void applyAndCheck() {
     ok("kubectl create namespace " + NAMESPACE);
     for (String file : FILES) {
       if (!file.equals("gpu-node.yaml")) {
@@ -158,12 +159,10 @@ final class Examples {
             + "wait --for=jsonpath='{.status.containerStatuses[0].restartCount}'=1 pod -l app=probes"
             + " --timeout="
             + secs(WAIT));
-
-    deleteAll();
   }
 
   /** Deletes every example as the README says and waits until nothing of them is left. */
-  private void deleteAll() {
+  void deleteAndCheckGone() {
     ok(k + "delete -f deploy/examples/gpu-pod.yaml --force --grace-period=0");
     ok(k + "delete -f deploy/examples/gpu-node.yaml");
     for (String file : FILES) {
