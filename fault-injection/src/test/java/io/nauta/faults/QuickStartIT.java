@@ -146,6 +146,7 @@ class QuickStartIT {
       ok("deploy/nauta down");
       assertNothingLeftOnDocker();
       takenPortIsReportedBeforeAnythingStarts();
+      buildSaysItsProgressAndWhyItFailed(root);
       passed = true;
     } finally {
       if (!passed) {
@@ -311,6 +312,53 @@ class QuickStartIT {
                   + "); set --port");
     }
     assertThat(home.resolve("run")).as("nothing started").doesNotExist();
+  }
+
+  /**
+   * A build is not silent: in a checkout whose pom.xml is newer than the jars, {@code up} builds,
+   * saying every second ({@code NAUTA_PROGRESS_EVERY=1}) that it still does; a build that fails (a
+   * stand-in {@code mvn} on PATH, failing after 3 s) ends {@code up} with its log's last lines.
+   */
+  private void buildSaysItsProgressAndWhyItFailed(Path root) throws IOException {
+    Path stale = checkout.resolve("stale-checkout");
+    Files.createDirectories(stale);
+    try (Stream<Path> entries = Files.list(root)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.startsWith(".") && !name.equals("pom.xml")) {
+          Files.createSymbolicLink(stale.resolve(name), entry);
+        }
+      }
+    }
+    Files.copy(root.resolve("pom.xml"), stale.resolve("pom.xml")); // newer than every jar
+    Path bin = Files.createDirectories(checkout.resolve("fake-bin"));
+    Files.writeString(
+        bin.resolve("mvn"),
+        "#!/bin/sh\necho '[ERROR] the stand-in build fails'\nsleep 3\nexit 1\n");
+    bin.resolve("mvn").toFile().setExecutable(true);
+    Result r =
+        run(
+            "NAUTA_NO_BUILD= NAUTA_PROGRESS_EVERY=1 PATH="
+                + bin
+                + ":$PATH "
+                + stale.resolve("deploy/nauta")
+                + " up --runtime simulated --port "
+                + apiPort,
+            null,
+            COMMAND_TIMEOUT);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+    Matcher progress =
+        Pattern.compile(
+                "building \\.\\.\\. \\d+ s \\(log: "
+                    + Pattern.quote(stale.resolve(".nauta/logs/build.log").toString()))
+            .matcher(r.output());
+    assertThat(progress.results().count())
+        .as("progress lines in:%n%s", r.output())
+        .isGreaterThan(1);
+    assertThat(r.output())
+        .contains(
+            "building the jars", "building failed after ", "[ERROR] the stand-in build fails");
+    assertThat(stale.resolve(".nauta/run")).as("nothing started").doesNotExist();
   }
 
   /** Every object of {@link #KINDS}: kind, namespace, name and uid, one line each. */
