@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConnections the connection pool's size per endpoint (kept alive between requests)
  * @param maxIdleTime how long an idle pooled connection is kept
  * @param http2 HTTP/2 on the TLS port, offered by ALPN beside HTTP/1.1
+ * @param threads the proxy's event loop threads (both ports and the connections to endpoints); 0:
+ *     one per core
  */
 @ConfigurationProperties("nauta.ingress")
 public record IngressProperties(
@@ -40,4 +42,5 @@ public record IngressProperties(
     @DefaultValue("2") int retries,
     @DefaultValue("512") int maxConnections,
     @DefaultValue("60s") Duration maxIdleTime,
-    @DefaultValue("true") boolean http2) {}
+    @DefaultValue("true") boolean http2,
+    @DefaultValue("0") int threads) {}

@@ -19,6 +19,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
@@ -48,6 +49,8 @@ public class IngressServerWork implements ComponentWork {
   private final RouteTableBuilder builder;
   private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.EMPTY);
   private volatile Running running;
+  private Running parts; // before the servers are bound
+  private Disposable binding;
 
   private record Running(
       DisposableServer http,
@@ -97,7 +100,11 @@ public class IngressServerWork implements ComponentWork {
                   }
                 });
 
-    LoopResources loops = LoopResources.create("nauta-ingress", -1, true);
+    LoopResources loops =
+        LoopResources.create(
+            "nauta-ingress",
+            props.threads() > 0 ? props.threads() : Runtime.getRuntime().availableProcessors(),
+            true);
     ConnectionProvider pool =
         ConnectionProvider.builder("nauta-ingress")
             .maxConnections(props.maxConnections())
@@ -113,13 +120,12 @@ public class IngressServerWork implements ComponentWork {
             .compress(false)
             .followRedirect(false);
     IngressProxy proxy = new IngressProxy(table::get, httpClient, metrics, props.retries());
-    DisposableServer http =
+    HttpServer plain =
         HttpServer.create()
             .runOn(loops)
             .host(props.address())
             .port(props.httpPort())
-            .handle((req, res) -> proxy.handle(req, res, "http"))
-            .bindNow();
+            .handle((req, res) -> proxy.handle(req, res, "http"));
     HttpServer secure =
         HttpServer.create()
             .runOn(loops)
@@ -138,26 +144,43 @@ public class IngressServerWork implements ComponentWork {
     if (props.http2()) {
       secure = secure.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
     }
-    DisposableServer https = secure.bindNow();
-    running = new Running(http, https, rebuilds, scheduler, loops, pool);
-    log.info(
-        "ingress controller of class "
-            + props.className()
-            + " on "
-            + props.address()
-            + ": http "
-            + http.port()
-            + ", https "
-            + https.port()
-            + (props.http2() ? " (h2, http/1.1)" : ""));
+    // Bound off the event loop the runner starts work on (binding waits).
+    binding =
+        Mono.zip(plain.bind(), secure.bind())
+            .subscribeOn(Schedulers.boundedElastic())
+            .subscribe(
+                servers -> {
+                  running =
+                      new Running(
+                          servers.getT1(), servers.getT2(), rebuilds, scheduler, loops, pool);
+                  log.info(
+                      "ingress controller of class "
+                          + props.className()
+                          + " on "
+                          + props.address()
+                          + ": http "
+                          + servers.getT1().port()
+                          + ", https "
+                          + servers.getT2().port()
+                          + (props.http2() ? " (h2, http/1.1)" : ""));
+                },
+                e -> log.error("the ingress proxy could not listen", e));
+    parts = new Running(null, null, rebuilds, scheduler, loops, pool);
   }
 
   private synchronized void stop() {
-    Running r = running;
+    Running r = running != null ? running : parts;
     running = null;
+    parts = null;
+    if (binding != null) {
+      binding.dispose();
+      binding = null;
+    }
     if (r != null) {
-      r.http().disposeNow();
-      r.https().disposeNow();
+      if (r.http() != null) {
+        r.http().disposeNow();
+        r.https().disposeNow();
+      }
       r.rebuilds().dispose();
       r.scheduler().dispose();
       r.pool().dispose();

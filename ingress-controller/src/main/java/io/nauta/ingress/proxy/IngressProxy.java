@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.http.client.WebsocketClientSpec;
@@ -103,7 +104,7 @@ public final class IngressProxy {
               res,
               HttpResponseStatus.SERVICE_UNAVAILABLE,
               "503 service unavailable: no ready endpoint for " + service + "\n");
-    } else if (req.isWebsocket()) {
+    } else if ("websocket".equalsIgnoreCase(req.requestHeaders().get(HttpHeaderNames.UPGRADE))) {
       work = websocket(req, res, target.get(), host, scheme, uri);
     } else {
       work = forward(req, res, target.get(), host, scheme, uri);
@@ -173,8 +174,14 @@ public final class IngressProxy {
               if (selected != null) {
                 serverSpec.protocols(selected);
               }
+              // The upgrade completes before the frames flow: the backend's connection stays
+              // until the bridge ends.
+              Sinks.Empty<Void> bridged = Sinks.empty();
               return res.sendWebsocket(
-                  (sin, sout) -> bridge(sin, sout, cin, cout), serverSpec.build());
+                      (sin, sout) ->
+                          bridge(sin, sout, cin, cout).doFinally(sig -> bridged.tryEmitEmpty()),
+                      serverSpec.build())
+                  .then(bridged.asMono());
             })
         .then()
         .onErrorResume(e -> failed(res, target, e));
@@ -205,7 +212,7 @@ public final class IngressProxy {
           HttpResponseStatus.GATEWAY_TIMEOUT,
           "504 gateway timeout: " + target.service() + " did not answer in time\n");
     }
-    log.debug("proxying to " + target.service() + " failed: " + e);
+    log.warn("proxying to " + target.service() + " failed: " + e);
     String why =
         e instanceof PrematureCloseException
             ? "the connection closed before the response"
