@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -110,12 +109,7 @@ public final class IngressProxy {
       work = forward(req, res, target.get(), host, scheme, uri);
     }
     return work.doFinally(
-        s ->
-            metrics.record(
-                ingress,
-                service,
-                res.status().code(),
-                Duration.ofNanos(System.nanoTime() - start)));
+        s -> metrics.record(ingress, service, res.status().code(), System.nanoTime() - start));
   }
 
   private Mono<Void> forward(
@@ -131,10 +125,13 @@ public final class IngressProxy {
             () -> {
               InetSocketAddress endpoint = target.next();
               return client
-                  .headers(h -> requestHeaders(req, host, scheme, h))
                   .request(req.method())
                   .uri(url("http", endpoint, uri))
-                  .send((creq, out) -> out.send(req.receive().retain()))
+                  .send(
+                      (creq, out) -> {
+                        requestHeaders(req, host, scheme, creq.requestHeaders());
+                        return out.send(req.receive().retain());
+                      })
                   .response(
                       (cres, body) -> {
                         res.status(cres.status());
@@ -234,6 +231,10 @@ public final class IngressProxy {
 
   private static void requestHeaders(
       HttpServerRequest req, String host, String scheme, HttpHeaders into) {
+    // The client's defaults (Accept, User-Agent) give way to what the request has.
+    for (String name : req.requestHeaders().names()) {
+      into.remove(name);
+    }
     copy(req.requestHeaders(), into, WEBSOCKET_HANDSHAKE);
     into.set(HttpHeaderNames.HOST, host);
     String client = req.remoteAddress() == null ? null : req.remoteAddress().getHostString();
@@ -250,16 +251,25 @@ public final class IngressProxy {
 
   /** Every header but the hop-by-hop ones, those {@code Connection} names and {@code except}. */
   private static void copy(HttpHeaders from, HttpHeaders into, Set<String> except) {
-    Set<String> skip = new HashSet<>(HOP_BY_HOP);
-    skip.addAll(except);
-    for (String c : from.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : c.split(",")) {
-        skip.add(token.trim().toLowerCase(Locale.ROOT));
+    Set<String> named = Set.of();
+    String connection = from.get(HttpHeaderNames.CONNECTION);
+    if (connection != null && connection.indexOf(',') >= 0
+        || connection != null
+            && !connection.equalsIgnoreCase("keep-alive")
+            && !connection.equalsIgnoreCase("close")) {
+      named = new HashSet<>();
+      for (String c : from.getAll(HttpHeaderNames.CONNECTION)) {
+        for (String token : c.split(",")) {
+          named.add(token.trim().toLowerCase(Locale.ROOT));
+        }
       }
     }
     for (Map.Entry<String, String> h : from) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (!skip.contains(name) && !name.startsWith(":")) {
+      if (!HOP_BY_HOP.contains(name)
+          && !except.contains(name)
+          && !named.contains(name)
+          && !name.startsWith(":")) {
         into.add(h.getKey(), h.getValue());
       }
     }
