@@ -233,9 +233,14 @@ public final class IngressProxy {
       HttpServerRequest req, String host, String scheme, HttpHeaders into) {
     // The client's defaults (Accept, User-Agent) give way to what the request has.
     for (String name : req.requestHeaders().names()) {
-      into.remove(name);
+      if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+        into.remove(name);
+      }
     }
     copy(req.requestHeaders(), into, WEBSOCKET_HANDSHAKE);
+    if (into.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      into.remove(HttpHeaderNames.TRANSFER_ENCODING); // the client's default for a streamed body
+    }
     into.set(HttpHeaderNames.HOST, host);
     String client = req.remoteAddress() == null ? null : req.remoteAddress().getHostString();
     String prior = req.requestHeaders().get("X-Forwarded-For");
