@@ -24,6 +24,7 @@ final class Backend implements AutoCloseable {
   final AtomicInteger requests = new AtomicInteger();
   final AtomicLong bigProduced = new AtomicLong();
   private final DisposableServer server;
+  private final int port;
 
   Backend(String name, String address) {
     this.name = name;
@@ -76,10 +77,11 @@ final class Backend implements AutoCloseable {
                                   .then());
                 })
             .bindNow();
+    this.port = server.port();
   }
 
   int port() {
-    return server.port();
+    return port;
   }
 
   @Override

@@ -34,6 +34,7 @@ import io.nauta.core.pki.Pem;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.ingress.NautaIngressController;
 import io.nauta.ingress.app.IngressServerWork;
+import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -113,6 +114,8 @@ class IngressControllerIT {
     service("api", 8000, null);
     setEndpoints("web", "http", web);
     setEndpoints("api", null, api1, api2);
+    service("flaky", 80, null);
+    setEndpoints("flaky", null, closedPort(), web);
     // No class: the API server's default class nauta is given to it, the class this controller
     // serves.
     ingresses
@@ -131,7 +134,8 @@ class IngressControllerIT {
                             path("/", "Prefix", "web", null, "http"),
                             path("/api", "Prefix", "api", 8000, null),
                             path("/status", "Exact", "api", 8000, null),
-                            path("/missing", "Prefix", "nowhere", 80, null))
+                            path("/missing", "Prefix", "nowhere", 80, null),
+                            path("/flaky", "Prefix", "flaky", 80, null))
                         .endHttp()
                         .build())
                 .endSpec()
@@ -264,6 +268,19 @@ class IngressControllerIT {
     assertThat(timer.count()).isPositive();
   }
 
+  /** One of two endpoints refuses connections: idempotent requests go on to the other. */
+  @Test
+  void retriesIdempotentRequestsOnAnotherEndpointWhenConnectingFails() {
+    for (int i = 0; i < 10; i++) {
+      assertThat(get(HOST, "/flaky").body()).startsWith("web-0");
+    }
+    List<Integer> posts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      posts.add(post(HOST, "/flaky", "x").status());
+    }
+    assertThat(posts).as("a POST is not retried").contains(502, 200);
+  }
+
   @Test
   void passesWebSocketsThrough() {
     String echoed =
@@ -391,26 +408,29 @@ class IngressControllerIT {
   private record Reply(int status, String body) {}
 
   private static Reply get(String host, String path) {
-    return client
-        .headers(h -> h.set("Host", host))
-        .get()
-        .uri(path)
-        .responseSingle(
-            (r, body) ->
-                body.asString().defaultIfEmpty("").map(b -> new Reply(r.status().code(), b)))
-        .block(Duration.ofSeconds(5));
+    return exchange(host, HttpMethod.GET, path, Flux.empty());
   }
 
   private static Reply post(String host, String path, String text) {
+    return exchange(host, HttpMethod.POST, path, Flux.just(text));
+  }
+
+  private static Reply exchange(String host, HttpMethod method, String path, Flux<String> body) {
     return client
         .headers(h -> h.set("Host", host))
-        .post()
+        .request(method)
         .uri(path)
-        .send(reactor.netty.ByteBufFlux.fromString(Flux.just(text)))
+        .send(reactor.netty.ByteBufFlux.fromString(body))
         .responseSingle(
-            (r, body) ->
-                body.asString().defaultIfEmpty("").map(b -> new Reply(r.status().code(), b)))
+            (r, b) -> b.asString().defaultIfEmpty("").map(t -> new Reply(r.status().code(), t)))
         .block(Duration.ofSeconds(5));
+  }
+
+  /** A backend whose port refuses connections: bound, then closed. */
+  private static Backend closedPort() {
+    Backend b = new Backend("closed", podAddress);
+    b.close();
+    return b;
   }
 
   private static Backend backend(String name) {
