@@ -222,19 +222,7 @@ class IngressControllerIT {
                             .getIngress())
                     .singleElement()
                     .satisfies(i -> assertThat(i.getIp()).isEqualTo("127.0.0.1")));
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .pollInterval(Duration.ofMillis(50))
-        .untilAsserted(
-            () ->
-                assertThat(events.list(NS, ListOptions.none()).block().items())
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getReason()).isEqualTo("ServiceNotFound");
-                          assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getInvolvedObject().getName()).isEqualTo("shop");
-                          assertThat(e.getMessage()).contains(NS + "/nowhere");
-                        }));
+    assertThat(awaitEvent("ServiceNotFound", "shop").getMessage()).contains(NS + "/nowhere");
   }
 
   @Test
@@ -390,20 +378,25 @@ class IngressControllerIT {
 
     String fallback = curlInsecure("broken.example");
     assertThat(fallback).contains("Nauta Ingress Controller Fake Certificate");
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .pollInterval(Duration.ofMillis(50))
-        .untilAsserted(
-            () ->
-                assertThat(events.list(NS, ListOptions.none()).block().items())
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getReason()).isEqualTo("BadTLSSecret");
-                          assertThat(e.getInvolvedObject().getName()).isEqualTo("secure");
-                        }));
+    assertThat(awaitEvent("BadTLSSecret", "secure").getMessage()).contains("no-such-secret");
   }
 
   // --- helpers ---
+
+  /** The Warning Event {@code reason} about the Ingress {@code name}, once it is there. */
+  private static Event awaitEvent(String reason, String name) {
+    return await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                events.list(NS, ListOptions.none()).block().items().stream()
+                    .filter(e -> reason.equals(e.getReason()) && "Warning".equals(e.getType()))
+                    .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                    .findFirst()
+                    .orElse(null),
+            java.util.Objects::nonNull);
+  }
 
   private record Reply(int status, String body) {}
 
