@@ -180,7 +180,7 @@ class QuickStartIT {
   private void prepareEnvironment() {
     env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("NAUTA_") || k.equals("KUBECONFIG"));
-    int[] ports = freePorts(6);
+    int[] ports = freePorts(9);
     apiPort = ports[0];
     node =
         "quickstart-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -191,6 +191,9 @@ class QuickStartIT {
     env.put("NAUTA_AGENT_PORT", String.valueOf(ports[3]));
     env.put("NAUTA_DNS_PORT", String.valueOf(ports[4]));
     env.put("NAUTA_DNS_METRICS_PORT", String.valueOf(ports[5]));
+    env.put("NAUTA_INGRESS_HTTP_PORT", String.valueOf(ports[6]));
+    env.put("NAUTA_INGRESS_HTTPS_PORT", String.valueOf(ports[7]));
+    env.put("NAUTA_INGRESS_METRICS_PORT", String.valueOf(ports[8]));
     env.put("NAUTA_NODE_NAME", node);
     // Not the defaults (10.244/16, 10.96/16, 30000-32767) a federation's first member takes.
     env.put("NAUTA_CLUSTER_CIDR", "10.239.0.0/16");

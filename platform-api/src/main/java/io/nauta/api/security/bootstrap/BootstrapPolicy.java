@@ -31,6 +31,7 @@ public final class BootstrapPolicy {
   private static final String CERTIFICATES = BuiltInResources.CERTIFICATES_GROUP;
   private static final String BOOTSTRAPPERS = "system:bootstrappers";
   private static final String CLUSTER_DNS_ROLE = "nauta:cluster-dns";
+  public static final String INGRESS_CONTROLLER_ROLE = "system:nauta:ingress-controller";
   static final String NODE_CLIENT_ROLE =
       "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
   static final String SELF_NODE_CLIENT_ROLE =
@@ -373,6 +374,28 @@ public final class BootstrapPolicy {
                 List.of("endpoints", "services", "pods", "namespaces")),
             rule(
                 List.of("list", "watch"), List.of("discovery.k8s.io"), List.of("endpointslices"))));
+    // Nauta's ingress controller (module ingress-controller), as ingress-nginx's ClusterRole: it
+    // routes from Ingresses, Services, Endpoints and TLS Secrets, and writes Ingress status.
+    roles.add(
+        role(
+            INGRESS_CONTROLLER_ROLE,
+            Map.of(),
+            rule(
+                List.of("get", "list", "watch"),
+                List.of(""),
+                List.of("services", "endpoints", "secrets")),
+            rule(
+                List.of("get", "list", "watch"),
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses", "ingressclasses")),
+            rule(
+                List.of("update", "patch"),
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses/status")),
+            rule(
+                List.of("create", "update", "patch"),
+                List.of("", "events.k8s.io"),
+                List.of("events"))));
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     roles.add(jobController());
     roles.add(cronJobController());
@@ -554,6 +577,10 @@ public final class BootstrapPolicy {
             TTL_AFTER_FINISHED_CONTROLLER,
             subject("User", "system:kube-controller-manager")),
         binding("system:coredns", "system:coredns", subject("User", ClusterPki.CLUSTER_DNS_USER)),
+        binding(
+            INGRESS_CONTROLLER_ROLE,
+            INGRESS_CONTROLLER_ROLE,
+            subject("User", ClusterPki.INGRESS_CONTROLLER_USER)),
         // The API server's identity towards agents (kubeadm binds its apiserver-kubelet-client so).
         binding(
             "system:kube-apiserver-kubelet-client",
