@@ -29,7 +29,8 @@ import reactor.netty.DisposableServer;
  * (as Kubernetes' index, to whoever may get {@code /}) and sends a browser to {@code /console/}
  * without asking for credentials; the console, opened in headless Chromium on a secure server,
  * takes a service account's token from {@code kubectl create token} in its login form (never in a
- * URL), shows a deployment's rollout and pods, the node with its pods and recent events, and
+ * URL), says why a bad token (401) or one without rights (403) shows nothing, shows a deployment's
+ * rollout and pods, the node with its pods and recent events, and
  * follows a change through its watches. The screenshot is left in {@code target/console.png}.
  */
 class ConsoleIT {
@@ -176,6 +177,8 @@ class ConsoleIT {
         "--clusterrole=console-reader",
         "--serviceaccount=default:console-viewer");
     String token = run(kubectl, "create", "token", "console-viewer").stdout().trim();
+    run(kubectl, "create", "serviceaccount", "console-nobody");
+    String nobody = run(kubectl, "create", "token", "console-nobody").stdout().trim();
 
     try (HeadlessChromium chromium = HeadlessChromium.start(profile, 1280, 1000)) {
       // A browser at the server's address lands on the console's login.
@@ -196,6 +199,19 @@ class ConsoleIT {
           "document.getElementById('login-message').textContent",
           m -> m.contains("401 Unauthorized"),
           SHOWN);
+
+      // A token the server accepts but RBAC does not let read: each section says so.
+      signIn(chromium, nobody);
+      String forbidden =
+          chromium.await(
+              "document.querySelector('#deployments .error').textContent",
+              m -> m.contains("Forbidden (403)"),
+              SHOWN);
+      assertThat(forbidden)
+          .contains(
+              "User \"system:serviceaccount:default:console-nobody\" cannot list resource"
+                  + " \"deployments\"");
+      chromium.evaluate("document.getElementById('logout').click(); true");
 
       signIn(chromium, token);
       String deployment =
