@@ -124,6 +124,7 @@ class Collection {
         throw error;
       }
       setLive(true);
+      const opened = Date.now();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -141,7 +142,9 @@ class Collection {
           }
         }
       }
-      // The server ended the watch (its timeout): watch again from where this one got to.
+      // The server ended the watch (its timeout): watch again from where this one got to, not
+      // in a tight loop if it keeps ending them at once.
+      if (Date.now() - opened < 1000) await sleep(1000, signal);
     }
   }
 

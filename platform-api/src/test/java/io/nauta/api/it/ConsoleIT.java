@@ -30,8 +30,8 @@ import reactor.netty.DisposableServer;
  * without asking for credentials; the console, opened in headless Chromium on a secure server,
  * takes a service account's token from {@code kubectl create token} in its login form (never in a
  * URL), says why a bad token (401) or one without rights (403) shows nothing, shows a deployment's
- * rollout and pods, the node with its pods and recent events, and
- * follows a change through its watches. The screenshot is left in {@code target/console.png}.
+ * rollout and pods, the node with its pods and recent events, and follows a change through its
+ * watches. The screenshot is left in {@code target/console.png}.
  */
 class ConsoleIT {
 
