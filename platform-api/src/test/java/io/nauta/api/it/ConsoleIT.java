@@ -319,8 +319,11 @@ class ConsoleIT {
                 + "\"name\":\"web\",\"apiVersion\":\"apps/v1\"},\"reason\":\"ScalingReplicaSet\","
                 + "\"message\":\"Scaled up replica set web-5d8f7 to 2\",\"type\":\"Normal\","
                 + "\"count\":1,\"source\":{\"component\":\"deployment-controller\"},"
-                + "\"firstTimestamp\":\"2026-12-06T10:00:00Z\","
-                + "\"lastTimestamp\":\"2026-12-06T10:00:00Z\"}"));
+                + "\"firstTimestamp\":\""
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + "\",\"lastTimestamp\":\""
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + "\"}"));
   }
 
   private static void createPod(String name, boolean ready) {
