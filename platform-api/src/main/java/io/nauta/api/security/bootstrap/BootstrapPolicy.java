@@ -245,6 +245,9 @@ public final class BootstrapPolicy {
             urls(
                 List.of("/swagger-ui.html", "/swagger-ui/*", "/v3/api-docs", "/v3/api-docs/*"),
                 "get")));
+    // The console's page and assets, for everyone: its data is read with the user's own token.
+    roles.add(
+        role("nauta:console-viewer", Map.of(), urls(List.of("/console", "/console/*"), "get")));
     roles.add(
         role(
             "system:kube-scheduler",
@@ -551,6 +554,11 @@ public final class BootstrapPolicy {
         binding(
             "nauta:swagger-ui-viewer",
             "nauta:swagger-ui-viewer",
+            subject("Group", "system:authenticated"),
+            subject("Group", "system:unauthenticated")),
+        binding(
+            "nauta:console-viewer",
+            "nauta:console-viewer",
             subject("Group", "system:authenticated"),
             subject("Group", "system:unauthenticated")),
         binding(
