@@ -22,10 +22,10 @@ import java.util.stream.Stream;
  * deployments available, probes gating readiness and restarting, a ConfigMap and a Secret visible
  * as env and files in the container, a GPU pod Pending for want of {@code nvidia.com/gpu} and bound
  * to the GPU node once it exists, the web counter reaching Redis by its Service name, the Job
- * Complete, the StatefulSet's pod Running with its claim Bound, the Ingress accepted, the HPA able
- * to scale; then everything deleted and gone. The examples are applied at once and checked side by
- * side (one {@code kubectl wait} per kind of promise), so the whole costs about as long as the
- * slowest example.
+ * Complete, the StatefulSet's pod Running with its claim Bound, the Ingress routing web.example to
+ * web through the ingress controller, the HPA able to scale; then everything deleted and gone. The
+ * examples are applied at once and checked side by side (one {@code kubectl wait} per kind of
+ * promise), so the whole costs about as long as the slowest example.
  *
  * <p>The commands run through {@link QuickStartIT}'s shell (bash in the fresh checkout, with the
  * README's {@code export KUBECONFIG}), so paths are the README's: {@code deploy/examples/...}.
@@ -152,6 +152,18 @@ final class Examples {
     assertThat(ok(k + "exec store-0 -- cat /data/starts").lines()).hasSize(1);
 
     assertThat(ok(k + "get ingress web -o jsonpath='{.spec.ingressClassName}'")).isEqualTo("nauta");
+    // The ingress controller `up` runs routes web.example to web's pods and says where it is in
+    // the Ingress's status; another host gets its 404.
+    ok(
+        k
+            + "wait --for=jsonpath='{.status.loadBalancer.ingress[0].ip}'=127.0.0.1 ingress/web"
+            + " --timeout="
+            + secs(WAIT));
+    String curl = "curl -s -m 5 -H 'Host: %s' http://127.0.0.1:$NAUTA_INGRESS_HTTP_PORT/";
+    assertThat(untilShell(curl.formatted("web.example"), "hello from web-"))
+        .contains("hello from web-");
+    assertThat(ok(curl.formatted("nobody.example") + " -o /dev/null -w '%{http_code}'").strip())
+        .isEqualTo("404");
     ok(k + "wait --for=condition=AbleToScale hpa/autoscaled --timeout=" + secs(WAIT));
 
     ok(
@@ -198,11 +210,16 @@ final class Examples {
 
   /** Runs {@code k + command} until its output finds {@code regex} (a service just made, DNS). */
   private String until(String command, String regex) {
+    return untilShell(k + command, regex);
+  }
+
+  /** Runs the shell command until its output finds {@code regex}. */
+  private String untilShell(String command, String regex) {
     Pattern p = Pattern.compile(regex);
     long deadline = System.nanoTime() + WAIT.toNanos();
     Result r;
     do {
-      r = shell.apply(k + command, Duration.ofSeconds(30));
+      r = shell.apply(command, Duration.ofSeconds(30));
       if (r.exitCode() == 0 && p.matcher(r.output()).find()) {
         return r.output();
       }
