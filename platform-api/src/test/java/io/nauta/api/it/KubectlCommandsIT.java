@@ -300,11 +300,19 @@ class KubectlCommandsIT {
 
   @Test
   @Order(8)
-  void serverSideApplyIsRefusedClearly() throws Exception {
+  void serverSideApplyTakesOverFromClientSideApply() throws Exception {
+    // The manifest kubectl applied client-side: its last-applied annotation lets kubectl's
+    // server-side apply take the fields over without conflicts, as against Kubernetes.
     Path v2 = dir.resolve("app-v2.yaml");
     Kubectl.Result r = kubectl.run("apply", "--server-side", "-f", v2.toString());
-    assertThat(r.exitCode()).isNotZero();
-    assertThat(r.stderr()).contains("server-side apply is not supported");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).contains("deployment.apps/web serverside-applied");
+    JsonNode deployment =
+        ApiCalls.JSON.readTree(
+            ok("-n", "shop", "get", "deployment", "web", "-o", "json", "--show-managed-fields")
+                .stdout());
+    assertThat(deployment.at("/metadata/managedFields").toString())
+        .contains("\"manager\":\"kubectl\",\"operation\":\"Apply\"");
   }
 
   @Test

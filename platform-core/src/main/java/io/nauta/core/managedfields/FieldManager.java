@@ -203,7 +203,7 @@ public final class FieldManager {
   public ObjectNode apply(
       ObjectNode live, ObjectNode config, String manager, String subresource, boolean force) {
     JsonNode configMf = config.path("metadata").get("managedFields");
-    if (configMf != null && !configMf.isNull() && !(configMf.isArray() && configMf.isEmpty())) {
+    if (configMf != null && !configMf.isNull()) {
       throw new BadRequestException("metadata.managedFields must be nil");
     }
     ObjectNode base = live.deepCopy();

@@ -132,6 +132,11 @@ public interface FieldSchema {
     }
   }
 
+  /** A custom resource's schema, from its structural {@code openAPIV3Schema}. */
+  static FieldSchema fromOpenApi(JsonNode openApiV3Schema) {
+    return new OpenApiFieldSchema(openApiV3Schema);
+  }
+
   /** Every list atomic, every map granular: for a kind nothing is known of. */
   static FieldSchema plain() {
     return new FieldSchema() {
