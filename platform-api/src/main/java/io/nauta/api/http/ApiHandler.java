@@ -362,6 +362,8 @@ public class ApiHandler {
    */
   private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
     String contentType = patchContentType(request);
+    ApplyConfigurations.validatePatchOptions(
+        request.queryParams(), contentType.equals(APPLY_PATCH));
     if (contentType.equals(APPLY_PATCH)) {
       return apply(request, type, info);
     }
@@ -404,9 +406,6 @@ public class ApiHandler {
    */
   private Mono<ServerResponse> apply(ServerRequest request, ResourceType type, RequestInfo info) {
     String manager = request.queryParams().getFirst("fieldManager");
-    if (manager == null || manager.isEmpty()) {
-      throw new BadRequestException("fieldManager is required for apply requests");
-    }
     boolean force = QueryOptions.bool(request.queryParams(), "force");
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
     FieldValidation fields = fieldValidation(request);

@@ -1,8 +1,14 @@
 package io.nauta.api.http;
 
 import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.FieldError;
+import io.nauta.core.errors.InvalidException;
+import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.registry.ResourceType;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.util.MultiValueMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -19,6 +25,35 @@ final class ApplyConfigurations {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private ApplyConfigurations() {}
+
+  /**
+   * Upstream's {@code ValidatePatchOptions}: an apply names its manager, only an apply may force, a
+   * manager's name is at most 128 printable characters. A 422 on {@code PatchOptions}.
+   */
+  static void validatePatchOptions(MultiValueMap<String, String> query, boolean apply) {
+    List<FieldError> errors = new ArrayList<>();
+    String manager = query.getFirst("fieldManager");
+    if (!apply) {
+      if (query.containsKey("force")) {
+        errors.add(FieldError.forbidden("force", "may not be specified for non-apply patch"));
+      }
+    } else if (manager == null || manager.isEmpty()) {
+      errors.add(FieldError.required("fieldManager", "is required for apply patch"));
+    }
+    if (manager != null) {
+      if (manager.getBytes(StandardCharsets.UTF_8).length > 128) {
+        errors.add(
+            FieldError.invalid("fieldManager", manager, "must be no more than 128 characters"));
+      } else if (!manager.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+        errors.add(
+            FieldError.invalid("fieldManager", manager, "must only contain printable characters"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidException(
+          "PatchOptions.meta.k8s.io", new ResourceRef("meta.k8s.io", "PatchOptions", ""), errors);
+    }
+  }
 
   static ObjectNode parse(byte[] body, ResourceType type, RequestInfo info) {
     JsonNode parsed;

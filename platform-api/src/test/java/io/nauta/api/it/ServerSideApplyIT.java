@@ -313,10 +313,14 @@ class ServerSideApplyIT {
         .bodyValue(CAROL)
         .exchange()
         .expectStatus()
-        .isBadRequest()
+        .isEqualTo(422)
         .expectBody()
         .jsonPath("$.message")
-        .isEqualTo("fieldManager is required for apply requests");
+        .isEqualTo(
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required"
+                + " for apply patch")
+        .jsonPath("$.details.causes[0].reason")
+        .isEqualTo("FieldValueRequired");
     server
         .client()
         .patch()

@@ -122,54 +122,56 @@ public final class FieldManager {
   public void update(ObjectNode live, ObjectNode updated, String manager, String subresource) {
     ObjectNode meta = meta(updated);
     JsonNode sent = meta.remove("managedFields");
-    Map<String, ManagedEntry> entries;
-    if (subresource != null || sent == null || sent.isNull()) {
-      entries = liveEntries(live);
-    } else if (isReset(sent)) {
-      entries = new LinkedHashMap<>();
-    } else {
-      try {
-        entries = decode(sent);
-      } catch (RuntimeException e) {
-        entries = new LinkedHashMap<>();
-      }
-      if (entries.isEmpty()) {
-        entries = liveEntries(live);
-      }
-    }
-    JsonNode liveMf = null;
-    if (live != null) {
-      liveMf = meta(live).remove("managedFields");
-    }
+    JsonNode liveMf = live == null ? null : meta(live).remove("managedFields");
+    TypedValues.Comparison cmp;
     try {
-      TypedValues.Comparison cmp = TypedValues.compare(live == null ? zero : live, updated, schema);
-      FieldSet changed = strip(cmp.added().union(cmp.modified()));
-      FieldSet removed = cmp.removed();
-      for (Map.Entry<String, ManagedEntry> e : entries.entrySet()) {
-        FieldSet f = e.getValue().fields();
-        if (!changed.isEmpty() || !removed.isEmpty()) {
-          e.setValue(e.getValue().withFields(f.difference(changed).difference(removed)));
-        }
-      }
-      if (!changed.isEmpty()) {
-        ManagedEntry self =
-            new ManagedEntry(
-                manager,
-                ManagedEntry.UPDATE,
-                updated.path("apiVersion").asString(""),
-                subresource,
-                now(),
-                changed);
-        ManagedEntry previous = entries.get(self.key());
-        if (previous != null) {
-          self = self.withFields(previous.fields().union(changed));
-        }
-        entries.put(self.key(), self);
-      }
+      cmp = TypedValues.compare(live == null ? zero : live, updated, schema);
     } finally {
       if (liveMf != null) {
         meta(live).set("managedFields", liveMf);
       }
+    }
+    FieldSet changed = strip(cmp.added().union(cmp.modified()));
+    FieldSet removed = cmp.removed();
+    boolean fromLive = subresource != null || sent == null || sent.isNull();
+    boolean reset = !fromLive && isReset(sent);
+    if (changed.isEmpty() && removed.isEmpty() && !reset) {
+      // Nothing changed hands: the entries stay as they were, not decoded and encoded again.
+      JsonNode kept = fromLive || sent.isEmpty() ? liveMf : sent;
+      if (kept != null && kept.isArray() && !kept.isEmpty()) {
+        meta.set("managedFields", kept.deepCopy());
+      }
+      return;
+    }
+    Map<String, ManagedEntry> entries;
+    if (fromLive) {
+      entries = decodeOrEmpty(liveMf);
+    } else if (reset) {
+      entries = new LinkedHashMap<>();
+    } else {
+      entries = decodeOrEmpty(sent);
+      if (entries.isEmpty()) {
+        entries = decodeOrEmpty(liveMf);
+      }
+    }
+    for (Map.Entry<String, ManagedEntry> e : entries.entrySet()) {
+      FieldSet f = e.getValue().fields();
+      e.setValue(e.getValue().withFields(f.difference(changed).difference(removed)));
+    }
+    if (!changed.isEmpty()) {
+      ManagedEntry self =
+          new ManagedEntry(
+              manager,
+              ManagedEntry.UPDATE,
+              updated.path("apiVersion").asString(""),
+              subresource,
+              now(),
+              changed);
+      ManagedEntry previous = entries.get(self.key());
+      if (previous != null) {
+        self = self.withFields(previous.fields().union(changed));
+      }
+      entries.put(self.key(), self);
     }
     encodeInto(updated, entries);
   }
@@ -182,12 +184,9 @@ public final class FieldManager {
         && (mf.isEmpty() || (mf.size() == 1 && mf.get(0).isObject() && mf.get(0).isEmpty()));
   }
 
-  private static Map<String, ManagedEntry> liveEntries(ObjectNode live) {
-    if (live == null) {
-      return new LinkedHashMap<>();
-    }
+  private static Map<String, ManagedEntry> decodeOrEmpty(JsonNode mf) {
     try {
-      return decode(live.path("metadata").get("managedFields"));
+      return decode(mf);
     } catch (RuntimeException e) {
       return new LinkedHashMap<>();
     }
@@ -379,6 +378,12 @@ public final class FieldManager {
 
   /** Upstream's stripmeta: apiVersion, kind and server-owned metadata belong to no one. */
   private static FieldSet strip(FieldSet s) {
+    return s.difference(STRIPPED);
+  }
+
+  private static final FieldSet STRIPPED = stripped();
+
+  private static FieldSet stripped() {
     FieldSet drop = FieldSet.empty();
     drop.insert(List.of(PathElement.field("apiVersion")));
     drop.insert(List.of(PathElement.field("kind")));
@@ -386,7 +391,7 @@ public final class FieldManager {
     for (String f : STRIPPED_META) {
       drop.insert(List.of(PathElement.field("metadata"), PathElement.field(f)));
     }
-    return s.difference(drop);
+    return drop;
   }
 
   /** The reset fields: the main resource owns no status, the status subresource only status. */

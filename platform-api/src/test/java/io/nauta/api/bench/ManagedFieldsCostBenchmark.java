@@ -1,0 +1,113 @@
+package io.nauta.api.bench;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.nauta.api.support.TestApiServer;
+import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.PatchType;
+import io.nauta.core.client.ResourceClient;
+import io.nauta.core.registry.BuiltInResources;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+
+/**
+ * What recording {@code metadata.managedFields} costs a write: pod creates per second, then pod
+ * updates per second (a strategic merge patch of a label on each pod), 64 in flight, against two
+ * secure API servers in this JVM on one Redis, one with {@code nauta.managed-fields.enabled=false}
+ * and one with tracking on (the default). Rounds alternate which server goes first; round 0 warms
+ * up and is not reported. Run with {@code deploy/bench/managed-fields.sh [pods [concurrency
+ * [rounds]]]} (defaults 2000 64 5); not part of the test suite.
+ */
+public final class ManagedFieldsCostBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int pods = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+    int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    try (TestApiServer off =
+            TestApiServer.startOnEmptyRedis(
+                "logging.level.root=WARN", "nauta.managed-fields.enabled=false");
+        TestApiServer on = TestApiServer.start("logging.level.root=WARN")) {
+      Map<String, KubeClient> servers = new LinkedHashMap<>();
+      servers.put("managedFields off", off.kubeClient());
+      servers.put("managedFields on", on.kubeClient());
+      Map<String, double[]> updates = new LinkedHashMap<>();
+      Map<String, List<Double>> creates =
+          OffOnRounds.run(
+              servers,
+              rounds,
+              "pod creates/s",
+              (client, ns) -> {
+                double created = create(client, ns, pods, concurrency);
+                double updated = update(client, ns, pods, concurrency);
+                System.err.printf("  %s updates: %.0f/s%n", ns, updated);
+                updates.computeIfAbsent(ns, k -> new double[] {updated});
+                return created;
+              });
+      OffOnRounds.printTable(creates, rounds, "pod creates/s");
+      Map<String, List<Double>> updateTable = new LinkedHashMap<>();
+      for (String which : servers.keySet()) {
+        String suffix = which.equals("managedFields off") ? "-off" : "-on";
+        List<Double> rates = new java.util.ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+          rates.add(updates.get("bench-" + round + suffix)[0]);
+        }
+        updateTable.put(which, rates);
+      }
+      OffOnRounds.printTable(updateTable, rounds, "pod updates/s");
+      System.out.printf("%d pods per round and server, %d requests in flight%n", pods, concurrency);
+    }
+    System.exit(0);
+  }
+
+  private static double create(KubeClient client, String ns, int pods, int concurrency) {
+    client
+        .resource(BuiltInResources.NAMESPACES, Namespace.class)
+        .create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .block();
+    ResourceClient<Pod> resource = client.resource(BuiltInResources.PODS, Pod.class);
+    long start = System.nanoTime();
+    Flux.range(0, pods)
+        .flatMap(
+            i ->
+                resource.create(
+                    new PodBuilder()
+                        .withNewMetadata()
+                        .withNamespace(ns)
+                        .withName("pod-" + i)
+                        .addToLabels("app", "bench")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("app")
+                        .withImage("busybox")
+                        .withCommand("sleep", "3600")
+                        .endContainer()
+                        .endSpec()
+                        .build()),
+            concurrency)
+        .blockLast(Duration.ofMinutes(10));
+    return pods / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static double update(KubeClient client, String ns, int pods, int concurrency) {
+    ResourceClient<Pod> resource = client.resource(BuiltInResources.PODS, Pod.class);
+    long start = System.nanoTime();
+    Flux.range(0, pods)
+        .flatMap(
+            i ->
+                resource.patch(
+                    ns,
+                    "pod-" + i,
+                    PatchType.STRATEGIC_MERGE,
+                    "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}"),
+            concurrency)
+        .blockLast(Duration.ofMinutes(10));
+    return pods / ((System.nanoTime() - start) / 1e9);
+  }
+}
