@@ -51,7 +51,9 @@ final class TypedValues {
         if (c.isNull() || (c.isObject() && c.isEmpty())) {
           set.insert(ep);
         } else {
-          toSet(c, schema, FieldSchema.child(fp, e.getKey()), ep, set);
+          fp.add(e.getKey());
+          toSet(c, schema, fp, ep, set);
+          fp.remove(fp.size() - 1);
         }
         ep.remove(ep.size() - 1);
       }
@@ -135,13 +137,9 @@ final class TypedValues {
       }
       for (String k : keys) {
         ep.add(PathElement.field(k));
-        compare(
-            l == null ? null : l.get(k),
-            r == null ? null : r.get(k),
-            schema,
-            FieldSchema.child(fp, k),
-            ep,
-            c);
+        fp.add(k);
+        compare(l == null ? null : l.get(k), r == null ? null : r.get(k), schema, fp, ep, c);
+        fp.remove(fp.size() - 1);
         ep.remove(ep.size() - 1);
       }
     } else {
