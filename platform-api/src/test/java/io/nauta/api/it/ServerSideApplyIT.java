@@ -347,6 +347,22 @@ class ServerSideApplyIT {
         .expectBody()
         .jsonPath("$.message")
         .isEqualTo("the name of the object (other) does not match the name on the URL (web)");
+    // The status subresource: its own Apply entry, owning status only.
+    server
+        .client()
+        .patch()
+        .uri(path + "/status?fieldManager=statusbot")
+        .contentType(MediaType.parseMediaType("application/apply-patch+yaml"))
+        .bodyValue(
+            "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+                + "\"status\":{\"observedGeneration\":42}}")
+        .exchange()
+        .expectStatus()
+        .isOk();
+    JsonNode bot = entryOf(deployment(), "statusbot");
+    assertThat(bot.path("subresource").asString()).isEqualTo("status");
+    assertThat(bot.path("fieldsV1").toString())
+        .isEqualTo("{\"f:status\":{\"f:observedGeneration\":{}}}");
     // A dry run of a forced apply answers the result and stores nothing.
     server
         .client()

@@ -288,7 +288,9 @@ public final class FieldManager {
     }
     ObjectNode result = (ObjectNode) merged;
     TypedValues.Comparison cmp = TypedValues.compare(live, result, schema);
-    FieldSet changed = cmp.added().union(cmp.modified());
+    // The reset fields: what the subresource cannot change is no one's to conflict over.
+    FieldSet changed = filterApplied(cmp.added().union(cmp.modified()), subresource);
+    FieldSet removedFields = filterApplied(cmp.removed(), subresource);
     Map<String, List<List<PathElement>>> conflicts = new TreeMap<>();
     Map<String, FieldSet> conflictSets = new HashMap<>();
     for (Map.Entry<String, ManagedEntry> e : entries.entrySet()) {
@@ -315,8 +317,8 @@ public final class FieldManager {
       if (c != null) {
         f = f.difference(c);
       }
-      if (!cmp.removed().isEmpty()) {
-        f = f.difference(cmp.removed());
+      if (!removedFields.isEmpty()) {
+        f = f.difference(removedFields);
       }
       e.setValue(e.getValue().withFields(f));
     }
@@ -399,15 +401,10 @@ public final class FieldManager {
     if (!statusSubresource) {
       return s;
     }
-    PathElement status = PathElement.field("status");
-    FieldSet statusOnly = FieldSet.empty();
-    for (List<PathElement> p : s.paths()) {
-      if (p.get(0).equals(status)) {
-        statusOnly.insert(p);
-      }
-    }
-    return "status".equals(subresource) ? statusOnly : s.difference(statusOnly);
+    return "status".equals(subresource) ? s.onlyUnder(STATUS) : s.without(STATUS);
   }
+
+  private static final PathElement STATUS = PathElement.field("status");
 
   // ---- conflicts
 

@@ -151,6 +151,30 @@ public final class FieldSet {
     return r;
   }
 
+  /** The paths that start with {@code top}, {@code top} itself included (a recursive filter). */
+  FieldSet onlyUnder(PathElement top) {
+    FieldSet r = new FieldSet();
+    if (members.contains(top)) {
+      r.members.add(top);
+    }
+    FieldSet c = children.get(top);
+    if (c != null) {
+      r.children.put(top, c.copy());
+    }
+    return r;
+  }
+
+  /** The paths that do not start with {@code top} (upstream's RecursiveDifference of one path). */
+  FieldSet without(PathElement top) {
+    if (!members.contains(top) && !children.containsKey(top)) {
+      return this;
+    }
+    FieldSet r = copy();
+    r.members.remove(top);
+    r.children.remove(top);
+    return r;
+  }
+
   /** Every path of the set, members before children at each level, in order. */
   public List<List<PathElement>> paths() {
     List<List<PathElement>> out = new ArrayList<>();

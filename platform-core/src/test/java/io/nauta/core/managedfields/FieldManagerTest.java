@@ -248,6 +248,34 @@ class FieldManagerTest {
   }
 
   @Test
+  void theStatusSubresourceOwnsOnlyStatusInAnEntryOfItsOwn() {
+    ObjectNode a = deployments.apply(live(), deployment("{'replicas':2}"), "alice", null, false);
+    ObjectNode config =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},"
+                + "'spec':{'replicas':9},'status':{'replicas':2}}");
+    ObjectNode out = deployments.apply(a, config, "alice", "status", false);
+    JsonNode status = null;
+    for (JsonNode e : out.at("/metadata/managedFields")) {
+      if (e.path("subresource").asString("").equals("status")) {
+        status = e;
+      }
+    }
+    assertThat(status.get("manager").asString()).isEqualTo("alice");
+    assertThat(status.get("fieldsV1")).isEqualTo(json("{'f:status':{'f:replicas':{}}}"));
+    assertThat(fieldsOf(out, "alice")).isEqualTo(json("{'f:spec':{'f:replicas':{}}}"));
+
+    ObjectNode updated = out.deepCopy();
+    ((ObjectNode) updated.get("status")).put("replicas", 3);
+    deployments.update(out, updated, "controller", "status");
+    assertThat(updated.at("/metadata/managedFields").toString())
+        .contains(
+            "{\"manager\":\"controller\",\"operation\":\"Update\",\"apiVersion\":\"apps/v1\","
+                + "\"time\":\"2026-12-06T10:00:00Z\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":"
+                + "{\"f:status\":{\"f:replicas\":{}}},\"subresource\":\"status\"}");
+  }
+
+  @Test
   void anEmptyListClearsManagedFieldsAndAnAbsentOneKeepsThem() {
     ObjectNode a = deployments.apply(live(), deployment("{'replicas':2}"), "alice", null, false);
     ObjectNode kept = a.deepCopy();
