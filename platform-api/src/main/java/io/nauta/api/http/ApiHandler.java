@@ -361,7 +361,7 @@ public class ApiHandler {
    * makes it re-apply to the newer object rather than lose either write.
    */
   private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
-    String contentType = patchContentType(request);
+    String contentType = patchOrApplyContentType(request);
     ApplyConfigurations.validatePatchOptions(
         request.queryParams(), contentType.equals(APPLY_PATCH));
     if (contentType.equals(APPLY_PATCH)) {
@@ -465,15 +465,31 @@ public class ApiHandler {
                     versions.toServed(w.json(), type, stored)));
   }
 
-  /** The media type of a PATCH body, refused (415) unless it is one Nauta applies. */
+  /**
+   * The media type of a PATCH body to a subresource handler (scale, approval), refused (415) unless
+   * it is one of the three patches: server-side apply is served on the generic store's resources
+   * and {@code status} only.
+   */
   static String patchContentType(ServerRequest request) {
-    String contentType =
-        request.headers().contentType().map(t -> t.getType() + "/" + t.getSubtype()).orElse("");
+    String contentType = mediaType(request);
+    if (!List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH).contains(contentType)) {
+      throw unknownPatchFormat(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH);
+    }
+    return contentType;
+  }
+
+  /** The media type of a PATCH body to the generic store, server-side apply included. */
+  private static String patchOrApplyContentType(ServerRequest request) {
+    String contentType = mediaType(request);
     if (!List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH)
         .contains(contentType)) {
       throw unknownPatchFormat(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH);
     }
     return contentType;
+  }
+
+  private static String mediaType(ServerRequest request) {
+    return request.headers().contentType().map(t -> t.getType() + "/" + t.getSubtype()).orElse("");
   }
 
   /** Kubernetes' 415 for a patch in a format the resource does not take. */

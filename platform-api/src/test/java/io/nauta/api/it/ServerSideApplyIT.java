@@ -363,6 +363,17 @@ class ServerSideApplyIT {
     assertThat(bot.path("subresource").asString()).isEqualTo("status");
     assertThat(bot.path("fieldsV1").toString())
         .isEqualTo("{\"f:status\":{\"f:observedGeneration\":{}}}");
+    // Apply to the scale subresource is not served (Kubernetes serves it): a clear 415.
+    server
+        .client()
+        .patch()
+        .uri(path + "/scale?fieldManager=x")
+        .contentType(MediaType.parseMediaType("application/apply-patch+yaml"))
+        .bodyValue(
+            "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"spec\":{\"replicas\":1}}")
+        .exchange()
+        .expectStatus()
+        .isEqualTo(415);
     // A dry run of a forced apply answers the result and stores nothing.
     server
         .client()
