@@ -1,9 +1,6 @@
 package io.nauta.api.bench;
 
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.PatchType;
@@ -48,7 +45,7 @@ public final class ManagedFieldsCostBenchmark {
               rounds,
               "pod creates/s",
               (client, ns) -> {
-                double created = create(client, ns, pods, concurrency);
+                double created = AuditCostBenchmark.measure(client, ns, pods, concurrency);
                 double updated = update(client, ns, pods, concurrency);
                 System.err.printf("  %s updates: %.0f/s%n", ns, updated);
                 updates.computeIfAbsent(ns, k -> new double[] {updated});
@@ -132,36 +129,6 @@ public final class ManagedFieldsCostBenchmark {
           json.writeValueAsString(pod).length(),
           json.writeValueAsString(created).length());
     }
-  }
-
-  private static double create(KubeClient client, String ns, int pods, int concurrency) {
-    client
-        .resource(BuiltInResources.NAMESPACES, Namespace.class)
-        .create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .block();
-    ResourceClient<Pod> resource = client.resource(BuiltInResources.PODS, Pod.class);
-    long start = System.nanoTime();
-    Flux.range(0, pods)
-        .flatMap(
-            i ->
-                resource.create(
-                    new PodBuilder()
-                        .withNewMetadata()
-                        .withNamespace(ns)
-                        .withName("pod-" + i)
-                        .addToLabels("app", "bench")
-                        .endMetadata()
-                        .withNewSpec()
-                        .addNewContainer()
-                        .withName("app")
-                        .withImage("busybox")
-                        .withCommand("sleep", "3600")
-                        .endContainer()
-                        .endSpec()
-                        .build()),
-            concurrency)
-        .blockLast(Duration.ofMinutes(10));
-    return pods / ((System.nanoTime() - start) / 1e9);
   }
 
   private static double update(KubeClient client, String ns, int pods, int concurrency) {
