@@ -21,6 +21,7 @@ import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.managedfields.FieldManagers;
 import io.nauta.api.security.UserInfo;
 import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
@@ -89,6 +90,7 @@ public class ResourceService {
   private final PodSecurityAdmission podSecurity;
   private final LimitRanger limitRanger;
   private final QuotaAdmission quota;
+  private final FieldManagers fieldManagers;
 
   public ResourceService(
       RedisObjectStore store,
@@ -104,7 +106,9 @@ public class ResourceService {
       PodSecurityAdmission podSecurity,
       LimitRanger limitRanger,
       QuotaAdmission quota,
+      FieldManagers fieldManagers,
       ObjectCodec codec) {
+    this.fieldManagers = fieldManagers;
     this.podSecurity = podSecurity;
     this.limitRanger = limitRanger;
     this.quota = quota;
@@ -325,6 +329,7 @@ public class ResourceService {
                         writing.prepareForCreate(
                             obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
                         writing.applyDefaults(obj);
+                        track(type, FieldManagement.in(ctx), null, obj, null);
                         // Mutating admission after defaulting, then the kind's validation, then
                         // validating admission (LimitRanger's limits, Pod Security) and quota
                         // last, as upstream orders them.
@@ -534,7 +539,8 @@ public class ResourceService {
                               dryRun,
                               fieldValidation,
                               desiredFromCurrent,
-                              cur));
+                              cur,
+                              FieldManagement.in(ctx)));
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
@@ -554,7 +560,8 @@ public class ResourceService {
       boolean dryRun,
       FieldValidation fieldValidation,
       UnaryOperator<ObjectNode> desiredFromCurrent,
-      StoredObjectNode cur) {
+      StoredObjectNode cur,
+      FieldManagement management) {
     ObjectNode desired = desiredFromCurrent.apply(cur.node().deepCopy());
     String wanted = Meta.resourceVersion(desired);
     if (wanted != null
@@ -563,6 +570,18 @@ public class ResourceService {
       return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
     }
     ObjectNode updated = prepareUpdate(type, writing, scope, desired, cur.node());
+    if (scope != UpdateScope.WHOLE) {
+      if (management.applied() && scope == UpdateScope.STATUS) {
+        // A status apply's managedFields were computed with the status it applied.
+        JsonNode applied = desired.path("metadata").get("managedFields");
+        if (applied == null) {
+          Meta.of(updated).remove("managedFields");
+        } else {
+          Meta.of(updated).set("managedFields", applied);
+        }
+      }
+      track(type, management, cur.node(), updated, scope == UpdateScope.STATUS ? "status" : null);
+    }
     // A whole-object write is a subresource handler's (a binding): nodes are not granted one.
     Mono<Void> nodeAdmission =
         scope == UpdateScope.WHOLE
@@ -771,6 +790,21 @@ public class ResourceService {
       }
     }
     return updated;
+  }
+
+  /**
+   * Records a create, update or patch in {@code metadata.managedFields}; a server-side apply
+   * recorded its own.
+   */
+  private void track(
+      ResourceType type,
+      FieldManagement management,
+      ObjectNode live,
+      ObjectNode updated,
+      String subresource) {
+    if (fieldManagers != null && fieldManagers.enabled() && !management.applied()) {
+      fieldManagers.of(type).update(live, updated, management.manager(), subresource);
+    }
   }
 
   // ---- delete

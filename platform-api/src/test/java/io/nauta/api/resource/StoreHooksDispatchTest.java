@@ -20,6 +20,7 @@ import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.podsecurity.PodSecurityAdmission;
 import io.nauta.api.admission.podsecurity.PodSecurityProperties;
 import io.nauta.api.config.NautaProperties;
+import io.nauta.api.managedfields.FieldManagers;
 import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.api.storage.StoredObject;
@@ -253,6 +254,7 @@ class StoreHooksDispatchTest {
                 "")),
         new LimitRanger(null, false), // off: no pods here
         new QuotaAdmission(store, null, codec, false), // off: no quotas here
+        new FieldManagers(null, true),
         codec);
   }
 
