@@ -2,6 +2,7 @@ package io.nauta.api.admission.podsecurity;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.nauta.api.admission.NamespaceObjects;
 import io.nauta.api.audit.AuditAnnotations;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.Meta;
@@ -15,6 +16,7 @@ import io.nauta.core.registry.ResourceType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
@@ -56,13 +58,16 @@ public class PodSecurityAdmission {
   private final Policy defaults;
   private final Evaluator evaluator = Evaluator.standard();
   private final NamespacePolicyCheck namespaces;
+  private final NamespaceObjects objects;
 
   public PodSecurityAdmission(
       RedisObjectStore store,
       WatchCaches caches,
+      NamespaceObjects objects,
       ObjectCodec codec,
       PodSecurityProperties properties) {
     this.store = store;
+    this.objects = objects;
     this.codec = codec;
     this.properties = properties.resolved();
     this.defaults = this.properties.defaults().toPolicy();
@@ -131,10 +136,9 @@ public class PodSecurityAdmission {
     if (kind == PodTemplates.Kind.POD && old != null && !PodTemplates.significantUpdate(obj, old)) {
       return Mono.just(List.of());
     }
-    return namespaceLabels(namespace)
+    return namespacePolicy(namespace)
         .map(
-            labels -> {
-              Policy.Evaluation p = Policy.of(labels, defaults);
+            p -> {
               boolean pod = kind == PodTemplates.Kind.POD;
               if (p.errors().isEmpty()
                   && (pod
@@ -246,12 +250,51 @@ public class PodSecurityAdmission {
     return cached.computeIfAbsent(lv, k -> evaluator.verdict(k, pod.metadata(), pod.spec()));
   }
 
-  /** The namespace's labels as stored now (none when it is gone). */
-  private Mono<Map<String, String>> namespaceLabels(String namespace) {
-    return store
-        .get(BuiltInResources.NAMESPACES, null, namespace)
-        .map(s -> labelsOf(codec.parseStored(s.json())))
-        .defaultIfEmpty(Map.of());
+  /**
+   * The policy of the namespace's labels. As upstream's namespace lister, this server's watch cache
+   * answers ({@link NamespaceObjects#cachedGet}: no Redis read on a pod create); Redis only when
+   * the cache does not hold the namespace (made a moment ago through another API server; none when
+   * it is gone). The cache has applied every label change made through this server before the
+   * request; one made through another may show only after the cache's lag, as upstream's informer
+   * shows it after its own. The policy is parsed once per distinct set of labels, not per pod.
+   */
+  private Mono<Policy.Evaluation> namespacePolicy(String namespace) {
+    return objects
+        .cachedGet(BuiltInResources.NAMESPACES, null, namespace)
+        .map(ns -> policyOf(namespace, ns.labels()))
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    store
+                        .get(BuiltInResources.NAMESPACES, null, namespace)
+                        .map(s -> labelsOf(codec.parseStored(s.json())))
+                        .defaultIfEmpty(Map.of())
+                        .map(labels -> Policy.of(labels, defaults))));
+  }
+
+  /** Parsed policies by namespace, with the labels they were parsed from. */
+  private record ParsedPolicy(Map<String, String> labels, Policy.Evaluation evaluation) {}
+
+  private static final int MAX_PARSED_POLICIES = 10_000;
+
+  private final Map<String, ParsedPolicy> policies = new ConcurrentHashMap<>();
+
+  /**
+   * The labels' policy, parsed again only when they differ from those last parsed for the namespace
+   * (compared by value, so a namespace re-created with other labels, even at a version a rewound
+   * Redis hands out again, is parsed anew).
+   */
+  private Policy.Evaluation policyOf(String namespace, Map<String, String> labels) {
+    ParsedPolicy known = policies.get(namespace);
+    if (known != null && (known.labels() == labels || known.labels().equals(labels))) {
+      return known.evaluation();
+    }
+    Policy.Evaluation evaluation = Policy.of(labels, defaults);
+    if (policies.size() >= MAX_PARSED_POLICIES) {
+      policies.clear(); // namespaces deleted long ago would otherwise stay
+    }
+    policies.put(namespace, new ParsedPolicy(labels, evaluation));
+    return evaluation;
   }
 
   static Map<String, String> labelsOf(JsonNode obj) {
