@@ -3,10 +3,8 @@ package io.nauta.api.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nauta.api.cache.CachedObject;
-import java.time.Clock;
+import io.nauta.api.support.MovableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,30 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Upstream's live lookups behind an empty cache: remembered for 30 s, shared while in flight. */
 class LiveLookupCacheTest {
 
-  private static final class TestClock extends Clock {
-    private Instant now = Instant.parse("2026-12-06T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
-  private final TestClock clock = new TestClock();
+  private final MovableClock clock = new MovableClock();
   private final AtomicInteger liveReads = new AtomicInteger();
 
   private static CachedObject quota(String ns) {
