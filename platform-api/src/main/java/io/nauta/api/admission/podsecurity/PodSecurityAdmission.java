@@ -1,6 +1,8 @@
 package io.nauta.api.admission.podsecurity;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.nauta.api.admission.NamespaceObjects;
 import io.nauta.api.audit.AuditAnnotations;
@@ -85,17 +87,23 @@ public class PodSecurityAdmission {
     return defaults;
   }
 
-  /** Checks a new object; completes with the warnings for the client, or fails (403, 422). */
-  public Mono<List<String>> validateCreate(ResourceType type, ObjectNode obj) {
-    return validate(type, obj, null);
+  /**
+   * Checks a new object; completes with the warnings for the client, or fails (403, 422). {@code
+   * decoded} is {@code obj} in its model as admission decoded it (a pod's is checked as it is,
+   * without decoding the pod again), or null.
+   */
+  public Mono<List<String>> validateCreate(ResourceType type, ObjectNode obj, HasMetadata decoded) {
+    return validate(type, obj, null, decoded);
   }
 
   /** Checks an update of the main resource (never of a subresource such as status). */
-  public Mono<List<String>> validateUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
-    return validate(type, obj, old);
+  public Mono<List<String>> validateUpdate(
+      ResourceType type, ObjectNode obj, ObjectNode old, HasMetadata decoded) {
+    return validate(type, obj, old, decoded);
   }
 
-  private Mono<List<String>> validate(ResourceType type, ObjectNode obj, ObjectNode old) {
+  private Mono<List<String>> validate(
+      ResourceType type, ObjectNode obj, ObjectNode old, HasMetadata decoded) {
     if (!properties.enabled()) {
       return Mono.just(List.of());
     }
@@ -110,7 +118,7 @@ public class PodSecurityAdmission {
         ctx -> {
           Map<String, String> audit = new LinkedHashMap<>();
           // Before the answer goes on: the audit event is written as soon as it is sent.
-          return validatePodOrTemplate(type, kind, obj, old, ctx, audit)
+          return validatePodOrTemplate(type, kind, obj, old, decoded, ctx, audit)
               .doOnNext(w -> AuditAnnotations.add(ctx, audit))
               .doOnError(e -> AuditAnnotations.add(ctx, audit));
         });
@@ -121,6 +129,7 @@ public class PodSecurityAdmission {
       PodTemplates.Kind kind,
       ObjectNode obj,
       ObjectNode old,
+      HasMetadata decoded,
       ContextView ctx,
       Map<String, String> audit) {
     String namespace = Meta.namespace(obj);
@@ -158,7 +167,8 @@ public class PodSecurityAdmission {
               }
               PodView view;
               try {
-                view = podOf(template);
+                view =
+                    pod && decoded instanceof Pod decodedPod ? viewOf(decodedPod) : podOf(template);
               } catch (RuntimeException e) {
                 // Only a workload gets here with an undecodable template: it is allowed, as
                 // upstream allows what it cannot extract, and the audit event says why.
@@ -171,6 +181,13 @@ public class PodSecurityAdmission {
 
   /** A pod's metadata and spec in the model the checks read. */
   record PodView(ObjectMeta metadata, PodSpec spec) {}
+
+  /** A pod admission decoded already: the checks read it, never change it. */
+  private static PodView viewOf(Pod pod) {
+    return new PodView(
+        pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata(),
+        pod.getSpec() == null ? new PodSpec() : pod.getSpec());
+  }
 
   PodView podOf(JsonNode pod) {
     var mapper = codec.mapper();
