@@ -483,7 +483,10 @@ public final class WatchCache {
     // Rebuilds counted first: one that resets the mark after it was read still ends the wait.
     long rebuilds = rewinds.get();
     long rv = acknowledgedRv.get();
-    if (synced && appliedRv >= rv) {
+    // Not only while the reader follows Redis: a cache that lost Redis still holds every write it
+    // applied, and the write that follows the lookup fails on its own (within the command
+    // timeout) while Redis is away, as it did when admission read Redis.
+    if (appliedRv >= rv) {
       return Mono.empty();
     }
     return waitFor(rv, 0, rebuilds);
