@@ -62,6 +62,13 @@ public class PodSecurityAdmission {
   private final NamespacePolicyCheck namespaces;
   private final NamespaceObjects objects;
 
+  /** Parsed policies by namespace, with the labels they were parsed from. */
+  private record ParsedPolicy(Map<String, String> labels, Policy.Evaluation evaluation) {}
+
+  private static final int MAX_PARSED_POLICIES = 10_000;
+
+  private final Map<String, ParsedPolicy> policies = new ConcurrentHashMap<>();
+
   public PodSecurityAdmission(
       RedisObjectStore store,
       WatchCaches caches,
@@ -288,13 +295,6 @@ public class PodSecurityAdmission {
                         .defaultIfEmpty(Map.of())
                         .map(labels -> Policy.of(labels, defaults))));
   }
-
-  /** Parsed policies by namespace, with the labels they were parsed from. */
-  private record ParsedPolicy(Map<String, String> labels, Policy.Evaluation evaluation) {}
-
-  private static final int MAX_PARSED_POLICIES = 10_000;
-
-  private final Map<String, ParsedPolicy> policies = new ConcurrentHashMap<>();
 
   /**
    * The labels' policy, parsed again only when they differ from those last parsed for the namespace
