@@ -338,14 +338,17 @@ public class ResourceService {
                             .then(
                                 Mono.defer(
                                     () -> {
-                                      List<String> validated =
+                                      Admitted validated =
                                           admit(type, writing, obj, null, false, fieldValidation);
                                       return limitRanger
                                           .validate(type, obj, null)
-                                          .then(podSecurity.validateCreate(type, obj))
+                                          .then(
+                                              podSecurity.validateCreate(
+                                                  type, obj, validated.decoded()))
                                           .flatMap(
                                               admitted -> {
-                                                List<String> warnings = concat(validated, admitted);
+                                                List<String> warnings =
+                                                    concat(validated.warnings(), admitted);
                                                 if (dryRun) {
                                                   meta.remove("resourceVersion");
                                                   return Mono.just(
@@ -606,7 +609,7 @@ public class ResourceService {
       FieldValidation fieldValidation,
       StoredObjectNode cur,
       ObjectNode updated) {
-    List<String> warnings =
+    Admitted validated =
         admit(
             type,
             writing,
@@ -614,13 +617,14 @@ public class ResourceService {
             scope == UpdateScope.WHOLE ? null : cur.node(),
             scope == UpdateScope.STATUS,
             fieldValidation);
+    List<String> warnings = validated.warnings();
     // Validating admission, after the kind's validation as upstream's store runs it.
     Mono<List<String>> validating =
         scope == UpdateScope.MAIN
             ? storage
                 .validateUpdate(type, updated, cur.node())
                 .then(limitRanger.validate(type, updated, cur.node()))
-                .then(podSecurity.validateUpdate(type, updated, cur.node()))
+                .then(podSecurity.validateUpdate(type, updated, cur.node(), validated.decoded()))
                 .map(admitted -> concat(warnings, admitted))
             : Mono.just(warnings);
     if (scope != UpdateScope.MAIN || dryRun) {
@@ -969,10 +973,17 @@ public class ResourceService {
   }
 
   /**
-   * Field validation, then Kubernetes' validation of the kind. Unknown fields are refused ({@code
-   * Strict}) or dropped, with a warning for {@code Warn}; returns the warnings.
+   * What admission made of an object: the warnings for the client, and the object decoded into its
+   * model, exactly as it will be stored, for the validating plugins that read the model (Pod
+   * Security), so that they need not decode it again.
    */
-  private List<String> admit(
+  private record Admitted(List<String> warnings, HasMetadata decoded) {}
+
+  /**
+   * Field validation, then Kubernetes' validation of the kind. Unknown fields are refused ({@code
+   * Strict}) or dropped, with a warning for {@code Warn}.
+   */
+  private Admitted admit(
       ResourceType type,
       ResourceStrategy strategy,
       ObjectNode obj,
@@ -984,7 +995,7 @@ public class ResourceService {
       // A custom resource's fields are its schema's: its strategy prunes what the schema does not
       // name; the model class knows only apiVersion, kind and metadata.
       validate(type, strategy, obj, typed, old, statusWrite);
-      return List.of();
+      return new Admitted(List.of(), typed);
     }
     List<String> unknown = unknownFields.find(obj, type.modelClass());
     List<String> warnings = new ArrayList<>();
@@ -1002,7 +1013,7 @@ public class ResourceService {
       typed = codec.toModel(obj, type);
     }
     validate(type, strategy, obj, typed, old, statusWrite);
-    return warnings;
+    return new Admitted(warnings, typed);
   }
 
   private void validate(
