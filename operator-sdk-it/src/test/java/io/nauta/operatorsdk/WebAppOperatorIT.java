@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  * finalizer until the operator has cleaned up) lets Nauta's garbage collector remove the
  * Deployment.
  *
- * <p>The SDK runs with its defaults, so it patches the primary resource's status and finalizer
- * with server-side apply (PATCH application/apply-patch+yaml, {@code fieldManager=webapp}, {@code
+ * <p>The SDK runs with its defaults, so it patches the primary resource's status and finalizer with
+ * server-side apply (PATCH application/apply-patch+yaml, {@code fieldManager=webapp}, {@code
  * force=true}) as it does on Kubernetes.
  */
 class WebAppOperatorIT {
@@ -172,9 +172,7 @@ class WebAppOperatorIT {
     // outside it.
     operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withLeaderElectionConfiguration(leaderElection()));
+            o -> o.withKubernetesClient(client).withLeaderElectionConfiguration(leaderElection()));
     operator.register(reconciler);
     operator.start();
   }
