@@ -37,7 +37,11 @@ import org.junit.jupiter.api.Test;
  * it). The first command that fails fails the test with the command and its output. Then, as the
  * README promises of the embedded Redis's AOF, {@code deploy/nauta up} again finds every object the
  * blocks left (same uid); on it the "Scheduling" section's block runs (a Node of one's own, a pod
- * bound to it); and {@code deploy/nauta down} leaves no container or network behind.
+ * bound to it); with the Docker runtime every manifest of {@code deploy/examples} is applied and
+ * held to what its README promises ({@link Examples}); the launcher's own promises are checked on
+ * the way: where everything is when {@code up} is ready, {@code up} twice ("already running"),
+ * {@code down} of another NAUTA_HOME leaving this one alone, a taken port reported before anything
+ * starts; and {@code deploy/nauta down} leaves no container or network behind.
  *
  * <p>What the test changes, and only so that it can run beside other tests on one machine: {@code
  * deploy/nauta up} gets {@code --port} (the API server's; the README allows it) and the other
@@ -85,6 +89,7 @@ class QuickStartIT {
           .as("README.md has shell blocks under \"" + section + "\"")
           .anyMatch(c -> c.section().equals(section));
     }
+    Examples.assertAllCovered(root.resolve("deploy/examples"));
     ExecJars.of("platform-api"); // fails with how to build it when the jars are missing
     checkout = freshCheckout(root);
     prepareEnvironment();
@@ -114,7 +119,7 @@ class QuickStartIT {
           .isNotNull()
           .anyMatch(o -> o.matches("Namespace\\s+<none>\\s+demo\\s+.*"));
 
-      ok("deploy/nauta up");
+      assertSaysWhereEverythingIs(ok("deploy/nauta up"));
       List<String> after = objects();
       assertThat(after)
           .as("after down and up (the embedded Redis's AOF) every object is there, same uid")
@@ -122,8 +127,26 @@ class QuickStartIT {
       for (Command c : later) {
         ok(c);
       }
+      upTwiceSaysAlreadyRunning();
+      boolean docker =
+          Files.readString(checkout.resolve(".nauta/run/where")).contains("runtime      docker");
+      Examples examples = new Examples((command, timeout) -> run(command, null, timeout));
+      long examplesStart = System.nanoTime();
+      if (docker) {
+        examples.applyAndCheck();
+      } else {
+        say("deploy/examples skipped: they need the Docker runtime (a Docker engine and root)");
+      }
+      // With the examples' pods running, another NAUTA_HOME's down must leave them alone.
+      downFromAnotherHomeStopsNothingOfThis(docker);
+      if (docker) {
+        examples.deleteAndCheckGone();
+        say(String.format("deploy/examples in %.1f s", (System.nanoTime() - examplesStart) / 1e9));
+      }
       ok("deploy/nauta down");
       assertNothingLeftOnDocker();
+      takenPortIsReportedBeforeAnythingStarts();
+      buildSaysItsProgressAndWhyItFailed(root);
       passed = true;
     } finally {
       if (!passed) {
@@ -157,7 +180,7 @@ class QuickStartIT {
   private void prepareEnvironment() {
     env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("NAUTA_") || k.equals("KUBECONFIG"));
-    int[] ports = freePorts(6);
+    int[] ports = freePorts(9);
     apiPort = ports[0];
     node =
         "quickstart-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -168,6 +191,9 @@ class QuickStartIT {
     env.put("NAUTA_AGENT_PORT", String.valueOf(ports[3]));
     env.put("NAUTA_DNS_PORT", String.valueOf(ports[4]));
     env.put("NAUTA_DNS_METRICS_PORT", String.valueOf(ports[5]));
+    env.put("NAUTA_INGRESS_HTTP_PORT", String.valueOf(ports[6]));
+    env.put("NAUTA_INGRESS_HTTPS_PORT", String.valueOf(ports[7]));
+    env.put("NAUTA_INGRESS_METRICS_PORT", String.valueOf(ports[8]));
     env.put("NAUTA_NODE_NAME", node);
     // Not the defaults (10.244/16, 10.96/16, 30000-32767) a federation's first member takes.
     env.put("NAUTA_CLUSTER_CIDR", "10.239.0.0/16");
@@ -210,6 +236,132 @@ class QuickStartIT {
                 + " %d):%n%s",
             c.section(), r.command(), WATCH_TIMEOUT, r.exitCode(), r.output())
         .isTrue();
+  }
+
+  /** What {@code up} prints when ready: each component started, then where everything is. */
+  private void assertSaysWhereEverythingIs(String out) {
+    String api = "https://127.0.0.1:" + apiPort;
+    for (String component : List.of("apiserver", "scheduler", "controllers", "dns", "agent")) {
+      assertThat(out).contains("started " + component + " (pid ", component + " ready (");
+    }
+    assertThat(out)
+        .as("what deploy/nauta up says when ready")
+        .containsPattern("nauta: ready in \\d+ s:")
+        .contains(
+            "API server   " + api,
+            "kubeconfig   " + checkout.resolve(".nauta/kubeconfig"),
+            "Swagger UI   " + api + "/swagger-ui.html",
+            "API server " + api + "/actuator/prometheus",
+            "scheduler https://127.0.0.1:"
+                + env.get("NAUTA_SCHEDULER_PORT")
+                + "/actuator/prometheus",
+            "logs         " + checkout.resolve(".nauta/logs"),
+            "runtime      ",
+            "export KUBECONFIG=" + checkout.resolve(".nauta/kubeconfig"));
+  }
+
+  /**
+   * {@code up} while it runs says so with the API server's pid and where it is, exit 0 (what was
+   * asked for holds); asked for another port it cannot hold that: exit 1, nothing started.
+   */
+  private void upTwiceSaysAlreadyRunning() throws IOException {
+    String pid = Files.readString(checkout.resolve(".nauta/run/apiserver.pid")).strip();
+    String again = ok("deploy/nauta up");
+    assertThat(again)
+        .contains(
+            "already running (pid " + pid + ", https://127.0.0.1:" + apiPort + ")",
+            "API server   https://127.0.0.1:" + apiPort,
+            "export KUBECONFIG=");
+    Result otherPort = run("deploy/nauta up --port " + (apiPort + 1), null, COMMAND_TIMEOUT);
+    assertThat(otherPort.exitCode()).as(otherPort.output()).isEqualTo(1);
+    assertThat(otherPort.output()).contains("already running (pid " + pid + ")");
+    assertThat(Files.readString(checkout.resolve(".nauta/run/apiserver.pid")).strip())
+        .isEqualTo(pid);
+  }
+
+  /** {@code down} with another NAUTA_HOME leaves this Nauta, its pods included, running. */
+  private void downFromAnotherHomeStopsNothingOfThis(boolean docker) {
+    String pods = "docker ps -q --filter label=io.nauta.node=" + node;
+    String before = docker ? ok(pods) : "";
+    if (docker) {
+      assertThat(before).as("the examples' containers, running").isNotBlank();
+    }
+    String out = ok("NAUTA_HOME=" + checkout.resolve("another-home") + " deploy/nauta down");
+    assertThat(out).contains("nothing of " + checkout.resolve("another-home") + " runs");
+    assertThat(ok("kubectl get --raw /readyz")).isEqualTo("ok");
+    assertThat(docker ? ok(pods) : "")
+        .as("this Nauta's pod containers after another NAUTA_HOME's down")
+        .isEqualTo(before);
+  }
+
+  /**
+   * {@code up} on a port this JVM holds fails at once naming the holder and the option, before
+   * anything starts (no run directory, no egress guard, no JVM).
+   */
+  private void takenPortIsReportedBeforeAnythingStarts() throws IOException {
+    int port = freePorts(1)[0];
+    Path home = checkout.resolve("taken-port-home");
+    try (ServerSocket held = new ServerSocket()) {
+      held.bind(new InetSocketAddress(port));
+      Result r =
+          run("NAUTA_HOME=" + home + " deploy/nauta up --port " + port, null, COMMAND_TIMEOUT);
+      assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+      assertThat(r.output())
+          .contains(
+              "port "
+                  + port
+                  + " (the API server's) is in use by java (pid "
+                  + ProcessHandle.current().pid()
+                  + "); set --port");
+    }
+    assertThat(home.resolve("run")).as("nothing started").doesNotExist();
+  }
+
+  /**
+   * A build is not silent: in a checkout whose pom.xml is newer than the jars, {@code up} builds,
+   * saying every second ({@code NAUTA_PROGRESS_EVERY=1}) that it still does; a build that fails (a
+   * stand-in {@code mvn} on PATH, failing after 3 s) ends {@code up} with its log's last lines.
+   */
+  private void buildSaysItsProgressAndWhyItFailed(Path root) throws IOException {
+    Path stale = checkout.resolve("stale-checkout");
+    Files.createDirectories(stale);
+    try (Stream<Path> entries = Files.list(root)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.startsWith(".") && !name.equals("pom.xml")) {
+          Files.createSymbolicLink(stale.resolve(name), entry);
+        }
+      }
+    }
+    Files.copy(root.resolve("pom.xml"), stale.resolve("pom.xml")); // newer than every jar
+    Path bin = Files.createDirectories(checkout.resolve("fake-bin"));
+    Files.writeString(
+        bin.resolve("mvn"),
+        "#!/bin/sh\necho '[ERROR] the stand-in build fails'\nsleep 3\nexit 1\n");
+    bin.resolve("mvn").toFile().setExecutable(true);
+    Result r =
+        run(
+            "NAUTA_NO_BUILD= NAUTA_PROGRESS_EVERY=1 PATH="
+                + bin
+                + ":$PATH "
+                + stale.resolve("deploy/nauta")
+                + " up --runtime simulated --port "
+                + apiPort,
+            null,
+            COMMAND_TIMEOUT);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+    Matcher progress =
+        Pattern.compile(
+                "building \\.\\.\\. \\d+ s \\(log: "
+                    + Pattern.quote(stale.resolve(".nauta/logs/build.log").toString()))
+            .matcher(r.output());
+    assertThat(progress.results().count())
+        .as("progress lines in:%n%s", r.output())
+        .isGreaterThan(1);
+    assertThat(r.output())
+        .contains(
+            "building the jars", "building failed after ", "[ERROR] the stand-in build fails");
+    assertThat(stale.resolve(".nauta/run")).as("nothing started").doesNotExist();
   }
 
   /** Every object of {@link #KINDS}: kind, namespace, name and uid, one line each. */

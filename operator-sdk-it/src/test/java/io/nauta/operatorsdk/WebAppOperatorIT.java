@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * finalizer until the operator has cleaned up) lets Nauta's garbage collector remove the
  * Deployment.
  *
- * <p>One setting differs from the SDK's defaults: it patches the status with a JSON patch instead
- * of server-side apply, which Nauta answers with 415 (no managed fields yet; see the README).
+ * <p>The SDK runs with its defaults, so it patches the primary resource's status and finalizer with
+ * server-side apply (PATCH application/apply-patch+yaml, {@code fieldManager=webapp}, {@code
+ * force=true}) as it does on Kubernetes.
  */
 class WebAppOperatorIT {
 
@@ -168,15 +169,10 @@ class WebAppOperatorIT {
     }
     KubernetesClient client = operatorClient();
     // The SDK applies this overrider more than once: the client is made (and its identity set up)
-    // outside it. Its default status patch is server-side apply (PATCH application/apply-patch+yaml
-    // on .../status?fieldManager=webapp&force=true), which Nauta refuses with 415 until it keeps
-    // managed fields: the SDK's switch makes it a JSON patch (fabric8's editStatus) instead.
+    // outside it.
     operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withLeaderElectionConfiguration(leaderElection()));
+            o -> o.withKubernetesClient(client).withLeaderElectionConfiguration(leaderElection()));
     operator.register(reconciler);
     operator.start();
   }

@@ -28,10 +28,4 @@ final class IngressClassStrategy implements ResourceStrategy {
   public boolean tracksGeneration() {
     return true;
   }
-
-  /** Upstream's 422 names the group too: {@code IngressClass.networking.k8s.io "x" is invalid}. */
-  @Override
-  public String qualifiedKind() {
-    return type().kind() + "." + type().group();
-  }
 }

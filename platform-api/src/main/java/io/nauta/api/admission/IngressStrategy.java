@@ -18,10 +18,4 @@ final class IngressStrategy implements ResourceStrategy {
   public boolean tracksGeneration() {
     return true;
   }
-
-  /** Upstream's 422 names the group too: {@code Ingress.networking.k8s.io "x" is invalid}. */
-  @Override
-  public String qualifiedKind() {
-    return type().kind() + "." + type().group();
-  }
 }

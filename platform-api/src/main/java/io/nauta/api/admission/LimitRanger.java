@@ -38,6 +38,9 @@ public class LimitRanger {
   private final NamespaceObjects objects;
   private final boolean enabled;
 
+  /** Upstream's {@code liveLookupCache}: 10,000 namespaces. */
+  private final LiveLookupCache liveLookups = new LiveLookupCache(10_000);
+
   public LimitRanger(
       NamespaceObjects objects,
       @Value("${nauta.admission.limit-ranger.enabled:true}") boolean enabled) {
@@ -86,9 +89,16 @@ public class LimitRanger {
             });
   }
 
+  /**
+   * The namespace's LimitRanges as upstream's {@code GetLimitRanges} finds them: from this server's
+   * watch cache (no Redis read), which may lag behind a LimitRange created a moment ago through
+   * another API server, as upstream's informer may; when it holds none, from a live lookup
+   * remembered for 30 s. A LimitRange created through this server before the request is always seen
+   * ({@link NamespaceObjects#cached}).
+   */
   private Mono<List<JsonNode>> ranges(ObjectNode obj) {
     return objects
-        .list(BuiltInResources.LIMIT_RANGES, Meta.namespace(obj))
+        .cachedElseLive(BuiltInResources.LIMIT_RANGES, Meta.namespace(obj), liveLookups)
         .map(list -> list.stream().map(CachedObject::node).map(JsonNode.class::cast).toList());
   }
 

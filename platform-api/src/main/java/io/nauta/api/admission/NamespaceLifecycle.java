@@ -10,21 +10,31 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Kubernetes' {@code NamespaceLifecycle} admission: creation in a namespace that does not exist is
  * refused (404), and so is creation in one being terminated (403). Kept out of the generic store so
  * the store names no kind.
+ *
+ * <p>As upstream reads its namespace informer and goes live only when the namespace is not there,
+ * the namespace comes from this server's watch cache ({@link NamespaceObjects#cachedGet}: no Redis
+ * read on a create), and from Redis when the cache does not hold it (made a moment ago through
+ * another API server, or really missing: the refusal is then decided on Redis's word). A namespace
+ * that another server has just marked for deletion may still look active here for the cache's lag,
+ * as it may to upstream's informer; the namespace controller deletes what is created meanwhile. A
+ * namespace that only a rewound Redis lost still admits until the cache's rebuild.
  */
 @Component
 public class NamespaceLifecycle {
 
   private final RedisObjectStore store;
+  private final NamespaceObjects objects;
   private final ObjectCodec codec;
 
-  public NamespaceLifecycle(RedisObjectStore store, ObjectCodec codec) {
+  public NamespaceLifecycle(RedisObjectStore store, NamespaceObjects objects, ObjectCodec codec) {
     this.store = store;
+    this.objects = objects;
     this.codec = codec;
   }
 
@@ -33,13 +43,23 @@ public class NamespaceLifecycle {
     if (!type.namespaced()) {
       return Mono.empty();
     }
-    return store
-        .get(BuiltInResources.NAMESPACES, null, namespace)
-        .switchIfEmpty(
-            Mono.error(() -> NotFoundException.of(new ResourceRef("", "namespaces", namespace))))
+    Mono<JsonNode> live =
+        Mono.defer(
+            () ->
+                store
+                    .get(BuiltInResources.NAMESPACES, null, namespace)
+                    .map(stored -> (JsonNode) codec.parseStored(stored.json()))
+                    .switchIfEmpty(
+                        Mono.error(
+                            () ->
+                                NotFoundException.of(
+                                    new ResourceRef("", "namespaces", namespace)))));
+    return objects
+        .cachedGet(BuiltInResources.NAMESPACES, null, namespace)
+        .map(cached -> (JsonNode) cached.node())
+        .switchIfEmpty(live)
         .flatMap(
-            stored -> {
-              ObjectNode ns = codec.parseStored(stored.json());
+            ns -> {
               if (Meta.isDeleting(ns)
                   || "Terminating".equals(ns.path("status").path("phase").asString())) {
                 return Mono.error(

@@ -6,6 +6,8 @@ import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.ForbiddenException;
+import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.errors.ResourceRef;
 import io.nauta.core.quota.Evaluators;
 import io.nauta.core.quota.Quantities;
 import io.nauta.core.quota.QuotaReservations;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -72,6 +75,9 @@ public class QuotaAdmission {
   private final Clock clock;
   private final boolean enabled;
 
+  /** Upstream's {@code liveLookupCache} of quotas: 100 namespaces. */
+  private final LiveLookupCache liveLookups = new LiveLookupCache(100);
+
   public QuotaAdmission(
       RedisObjectStore store,
       NamespaceObjects objects,
@@ -100,7 +106,10 @@ public class QuotaAdmission {
       return StoreHooks.Finish.NOTHING;
     }
     String namespace = Meta.namespace(obj);
-    return Mono.defer(() -> attempt(type, evaluator, namespace, obj, old, oldResourceVersion))
+    AtomicBoolean conflicted = new AtomicBoolean();
+    return Mono.defer(
+            () -> attempt(type, evaluator, namespace, obj, old, oldResourceVersion, conflicted))
+        .doOnError(ConflictException.class, e -> conflicted.set(true))
         .retryWhen(
             Retry.backoff(MAX_ATTEMPTS, Duration.ofMillis(2))
                 .maxBackoff(Duration.ofMillis(50))
@@ -115,9 +124,9 @@ public class QuotaAdmission {
       String namespace,
       ObjectNode obj,
       ObjectNode old,
-      long oldResourceVersion) {
-    return objects
-        .list(BuiltInResources.RESOURCE_QUOTAS, namespace)
+      long oldResourceVersion,
+      AtomicBoolean conflicted) {
+    return quotas(namespace, conflicted.get())
         .flatMap(
             quotas -> {
               if (quotas.isEmpty()) {
@@ -130,6 +139,24 @@ public class QuotaAdmission {
               return write(charges, 0, new ArrayList<>())
                   .map(written -> (StoreHooks.Finish) success -> settle(written, !success));
             });
+  }
+
+  /**
+   * The namespace's quotas. First from this server's watch cache, as upstream's {@code
+   * quotaAccessor.GetQuotas} takes them from its informer (no Redis read on a create): it has
+   * applied every write made through this server, but may lag behind one made through another, or
+   * still show a quota Redis lost until its rebuild after the rewind. That is safe because every
+   * charge is a compare-and-swap on the quota's resourceVersion: a stale quota's charge conflicts
+   * (or finds it gone) and the check runs again, then on a consistent read ({@code fresh}) that has
+   * applied what the write conflicted with. A quota the cache does not hold yet is what the live
+   * lookup on an empty cache is for, remembered per namespace for 30 s as upstream does: the window
+   * in which a create can pass a quota created through another server is the cache's lag, as
+   * upstream's is its informer's.
+   */
+  private Mono<List<CachedObject>> quotas(String namespace, boolean fresh) {
+    return fresh
+        ? objects.list(BuiltInResources.RESOURCE_QUOTAS, namespace)
+        : objects.cachedElseLive(BuiltInResources.RESOURCE_QUOTAS, namespace, liveLookups);
   }
 
   /** One quota's new state: its stored version and what this request adds to it. */
@@ -253,6 +280,16 @@ public class QuotaAdmission {
             c.quota().name(),
             codec.toStorage(c.updated()),
             c.quota().resourceVersion())
+        // a quota deleted since it was read (a stale cache's, or a race) is checked again like a
+        // quota changed since: the next attempt's consistent read no longer holds it
+        .onErrorMap(
+            NotFoundException.class,
+            e ->
+                ConflictException.staleResourceVersion(
+                    new ResourceRef(
+                        BuiltInResources.RESOURCE_QUOTAS.group(),
+                        BuiltInResources.RESOURCE_QUOTAS.plural(),
+                        c.quota().name())))
         .then(
             Mono.defer(
                 () -> {

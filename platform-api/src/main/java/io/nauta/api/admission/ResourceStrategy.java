@@ -79,10 +79,12 @@ public interface ResourceStrategy {
   }
 
   /**
-   * How a 422 names the kind ({@code The X "name" is invalid}): the kind, or {@code Kind.group}
-   * where Kubernetes qualifies it (CustomResourceDefinitions, custom resources).
+   * How a 422's message names the kind: upstream's {@code GroupKind.String()}, {@code
+   * Deployment.apps "x" is invalid} for a kind in a group and {@code Pod "x" is invalid} for the
+   * core group (kubectl prints {@code The Deployment "x" is invalid} from details.kind either way).
    */
   default String qualifiedKind() {
-    return type().kind();
+    String group = type().group();
+    return group == null || group.isEmpty() ? type().kind() : type().kind() + "." + group;
   }
 }

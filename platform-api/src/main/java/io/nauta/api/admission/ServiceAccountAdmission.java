@@ -51,15 +51,18 @@ public class ServiceAccountAdmission {
 
   private final RedisObjectStore store;
   private final ObjectCodec codec;
+  private final NamespaceObjects objects;
   private final boolean enabled;
   private final SecureRandom random = new SecureRandom();
 
   public ServiceAccountAdmission(
       RedisObjectStore store,
+      NamespaceObjects objects,
       ObjectCodec codec,
       @Value("${nauta.security.enabled:false}") boolean security,
       @Value("${nauta.admission.service-account.enabled:true}") boolean enabled) {
     this.store = store;
+    this.objects = objects;
     this.codec = codec;
     this.enabled = security && enabled;
   }
@@ -92,12 +95,26 @@ public class ServiceAccountAdmission {
         .then();
   }
 
-  /** The account from storage; empty if it is missing after the attempts its name deserves. */
-  private Mono<ObjectNode> serviceAccount(String namespace, String name) {
-    Mono<ObjectNode> read =
+  /**
+   * The account as upstream's plugin finds it: from its informer (here this server's watch cache,
+   * no Redis read on a pod create), else live from storage, where the {@code default} account is
+   * looked for a little longer; empty if it is missing after the attempts its name deserves. An
+   * account deleted a moment ago through another API server may still be found for the cache's lag,
+   * as upstream's informer finds it (the pod then mounts a token nobody can mint: it fails to
+   * start, as upstream's would).
+   */
+  private Mono<JsonNode> serviceAccount(String namespace, String name) {
+    return objects
+        .cachedGet(BuiltInResources.SERVICEACCOUNTS, namespace, name)
+        .map(cached -> (JsonNode) cached.node())
+        .switchIfEmpty(Mono.defer(() -> liveServiceAccount(namespace, name)));
+  }
+
+  private Mono<JsonNode> liveServiceAccount(String namespace, String name) {
+    Mono<JsonNode> read =
         store
             .get(BuiltInResources.SERVICEACCOUNTS, namespace, name)
-            .map(stored -> codec.parseStored(stored.json()));
+            .map(stored -> (JsonNode) codec.parseStored(stored.json()));
     if (!DEFAULT_ACCOUNT.equals(name)) {
       return read;
     }

@@ -58,6 +58,7 @@ public class Strategies {
     register(new PersistentVolumeClaimStrategy());
     register(new StorageClassStrategy());
     register(new NetworkPolicyStrategy());
+    register(new EndpointSliceStrategy());
     register(new IngressStrategy());
     register(new IngressClassStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));

@@ -83,15 +83,24 @@ public final class WatchCache {
 
   private final Sinks.Many<Long> rebuilt = Sinks.many().multicast().directBestEffort();
 
+  /**
+   * The highest resourceVersion at which Redis acknowledged a write of this type made through this
+   * API server, in the current timeline: a rebuild after Redis went back in time resets it, as
+   * those versions may now name other writes or none.
+   */
+  private final AtomicLong acknowledgedRv = new AtomicLong();
+
   /** Compared by identity: two requests for the same version are two waiters. */
   private static final class Waiter {
     private final long resourceVersion;
     private final long rewinds;
+    private final long releasedByRebuildAfter;
     private final MonoSink<Void> sink;
 
-    Waiter(long resourceVersion, long rewinds, MonoSink<Void> sink) {
+    Waiter(long resourceVersion, long rewinds, long releasedByRebuildAfter, MonoSink<Void> sink) {
       this.resourceVersion = resourceVersion;
       this.rewinds = rewinds;
+      this.releasedByRebuildAfter = releasedByRebuildAfter;
       this.sink = sink;
     }
 
@@ -99,9 +108,13 @@ public final class WatchCache {
       return resourceVersion;
     }
 
-    /** Ready once the cache applied the version, after at least this many rebuilds. */
+    /**
+     * Ready once the cache applied the version, after at least this many rebuilds; or, for a wait
+     * for this server's own writes, once the cache was rebuilt after a rewind (the version may
+     * never come again).
+     */
     boolean readyAt(long applied, long rebuilt) {
-      return resourceVersion <= applied && rewinds <= rebuilt;
+      return resourceVersion <= applied && rewinds <= rebuilt || rebuilt > releasedByRebuildAfter;
     }
 
     MonoSink<Void> sink() {
@@ -250,6 +263,7 @@ public final class WatchCache {
         w.fail(gone);
       }
       watchers.clear();
+      acknowledgedRv.set(0);
       rewinds.incrementAndGet();
       reset(snapshot, streamHistory);
     } finally {
@@ -450,13 +464,45 @@ public final class WatchCache {
     return waitFor(currentRv, 0);
   }
 
+  /** Notes that Redis acknowledged a write of this type made through this server at {@code rv}. */
+  void acknowledged(long rv) {
+    acknowledgedRv.accumulateAndGet(rv, Math::max);
+  }
+
+  /**
+   * Completes once the cache holds every write of this type that Redis acknowledged through this
+   * API server before the call, without asking Redis anything: usually at once, else after the
+   * stream reader's next batch (milliseconds). For admission decisions that Kubernetes takes from
+   * an informer (a namespace's labels, its LimitRanges and quotas): like an informer the cache may
+   * lag behind writes made through <em>other</em> API servers, but a client that wrote a LimitRange
+   * through this server and then creates a pod here sees it applied, as it would with a read of
+   * Redis. A wait that outlives a rebuild after a rewind ends with it: the versions it waited for
+   * were the lost timeline's.
+   */
+  public Mono<Void> waitForOwnWrites() {
+    // Rebuilds counted first: one that resets the mark after it was read still ends the wait.
+    long rebuilds = rewinds.get();
+    long rv = acknowledgedRv.get();
+    // Not only while the reader follows Redis: a cache that lost Redis still holds every write it
+    // applied, and the write that follows the lookup fails on its own (within the command
+    // timeout) while Redis is away, as it did when admission read Redis.
+    if (appliedRv >= rv) {
+      return Mono.empty();
+    }
+    return waitFor(rv, 0, rebuilds);
+  }
+
   private Mono<Void> waitFor(long rv, long minRewinds) {
+    return waitFor(rv, minRewinds, Long.MAX_VALUE);
+  }
+
+  private Mono<Void> waitFor(long rv, long minRewinds, long releasedByRebuildAfter) {
     if (synced && appliedRv >= rv && rewinds.get() >= minRewinds) {
       return Mono.empty();
     }
     return Mono.<Void>create(
             sink -> {
-              Waiter w = new Waiter(rv, minRewinds, sink);
+              Waiter w = new Waiter(rv, minRewinds, releasedByRebuildAfter, sink);
               synchronized (waiters) {
                 waiters.add(w);
               }

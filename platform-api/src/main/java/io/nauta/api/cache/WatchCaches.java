@@ -55,6 +55,13 @@ public class WatchCaches implements SmartLifecycle {
     for (ResourceType type : registry.storageTypes()) {
       add(type);
     }
+    store.onAcknowledged(
+        (type, rv) -> {
+          WatchCache cache = get(type);
+          if (cache != null) {
+            cache.acknowledged(rv);
+          }
+        });
     // Custom resources come and go at run time: their caches start and stop with them.
     registry.addListener(
         change -> {

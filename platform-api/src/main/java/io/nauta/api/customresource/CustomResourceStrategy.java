@@ -65,11 +65,6 @@ final class CustomResourceStrategy implements ResourceStrategy {
   }
 
   @Override
-  public String qualifiedKind() {
-    return type.kind() + "." + type.group();
-  }
-
-  @Override
   public void applyDefaults(ObjectNode obj) {
     schema().prune(obj);
     schema().applyDefaults(obj);

@@ -31,11 +31,6 @@ public final class DefinitionStrategy implements ResourceStrategy {
   }
 
   @Override
-  public String qualifiedKind() {
-    return "CustomResourceDefinition." + BuiltInResources.APIEXTENSIONS_GROUP;
-  }
-
-  @Override
   public void prepareForCreate(ObjectNode obj, UserInfo user) {
     List<String> finalizers = new ArrayList<>(Meta.finalizers(obj));
     if (!finalizers.contains(CLEANUP_FINALIZER)) {

@@ -9,6 +9,8 @@ import io.nauta.api.cache.WatchEvent;
 import io.nauta.api.customresource.CustomResources;
 import io.nauta.api.customresource.DefinitionController;
 import io.nauta.api.customresource.ServerStartingException;
+import io.nauta.api.managedfields.FieldManagers;
+import io.nauta.api.resource.FieldManagement;
 import io.nauta.api.resource.ListOptions;
 import io.nauta.api.resource.ObjectCodec;
 import io.nauta.api.resource.ResourceService;
@@ -21,6 +23,7 @@ import io.nauta.core.errors.BadRequestException;
 import io.nauta.core.errors.MethodNotAllowedException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.errors.UnsupportedMediaTypeException;
+import io.nauta.core.managedfields.FieldManager;
 import io.nauta.core.patch.JsonPatch;
 import io.nauta.core.patch.MergePatch;
 import io.nauta.core.patch.PatchSchema;
@@ -73,6 +76,7 @@ public class ApiHandler {
   private final CustomResources customResources;
   private final DefinitionController definitions;
   private final ServedVersions versions;
+  private final FieldManagers fieldManagers;
 
   public ApiHandler(
       ResourceRegistry registry,
@@ -81,7 +85,9 @@ public class ApiHandler {
       RequestBodies bodies,
       SubresourceHandlers handlers,
       CustomResources customResources,
-      DefinitionController definitions) {
+      DefinitionController definitions,
+      FieldManagers fieldManagers) {
+    this.fieldManagers = fieldManagers;
     this.registry = registry;
     this.service = service;
     this.codec = codec;
@@ -93,7 +99,12 @@ public class ApiHandler {
   }
 
   public Mono<ServerResponse> handle(ServerRequest request) {
-    return Mono.defer(() -> dispatch(request));
+    return Mono.defer(() -> dispatch(request))
+        .contextWrite(
+            FieldManagement.update(
+                FieldManagement.managerOrUserAgent(
+                    request.queryParams().getFirst("fieldManager"),
+                    request.headers().firstHeader("User-Agent"))));
   }
 
   private Mono<ServerResponse> dispatch(ServerRequest request) {
@@ -350,7 +361,12 @@ public class ApiHandler {
    * makes it re-apply to the newer object rather than lose either write.
    */
   private Mono<ServerResponse> patch(ServerRequest request, ResourceType type, RequestInfo info) {
-    String contentType = patchContentType(request);
+    String contentType = patchOrApplyContentType(request);
+    ApplyConfigurations.validatePatchOptions(
+        request.queryParams(), contentType.equals(APPLY_PATCH));
+    if (contentType.equals(APPLY_PATCH)) {
+      return apply(request, type, info);
+    }
     if (contentType.equals(STRATEGIC_MERGE_PATCH)
         && type.modelClass() == GenericKubernetesResource.class) {
       // Custom resources have no patch strategies to merge by: Kubernetes refuses this patch type.
@@ -383,18 +399,97 @@ public class ApiHandler {
         .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
-  /** The media type of a PATCH body, refused (415) unless it is one Nauta applies. */
+  /**
+   * Server-side apply ({@code application/apply-patch+yaml}): the configuration is merged into the
+   * stored object inside the update loop, by its field manager; an object that does not exist is
+   * created from the configuration (201), as Kubernetes' apply does.
+   */
+  private Mono<ServerResponse> apply(ServerRequest request, ResourceType type, RequestInfo info) {
+    String manager = request.queryParams().getFirst("fieldManager");
+    boolean force = QueryOptions.bool(request.queryParams(), "force");
+    boolean dryRun = QueryOptions.dryRun(request.queryParams());
+    FieldValidation fields = fieldValidation(request);
+    ResourceType stored = registry.storageOf(type);
+    String sub = info.subresource();
+    return bodies
+        .read(request)
+        .map(body -> ApplyConfigurations.parse(body, type, info))
+        .flatMap(
+            config -> {
+              FieldManager fm = fieldManagers.of(stored);
+              Mono<Written> update =
+                  service.guaranteedUpdate(
+                      stored,
+                      info.namespace(),
+                      info.name(),
+                      sub,
+                      dryRun,
+                      fields,
+                      doc -> {
+                        ObjectNode applied =
+                            fm.apply(versions.toServed(doc, type), config, manager, sub, force);
+                        return ServedVersions.differ(type, stored)
+                            ? toStored(applied, stored)
+                            : applied;
+                      });
+              Mono<Written> create =
+                  Mono.defer(
+                      () -> {
+                        if (sub != null) {
+                          return Mono.error(
+                              new NotFoundException(
+                                  type.kind().toLowerCase(java.util.Locale.ROOT)
+                                      + " \""
+                                      + info.name()
+                                      + "\" not found"));
+                        }
+                        ObjectNode live = ApplyConfigurations.emptyObject(type, info);
+                        ObjectNode applied = fm.apply(live, config, manager, null, force);
+                        return service.create(
+                            stored,
+                            info.namespace(),
+                            toStored(applied, type, stored),
+                            dryRun,
+                            fields);
+                      });
+              return update
+                  .onErrorResume(NotFoundException.class, e -> create)
+                  .contextWrite(FieldManagement.apply(manager))
+                  .contextWrite(ServedVersion.of(type.version()));
+            })
+        .flatMap(
+            w ->
+                written(
+                    w.outcome() == Written.Outcome.CREATED ? HttpStatus.CREATED : HttpStatus.OK,
+                    w,
+                    versions.toServed(w.json(), type, stored)));
+  }
+
+  /**
+   * The media type of a PATCH body to a subresource handler (scale, approval), refused (415) unless
+   * it is one of the three patches: server-side apply is served on the generic store's resources
+   * and {@code status} only.
+   */
   static String patchContentType(ServerRequest request) {
-    String contentType =
-        request.headers().contentType().map(t -> t.getType() + "/" + t.getSubtype()).orElse("");
-    if (contentType.equals(APPLY_PATCH)) {
-      throw new UnsupportedMediaTypeException(
-          "server-side apply is not supported by Nauta yet; use client-side kubectl apply");
-    }
+    String contentType = mediaType(request);
     if (!List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH).contains(contentType)) {
       throw unknownPatchFormat(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH);
     }
     return contentType;
+  }
+
+  /** The media type of a PATCH body to the generic store, server-side apply included. */
+  private static String patchOrApplyContentType(ServerRequest request) {
+    String contentType = mediaType(request);
+    if (!List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH)
+        .contains(contentType)) {
+      throw unknownPatchFormat(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH);
+    }
+    return contentType;
+  }
+
+  private static String mediaType(ServerRequest request) {
+    return request.headers().contentType().map(t -> t.getType() + "/" + t.getSubtype()).orElse("");
   }
 
   /** Kubernetes' 415 for a patch in a format the resource does not take. */

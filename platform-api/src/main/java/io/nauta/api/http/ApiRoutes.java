@@ -53,6 +53,7 @@ public class ApiRoutes {
       AccessReviews reviews,
       IssuerDiscovery issuer) {
     return RouterFunctions.route()
+        .GET("/", discovery::rootPaths)
         .GET("/healthz", health::healthz)
         .GET("/livez", health::healthz)
         .GET("/readyz", health::readyz)

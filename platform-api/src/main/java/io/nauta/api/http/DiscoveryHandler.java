@@ -50,6 +50,42 @@ public class DiscoveryHandler {
     return json(v);
   }
 
+  /**
+   * {@code GET /}: the served paths, as Kubernetes' index handler lists them ({@code {"paths":
+   * [...]}}, sorted) for an API client allowed {@code get} on {@code /} (cluster-admin; not {@code
+   * system:discovery}). The groups and versions come from the registry, so custom resources' appear
+   * as they come. A browser asking for HTML is sent to the console before this ({@code
+   * console.BrowserRoot}).
+   */
+  Mono<ServerResponse> rootPaths(ServerRequest request) {
+    java.util.SortedSet<String> paths =
+        new java.util.TreeSet<>(
+            List.of(
+                "/.well-known/openid-configuration",
+                "/api",
+                "/api/v1",
+                "/apis",
+                "/apis/",
+                "/console",
+                "/healthz",
+                "/livez",
+                "/openapi/v2",
+                "/openapi/v3",
+                "/openapi/v3/",
+                "/openid/v1/jwks",
+                "/readyz",
+                "/swagger-ui.html",
+                "/v3/api-docs",
+                "/version"));
+    for (ResourceType t : registry.all()) {
+      if (!t.group().isEmpty()) {
+        paths.add("/apis/" + t.group());
+        paths.add("/apis/" + t.group() + "/" + t.version());
+      }
+    }
+    return json(Map.of("paths", List.copyOf(paths)));
+  }
+
   Mono<ServerResponse> coreVersions(ServerRequest request) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("kind", "APIVersions");

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The cluster's default IngressClass {@value #NAME} (controller {@value #CONTROLLER}), annotated as
  * the default so that Ingresses without a class get it. Created as {@link BootstrapClass} says,
  * while no ingress class was ever written ({@code nauta.ingress.default-class.enabled=false} leaves
- * it out). Nauta's ingress controller that would serve it is not there yet.
+ * it out). Nauta's ingress controller (module ingress-controller) serves it.
  */
 @Component
 public class DefaultIngressClassBootstrap extends BootstrapClass {

@@ -251,8 +251,10 @@ public final class KubernetesProtobuf {
           ((Long) field(m, "type")) == 1L
               ? NODES.stringNode((String) field(m, "strVal"))
               : NODES.numberNode((Integer) field(m, "intVal"));
-      case "RawExtension", "FieldsV1" ->
-          mapper.readTree(((ByteString) field(m, "raw")).toByteArray());
+      // Go names FieldsV1's field Raw, RawExtension's raw (a managedFields entry's fieldsV1 is
+      // in every object kubectl reads and sends back, e.g. a CSR's approval).
+      case "RawExtension" -> mapper.readTree(((ByteString) field(m, "raw")).toByteArray());
+      case "FieldsV1" -> mapper.readTree(((ByteString) field(m, "Raw")).toByteArray());
       default -> toJson(m);
     };
   }

@@ -21,6 +21,7 @@ import io.nauta.api.cache.ListResult;
 import io.nauta.api.cache.WatchCache;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.cache.WatchEvent;
+import io.nauta.api.managedfields.FieldManagers;
 import io.nauta.api.security.UserInfo;
 import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
@@ -89,6 +90,7 @@ public class ResourceService {
   private final PodSecurityAdmission podSecurity;
   private final LimitRanger limitRanger;
   private final QuotaAdmission quota;
+  private final FieldManagers fieldManagers;
 
   public ResourceService(
       RedisObjectStore store,
@@ -104,7 +106,9 @@ public class ResourceService {
       PodSecurityAdmission podSecurity,
       LimitRanger limitRanger,
       QuotaAdmission quota,
+      FieldManagers fieldManagers,
       ObjectCodec codec) {
+    this.fieldManagers = fieldManagers;
     this.podSecurity = podSecurity;
     this.limitRanger = limitRanger;
     this.quota = quota;
@@ -282,7 +286,7 @@ public class ResourceService {
             String prefix = Meta.text(obj, "generateName");
             if (prefix == null || prefix.isEmpty()) {
               throw new InvalidException(
-                  type.kind(),
+                  strategies.of(type).qualifiedKind(),
                   ref(type, ""),
                   List.of(
                       FieldError.required("metadata.name", "name or generateName is required")));
@@ -325,6 +329,7 @@ public class ResourceService {
                         writing.prepareForCreate(
                             obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
                         writing.applyDefaults(obj);
+                        track(type, FieldManagement.in(ctx), null, obj, null);
                         // Mutating admission after defaulting, then the kind's validation, then
                         // validating admission (LimitRanger's limits, Pod Security) and quota
                         // last, as upstream orders them.
@@ -333,14 +338,17 @@ public class ResourceService {
                             .then(
                                 Mono.defer(
                                     () -> {
-                                      List<String> validated =
+                                      Admitted validated =
                                           admit(type, writing, obj, null, false, fieldValidation);
                                       return limitRanger
                                           .validate(type, obj, null)
-                                          .then(podSecurity.validateCreate(type, obj))
+                                          .then(
+                                              podSecurity.validateCreate(
+                                                  type, obj, validated.decoded()))
                                           .flatMap(
                                               admitted -> {
-                                                List<String> warnings = concat(validated, admitted);
+                                                List<String> warnings =
+                                                    concat(validated.warnings(), admitted);
                                                 if (dryRun) {
                                                   meta.remove("resourceVersion");
                                                   return Mono.just(
@@ -534,7 +542,8 @@ public class ResourceService {
                               dryRun,
                               fieldValidation,
                               desiredFromCurrent,
-                              cur));
+                              cur,
+                              FieldManagement.in(ctx)));
             })
         .retryWhen(
             Retry.max(MAX_UPDATE_ATTEMPTS)
@@ -554,7 +563,8 @@ public class ResourceService {
       boolean dryRun,
       FieldValidation fieldValidation,
       UnaryOperator<ObjectNode> desiredFromCurrent,
-      StoredObjectNode cur) {
+      StoredObjectNode cur,
+      FieldManagement management) {
     ObjectNode desired = desiredFromCurrent.apply(cur.node().deepCopy());
     String wanted = Meta.resourceVersion(desired);
     if (wanted != null
@@ -563,6 +573,18 @@ public class ResourceService {
       return Mono.error(ConflictException.staleResourceVersion(ref(type, name)));
     }
     ObjectNode updated = prepareUpdate(type, writing, scope, desired, cur.node());
+    if (scope != UpdateScope.WHOLE) {
+      if (management.applied() && scope == UpdateScope.STATUS) {
+        // A status apply's managedFields were computed with the status it applied.
+        JsonNode applied = desired.path("metadata").get("managedFields");
+        if (applied == null) {
+          Meta.of(updated).remove("managedFields");
+        } else {
+          Meta.of(updated).set("managedFields", applied);
+        }
+      }
+      track(type, management, cur.node(), updated, scope == UpdateScope.STATUS ? "status" : null);
+    }
     // A whole-object write is a subresource handler's (a binding): nodes are not granted one.
     Mono<Void> nodeAdmission =
         scope == UpdateScope.WHOLE
@@ -587,7 +609,7 @@ public class ResourceService {
       FieldValidation fieldValidation,
       StoredObjectNode cur,
       ObjectNode updated) {
-    List<String> warnings =
+    Admitted validated =
         admit(
             type,
             writing,
@@ -595,13 +617,14 @@ public class ResourceService {
             scope == UpdateScope.WHOLE ? null : cur.node(),
             scope == UpdateScope.STATUS,
             fieldValidation);
+    List<String> warnings = validated.warnings();
     // Validating admission, after the kind's validation as upstream's store runs it.
     Mono<List<String>> validating =
         scope == UpdateScope.MAIN
             ? storage
                 .validateUpdate(type, updated, cur.node())
                 .then(limitRanger.validate(type, updated, cur.node()))
-                .then(podSecurity.validateUpdate(type, updated, cur.node()))
+                .then(podSecurity.validateUpdate(type, updated, cur.node(), validated.decoded()))
                 .map(admitted -> concat(warnings, admitted))
             : Mono.just(warnings);
     if (scope != UpdateScope.MAIN || dryRun) {
@@ -759,7 +782,7 @@ public class ResourceService {
         added.removeAll(Meta.finalizers(old));
         if (!added.isEmpty()) {
           throw new InvalidException(
-              type.kind(),
+              strategy.qualifiedKind(),
               ref(type, Meta.name(old)),
               List.of(
                   FieldError.forbidden(
@@ -771,6 +794,21 @@ public class ResourceService {
       }
     }
     return updated;
+  }
+
+  /**
+   * Records a create, update or patch in {@code metadata.managedFields}; a server-side apply
+   * recorded its own.
+   */
+  private void track(
+      ResourceType type,
+      FieldManagement management,
+      ObjectNode live,
+      ObjectNode updated,
+      String subresource) {
+    if (fieldManagers != null && fieldManagers.enabled() && !management.applied()) {
+      fieldManagers.of(type).update(live, updated, management.manager(), subresource);
+    }
   }
 
   // ---- delete
@@ -935,10 +973,17 @@ public class ResourceService {
   }
 
   /**
-   * Field validation, then Kubernetes' validation of the kind. Unknown fields are refused ({@code
-   * Strict}) or dropped, with a warning for {@code Warn}; returns the warnings.
+   * What admission made of an object: the warnings for the client, and the object decoded into its
+   * model, exactly as it will be stored, for the validating plugins that read the model (Pod
+   * Security), so that they need not decode it again.
    */
-  private List<String> admit(
+  private record Admitted(List<String> warnings, HasMetadata decoded) {}
+
+  /**
+   * Field validation, then Kubernetes' validation of the kind. Unknown fields are refused ({@code
+   * Strict}) or dropped, with a warning for {@code Warn}.
+   */
+  private Admitted admit(
       ResourceType type,
       ResourceStrategy strategy,
       ObjectNode obj,
@@ -950,7 +995,7 @@ public class ResourceService {
       // A custom resource's fields are its schema's: its strategy prunes what the schema does not
       // name; the model class knows only apiVersion, kind and metadata.
       validate(type, strategy, obj, typed, old, statusWrite);
-      return List.of();
+      return new Admitted(List.of(), typed);
     }
     List<String> unknown = unknownFields.find(obj, type.modelClass());
     List<String> warnings = new ArrayList<>();
@@ -968,7 +1013,7 @@ public class ResourceService {
       typed = codec.toModel(obj, type);
     }
     validate(type, strategy, obj, typed, old, statusWrite);
-    return warnings;
+    return new Admitted(warnings, typed);
   }
 
   private void validate(

@@ -9,7 +9,8 @@ import java.util.List;
  * browser loads them before a person can paste a token into the Authorize dialog, and they hold the
  * API's shape, no cluster data. kubectl's {@code /openapi/v3} still needs credentials, as in
  * Kubernetes; the bootstrap role {@code nauta:swagger-ui-viewer} grants the Swagger UI paths to
- * everyone.
+ * everyone. And the console's page and assets ({@code /console}), for the same reason: it asks for
+ * a token and reads the cluster through the API with it; {@code nauta:console-viewer} grants them.
  */
 final class PublicPaths {
 
@@ -21,7 +22,8 @@ final class PublicPaths {
           "/version",
           "/swagger-ui.html",
           "/swagger-ui",
-          "/v3/api-docs");
+          "/v3/api-docs",
+          "/console");
 
   private PublicPaths() {}
 

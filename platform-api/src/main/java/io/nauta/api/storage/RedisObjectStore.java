@@ -20,10 +20,13 @@ import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -57,6 +60,8 @@ public class RedisObjectStore {
   private final long writeMemorySeconds;
   private final MeterRegistry meters;
   private final StoredValues values;
+  private final List<BiConsumer<ResourceType, Long>> acknowledgements =
+      new CopyOnWriteArrayList<>();
 
   /**
    * Where a write or read goes on once Redis has answered. Lettuce delivers every reply of a
@@ -78,6 +83,15 @@ public class RedisObjectStore {
     // timeout; its outcome is remembered well beyond that.
     this.writeMemorySeconds = Math.max(60, 2 * props.redis().commandTimeout().toSeconds());
     this.meters = meters;
+  }
+
+  /**
+   * Hears every write Redis acknowledged through this server (its type and new resourceVersion),
+   * before the writer goes on: the watch caches learn which versions this server's own clients may
+   * already have seen.
+   */
+  public void onAcknowledged(BiConsumer<ResourceType, Long> listener) {
+    acknowledgements.add(listener);
   }
 
   /** Stores a new object; its JSON carries {@link #RV_PLACEHOLDER} as resourceVersion. */
@@ -144,7 +158,11 @@ public class RedisObjectStore {
             reply -> {
               String outcome = (String) reply.get(0);
               return switch (outcome) {
-                case "ok" -> Long.parseLong((String) reply.get(1));
+                case "ok" -> {
+                  long rv = Long.parseLong((String) reply.get(1));
+                  acknowledgements.forEach(l -> l.accept(type, rv));
+                  yield rv;
+                }
                 case "exists" -> throw new AlreadyExistsException(ref);
                 case "notfound" -> throw NotFoundException.of(ref);
                 case "conflict" -> throw ConflictException.staleResourceVersion(ref);

@@ -24,6 +24,7 @@ public final class TablePrinters {
           Map.entry("Node", new NodePrinter()),
           Map.entry("Namespace", new NamespacePrinter()),
           Map.entry("Endpoints", new EndpointsPrinter()),
+          Map.entry("EndpointSlice", new EndpointSlicePrinter()),
           Map.entry("Event", new EventPrinter()),
           Map.entry("ConfigMap", new ConfigMapPrinter()),
           Map.entry("Secret", new SecretPrinter()),

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.lettuce.core.RedisClient;
@@ -24,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Flux;
@@ -59,7 +63,12 @@ public final class ApiWritesBenchmark {
     System.setProperty("reactor.netty.pool.maxConnections", "256");
     int pods = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    try (TestApiServer server = TestApiServer.startOnEmptyRedis("logging.level.root=WARN")) {
+    // -Dbench.serviceAccounts=true: ServiceAccount admission on, as deploy/nauta up runs it (each
+    // namespace gets its "default" account here, as the controller manager would make it).
+    boolean serviceAccounts = Boolean.getBoolean("bench.serviceAccounts");
+    try (TestApiServer server =
+        TestApiServer.startOnEmptyRedis(
+            "logging.level.root=WARN", TestApiServer.SERVICE_ACCOUNT_ADMISSION + serviceAccounts)) {
       KubeClient admin = server.kubeClient();
       admin
           .resource(BuiltInResources.CLUSTER_ROLE_BINDINGS, ClusterRoleBinding.class)
@@ -86,18 +95,47 @@ public final class ApiWritesBenchmark {
             .resource(BuiltInResources.NAMESPACES, Namespace.class)
             .create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
             .block();
+        if (serviceAccounts) {
+          admin
+              .resource(BuiltInResources.SERVICEACCOUNTS, ServiceAccount.class)
+              .create(
+                  new ServiceAccountBuilder()
+                      .withNewMetadata()
+                      .withNamespace(ns)
+                      .withName("default")
+                      .endMetadata()
+                      .build())
+              .block();
+        }
+        Map<String, Long> callsBefore = redisCalls();
+        long cpuBefore = cpuNanos();
         double throughput = creates(podClient, ns, "a-", pods, IN_FLIGHT, null);
+        double cpuPerCreate = (cpuNanos() - cpuBefore) / 1e6 / pods;
+        Map<String, Long> calls = redisCalls();
+        calls.replaceAll((cmd, n) -> n - callsBefore.getOrDefault(cmd, 0L));
+        calls.values().removeIf(n -> n <= 0);
+        double callsPerCreate =
+            calls.values().stream().mapToLong(Long::longValue).sum() / (double) pods;
         long[] latencies = new long[pods];
         double at100 = creates(podClient, ns, "b-", pods, CLIENTS, latencies);
         Arrays.sort(latencies);
         double p50 = latencies[pods / 2] / 1e6;
         double p99 = latencies[(int) Math.ceil(pods * 0.99) - 1] / 1e6;
         double redis = redisLimit(ns, pods);
-        double[] r = {throughput, at100, p50, p99, redis, throughput / redis};
+        double[] r = {
+          throughput, at100, p50, p99, redis, throughput / redis, callsPerCreate, cpuPerCreate
+        };
+        System.err.printf(
+            Locale.ROOT,
+            "round %d%s: Redis commands during the 64-in-flight creates, per create: %s%n",
+            round,
+            round == 0 ? " (warm-up)" : "",
+            perCreate(calls, pods));
         System.err.printf(
             Locale.ROOT,
             "round %d%s: %.0f creates/s at %d in flight; %.0f creates/s, p50 %.1f ms, p99 %.1f ms"
-                + " at %d clients; Redis limit %.0f scripts/s; ratio %.2f%n",
+                + " at %d clients; Redis limit %.0f scripts/s; ratio %.2f; %.2f Redis commands"
+                + " and %.2f ms of this JVM's CPU per create%n",
             round,
             round == 0 ? " (warm-up)" : "",
             r[0],
@@ -107,7 +145,9 @@ public final class ApiWritesBenchmark {
             r[3],
             CLIENTS,
             r[4],
-            r[5]);
+            r[5],
+            r[6],
+            r[7]);
         if (round > 0) {
           results.add(r);
         }
@@ -115,8 +155,9 @@ public final class ApiWritesBenchmark {
       System.out.printf(
           Locale.ROOT,
           "| creates/s, %d in flight | creates/s, %d clients | p50 | p99 | Redis limit (write"
-              + " script/s, 64 clients) | API / Redis |%n|---|---|---|---|---|---|%n"
-              + "| %.0f | %.0f | %.1f ms | %.1f ms | %.0f | %.2f |%n"
+              + " script/s, 64 clients) | API / Redis | Redis commands per create | CPU per"
+              + " create (server and client JVM) |%n|---|---|---|---|---|---|---|---|%n"
+              + "| %.0f | %.0f | %.1f ms | %.1f ms | %.0f | %.2f | %.2f | %.2f ms |%n"
               + "median of %d rounds of %d pods each (after a warm-up round)%n",
           IN_FLIGHT,
           CLIENTS,
@@ -126,6 +167,8 @@ public final class ApiWritesBenchmark {
           median(results, 3),
           median(results, 4),
           median(results, 5),
+          median(results, 6),
+          median(results, 7),
           rounds,
           pods);
     }
@@ -261,6 +304,39 @@ public final class ApiWritesBenchmark {
       throw new IllegalStateException("redis-benchmark said: " + out);
     }
     return rate;
+  }
+
+  /**
+   * Redis's own count of the commands it ran, by command ({@code INFO commandstats}): what the API
+   * server asked of Redis (its reads, write scripts and stream reads), whatever the load.
+   */
+  private static Map<String, Long> redisCalls() {
+    RedisClient client = RedisClient.create(TestRedis.url());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      Map<String, Long> calls = new TreeMap<>();
+      Matcher m =
+          Pattern.compile("cmdstat_([a-z|_]+):calls=(\\d+)").matcher(c.sync().info("commandstats"));
+      while (m.find()) {
+        calls.put(m.group(1), Long.parseLong(m.group(2)));
+      }
+      return calls;
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private static String perCreate(Map<String, Long> calls, int pods) {
+    StringBuilder b = new StringBuilder();
+    calls.forEach(
+        (cmd, n) -> b.append(String.format(Locale.ROOT, "%s %.2f, ", cmd, n / (double) pods)));
+    return b.isEmpty() ? "none" : b.substring(0, b.length() - 2);
+  }
+
+  /** CPU time of this JVM (API server and benchmark client), all threads. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String script() throws IOException {

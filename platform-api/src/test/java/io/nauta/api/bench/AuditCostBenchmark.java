@@ -69,8 +69,8 @@ public final class AuditCostBenchmark {
     System.exit(0);
   }
 
-  /** Pod creates per second of {@code pods} pods in a new namespace {@code ns}. */
-  private static double measure(KubeClient client, String ns, int pods, int concurrency) {
+  /** Pod creates per second of {@code pods} pods in a new namespace {@code ns} (shared). */
+  static double measure(KubeClient client, String ns, int pods, int concurrency) {
     client
         .resource(BuiltInResources.NAMESPACES, Namespace.class)
         .create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())

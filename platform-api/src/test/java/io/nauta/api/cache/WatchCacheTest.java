@@ -188,6 +188,39 @@ class WatchCacheTest {
     assertThat(names(c.list(ObjectFilter.all(), 0, null))).containsExactly("x=1");
   }
 
+  @Test
+  void aReadAfterThisServersOwnWriteWaitsUntilTheCacheHasAppliedIt() {
+    WatchCache c = cache(100);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    c.apply(List.of(event("ADDED", 10, "a", "1")));
+    StepVerifier.create(c.waitForOwnWrites()).verifyComplete();
+
+    c.acknowledged(11); // Redis said yes to a write here; the stream reader has not brought it yet
+
+    StepVerifier.create(c.waitForOwnWrites())
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(30))
+        .then(() -> c.apply(List.of(event("ADDED", 11, "b", "1"))))
+        .verifyComplete();
+    assertThat(names(c.list(ObjectFilter.all(), 0, null))).containsExactly("a=1", "b=1");
+  }
+
+  @Test
+  void aWaitForOwnWritesThatRedisLostEndsWithTheRebuildAndIsForgotten() {
+    WatchCache c = cache(100);
+    c.reset(new Snapshot(0, List.of()), List.of());
+    c.apply(List.of(event("ADDED", 10, "a", "1")));
+    c.acknowledged(12);
+
+    // Redis went back to 5: versions 11 and 12 will name other writes, or none for a while.
+    StepVerifier.create(c.waitForOwnWrites())
+        .expectSubscription()
+        .then(() -> c.rebuildAfterRewind(new Snapshot(5, List.of()), List.of()))
+        .verifyComplete();
+    StepVerifier.create(c.waitForOwnWrites()).verifyComplete();
+    assertThat(c.waiterCount()).isZero();
+  }
+
   private static UnreadableValueException unreadable(String field) {
     return new UnreadableValueException(
         "nauta:{core/configmaps}:objects/" + field, "cipher: message authentication failed");

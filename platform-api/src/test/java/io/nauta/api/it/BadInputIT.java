@@ -127,6 +127,22 @@ class BadInputIT {
   }
 
   @Test
+  void invalidObjectsOfAGroupNameTheGroupInTheMessageAndOnlyTheKindInDetails() {
+    ApiCalls.Response r =
+        api.post(
+            "/apis/apps/v1/namespaces/default/deployments",
+            "{\"metadata\":{\"name\":\"nogroup\"},\"spec\":{\"selector\":{\"matchLabels\":"
+                + "{\"a\":\"b\"}},\"template\":{\"metadata\":{\"labels\":{\"a\":\"c\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}}");
+    assertStatus(r, 422, "Invalid");
+    // Upstream's GroupKind.String(): Deployment.apps; kubectl prints details.kind.
+    assertThat(r.body().path("message").asString())
+        .startsWith("Deployment.apps \"nogroup\" is invalid: ");
+    assertThat(r.body().path("details").path("kind").asString()).isEqualTo("Deployment");
+    assertThat(r.body().path("details").path("group").asString()).isEqualTo("apps");
+  }
+
+  @Test
   void unknownFieldsAreRefusedWarnedAboutOrDroppedAsFieldValidationAsks() {
     String cms = "/api/v1/namespaces/default/configmaps";
     String body =

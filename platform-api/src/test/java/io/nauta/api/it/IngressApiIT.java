@@ -102,7 +102,8 @@ class IngressApiIT {
                 + " name, not an IP address");
 
     // kubectl describe reads the Ingress, then each backend's service and its endpoints: from
-    // Endpoints up to kubectl 1.31, from EndpointSlices (discovery.k8s.io, not served) since.
+    // Endpoints up to kubectl 1.31, from the service's EndpointSlices since (here written by hand:
+    // no controller runs beside this API server).
     ok(
         kubectl.runWithInput(
             """
@@ -124,6 +125,19 @@ class IngressApiIT {
               - ip: 10.1.2.3
               ports:
               - port: 8080
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: web-abc
+              labels:
+                kubernetes.io/service-name: web
+            addressType: IPv4
+            endpoints:
+            - addresses: [10.1.2.3]
+              conditions: {ready: true}
+            ports:
+            - port: 8080
             """,
             "create",
             "-f",
@@ -137,7 +151,8 @@ class IngressApiIT {
     assertThat(get("describe", "ing", "shop"))
         .containsPattern("Address: +10\\.0\\.0\\.9")
         .containsPattern("Ingress Class: +nauta")
-        .containsPattern("shop\\.example *\n +/ +web:80 \\(<error: ");
+        .containsPattern("shop\\.example *\n +/ +web:80 \\(10\\.1\\.2\\.3:8080\\)")
+        .containsPattern("/api +api:8080 \\(<error: services \"api\" not found>\\)");
   }
 
   @Test

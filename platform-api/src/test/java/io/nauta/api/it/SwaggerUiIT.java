@@ -2,6 +2,7 @@ package io.nauta.api.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nauta.api.support.HeadlessChromium;
 import io.nauta.api.support.TestApiServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,28 +117,26 @@ class SwaggerUiIT {
 
   /** Runs headless Chromium with the flags this machine's closed network needs. */
   private static String chromium(String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile,
-                // The page comes from the test PKI's server certificate, which this throw-away
-                // profile does not trust; nothing else is loaded.
-                "--ignore-certificate-errors",
-                "--virtual-time-budget=20000"));
+    List<String> command = new ArrayList<>(List.of("--virtual-time-budget=20000"));
     command.addAll(List.of(args));
+    command = HeadlessChromium.command(profile, command.toArray(String[]::new));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
+    // Read aside, so that a Chromium that never exits fails the test instead of hanging it.
+    java.util.concurrent.CompletableFuture<String> out =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("chromium " + String.join(" ", args) + " did not exit in 120 s");
+    }
+    String dom = out.get(10, TimeUnit.SECONDS);
+    assertThat(p.exitValue()).as(dom).isZero();
+    return dom;
   }
 }

@@ -51,6 +51,7 @@ class OpenApiV3Test {
             "apis/rbac.authorization.k8s.io/v1",
             "apis/storage.k8s.io/v1",
             "apis/networking.k8s.io/v1",
+            "apis/discovery.k8s.io/v1",
             "apis/authorization.k8s.io/v1",
             "apis/authentication.k8s.io/v1",
             "apis/certificates.k8s.io/v1",

@@ -91,6 +91,32 @@ class KubernetesProtobufTest {
   }
 
   @Test
+  void readsManagedFieldsAsKubectlSendsBackAnObjectItRead() {
+    V1.Namespace ns =
+        V1.Namespace.newBuilder()
+            .setMetadata(
+                Meta.ObjectMeta.newBuilder()
+                    .setName("demo")
+                    .addManagedFields(
+                        Meta.ManagedFieldsEntry.newBuilder()
+                            .setManager("kubectl-create")
+                            .setOperation("Update")
+                            .setApiVersion("v1")
+                            .setTime(Meta.Time.newBuilder().setSeconds(1_700_000_000L))
+                            .setFieldsType("FieldsV1")
+                            .setFieldsV1(
+                                Meta.FieldsV1.newBuilder()
+                                    .setRaw(
+                                        com.google.protobuf.ByteString.copyFromUtf8(
+                                            "{\"f:metadata\":{\"f:labels\":{}}}")))))
+            .build();
+    ObjectNode json = protobuf.decode(envelope("v1", "Namespace", ns));
+    assertThat(json.at("/metadata/managedFields/0/manager").asString()).isEqualTo("kubectl-create");
+    assertThat(json.at("/metadata/managedFields/0/fieldsV1").toString())
+        .isEqualTo("{\"f:metadata\":{\"f:labels\":{}}}");
+  }
+
+  @Test
   void secretDataStaysBase64AsInJson() {
     V1.Secret secret =
         V1.Secret.newBuilder()

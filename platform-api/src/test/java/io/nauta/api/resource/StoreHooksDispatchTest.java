@@ -11,6 +11,7 @@ import io.nauta.api.admission.FieldValidation;
 import io.nauta.api.admission.Hooks;
 import io.nauta.api.admission.LimitRanger;
 import io.nauta.api.admission.NamespaceLifecycle;
+import io.nauta.api.admission.NamespaceObjects;
 import io.nauta.api.admission.NodeRestriction;
 import io.nauta.api.admission.QuotaAdmission;
 import io.nauta.api.admission.ServiceAccountAdmission;
@@ -20,6 +21,7 @@ import io.nauta.api.admission.Strategies;
 import io.nauta.api.admission.podsecurity.PodSecurityAdmission;
 import io.nauta.api.admission.podsecurity.PodSecurityProperties;
 import io.nauta.api.config.NautaProperties;
+import io.nauta.api.managedfields.FieldManagers;
 import io.nauta.api.security.rbac.RbacEscalationCheck;
 import io.nauta.api.storage.RedisObjectStore;
 import io.nauta.api.storage.StoredObject;
@@ -230,20 +232,22 @@ class StoreHooksDispatchTest {
 
   private ResourceService service(List<StoreHooks> kindHooks) {
     ObjectCodec codec = new ObjectCodec(JSON);
+    NamespaceObjects objects = new NamespaceObjects(store, null); // no caches: Redis answers
     return new ResourceService(
         store,
         null, // lists and watches are not used here
         new Strategies(BuiltInResources.registry()),
         new Hooks(kindHooks),
-        new NamespaceLifecycle(store, codec),
+        new NamespaceLifecycle(store, objects, codec),
         new RbacEscalationCheck(null, null), // config maps grant no permissions: never consulted
-        new ServiceAccountAdmission(store, codec, false, true), // off: no pods here
+        new ServiceAccountAdmission(store, objects, codec, false, true), // off: no pods here
         new NodeRestriction(),
         new StorageAdmission(store, null, codec, false, false, false), // no volumes here
         new DefaultIngressClass(store, null, false), // no ingresses here
         new PodSecurityAdmission(
             store,
             null,
+            objects,
             codec,
             new PodSecurityProperties(
                 false, // no pods here
@@ -253,6 +257,7 @@ class StoreHooksDispatchTest {
                 "")),
         new LimitRanger(null, false), // off: no pods here
         new QuotaAdmission(store, null, codec, false), // off: no quotas here
+        new FieldManagers(null, true),
         codec);
   }
 

@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nauta.api.it.Kubectl;
+import io.nauta.api.support.AgentStandIn;
 import io.nauta.api.support.TestApiServer;
 import io.nauta.api.support.TestRedis;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * {@code kubectl top} against the API server, whose nodes point at small HTTPS servers standing in
@@ -54,22 +51,10 @@ class ResourceMetricsIT {
             "nauta.metrics.timeout=400ms");
     kubectl = new Kubectl(server.kubeconfig(dir));
     Path pki = server.pkiDir();
-    SslContext tls;
-    try {
-      tls =
-          SslContextBuilder.forServer(
-                  pki.resolve("agent-serving.crt").toFile(),
-                  pki.resolve("agent-serving.key").toFile())
-              .trustManager(pki.resolve("client-ca.crt").toFile())
-              .clientAuth(ClientAuth.REQUIRE)
-              .build();
-    } catch (javax.net.ssl.SSLException e) {
-      throw new IllegalStateException(e);
-    }
-    agent1 = agent(tls, () -> Mono.fromSupplier(ResourceMetricsIT::summaryOfN1));
+    agent1 = agent(pki, () -> Mono.fromSupplier(ResourceMetricsIT::summaryOfN1));
     agent2 =
         agent(
-            tls,
+            pki,
             () -> {
               if (n2Hangs.get()) {
                 hungScrapes.incrementAndGet();
@@ -133,21 +118,13 @@ class ResourceMetricsIT {
     server.close();
   }
 
-  private static DisposableServer agent(
-      SslContext tls, java.util.function.Supplier<Mono<String>> body) {
-    return HttpServer.create()
-        .host("127.0.0.1")
-        .port(0)
-        .secure(spec -> spec.sslContext(tls))
-        .route(
-            routes ->
-                routes.get(
-                    "/stats/summary",
-                    (req, res) -> {
-                      scrapes.incrementAndGet();
-                      return res.header("Content-Type", "application/json").sendString(body.get());
-                    }))
-        .bindNow();
+  private static DisposableServer agent(Path pki, java.util.function.Supplier<Mono<String>> body) {
+    return AgentStandIn.statsSummary(
+        pki,
+        () -> {
+          scrapes.incrementAndGet();
+          return body.get();
+        });
   }
 
   private static void nodeStatus(String node, int port, String ready) {

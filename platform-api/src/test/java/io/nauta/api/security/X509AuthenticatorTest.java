@@ -3,17 +3,14 @@ package io.nauta.api.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nauta.api.support.MovableClock;
 import io.nauta.core.errors.UnauthorizedException;
 import io.nauta.core.pki.ClusterPki;
 import io.nauta.core.pki.Pem;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,30 +38,6 @@ class X509AuthenticatorTest {
 
   private static X509Certificate[] chain(Path file) {
     return Pem.parseCertificates(Pem.read(file)).toArray(X509Certificate[]::new);
-  }
-
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(i -> i.plus(d));
-    }
   }
 
   @Test

@@ -98,6 +98,10 @@ class TablePrintersTest {
             List.of("Name", "Pod-Selector", "Age"),
             List.of("Name", "Pod-Selector", "Age")),
         Arguments.of(
+            "EndpointSlice",
+            List.of("Name", "AddressType", "Ports", "Endpoints", "Age"),
+            List.of("Name", "AddressType", "Ports", "Endpoints", "Age")),
+        Arguments.of(
             "Ingress",
             List.of("Name", "Class", "Hosts", "Address", "Ports", "Age"),
             List.of("Name", "Class", "Hosts", "Address", "Ports", "Age")),
@@ -595,6 +599,23 @@ class TablePrintersTest {
             cells("NetworkPolicy", "{\"metadata\":{\"name\":\"np\"},\"spec\":{\"podSelector\":{}}}")
                 .get(1))
         .isEqualTo("<none>");
+  }
+
+  @Test
+  void printsAnEndpointSliceAsKubectlDoes() {
+    assertThat(
+            cells(
+                    "EndpointSlice",
+                    "{\"metadata\":{\"name\":\"web-1\"},\"addressType\":\"IPv4\",\"ports\":["
+                        + "{\"name\":\"http\",\"port\":80},{\"name\":\"any\"},{},{\"port\":9}],"
+                        + "\"endpoints\":[{\"addresses\":[\"10.0.0.1\"]},{\"addresses\":[\"10.0.0.2\","
+                        + "\"10.0.0.3\"]},{\"addresses\":[\"10.0.0.4\"]}]}")
+                .subList(1, 4))
+        .containsExactly("IPv4", "80,any,* + 1 more...", "10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...");
+    assertThat(
+            cells("EndpointSlice", "{\"metadata\":{\"name\":\"e\"},\"addressType\":\"IPv4\"}")
+                .subList(2, 4))
+        .containsExactly("<unset>", "<unset>");
   }
 
   @Test

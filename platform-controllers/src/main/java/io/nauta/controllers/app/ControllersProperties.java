@@ -47,6 +47,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (--horizontal-pod-autoscaler-initial-readiness-delay: 30s)
  * @param resourceQuotaSyncPeriod how often every quota's usage is recounted from scratch, whatever
  *     events came (--resource-quota-sync-period: 5m)
+ * @param terminatedPodGcThreshold how many terminated pods may exist before the pod garbage
+ *     collector deletes the oldest (--terminated-pod-gc-threshold: 12500); 0 keeps them all
+ * @param podGcCheckPeriod how often the pod garbage collector sweeps (upstream's fixed 20s)
+ * @param podGcOrphanQuarantine how long a node must be missing before its pods are deleted, so a
+ *     node created a moment ago, or a cache still listing, costs no pod (upstream's fixed 40s)
  */
 @ConfigurationProperties("nauta.controllers")
 public record ControllersProperties(
@@ -68,7 +73,10 @@ public record ControllersProperties(
     @DefaultValue("5m") Duration hpaDownscaleStabilization,
     @DefaultValue("5m") Duration hpaCpuInitializationPeriod,
     @DefaultValue("30s") Duration hpaInitialReadinessDelay,
-    @DefaultValue("5m") Duration resourceQuotaSyncPeriod) {
+    @DefaultValue("5m") Duration resourceQuotaSyncPeriod,
+    @DefaultValue("12500") int terminatedPodGcThreshold,
+    @DefaultValue("20s") Duration podGcCheckPeriod,
+    @DefaultValue("40s") Duration podGcOrphanQuarantine) {
 
   /**
    * @param enabled off runs a single controller manager without a Lease

@@ -96,7 +96,7 @@ public final class EndpointSubsets {
   }
 
   /** Kubernetes' {@code ShouldPodBeInEndpoints}: an IP, not finished, not terminating. */
-  static boolean shouldBeInEndpoints(Pod pod, boolean includeTerminating) {
+  public static boolean shouldBeInEndpoints(Pod pod, boolean includeTerminating) {
     if (pod.getStatus() == null
         || pod.getStatus().getPodIP() == null
         || pod.getStatus().getPodIP().isEmpty()) {
@@ -114,7 +114,7 @@ public final class EndpointSubsets {
    * named one looked up among the containers' ports of the same protocol; empty when the pod has no
    * such port.
    */
-  static OptionalInt resolvePort(Pod pod, ServicePort sp) {
+  public static OptionalInt resolvePort(Pod pod, ServicePort sp) {
     IntOrString target = sp.getTargetPort();
     if (target == null || (target.getIntVal() == null && target.getStrVal() == null)) {
       return sp.getPort() == null ? OptionalInt.empty() : OptionalInt.of(sp.getPort());

@@ -81,14 +81,22 @@ public class EndpointsController implements ManagedController {
     return controller;
   }
 
-  /** Services in the pod's namespace selecting its labels before or after the change. */
   private Collection<String> servicesOfPod(InformerEvent<Pod> event) {
+    return servicesSelecting(services.store(), event);
+  }
+
+  /**
+   * Services in the pod's namespace selecting its labels before or after the change (shared with
+   * the endpointslice controller).
+   */
+  public static Collection<String> servicesSelecting(
+      InformerStore<Service> services, InformerEvent<Pod> event) {
     Pod pod = event.object();
     String ns = pod.getMetadata().getNamespace();
     Map<String, String> now = labels(pod);
     Map<String, String> before = event.previous() == null ? now : labels(event.previous());
     Set<String> keys = new LinkedHashSet<>();
-    for (Service s : services.store().byIndex(InformerStore.BY_NAMESPACE, ns)) {
+    for (Service s : services.byIndex(InformerStore.BY_NAMESPACE, ns)) {
       LabelSelector selector = selectorOf(s);
       if (selector != null && (selector.matches(now) || selector.matches(before))) {
         keys.add(InformerStore.keyOf(s));
@@ -173,7 +181,7 @@ public class EndpointsController implements ManagedController {
   }
 
   /** The service's selector; null when it has none (Endpoints managed by the user). */
-  static LabelSelector selectorOf(Service s) {
+  public static LabelSelector selectorOf(Service s) {
     Map<String, String> sel = s.getSpec() == null ? null : s.getSpec().getSelector();
     if (sel == null || sel.isEmpty()) {
       return null;
@@ -182,7 +190,7 @@ public class EndpointsController implements ManagedController {
         new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().withMatchLabels(sel).build());
   }
 
-  private static Map<String, String> labels(io.fabric8.kubernetes.api.model.HasMetadata o) {
+  public static Map<String, String> labels(io.fabric8.kubernetes.api.model.HasMetadata o) {
     Map<String, String> l = o.getMetadata().getLabels();
     return l == null ? Map.of() : l;
   }

@@ -49,9 +49,19 @@ public final class GarbageCollector {
           BuiltInResources.CRONJOBS,
           BuiltInResources.SERVICES,
           BuiltInResources.ENDPOINTS,
+          BuiltInResources.ENDPOINT_SLICES,
           BuiltInResources.CONFIGMAPS,
           BuiltInResources.SECRETS,
-          BuiltInResources.PERSISTENT_VOLUME_CLAIMS);
+          BuiltInResources.PERSISTENT_VOLUME_CLAIMS,
+          // Kinds operators and charts commonly create with an owner reference to their app
+          BuiltInResources.SERVICEACCOUNTS,
+          BuiltInResources.ROLES,
+          BuiltInResources.ROLE_BINDINGS,
+          BuiltInResources.HORIZONTAL_POD_AUTOSCALERS,
+          BuiltInResources.INGRESSES,
+          BuiltInResources.NETWORK_POLICIES,
+          BuiltInResources.RESOURCE_QUOTAS,
+          BuiltInResources.LIMIT_RANGES);
 
   static final String ORPHAN = "orphan";
   static final String FOREGROUND = "foregroundDeletion";

@@ -11,10 +11,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.nauta.api.it.Kubectl;
+import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.PatchType;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.registry.BuiltInResources;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
 /** The endpoints controller against a real API server, scheduler and simulated kubelets. */
@@ -34,6 +40,9 @@ class EndpointsIT {
   static ResourceClient<Pod> pods;
   static ResourceClient<Service> services;
   static ResourceClient<Endpoints> endpoints;
+  static ResourceClient<EndpointSlice> slices;
+  static Kubectl kubectl;
+  @TempDir static Path dir;
   static final Set<String> notReady = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
@@ -43,6 +52,8 @@ class EndpointsIT {
     pods = cluster.client.resource(BuiltInResources.PODS, Pod.class);
     services = cluster.client.resource(BuiltInResources.SERVICES, Service.class);
     endpoints = cluster.client.resource(BuiltInResources.ENDPOINTS, Endpoints.class);
+    slices = cluster.client.resource(BuiltInResources.ENDPOINT_SLICES, EndpointSlice.class);
+    kubectl = new Kubectl(cluster.api.kubeconfig(dir));
   }
 
   @AfterAll
@@ -134,6 +145,105 @@ class EndpointsIT {
             PatchType.MERGE,
             "{\"metadata\":{\"annotations\":{\"touched\":\"" + System.nanoTime() + "\"}}}")
         .block(T);
+  }
+
+  /** "pod:ready/serving/terminating,..." of the service's managed slices, or "none". */
+  static String slices(String service) {
+    List<EndpointSlice> found =
+        slices
+            .list(
+                "default",
+                ListOptions.none()
+                    .withLabelSelector(
+                        "kubernetes.io/service-name="
+                            + service
+                            + ",endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io"))
+            .block(T)
+            .items();
+    if (found.isEmpty()) {
+      return "none";
+    }
+    List<String> out = new ArrayList<>();
+    for (EndpointSlice s : found) {
+      assertThat(s.getAddressType()).isEqualTo("IPv4");
+      assertThat(s.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.getKind()).isEqualTo("Service");
+                assertThat(o.getName()).isEqualTo(service);
+                assertThat(o.getController()).isTrue();
+              });
+      for (Endpoint e : s.getEndpoints()) {
+        assertThat(e.getAddresses()).singleElement().asString().startsWith("10.244.");
+        assertThat(e.getNodeName()).startsWith("node-");
+        out.add(
+            e.getTargetRef().getName()
+                + ":"
+                + e.getConditions().getReady()
+                + "/"
+                + e.getConditions().getServing()
+                + "/"
+                + e.getConditions().getTerminating()
+                + " "
+                + s.getPorts().stream().map(p -> p.getName() + "=" + p.getPort()).toList());
+      }
+    }
+    out.sort(null);
+    return found.size() + " " + out;
+  }
+
+  @Test
+  void endpointSlicesListEveryPodWithItsConditionsAndGoWithTheSelector() {
+    notReady.add("sliced-b");
+    services.create(service("sliced", Map.of("app", "sliced"))).block(T);
+    // No pods yet: upstream's placeholder, one slice without endpoints.
+    await().atMost(T).untilAsserted(() -> assertThat(slices("sliced")).isEqualTo("1 []"));
+    for (String p : List.of("sliced-a", "sliced-b")) {
+      pods.create(pod(p, "sliced")).block(T);
+    }
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () ->
+                assertThat(slices("sliced"))
+                    .isEqualTo(
+                        "1 [sliced-a:true/true/false [web=8080], sliced-b:false/false/false"
+                            + " [web=8080]]"));
+    EndpointSlice slice =
+        slices
+            .list(
+                "default",
+                ListOptions.none().withLabelSelector("kubernetes.io/service-name=sliced"))
+            .block(T)
+            .items()
+            .get(0);
+    assertThat(slice.getMetadata().getLabels()).containsEntry("tier", "front");
+
+    // kubectl describe reads the slices (1.33) or the Endpoints (older): both list sliced-a.
+    Kubectl.Result described = kubectl.run("-n", "default", "describe", "svc", "sliced");
+    assertThat(described.exitCode()).as(described.toString()).isZero();
+    String ip = pods.get("default", "sliced-a").block(T).getStatus().getPodIP();
+    assertThat(described.stdout())
+        .containsPattern("Endpoints:\\s+" + ip.replace(".", "\\.") + ":8080");
+
+    // A deleted pod leaves; the service losing its selector leaves its slices to nobody: gone.
+    pods.delete("default", "sliced-a").block(T);
+    await()
+        .atMost(T)
+        .untilAsserted(
+            () ->
+                assertThat(slices("sliced"))
+                    .isEqualTo("1 [sliced-b:false/false/false [web=8080]]"));
+    services
+        .patch(
+            "default",
+            "sliced",
+            PatchType.JSON,
+            "[{\"op\":\"remove\",\"path\":\"/spec/selector\"}]")
+        .block(T);
+    await().atMost(T).untilAsserted(() -> assertThat(slices("sliced")).isEqualTo("none"));
+    services.delete("default", "sliced").block(T);
   }
 
   @Test

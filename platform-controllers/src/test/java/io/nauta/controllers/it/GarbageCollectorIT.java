@@ -6,9 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.api.it.Kubectl;
 import io.nauta.core.client.ListOptions;
@@ -200,6 +209,59 @@ class GarbageCollectorIT {
               return now == last.getAndSet(now);
             });
     assertThat(configMapQueueAdds() - addsBefore).isLessThan(50);
+  }
+
+  @Test
+  void dependentsOfEveryCollectedKindGoWithTheirOwner() {
+    String ns = "gc-kinds";
+    ReplicaSetIT.namespace(cluster.client, ns);
+    ConfigMap owner = configMaps.create(configMap(ns, "app")).block(T);
+    OwnerReference ref =
+        new OwnerReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind("ConfigMap")
+            .withName("app")
+            .withUid(owner.getMetadata().getUid())
+            .build();
+    ObjectMeta meta =
+        new ObjectMetaBuilder().withNamespace(ns).withName("app").withOwnerReferences(ref).build();
+    ResourceClient<ServiceAccount> accounts =
+        cluster.client.resource(BuiltInResources.SERVICEACCOUNTS, ServiceAccount.class);
+    ResourceClient<Role> roles = cluster.client.resource(BuiltInResources.ROLES, Role.class);
+    ResourceClient<HorizontalPodAutoscaler> hpas =
+        cluster.client.resource(
+            BuiltInResources.HORIZONTAL_POD_AUTOSCALERS, HorizontalPodAutoscaler.class);
+    accounts.create(new ServiceAccountBuilder().withMetadata(meta).build()).block(T);
+    roles.create(new RoleBuilder().withMetadata(meta).build()).block(T);
+    hpas.create(
+            new HorizontalPodAutoscalerBuilder()
+                .withMetadata(meta)
+                .withNewSpec()
+                .withMaxReplicas(3)
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName("app")
+                .endScaleTargetRef()
+                .endSpec()
+                .build())
+        .block(T);
+
+    configMaps.delete(ns, "app").block(T);
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                absent(accounts.get(ns, "app"))
+                    && absent(roles.get(ns, "app"))
+                    && absent(hpas.get(ns, "app")));
+  }
+
+  private static boolean absent(Mono<?> get) {
+    return get.map(x -> false)
+        .onErrorResume(NotFoundException.class, e -> Mono.just(true))
+        .block(T);
   }
 
   private static ConfigMap configMap(String namespace, String name) {

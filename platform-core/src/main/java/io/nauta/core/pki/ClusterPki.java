@@ -54,6 +54,13 @@ public final class ClusterPki {
   public static final String CLUSTER_DNS_USER = "nauta:cluster-dns";
 
   /**
+   * The ingress controller (module ingress-controller): bound to {@code
+   * system:nauta:ingress-controller} (reading Ingresses, IngressClasses, Services, Endpoints and
+   * Secrets; writing Ingress status and Events).
+   */
+  public static final String INGRESS_CONTROLLER_USER = "nauta:ingress-controller";
+
+  /**
    * The API server's user when it calls node agents (logs), as kubeadm's {@code
    * apiserver-kubelet-client} certificate: bound to {@code system:kubelet-api-admin}.
    */
@@ -93,6 +100,7 @@ public final class ClusterPki {
           new Identity("scheduler", SCHEDULER_USER, List.of()),
           new Identity("controller-manager", CONTROLLER_MANAGER_USER, List.of()),
           new Identity("cluster-dns", CLUSTER_DNS_USER, List.of()),
+          new Identity("ingress-controller", INGRESS_CONTROLLER_USER, List.of()),
           new Identity("agent", null, List.of(NODES_GROUP)),
           new Identity("node-simulator", NODE_SIMULATOR_USER, List.of(NODES_GROUP)));
 
@@ -133,7 +141,8 @@ public final class ClusterPki {
     settings.servingSans().stream()
         .filter(s -> !CertificateAuthority.isIpAddress(s))
         .forEach(localSans::add);
-    for (String component : List.of("scheduler", "controller-manager", "agent", "cluster-dns")) {
+    for (String component :
+        List.of("scheduler", "controller-manager", "agent", "cluster-dns", "ingress-controller")) {
       ensureLeaf(
           serverCa,
           component + "-serving",

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
@@ -228,6 +229,23 @@ public final class BuiltInResources {
           List.of(),
           Set.of(),
           StorageClass.class);
+
+  public static final String DISCOVERY_GROUP = "discovery.k8s.io";
+
+  /**
+   * EndpointSlices, kept for every Service with a selector by the endpointslice controller (the API
+   * clients and service meshes read since Endpoints was deprecated in 1.33).
+   */
+  public static final ResourceType ENDPOINT_SLICES =
+      type(
+          DISCOVERY_GROUP,
+          "EndpointSlice",
+          "endpointslices",
+          true,
+          List.of(),
+          List.of(),
+          Set.of(),
+          EndpointSlice.class);
 
   public static final String NETWORKING_GROUP = "networking.k8s.io";
 
@@ -513,6 +531,7 @@ public final class BuiltInResources {
             NETWORK_POLICIES,
             INGRESSES,
             INGRESS_CLASSES,
+            ENDPOINT_SLICES,
             SELF_SUBJECT_ACCESS_REVIEWS,
             SELF_SUBJECT_RULES_REVIEWS,
             SUBJECT_ACCESS_REVIEWS,

@@ -34,6 +34,7 @@ public final class Validators {
           Map.entry("PersistentVolumeClaim", new PersistentVolumeClaimValidation()),
           Map.entry("StorageClass", new StorageClassValidation()),
           Map.entry("NetworkPolicy", new NetworkPolicyValidation()),
+          Map.entry("EndpointSlice", new EndpointSliceValidation()),
           Map.entry("Ingress", new IngressValidation()),
           Map.entry("IngressClass", new IngressClassValidation()),
           Map.entry("Role", new RbacValidation.RoleValidation()),

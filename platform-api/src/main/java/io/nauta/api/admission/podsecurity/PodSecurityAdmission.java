@@ -1,7 +1,10 @@
 package io.nauta.api.admission.podsecurity;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.nauta.api.admission.NamespaceObjects;
 import io.nauta.api.audit.AuditAnnotations;
 import io.nauta.api.cache.WatchCaches;
 import io.nauta.api.resource.Meta;
@@ -15,6 +18,7 @@ import io.nauta.core.registry.ResourceType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
@@ -56,13 +60,23 @@ public class PodSecurityAdmission {
   private final Policy defaults;
   private final Evaluator evaluator = Evaluator.standard();
   private final NamespacePolicyCheck namespaces;
+  private final NamespaceObjects objects;
+
+  /** Parsed policies by namespace, with the labels they were parsed from. */
+  private record ParsedPolicy(Map<String, String> labels, Policy.Evaluation evaluation) {}
+
+  private static final int MAX_PARSED_POLICIES = 10_000;
+
+  private final Map<String, ParsedPolicy> policies = new ConcurrentHashMap<>();
 
   public PodSecurityAdmission(
       RedisObjectStore store,
       WatchCaches caches,
+      NamespaceObjects objects,
       ObjectCodec codec,
       PodSecurityProperties properties) {
     this.store = store;
+    this.objects = objects;
     this.codec = codec;
     this.properties = properties.resolved();
     this.defaults = this.properties.defaults().toPolicy();
@@ -80,17 +94,23 @@ public class PodSecurityAdmission {
     return defaults;
   }
 
-  /** Checks a new object; completes with the warnings for the client, or fails (403, 422). */
-  public Mono<List<String>> validateCreate(ResourceType type, ObjectNode obj) {
-    return validate(type, obj, null);
+  /**
+   * Checks a new object; completes with the warnings for the client, or fails (403, 422). {@code
+   * decoded} is {@code obj} in its model as admission decoded it (a pod's is checked as it is,
+   * without decoding the pod again), or null.
+   */
+  public Mono<List<String>> validateCreate(ResourceType type, ObjectNode obj, HasMetadata decoded) {
+    return validate(type, obj, null, decoded);
   }
 
   /** Checks an update of the main resource (never of a subresource such as status). */
-  public Mono<List<String>> validateUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
-    return validate(type, obj, old);
+  public Mono<List<String>> validateUpdate(
+      ResourceType type, ObjectNode obj, ObjectNode old, HasMetadata decoded) {
+    return validate(type, obj, old, decoded);
   }
 
-  private Mono<List<String>> validate(ResourceType type, ObjectNode obj, ObjectNode old) {
+  private Mono<List<String>> validate(
+      ResourceType type, ObjectNode obj, ObjectNode old, HasMetadata decoded) {
     if (!properties.enabled()) {
       return Mono.just(List.of());
     }
@@ -105,7 +125,7 @@ public class PodSecurityAdmission {
         ctx -> {
           Map<String, String> audit = new LinkedHashMap<>();
           // Before the answer goes on: the audit event is written as soon as it is sent.
-          return validatePodOrTemplate(type, kind, obj, old, ctx, audit)
+          return validatePodOrTemplate(type, kind, obj, old, decoded, ctx, audit)
               .doOnNext(w -> AuditAnnotations.add(ctx, audit))
               .doOnError(e -> AuditAnnotations.add(ctx, audit));
         });
@@ -116,6 +136,7 @@ public class PodSecurityAdmission {
       PodTemplates.Kind kind,
       ObjectNode obj,
       ObjectNode old,
+      HasMetadata decoded,
       ContextView ctx,
       Map<String, String> audit) {
     String namespace = Meta.namespace(obj);
@@ -131,10 +152,9 @@ public class PodSecurityAdmission {
     if (kind == PodTemplates.Kind.POD && old != null && !PodTemplates.significantUpdate(obj, old)) {
       return Mono.just(List.of());
     }
-    return namespaceLabels(namespace)
+    return namespacePolicy(namespace)
         .map(
-            labels -> {
-              Policy.Evaluation p = Policy.of(labels, defaults);
+            p -> {
               boolean pod = kind == PodTemplates.Kind.POD;
               if (p.errors().isEmpty()
                   && (pod
@@ -154,7 +174,8 @@ public class PodSecurityAdmission {
               }
               PodView view;
               try {
-                view = podOf(template);
+                view =
+                    pod && decoded instanceof Pod decodedPod ? viewOf(decodedPod) : podOf(template);
               } catch (RuntimeException e) {
                 // Only a workload gets here with an undecodable template: it is allowed, as
                 // upstream allows what it cannot extract, and the audit event says why.
@@ -167,6 +188,13 @@ public class PodSecurityAdmission {
 
   /** A pod's metadata and spec in the model the checks read. */
   record PodView(ObjectMeta metadata, PodSpec spec) {}
+
+  /** A pod admission decoded already: the checks read it, never change it. */
+  private static PodView viewOf(Pod pod) {
+    return new PodView(
+        pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata(),
+        pod.getSpec() == null ? new PodSpec() : pod.getSpec());
+  }
 
   PodView podOf(JsonNode pod) {
     var mapper = codec.mapper();
@@ -246,12 +274,44 @@ public class PodSecurityAdmission {
     return cached.computeIfAbsent(lv, k -> evaluator.verdict(k, pod.metadata(), pod.spec()));
   }
 
-  /** The namespace's labels as stored now (none when it is gone). */
-  private Mono<Map<String, String>> namespaceLabels(String namespace) {
-    return store
-        .get(BuiltInResources.NAMESPACES, null, namespace)
-        .map(s -> labelsOf(codec.parseStored(s.json())))
-        .defaultIfEmpty(Map.of());
+  /**
+   * The policy of the namespace's labels. As upstream's namespace lister, this server's watch cache
+   * answers ({@link NamespaceObjects#cachedGet}: no Redis read on a pod create); Redis only when
+   * the cache does not hold the namespace (made a moment ago through another API server; none when
+   * it is gone). The cache has applied every label change made through this server before the
+   * request; one made through another may show only after the cache's lag, as upstream's informer
+   * shows it after its own. The policy is parsed once per distinct set of labels, not per pod.
+   */
+  private Mono<Policy.Evaluation> namespacePolicy(String namespace) {
+    return objects
+        .cachedGet(BuiltInResources.NAMESPACES, null, namespace)
+        .map(ns -> policyOf(namespace, ns.labels()))
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    store
+                        .get(BuiltInResources.NAMESPACES, null, namespace)
+                        .map(s -> labelsOf(codec.parseStored(s.json())))
+                        .defaultIfEmpty(Map.of())
+                        .map(labels -> Policy.of(labels, defaults))));
+  }
+
+  /**
+   * The labels' policy, parsed again only when they differ from those last parsed for the namespace
+   * (compared by value, so a namespace re-created with other labels, even at a version a rewound
+   * Redis hands out again, is parsed anew).
+   */
+  private Policy.Evaluation policyOf(String namespace, Map<String, String> labels) {
+    ParsedPolicy known = policies.get(namespace);
+    if (known != null && (known.labels() == labels || known.labels().equals(labels))) {
+      return known.evaluation();
+    }
+    Policy.Evaluation evaluation = Policy.of(labels, defaults);
+    if (policies.size() >= MAX_PARSED_POLICIES) {
+      policies.clear(); // namespaces deleted long ago would otherwise stay
+    }
+    policies.put(namespace, new ParsedPolicy(labels, evaluation));
+    return evaluation;
   }
 
   static Map<String, String> labelsOf(JsonNode obj) {

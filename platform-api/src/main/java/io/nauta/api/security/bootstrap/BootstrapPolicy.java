@@ -31,6 +31,7 @@ public final class BootstrapPolicy {
   private static final String CERTIFICATES = BuiltInResources.CERTIFICATES_GROUP;
   private static final String BOOTSTRAPPERS = "system:bootstrappers";
   private static final String CLUSTER_DNS_ROLE = "nauta:cluster-dns";
+  public static final String INGRESS_CONTROLLER_ROLE = "system:nauta:ingress-controller";
   static final String NODE_CLIENT_ROLE =
       "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
   static final String SELF_NODE_CLIENT_ROLE =
@@ -187,7 +188,8 @@ public final class BootstrapPolicy {
             rule(
                 READ,
                 List.of(BuiltInResources.NETWORKING_GROUP),
-                List.of("ingresses", "ingresses/status", "networkpolicies"))));
+                List.of("ingresses", "ingresses/status", "networkpolicies")),
+            rule(READ, List.of(BuiltInResources.DISCOVERY_GROUP), List.of("endpointslices"))));
     roles.add(
         role(
             "system:basic-user",
@@ -243,6 +245,9 @@ public final class BootstrapPolicy {
             urls(
                 List.of("/swagger-ui.html", "/swagger-ui/*", "/v3/api-docs", "/v3/api-docs/*"),
                 "get")));
+    // The console's page and assets, for everyone: its data is read with the user's own token.
+    roles.add(
+        role("nauta:console-viewer", Map.of(), urls(List.of("/console", "/console/*"), "get")));
     roles.add(
         role(
             "system:kube-scheduler",
@@ -266,6 +271,7 @@ public final class BootstrapPolicy {
                 List.of(""),
                 List.of("pods", "services", "configmaps", "secrets")),
             rule(READ_WRITE, List.of(""), List.of("endpoints")),
+            rule(READ_WRITE, List.of(BuiltInResources.DISCOVERY_GROUP), List.of("endpointslices")),
             // ... and custom resources too: their kinds are only known at run time, so, as
             // upstream's generic-garbage-collector role, every resource of every group (the
             // collector follows the CustomResourceDefinitions to know which kinds exist).
@@ -371,6 +377,28 @@ public final class BootstrapPolicy {
                 List.of("endpoints", "services", "pods", "namespaces")),
             rule(
                 List.of("list", "watch"), List.of("discovery.k8s.io"), List.of("endpointslices"))));
+    // Nauta's ingress controller (module ingress-controller), as ingress-nginx's ClusterRole: it
+    // routes from Ingresses, Services, Endpoints and TLS Secrets, and writes Ingress status.
+    roles.add(
+        role(
+            INGRESS_CONTROLLER_ROLE,
+            Map.of(),
+            rule(
+                List.of("get", "list", "watch"),
+                List.of(""),
+                List.of("services", "endpoints", "secrets")),
+            rule(
+                List.of("get", "list", "watch"),
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses", "ingressclasses")),
+            rule(
+                List.of("update", "patch"),
+                List.of(BuiltInResources.NETWORKING_GROUP),
+                List.of("ingresses/status")),
+            rule(
+                List.of("create", "update", "patch"),
+                List.of("", "events.k8s.io"),
+                List.of("events"))));
     roles.add(role("system:node", Map.of(), nodeRules().toArray(ObjectNode[]::new)));
     roles.add(jobController());
     roles.add(cronJobController());
@@ -529,6 +557,11 @@ public final class BootstrapPolicy {
             subject("Group", "system:authenticated"),
             subject("Group", "system:unauthenticated")),
         binding(
+            "nauta:console-viewer",
+            "nauta:console-viewer",
+            subject("Group", "system:authenticated"),
+            subject("Group", "system:unauthenticated")),
+        binding(
             "system:kube-scheduler",
             "system:kube-scheduler",
             subject("User", "system:kube-scheduler")),
@@ -552,6 +585,10 @@ public final class BootstrapPolicy {
             TTL_AFTER_FINISHED_CONTROLLER,
             subject("User", "system:kube-controller-manager")),
         binding("system:coredns", "system:coredns", subject("User", ClusterPki.CLUSTER_DNS_USER)),
+        binding(
+            INGRESS_CONTROLLER_ROLE,
+            INGRESS_CONTROLLER_ROLE,
+            subject("User", ClusterPki.INGRESS_CONTROLLER_USER)),
         // The API server's identity towards agents (kubeadm binds its apiserver-kubelet-client so).
         binding(
             "system:kube-apiserver-kubelet-client",
