@@ -261,7 +261,7 @@ public final class BuiltInResources {
           Set.of(),
           NetworkPolicy.class);
 
-  /** Ingresses: served; no controller routes them yet. */
+  /** Ingresses, routed by the ingress controller (module ingress-controller, class nauta). */
   public static final ResourceType INGRESSES =
       type(
           NETWORKING_GROUP,
