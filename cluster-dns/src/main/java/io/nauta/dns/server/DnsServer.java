@@ -79,6 +79,34 @@ public final class DnsServer implements AutoCloseable {
    * address.) Addresses that appear later are not served over UDP.
    */
   public synchronized DnsServer start(String address, int port) {
+    // With port 0 the number UDP got may already be held by someone else's TCP socket: pick
+    // another pair rather than fail (a fixed port's BindException is the caller's to see).
+    int attempts = port == 0 ? 20 : 1;
+    for (int i = 1; ; i++) {
+      try {
+        bind(address, port);
+        return this;
+      } catch (Exception e) { // Netty rethrows the checked BindException undeclared
+        // Nothing half-bound stays behind: UDP sockets without their TCP twin are let go.
+        udp.forEach(ch -> ch.close().syncUninterruptibly());
+        udp.clear();
+        if (i >= attempts || !isBindException(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean isBindException(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void bind(String address, int port) {
     Bootstrap udpBootstrap =
         new Bootstrap()
             .group(group)
@@ -117,7 +145,6 @@ public final class DnsServer implements AutoCloseable {
             .bind(address, bound)
             .syncUninterruptibly()
             .channel();
-    return this;
   }
 
   /** {@code address}, or for the wildcard every IPv4 address of an interface that is up. */
