@@ -146,6 +146,13 @@ class JobIT {
               assertThat(p.getMetadata().getFinalizers()).isNullOrEmpty();
               assertThat(p.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("Job");
               assertThat(p.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
+              // Made by the controller manager, which names itself as kube-controller-manager does.
+              assertThat(p.getMetadata().getManagedFields())
+                  .anySatisfy(
+                      m -> {
+                        assertThat(m.getManager()).isEqualTo("nauta-controller-manager");
+                        assertThat(m.getOperation()).isEqualTo("Update");
+                      });
             });
     assertThat(ok("-n", "job-complete", "get", "jobs").stdout())
         .containsPattern("(?m)^three\\s+Complete\\s+3/3\\s+");

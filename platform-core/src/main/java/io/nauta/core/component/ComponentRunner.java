@@ -97,6 +97,9 @@ public final class ComponentRunner {
   private ComponentRunner(Builder b) {
     this.component = b.component;
     this.client = b.client != null ? b.client : new KubeClient(b.clientConfig);
+    if (b.client == null) {
+      client.userAgent(userAgent(component));
+    }
     if (b.rateLimit != null) {
       client.limitRate(b.rateLimit);
     }
@@ -180,6 +183,24 @@ public final class ComponentRunner {
   /** A runner on an existing client (tests, benchmarks). */
   public static Builder builder(String component, KubeClient client) {
     return new Builder(component, null, Objects.requireNonNull(client, "client"));
+  }
+
+  /**
+   * The User-Agent of a component's requests, {@code nauta-<component>/<version> (<os>/<arch>)} as
+   * client-go's default: so managedFields name {@code nauta-controller-manager} rather than the
+   * HTTP library, as Kubernetes' name {@code kube-controller-manager}.
+   */
+  static String userAgent(String component) {
+    String version = ComponentRunner.class.getPackage().getImplementationVersion();
+    return "nauta-"
+        + component.replaceAll("[^A-Za-z0-9]+", "-")
+        + "/"
+        + (version == null ? "dev" : version)
+        + " ("
+        + System.getProperty("os.name", "unknown").toLowerCase(java.util.Locale.ROOT)
+        + "/"
+        + System.getProperty("os.arch", "unknown")
+        + ")";
   }
 
   /** A leader-election identity unique to this process: host name and a random UUID. */
