@@ -14,11 +14,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.nauta.controllers.pods.PodConditions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 
@@ -46,30 +44,29 @@ public final class EndpointSubsets {
       }
       String ip = pod.getStatus().getPodIP();
       boolean ready = publishNotReady || PodConditions.isReady(pod);
-      List<EndpointPort> ports = new ArrayList<>();
-      for (ServicePort sp : servicePorts) {
-        OptionalInt number = resolvePort(pod, sp);
-        if (number.isPresent()) {
-          ports.add(
-              new EndpointPortBuilder()
-                  .withName(sp.getName())
-                  .withPort(number.getAsInt())
-                  .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol())
-                  .withAppProtocol(sp.getAppProtocol())
-                  .build());
-        }
-      }
-      if (!servicePorts.isEmpty() && ports.isEmpty()) {
+      List<ServedPort> served = ServedPort.of(pod, servicePorts);
+      if (!servicePorts.isEmpty() && served.isEmpty()) {
         continue; // serves none of the service's ports
       }
-      ports.sort(PORT_ORDER);
-      members.putIfAbsent(ip, new Member(address(pod), ready, ports));
+      List<EndpointPort> ports =
+          served.stream()
+              .map(
+                  p ->
+                      new EndpointPortBuilder()
+                          .withName(p.name())
+                          .withPort(p.port())
+                          .withProtocol(p.protocol())
+                          .withAppProtocol(p.appProtocol())
+                          .build())
+              .toList();
+      String key = ServedPort.key(served);
+      members.putIfAbsent(ip, new Member(address(pod), ready, ports, key));
     }
     // Group addresses by the exact list of ports they serve.
     Map<String, List<Member>> byPorts = new LinkedHashMap<>();
     Map<String, List<EndpointPort>> portLists = new LinkedHashMap<>();
     for (Member m : members.values()) {
-      String k = portsKey(m.ports());
+      String k = m.portsKey();
       byPorts.computeIfAbsent(k, x -> new ArrayList<>()).add(m);
       portLists.putIfAbsent(k, m.ports());
     }
@@ -160,19 +157,6 @@ public final class EndpointSubsets {
         .build();
   }
 
-  private static final Comparator<EndpointPort> PORT_ORDER =
-      Comparator.comparing((EndpointPort p) -> Objects.toString(p.getName(), ""))
-          .thenComparing(p -> p.getPort() == null ? 0 : p.getPort())
-          .thenComparing(p -> Objects.toString(p.getProtocol(), ""));
-
-  private static String portsKey(List<EndpointPort> ports) {
-    StringBuilder s = new StringBuilder();
-    for (EndpointPort p : ports) {
-      s.append(p.getName()).append(':').append(p.getPort()).append('/').append(p.getProtocol());
-      s.append(',');
-    }
-    return s.toString();
-  }
-
-  private record Member(EndpointAddress address, boolean ready, List<EndpointPort> ports) {}
+  private record Member(
+      EndpointAddress address, boolean ready, List<EndpointPort> ports, String portsKey) {}
 }

@@ -13,18 +13,17 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.nauta.controllers.endpoints.EndpointSubsets;
 import io.nauta.controllers.endpoints.EndpointsController;
+import io.nauta.controllers.endpoints.ServedPort;
 import io.nauta.controllers.pods.PodConditions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -63,21 +62,19 @@ final class DesiredSlices {
       if (!addressType.equals(ip.contains(":") ? "IPv6" : "IPv4")) {
         continue;
       }
-      List<EndpointPort> ports = new ArrayList<>();
-      for (ServicePort sp : servicePorts) {
-        OptionalInt number = EndpointSubsets.resolvePort(pod, sp);
-        if (number.isPresent()) {
-          ports.add(
-              new EndpointPortBuilder()
-                  .withName(Objects.toString(sp.getName(), ""))
-                  .withPort(number.getAsInt())
-                  .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol())
-                  .withAppProtocol(sp.getAppProtocol())
-                  .build());
-        }
-      }
-      ports.sort(PORT_ORDER);
-      String key = portsKey(ports);
+      List<ServedPort> served = ServedPort.of(pod, servicePorts);
+      List<EndpointPort> ports =
+          served.stream()
+              .map(
+                  p ->
+                      new EndpointPortBuilder()
+                          .withName(Objects.toString(p.name(), ""))
+                          .withPort(p.port())
+                          .withProtocol(p.protocol())
+                          .withAppProtocol(p.appProtocol())
+                          .build())
+              .toList();
+      String key = ServedPort.key(served);
       portSets.putIfAbsent(key, ports);
       byPorts
           .computeIfAbsent(key, k -> new TreeMap<>())
@@ -188,20 +185,6 @@ final class DesiredSlices {
     return families != null && !families.isEmpty() && "IPv6".equals(families.get(0))
         ? "IPv6"
         : "IPv4";
-  }
-
-  private static final Comparator<EndpointPort> PORT_ORDER =
-      Comparator.comparing((EndpointPort p) -> Objects.toString(p.getName(), ""))
-          .thenComparing(p -> p.getPort() == null ? 0 : p.getPort())
-          .thenComparing(p -> Objects.toString(p.getProtocol(), ""));
-
-  private static String portsKey(List<EndpointPort> ports) {
-    StringBuilder s = new StringBuilder();
-    for (EndpointPort p : ports) {
-      s.append(p.getName()).append(':').append(p.getPort()).append('/').append(p.getProtocol());
-      s.append(',');
-    }
-    return s.toString();
   }
 
   private static String hash(String identity) {
