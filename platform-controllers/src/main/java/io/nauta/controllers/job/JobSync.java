@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,19 @@ final class JobSync {
 
   /** Per Job key, pods whose finalizer this controller removed and whose update it awaits. */
   private final Map<String, Set<String>> removedFinalizers = new ConcurrentHashMap<>();
+
+  /**
+   * Per Job key, the resourceVersion of this controller's last status write and when it was made.
+   * The pod cache can show a pod's finalizer gone (removed after the write that recorded the pod as
+   * uncounted) while the Job cache still holds the Job from before that write: a pass over that
+   * stale Job counts the pod nowhere and creates a replacement. Such a pass waits for the cache.
+   */
+  private final Map<String, OwnWrite> ownWrites = new ConcurrentHashMap<>();
+
+  /** How long a pass waits for the Job cache to show its own write before going on regardless. */
+  static final Duration OWN_WRITE_WAIT = Duration.ofSeconds(30);
+
+  private record OwnWrite(long resourceVersion, Instant at) {}
 
   /** Per Job key, failures since the last success and when the last one ended. */
   private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
@@ -106,6 +120,10 @@ final class JobSync {
       return Mono.just(Result.done());
     }
     Job job = cached.get();
+    if (cacheBehindOwnWrite(key, job)) {
+      // The Job's informer event for that write will enqueue the key again; this is the fallback.
+      return Mono.just(Result.requeueAfter(Duration.ofMillis(200)));
+    }
     List<Pod> owned =
         pods.byIndex(InformerStore.BY_NAMESPACE, job.getMetadata().getNamespace()).stream()
             .filter(p -> OwnerReferences.isControlledBy(p, job))
@@ -138,7 +156,43 @@ final class JobSync {
     }
   }
 
+  private boolean cacheBehindOwnWrite(String key, Job cached) {
+    OwnWrite written = ownWrites.get(key);
+    if (written == null) {
+      return false;
+    }
+    OptionalLong rv = resourceVersion(cached);
+    boolean behind =
+        rv.isPresent()
+            && rv.getAsLong() < written.resourceVersion()
+            && clock.instant().isBefore(written.at().plus(OWN_WRITE_WAIT));
+    if (!behind) {
+      ownWrites.remove(key, written);
+    }
+    return behind;
+  }
+
+  private void wrote(String key, Job written) {
+    resourceVersion(written)
+        .ifPresent(
+            rv ->
+                ownWrites.merge(
+                    key,
+                    new OwnWrite(rv, clock.instant()),
+                    (a, b) -> a.resourceVersion() >= b.resourceVersion() ? a : b));
+  }
+
+  /** Nauta's resourceVersions are numbers that grow with every write (Redis' counter). */
+  private static OptionalLong resourceVersion(Job job) {
+    try {
+      return OptionalLong.of(Long.parseLong(job.getMetadata().getResourceVersion()));
+    } catch (NumberFormatException | NullPointerException e) {
+      return OptionalLong.empty();
+    }
+  }
+
   void forget(String key) {
+    ownWrites.remove(key);
     expectations.delete(key);
     removedFinalizers.remove(key);
     backoffs.remove(key);
@@ -727,7 +781,11 @@ final class JobSync {
       Job updated = new JobBuilder(job).withStatus(new JobStatusBuilder(status).build()).build();
       return client
           .updateStatus(updated)
-          .doOnNext(j -> job = j)
+          .doOnNext(
+              j -> {
+                job = j;
+                wrote(key, j);
+              })
           .then()
           .onErrorMap(ConflictException.class, StaleJob::new);
     }

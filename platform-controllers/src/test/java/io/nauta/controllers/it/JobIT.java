@@ -394,7 +394,11 @@ class JobIT {
                         "Container main for pod job-policy/policy-\\w+ failed with exit code 3"
                             + " matching FailJob rule at index 1"));
     assertThat(job.getStatus().getFailed()).isEqualTo(1);
-    assertThat(podsOf("job-policy", "policy")).hasSize(3);
+    // Kubernetes keeps failed pods, ignored or not: none is deleted. (Said with the namespace's
+    // events: this once failed in CI with 2 pods, who deleted the third was not known.)
+    assertThat(podsOf("job-policy", "policy"))
+        .as(() -> codes + "\n" + kubectl.run("-n", "job-policy", "get", "events").stdout())
+        .hasSize(3);
   }
 
   @Test

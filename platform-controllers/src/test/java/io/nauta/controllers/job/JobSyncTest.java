@@ -29,13 +29,9 @@ class JobSyncTest {
   private final InformerStore<Job> jobs = new InformerStore<>();
   private final InformerStore<Pod> pods = new InformerStore<>();
   private final Recorder client = new Recorder();
+  private final PodExpectations expectations = new PodExpectations(new Expectations());
   private final JobSync sync =
-      new JobSync(
-          jobs,
-          pods,
-          client,
-          new PodExpectations(new Expectations()),
-          Clock.fixed(NOW, ZoneOffset.UTC));
+      new JobSync(jobs, pods, client, expectations, Clock.fixed(NOW, ZoneOffset.UTC));
 
   /** Records the writes; status writes answer the Job as written, like the API server. */
   static final class Recorder implements JobClient {
@@ -178,6 +174,36 @@ class JobSyncTest {
               assertThat(j.getStatus().getSucceeded()).isEqualTo(1);
               assertThat(j.getStatus().getUncountedTerminatedPods().getSucceeded()).isNullOrEmpty();
             });
+  }
+
+  @Test
+  void aJobCacheBehindThisControllersOwnStatusWriteIsWaitedForNotActedOn() {
+    Job job = new JobBuilder(job()).editSpec().withParallelism(2).endSpec().build();
+    jobs.upsert(job);
+    Pod a = succeededPod(job);
+    pods.upsert(a);
+    sync.sync("ns/j").block();
+    assertThat(client.created).hasSize(1); // one completion left after a's
+    // The pod cache has seen a released and b made; the Job cache still holds the Job from before
+    // the writes that recorded and counted a. Acting on it would count a nowhere and make another.
+    pods.upsert(new PodBuilder(a).editMetadata().withFinalizers().endMetadata().build());
+    Pod b = client.created.get(0);
+    pods.upsert(
+        new PodBuilder(b)
+            .editMetadata()
+            .withName("j-b")
+            .withUid("b-uid")
+            .withOwnerReferences(OwnerReferences.controllerReference(job))
+            .endMetadata()
+            .build());
+    expectations.creationObserved("ns/j");
+    client.statuses.clear();
+
+    Result r = sync.sync("ns/j").block();
+
+    assertThat(client.created).hasSize(1);
+    assertThat(client.statuses).isEmpty();
+    assertThat(r).isInstanceOf(Result.RequeueAfter.class);
   }
 
   @Test
