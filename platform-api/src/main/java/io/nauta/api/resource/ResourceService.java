@@ -990,6 +990,7 @@ public class ResourceService {
       ObjectNode old,
       boolean statusWrite,
       FieldValidation fieldValidation) {
+    MicroTimeFields.normalize(obj, type);
     HasMetadata typed = codec.toModel(obj, type);
     if (type.modelClass() == GenericKubernetesResource.class) {
       // A custom resource's fields are its schema's: its strategy prunes what the schema does not
