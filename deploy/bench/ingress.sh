@@ -12,7 +12,8 @@
 #   cluster-ip  the Service's cluster IP, port 80 (the node agent's iptables rules DNAT it to the
 #               backend); only where it answers from this host (the Docker runtime's node)
 # BENCH_ALSO="name=port ..." adds other ingress controllers of the same cluster as targets (same
-# Host), e.g. a build before a change beside the one after it, in the same run.
+# Host), e.g. a build before a change beside the one after it, in the same run. Each controller's
+# CPU time per request is shown beside it (the backend's beside direct).
 # Usage: deploy/bench/ingress.sh [seconds per round, default 5] [connections, default 16]
 #        [rounds, default 3]
 set -euo pipefail
@@ -85,5 +86,14 @@ else
     "here: the simulated runtime?); measuring ingress and direct only" >&2
 fi
 
+# The CPU each process spends per request: the controllers (whoever listens on their ports) and the
+# backend (for direct).
+CPU=(--cpu "direct=$ECHO_PID")
+listener() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+for target in "ingress=$INGRESS_PORT" ${BENCH_ALSO:-}; do
+  pid=$(listener "${target#*=}")
+  [[ -z $pid ]] || CPU+=(--cpu "${target%%=*}=$pid")
+done
+
 java "$ROOT/deploy/bench/HttpLoad.java" --seconds "$SECONDS_PER_ROUND" --connections "$CONNECTIONS" \
-  --rounds "$ROUNDS" "${TARGETS[@]}"
+  --rounds "$ROUNDS" "${CPU[@]}" "${TARGETS[@]}"
