@@ -228,8 +228,10 @@ else
   log "$CURL_IMAGE exists"
 fi
 
-if needs_build "$WSECHO_IMAGE"; then
-  command -v gcc >/dev/null || die "gcc missing: apt-get install gcc libc6-dev"
+if needs_build "$WSECHO_IMAGE" && ! command -v gcc >/dev/null; then
+  # Only the ingress tests run it: Nauta itself does not need it.
+  log "warning: gcc missing (apt-get install gcc libc6-dev): $WSECHO_IMAGE not built"
+elif needs_build "$WSECHO_IMAGE"; then
   mkdir -p "$WORK/wsecho/bin"
   gcc -static -O2 -o "$WORK/wsecho/bin/wsecho" "$HERE/wsecho.c"
   import_rootfs "$WORK/wsecho" "$WSECHO_IMAGE" \

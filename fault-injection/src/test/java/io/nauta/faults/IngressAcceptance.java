@@ -75,6 +75,9 @@ final class IngressAcceptance {
 
   /** A CA and shop.example's certificate (openssl), the Secret, the manifests applied. */
   void apply() throws IOException {
+    ok(
+        "docker image inspect nauta/wsecho:local >/dev/null || { echo 'no image nauta/wsecho:local:"
+            + " deploy/images/build.sh builds it with gcc'; exit 1; }");
     Files.createDirectories(dir);
     try (InputStream in = IngressAcceptance.class.getResourceAsStream("/ingress/shop.yaml")) {
       Files.write(dir.resolve("shop.yaml"), in.readAllBytes());
