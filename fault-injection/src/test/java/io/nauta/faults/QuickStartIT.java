@@ -131,15 +131,20 @@ class QuickStartIT {
       boolean docker =
           Files.readString(checkout.resolve(".nauta/run/where")).contains("runtime      docker");
       Examples examples = new Examples((command, timeout) -> run(command, null, timeout));
+      IngressAcceptance shop =
+          new IngressAcceptance((command, timeout) -> run(command, null, timeout), checkout, env);
       long examplesStart = System.nanoTime();
       if (docker) {
+        shop.apply(); // its pods start while the examples are checked
         examples.applyAndCheck();
+        shop.check();
       } else {
         say("deploy/examples skipped: they need the Docker runtime (a Docker engine and root)");
       }
       // With the examples' pods running, another NAUTA_HOME's down must leave them alone.
       downFromAnotherHomeStopsNothingOfThis(docker);
       if (docker) {
+        shop.delete();
         examples.deleteAndCheckGone();
         say(String.format("deploy/examples in %.1f s", (System.nanoTime() - examplesStart) / 1e9));
       }
