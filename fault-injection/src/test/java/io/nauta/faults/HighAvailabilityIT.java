@@ -207,7 +207,7 @@ class HighAvailabilityIT {
       assertThat(
               ok(
                   throughSecond(
-                      first, "get", "configmap", "after-kill", "-o", "jsonpath={.data.k}")))
+                      kubectl, "get", "configmap", "after-kill", "-o", "jsonpath={.data.k}")))
           .isEqualTo("v");
       await(
           "the watch through the second API server sees the new ConfigMap",
