@@ -460,7 +460,7 @@ class QuickStartIT {
         .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + " --port " + apiPort));
   }
 
-  private static void copy(InputStream in, StringBuffer to) {
+  static void copy(InputStream in, StringBuffer to) {
     byte[] buf = new byte[8192];
     try (in) {
       for (int n; (n = in.read(buf)) >= 0; ) {
@@ -496,7 +496,7 @@ class QuickStartIT {
    * 29100 on: above the ports a federation test takes (20000 to about 29020), below the node ports
    * (30000) and the kernel's ephemeral range (32768).
    */
-  private static int[] freePorts(int count) {
+  static int[] freePorts(int count) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = 29100 + ThreadLocalRandom.current().nextInt(800);
       int[] ports = new int[count];

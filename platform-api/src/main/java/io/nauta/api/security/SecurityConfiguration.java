@@ -63,7 +63,7 @@ public class SecurityConfiguration {
         ClusterPki.ensure(
             Path.of(security.pkiDir()),
             new ClusterPki.Settings(
-                "https://127.0.0.1:" + port, sans, node == null ? "localhost" : node),
+                kubeconfigServer(security, port), sans, node == null ? "localhost" : node),
             Instant.now());
     if (!pki.changed().isEmpty()) {
       log.info("PKI in {}: made {}", pki.dir(), pki.changed());
@@ -83,14 +83,24 @@ public class SecurityConfiguration {
                                 pki.apiserverCertificate(), pki.apiserverKey()))));
   }
 
-  /** Once the port is known (0 picks one): the kubeconfigs point at it. */
+  /**
+   * Once the port is known (0 picks one): the kubeconfigs point at it, or at {@code
+   * nauta.security.kubeconfig-server} when set.
+   */
   @Bean
-  ApplicationListener<ReactiveWebServerInitializedEvent> kubeconfigWriter(ClusterPki pki) {
+  ApplicationListener<ReactiveWebServerInitializedEvent> kubeconfigWriter(
+      ClusterPki pki, SecurityProperties security) {
     return event -> {
-      int port = event.getWebServer().getPort();
-      pki.writeKubeconfigs("https://127.0.0.1:" + port);
-      log.info("kubeconfigs for https://127.0.0.1:{} in {}", port, pki.dir());
+      String server = kubeconfigServer(security, event.getWebServer().getPort());
+      pki.writeKubeconfigs(server);
+      log.info("kubeconfigs for {} in {}", server, pki.dir());
     };
+  }
+
+  private static String kubeconfigServer(SecurityProperties security, int port) {
+    return security.kubeconfigServer().isBlank()
+        ? "https://127.0.0.1:" + port
+        : security.kubeconfigServer();
   }
 
   @Bean
