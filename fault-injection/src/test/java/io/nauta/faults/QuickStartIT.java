@@ -40,8 +40,10 @@ import org.junit.jupiter.api.Test;
  * bound to it); with the Docker runtime every manifest of {@code deploy/examples} is applied and
  * held to what its README promises ({@link Examples}); the launcher's own promises are checked on
  * the way: where everything is when {@code up} is ready, {@code up} twice ("already running"),
- * {@code down} of another NAUTA_HOME leaving this one alone, a taken port reported before anything
- * starts; and {@code deploy/nauta down} leaves no container or network behind.
+ * {@code down} of another NAUTA_HOME leaving this one alone, a node joined with the command {@code
+ * token create --print-join-command} prints (and a wrong {@code --ca-cert-hash} refused), a taken
+ * port reported before anything starts; and {@code deploy/nauta down} leaves no container or
+ * network behind.
  *
  * <p>What the test changes, and only so that it can run beside other tests on one machine: {@code
  * deploy/nauta up} gets {@code --port} (the API server's; the README allows it) and the other
@@ -306,8 +308,9 @@ class QuickStartIT {
    * server, joins, and its node turns Ready. Its {@code down} and a delete of its Node leave the
    * cluster as it was.
    */
-  private void aNodeJoinsWithTheCommandTokenCreatePrints() throws Exception {
-    String line = ok("deploy/nauta token create --ttl 10m --print-join-command 2>/dev/null").strip();
+  private void aNodeJoinsWithTheCommandTokenCreatePrints() throws IOException {
+    String line =
+        ok("deploy/nauta token create --ttl 10m --print-join-command 2>/dev/null").strip();
     String hash;
     try (InputStream in = Files.newInputStream(checkout.resolve(".nauta/pki/server-ca.crt"))) {
       java.security.cert.Certificate ca =
@@ -317,6 +320,8 @@ class QuickStartIT {
               .formatHex(
                   java.security.MessageDigest.getInstance("SHA-256")
                       .digest(ca.getPublicKey().getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
     assertThat(line)
         .as("the one line token create --print-join-command prints")
@@ -326,8 +331,7 @@ class QuickStartIT {
                 + " --token [a-z0-9]{6}\\.[a-z0-9]{16} --ca-cert-hash sha256:"
                 + hash);
     String joined = node + "-joined";
-    String options =
-        " --node-name " + joined + " --node-ip 127.0.0.1 --runtime simulated";
+    String options = " --node-name " + joined + " --node-ip 127.0.0.1 --runtime simulated";
     Path home = checkout.resolve("joined-home");
     String as = "NAUTA_HOME=" + home + " NAUTA_AGENT_PORT=" + joinAgentPort + " ";
     String zeros = "sha256:" + "0".repeat(64);
