@@ -42,7 +42,11 @@ public class SecurityConfiguration {
   ClusterPki clusterPki(
       SecurityProperties security,
       NautaProperties nauta,
-      @org.springframework.beans.factory.annotation.Value("${server.port:6443}") int port) {
+      @org.springframework.beans.factory.annotation.Value("${server.port:6443}") int port,
+      @org.springframework.beans.factory.annotation.Value("${server.address:}") String bind,
+      @org.springframework.beans.factory.annotation.Value(
+              "${nauta.kubernetes-service.advertise-address:}")
+          String advertise) {
     if (security.pkiDir().isBlank()) {
       throw new IllegalStateException(
           "nauta.security.enabled needs nauta.security.pki-dir (where the cluster PKI lives)");
@@ -52,6 +56,9 @@ public class SecurityConfiguration {
     if (host != null) {
       sans.add(host);
     }
+    // The address other hosts reach it at, which kube-public/cluster-info names (kubeadm puts the
+    // advertise address in too): a node joining from another host checks it.
+    io.nauta.core.net.AdvertiseAddress.choose(advertise, bind).ifPresent(sans::add);
     // The kubernetes Service's cluster IP: the first address of the service range.
     sans.add(AllocationRange.cidr(nauta.services().clusterIpRange()).memberAt(0));
     // Lower-cased as the agent names its node after the host.
