@@ -112,6 +112,10 @@ final class TypedValues {
     if (l == null && r == null) {
       return;
     }
+    if (l != null && r != null && l.isContainer() && l.equals(r)) {
+      // Nothing under here changed (an exact equality, stricter than a leaf's): most of an update.
+      return;
+    }
     JsonNode shape = r != null ? r : l;
     boolean sameShape =
         l == null
