@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.nauta.core.errors.ApplyConflictException;
 import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.InternalErrorException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -412,6 +413,7 @@ public final class FieldManager {
     if (configMf != null && !configMf.isNull()) {
       throw new BadRequestException("metadata.managedFields must be nil");
     }
+    refuseDuplicates(config);
     ObjectNode base = live.deepCopy();
     JsonNode liveMf = meta(base).remove("managedFields");
     Map<String, ManagedEntry> entries;
@@ -440,6 +442,41 @@ public final class FieldManager {
       }
       return applyOnce(base, applied, decode(liveMf), manager, subresource, true);
     }
+  }
+
+  /**
+   * Upstream's refusal of a configuration that names an item of an associative list twice: a 500
+   * without a reason, as upstream answers the error of its typed conversion ("failed to create
+   * typed patch object (default/web; apps/v1, Kind=Deployment): .spec...env: duplicate entries for
+   * key [name="A"]", several errors listed under "errors:").
+   */
+  private void refuseDuplicates(ObjectNode config) {
+    List<String> errors = TypedValues.duplicates(config, schema);
+    if (errors.isEmpty()) {
+      return;
+    }
+    JsonNode m = config.path("metadata");
+    String apiVersion = config.path("apiVersion").asString("");
+    String gvk =
+        (apiVersion.contains("/") ? apiVersion : "/" + apiVersion)
+            + ", Kind="
+            + config.path("kind").asString("");
+    String listed =
+        errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors);
+    throw new InternalErrorException(
+        "failed to create typed patch object ("
+            + m.path("namespace").asString("")
+            + "/"
+            + m.path("name").asString("")
+            + "; "
+            + gvk
+            + "): "
+            + listed) {
+      @Override
+      public String reason() {
+        return null;
+      }
+    };
   }
 
   /** The fields a client-side apply's annotation names. */

@@ -466,4 +466,44 @@ class FieldManagerTest {
         .doesNotContain("f:touched");
     assertThat(fieldsOf(obj, "scaler")).isEqualTo(json("{'f:spec':{'f:replicas':{}}}"));
   }
+
+  @Test
+  void anItemNamedTwiceInAnAppliedListMapIsRefusedAsUpstreamRefusesIt() {
+    ObjectNode once =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web','namespace':"
+                + "'default'},'spec':{'template':{'spec':{'containers':[{'name':'c','env':"
+                + "[{'name':'A','value':'1'},{'name':'A','value':'2'}]}]}}}}");
+    assertThatThrownBy(() -> deployments.apply(live(), once, "mgr", null, false))
+        .isInstanceOf(io.nauta.core.errors.InternalErrorException.class)
+        .hasMessage(
+            "failed to create typed patch object (default/web; apps/v1, Kind=Deployment):"
+                + " .spec.template.spec.containers[name=\"c\"].env: duplicate entries for key"
+                + " [name=\"A\"]")
+        .satisfies(
+            e ->
+                assertThat(((io.nauta.core.errors.ApiException) e).toStatus().getReason())
+                    .isNull());
+    ObjectNode twice =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':"
+                + "{'template':{'spec':{'containers':[{'name':'c','ports':[{'containerPort':80},"
+                + "{'containerPort':80,'protocol':'TCP'}]},{'name':'c'}]}}}}");
+    assertThatThrownBy(() -> deployments.apply(live(), twice, "mgr", null, false))
+        .hasMessage(
+            "failed to create typed patch object (/web; apps/v1, Kind=Deployment): errors:\n"
+                + "  .spec.template.spec.containers[name=\"c\"].ports: duplicate entries for key"
+                + " [containerPort=80,protocol=\"TCP\"]\n"
+                + "  .spec.template.spec.containers: duplicate entries for key [name=\"c\"]");
+    // Distinct keys, and an atomic list repeating a value, are fine.
+    deployments.apply(
+        live(),
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':"
+                + "{'template':{'spec':{'containers':[{'name':'c','args':['x','x'],'ports':"
+                + "[{'containerPort':80},{'containerPort':80,'protocol':'UDP'}]}]}}}}"),
+        "mgr",
+        null,
+        false);
+  }
 }
