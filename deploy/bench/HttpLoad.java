@@ -6,7 +6,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests per second, p50 and p99 latency in microseconds, errors (non-2xx or I/O); then the
  * medians over the rounds.
  *
- * <p>{@code java HttpLoad.java [--seconds S] [--connections C] [--rounds R]
+ * <p>{@code --cpu NAME=PID} (repeatable) adds to each of NAME's rounds the CPU time process PID
+ * spent per request (user + system, from /proc), a figure that other work on the machine disturbs
+ * far less than requests per second.
+ *
+ * <p>{@code java HttpLoad.java [--seconds S] [--connections C] [--rounds R] [--cpu NAME=PID]...
  * NAME=HOST:PORT[/PATH][@HOSTHEADER]...} (deploy/bench/ingress.sh runs it).
  */
 public final class HttpLoad {
@@ -54,11 +60,16 @@ public final class HttpLoad {
     int connections = 16;
     int rounds = 3;
     List<Target> targets = new ArrayList<>();
+    Map<String, Long> cpuPids = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--connections" -> connections = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--cpu" -> {
+          String[] nameAndPid = args[++i].split("=", 2);
+          cpuPids.put(nameAndPid[0], Long.parseLong(nameAndPid[1]));
+        }
         default -> targets.add(Target.parse(args[i]));
       }
     }
@@ -68,20 +79,32 @@ public final class HttpLoad {
       run(t, connections, Math.min(seconds, 3)); // warm-up
     }
     List<List<Result>> all = new ArrayList<>();
+    List<List<Double>> cpu = new ArrayList<>();
     targets.forEach(t -> all.add(new ArrayList<>()));
+    targets.forEach(t -> cpu.add(new ArrayList<>()));
     for (int r = 1; r <= rounds; r++) {
       for (int i = 0; i < targets.size(); i++) {
+        Long pid = cpuPids.get(targets.get(i).name());
+        long ticks = pid == null ? 0 : cpuTicks(pid);
         Result res = run(targets.get(i), connections, seconds);
         all.get(i).add(res);
+        String perRequest = "";
+        if (pid != null) {
+          // CPU time of that process (user + system, in clock ticks of 10 ms) per request.
+          double us = (cpuTicks(pid) - ticks) * 10_000.0 / Math.max(1, res.rps() * seconds);
+          cpu.get(i).add(us);
+          perRequest = String.format(Locale.ROOT, "  cpu %4.0f us/req", us);
+        }
         System.out.printf(
             Locale.ROOT,
-            "round %d %-10s %9.0f req/s  p50 %6d us  p99 %6d us  errors %d%n",
+            "round %d %-10s %9.0f req/s  p50 %6d us  p99 %6d us  errors %d%s%n",
             r,
             targets.get(i).name(),
             res.rps(),
             res.p50(),
             res.p99(),
-            res.errors());
+            res.errors(),
+            perRequest);
       }
     }
     System.out.println("median over rounds:");
@@ -89,12 +112,29 @@ public final class HttpLoad {
       List<Result> rs = all.get(i);
       System.out.printf(
           Locale.ROOT,
-          "%-10s %9.0f req/s  p50 %6d us  p99 %6d us  errors %d%n",
+          "%-10s %9.0f req/s  p50 %6d us  p99 %6d us  errors %d%s%n",
           targets.get(i).name(),
           median(rs.stream().mapToDouble(Result::rps).toArray()),
           (long) median(rs.stream().mapToDouble(Result::p50).toArray()),
           (long) median(rs.stream().mapToDouble(Result::p99).toArray()),
-          rs.stream().mapToInt(Result::errors).sum());
+          rs.stream().mapToInt(Result::errors).sum(),
+          cpu.get(i).isEmpty()
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "  cpu %4.0f us/req",
+                  median(cpu.get(i).stream().mapToDouble(Double::doubleValue).toArray())));
+    }
+  }
+
+  /** utime + stime of a process, from /proc/PID/stat (fields 14 and 15, after the name). */
+  private static long cpuTicks(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (java.io.IOException e) {
+      return 0;
     }
   }
 

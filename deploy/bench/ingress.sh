@@ -7,8 +7,13 @@
 # keep-alive: the busybox image's httpd closes every connection) on this host's address on its
 # default route, standing in for a pod: the namespace ingress-bench gets a Service web without a
 # selector, its Endpoints naming that address, and an Ingress for the host bench.example.
-#   ingress  127.0.0.1:$NAUTA_INGRESS_HTTP_PORT (default 8080) with Host: bench.example
-#   direct   the backend's address and port, as the ingress reaches it
+#   ingress     127.0.0.1:$NAUTA_INGRESS_HTTP_PORT (default 8080) with Host: bench.example
+#   direct      the backend's address and port, as the ingress reaches it
+#   cluster-ip  the Service's cluster IP, port 80 (the node agent's iptables rules DNAT it to the
+#               backend); only where it answers from this host (the Docker runtime's node)
+# BENCH_ALSO="name=port ..." adds other ingress controllers of the same cluster as targets (same
+# Host), e.g. a build before a change beside the one after it, in the same run. Each controller's
+# CPU time per request is shown beside it (the backend's beside direct).
 # Usage: deploy/bench/ingress.sh [seconds per round, default 5] [connections, default 16]
 #        [rounds, default 3]
 set -euo pipefail
@@ -64,5 +69,31 @@ done
 curl -sf -H 'Host: bench.example' "http://127.0.0.1:$INGRESS_PORT/" >/dev/null ||
   { echo "ingress.sh: the ingress does not route bench.example" >&2; exit 1; }
 
+TARGETS=("ingress=127.0.0.1:$INGRESS_PORT/@bench.example")
+for also in ${BENCH_ALSO:-}; do
+  TARGETS+=("${also%%=*}=127.0.0.1:${also#*=}/@bench.example")
+done
+TARGETS+=("direct=$ADDRESS:$BACKEND_PORT/")
+CLUSTER_IP=$(kubectl -n "$NS" get service web -o jsonpath='{.spec.clusterIP}')
+for _ in $(seq 25); do
+  curl -sf -m 1 -o /dev/null "http://$CLUSTER_IP/" && break
+  sleep 0.2
+done
+if curl -sf -m 1 -o /dev/null "http://$CLUSTER_IP/"; then
+  TARGETS+=("cluster-ip=$CLUSTER_IP:80/")
+else
+  echo "ingress.sh: the cluster IP $CLUSTER_IP does not answer from this host (no service proxy" \
+    "here: the simulated runtime?); measuring ingress and direct only" >&2
+fi
+
+# The CPU each process spends per request: the controllers (whoever listens on their ports) and the
+# backend (for direct).
+CPU=(--cpu "direct=$ECHO_PID")
+listener() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+for target in "ingress=$INGRESS_PORT" ${BENCH_ALSO:-}; do
+  pid=$(listener "${target#*=}")
+  [[ -z $pid ]] || CPU+=(--cpu "${target%%=*}=$pid")
+done
+
 java "$ROOT/deploy/bench/HttpLoad.java" --seconds "$SECONDS_PER_ROUND" --connections "$CONNECTIONS" \
-  --rounds "$ROUNDS" "ingress=127.0.0.1:$INGRESS_PORT/@bench.example" "direct=$ADDRESS:$BACKEND_PORT/"
+  --rounds "$ROUNDS" "${CPU[@]}" "${TARGETS[@]}"

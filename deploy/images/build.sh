@@ -12,6 +12,8 @@
 #   nauta/curl:local     curl + its libraries on the busybox file system: an in-cluster HTTPS client
 #                        that verifies the server against a CA file (busybox's wget cannot), for pods
 #                        that call the API server with their service account token
+#   nauta/wsecho:local   wsecho.c (a WebSocket echo server) compiled statically with the host's gcc:
+#                        the backend behind the ingress tests' WebSocket route
 # Idempotent: an image built by this recipe (label io.nauta.images.recipe) is left alone unless
 # --force is given.
 set -euo pipefail
@@ -20,9 +22,10 @@ usage() {
   cat <<USAGE
 Usage: $(basename "$0") [--force] [-h]
 
-Builds nauta/busybox:local, alpine:3.17, nauta/redis:local and nauta/curl:local with
-'docker import' from the busybox of the Debian package busybox (BUSYBOX_DEB, apt's cache or
-apt-get download; else /bin/busybox of busybox-static), /usr/bin/redis-server and /usr/bin/curl.
+Builds nauta/busybox:local, alpine:3.17, nauta/redis:local, nauta/curl:local and
+nauta/wsecho:local with 'docker import' from the busybox of the Debian package busybox
+(BUSYBOX_DEB, apt's cache or apt-get download; else /bin/busybox of busybox-static),
+/usr/bin/redis-server, /usr/bin/curl and wsecho.c (compiled with gcc).
   --force   rebuild images that already exist
 USAGE
 }
@@ -43,6 +46,7 @@ BUSYBOX_BIN=${BUSYBOX_BIN:-/bin/busybox}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
 CURL_IMAGE=nauta/curl:local
 CURL_BIN=${CURL_BIN:-/usr/bin/curl}
+WSECHO_IMAGE=nauta/wsecho:local
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -54,7 +58,7 @@ docker info >/dev/null 2>&1 || die "docker does not answer (is dockerd running?)
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 # Every image carries the recipe it was built from (this script and the files it copies in), so an
 # image from an older recipe is built again without --force.
-RECIPE=$(cat "$HERE/build.sh" "$HERE/wget-timeout.sh" | sha256sum | cut -c1-16)
+RECIPE=$(cat "$HERE/build.sh" "$HERE/wget-timeout.sh" "$HERE/wsecho.c" | sha256sum | cut -c1-16)
 RECIPE_LABEL=io.nauta.images.recipe
 recipe_of() { docker image inspect --format "{{index .Config.Labels \"$RECIPE_LABEL\"}}" "$1" 2>/dev/null; }
 needs_build() { [[ $FORCE == 1 ]] || ! image_exists "$1" || [[ $(recipe_of "$1") != "$RECIPE" ]]; }
@@ -222,6 +226,19 @@ if needs_build "$CURL_IMAGE"; then
     --change 'CMD ["sh"]'
 else
   log "$CURL_IMAGE exists"
+fi
+
+if needs_build "$WSECHO_IMAGE" && ! command -v gcc >/dev/null; then
+  # Only the ingress tests run it: Nauta itself does not need it.
+  log "warning: gcc missing (apt-get install gcc libc6-dev): $WSECHO_IMAGE not built"
+elif needs_build "$WSECHO_IMAGE"; then
+  mkdir -p "$WORK/wsecho/bin"
+  gcc -static -O2 -o "$WORK/wsecho/bin/wsecho" "$HERE/wsecho.c"
+  import_rootfs "$WORK/wsecho" "$WSECHO_IMAGE" \
+    --change 'EXPOSE 8080' \
+    --change 'CMD ["/bin/wsecho", "8080"]'
+else
+  log "$WSECHO_IMAGE exists"
 fi
 
 remove_replaced

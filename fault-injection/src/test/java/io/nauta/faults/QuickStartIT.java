@@ -40,8 +40,10 @@ import org.junit.jupiter.api.Test;
  * bound to it); with the Docker runtime every manifest of {@code deploy/examples} is applied and
  * held to what its README promises ({@link Examples}); the launcher's own promises are checked on
  * the way: where everything is when {@code up} is ready, {@code up} twice ("already running"),
- * {@code down} of another NAUTA_HOME leaving this one alone, a taken port reported before anything
- * starts; and {@code deploy/nauta down} leaves no container or network behind.
+ * {@code down} of another NAUTA_HOME leaving this one alone, a node joined with the command {@code
+ * token create --print-join-command} prints (and a wrong {@code --ca-cert-hash} refused), a taken
+ * port reported before anything starts; and {@code deploy/nauta down} leaves no container or
+ * network behind.
  *
  * <p>What the test changes, and only so that it can run beside other tests on one machine: {@code
  * deploy/nauta up} gets {@code --port} (the API server's; the README allows it) and the other
@@ -74,6 +76,7 @@ class QuickStartIT {
   private Path checkout;
   private Map<String, String> env;
   private int apiPort;
+  private int joinAgentPort;
   private String node;
 
   @Test
@@ -131,18 +134,24 @@ class QuickStartIT {
       boolean docker =
           Files.readString(checkout.resolve(".nauta/run/where")).contains("runtime      docker");
       Examples examples = new Examples((command, timeout) -> run(command, null, timeout));
+      IngressAcceptance shop =
+          new IngressAcceptance((command, timeout) -> run(command, null, timeout), checkout, env);
       long examplesStart = System.nanoTime();
       if (docker) {
+        shop.apply(); // its pods start while the examples are checked
         examples.applyAndCheck();
+        shop.check();
       } else {
         say("deploy/examples skipped: they need the Docker runtime (a Docker engine and root)");
       }
       // With the examples' pods running, another NAUTA_HOME's down must leave them alone.
       downFromAnotherHomeStopsNothingOfThis(docker);
       if (docker) {
+        shop.delete();
         examples.deleteAndCheckGone();
         say(String.format("deploy/examples in %.1f s", (System.nanoTime() - examplesStart) / 1e9));
       }
+      aNodeJoinsWithTheCommandTokenCreatePrints();
       ok("deploy/nauta down");
       assertNothingLeftOnDocker();
       takenPortIsReportedBeforeAnythingStarts();
@@ -180,7 +189,8 @@ class QuickStartIT {
   private void prepareEnvironment() {
     env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("NAUTA_") || k.equals("KUBECONFIG"));
-    int[] ports = freePorts(9);
+    int[] ports = freePorts(10);
+    joinAgentPort = ports[9];
     apiPort = ports[0];
     node =
         "quickstart-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -292,6 +302,62 @@ class QuickStartIT {
     assertThat(docker ? ok(pods) : "")
         .as("this Nauta's pod containers after another NAUTA_HOME's down")
         .isEqualTo(before);
+  }
+
+  /**
+   * kubeadm's way to add a node: {@code token create --print-join-command} prints the whole join
+   * command, whose {@code --ca-cert-hash} is the SHA-256 of the server CA's SubjectPublicKeyInfo
+   * and whose server is the one {@code kube-public/cluster-info} names. A wrong hash is refused
+   * before anything starts; the printed command, run from another NAUTA_HOME (as on another host;
+   * here on the simulated runtime, with a port and node name of its own) reads the CA from the
+   * server, joins, and its node turns Ready. Its {@code down} and a delete of its Node leave the
+   * cluster as it was.
+   */
+  private void aNodeJoinsWithTheCommandTokenCreatePrints() throws IOException {
+    String line =
+        ok("deploy/nauta token create --ttl 10m --print-join-command 2>/dev/null").strip();
+    String hash;
+    try (InputStream in = Files.newInputStream(checkout.resolve(".nauta/pki/server-ca.crt"))) {
+      java.security.cert.Certificate ca =
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      hash =
+          HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(ca.getPublicKey().getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(line)
+        .as("the one line token create --print-join-command prints")
+        .matches(
+            "deploy/nauta join --server https://[0-9.]+:"
+                + apiPort
+                + " --token [a-z0-9]{6}\\.[a-z0-9]{16} --ca-cert-hash sha256:"
+                + hash);
+    String joined = node + "-joined";
+    String options = " --node-name " + joined + " --node-ip 127.0.0.1 --runtime simulated";
+    Path home = checkout.resolve("joined-home");
+    String as = "NAUTA_HOME=" + home + " NAUTA_AGENT_PORT=" + joinAgentPort + " ";
+    String zeros = "sha256:" + "0".repeat(64);
+    Result wrong = run(as + line.replace("sha256:" + hash, zeros) + options, null, COMMAND_TIMEOUT);
+    assertThat(wrong.exitCode()).as(wrong.output()).isEqualTo(1);
+    assertThat(wrong.output())
+        .contains(
+            "join: refusing the CA of https://",
+            "its public key's hash is sha256:" + hash + ", not " + zeros);
+    assertThat(home.resolve("run/agent.pid")).as("nothing started").doesNotExist();
+    assertThat(home.resolve("pki/server-ca.crt")).as("nothing trusted").doesNotExist();
+
+    String out = ok(as + line + options);
+    assertThat(out).contains("matches --ca-cert-hash sha256:" + hash, "joined: ");
+    ok("kubectl wait --for=condition=Ready node/" + joined + " --timeout=60s");
+    // NAUTA_CLUSTER_CIDR (10.239.0.0/16) reaches the joining agent too: the first /24 is this
+    // host's node's, so it takes the next.
+    assertThat(ok("kubectl get nodes -o jsonpath={.items[*].spec.podCIDR}").split(" "))
+        .containsExactlyInAnyOrder("10.239.0.0/24", "10.239.1.0/24");
+    ok(as + "deploy/nauta down");
+    ok("kubectl delete node " + joined);
   }
 
   /**
@@ -455,7 +521,7 @@ class QuickStartIT {
         .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + " --port " + apiPort));
   }
 
-  private static void copy(InputStream in, StringBuffer to) {
+  static void copy(InputStream in, StringBuffer to) {
     byte[] buf = new byte[8192];
     try (in) {
       for (int n; (n = in.read(buf)) >= 0; ) {
@@ -491,7 +557,7 @@ class QuickStartIT {
    * 29100 on: above the ports a federation test takes (20000 to about 29020), below the node ports
    * (30000) and the kernel's ephemeral range (32768).
    */
-  private static int[] freePorts(int count) {
+  static int[] freePorts(int count) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = 29100 + ThreadLocalRandom.current().nextInt(800);
       int[] ports = new int[count];

@@ -7,14 +7,17 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.AsciiString;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Locale;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
@@ -29,7 +32,6 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
-import reactor.util.retry.Retry;
 
 /**
  * The reverse proxy: routes a request with the current {@link RouteTable}, sends it to the next
@@ -43,7 +45,7 @@ public final class IngressProxy {
 
   /** Hop-by-hop headers (RFC 9110 7.6.1), never forwarded. */
   private static final Set<String> HOP_BY_HOP =
-      Set.of(
+      caseInsensitive(
           "connection",
           "keep-alive",
           "proxy-connection",
@@ -55,7 +57,7 @@ public final class IngressProxy {
           "upgrade");
 
   private static final Set<String> WEBSOCKET_HANDSHAKE =
-      Set.of(
+      caseInsensitive(
           "sec-websocket-key",
           "sec-websocket-version",
           "sec-websocket-extensions",
@@ -71,10 +73,24 @@ public final class IngressProxy {
           HttpMethod.PUT,
           HttpMethod.DELETE);
 
+  /** What Reactor Netty's client sets by default; a request's own replace them. */
+  private static final List<AsciiString> CLIENT_DEFAULTS =
+      List.of(HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT);
+
+  private static final int MAX_CACHED_ENDPOINTS = 4096;
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+  private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("X-Forwarded-Port");
+
   private final Supplier<RouteTable> routes;
   private final HttpClient client;
   private final ProxyMetrics metrics;
   private final int retries;
+  // The client's configuration is copied by each step of its fluent API: the first step is done
+  // once per method, and an endpoint's URL prefix once per endpoint, not per request.
+  private final Map<HttpMethod, HttpClient.RequestSender> senders = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, String> bases = new ConcurrentHashMap<>();
 
   public IngressProxy(
       Supplier<RouteTable> routes, HttpClient client, ProxyMetrics metrics, int retries) {
@@ -121,30 +137,54 @@ public final class IngressProxy {
       String uri) {
     boolean retriable = IDEMPOTENT.contains(req.method());
     int attempts = retriable ? Math.min(retries, target.endpoints().size() - 1) : 0;
-    return Mono.defer(
-            () -> {
-              InetSocketAddress endpoint = target.next();
-              return client
-                  .request(req.method())
-                  .uri(url("http", endpoint, uri))
-                  .send(
-                      (creq, out) -> {
-                        requestHeaders(req, host, scheme, creq.requestHeaders());
-                        return out.send(req.receive().retain());
-                      })
-                  .response(
-                      (cres, body) -> {
-                        res.status(cres.status());
-                        copy(cres.responseHeaders(), res.responseHeaders(), Set.of());
-                        return res.send(body.retain());
-                      })
-                  .then();
-            })
-        .retryWhen(
-            Retry.max(Math.max(attempts, 0))
-                .filter(e -> e instanceof ConnectException)
-                .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+    return attempt(req, res, target, host, scheme, uri, Math.max(attempts, 0))
         .onErrorResume(e -> failed(res, target, e));
+  }
+
+  /** One try on the next endpoint; on a connection failure, {@code left} more on the next ones. */
+  private Mono<Void> attempt(
+      HttpServerRequest req,
+      HttpServerResponse res,
+      Target target,
+      String host,
+      String scheme,
+      String uri,
+      int left) {
+    InetSocketAddress endpoint = target.next();
+    Mono<Void> sent =
+        senders
+            .computeIfAbsent(req.method(), client::request)
+            .uri(base(endpoint) + (uri.startsWith("/") ? uri : "/" + uri))
+            .send(
+                (creq, out) -> {
+                  requestHeaders(req, host, scheme, creq.requestHeaders());
+                  return out.send(req.receive().retain());
+                })
+            .response(
+                (cres, body) -> {
+                  res.status(cres.status());
+                  copy(cres.responseHeaders(), res.responseHeaders(), Set.of());
+                  return res.send(body.retain());
+                })
+            .then();
+    if (left == 0) {
+      return sent;
+    }
+    return sent.onErrorResume(
+        ConnectException.class, e -> attempt(req, res, target, host, scheme, uri, left - 1));
+  }
+
+  /** {@code http://host:port} of an endpoint. */
+  private String base(InetSocketAddress endpoint) {
+    String b = bases.get(endpoint);
+    if (b == null) {
+      if (bases.size() > MAX_CACHED_ENDPOINTS) {
+        bases.clear(); // endpoints come and go; the live ones come back at once
+      }
+      b = origin("http", endpoint);
+      bases.put(endpoint, b);
+    }
+    return b;
   }
 
   private Mono<Void> websocket(
@@ -231,26 +271,26 @@ public final class IngressProxy {
 
   private static void requestHeaders(
       HttpServerRequest req, String host, String scheme, HttpHeaders into) {
-    // The client's defaults (Accept, User-Agent) give way to what the request has.
-    for (String name : req.requestHeaders().names()) {
-      if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-        into.remove(name);
+    HttpHeaders from = req.requestHeaders();
+    for (AsciiString d : CLIENT_DEFAULTS) {
+      if (from.contains(d)) {
+        into.remove(d);
       }
     }
-    copy(req.requestHeaders(), into, WEBSOCKET_HANDSHAKE);
+    copy(from, into, WEBSOCKET_HANDSHAKE);
     if (into.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       into.remove(HttpHeaderNames.TRANSFER_ENCODING); // the client's default for a streamed body
     }
     into.set(HttpHeaderNames.HOST, host);
     String client = req.remoteAddress() == null ? null : req.remoteAddress().getHostString();
-    String prior = req.requestHeaders().get("X-Forwarded-For");
+    String prior = from.get(X_FORWARDED_FOR);
     if (client != null) {
-      into.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
+      into.set(X_FORWARDED_FOR, prior == null ? client : prior + ", " + client);
     }
-    into.set("X-Forwarded-Proto", scheme);
-    into.set("X-Forwarded-Host", host);
+    into.set(X_FORWARDED_PROTO, scheme);
+    into.set(X_FORWARDED_HOST, host);
     if (req.hostAddress() != null) {
-      into.set("X-Forwarded-Port", Integer.toString(req.hostAddress().getPort()));
+      into.set(X_FORWARDED_PORT, Integer.toString(req.hostAddress().getPort()));
     }
   }
 
@@ -258,19 +298,23 @@ public final class IngressProxy {
   private static void copy(HttpHeaders from, HttpHeaders into, Set<String> except) {
     Set<String> named = Set.of();
     String connection = from.get(HttpHeaderNames.CONNECTION);
-    if (connection != null && connection.indexOf(',') >= 0
-        || connection != null
-            && !connection.equalsIgnoreCase("keep-alive")
-            && !connection.equalsIgnoreCase("close")) {
-      named = new HashSet<>();
+    if (connection != null
+        && (connection.indexOf(',') >= 0
+            || !connection.equalsIgnoreCase("keep-alive")
+                && !connection.equalsIgnoreCase("close"))) {
+      named = caseInsensitive();
       for (String c : from.getAll(HttpHeaderNames.CONNECTION)) {
         for (String token : c.split(",")) {
-          named.add(token.trim().toLowerCase(Locale.ROOT));
+          named.add(token.trim());
         }
       }
     }
-    for (Map.Entry<String, String> h : from) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
+    // The headers as they are held (no String made per name and value), names compared without
+    // case and without lowering them.
+    Iterator<Map.Entry<CharSequence, CharSequence>> headers = from.iteratorCharSequence();
+    while (headers.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> h = headers.next();
+      String name = h.getKey().toString();
       if (!HOP_BY_HOP.contains(name)
           && !except.contains(name)
           && !named.contains(name)
@@ -280,16 +324,26 @@ public final class IngressProxy {
     }
   }
 
+  private static Set<String> caseInsensitive(String... names) {
+    Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    set.addAll(List.of(names));
+    return set;
+  }
+
   private static String host(HttpServerRequest req) {
     String host = req.requestHeaders().get(HttpHeaderNames.HOST);
     return host != null ? host : Optional.ofNullable(req.hostName()).orElse("");
   }
 
   private static String url(String scheme, InetSocketAddress endpoint, String uri) {
+    return origin(scheme, endpoint) + (uri.startsWith("/") ? uri : "/" + uri);
+  }
+
+  private static String origin(String scheme, InetSocketAddress endpoint) {
     String h = endpoint.getHostString();
     if (h.indexOf(':') >= 0) {
       h = "[" + h + "]";
     }
-    return scheme + "://" + h + ":" + endpoint.getPort() + (uri.startsWith("/") ? uri : "/" + uri);
+    return scheme + "://" + h + ":" + endpoint.getPort();
   }
 }

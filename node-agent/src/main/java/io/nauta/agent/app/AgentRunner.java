@@ -3,10 +3,12 @@ package io.nauta.agent.app;
 import io.nauta.agent.node.AgentNode;
 import io.nauta.agent.node.NodeRegistration;
 import io.nauta.agent.pods.PodWorkers;
+import io.nauta.core.client.KubeClient;
 import io.nauta.core.component.ComponentRunner;
 import io.nauta.core.component.ComponentWork;
 import io.nauta.core.component.LeaderWork;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -33,7 +35,17 @@ public class AgentRunner implements ComponentWork {
   /** Calls to the API server in flight at once for node upkeep, however many nodes there are. */
   private static final int CONCURRENCY = 16;
 
+  /**
+   * A heartbeat (a Lease renewal) that has not answered within this long has failed (kubelet: its
+   * heartbeat client's timeout, the node status update frequency of 10 s, at most the lease
+   * duration).
+   */
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+
   private final AgentProperties props;
+  private final KubeClient client;
+  private final AtomicInteger failedHeartbeats = new AtomicInteger();
+  private volatile long lastClose = System.nanoTime();
   private final AgentNodes nodes;
   private final NodeRegistration registration;
   private final PodWorkers workers;
@@ -44,8 +56,13 @@ public class AgentRunner implements ComponentWork {
   private volatile boolean registered;
 
   public AgentRunner(
-      AgentProperties props, AgentNodes nodes, NodeRegistration registration, PodWorkers workers) {
+      AgentProperties props,
+      KubeClient client,
+      AgentNodes nodes,
+      NodeRegistration registration,
+      PodWorkers workers) {
     this.props = props;
+    this.client = client;
     this.nodes = nodes;
     this.registration = registration;
     this.workers = workers;
@@ -112,8 +129,64 @@ public class AgentRunner implements ComponentWork {
     registered = true;
     registeredSignal.tryEmitEmpty();
     log.info("registered " + nodes.all().size() + " node(s)");
-    running.add(periodic(props.leaseRenewInterval(), registration::renewLease, "lease"));
+    running.add(periodic(props.leaseRenewInterval(), this::heartbeat, "lease"));
     running.add(periodic(props.statusCheckInterval(), registration::syncStatus, "status"));
+  }
+
+  /**
+   * Renews the node's Lease within {@link #HEARTBEAT_TIMEOUT}. As the kubelet does on repeated
+   * heartbeat failures ({@code closeAllConns}), a second failure in a row closes every connection
+   * of the agent's client: one to an API server that went away without closing it can stay silent
+   * as long as a watch may, and the pods bound to the node would go unseen meanwhile. And the first
+   * heartbeat that succeeds after failures does the same once more, for connections opened during
+   * the outage into a network that accepted them but carries nothing (a proxy or load balancer
+   * whose backend is gone): every watch then resumes from its resourceVersion on a fresh
+   * connection, so what changed during the outage is seen at once.
+   */
+  private Mono<Void> heartbeat(AgentNode node) {
+    return Mono.defer(
+        () -> {
+          long started = System.nanoTime();
+          return registration
+              .renewLease(node)
+              .timeout(heartbeatTimeout())
+              .doOnSuccess(
+                  v -> {
+                    int failed = failedHeartbeats.getAndSet(0);
+                    if (failed > 0) {
+                      log.info(
+                          "the API server answers again after "
+                              + failed
+                              + " failed heartbeat(s): closed "
+                              + closeAllConnections()
+                              + " connection(s) opened before, watches resume on fresh ones");
+                    }
+                  })
+              .doOnError(
+                  e -> {
+                    // One that this agent cut by closing the connections (another node's
+                    // heartbeat of the same round) says nothing about the API server.
+                    if (started - lastClose > 0 && failedHeartbeats.incrementAndGet() > 1) {
+                      log.warn(
+                          "heartbeats keep failing ("
+                              + e
+                              + "): closed "
+                              + closeAllConnections()
+                              + " connection(s) to the API server");
+                    }
+                  });
+        });
+  }
+
+  private int closeAllConnections() {
+    lastClose = System.nanoTime();
+    return client.closeAllConnections();
+  }
+
+  private Duration heartbeatTimeout() {
+    return HEARTBEAT_TIMEOUT.compareTo(props.leaseDuration()) < 0
+        ? HEARTBEAT_TIMEOUT
+        : props.leaseDuration();
   }
 
   /** Runs {@code work} for every registered node every {@code interval}; a failure is logged. */

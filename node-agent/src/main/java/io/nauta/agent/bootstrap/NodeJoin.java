@@ -29,7 +29,9 @@ import reactor.core.publisher.Mono;
  *       by the cluster's server CA ({@link NodeServingBootstrap}, kubelet's {@code
  *       serverTLSBootstrap});
  *   <li>unless {@code nauta.agent.authentication.client-ca-file} is given, the client CA that
- *       authenticates callers of its port ({@link ClientCaFile}).
+ *       authenticates callers of its port ({@link ClientCaFile});
+ *   <li>unless {@code nauta.agent.first-node-index} is given, a pod range of its own ({@link
+ *       PodRangeChoice}).
  * </ul>
  *
  * <p>So an agent on another host needs the API server's address, its CA and a token, nothing more.
@@ -40,6 +42,9 @@ import reactor.core.publisher.Mono;
 public final class NodeJoin implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
   static final String PROPERTY_SOURCE = "nauta-agent-join";
+
+  /** Picks the node's pod range ({@link PodRangeChoice}) unless it is given. */
+  private static final String FIRST_NODE_INDEX = "nauta.agent.first-node-index";
 
   @Override
   public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
@@ -78,6 +83,13 @@ public final class NodeJoin implements ApplicationListener<ApplicationEnvironmen
             .flatMap(
                 own -> {
                   KubeClient asNode = new KubeClient(own);
+                  Mono<Void> podRange = Mono.empty();
+                  if (!env.containsProperty(FIRST_NODE_INDEX)) {
+                    podRange =
+                        PodRangeChoice.choose(asNode, node, props.clusterCidr())
+                            .doOnNext(index -> settings.put(FIRST_NODE_INDEX, index))
+                            .then();
+                  }
                   Mono<Void> serving = Mono.empty();
                   if (!env.containsProperty("server.ssl.certificate")) {
                     Path cert = pki.resolve("agent-serving.crt");
@@ -109,7 +121,7 @@ public final class NodeJoin implements ApplicationListener<ApplicationEnvironmen
                     settings.put("server.ssl.client-auth", "want");
                     settings.put("server.ssl.trust-certificate", caFile);
                   }
-                  return serving.then(clientCa);
+                  return podRange.then(serving).then(clientCa);
                 });
     join.timeout(
             bootstrap.timeout(),

@@ -51,6 +51,43 @@ public final class PodCidr {
     return new PodCidr(network + ((long) index << 8));
   }
 
+  /**
+   * The index of {@code podCidr} among the {@code /24}s of {@code clusterCidr} (the inverse of
+   * {@link #nth}), or -1 when it is not one of them.
+   */
+  public static int indexIn(String clusterCidr, String podCidr) {
+    if (podCidr == null || !podCidr.endsWith("/24")) {
+      return -1;
+    }
+    int subnets = subnets(clusterCidr);
+    long first = nth(clusterCidr, 0).base;
+    long offset = toLong(podCidr.substring(0, podCidr.length() - 3)) - first;
+    return offset < 0 || (offset & 255) != 0 || (offset >> 8) >= subnets ? -1 : (int) (offset >> 8);
+  }
+
+  /** The lowest index of a {@code /24} of {@code clusterCidr} that none of {@code taken} is. */
+  public static int firstFree(String clusterCidr, java.util.Collection<String> taken) {
+    BitSet used = new BitSet();
+    for (String cidr : taken) {
+      int i = indexIn(clusterCidr, cidr);
+      if (i >= 0) {
+        used.set(i);
+      }
+    }
+    int free = used.nextClearBit(0);
+    if (free >= subnets(clusterCidr)) {
+      throw new IllegalStateException(
+          "every /24 of "
+              + clusterCidr
+              + " is some node's pod range; widen nauta.agent.cluster-cidr");
+    }
+    return free;
+  }
+
+  private static int subnets(String clusterCidr) {
+    return 1 << (24 - Integer.parseInt(clusterCidr.split("/")[1]));
+  }
+
   /** The range, e.g. {@code 10.244.3.0/24}. */
   public String cidr() {
     return toString(base) + "/24";

@@ -7,8 +7,12 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.nauta.agent.runtime.docker.DockerClients;
@@ -17,6 +21,7 @@ import io.nauta.agent.runtime.docker.EgressGuard;
 import io.nauta.agent.runtime.docker.PrivateDockerEngine;
 import io.nauta.agent.runtime.docker.TestDockerNode;
 import io.nauta.api.it.Kubectl;
+import io.nauta.api.support.BlackHoleProxy;
 import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.informer.SharedInformer;
@@ -30,6 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +47,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 
@@ -55,7 +65,17 @@ import reactor.core.Disposable;
  * container for {@code logs --previous}), with restart counts and last states telling what
  * happened, no pod ever added by the ReplicaSet, and an informer and {@code kubectl get -w} ending
  * with what a fresh list says.
+ *
+ * <p>Then, on the same cluster, the agent loses the API server: it reaches the API server only
+ * through a {@link BlackHoleProxy}, which for {@code nauta.it.api-outage} (default 60 s, a duration
+ * such as {@code 60s} or {@code PT1M}) forwards nothing either way, on open connections and new
+ * ones, as a broken network does; afterwards new connections pass again while the old ones stay
+ * silent (the agent has to notice them itself). Meanwhile the pods' containers must keep running
+ * untouched (the same ids, no restart), a pod bound to the node and a pod deleted during the outage
+ * must each be handled once when it ends, and the node and the pods' statuses must come back Ready
+ * (the node lifecycle controller marks them Unknown/not ready while the lease lapses).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentAndEngineRestartIT {
 
   private static final Duration T = Duration.ofSeconds(10);
@@ -63,6 +83,10 @@ class AgentAndEngineRestartIT {
   private static final String NS = "default";
   private static final int REPLICAS = 3;
   private static final Path LOGS = Path.of("target", "agent-and-engine-restart");
+  private static final Duration OUTAGE =
+      Duration.parse(
+          "PT" + System.getProperty("nauta.it.api-outage", "60s").replaceFirst("^PT", ""));
+  private static final String OUTAGE_NS = "partition";
 
   @TempDir static Path dir;
 
@@ -70,6 +94,7 @@ class AgentAndEngineRestartIT {
   private static PrivateDockerEngine engine;
   private static TestDockerNode node;
   private static ControlPlane plane;
+  private static BlackHoleProxy apiProxy;
   private static ResourceClient<Pod> pods;
   private static Process agent;
   private static SharedInformer<Pod> informer;
@@ -89,6 +114,7 @@ class AgentAndEngineRestartIT {
             LOGS.resolve("dockerd.log"), "10.244." + (node.index() + 1) + ".1/24");
     engine.loadImages(shared, IMAGE);
     plane = ControlPlane.start();
+    apiProxy = BlackHoleProxy.to(plane.url());
     pods = plane.client.resource(BuiltInResources.PODS, Pod.class);
     informer =
         new SharedInformer<>(
@@ -139,7 +165,10 @@ class AgentAndEngineRestartIT {
             System.getProperty("java.class.path"),
             "io.nauta.agent.NautaAgent",
             "--server.port=0",
-            plane.api.agentArg(node.name()),
+            // Through the proxy, which the outage test turns into a black hole.
+            "--nauta.agent.kubeconfig="
+                + plane.api.kubeconfigVia(
+                    apiProxy.url(), "system:node:" + node.name(), "system:nodes"),
             "--nauta.agent.runtime=docker",
             "--nauta.agent.docker.host=" + engine.host(),
             "--nauta.agent.docker.api-version=" + System.getProperty("api.version", ""),
@@ -172,6 +201,9 @@ class AgentAndEngineRestartIT {
     if (informer != null) {
       informer.close();
     }
+    if (apiProxy != null) {
+      apiProxy.close();
+    }
     if (plane != null) {
       plane.close();
     }
@@ -181,12 +213,9 @@ class AgentAndEngineRestartIT {
   }
 
   @Test
+  @Order(1)
   void podsComeBackOnceEachAfterTheAgentIsKilledAndItsEngineRestarted() throws Exception {
-    // A JVM starting on a loaded CI machine: its first start is not what this test measures.
-    await()
-        .atMost(Duration.ofMinutes(5))
-        .ignoreExceptions()
-        .untilAsserted(() -> assertThat(nodeReady()).isEqualTo("True"));
+    awaitNodeReady();
     plane
         .client
         .resource(BuiltInResources.DEPLOYMENTS, Deployment.class)
@@ -247,6 +276,149 @@ class AgentAndEngineRestartIT {
               assertThat(versions(informer.store().list())).as("informer").isEqualTo(fresh);
               assertThat(kubectlWatch.versions()).as("kubectl get -w").isEqualTo(fresh);
             });
+  }
+
+  @Test
+  @Order(2)
+  void podsKeepRunningAndConvergeOnceWhenTheAgentLosesTheApiServer() throws Exception {
+    awaitNodeReady();
+    plane
+        .client
+        .resource(BuiltInResources.NAMESPACES, Namespace.class)
+        .create(new NamespaceBuilder().withNewMetadata().withName(OUTAGE_NS).endMetadata().build())
+        .block(T);
+    for (String name : List.of("steady-0", "steady-1", "doomed")) {
+      pods.create(outagePod(name)).block(T);
+    }
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(outagePods()).hasSize(3).allMatch(this::runningAndReady));
+    Map<String, String> uids = outageUids();
+    Map<String, Set<String>> before = outageContainers(true);
+    assertThat(before).hasSize(3).allSatisfy((uid, ids) -> assertThat(ids).hasSize(2));
+    long requestsBefore = apiProxy.accepted();
+
+    apiProxy.blackHole();
+    long start = System.nanoTime();
+    // Both bound to the node (the scheduler binds at once: the node is still Ready), neither seen
+    // by the agent until the API server is back.
+    pods.create(outagePod("newcomer")).block(T);
+    pods.delete(OUTAGE_NS, "doomed").block(T);
+    // Throughout the outage every container keeps running as it was.
+    while (System.nanoTime() - start < OUTAGE.toNanos()) {
+      assertThat(outageContainers(true))
+          .as("running containers during the outage")
+          .isEqualTo(before);
+      assertThat(outageContainers(false)).as("every container during the outage").isEqualTo(before);
+      Thread.sleep(1000);
+    }
+    assertThat(nodeReady())
+        .as("the node lifecycle controller saw the node's lease lapse")
+        .isIn(
+            OUTAGE.compareTo(Duration.ofSeconds(45)) > 0
+                ? Set.of("Unknown")
+                : Set.of("True", "Unknown"));
+    apiProxy.forward();
+    long back = System.nanoTime();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertOutageConverged(uids, before));
+    System.out.printf(
+        "AgentAndEngineRestartIT: %d s without the API server; converged %.1f s after it came"
+            + " back (%d connections through the proxy before, %d after)%n",
+        OUTAGE.toSeconds(), (System.nanoTime() - back) / 1e9, requestsBefore, apiProxy.accepted());
+    // And it stays so: nothing is started twice or stopped afterwards.
+    Map<String, Set<String>> after = outageContainers(false);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(outageContainers(false)).isEqualTo(after);
+              assertOutageConverged(uids, before);
+            });
+  }
+
+  /** A JVM starting on a loaded CI machine: its first start is not what these tests measure. */
+  private static void awaitNodeReady() {
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(nodeReady()).isEqualTo("True"));
+  }
+
+  /**
+   * After the outage: the node Ready; steady-0 and steady-1 the same pods on the same two
+   * containers, never restarted, Running and Ready again; doomed gone from the API and from Docker;
+   * newcomer Running and Ready on one sandbox and one container; nothing else of this namespace on
+   * the engine.
+   */
+  private void assertOutageConverged(Map<String, String> uids, Map<String, Set<String>> before) {
+    assertThat(nodeReady()).isEqualTo("True");
+    List<Pod> now = outagePods();
+    assertThat(now.stream().map(p -> p.getMetadata().getName()))
+        .containsExactlyInAnyOrder("steady-0", "steady-1", "newcomer");
+    assertThat(now).allMatch(this::runningAndReady, "Running and Ready");
+    Map<String, Set<String>> all = outageContainers(false);
+    Map<String, Set<String>> running = outageContainers(true);
+    assertThat(all).as("every container, by pod uid").isEqualTo(running);
+    for (Pod pod : now) {
+      String name = pod.getMetadata().getName();
+      String uid = pod.getMetadata().getUid();
+      assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount())
+          .as("restartCount of %s", name)
+          .isZero();
+      if (name.equals("newcomer")) {
+        assertThat(running.get(uid)).as("containers of %s", name).hasSize(2);
+      } else {
+        assertThat(uid).as("uid of %s", name).isEqualTo(uids.get(name));
+        assertThat(running.get(uid)).as("containers of %s", name).isEqualTo(before.get(uid));
+      }
+    }
+    assertThat(all.keySet())
+        .as("pods with containers")
+        .containsExactlyInAnyOrderElementsOf(uids(now));
+  }
+
+  private static Pod outagePod(String name) {
+    PodSpec spec = deployment().getSpec().getTemplate().getSpec();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(OUTAGE_NS)
+        .withName(name)
+        .addToLabels("app", "outage")
+        .endMetadata()
+        .withSpec(spec)
+        .build();
+  }
+
+  private static List<Pod> outagePods() {
+    return pods.list(OUTAGE_NS, ListOptions.none()).block(T).items();
+  }
+
+  private static Map<String, String> outageUids() {
+    Map<String, String> uids = new HashMap<>();
+    outagePods().forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+    return uids;
+  }
+
+  /** The engine's containers of the outage test's pods, by pod uid: running ones or all. */
+  private static Map<String, Set<String>> outageContainers(boolean runningOnly) {
+    Map<String, Set<String>> byPod = new TreeMap<>();
+    for (Container c : containers()) {
+      if (OUTAGE_NS.equals(c.getLabels().get(DockerLabels.POD_NAMESPACE))
+          && (!runningOnly || "running".equals(c.getState()))) {
+        byPod
+            .computeIfAbsent(c.getLabels().get(DockerLabels.POD_UID), k -> new HashSet<>())
+            .add(c.getId());
+      }
+    }
+    return byPod;
   }
 
   /**

@@ -64,6 +64,21 @@ class NodeJoinIT {
     ok(
         admin.runWithInput(
             bootstrapTokenSecret("abc123", Instant.now().plusSeconds(3600)), "create", "-f", "-"));
+    // Nodes already there with pod ranges: the joining one takes the lowest /24 none has.
+    ResourceClient<Node> nodes = plane.client.resource(BuiltInResources.NODES, Node.class);
+    for (int i : new int[] {0, 2}) {
+      nodes
+          .create(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("range-" + i)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withPodCIDR("10.244." + i + ".0/24")
+                  .endSpec()
+                  .build())
+          .block(T);
+    }
     agentKubeconfig = dir.resolve("agent").resolve("kubeconfig");
     agent = startAgent(NODE, agentKubeconfig, "abc123.0123456789abcdef");
   }
@@ -158,7 +173,9 @@ class NodeJoinIT {
                 .stdout()
                 .strip())
         .isEqualTo("system:node:" + NODE);
-    // It registered its Node and keeps it Ready with that identity.
+    // It registered its Node, on the lowest pod range no other Node had, and keeps it Ready with
+    // that identity.
+    awaitAdminSees("10.244.1.0/24", "get", "node", NODE, "-o", "jsonpath={.spec.podCIDR}");
     awaitAdminSees(
         "True",
         "get",

@@ -15,6 +15,31 @@ class PodCidrTest {
   }
 
   @Test
+  void aSlash24sIndexIsFoundBackAndOnlyInsideTheClusterRange() {
+    assertThat(PodCidr.indexIn("10.244.0.0/16", "10.244.7.0/24")).isEqualTo(7);
+    assertThat(PodCidr.indexIn("10.0.0.0/8", "10.1.44.0/24")).isEqualTo(300);
+    assertThat(PodCidr.indexIn("10.244.0.0/16", "10.245.0.0/24")).isEqualTo(-1);
+    assertThat(PodCidr.indexIn("10.244.0.0/16", "10.243.255.0/24")).isEqualTo(-1);
+    assertThat(PodCidr.indexIn("10.244.0.0/16", "10.244.7.0/25")).isEqualTo(-1);
+    assertThat(PodCidr.indexIn("10.244.0.0/16", null)).isEqualTo(-1);
+  }
+
+  @Test
+  void theFirstFreeRangeIsTheLowestNoNodeHas() {
+    assertThat(PodCidr.firstFree("10.244.0.0/16", java.util.List.of())).isZero();
+    assertThat(
+            PodCidr.firstFree(
+                "10.244.0.0/16",
+                java.util.List.of("10.244.0.0/24", "10.244.2.0/24", "192.168.0.0/24")))
+        .isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                PodCidr.firstFree(
+                    "10.244.0.0/23", java.util.List.of("10.244.0.0/24", "10.244.1.0/24")))
+        .hasMessageContaining("every /24 of 10.244.0.0/23");
+  }
+
+  @Test
   void refusesAnIndexBeyondTheRange() {
     assertThatThrownBy(() -> PodCidr.nth("10.244.0.0/16", 256))
         .hasMessageContaining("256 nodes at most");

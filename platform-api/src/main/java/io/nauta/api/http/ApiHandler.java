@@ -320,6 +320,7 @@ public class ApiHandler {
       throw new MethodNotAllowedException(
           "create not allowed while custom resource definition is terminating");
     }
+    ApplyConfigurations.validateWriteOptions(request.queryParams(), "CreateOptions");
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
     FieldValidation fields = fieldValidation(request);
     ResourceType stored = registry.storageOf(type);
@@ -335,6 +336,7 @@ public class ApiHandler {
   }
 
   private Mono<ServerResponse> update(ServerRequest request, ResourceType type, RequestInfo info) {
+    ApplyConfigurations.validateWriteOptions(request.queryParams(), "UpdateOptions");
     boolean dryRun = QueryOptions.dryRun(request.queryParams());
     FieldValidation fields = fieldValidation(request);
     ResourceType stored = registry.storageOf(type);

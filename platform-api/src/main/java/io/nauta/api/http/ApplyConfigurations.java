@@ -28,7 +28,7 @@ final class ApplyConfigurations {
 
   /**
    * Upstream's {@code ValidatePatchOptions}: an apply names its manager, only an apply may force, a
-   * manager's name is at most 128 printable characters. A 422 on {@code PatchOptions}.
+   * manager's name is at most 128 bytes of printable characters. A 422 on {@code PatchOptions}.
    */
   static void validatePatchOptions(MultiValueMap<String, String> query, boolean apply) {
     List<FieldError> errors = new ArrayList<>();
@@ -40,18 +40,95 @@ final class ApplyConfigurations {
     } else if (manager == null || manager.isEmpty()) {
       errors.add(FieldError.required("fieldManager", "is required for apply patch"));
     }
-    if (manager != null) {
-      if (manager.getBytes(StandardCharsets.UTF_8).length > 128) {
-        errors.add(
-            FieldError.invalid("fieldManager", manager, "must be no more than 128 characters"));
-      } else if (!manager.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f)) {
-        errors.add(
-            FieldError.invalid("fieldManager", manager, "must only contain printable characters"));
-      }
+    errors.addAll(fieldManagerErrors(manager));
+    throwIfAny("PatchOptions", errors);
+  }
+
+  /**
+   * Upstream's {@code ValidateCreateOptions} and {@code ValidateUpdateOptions} of the {@code
+   * fieldManager} a create or an update names: a 422 on {@code CreateOptions} or {@code
+   * UpdateOptions}.
+   */
+  static void validateWriteOptions(MultiValueMap<String, String> query, String optionsKind) {
+    throwIfAny(optionsKind, fieldManagerErrors(query.getFirst("fieldManager")));
+  }
+
+  /**
+   * Upstream's {@code ValidateFieldManager}: at most 128 bytes, each character printable (Go's
+   * {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space),
+   * one error per character that is not, at its byte position.
+   */
+  static List<FieldError> fieldManagerErrors(String manager) {
+    List<FieldError> errors = new ArrayList<>();
+    if (manager == null) {
+      return errors;
     }
+    if (manager.getBytes(StandardCharsets.UTF_8).length > MAX_FIELD_MANAGER) {
+      errors.add(
+          new FieldError(
+              FieldError.Type.TOO_LONG,
+              "fieldManager",
+              "",
+              "may not be more than " + MAX_FIELD_MANAGER + " bytes"));
+    }
+    int position = 0;
+    for (int i = 0; i < manager.length(); ) {
+      int c = manager.codePointAt(i);
+      if (!printable(c)) {
+        errors.add(
+            FieldError.invalid(
+                "fieldManager",
+                manager,
+                String.format(
+                    java.util.Locale.ROOT,
+                    "invalid character U+%04X (at position %d)",
+                    c,
+                    position)));
+      }
+      position += new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8).length;
+      i += Character.charCount(c);
+    }
+    return errors;
+  }
+
+  private static final int MAX_FIELD_MANAGER = 128;
+
+  private static boolean printable(int c) {
+    if (c == ' ') {
+      return true;
+    }
+    return switch (Character.getType(c)) {
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER,
+          Character.NON_SPACING_MARK,
+          Character.ENCLOSING_MARK,
+          Character.COMBINING_SPACING_MARK,
+          Character.DECIMAL_DIGIT_NUMBER,
+          Character.LETTER_NUMBER,
+          Character.OTHER_NUMBER,
+          Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION,
+          Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL,
+          Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL ->
+          true;
+      default -> false;
+    };
+  }
+
+  private static void throwIfAny(String optionsKind, List<FieldError> errors) {
     if (!errors.isEmpty()) {
       throw new InvalidException(
-          "PatchOptions.meta.k8s.io", new ResourceRef("meta.k8s.io", "PatchOptions", ""), errors);
+          optionsKind + ".meta.k8s.io", new ResourceRef("meta.k8s.io", optionsKind, ""), errors);
     }
   }
 

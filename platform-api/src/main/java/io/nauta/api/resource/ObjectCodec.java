@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -62,6 +63,42 @@ public class ObjectCodec {
     } catch (JacksonException e) {
       throw cannotHandle(type, e.getOriginalMessage());
     }
+  }
+
+  /**
+   * {@link #toModel}, for validation: each {@code metadata.managedFields} entry is decoded without
+   * its {@code fieldsV1}, which validation never reads and which is, for a defaulted object, about
+   * as large as the rest of it (the fabric8 model keeps it as nested maps). Go's FieldsV1 accepts
+   * any JSON there, so nothing a client could be refused for is skipped. {@code obj} is not
+   * changed: the copy shares every node but the root, metadata and the entries.
+   */
+  public <T extends HasMetadata> T toModelForValidation(ObjectNode obj, ResourceType type) {
+    return toModel(withoutFieldSets(obj), type);
+  }
+
+  static ObjectNode withoutFieldSets(ObjectNode obj) {
+    if (!(obj.get("metadata") instanceof ObjectNode meta)
+        || !(meta.get("managedFields") instanceof ArrayNode entries)) {
+      return obj;
+    }
+    ArrayNode stripped = entries.arrayNode(entries.size());
+    for (JsonNode e : entries.values()) {
+      if (e instanceof ObjectNode o && o.has("fieldsV1")) {
+        ObjectNode copy = o.objectNode();
+        o.properties().forEach(p -> copy.set(p.getKey(), p.getValue()));
+        copy.remove("fieldsV1");
+        stripped.add(copy);
+      } else {
+        stripped.add(e);
+      }
+    }
+    ObjectNode metaCopy = meta.objectNode();
+    meta.properties().forEach(p -> metaCopy.set(p.getKey(), p.getValue()));
+    metaCopy.set("managedFields", stripped);
+    ObjectNode root = obj.objectNode();
+    obj.properties().forEach(p -> root.set(p.getKey(), p.getValue()));
+    root.set("metadata", metaCopy);
+    return root;
   }
 
   /** Kubernetes' 400 for a body that does not decode as its kind. */

@@ -974,7 +974,8 @@ public class ResourceService {
 
   /**
    * What admission made of an object: the warnings for the client, and the object decoded into its
-   * model, exactly as it will be stored, for the validating plugins that read the model (Pod
+   * model, exactly as it will be stored but for its managedFields' field sets (see {@link
+   * ObjectCodec#toModelForValidation}), for the validating plugins that read the model (Pod
    * Security), so that they need not decode it again.
    */
   private record Admitted(List<String> warnings, HasMetadata decoded) {}
@@ -991,7 +992,7 @@ public class ResourceService {
       boolean statusWrite,
       FieldValidation fieldValidation) {
     MicroTimeFields.normalize(obj, type);
-    HasMetadata typed = codec.toModel(obj, type);
+    HasMetadata typed = codec.toModelForValidation(obj, type);
     if (type.modelClass() == GenericKubernetesResource.class) {
       // A custom resource's fields are its schema's: its strategy prunes what the schema does not
       // name; the model class knows only apiVersion, kind and metadata.
@@ -1011,7 +1012,7 @@ public class ResourceService {
       }
       unknownFields.prune(obj, type.modelClass());
       // Decoded again so that what is validated holds nothing the stored object will not.
-      typed = codec.toModel(obj, type);
+      typed = codec.toModelForValidation(obj, type);
     }
     validate(type, strategy, obj, typed, old, statusWrite);
     return new Admitted(warnings, typed);
@@ -1034,7 +1035,7 @@ public class ResourceService {
         new ArrayList<>(
             old == null
                 ? validator.validate(typed)
-                : validator.validateUpdate(typed, codec.toModel(old, type)));
+                : validator.validateUpdate(typed, codec.toModelForValidation(old, type)));
     errors.addAll(
         statusWrite ? strategy.validateStatusUpdate(obj, old) : strategy.validate(obj, old));
     if (!errors.isEmpty()) {

@@ -42,7 +42,11 @@ public class SecurityConfiguration {
   ClusterPki clusterPki(
       SecurityProperties security,
       NautaProperties nauta,
-      @org.springframework.beans.factory.annotation.Value("${server.port:6443}") int port) {
+      @org.springframework.beans.factory.annotation.Value("${server.port:6443}") int port,
+      @org.springframework.beans.factory.annotation.Value("${server.address:}") String bind,
+      @org.springframework.beans.factory.annotation.Value(
+              "${nauta.kubernetes-service.advertise-address:}")
+          String advertise) {
     if (security.pkiDir().isBlank()) {
       throw new IllegalStateException(
           "nauta.security.enabled needs nauta.security.pki-dir (where the cluster PKI lives)");
@@ -52,6 +56,9 @@ public class SecurityConfiguration {
     if (host != null) {
       sans.add(host);
     }
+    // The address other hosts reach it at, which kube-public/cluster-info names (kubeadm puts the
+    // advertise address in too): a node joining from another host checks it.
+    io.nauta.core.net.AdvertiseAddress.choose(advertise, bind).ifPresent(sans::add);
     // The kubernetes Service's cluster IP: the first address of the service range.
     sans.add(AllocationRange.cidr(nauta.services().clusterIpRange()).memberAt(0));
     // Lower-cased as the agent names its node after the host.
@@ -63,7 +70,7 @@ public class SecurityConfiguration {
         ClusterPki.ensure(
             Path.of(security.pkiDir()),
             new ClusterPki.Settings(
-                "https://127.0.0.1:" + port, sans, node == null ? "localhost" : node),
+                kubeconfigServer(security, port), sans, node == null ? "localhost" : node),
             Instant.now());
     if (!pki.changed().isEmpty()) {
       log.info("PKI in {}: made {}", pki.dir(), pki.changed());
@@ -83,14 +90,24 @@ public class SecurityConfiguration {
                                 pki.apiserverCertificate(), pki.apiserverKey()))));
   }
 
-  /** Once the port is known (0 picks one): the kubeconfigs point at it. */
+  /**
+   * Once the port is known (0 picks one): the kubeconfigs point at it, or at {@code
+   * nauta.security.kubeconfig-server} when set.
+   */
   @Bean
-  ApplicationListener<ReactiveWebServerInitializedEvent> kubeconfigWriter(ClusterPki pki) {
+  ApplicationListener<ReactiveWebServerInitializedEvent> kubeconfigWriter(
+      ClusterPki pki, SecurityProperties security) {
     return event -> {
-      int port = event.getWebServer().getPort();
-      pki.writeKubeconfigs("https://127.0.0.1:" + port);
-      log.info("kubeconfigs for https://127.0.0.1:{} in {}", port, pki.dir());
+      String server = kubeconfigServer(security, event.getWebServer().getPort());
+      pki.writeKubeconfigs(server);
+      log.info("kubeconfigs for {} in {}", server, pki.dir());
     };
+  }
+
+  private static String kubeconfigServer(SecurityProperties security, int port) {
+    return security.kubeconfigServer().isBlank()
+        ? "https://127.0.0.1:" + port
+        : security.kubeconfigServer();
   }
 
   @Bean

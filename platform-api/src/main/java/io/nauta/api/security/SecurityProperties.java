@@ -18,6 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (Kubernetes: 10 s)
  * @param nodeName the node the agent's client certificate is made for ({@code system:node:<name>});
  *     blank is this host's name
+ * @param kubeconfigServer the server URL written into the admin's and the components' kubeconfigs
+ *     in the PKI directory; blank is this server's own {@code https://127.0.0.1:<port>}. Several
+ *     API servers sharing one PKI directory name one of them (or a load balancer), so the last to
+ *     start does not point every kubeconfig at itself ({@code deploy/nauta up --ha})
  */
 @ConfigurationProperties("nauta.security")
 public record SecurityProperties(
@@ -25,4 +29,5 @@ public record SecurityProperties(
     @DefaultValue("") String pkiDir,
     @DefaultValue("") String tokenAuthFile,
     @DefaultValue("10s") Duration tokenCacheTtl,
-    @DefaultValue("") String nodeName) {}
+    @DefaultValue("") String nodeName,
+    @DefaultValue("") String kubeconfigServer) {}

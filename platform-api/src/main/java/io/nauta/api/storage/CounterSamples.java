@@ -33,12 +33,14 @@ final class CounterSamples {
   }
 
   /**
-   * The newest counter value read at or before {@code cutoffMillis}: every event up to it is older
-   * than the cutoff. Earlier samples are dropped (cutoffs only move forward).
+   * The newest counter value read before {@code cutoffMillis}: every event up to it is older than
+   * the cutoff. Strictly before: a value read within the cutoff's own millisecond may count writes
+   * made after the cutoff in that millisecond. Earlier samples are dropped (cutoffs only move
+   * forward).
    */
   synchronized OptionalLong writtenBefore(long cutoffMillis) {
     Sample found = null;
-    while (!samples.isEmpty() && samples.peekFirst().atMillis() <= cutoffMillis) {
+    while (!samples.isEmpty() && samples.peekFirst().atMillis() < cutoffMillis) {
       found = samples.pollFirst();
     }
     if (found == null) {

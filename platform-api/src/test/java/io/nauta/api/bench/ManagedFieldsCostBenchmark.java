@@ -45,8 +45,13 @@ public final class ManagedFieldsCostBenchmark {
               rounds,
               "pod creates/s",
               (client, ns) -> {
+                long t0 = System.currentTimeMillis();
                 double created = AuditCostBenchmark.measure(client, ns, pods, concurrency);
+                long t1 = System.currentTimeMillis();
                 double updated = update(client, ns, pods, concurrency);
+                long t2 = System.currentTimeMillis();
+                // The phases' wall-clock windows, to split a flight recording by server and write.
+                System.err.printf("  phase %s create %d %d update %d %d%n", ns, t0, t1, t1, t2);
                 System.err.printf("  %s updates: %.0f/s%n", ns, updated);
                 updates.computeIfAbsent(ns, k -> new double[] {updated});
                 return created;

@@ -664,6 +664,54 @@ class KubectlCommandsIT {
           .expectBody()
           .jsonPath("$.message")
           .isEqualTo("the name of the object (other) does not match the name on the URL (web)");
+      // An item named twice in a list-map: upstream's 500 from its typed conversion, nothing
+      // written.
+      String before = deployment().at("/metadata/resourceVersion").asString();
+      server
+          .client()
+          .patch()
+          .uri(path + "?fieldManager=x")
+          .contentType(MediaType.parseMediaType("application/apply-patch+yaml"))
+          .bodyValue(
+              "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+                  + "\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"x\"},"
+                  + "{\"name\":\"x\"}]}}}}")
+          .exchange()
+          .expectStatus()
+          .isEqualTo(500)
+          .expectBody()
+          .jsonPath("$.message")
+          .isEqualTo(
+              "failed to create typed patch object (/web; apps/v1, Kind=Deployment):"
+                  + " .spec.template.spec.containers: duplicate entries for key [name=\"x\"]");
+      assertThat(deployment().at("/metadata/resourceVersion").asString()).isEqualTo(before);
+      // A create naming an unprintable manager: 422 on CreateOptions, nothing created.
+      server
+          .client()
+          .post()
+          .uri(
+              b ->
+                  b.path("/api/v1/namespaces/ssa/configmaps")
+                      .queryParam("fieldManager", "a\u0007b")
+                      .build())
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(
+              "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"fm\"}}")
+          .exchange()
+          .expectStatus()
+          .isEqualTo(422)
+          .expectBody()
+          .jsonPath("$.message")
+          .isEqualTo(
+              "CreateOptions.meta.k8s.io \"\" is invalid: fieldManager: Invalid value: \"a\u0007b\":"
+                  + " invalid character U+0007 (at position 1)");
+      server
+          .client()
+          .get()
+          .uri("/api/v1/namespaces/ssa/configmaps/fm")
+          .exchange()
+          .expectStatus()
+          .isNotFound();
       // The status subresource: its own Apply entry, owning status only.
       server
           .client()

@@ -84,6 +84,62 @@ class SecurityIT {
   }
 
   @Test
+  void anyoneMayGetClusterInfoWithTheServersAddressAndCaAndNothingElseOfKubePublic()
+      throws Exception {
+    HttpResponse<String> info = get("/api/v1/namespaces/kube-public/configmaps/cluster-info", null);
+
+    assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
+    String kubeconfig =
+        JsonMapper.builder()
+            .build()
+            .readTree(info.body())
+            .path("data")
+            .path("kubeconfig")
+            .asString();
+    String ca = Pem.read(server.pkiDir().resolve("server-ca.crt"));
+    assertThat(kubeconfig)
+        .contains(
+            "    certificate-authority-data: "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(ca.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                + "\n")
+        .contains("    server: https://127.0.0.1:" + URI.create(server.url()).getPort() + "\n")
+        .contains("users: null");
+    // RBAC decides, and kubeadm's role grants get of that one ConfigMap only.
+    Kubectl.Result role =
+        admin.run(
+            "get",
+            "-n",
+            "kube-public",
+            "role/kubeadm:bootstrap-signer-clusterinfo",
+            "rolebinding/kubeadm:bootstrap-signer-clusterinfo",
+            "-o",
+            "jsonpath={.items[0].rules} {.items[1].subjects}");
+    assertThat(role.stdout())
+        .as(role.toString())
+        .isEqualTo(
+            "[{\"apiGroups\":[\"\"],\"resourceNames\":[\"cluster-info\"],"
+                + "\"resources\":[\"configmaps\"],\"verbs\":[\"get\"]}] "
+                + "[{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"User\","
+                + "\"name\":\"system:anonymous\"}]");
+    HttpResponse<String> delete =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        server.url() + "/api/v1/namespaces/kube-public/configmaps/cluster-info"))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(delete.statusCode()).as(delete.body()).isEqualTo(403);
+    assertThat(delete.body()).contains("User \\\"system:anonymous\\\" cannot delete resource");
+    assertThat(get("/api/v1/namespaces/kube-public/configmaps", null).statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/namespaces/kube-public/configmaps/other", null).statusCode())
+        .isEqualTo(401);
+    assertThat(get("/api/v1/namespaces/kube-system/configmaps/cluster-info", null).statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
   void kubectlWithTheAdminKubeconfigWorksOverHttps() {
     assertThat(server.url()).startsWith("https://");
     Kubectl.Result ns = admin.run("get", "ns");

@@ -59,6 +59,19 @@ class StreamTrimIT {
         .blockLast(Duration.ofSeconds(60));
   }
 
+  /**
+   * The clock once it has moved past the millisecond of the counter sample just taken: a sample
+   * counts for a cutoff only if it was read strictly before it.
+   */
+  private static long aLaterMillisecond() {
+    long now = System.currentTimeMillis();
+    long later;
+    while ((later = System.currentTimeMillis()) <= now) {
+      Thread.onSpinWait();
+    }
+    return later;
+  }
+
   private static long streamLength(ResourceType type) {
     return redis.xlen(StorageKeys.of(type).events());
   }
@@ -82,7 +95,7 @@ class StreamTrimIT {
     ResourceType type = BuiltInResources.SECRETS;
     write(type, "old-", 20);
     store.trimBefore(type, 0).block(Duration.ofSeconds(10));
-    long cutoff = System.currentTimeMillis();
+    long cutoff = aLaterMillisecond();
     write(type, "new-", 10);
 
     long trimmed = store.trimBefore(type, cutoff).block(Duration.ofSeconds(10));
@@ -96,7 +109,7 @@ class StreamTrimIT {
     ResourceType type = BuiltInResources.SERVICEACCOUNTS;
     write(type, "old-", 20);
     store.trimBefore(type, 0).block(Duration.ofSeconds(10));
-    long cutoff = System.currentTimeMillis();
+    long cutoff = aLaterMillisecond();
     // Redis as restored from an older save: the counter and stream from before most of the writes.
     StorageKeys keys = StorageKeys.of(type);
     redis.set(keys.resourceVersion(), "5");

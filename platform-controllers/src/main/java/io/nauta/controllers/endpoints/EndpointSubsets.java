@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPort;
-import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -48,17 +47,7 @@ public final class EndpointSubsets {
       if (!servicePorts.isEmpty() && served.isEmpty()) {
         continue; // serves none of the service's ports
       }
-      List<EndpointPort> ports =
-          served.stream()
-              .map(
-                  p ->
-                      new EndpointPortBuilder()
-                          .withName(p.name())
-                          .withPort(p.port())
-                          .withProtocol(p.protocol())
-                          .withAppProtocol(p.appProtocol())
-                          .build())
-              .toList();
+      List<EndpointPort> ports = served.stream().map(ServedPort::toEndpointPort).toList();
       String key = ServedPort.key(served);
       members.putIfAbsent(ip, new Member(address(pod), ready, ports, key));
     }

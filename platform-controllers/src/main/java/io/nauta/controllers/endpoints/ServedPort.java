@@ -41,6 +41,26 @@ public record ServedPort(String name, int port, String protocol, String appProto
     return ports;
   }
 
+  /** As an Endpoints subset's port (no name when the service port has none). */
+  public io.fabric8.kubernetes.api.model.EndpointPort toEndpointPort() {
+    return new io.fabric8.kubernetes.api.model.EndpointPortBuilder()
+        .withName(name)
+        .withPort(port)
+        .withProtocol(protocol)
+        .withAppProtocol(appProtocol)
+        .build();
+  }
+
+  /** As an EndpointSlice's port (an empty name when the service port has none, as upstream). */
+  public io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort toSlicePort() {
+    return new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder()
+        .withName(Objects.toString(name, ""))
+        .withPort(port)
+        .withProtocol(protocol)
+        .withAppProtocol(appProtocol)
+        .build();
+  }
+
   /** A key equal for equal sorted lists: the group a pod's endpoint belongs to. */
   public static String key(List<ServedPort> ports) {
     StringBuilder s = new StringBuilder();

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.nauta.controllers.endpoints.EndpointSubsets;
@@ -23,7 +22,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -63,17 +61,7 @@ final class DesiredSlices {
         continue;
       }
       List<ServedPort> served = ServedPort.of(pod, servicePorts);
-      List<EndpointPort> ports =
-          served.stream()
-              .map(
-                  p ->
-                      new EndpointPortBuilder()
-                          .withName(Objects.toString(p.name(), ""))
-                          .withPort(p.port())
-                          .withProtocol(p.protocol())
-                          .withAppProtocol(p.appProtocol())
-                          .build())
-              .toList();
+      List<EndpointPort> ports = served.stream().map(ServedPort::toSlicePort).toList();
       String key = ServedPort.key(served);
       portSets.putIfAbsent(key, ports);
       byPorts

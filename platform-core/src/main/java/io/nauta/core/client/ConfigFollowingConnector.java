@@ -40,12 +40,20 @@ final class ConfigFollowingConnector implements ClientHttpConnector {
 
   private final Supplier<ClientConfig> config;
   private final ClientTransport.OwnResources own;
+  private final ClientConnections connections;
   private final AtomicReference<Current> current = new AtomicReference<>();
 
-  /** On {@code own}'s connections and loops, or Reactor Netty's global ones when it is null. */
-  ConfigFollowingConnector(Supplier<ClientConfig> config, ClientTransport.OwnResources own) {
+  /**
+   * On {@code own}'s connections and loops, or Reactor Netty's global ones when it is null; every
+   * connection opened is tracked in {@code connections}.
+   */
+  ConfigFollowingConnector(
+      Supplier<ClientConfig> config,
+      ClientTransport.OwnResources own,
+      ClientConnections connections) {
     this.config = config;
     this.own = own;
+    this.connections = connections;
   }
 
   @Override
@@ -65,7 +73,10 @@ final class ConfigFollowingConnector implements ClientHttpConnector {
         new Current(
             tls,
             new ReactorClientHttpConnector(
-                own == null ? ClientTransport.httpClient(c) : ClientTransport.httpClient(c, own)));
+                connections.track(
+                    own == null
+                        ? ClientTransport.httpClient(c)
+                        : ClientTransport.httpClient(c, own))));
     current.set(made);
     return made.connector();
   }

@@ -37,6 +37,7 @@ public final class KubeClient {
   private final Supplier<ClientConfig> config;
   private final ClientConfig fixedConfig;
   private final ClientTransport.OwnResources own;
+  private final ClientConnections connections;
   private final WebClient web;
   private final JsonMapper mapper;
   private volatile WriteFence fence = WriteFence.OPEN;
@@ -48,12 +49,17 @@ public final class KubeClient {
    * A client of one server, speaking TLS with the CA and client certificate {@code config} names.
    */
   public KubeClient(ClientConfig config) {
+    this(config, new ClientConnections());
+  }
+
+  private KubeClient(ClientConfig config, ClientConnections connections) {
     this(
         () -> config,
         config,
         null,
         JsonMapper.builder().build(),
-        new ReactorClientHttpConnector(ClientTransport.httpClient(config)));
+        new ReactorClientHttpConnector(connections.track(ClientTransport.httpClient(config))),
+        connections);
   }
 
   /**
@@ -62,7 +68,18 @@ public final class KubeClient {
    * trusting the CA and presenting the client certificate the supplier names at that moment.
    */
   public KubeClient(Supplier<ClientConfig> config, JsonMapper mapper) {
-    this(config, null, null, mapper, new ConfigFollowingConnector(config, null));
+    this(config, mapper, new ClientConnections());
+  }
+
+  private KubeClient(
+      Supplier<ClientConfig> config, JsonMapper mapper, ClientConnections connections) {
+    this(
+        config,
+        null,
+        null,
+        mapper,
+        new ConfigFollowingConnector(config, null, connections),
+        connections);
   }
 
   private KubeClient(
@@ -70,7 +87,9 @@ public final class KubeClient {
       ClientConfig fixedConfig,
       ClientTransport.OwnResources own,
       JsonMapper mapper,
-      ClientHttpConnector connector) {
+      ClientHttpConnector connector,
+      ClientConnections connections) {
+    this.connections = connections;
     this.config = config;
     this.fixedConfig = fixedConfig;
     this.own = own;
@@ -114,11 +133,25 @@ public final class KubeClient {
    */
   public KubeClient withOwnConnections(String name) {
     ClientTransport.OwnResources resources = ClientTransport.OwnResources.create(name, 2);
+    ClientConnections tracked = new ClientConnections();
     ClientHttpConnector connector =
         fixedConfig != null
-            ? new ReactorClientHttpConnector(ClientTransport.httpClient(fixedConfig, resources))
-            : new ConfigFollowingConnector(config, resources);
-    return new KubeClient(config, fixedConfig, resources, mapper, connector);
+            ? new ReactorClientHttpConnector(
+                tracked.track(ClientTransport.httpClient(fixedConfig, resources)))
+            : new ConfigFollowingConnector(config, resources, tracked);
+    return new KubeClient(config, fixedConfig, resources, mapper, connector, tracked);
+  }
+
+  /**
+   * Closes every connection this client opened, idle or carrying a request or a watch: what the
+   * kubelet does when its heartbeats fail ({@code closeAllConns}), because a connection to a server
+   * that went away without telling (a network that dropped its state, a peer that lost it) can stay
+   * silent for as long as a watch may, long after the server is back. The requests on them fail
+   * (watches resume from their resourceVersion); the next ones connect afresh. Returns how many
+   * were closed.
+   */
+  public int closeAllConnections() {
+    return connections.closeAll();
   }
 
   /** Frees the connections and event loop of a client made by {@link #withOwnConnections}. */

@@ -4,16 +4,18 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.nauta.core.errors.ApplyConflictException;
 import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.errors.InternalErrorException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -54,6 +56,9 @@ public final class FieldManager {
   private final boolean statusSubresource;
   private final ObjectNode zero;
   private final Clock clock;
+
+  /** Off in tests that compare {@link #editedEntries} with the general path. */
+  boolean editStoredEntries = true;
 
   /**
    * @param statusSubresource whether the kind has a {@code status} subresource: then the main
@@ -135,13 +140,33 @@ public final class FieldManager {
     FieldSet removed = cmp.removed();
     boolean fromLive = subresource != null || sent == null || sent.isNull();
     boolean reset = !fromLive && isReset(sent);
-    if (changed.isEmpty() && removed.isEmpty() && !reset) {
+    boolean sentIsLive = !fromLive && !reset && sent.equals(liveMf);
+    if (changed.isEmpty() && removed.isEmpty() && !reset && (fromLive || sentIsLive)) {
       // Nothing changed hands: the entries stay as they were, not decoded and encoded again.
-      JsonNode kept = fromLive || sent.isEmpty() ? liveMf : sent;
-      if (kept != null && kept.isArray() && !kept.isEmpty()) {
-        meta.set("managedFields", kept.deepCopy());
+      if (liveMf != null && liveMf.isArray() && !liveMf.isEmpty()) {
+        meta.set("managedFields", sentIsLive ? sent : liveMf.deepCopy());
       }
       return;
+    }
+    if (editStoredEntries && (fromLive || sentIsLive)) {
+      // The stored entries, which this class wrote: edited where the write's fields are.
+      ArrayNode edited =
+          editedEntries(
+              fromLive ? liveMf : sent,
+              fromLive,
+              changed,
+              removed,
+              manager,
+              updated.path("apiVersion").asString(""),
+              subresource);
+      if (edited != null) {
+        if (edited.isEmpty()) {
+          meta.remove("managedFields");
+        } else {
+          meta.set("managedFields", edited);
+        }
+        return;
+      }
     }
     Map<String, ManagedEntry> entries;
     if (fromLive) {
@@ -177,6 +202,189 @@ public final class FieldManager {
   }
 
   /**
+   * The common write, without decoding and encoding every entry: {@code entries} (stored, so in
+   * this class's encoding) where no other manager owns a field the write changed and no one owns
+   * one it removed; the writer's entry gets the changed fields inserted into its FieldsV1 and the
+   * time of the write, the others are kept as they are. Gives what the general path gives, or null
+   * when the general path is needed (a field changes hands, an entry is malformed or repeated, an
+   * eleventh Update manager). {@code copy}: the entries belong to the live object and are copied.
+   */
+  private ArrayNode editedEntries(
+      JsonNode entries,
+      boolean copy,
+      FieldSet changed,
+      FieldSet removed,
+      String manager,
+      String apiVersion,
+      String subresource) {
+    if (entries == null || !entries.isArray()) {
+      return null;
+    }
+    List<List<PathElement>> changedPaths = changed.paths();
+    List<List<PathElement>> removedPaths = removed.paths();
+    String selfKey =
+        new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, subresource, null, null).key();
+    List<ObjectNode> kept = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    int updaters = 0;
+    ObjectNode self = null;
+    for (JsonNode e : entries.values()) {
+      if (!(e instanceof ObjectNode o)
+          || !"FieldsV1".equals(o.path("fieldsType").asString(""))
+          || !(o.get("fieldsV1") instanceof ObjectNode fields)
+          || fields.isEmpty()) {
+        return null;
+      }
+      String op = o.path("operation").asString("");
+      if (!op.equals(ManagedEntry.APPLY) && !op.equals(ManagedEntry.UPDATE)) {
+        return null;
+      }
+      String sub = o.path("subresource").asString("");
+      String key =
+          new ManagedEntry(
+                  o.path("manager").asString(""),
+                  op,
+                  o.path("apiVersion").asString(""),
+                  sub.isEmpty() ? null : sub,
+                  null,
+                  null)
+              .key();
+      if (!keys.add(key) || ownsAny(fields, removedPaths)) {
+        return null;
+      }
+      if (key.equals(selfKey)) {
+        self = o;
+      } else if (ownsAny(fields, changedPaths)) {
+        return null;
+      } else {
+        kept.add(copy ? o.deepCopy() : o);
+      }
+      if (op.equals(ManagedEntry.UPDATE)) {
+        updaters++;
+      }
+    }
+    if (!changed.isEmpty()) {
+      ObjectNode fields;
+      if (self == null) {
+        if (updaters + 1 > MAX_UPDATE_MANAGERS) {
+          return null;
+        }
+        fields = changed.toJson();
+      } else {
+        fields = (ObjectNode) self.get("fieldsV1");
+        fields = copy ? fields.deepCopy() : fields;
+        for (List<PathElement> path : changedPaths) {
+          if (!insert(fields, path)) {
+            return null;
+          }
+        }
+      }
+      kept.add(
+          entryNode(
+              new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, subresource, now(), null),
+              fields));
+    } else if (self != null) {
+      kept.add(copy ? self.deepCopy() : self);
+    }
+    kept.sort(
+        Comparator.comparing((ObjectNode o) -> o.path("operation").asString(""))
+            .thenComparing(o -> o.hasNonNull("time") ? o.get("time").asString() : "")
+            .thenComparing(o -> o.path("manager").asString(""))
+            .thenComparing(o -> o.path("apiVersion").asString(""))
+            .thenComparing(o -> o.path("subresource").asString("")));
+    ArrayNode out = NODES.arrayNode(kept.size());
+    kept.forEach(out::add);
+    return out;
+  }
+
+  /** Whether the FieldsV1 object {@code fields} has one of {@code paths} as a member. */
+  private static boolean ownsAny(ObjectNode fields, List<List<PathElement>> paths) {
+    for (List<PathElement> path : paths) {
+      JsonNode at = fields;
+      for (PathElement pe : path) {
+        at = at.get(pe.serialize());
+        if (at == null) {
+          break;
+        }
+      }
+      if (at != null && (at.isEmpty() || at.has("."))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Inserts {@code path} into the FieldsV1 object {@code fields} as {@link FieldSet#toJson} would
+   * write it (elements in order, {@code "."} first where an element is a member with children);
+   * false when the object is not as that writes it.
+   */
+  private static boolean insert(ObjectNode fields, List<PathElement> path) {
+    ObjectNode at = fields;
+    for (int i = 0; i < path.size(); i++) {
+      PathElement pe = path.get(i);
+      boolean last = i == path.size() - 1;
+      String k = pe.serialize();
+      JsonNode child = at.get(k);
+      if (child == null) {
+        ObjectNode created = NODES.objectNode();
+        if (!insertInOrder(at, pe, k, created)) {
+          return false;
+        }
+        at = created;
+      } else if (!(child instanceof ObjectNode c)) {
+        return false;
+      } else if (last) {
+        if (!c.isEmpty() && !c.has(".")) {
+          ObjectNode dot = NODES.objectNode();
+          insertInOrder(c, null, ".", dot);
+        }
+      } else {
+        if (c.isEmpty()) {
+          // A member that gets children: marked with "." (first).
+          c.putObject(".");
+        }
+        at = c;
+      }
+    }
+    return true;
+  }
+
+  /** Puts {@code key} into {@code o} at {@code pe}'s place among the elements ("." first). */
+  private static boolean insertInOrder(ObjectNode o, PathElement pe, String key, ObjectNode value) {
+    List<Map.Entry<String, JsonNode>> props = new ArrayList<>();
+    o.properties().forEach(e -> props.add(Map.entry(e.getKey(), e.getValue())));
+    int at = props.size();
+    for (int i = 0; i < props.size(); i++) {
+      String k = props.get(i).getKey();
+      if (k.equals(".")) {
+        continue;
+      }
+      if (pe == null) {
+        at = i;
+        break;
+      }
+      PathElement other;
+      try {
+        other = PathElement.parse(k);
+      } catch (RuntimeException e) {
+        return false;
+      }
+      if (other == null) {
+        return false;
+      }
+      if (other.compareTo(pe) > 0) {
+        at = i;
+        break;
+      }
+    }
+    props.add(at, Map.entry(key, value));
+    o.removeAll();
+    props.forEach(e -> o.set(e.getKey(), e.getValue()));
+    return true;
+  }
+
+  /**
    * {@code []} or {@code [{}]}: a client clearing managedFields (upstream's isResetManagedFields).
    */
   private static boolean isReset(JsonNode mf) {
@@ -205,6 +413,7 @@ public final class FieldManager {
     if (configMf != null && !configMf.isNull()) {
       throw new BadRequestException("metadata.managedFields must be nil");
     }
+    refuseDuplicates(config);
     ObjectNode base = live.deepCopy();
     JsonNode liveMf = meta(base).remove("managedFields");
     Map<String, ManagedEntry> entries;
@@ -233,6 +442,41 @@ public final class FieldManager {
       }
       return applyOnce(base, applied, decode(liveMf), manager, subresource, true);
     }
+  }
+
+  /**
+   * Upstream's refusal of a configuration that names an item of an associative list twice: a 500
+   * without a reason, as upstream answers the error of its typed conversion ("failed to create
+   * typed patch object (default/web; apps/v1, Kind=Deployment): .spec...env: duplicate entries for
+   * key [name="A"]", several errors listed under "errors:").
+   */
+  private void refuseDuplicates(ObjectNode config) {
+    List<String> errors = TypedValues.duplicates(config, schema);
+    if (errors.isEmpty()) {
+      return;
+    }
+    JsonNode m = config.path("metadata");
+    String apiVersion = config.path("apiVersion").asString("");
+    String gvk =
+        (apiVersion.contains("/") ? apiVersion : "/" + apiVersion)
+            + ", Kind="
+            + config.path("kind").asString("");
+    String listed =
+        errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors);
+    throw new InternalErrorException(
+        "failed to create typed patch object ("
+            + m.path("namespace").asString("")
+            + "/"
+            + m.path("name").asString("")
+            + "; "
+            + gvk
+            + "): "
+            + listed) {
+      @Override
+      public String reason() {
+        return null;
+      }
+    };
   }
 
   /** The fields a client-side apply's annotation names. */
@@ -493,19 +737,24 @@ public final class FieldManager {
     }
     ArrayNode out = meta.putArray("managedFields");
     for (ManagedEntry e : sorted) {
-      ObjectNode o = out.addObject();
-      o.put("manager", e.manager());
-      o.put("operation", e.operation());
-      o.put("apiVersion", e.apiVersion());
-      if (e.time() != null) {
-        o.put("time", e.time());
-      }
-      o.put("fieldsType", "FieldsV1");
-      o.set("fieldsV1", e.fields().toJson());
-      if (e.subresource() != null) {
-        o.put("subresource", e.subresource());
-      }
+      out.add(entryNode(e, e.fields().toJson()));
     }
+  }
+
+  private static ObjectNode entryNode(ManagedEntry e, ObjectNode fieldsV1) {
+    ObjectNode o = NODES.objectNode();
+    o.put("manager", e.manager());
+    o.put("operation", e.operation());
+    o.put("apiVersion", e.apiVersion());
+    if (e.time() != null) {
+      o.put("time", e.time());
+    }
+    o.put("fieldsType", "FieldsV1");
+    o.set("fieldsV1", fieldsV1);
+    if (e.subresource() != null) {
+      o.put("subresource", e.subresource());
+    }
+    return o;
   }
 
   /** Upstream's capManagersManager: the oldest Update entries merge into ancient-changes. */
@@ -550,8 +799,19 @@ public final class FieldManager {
     return time == null ? 0 : Instant.parse(time).getEpochSecond();
   }
 
+  /** The second a write's entry is stamped with, formatted once per second. */
+  private record Stamp(long second, String text) {}
+
+  private volatile Stamp stamp;
+
   private String now() {
-    return DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    long second = clock.instant().getEpochSecond();
+    Stamp s = stamp;
+    if (s == null || s.second() != second) {
+      s = new Stamp(second, DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(second)));
+      stamp = s;
+    }
+    return s.text();
   }
 
   private static ObjectNode meta(ObjectNode obj) {

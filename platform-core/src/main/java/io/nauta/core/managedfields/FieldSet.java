@@ -1,6 +1,7 @@
 package io.nauta.core.managedfields;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -216,13 +217,25 @@ public final class FieldSet {
       o.putObject(".");
     }
     // Members and children interleave in element order, as upstream's merge of the two lists.
-    TreeSet<PathElement> all = new TreeSet<>(members);
-    all.addAll(children.keySet());
-    for (PathElement pe : all) {
-      FieldSet c = children.get(pe);
-      ObjectNode node = o.putObject(pe.serialize());
-      if (c != null) {
-        c.write(node, members.contains(pe));
+    Iterator<PathElement> m = members.iterator();
+    Iterator<Map.Entry<PathElement, FieldSet>> c = children.entrySet().iterator();
+    PathElement nextMember = m.hasNext() ? m.next() : null;
+    Map.Entry<PathElement, FieldSet> nextChild = c.hasNext() ? c.next() : null;
+    while (nextMember != null || nextChild != null) {
+      int order =
+          nextMember == null
+              ? 1
+              : nextChild == null ? -1 : nextMember.compareTo(nextChild.getKey());
+      if (order < 0) {
+        o.putObject(nextMember.serialize());
+        nextMember = m.hasNext() ? m.next() : null;
+      } else {
+        ObjectNode node = o.putObject(nextChild.getKey().serialize());
+        nextChild.getValue().write(node, order == 0);
+        if (order == 0) {
+          nextMember = m.hasNext() ? m.next() : null;
+        }
+        nextChild = c.hasNext() ? c.next() : null;
       }
     }
   }

@@ -76,6 +76,54 @@ final class TypedValues {
     }
   }
 
+  // ---- Validation of an applied configuration
+
+  /**
+   * What upstream's typed conversion of an applied configuration refuses: an associative list
+   * (list-map or set) naming one item twice, as {@code <path>: duplicate entries for key
+   * [name="x"]}.
+   */
+  static List<String> duplicates(JsonNode config, FieldSchema schema) {
+    List<String> errors = new ArrayList<>();
+    duplicates(config, schema, new ArrayList<>(), new ArrayList<>(), errors);
+    return errors;
+  }
+
+  private static void duplicates(
+      JsonNode v, FieldSchema schema, List<String> fp, List<PathElement> ep, List<String> errors) {
+    if (v.isObject()) {
+      if (!ep.isEmpty() && schema.atomicMap(fp)) {
+        return;
+      }
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
+        if (e.getValue().isContainer()) {
+          ep.add(PathElement.field(e.getKey()));
+          fp.add(e.getKey());
+          duplicates(e.getValue(), schema, fp, ep, errors);
+          fp.remove(fp.size() - 1);
+          ep.remove(ep.size() - 1);
+        }
+      }
+    } else if (v.isArray()) {
+      ListType lt = schema.listType(fp);
+      if (lt.kind() == ListType.Kind.ATOMIC) {
+        return;
+      }
+      Set<PathElement> seen = new HashSet<>();
+      for (JsonNode item : v.values()) {
+        PathElement pe = itemElement(lt, item);
+        if (!seen.add(pe)) {
+          errors.add(FieldSet.describe(ep) + ": duplicate entries for key " + pe);
+        }
+        if (item.isObject()) {
+          ep.add(pe);
+          duplicates(item, schema, fp, ep, errors);
+          ep.remove(ep.size() - 1);
+        }
+      }
+    }
+  }
+
   /** How an item of an associative list is named: by its value in a set, by its keys in a map. */
   static PathElement itemElement(ListType lt, JsonNode item) {
     if (lt.kind() == ListType.Kind.SET || !item.isObject()) {
@@ -110,6 +158,10 @@ final class TypedValues {
       List<PathElement> ep,
       Comparison c) {
     if (l == null && r == null) {
+      return;
+    }
+    if (l != null && r != null && l.isContainer() && l.equals(r)) {
+      // Nothing under here changed (an exact equality, stricter than a leaf's): most of an update.
       return;
     }
     JsonNode shape = r != null ? r : l;

@@ -358,4 +358,152 @@ class FieldManagerTest {
             "Apply failed with 2 conflicts: conflicts with \"alice\":\n- .spec.minReadySeconds\n"
                 + "- .spec.replicas");
   }
+
+  private static FieldManager deploymentsAt(Instant now) {
+    return new FieldManager(
+        FieldSchema.forKind("Deployment"),
+        true,
+        FieldManager.zeroObject("Deployment"),
+        Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  /**
+   * An update edits the stored entries in place when no field changes hands; what it stores is what
+   * decoding every entry, moving the fields and encoding them again stores, write after write: a
+   * label added by the creator, a container added (a list-map key among others), a struct that
+   * becomes a member with children, a field changing hands, a field removed, the status
+   * subresource, an apply's entry beside them, the object sent with and without its managedFields.
+   */
+  @Test
+  void editingTheStoredEntriesGivesWhatTheGeneralPathGives() {
+    Instant now = Instant.parse("2026-12-06T10:00:00Z");
+    FieldManager fast = deploymentsAt(now);
+    ObjectNode obj =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web','labels':"
+                + "{'app':'web'}},'spec':{'replicas':1,'strategy':{'type':'Recreate'},"
+                + "'template':{'spec':{'containers':[{'name':'b','image':'b:1'}]}}}}");
+    fast.update(null, obj, "creator", null);
+    record Step(String manager, String subresource, boolean sendEntries, String edit) {}
+    List<Step> steps =
+        List.of(
+            new Step("creator", null, true, "/metadata/labels|touched|yes"),
+            new Step("creator", null, false, "/metadata/labels|also|yes"),
+            new Step("creator", null, true, "/spec/template/spec/containers|+|a"),
+            new Step("creator", null, true, "/spec/template/spec/containers|+|c"),
+            new Step("creator", null, true, "/spec/strategy|rollingUpdate|x"),
+            new Step("scaler", null, true, "/spec|replicas|3"),
+            new Step("scaler", null, true, "/spec|replicas|4"),
+            new Step("other", null, true, "/metadata/labels|-|touched"),
+            new Step("other", null, false, "/metadata/annotations|a|1"),
+            new Step("kubelet", "status", true, "/status|replicas|2"),
+            new Step("apply", null, true, "apply"),
+            new Step("creator", null, true, "/metadata/labels|again|yes"),
+            new Step("creator", null, true, "/metadata/labels|again|yes"));
+    int inPlace = 0;
+    for (Step step : steps) {
+      now = now.plusSeconds(7);
+      fast = deploymentsAt(now);
+      FieldManager general = deploymentsAt(now);
+      general.editStoredEntries = false;
+      if (step.edit().equals("apply")) {
+        obj =
+            fast.apply(
+                obj,
+                json(
+                    "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web',"
+                        + "'labels':{'team':'x'}}}"),
+                "apply",
+                null,
+                false);
+        continue;
+      }
+      ObjectNode next = obj.deepCopy();
+      String[] e = step.edit().split("\\|");
+      JsonNode at = next.at(e[0]);
+      ObjectNode parent =
+          at.isMissingNode()
+              ? ((ObjectNode) next.at(e[0].substring(0, e[0].lastIndexOf('/'))))
+                  .putObject(e[0].substring(e[0].lastIndexOf('/') + 1))
+              : at.isObject() ? (ObjectNode) at : null;
+      if (e[1].equals("+")) {
+        ((tools.jackson.databind.node.ArrayNode) at)
+            .addObject()
+            .put("name", e[2])
+            .put("image", "i");
+      } else if (e[1].equals("-")) {
+        parent.remove(e[2]);
+      } else if (e[1].equals("rollingUpdate")) {
+        parent.putObject("rollingUpdate").put("maxSurge", 1);
+      } else if (e[2].matches("\\d+")) {
+        parent.put(e[1], Integer.parseInt(e[2]));
+      } else {
+        parent.put(e[1], e[2]);
+      }
+      if (!step.sendEntries()) {
+        ((ObjectNode) next.get("metadata")).remove("managedFields");
+      }
+      ObjectNode viaGeneral = next.deepCopy();
+      general.update(obj, viaGeneral, step.manager(), step.subresource());
+      List<JsonNode> sentSets = new ArrayList<>();
+      next.at("/metadata/managedFields").forEach(entry -> sentSets.add(entry.get("fieldsV1")));
+      fast.update(obj, next, step.manager(), step.subresource());
+      assertThat(next).as(step.toString()).isEqualTo(viaGeneral);
+      for (JsonNode entry : next.at("/metadata/managedFields")) {
+        if (sentSets.stream().anyMatch(f -> f == entry.get("fieldsV1"))) {
+          inPlace++;
+          break;
+        }
+      }
+      obj = next;
+    }
+    // Not decoded and encoded again: the sent field sets themselves are stored (not by the writes
+    // that move a field, nor those that send no entries or write status, whose entries are the
+    // live object's and are copied).
+    assertThat(inPlace).as("writes that kept the sent field sets").isEqualTo(7);
+    assertThat(fieldsOf(obj, "creator").toString())
+        .contains("f:also", "f:again", "f:maxSurge", "k:{\\\"name\\\":\\\"c\\\"}")
+        .doesNotContain("f:touched");
+    assertThat(fieldsOf(obj, "scaler")).isEqualTo(json("{'f:spec':{'f:replicas':{}}}"));
+  }
+
+  @Test
+  void anItemNamedTwiceInAnAppliedListMapIsRefusedAsUpstreamRefusesIt() {
+    ObjectNode once =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web','namespace':"
+                + "'default'},'spec':{'template':{'spec':{'containers':[{'name':'c','env':"
+                + "[{'name':'A','value':'1'},{'name':'A','value':'2'}]}]}}}}");
+    assertThatThrownBy(() -> deployments.apply(live(), once, "mgr", null, false))
+        .isInstanceOf(io.nauta.core.errors.InternalErrorException.class)
+        .hasMessage(
+            "failed to create typed patch object (default/web; apps/v1, Kind=Deployment):"
+                + " .spec.template.spec.containers[name=\"c\"].env: duplicate entries for key"
+                + " [name=\"A\"]")
+        .satisfies(
+            e ->
+                assertThat(((io.nauta.core.errors.ApiException) e).toStatus().getReason())
+                    .isNull());
+    ObjectNode twice =
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':"
+                + "{'template':{'spec':{'containers':[{'name':'c','ports':[{'containerPort':80},"
+                + "{'containerPort':80,'protocol':'TCP'}]},{'name':'c'}]}}}}");
+    assertThatThrownBy(() -> deployments.apply(live(), twice, "mgr", null, false))
+        .hasMessage(
+            "failed to create typed patch object (/web; apps/v1, Kind=Deployment): errors:\n"
+                + "  .spec.template.spec.containers[name=\"c\"].ports: duplicate entries for key"
+                + " [containerPort=80,protocol=\"TCP\"]\n"
+                + "  .spec.template.spec.containers: duplicate entries for key [name=\"c\"]");
+    // Distinct keys, and an atomic list repeating a value, are fine.
+    deployments.apply(
+        live(),
+        json(
+            "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':"
+                + "{'template':{'spec':{'containers':[{'name':'c','args':['x','x'],'ports':"
+                + "[{'containerPort':80},{'containerPort':80,'protocol':'UDP'}]}]}}}}"),
+        "mgr",
+        null,
+        false);
+  }
 }

@@ -614,7 +614,8 @@ public final class BootstrapPolicy {
 
   /**
    * The default Roles in {@code kube-system}, as Kubernetes' {@code NamespaceRoles()} (those Nauta
-   * needs): reading the client CA the API server publishes.
+   * needs): reading the client CA the API server publishes; and kubeadm's in {@code kube-public}:
+   * reading {@code cluster-info}.
    */
   public static List<ObjectNode> roles() {
     ObjectNode reader = object("Role", AUTHENTICATION_READER_ROLE, Map.of());
@@ -634,14 +635,22 @@ public final class BootstrapPolicy {
                     List.of("services", "endpoints")),
                 "kube-dns"))
         .add(rule(List.of("create"), List.of(""), List.of("services", "endpoints")));
-    return List.of(reader, dns);
+    // kubeadm's: anyone, unauthenticated, may read the cluster's address and CA (cluster-info).
+    ObjectNode clusterInfo = object("Role", ClusterInfo.READER, Map.of());
+    ((ObjectNode) clusterInfo.get("metadata")).put("namespace", ClusterInfo.NAMESPACE);
+    clusterInfo
+        .putArray("rules")
+        .add(named(rule(List.of("get"), List.of(""), List.of("configmaps")), ClusterInfo.NAME));
+    return List.of(reader, dns, clusterInfo);
   }
 
   /**
-   * The default RoleBindings in {@code kube-system}. Nauta's own: nodes read the client CA (to
-   * authenticate the API server's client certificate on the agent's port) with their node identity,
-   * so that a node joining with a bootstrap token is given nothing else. The Node authorizer has no
-   * opinion on a ConfigMap no pod of the node uses, so RBAC decides.
+   * The default RoleBindings in {@code kube-system}, and kubeadm's {@code
+   * kubeadm:bootstrap-signer-clusterinfo} in {@code kube-public} ({@code system:anonymous} gets
+   * {@code cluster-info}). Nauta's own: nodes read the client CA (to authenticate the API server's
+   * client certificate on the agent's port) with their node identity, so that a node joining with a
+   * bootstrap token is given nothing else. The Node authorizer has no opinion on a ConfigMap no pod
+   * of the node uses, so RBAC decides.
    */
   public static List<ObjectNode> roleBindings() {
     ObjectNode b = object("RoleBinding", "nauta:node-client-ca-reader", Map.of());
@@ -658,7 +667,15 @@ public final class BootstrapPolicy {
         .put("kind", "Role")
         .put("name", CLUSTER_DNS_ROLE);
     dns.putArray("subjects").add(subject("User", ClusterPki.CLUSTER_DNS_USER));
-    return List.of(b, dns);
+    ObjectNode clusterInfo = object("RoleBinding", ClusterInfo.READER, Map.of());
+    ((ObjectNode) clusterInfo.get("metadata")).put("namespace", ClusterInfo.NAMESPACE);
+    clusterInfo
+        .putObject("roleRef")
+        .put("apiGroup", RBAC)
+        .put("kind", "Role")
+        .put("name", ClusterInfo.READER);
+    clusterInfo.putArray("subjects").add(subject("User", "system:anonymous"));
+    return List.of(b, dns, clusterInfo);
   }
 
   /**

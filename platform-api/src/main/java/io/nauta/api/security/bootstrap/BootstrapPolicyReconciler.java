@@ -6,11 +6,11 @@ import io.nauta.api.resource.ResourceService;
 import io.nauta.core.errors.AlreadyExistsException;
 import io.nauta.core.errors.NotFoundException;
 import io.nauta.core.pki.ClusterPki;
+import io.nauta.core.pki.Pem;
 import io.nauta.core.registry.BuiltInResources;
 import io.nauta.core.registry.ResourceType;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -20,6 +20,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -36,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  * go: see {@link BootstrapPolicy#retiredSubjects()}), unless it is annotated {@code
  * rbac.authorization.kubernetes.io/autoupdate: "false"}. The server reports ready only after this,
  * so nobody is refused for want of a default binding. With security on it also publishes the client
- * CA ({@link ClientCaConfigMap}), kept by the same recheck.
+ * CA and kubeadm's {@code cluster-info} ({@link PublishedConfigMap}), kept by the same recheck.
  *
  * <p>It also checks at once when an RBAC watch cache was rebuilt because Redis lost or rewound its
  * data: until then every component is refused, and a leader refused past its renew deadline loses
@@ -48,7 +49,7 @@ public class BootstrapPolicyReconciler implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(BootstrapPolicyReconciler.class);
 
   private final ResourceService service;
-  private final ClientCaConfigMap clientCa;
+  private final List<PublishedConfigMap> published;
   private final Duration recheckPeriod;
   private final WatchCaches caches;
   private final ObjectProvider<BootstrapPolicyContribution> contributions;
@@ -65,11 +66,12 @@ public class BootstrapPolicyReconciler implements DisposableBean {
       ObjectProvider<ClusterPki> pki,
       WatchCaches caches,
       @Value("${nauta.rbac.bootstrap-recheck-period:1m}") Duration recheckPeriod,
-      ObjectProvider<BootstrapPolicyContribution> contributions) {
+      ObjectProvider<BootstrapPolicyContribution> contributions,
+      Environment env) {
     this.service = service;
     this.caches = caches;
     this.contributions = contributions;
-    this.clientCa = new ClientCaConfigMap(service, Optional.ofNullable(pki.getIfAvailable()));
+    this.published = published(service, pki.getIfAvailable(), env);
     this.recheckPeriod = recheckPeriod;
   }
 
@@ -127,13 +129,42 @@ public class BootstrapPolicyReconciler implements DisposableBean {
         .thenMany(
             Flux.fromIterable(BootstrapPolicy.roleBindings())
                 .concatMap(b -> ensure(BuiltInResources.ROLE_BINDINGS, b)))
-        .then(clientCa.ensure());
+        .thenMany(Flux.fromIterable(published).concatMap(PublishedConfigMap::ensure))
+        .then();
   }
 
-  /** The namespaces the default roles, bindings and the client CA live in. */
+  /**
+   * With security on: the client CA (kube-apiserver's {@code
+   * kube-system/extension-apiserver-authentication}, {@code client-ca-file}) and the cluster's
+   * address and server CA (kubeadm's {@code kube-public/cluster-info}).
+   */
+  private static List<PublishedConfigMap> published(
+      ResourceService service, ClusterPki pki, Environment env) {
+    if (pki == null) {
+      return List.of(); // security off: no CAs to publish
+    }
+    return List.of(
+        new PublishedConfigMap(
+            service,
+            BootstrapPolicy.SYSTEM_NAMESPACE,
+            BootstrapPolicy.AUTHENTICATION_CONFIG_MAP,
+            "client-ca-file",
+            () -> Pem.read(pki.clientCaCertificate())),
+        new PublishedConfigMap(
+            service,
+            ClusterInfo.NAMESPACE,
+            ClusterInfo.NAME,
+            ClusterInfo.KEY,
+            () ->
+                ClusterInfo.kubeconfig(
+                    ClusterInfo.serverUrl(env), Pem.read(pki.serverCaCertificate()))));
+  }
+
+  /** The namespaces the default roles, bindings and the published ConfigMaps live in. */
   private static Set<String> namespacesUsed() {
     Set<String> names = new TreeSet<>();
     names.add(BootstrapPolicy.SYSTEM_NAMESPACE);
+    names.add(ClusterInfo.NAMESPACE);
     for (ObjectNode o : BootstrapPolicy.roles()) {
       names.add(o.path("metadata").path("namespace").asString());
     }
