@@ -19,6 +19,11 @@ final class PodStrategy implements ResourceStrategy {
   }
 
   @Override
+  public void applyAdmissionDefaults(ObjectNode obj) {
+    PodSpecDefaults.admission(Defaults.object(obj, "spec"));
+  }
+
+  @Override
   public ObjectNode initialStatus(ObjectNode obj) {
     ObjectNode status = obj.objectNode();
     status.put("phase", "Pending");

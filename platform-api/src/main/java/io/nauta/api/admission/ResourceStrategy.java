@@ -37,6 +37,14 @@ public interface ResourceStrategy {
   default void applyDefaults(ObjectNode obj) {}
 
   /**
+   * Fills what Kubernetes' built-in mutating admission plugins set (a pod's priority, its default
+   * tolerations): on create after managedFields were recorded, so that the creator does not own
+   * them, as upstream's create handler records them before mutating admission; on update right
+   * after {@link #applyDefaults}.
+   */
+  default void applyAdmissionDefaults(ObjectNode obj) {}
+
+  /**
    * Replaces whatever status a create carries by the one a new object starts with; returns false
    * for kinds whose status the creator may set (nodes).
    */
