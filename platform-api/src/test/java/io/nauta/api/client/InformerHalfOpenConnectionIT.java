@@ -134,6 +134,7 @@ class InformerHalfOpenConnectionIT {
     assertThat(runner.connectionProbeCloses())
         .as("closed again at the first answer after the outage")
         .isGreaterThanOrEqualTo(2);
+    assertThat(maps.listCount()).as("resumed the watch, no re-list").isEqualTo(1);
   }
 
   private static ConfigMap configMap(String name) {
