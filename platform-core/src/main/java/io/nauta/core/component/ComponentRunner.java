@@ -77,17 +77,13 @@ public final class ComponentRunner {
   private static final Log log = LogFactory.getLog(ComponentRunner.class);
   private static final String LEASES_API = "/apis/coordination.k8s.io/";
 
-  static final long DEFAULT_PROBE_SECONDS = 10;
-  static final long DEFAULT_PROBE_TIMEOUT_SECONDS = 5;
-
   /**
    * How often the {@link ConnectionProbe} asks the API server, unless the builder says otherwise.
    */
-  public static final Duration DEFAULT_PROBE_PERIOD = Duration.ofSeconds(DEFAULT_PROBE_SECONDS);
+  public static final Duration DEFAULT_PROBE_PERIOD = Duration.ofSeconds(10);
 
   /** How long a probe waits for its answer, unless the builder says otherwise. */
-  public static final Duration DEFAULT_PROBE_TIMEOUT =
-      Duration.ofSeconds(DEFAULT_PROBE_TIMEOUT_SECONDS);
+  public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private final String component;
   private final KubeClient client;
@@ -593,8 +589,8 @@ public final class ComponentRunner {
      * how long it waits for an answer; two probes in a row without one close every connection of
      * the client, and the first answer after failures closes them once more ({@link
      * ConnectionProbe}), so informers stuck on a silent connection watch again on a fresh one.
-     * Default {@value #DEFAULT_PROBE_SECONDS} s and {@value #DEFAULT_PROBE_TIMEOUT_SECONDS} s; a
-     * zero period turns the probe off.
+     * Default {@link #DEFAULT_PROBE_PERIOD} (10 s) and {@link #DEFAULT_PROBE_TIMEOUT} (5 s); a zero
+     * period turns the probe off.
      */
     public Builder connectionProbe(Duration period, Duration timeout) {
       if (period.isNegative() || timeout.isNegative() || timeout.isZero()) {
