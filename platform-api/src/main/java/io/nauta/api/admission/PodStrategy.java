@@ -24,6 +24,14 @@ final class PodStrategy implements ResourceStrategy {
   }
 
   @Override
+  public void afterMutatingAdmission(ObjectNode obj) {
+    // LimitRanger may have given the containers requests and limits: the class is the final pod's.
+    if (obj.get("status") instanceof ObjectNode status && status.has("qosClass")) {
+      status.put("qosClass", qosClass(obj.path("spec")));
+    }
+  }
+
+  @Override
   public ObjectNode initialStatus(ObjectNode obj) {
     ObjectNode status = obj.objectNode();
     status.put("phase", "Pending");

@@ -45,6 +45,13 @@ public interface ResourceStrategy {
   default void applyAdmissionDefaults(ObjectNode obj) {}
 
   /**
+   * On create, after every mutating admission plugin (LimitRanger's default requests and limits
+   * among them): what upstream's {@code PrepareForCreate} derives from the object, since it runs
+   * after mutating admission there (a pod's QoS class).
+   */
+  default void afterMutatingAdmission(ObjectNode obj) {}
+
+  /**
    * Replaces whatever status a create carries by the one a new object starts with; returns false
    * for kinds whose status the creator may set (nodes).
    */

@@ -370,6 +370,7 @@ public class ResourceService {
         .then(
             Mono.defer(
                 () -> {
+                  writing.afterMutatingAdmission(obj);
                   Admitted validated = admit(type, writing, obj, null, false, fieldValidation);
                   return limitRanger
                       .validate(type, obj, null)
