@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -146,36 +147,33 @@ public class PodEvictionHandler implements SubresourceHandler {
           }
           boolean callerSetVersion = resourceVersion(options) != null;
           // A pod that needs no budget is deleted in a loop of its own: a conflict (it changed
-          // since it was read) means reading it again, unless the caller fixed the version.
+          // since it was read) means reading it again, unless the caller fixed the version. What
+          // comes out is the pod the budget must decide on, or nothing when it is gone already.
           return service
               .get(PODS, namespace, name)
               .flatMap(
                   pod -> {
                     if (!canIgnoreBudget(pod)) {
-                      return Mono.just(pod);
+                      return Mono.just(Optional.of(pod));
                     }
                     DeleteOptions opts = options;
                     if (enforcesResourceVersion(pod) && !callerSetVersion) {
                       opts = withResourceVersion(options, Meta.resourceVersion(pod));
                     }
                     return markAndDelete(namespace, name, opts, dryRun)
-                        .thenReturn(TERMINAL_DELETED);
+                        .thenReturn(Optional.<ObjectNode>empty());
                   })
               .retryWhen(
                   Retry.fixedDelay(RETRIES, RETRY_DELAY)
                       .filter(e -> e instanceof ConflictException && !callerSetVersion)
                       .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
               .flatMap(
-                  pod ->
-                      pod == TERMINAL_DELETED
+                  undecided ->
+                      undecided.isEmpty()
                           ? Mono.just(Outcome.success())
-                          : underBudget(namespace, pod, options, dryRun));
+                          : underBudget(namespace, undecided.get(), options, dryRun));
         });
   }
-
-  /** Marks that the pod was deleted in the first loop. */
-  private static final ObjectNode TERMINAL_DELETED =
-      tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 
   private Mono<Outcome> underBudget(
       String namespace, ObjectNode pod, DeleteOptions options, boolean dryRun) {

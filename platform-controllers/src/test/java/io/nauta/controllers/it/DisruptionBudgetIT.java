@@ -82,11 +82,16 @@ class DisruptionBudgetIT {
   }
 
   private static HttpResponse<String> evict(String namespace, String pod) throws Exception {
+    return evict(namespace, pod, "policy/v1", "");
+  }
+
+  private static HttpResponse<String> evict(
+      String namespace, String pod, String apiVersion, String query) throws Exception {
     String body =
         """
-        {"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"%s","namespace":"%s"}}
+        {"apiVersion":"%s","kind":"Eviction","metadata":{"name":"%s","namespace":"%s"}}
         """
-            .formatted(pod, namespace);
+            .formatted(apiVersion, pod, namespace);
     return http.send(
         HttpRequest.newBuilder(
                 URI.create(
@@ -95,7 +100,8 @@ class DisruptionBudgetIT {
                         + namespace
                         + "/pods/"
                         + pod
-                        + "/eviction"))
+                        + "/eviction"
+                        + query))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -149,7 +155,15 @@ class DisruptionBudgetIT {
         .containsPattern("NAME\\s+MIN AVAILABLE\\s+MAX UNAVAILABLE\\s+ALLOWED DISRUPTIONS\\s+AGE")
         .containsPattern("web\\s+2\\s+N/A\\s+1\\s+");
 
-    HttpResponse<String> allowed = evict(ns, original.get(0));
+    // A dry run spends nothing and deletes nothing.
+    HttpResponse<String> dryRun = evict(ns, original.get(0), "policy/v1", "?dryRun=All");
+    assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(201);
+    assertThat(budgets.get(ns, "web").block(T).getStatus().getDisruptionsAllowed()).isEqualTo(1);
+    assertThat(pods.get(ns, original.get(0)).block(T).getMetadata().getDeletionTimestamp())
+        .isNull();
+
+    // The body of older clients (policy/v1beta1) is an eviction too.
+    HttpResponse<String> allowed = evict(ns, original.get(0), "policy/v1beta1", "");
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(201);
     assertThat(JSON.readTree(allowed.body()).path("status").asString()).isEqualTo("Success");
     HttpResponse<String> refused = evict(ns, original.get(1));
@@ -174,6 +188,15 @@ class DisruptionBudgetIT {
     assertThat(spent.getStatus().getDisruptionsAllowed()).isZero();
     assertThat(spent.getStatus().getConditions())
         .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("InsufficientPods"));
+
+    // A pod under two budgets cannot be evicted at all.
+    ok("-n", ns, "create", "pdb", "web-too", "--selector=app=web", "--max-unavailable=1");
+    HttpResponse<String> ambiguous = evict(ns, original.get(1));
+    assertThat(ambiguous.statusCode()).as(ambiguous.body()).isEqualTo(500);
+    assertThat(JSON.readTree(ambiguous.body()).path("message").asString())
+        .isEqualTo(
+            "This pod has more than one PodDisruptionBudget, which the eviction subresource does"
+                + " not support.");
   }
 
   @Test
