@@ -33,8 +33,10 @@ import java.util.TreeMap;
  *
  * @param recheckAt when the earliest awaited eviction expires (the budget is looked at again then),
  *     null for none
+ * @param notDeleted the pods an eviction was recorded for that were not deleted in time (upstream
+ *     warns with the event {@code NotDeleted})
  */
-record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
+record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt, List<Pod> notDeleted) {
 
   /** Upstream's {@code DeletionTimeout}: an evicted pod not deleted by then counts again. */
   static final Duration DELETION_TIMEOUT = Duration.ofMinutes(2);
@@ -50,6 +52,7 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
       desired = scaled(spec.getMinAvailable(), expected);
     }
     Map<String, String> disrupted = new TreeMap<>();
+    List<Pod> notDeleted = new ArrayList<>();
     Instant recheck = null;
     Map<String, String> recorded =
         pdb.getStatus() == null || pdb.getStatus().getDisruptedPods() == null
@@ -64,6 +67,8 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
       if (expires.isAfter(now)) {
         disrupted.put(pod.getMetadata().getName(), at);
         recheck = recheck == null || expires.isBefore(recheck) ? expires : recheck;
+      } else {
+        notDeleted.add(pod);
       }
     }
     int healthy = 0;
@@ -93,7 +98,7 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
             .withObservedGeneration(generation)
             .withConditions(conditions)
             .build();
-    return new BudgetStatus(status, recheck);
+    return new BudgetStatus(status, recheck, List.copyOf(notDeleted));
   }
 
   /** Whether writing {@link #status} would change what {@code pdb} shows. */

@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
+import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.errors.ConflictException;
 import io.nauta.core.errors.NotFoundException;
+import io.nauta.core.events.EventRecorder;
 import io.nauta.core.informer.InformerEvent;
 import io.nauta.core.informer.InformerFactory;
 import io.nauta.core.informer.InformerStore;
@@ -50,12 +52,14 @@ public class DisruptionController implements ManagedController {
   private final InformerStore<Pod> pods;
   private final ResourceClient<PodDisruptionBudget> api;
   private final Clock clock;
+  private final EventRecorder events;
   private final Controller controller;
 
   public DisruptionController(
       InformerFactory informers,
       KubeClient client,
       ControllersProperties props,
+      EventRecorders events,
       MeterRegistry meters) {
     SharedInformer<PodDisruptionBudget> budgetInformer =
         informers.informer(BuiltInResources.POD_DISRUPTION_BUDGETS, PodDisruptionBudget.class);
@@ -64,6 +68,7 @@ public class DisruptionController implements ManagedController {
     this.pods = podInformer.store();
     this.api = client.resource(BuiltInResources.POD_DISRUPTION_BUDGETS, PodDisruptionBudget.class);
     this.clock = Clock.systemUTC();
+    this.events = events.forComponent(NAME);
     this.controller =
         Controller.builder(NAME)
             .primary(budgetInformer)
@@ -100,13 +105,15 @@ public class DisruptionController implements ManagedController {
     }
     PodDisruptionBudget pdb = cached.get();
     Instant now = clock.instant();
-    BudgetStatus computed = BudgetStatus.compute(pdb, podsOf(pdb), now);
+    List<Pod> matching = podsOf(pdb);
+    BudgetStatus computed = BudgetStatus.compute(pdb, matching, now);
     Mono<?> write =
         computed.differsFrom(pdb)
             ? api.updateStatus(
                 new PodDisruptionBudgetBuilder(pdb).withStatus(computed.status()).build())
             : Mono.empty();
-    return write
+    return warn(pdb, matching, computed)
+        .then(write)
         .then(
             Mono.fromSupplier(
                 () ->
@@ -117,6 +124,25 @@ public class DisruptionController implements ManagedController {
         .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()))
         .onErrorResume(
             ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ofMillis(50))));
+  }
+
+  /** Upstream's events: {@code NoPods} on the budget, {@code NotDeleted} on a pod not evicted. */
+  private Mono<Void> warn(PodDisruptionBudget pdb, List<Pod> matching, BudgetStatus computed) {
+    Mono<Void> out =
+        matching.isEmpty() ? events.normal(pdb, "NoPods", "No matching pods found") : Mono.empty();
+    for (Pod pod : computed.notDeleted()) {
+      out =
+          out.then(
+              events.warning(
+                  pod,
+                  "NotDeleted",
+                  "Pod was expected by PDB "
+                      + pdb.getMetadata().getNamespace()
+                      + "/"
+                      + pdb.getMetadata().getName()
+                      + " to be deleted but it wasn't"));
+    }
+    return out.onErrorResume(e -> Mono.empty());
   }
 
   private List<Pod> podsOf(PodDisruptionBudget pdb) {

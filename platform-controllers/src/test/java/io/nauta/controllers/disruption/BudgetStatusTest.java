@@ -87,6 +87,7 @@ class BudgetStatusTest {
     BudgetStatus s = BudgetStatus.compute(budget, pods, NOW);
     // p0 is still awaited (until 15:01:30); p1's eviction expired, so it counts again.
     assertThat(s.status().getDisruptedPods()).containsOnlyKeys("p0");
+    assertThat(s.notDeleted()).extracting(p -> p.getMetadata().getName()).containsExactly("p1");
     assertThat(s.status().getCurrentHealthy()).isEqualTo(1);
     assertThat(s.status().getDisruptionsAllowed()).isZero();
     assertThat(s.status().getConditions().get(0).getReason()).isEqualTo("InsufficientPods");

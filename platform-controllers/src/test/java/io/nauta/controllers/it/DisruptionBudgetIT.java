@@ -256,7 +256,7 @@ class DisruptionBudgetIT {
   }
 
   @Test
-  void aBudgetWithBothBoundsIsInvalid() {
+  void aBudgetWithBothBoundsIsInvalidAndOneOverNoPodsAllowsNothing() {
     Kubectl.Result r =
         kubectl.runWithInput(
             """
@@ -276,6 +276,21 @@ class DisruptionBudgetIT {
         .contains("The PodDisruptionBudget \"bad\" is invalid")
         .contains("minAvailable and maxUnavailable cannot be both set");
     assertThat(budgets.list("default", ListOptions.none()).block(T).items()).isEmpty();
+
+    // A valid budget over no pod: the controller says so, and allows nothing.
+    ok("create", "pdb", "empty", "--selector=app=nothing", "--min-available=0");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                ok("get", "events", "--field-selector=reason=NoPods", "-o", "name")
+                    .stdout()
+                    .contains("event/empty."));
+    PodDisruptionBudget empty = budgets.get("default", "empty").block(T);
+    assertThat(empty.getStatus().getExpectedPods()).isZero();
+    assertThat(empty.getStatus().getDisruptionsAllowed()).isZero();
+    ok("delete", "pdb", "empty");
   }
 
   private static boolean gone(String namespace, String pod) {
