@@ -331,6 +331,35 @@ def selectors_filter_lists():
 
 
 @case
+def an_eviction_deletes_a_pod_and_a_budget_is_validated():
+    v1.create_namespaced_pod(NS, client.V1Pod(
+        metadata=client.V1ObjectMeta(name="evicted", labels={"app": "evicted"}),
+        spec=client.V1PodSpec(containers=[client.V1Container(name="c", image="nauta/busybox:local")])))
+    v1.create_namespaced_pod_eviction("evicted", NS, client.V1Eviction(
+        metadata=client.V1ObjectMeta(name="evicted", namespace=NS)))
+    try:
+        v1.read_namespaced_pod("evicted", NS)
+        raise AssertionError("an evicted pending pod is still there")
+    except ApiException as e:
+        assert e.status == 404, e
+    policy = client.PolicyV1Api()
+    try:
+        policy.create_namespaced_pod_disruption_budget(NS, client.V1PodDisruptionBudget(
+            metadata=client.V1ObjectMeta(name="both"),
+            spec=client.V1PodDisruptionBudgetSpec(min_available=1, max_unavailable=1,
+                                                  selector=client.V1LabelSelector(match_labels={"app": "x"}))))
+        raise AssertionError("a budget with both bounds was accepted")
+    except ApiException as e:
+        code, reason, _ = status_of(e)
+        assert (code, reason) == (422, "Invalid"), e
+    made = policy.create_namespaced_pod_disruption_budget(NS, client.V1PodDisruptionBudget(
+        metadata=client.V1ObjectMeta(name="web"),
+        spec=client.V1PodDisruptionBudgetSpec(min_available="50%",
+                                              selector=client.V1LabelSelector(match_labels={"app": "web"}))))
+    assert made.spec.min_available == "50%", made
+
+
+@case
 def discovery_and_access_reviews_answer():
     assert client.VersionApi().get_code().major == "1"
     assert "apps" in [g.name for g in client.ApisApi().get_api_versions().groups]

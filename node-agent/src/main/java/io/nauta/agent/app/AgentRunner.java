@@ -73,6 +73,7 @@ public class AgentRunner implements ComponentWork {
     runner.whileRunning(LeaderWork.of("node upkeep", this::startNodeUpkeep, this::stopNodeUpkeep));
     runner.whileLeading(LeaderWork.of("pod workers", this::startWorkers, this::stopWorkers));
     runner.readyWhen(() -> registered, "nodes not registered");
+    runner.withoutConnectionProbe("the node heartbeats close stuck connections");
   }
 
   private synchronized void startNodeUpkeep() {

@@ -37,13 +37,33 @@ final class PodSpecDefaults {
         Defaults.eachObject(spec, "containers", PodSpecDefaults::hostPorts);
         Defaults.eachObject(spec, "initContainers", PodSpecDefaults::hostPorts);
       }
-      Defaults.text(spec, "serviceAccountName", "default");
-      Defaults.text(spec, "serviceAccount", spec.path("serviceAccountName").asString());
+      mirrorServiceAccount(spec);
       Defaults.bool(spec, "enableServiceLinks", true);
-      Defaults.text(spec, "preemptionPolicy", "PreemptLowerPriority");
-      Defaults.number(spec, "priority", 0);
-      addDefaultToleration(spec, "node.kubernetes.io/not-ready");
-      addDefaultToleration(spec, "node.kubernetes.io/unreachable");
+    }
+  }
+
+  /**
+   * What Kubernetes' mutating admission plugins set on a new pod, after its managedFields were
+   * recorded (so no manager owns them): the {@code ServiceAccount} plugin's account name, {@code
+   * Priority}'s priority and preemption policy, {@code DefaultTolerationSeconds}' tolerations.
+   */
+  static void admission(ObjectNode spec) {
+    Defaults.text(spec, "serviceAccountName", "default");
+    mirrorServiceAccount(spec);
+    Defaults.text(spec, "preemptionPolicy", "PreemptLowerPriority");
+    Defaults.number(spec, "priority", 0);
+    addDefaultToleration(spec, "node.kubernetes.io/not-ready");
+    addDefaultToleration(spec, "node.kubernetes.io/unreachable");
+  }
+
+  /**
+   * The deprecated {@code serviceAccount}, which v1's conversion fills from {@code
+   * serviceAccountName}: at decoding for a name the client wrote, after admission for the default.
+   */
+  private static void mirrorServiceAccount(ObjectNode spec) {
+    String account = spec.path("serviceAccountName").asString("");
+    if (!account.isEmpty()) {
+      Defaults.text(spec, "serviceAccount", account);
     }
   }
 

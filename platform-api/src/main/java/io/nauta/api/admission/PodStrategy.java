@@ -19,6 +19,19 @@ final class PodStrategy implements ResourceStrategy {
   }
 
   @Override
+  public void applyAdmissionDefaults(ObjectNode obj) {
+    PodSpecDefaults.admission(Defaults.object(obj, "spec"));
+  }
+
+  @Override
+  public void afterMutatingAdmission(ObjectNode obj) {
+    // LimitRanger may have given the containers requests and limits: the class is the final pod's.
+    if (obj.get("status") instanceof ObjectNode status && status.has("qosClass")) {
+      status.put("qosClass", qosClass(obj.path("spec")));
+    }
+  }
+
+  @Override
   public ObjectNode initialStatus(ObjectNode obj) {
     ObjectNode status = obj.objectNode();
     status.put("phase", "Pending");

@@ -37,6 +37,21 @@ public interface ResourceStrategy {
   default void applyDefaults(ObjectNode obj) {}
 
   /**
+   * Fills what Kubernetes' built-in mutating admission plugins set (a pod's priority, its default
+   * tolerations): on create after managedFields were recorded, so that the creator does not own
+   * them, as upstream's create handler records them before mutating admission; on update right
+   * after {@link #applyDefaults}.
+   */
+  default void applyAdmissionDefaults(ObjectNode obj) {}
+
+  /**
+   * On create, after every mutating admission plugin (LimitRanger's default requests and limits
+   * among them): what upstream's {@code PrepareForCreate} derives from the object, since it runs
+   * after mutating admission there (a pod's QoS class).
+   */
+  default void afterMutatingAdmission(ObjectNode obj) {}
+
+  /**
    * Replaces whatever status a create carries by the one a new object starts with; returns false
    * for kinds whose status the creator may set (nodes).
    */

@@ -67,8 +67,12 @@ public class ServiceAccountAdmission {
     this.enabled = security && enabled;
   }
 
-  /** Admits a new object of {@code type}: pods are defaulted, checked and given their token. */
-  public Mono<Void> admitCreate(ResourceType type, ObjectNode obj) {
+  /**
+   * Admits a new object of {@code type}: pods are defaulted, checked and given their token. {@code
+   * nameGenerated} says the pod's name is the server's, from {@code generateName}: a refusal names
+   * the request's {@code generateName}, as upstream's admission runs before the name is generated.
+   */
+  public Mono<Void> admitCreate(ResourceType type, ObjectNode obj, boolean nameGenerated) {
     if (!enabled || type != BuiltInResources.PODS) {
       return Mono.empty();
     }
@@ -85,7 +89,7 @@ public class ServiceAccountAdmission {
     String namespace = Meta.namespace(obj);
     String name = account;
     return serviceAccount(namespace, name)
-        .switchIfEmpty(Mono.error(() -> notFound(obj, namespace, name)))
+        .switchIfEmpty(Mono.error(() -> notFound(obj, nameGenerated, namespace, name)))
         .doOnNext(
             sa -> {
               if (shouldAutomount(sa, spec)) {
@@ -135,8 +139,9 @@ public class ServiceAccountAdmission {
   }
 
   /** {@code admission.NewForbidden}: named by the pod's name, else its generateName. */
-  private static ForbiddenException notFound(ObjectNode pod, String namespace, String account) {
-    String podName = Meta.name(pod);
+  private static ForbiddenException notFound(
+      ObjectNode pod, boolean nameGenerated, String namespace, String account) {
+    String podName = nameGenerated ? null : Meta.name(pod);
     if (podName == null || podName.isEmpty()) {
       podName = Meta.text(pod, "generateName");
     }

@@ -60,6 +60,7 @@ public class Strategies {
     register(new NetworkPolicyStrategy());
     register(new EndpointSliceStrategy());
     register(new IngressStrategy());
+    register(new PodDisruptionBudgetStrategy());
     register(new IngressClassStrategy());
     register(new RbacBindingStrategy(BuiltInResources.ROLE_BINDINGS));
     register(new RbacBindingStrategy(BuiltInResources.CLUSTER_ROLE_BINDINGS));

@@ -219,6 +219,12 @@ public class DiscoveryHandler {
         r.put("kind", "Binding");
         r.put("verbs", List.of("create"));
       }
+      case "eviction" -> {
+        r.put("group", "policy");
+        r.put("version", "v1");
+        r.put("kind", "Eviction");
+        r.put("verbs", List.of("create"));
+      }
       default -> {
         r.put("kind", t.kind());
         r.put("verbs", List.of("get", "patch", "update"));

@@ -45,7 +45,7 @@ public final class QueryOptions {
         q.containsKey("sendInitialEvents") ? bool(q, "sendInitialEvents") : null);
   }
 
-  static boolean dryRun(MultiValueMap<String, String> q) {
+  public static boolean dryRun(MultiValueMap<String, String> q) {
     List<String> values = q.getOrDefault("dryRun", List.of());
     for (String value : values) {
       String v = value == null ? "" : value; // ?dryRun with no value at all

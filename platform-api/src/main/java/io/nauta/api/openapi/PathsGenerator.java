@@ -283,6 +283,13 @@ final class PathsGenerator {
     if (r.type().hasSubresource("binding")) {
       addCreateSubresource(r, "binding", Binding.class, new Gvk("", "v1", "Binding"));
     }
+    if (r.type().hasSubresource("eviction")) {
+      addCreateSubresource(
+          r,
+          "eviction",
+          io.fabric8.kubernetes.api.model.policy.v1.Eviction.class,
+          new Gvk("policy", "v1", "Eviction"));
+    }
   }
 
   /** A subresource one only POSTs to ({@code pods/binding}, {@code serviceaccounts/token}). */

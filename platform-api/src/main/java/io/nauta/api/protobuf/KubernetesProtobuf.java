@@ -55,6 +55,8 @@ public final class KubernetesProtobuf {
           Map.entry("certificates.k8s.io/v1", "V1Certificates"),
           Map.entry("storage.k8s.io/v1", "V1Storage"),
           Map.entry("networking.k8s.io/v1", "V1Networking"),
+          Map.entry("policy/v1", "V1Policy"),
+          Map.entry("policy/v1beta1", "V1beta1Policy"),
           Map.entry("meta.k8s.io/v1", "Meta"));
 
   /**

@@ -316,60 +316,35 @@ public class ResourceService {
               .admitCreate(type, Meta.namespace(obj))
               .then(nodeRestriction.admitCreate(type, obj))
               .then(escalation.check(type, obj))
-              .then(serviceAccounts.admitCreate(type, obj))
-              .then(storage.admitCreate(type, obj))
-              .then(ingressClass.admitCreate(type, obj))
               .then(
                   Mono.deferContextual(
                       ctx -> {
+                        // Each try from the request's object: a retried name must not record what
+                        // the last try's admission set as the creator's.
+                        ObjectNode attempt = obj.deepCopy();
                         if (retryName) {
-                          meta.put("name", generatedName(Meta.text(obj, "generateName")));
+                          Meta.of(attempt)
+                              .put("name", generatedName(Meta.text(attempt, "generateName")));
                         }
                         ResourceStrategy writing = strategy.forServedVersion(ServedVersion.in(ctx));
                         writing.prepareForCreate(
-                            obj, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
-                        writing.applyDefaults(obj);
-                        track(type, FieldManagement.in(ctx), null, obj, null);
-                        // Mutating admission after defaulting, then the kind's validation, then
-                        // validating admission (LimitRanger's limits, Pod Security) and quota
-                        // last, as upstream orders them.
-                        return limitRanger
-                            .mutate(type, obj)
+                            attempt, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
+                        writing.applyDefaults(attempt);
+                        // managedFields where upstream's create handler records them: after the
+                        // defaults (decoding's there), before mutating admission, so that what
+                        // admission sets (an account, a storage or ingress class, a finalizer, a
+                        // priority) is no manager's.
+                        track(type, FieldManagement.in(ctx), null, attempt, null);
+                        return serviceAccounts
+                            .admitCreate(type, attempt, retryName)
+                            .then(storage.admitCreate(type, attempt))
+                            .then(ingressClass.admitCreate(type, attempt))
                             .then(
                                 Mono.defer(
                                     () -> {
-                                      Admitted validated =
-                                          admit(type, writing, obj, null, false, fieldValidation);
-                                      return limitRanger
-                                          .validate(type, obj, null)
-                                          .then(
-                                              podSecurity.validateCreate(
-                                                  type, obj, validated.decoded()))
-                                          .flatMap(
-                                              admitted -> {
-                                                List<String> warnings =
-                                                    concat(validated.warnings(), admitted);
-                                                if (dryRun) {
-                                                  meta.remove("resourceVersion");
-                                                  return Mono.just(
-                                                      new Written(
-                                                          codec.write(obj),
-                                                          Written.Outcome.CREATED,
-                                                          warnings));
-                                                }
-                                                return quota
-                                                    .reserve(type, obj, null, 0)
-                                                    .flatMap(
-                                                        charged ->
-                                                            begun(
-                                                                charged,
-                                                                hooks.of(type).beginCreate(obj)))
-                                                    .flatMap(
-                                                        finish ->
-                                                            finishing(
-                                                                finish,
-                                                                storeNew(type, obj, warnings)));
-                                              });
+                                      writing.applyAdmissionDefaults(attempt);
+                                      return admitAndStore(
+                                          type, writing, attempt, dryRun, fieldValidation);
                                     }));
                       }))
               .retryWhen(
@@ -377,6 +352,44 @@ public class ResourceService {
                       .filter(AlreadyExistsException.class::isInstance)
                       .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
         });
+  }
+
+  /**
+   * The rest of a create after mutating admission's plugins that read other objects: LimitRanger's
+   * defaults, the kind's validation, validating admission (LimitRanger's limits, Pod Security) and
+   * quota last, as upstream orders them; then the kind's hook and the store.
+   */
+  private Mono<Written> admitAndStore(
+      ResourceType type,
+      ResourceStrategy writing,
+      ObjectNode obj,
+      boolean dryRun,
+      FieldValidation fieldValidation) {
+    return limitRanger
+        .mutate(type, obj)
+        .then(
+            Mono.defer(
+                () -> {
+                  writing.afterMutatingAdmission(obj);
+                  Admitted validated = admit(type, writing, obj, null, false, fieldValidation);
+                  return limitRanger
+                      .validate(type, obj, null)
+                      .then(podSecurity.validateCreate(type, obj, validated.decoded()))
+                      .flatMap(
+                          admitted -> {
+                            List<String> warnings = concat(validated.warnings(), admitted);
+                            if (dryRun) {
+                              Meta.of(obj).remove("resourceVersion");
+                              return Mono.just(
+                                  new Written(codec.write(obj), Written.Outcome.CREATED, warnings));
+                            }
+                            return quota
+                                .reserve(type, obj, null, 0)
+                                .flatMap(charged -> begun(charged, hooks.of(type).beginCreate(obj)))
+                                .flatMap(
+                                    finish -> finishing(finish, storeNew(type, obj, warnings)));
+                          });
+                }));
   }
 
   private Mono<Written> storeNew(ResourceType type, ObjectNode obj, List<String> warnings) {
@@ -774,6 +787,7 @@ public class ResourceService {
       }
       strategy.keepServerOwnedFields(updated, old);
       strategy.applyDefaults(updated);
+      strategy.applyAdmissionDefaults(updated);
       if (strategy.tracksGeneration() && !Objects.equals(updated.get("spec"), old.get("spec"))) {
         meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
       }

@@ -34,6 +34,7 @@ public final class TablePrinters {
           Map.entry("StorageClass", new StorageClassPrinter()),
           Map.entry("NetworkPolicy", new NetworkPolicyPrinter()),
           Map.entry("Ingress", new IngressPrinter()),
+          Map.entry("PodDisruptionBudget", new PodDisruptionBudgetPrinter()),
           Map.entry("IngressClass", new IngressClassPrinter()),
           Map.entry("Role", new RolePrinter()),
           Map.entry("ClusterRole", new RolePrinter()),

@@ -14,6 +14,8 @@ import io.nauta.api.support.TestApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -616,6 +618,102 @@ class KubectlCommandsIT {
             client.resource(cm).fieldManager("intruder").forceConflicts().serverSideApply();
         assertThat(forced.getData()).containsEntry("mode", "slow");
       }
+    }
+
+    /**
+     * As upstream's create handler: managedFields are recorded after defaulting and before mutating
+     * admission, so the creator owns what defaulting filled and not what admission set (the
+     * ServiceAccount plugin's account and token volume, Priority's priority, the default
+     * tolerations, the default StorageClass, the PVC protection finalizer).
+     */
+    @Test
+    @Order(7)
+    void theCreatorOwnsDefaultsButNotWhatMutatingAdmissionSet() throws Exception {
+      Path manifests = Files.createTempFile(dir, "created", ".yaml");
+      Files.writeString(
+          manifests,
+          """
+          apiVersion: storage.k8s.io/v1
+          kind: StorageClass
+          metadata:
+            name: ssa-default
+            annotations:
+              storageclass.kubernetes.io/is-default-class: "true"
+          provisioner: example.com/none
+          """);
+      ok133("create", "-f", manifests.toString());
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> kubectl133.run("get", "storageclass", "ssa-default").exitCode() == 0);
+        Files.writeString(
+            manifests,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: owned
+              namespace: ssa
+            spec:
+              containers:
+              - name: c
+                image: nauta/busybox:local
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata:
+              name: owned
+              namespace: ssa
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources:
+                requests:
+                  storage: 1Gi
+            """);
+        ok133("create", "-f", manifests.toString());
+
+        JsonNode pod = created("pod");
+        assertThat(pod.at("/spec/serviceAccountName").asString()).isEqualTo("default");
+        assertThat(pod.at("/spec/priority").isNumber()).isTrue();
+        JsonNode podSpec = entryOf(pod, "kubectl-create").at("/fieldsV1/f:spec");
+        assertThat(podSpec.has("f:restartPolicy")).as(podSpec.toString()).isTrue();
+        assertThat(podSpec.has("f:dnsPolicy")).isTrue();
+        assertThat(podSpec.has("f:enableServiceLinks")).isTrue();
+        assertThat(podSpec.at("/f:containers/k:{\"name\":\"c\"}").has("f:imagePullPolicy"))
+            .isTrue();
+        for (String admitted :
+            new String[] {
+              "f:serviceAccountName",
+              "f:serviceAccount",
+              "f:priority",
+              "f:preemptionPolicy",
+              "f:tolerations",
+              "f:volumes"
+            }) {
+          assertThat(podSpec.has(admitted)).as(admitted + " in " + podSpec).isFalse();
+        }
+        assertThat(podSpec.at("/f:containers/k:{\"name\":\"c\"}").has("f:volumeMounts")).isFalse();
+
+        JsonNode claim = created("pvc");
+        assertThat(claim.at("/spec/storageClassName").asString()).isEqualTo("ssa-default");
+        assertThat(claim.at("/metadata/finalizers").toString()).contains("pvc-protection");
+        JsonNode claimFields = entryOf(claim, "kubectl-create").path("fieldsV1");
+        assertThat(claimFields.at("/f:spec").has("f:accessModes")).isTrue();
+        assertThat(claimFields.at("/f:spec").has("f:volumeMode")).isTrue();
+        assertThat(claimFields.at("/f:spec").has("f:storageClassName"))
+            .as(claimFields.toString())
+            .isFalse();
+        assertThat(claimFields.path("f:metadata").has("f:finalizers")).isFalse();
+      } finally {
+        kubectl133.run("-n", "ssa", "delete", "pod,pvc", "owned", "--wait=false");
+        kubectl133.run("delete", "storageclass", "ssa-default");
+      }
+    }
+
+    private static JsonNode created(String kind) {
+      return ApiCalls.JSON.readTree(
+          ok133("-n", "ssa", "get", kind, "owned", "-o", "json", "--show-managed-fields").stdout());
     }
 
     @Test

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  * {@code .ci/run} installs), against a running Nauta with TLS and the admin's client certificate:
  * {@code src/test/resources/python-client/official_client.py} runs the cases a program keeping its
  * state in the API relies on (409s, watches from a list's resourceVersion and 410 once it expired,
- * paging, patches, status and scale, custom resources, the client's own leader election, MicroTime
- * written as Python writes it) and reports each. The server keeps 2 s of watch history so that a
- * version expires within the test.
+ * paging, patches, status and scale, evictions and disruption budgets, custom resources, the
+ * client's own leader election, MicroTime written as Python writes it) and reports each. The server
+ * keeps 2 s of watch history so that a version expires within the test.
  */
 class PythonClientIT {
 
@@ -71,7 +71,7 @@ class PythonClientIT {
     System.out.println(output);
     assertThat(p.exitValue()).as(output).isZero();
     // Every case ran and passed: a case the script lost would not print its line.
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(16);
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(17);
   }
 
   private static Path resource(String name) throws URISyntaxException {

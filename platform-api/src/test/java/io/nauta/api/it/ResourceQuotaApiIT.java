@@ -434,4 +434,29 @@ class ResourceQuotaApiIT {
                 + " cpu max limit to request ratio per Container is 2, but provided ratio is"
                 + " 3.000000]");
   }
+
+  @Test
+  void aPodsQosClassIsThatOfThePodLimitRangerDefaulted() {
+    namespace("qos");
+    assertThat(
+            create(
+                    "qos",
+                    """
+                    apiVersion: v1
+                    kind: LimitRange
+                    metadata:
+                      name: l
+                    spec:
+                      limits:
+                      - type: Container
+                        default: {cpu: 200m, memory: 64Mi}
+                    """)
+                .exitCode())
+        .isZero();
+    // No resources given: LimitRanger makes limits = requests, so the pod is Guaranteed, as
+    // upstream's PrepareForCreate (after mutating admission) classes it, not BestEffort.
+    assertThat(create("qos", pod("p", "{}")).exitCode()).isZero();
+    assertThat(ok("-n", "qos", "get", "pod", "p", "-o", "jsonpath={.status.qosClass}"))
+        .isEqualTo("Guaranteed");
+  }
 }

@@ -120,6 +120,17 @@ class ServiceAccountAdmissionIT {
     JsonNode mount = a.path("volumeMounts").get(0);
     assertThat(mount.path("mountPath").asString()).isEqualTo(MOUNT);
     assertThat(mount.path("readOnly").asBoolean()).isTrue();
+
+    // As upstream's create handler records managedFields before mutating admission, the creator
+    // owns its own volume and the defaults, not the account nor the token volume and mounts.
+    JsonNode owned = r.body().at("/metadata/managedFields/0/fieldsV1/f:spec");
+    assertThat(owned.has("f:restartPolicy")).as(owned.toString()).isTrue();
+    assertThat(owned.has("f:serviceAccountName")).isFalse();
+    assertThat(owned.has("f:serviceAccount")).isFalse();
+    assertThat(owned.path("f:volumes").has("k:{\"name\":\"own\"}")).isTrue();
+    assertThat(owned.path("f:volumes").toString()).doesNotContain("kube-api-access");
+    assertThat(owned.at("/f:containers/k:{\"name\":\"a\"}").has("f:volumeMounts")).isFalse();
+    assertThat(owned.at("/f:containers/k:{\"name\":\"a\"}").has("f:imagePullPolicy")).isTrue();
   }
 
   @Test
@@ -127,6 +138,10 @@ class ServiceAccountAdmissionIT {
     ApiCalls.Response named = createPod("sa", "named", "\"serviceAccountName\":\"bot\",");
     assertThat(named.status()).as(named.raw()).isEqualTo(201);
     assertThat(named.body().path("spec").path("serviceAccountName").asString()).isEqualTo("bot");
+    // An account the client named is the client's, with the field v1 mirrors it into.
+    JsonNode owned = named.body().at("/metadata/managedFields/0/fieldsV1/f:spec");
+    assertThat(owned.has("f:serviceAccountName")).as(owned.toString()).isTrue();
+    assertThat(owned.has("f:serviceAccount")).isTrue();
     assertThat(named.body().path("spec").path("volumes").size()).isEqualTo(2);
 
     ApiCalls.Response podSaysNo =

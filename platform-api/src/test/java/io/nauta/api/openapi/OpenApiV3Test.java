@@ -46,6 +46,7 @@ class OpenApiV3Test {
             "apis/apps/v1",
             "apis/autoscaling/v2",
             "apis/autoscaling/v1",
+            "apis/policy/v1",
             "apis/batch/v1",
             "apis/coordination.k8s.io/v1",
             "apis/rbac.authorization.k8s.io/v1",
@@ -195,7 +196,7 @@ class OpenApiV3Test {
   void findsDocumentsWithOrWithoutPrefixAndNotUnknownOnes() {
     assertThat(OPENAPI.document("/openapi/v3/apis/apps/v1")).isPresent();
     assertThat(OPENAPI.document("/apis/apps/v1/")).isPresent();
-    assertThat(OPENAPI.document("apis/policy/v1")).isEmpty();
+    assertThat(OPENAPI.document("apis/policy/v1beta1")).isEmpty();
     assertThat(OPENAPI.document("")).isEmpty();
   }
 

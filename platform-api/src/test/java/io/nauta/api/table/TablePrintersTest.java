@@ -109,6 +109,10 @@ class TablePrintersTest {
             "IngressClass",
             List.of("Name", "Controller", "Parameters", "Age"),
             List.of("Name", "Controller", "Parameters", "Age")),
+        Arguments.of(
+            "PodDisruptionBudget",
+            List.of("Name", "Min Available", "Max Unavailable", "Allowed Disruptions", "Age"),
+            List.of("Name", "Min Available", "Max Unavailable", "Allowed Disruptions", "Age")),
         Arguments.of("Widget", List.of("Name", "Age"), List.of("Name", "Age")));
   }
 
@@ -616,6 +620,23 @@ class TablePrintersTest {
             cells("EndpointSlice", "{\"metadata\":{\"name\":\"e\"},\"addressType\":\"IPv4\"}")
                 .subList(2, 4))
         .containsExactly("<unset>", "<unset>");
+  }
+
+  @Test
+  void printsADisruptionBudgetsUnsetBoundAsNotApplicable() {
+    assertThat(
+            cells(
+                    "PodDisruptionBudget",
+                    "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"minAvailable\":\"50%\"},"
+                        + "\"status\":{\"disruptionsAllowed\":1}}")
+                .subList(0, 4))
+        .containsExactly("web", "50%", "N/A", 1L);
+    assertThat(
+            cells(
+                    "PodDisruptionBudget",
+                    "{\"metadata\":{\"name\":\"db\"},\"spec\":{\"maxUnavailable\":1}}")
+                .subList(0, 4))
+        .containsExactly("db", "N/A", "1", 0L);
   }
 
   @Test

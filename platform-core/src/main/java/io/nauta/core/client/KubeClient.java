@@ -38,6 +38,10 @@ public final class KubeClient {
   private final ClientConfig fixedConfig;
   private final ClientTransport.OwnResources own;
   private final ClientConnections connections;
+
+  /** A request attribute: the request does not wait for the rate limit ({@link #probePath}). */
+  private static final String UNTHROTTLED = KubeClient.class.getName() + ".unthrottled";
+
   private final WebClient web;
   private final JsonMapper mapper;
   private volatile WriteFence fence = WriteFence.OPEN;
@@ -185,7 +189,7 @@ public final class KubeClient {
    */
   private Mono<ClientResponse> exchangeThrottled(ClientRequest request, ExchangeFunction next) {
     TokenBucket b = bucket;
-    return b == null
+    return b == null || request.attribute(UNTHROTTLED).isPresent()
         ? next.exchange(request)
         : b.take().then(Mono.defer(() -> next.exchange(request)));
   }
@@ -311,6 +315,15 @@ public final class KubeClient {
    */
   public Mono<String> getPath(String path) {
     return send(web.get().uri(uri(path, Map.of())));
+  }
+
+  /**
+   * As {@link #getPath(String)}, but without waiting for the rate limit: a probe of whether the
+   * client's connections still reach the API server, whose answer must not be late because the
+   * component's own requests queue for tokens.
+   */
+  public Mono<String> probePath(String path) {
+    return send(web.get().uri(uri(path, Map.of())).attribute(UNTHROTTLED, Boolean.TRUE));
   }
 
   /** A GET of {@code path} with query parameters (null values left out), its body as text. */

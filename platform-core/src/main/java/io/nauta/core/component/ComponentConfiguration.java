@@ -3,6 +3,7 @@ package io.nauta.core.component;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.informer.InformerFactory;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -19,7 +20,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@link ComponentWork} bean with the runner and starts and stops it with the application. A
  * component brings only its settings and its work. Its client's rate limit is the component's
  * default unless {@code nauta.client.qps}/{@code nauta.client.burst} say otherwise ({@link
- * ClientProperties}).
+ * ClientProperties}); {@code nauta.client.probe-period} (default 10s, 0 turns it off) and {@code
+ * nauta.client.probe-timeout} (5s) set its {@linkplain ComponentRunner.Builder#connectionProbe
+ * connection probe}.
  *
  * <p>A {@link LeaseLossAction} bean replaces the exit on a lost lease (tests that run a component
  * inside their own JVM); a {@link MeterRegistry} bean receives the leader-election gauge.
@@ -38,7 +41,16 @@ public class ComponentConfiguration {
         ComponentRunner.builder(settings.component(), settings.client())
             .rateLimit(ClientProperties.from(env).rateLimit(settings.rateLimit()))
             .leaderElection(settings.leaderElection())
-            .onLeaseLost(onLost.getIfAvailable(LeaseLossAction::exitProcess));
+            .onLeaseLost(onLost.getIfAvailable(LeaseLossAction::exitProcess))
+            .connectionProbe(
+                env.getProperty(
+                    "nauta.client.probe-period",
+                    Duration.class,
+                    ComponentRunner.DEFAULT_PROBE_PERIOD),
+                env.getProperty(
+                    "nauta.client.probe-timeout",
+                    Duration.class,
+                    ComponentRunner.DEFAULT_PROBE_TIMEOUT));
     meters.ifAvailable(builder::meterRegistry);
     return builder.build();
   }

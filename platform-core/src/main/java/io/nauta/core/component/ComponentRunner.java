@@ -15,6 +15,7 @@ import io.nauta.core.leaderelection.LeaderElectionConfig;
 import io.nauta.core.leaderelection.LeaderElector;
 import io.nauta.core.registry.BuiltInResources;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,11 +66,24 @@ import reactor.core.scheduler.Schedulers;
  * writes that no longer exist, and a re-list alone does not undo what was built on them, so the
  * process stops its work and the {@link LeaseLossAction#storageRewound} runs (an exit and a fresh
  * start in production), as Kubernetes asks of every component after an etcd restore.
+ *
+ * <p>A {@link ConnectionProbe} asks the API server for {@code /version} every few seconds on the
+ * component's client and closes all its connections when the server stops answering (and once more
+ * when it answers again), so informers whose watches sat on a connection that a broken network
+ * keeps open and silent watch again at once, for every component, leader-elected or not.
  */
 public final class ComponentRunner {
 
   private static final Log log = LogFactory.getLog(ComponentRunner.class);
   private static final String LEASES_API = "/apis/coordination.k8s.io/";
+
+  /**
+   * How often the {@link ConnectionProbe} asks the API server, unless the builder says otherwise.
+   */
+  public static final Duration DEFAULT_PROBE_PERIOD = Duration.ofSeconds(10);
+
+  /** How long a probe waits for its answer, unless the builder says otherwise. */
+  public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private final String component;
   private final KubeClient client;
@@ -82,6 +96,7 @@ public final class ComponentRunner {
   private final List<LeaderWork> work = new CopyOnWriteArrayList<>();
   private final List<LeaderWork> always = new CopyOnWriteArrayList<>();
   private final List<ReadinessCheck> readiness = new CopyOnWriteArrayList<>();
+  private volatile ConnectionProbe connectionProbe;
 
   private final Object workLock = new Object();
   private volatile boolean leading;
@@ -104,6 +119,10 @@ public final class ComponentRunner {
       client.limitRate(b.rateLimit);
     }
     this.informers = new InformerFactory(client);
+    this.connectionProbe =
+        b.probePeriod.isZero()
+            ? null
+            : new ConnectionProbe(component, client, b.probePeriod, b.probeTimeout);
     this.onLeaseLost = b.onLeaseLost;
     this.campaignAgain = b.campaignAgain;
     if (b.campaign == null && b.leaderElection != null) {
@@ -246,6 +265,28 @@ public final class ComponentRunner {
     return this;
   }
 
+  /**
+   * The component closes its client's stuck connections by a means of its own (the node agent: its
+   * Lease renewals, as the kubelet's), so the runner's {@linkplain Builder#connectionProbe
+   * connection probe} does not run; call before {@link #start}.
+   */
+  public ComponentRunner withoutConnectionProbe(String why) {
+    if (connectionProbe != null) {
+      log.info(component + ": no connection probe: " + why);
+      connectionProbe = null;
+    }
+    return this;
+  }
+
+  /**
+   * How many times the connection probe closed the client's connections since the runner started (0
+   * without a probe).
+   */
+  public int connectionProbeCloses() {
+    ConnectionProbe probe = connectionProbe;
+    return probe == null ? 0 : probe.closes();
+  }
+
   private record ReadinessCheck(BooleanSupplier check, String notReadyText) {}
 
   /** What keeps this component from being ready, or {@code null} when it is ready. */
@@ -293,6 +334,9 @@ public final class ComponentRunner {
             .take(1)
             .subscribe(this::onStorageRewound);
     informers.startAll();
+    if (connectionProbe != null) {
+      connectionProbe.start();
+    }
     waiting =
         Flux.fromIterable(informers.informers())
             .flatMap(SharedInformer::synced)
@@ -344,6 +388,9 @@ public final class ComponentRunner {
     }
     if (electionClient != null) {
       electionClient.close();
+    }
+    if (connectionProbe != null) {
+      connectionProbe.stop();
     }
     stopWork();
     stopAll(always);
@@ -482,6 +529,8 @@ public final class ComponentRunner {
     private LeaseLossAction onLeaseLost = LeaseLossAction.exitProcess();
     private ClientRateLimit rateLimit;
     private boolean campaignAgain;
+    private Duration probePeriod = DEFAULT_PROBE_PERIOD;
+    private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
 
     private Builder(String component, ClientConfig clientConfig, KubeClient client) {
       this.component = Objects.requireNonNull(component, "component");
@@ -532,6 +581,27 @@ public final class ComponentRunner {
      */
     public Builder campaignAgainAfterLeaseLoss() {
       this.campaignAgain = true;
+      return this;
+    }
+
+    /**
+     * How often the runner asks the API server for {@code /version} on the component's client, and
+     * how long it waits for an answer; two probes in a row without one close every connection of
+     * the client, and the first answer after failures closes them once more ({@link
+     * ConnectionProbe}), so informers stuck on a silent connection watch again on a fresh one.
+     * Default {@link #DEFAULT_PROBE_PERIOD} (10 s) and {@link #DEFAULT_PROBE_TIMEOUT} (5 s); a zero
+     * period turns the probe off.
+     */
+    public Builder connectionProbe(Duration period, Duration timeout) {
+      if (period.isNegative() || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "connection probe: period must not be negative, timeout must be positive: "
+                + period
+                + ", "
+                + timeout);
+      }
+      this.probePeriod = period;
+      this.probeTimeout = timeout;
       return this;
     }
 

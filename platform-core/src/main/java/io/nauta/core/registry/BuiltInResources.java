@@ -65,7 +65,7 @@ public final class BuiltInResources {
           true,
           List.of("po"),
           List.of("all"),
-          Set.of("status", "binding", "log", "exec", "attach", "portforward"),
+          Set.of("status", "binding", "eviction", "log", "exec", "attach", "portforward"),
           Pod.class);
   public static final ResourceType NODES =
       type("", "Node", "nodes", false, List.of("no"), List.of(), Set.of("status"), Node.class);
@@ -184,6 +184,23 @@ public final class BuiltInResources {
           List.of("all"),
           Set.of("status"),
           io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class);
+
+  public static final String POLICY_GROUP = "policy";
+
+  /**
+   * PodDisruptionBudgets (policy/v1): the budget evictions ({@code pods/eviction}) are held to; the
+   * disruption controller keeps their status.
+   */
+  public static final ResourceType POD_DISRUPTION_BUDGETS =
+      type(
+          POLICY_GROUP,
+          "PodDisruptionBudget",
+          "poddisruptionbudgets",
+          true,
+          List.of("pdb"),
+          List.of(),
+          Set.of("status"),
+          io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
 
   /** Snapshots of a DaemonSet's (or StatefulSet's) template, its rollout history. */
   public static final ResourceType CONTROLLER_REVISIONS =
@@ -518,6 +535,7 @@ public final class BuiltInResources {
             CONTROLLER_REVISIONS,
             HORIZONTAL_POD_AUTOSCALERS,
             HORIZONTAL_POD_AUTOSCALERS_V1,
+            POD_DISRUPTION_BUDGETS,
             PERSISTENT_VOLUMES,
             PERSISTENT_VOLUME_CLAIMS,
             JOBS,

@@ -36,6 +36,7 @@ public final class Validators {
           Map.entry("NetworkPolicy", new NetworkPolicyValidation()),
           Map.entry("EndpointSlice", new EndpointSliceValidation()),
           Map.entry("Ingress", new IngressValidation()),
+          Map.entry("PodDisruptionBudget", new PodDisruptionBudgetValidation()),
           Map.entry("IngressClass", new IngressClassValidation()),
           Map.entry("Role", new RbacValidation.RoleValidation()),
           Map.entry("ClusterRole", new RbacValidation.ClusterRoleValidation()),

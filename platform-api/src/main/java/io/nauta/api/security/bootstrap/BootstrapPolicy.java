@@ -95,6 +95,7 @@ public final class BootstrapPolicy {
                 WRITE,
                 List.of(""),
                 List.of("pods", "pods/attach", "pods/exec", "pods/portforward")),
+            rule(List.of("create"), List.of(""), List.of("pods/eviction")),
             // upstream's: reading these is connecting too (WebSocket upgrades are GETs)
             rule(READ, List.of(""), List.of("pods/attach", "pods/exec", "pods/portforward")),
             rule(
@@ -122,7 +123,8 @@ public final class BootstrapPolicy {
             rule(
                 WRITE,
                 List.of(BuiltInResources.NETWORKING_GROUP),
-                List.of("ingresses", "networkpolicies"))));
+                List.of("ingresses", "networkpolicies")),
+            rule(WRITE, List.of(BuiltInResources.POLICY_GROUP), List.of("poddisruptionbudgets"))));
     // metrics-server's own (its manifests install it): view, edit and admin read resource metrics.
     roles.add(
         role(
@@ -189,6 +191,10 @@ public final class BootstrapPolicy {
                 READ,
                 List.of(BuiltInResources.NETWORKING_GROUP),
                 List.of("ingresses", "ingresses/status", "networkpolicies")),
+            rule(
+                READ,
+                List.of(BuiltInResources.POLICY_GROUP),
+                List.of("poddisruptionbudgets", "poddisruptionbudgets/status")),
             rule(READ, List.of(BuiltInResources.DISCOVERY_GROUP), List.of("endpointslices"))));
     roles.add(
         role(
@@ -303,6 +309,15 @@ public final class BootstrapPolicy {
                 List.of(BuiltInResources.AUTOSCALING_GROUP),
                 List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status")),
             rule(List.of("get", "update"), List.of("*"), List.of("*/scale")),
+            // the disruption controller (upstream's disruption-controller role)
+            rule(
+                List.of("get", "list", "watch"),
+                List.of(BuiltInResources.POLICY_GROUP),
+                List.of("poddisruptionbudgets")),
+            rule(
+                List.of("update"),
+                List.of(BuiltInResources.POLICY_GROUP),
+                List.of("poddisruptionbudgets/status")),
             rule(List.of("get", "list"), List.of("metrics.k8s.io"), List.of("pods")),
             rule(
                 List.of("update", "patch"),
