@@ -327,14 +327,31 @@ public class ResourceService {
                               .put("name", generatedName(Meta.text(attempt, "generateName")));
                         }
                         ResourceStrategy writing = strategy.forServedVersion(ServedVersion.in(ctx));
-                        writing.prepareForCreate(
-                            attempt, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
-                        writing.applyDefaults(attempt);
+                        UserInfo user = ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null);
                         // managedFields where upstream's create handler records them: after the
-                        // defaults (decoding's there), before mutating admission, so that what
-                        // admission sets (an account, a storage or ingress class, a finalizer, a
-                        // priority) is no manager's.
-                        track(type, FieldManagement.in(ctx), null, attempt, null);
+                        // defaults (decoding's there), before the registry's PrepareForCreate and
+                        // before mutating admission, so that what those set (a Job's selector, an
+                        // account, a storage or ingress class, a finalizer, a priority) is no
+                        // manager's. Our prepareForCreate runs before the defaults (a Job's
+                        // defaults copy the labels it sets), so a kind whose preparation adds
+                        // fields is tracked on a copy defaulted without it.
+                        FieldManagement management = FieldManagement.in(ctx);
+                        ObjectNode asSent =
+                            writing.preparesUntrackedFields() ? attempt.deepCopy() : null;
+                        writing.prepareForCreate(attempt, user);
+                        writing.applyDefaults(attempt);
+                        if (asSent == null) {
+                          track(type, management, null, attempt, null);
+                        } else {
+                          writing.applyDefaults(asSent);
+                          track(type, management, null, asSent, null);
+                          JsonNode entries = Meta.of(asSent).get("managedFields");
+                          if (entries == null) {
+                            Meta.of(attempt).remove("managedFields");
+                          } else {
+                            Meta.of(attempt).set("managedFields", entries);
+                          }
+                        }
                         return serviceAccounts
                             .admitCreate(type, attempt, retryName)
                             .then(storage.admitCreate(type, attempt))
