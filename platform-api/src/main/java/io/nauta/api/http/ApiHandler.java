@@ -306,7 +306,7 @@ public class ApiHandler {
         new ObjectFilter(
             o.filter().namespace(),
             o.filter().labels(),
-            FieldSelector.parse(fields + "metadata.name=" + name, type.kind())));
+            FieldSelector.parseServed(fields + "metadata.name=" + name, type)));
   }
 
   // ---- writes
@@ -331,7 +331,7 @@ public class ApiHandler {
             body ->
                 service
                     .create(stored, info.namespace(), body, dryRun, fields)
-                    .contextWrite(ServedVersion.of(type.version())))
+                    .contextWrite(servedVersion(type, stored)))
         .flatMap(w -> written(HttpStatus.CREATED, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -354,7 +354,7 @@ public class ApiHandler {
                         body,
                         dryRun,
                         fields)
-                    .contextWrite(ServedVersion.of(type.version())))
+                    .contextWrite(servedVersion(type, stored)))
         .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -397,7 +397,7 @@ public class ApiHandler {
                               ? toStored(patched, stored)
                               : patched;
                         })
-                    .contextWrite(ServedVersion.of(type.version())))
+                    .contextWrite(servedVersion(type, stored)))
         .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -457,7 +457,7 @@ public class ApiHandler {
               return update
                   .onErrorResume(NotFoundException.class, e -> create)
                   .contextWrite(FieldManagement.apply(manager))
-                  .contextWrite(ServedVersion.of(type.version()));
+                  .contextWrite(servedVersion(type, stored));
             })
         .flatMap(
             w ->
@@ -561,6 +561,9 @@ public class ApiHandler {
       if (AutoscalingConversion.applies(stored)) {
         return AutoscalingConversion.toV2(body);
       }
+      if (EventsV1Conversion.applies(served)) {
+        return EventsV1Conversion.toCore(body);
+      }
       body.put("apiVersion", stored.apiVersion());
     }
     return body;
@@ -572,10 +575,25 @@ public class ApiHandler {
         && !patched.path("apiVersion").asString("").equals(stored.apiVersion())) {
       return AutoscalingConversion.toV2(patched);
     }
+    if (EventsV1Conversion.isEventsV1(patched)) {
+      return EventsV1Conversion.toCore(patched);
+    }
     if (patched.has("apiVersion")) {
       patched.put("apiVersion", stored.apiVersion());
     }
     return patched;
+  }
+
+  /**
+   * The served version a write's strategy is chosen by: the version, or, for a kind served in
+   * another group than it is stored in (events.k8s.io Events), the group-version, whose rules
+   * differ (upstream's ValidateEventCreate by request version).
+   */
+  private static java.util.function.Function<
+          reactor.util.context.Context, reactor.util.context.Context>
+      servedVersion(ResourceType type, ResourceType stored) {
+    return ServedVersion.of(
+        type.group().equals(stored.group()) ? type.version() : type.apiVersion());
   }
 
   /** Delete options from the body (kubectl, clients) and from query parameters (curl). */
