@@ -8,14 +8,10 @@ import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.nauta.api.support.TestApiServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,16 +46,7 @@ class EventsV1IT {
   static void start() {
     server = TestApiServer.startOnEmptyRedis();
     api = new ApiCalls(server);
-    Config config =
-        new ConfigBuilder(Config.fromKubeconfig(server.kubeconfig().toFile()))
-            .withNamespace(NS)
-            .withRequestRetryBackoffLimit(0)
-            .build();
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(config)
-            .withHttpClientFactory(new JdkHttpClientFactory())
-            .build();
+    client = server.fabric8Client(NS);
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
@@ -95,6 +82,26 @@ class EventsV1IT {
         .withType("Normal")
         .withNote("Successfully assigned " + NS + "/" + regarding + " to node-1")
         .build();
+  }
+
+  /** An old-style core Event (no eventTime), as client-go's older recorder writes them. */
+  private static EventBuilder legacy(String name, String pod, String reason, String message) {
+    return new EventBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewInvolvedObject()
+        .withKind("Pod")
+        .withNamespace(NS)
+        .withName(pod)
+        .endInvolvedObject()
+        .withReason(reason)
+        .withMessage(message)
+        .withType("Normal");
+  }
+
+  private static void createCore(EventBuilder event) {
+    client.v1().events().inNamespace(NS).resource(event.build()).create();
   }
 
   @Test
@@ -143,32 +150,15 @@ class EventsV1IT {
 
   @Test
   void anOldStyleCoreEventIsReadThroughEventsV1WithItsDeprecatedFields() {
-    client
-        .v1()
-        .events()
-        .inNamespace(NS)
-        .resource(
-            new EventBuilder()
-                .withNewMetadata()
-                .withName("db.1")
-                .endMetadata()
-                .withNewInvolvedObject()
-                .withKind("Pod")
-                .withNamespace(NS)
-                .withName("db")
-                .endInvolvedObject()
-                .withReason("Pulled")
-                .withMessage("pulled the image")
-                .withType("Normal")
-                .withCount(3)
-                .withFirstTimestamp("2026-01-02T03:00:00Z")
-                .withLastTimestamp("2026-01-02T03:05:00Z")
-                .withNewSource()
-                .withComponent("kubelet")
-                .withHost("node-1")
-                .endSource()
-                .build())
-        .create();
+    createCore(
+        legacy("db.1", "db", "Pulled", "pulled the image")
+            .withCount(3)
+            .withFirstTimestamp("2026-01-02T03:00:00Z")
+            .withLastTimestamp("2026-01-02T03:05:00Z")
+            .withNewSource()
+            .withComponent("kubelet")
+            .withHost("node-1")
+            .endSource());
 
     Event v1 = client.events().v1().events().withName("db.1").get();
     assertThat(v1.getRegarding().getName()).isEqualTo("db");
@@ -208,25 +198,7 @@ class EventsV1IT {
                 .withField("regarding.name", "watched")
                 .watch(collect(seenAsV1))) {
       client.events().v1().events().resource(recorded("watched.1", "watched")).create();
-      client
-          .v1()
-          .events()
-          .inNamespace(NS)
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withName("watched.2")
-                  .endMetadata()
-                  .withNewInvolvedObject()
-                  .withKind("Pod")
-                  .withNamespace(NS)
-                  .withName("watched")
-                  .endInvolvedObject()
-                  .withReason("Killing")
-                  .withMessage("stopping")
-                  .withType("Normal")
-                  .build())
-          .create();
+      createCore(legacy("watched.2", "watched", "Killing", "stopping"));
 
       await()
           .atMost(Duration.ofSeconds(20))
@@ -402,6 +374,14 @@ class EventsV1IT {
     assertThat(yaml.stdout())
         .contains("apiVersion: events.k8s.io/v1", "regarding:", "reportingController:")
         .doesNotContain("involvedObject:");
+
+    // Plain "events" (and "ev") stay the core API, as with Kubernetes' group priorities.
+    for (String name : List.of("events", "ev")) {
+      Kubectl.Result core =
+          kubectl.run("get", name, "-n", NS, "kubectl.1", "-o", "jsonpath={.apiVersion}");
+      assertThat(core.exitCode()).as(core.toString()).isZero();
+      assertThat(core.stdout()).isEqualTo("v1");
+    }
 
     Kubectl.Result events = kubectl.run("events", "-n", NS, "--for", "pod/kubectl-pod");
     assertThat(events.exitCode()).as(events.toString()).isZero();
