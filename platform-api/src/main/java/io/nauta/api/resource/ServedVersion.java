@@ -8,7 +8,9 @@ import reactor.util.context.ContextView;
  * The version of a kind a write was sent to, which the HTTP layer puts into the write's Reactor
  * context: the generic store writes at the storage version, but a custom resource's write is
  * pruned, defaulted and validated by the schema of the version the client used, as upstream's
- * per-version strategies do ({@link io.nauta.api.admission.ResourceStrategy#forServedVersion}).
+ * per-version strategies do ({@link io.nauta.api.admission.ResourceStrategy#forServedVersion}). For
+ * a kind served in another group than it is stored in (events.k8s.io Events) it is the
+ * group-version, e.g. {@code events.k8s.io/v1}.
  */
 public final class ServedVersion {
 
