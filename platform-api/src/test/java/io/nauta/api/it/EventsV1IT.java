@@ -316,6 +316,14 @@ class EventsV1IT {
         api.patch(CORE + "/series.1", "application/merge-patch+json", "{\"message\":\"other\"}");
     assertThat(viaCore.status()).as(viaCore.raw()).isEqualTo(200);
     assertThat(api.get(V1 + "/series.1").body().path("note").asString()).isEqualTo("other");
+
+    // Deleted through events.k8s.io, gone from both.
+    ApiCalls.Response deleted = api.delete(V1 + "/series.1");
+    assertThat(deleted.status()).as(deleted.raw()).isEqualTo(200);
+    assertThat(deleted.body().path("apiVersion").asString()).isEqualTo("events.k8s.io/v1");
+    assertThat(deleted.body().path("regarding").path("name").asString()).isEqualTo("series");
+    assertThat(api.get(CORE + "/series.1").status()).isEqualTo(404);
+    assertThat(api.get(V1 + "/series.1").status()).isEqualTo(404);
   }
 
   @Test
