@@ -331,7 +331,7 @@ public class ApiHandler {
             body ->
                 service
                     .create(stored, info.namespace(), body, dryRun, fields)
-                    .contextWrite(servedVersion(type, stored)))
+                    .contextWrite(ServedVersion.of(type, stored)))
         .flatMap(w -> written(HttpStatus.CREATED, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -354,7 +354,7 @@ public class ApiHandler {
                         body,
                         dryRun,
                         fields)
-                    .contextWrite(servedVersion(type, stored)))
+                    .contextWrite(ServedVersion.of(type, stored)))
         .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -397,7 +397,7 @@ public class ApiHandler {
                               ? toStored(patched, stored)
                               : patched;
                         })
-                    .contextWrite(servedVersion(type, stored)))
+                    .contextWrite(ServedVersion.of(type, stored)))
         .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -457,7 +457,7 @@ public class ApiHandler {
               return update
                   .onErrorResume(NotFoundException.class, e -> create)
                   .contextWrite(FieldManagement.apply(manager))
-                  .contextWrite(servedVersion(type, stored));
+                  .contextWrite(ServedVersion.of(type, stored));
             })
         .flatMap(
             w ->
@@ -582,18 +582,6 @@ public class ApiHandler {
       patched.put("apiVersion", stored.apiVersion());
     }
     return patched;
-  }
-
-  /**
-   * The served version a write's strategy is chosen by: the version, or, for a kind served in
-   * another group than it is stored in (events.k8s.io Events), the group-version, whose rules
-   * differ (upstream's ValidateEventCreate by request version).
-   */
-  private static java.util.function.Function<
-          reactor.util.context.Context, reactor.util.context.Context>
-      servedVersion(ResourceType type, ResourceType stored) {
-    return ServedVersion.of(
-        type.group().equals(stored.group()) ? type.version() : type.apiVersion());
   }
 
   /** Delete options from the body (kubectl, clients) and from query parameters (curl). */
