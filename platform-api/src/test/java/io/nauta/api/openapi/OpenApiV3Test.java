@@ -59,6 +59,7 @@ class OpenApiV3Test {
             "apis/flowcontrol.apiserver.k8s.io/v1",
             "apis/apiextensions.k8s.io/v1",
             "apis/metrics.k8s.io/v1beta1",
+            "apis/events.k8s.io/v1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {
