@@ -82,6 +82,9 @@ final class GoTime {
 
   /** A {@code metav1.Time} as Kubernetes writes it back; {@code null} for the zero time. */
   static String time(String value) throws Unparsable {
+    if (isCanonical(value, false)) {
+      return value; // what a write almost always carries: nothing to parse or allocate
+    }
     long[] t = parse(value, TIME_LAYOUT, RFC3339);
     return isZero(t) ? null : format(t[0], -1);
   }
@@ -96,6 +99,9 @@ final class GoTime {
    * takes is refused with the message Go gives for the MicroTime layout.
    */
   static String microTime(String value) throws Unparsable {
+    if (isCanonical(value, true)) {
+      return value;
+    }
     long[] t;
     try {
       t = parse(value, TIME_LAYOUT, RFC3339);
@@ -104,6 +110,55 @@ final class GoTime {
       throw lenient;
     }
     return isZero(t) ? null : format(t[0], (int) (t[1] / 1000));
+  }
+
+  /**
+   * Whether {@code value} is already as Go writes it ({@code 2006-01-02T15:04:05Z}, with {@code
+   * .000000} before the Z for a MicroTime), a valid date and not the zero time: checked in place.
+   */
+  private static boolean isCanonical(String v, boolean micro) {
+    int length = micro ? 27 : 20;
+    if (v.length() != length
+        || v.charAt(4) != '-'
+        || v.charAt(7) != '-'
+        || v.charAt(10) != 'T'
+        || v.charAt(13) != ':'
+        || v.charAt(16) != ':'
+        || v.charAt(length - 1) != 'Z'
+        || (micro && v.charAt(19) != '.')
+        || !allDigits(v, 0, 4)
+        || !allDigits(v, 5, 7)
+        || !allDigits(v, 8, 10)
+        || !allDigits(v, 11, 13)
+        || !allDigits(v, 14, 16)
+        || !allDigits(v, 17, 19)
+        || (micro && !allDigits(v, 20, 26))) {
+      return false;
+    }
+    int year = number(v, 0, 4);
+    int month = number(v, 5, 7);
+    int day = number(v, 8, 10);
+    if (year == 1
+        && month == 1
+        && day == 1
+        && v.startsWith(micro ? "00:00:00.000000" : "00:00:00", 11)) {
+      return false; // the zero time, written null
+    }
+    return month >= 1
+        && month <= 12
+        && day >= 1
+        && day <= YearMonth.of(year, month).lengthOfMonth()
+        && number(v, 11, 13) < 24
+        && number(v, 14, 16) < 60
+        && number(v, 17, 19) < 60;
+  }
+
+  private static int number(String s, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      n = n * 10 + (s.charAt(i) - '0');
+    }
+    return n;
   }
 
   private static boolean isZero(long[] t) {

@@ -30,11 +30,14 @@ class GoTimeTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = '|',
+      nullValues = "NULL",
       value = {
         "2024-01-01T10:00:00.123+02:00     | 2024-01-01T08:00:00.123000Z",
         "2026-12-06T13:58:16.100169+00:00  | 2026-12-06T13:58:16.100169Z",
         "2026-12-06T15:58:16+02:00         | 2026-12-06T13:58:16.000000Z",
         "2026-12-06T13:58:16.123456789123Z | 2026-12-06T13:58:16.123456Z",
+        "2026-12-06T13:58:16.123456Z       | 2026-12-06T13:58:16.123456Z",
+        "0001-01-01T00:00:00.000000Z       | NULL",
       })
   void microTimeIsUtcWithSixDigits(String sent, String stored) throws Exception {
     assertThat(GoTime.microTime(sent)).isEqualTo(stored);
