@@ -1,16 +1,11 @@
 package io.nauta.api.resource;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.MicroTime;
 import io.nauta.api.openapi.ModelProperties;
 import io.nauta.api.openapi.SchemaNames;
+import io.nauta.api.openapi.TimeProperties;
+import io.nauta.api.openapi.TimeProperties.Kind;
 import io.nauta.core.registry.ResourceType;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,20 +29,14 @@ import tools.jackson.databind.type.TypeFactory;
  *
  * <p>Where those values are is worked out once per model class from the fabric8 model (which
  * properties lead where, lists and maps included) and upstream's OpenAPI definitions, which say
- * which properties are a Time or a MicroTime (the fabric8 model keeps a Time as a plain string;
- * {@code time-properties} beside this class lists them). A write then visits only the branches that
- * lead to one: a pod's conditions, container states and metadata, not its whole spec.
+ * which properties are a Time or a MicroTime ({@link TimeProperties}). A write then visits only the
+ * branches that lead to one: a pod's conditions, container states and metadata, not its whole spec.
  *
  * <p>A custom resource's own fields are its schema's, and Kubernetes keeps a {@code date-time}
  * string there as sent; only its {@code metadata} is ObjectMeta, decoded as such, and a malformed
  * time there is dropped rather than refused, as apiextensions' metadata coercion drops it.
  */
 public final class TimeFields {
-
-  private enum Kind {
-    TIME,
-    MICRO_TIME
-  }
 
   /**
    * Where a value is, in a tree that holds only what leads to a time: an object's fields, a list's
@@ -68,8 +57,6 @@ public final class TimeFields {
   }
 
   private static final TimeFields NONE = new TimeFields(new Node(), false);
-
-  private static final Map<String, Kind> TABLE = readTable();
 
   private static final ModelProperties PROPERTIES =
       new ModelProperties(TypeFactory.createDefaultInstance());
@@ -160,6 +147,7 @@ public final class TimeFields {
         }
       }
     } else if (value instanceof ArrayNode a && node.items != null) {
+      // Lists of objects; upstream has no list whose items are themselves times.
       for (JsonNode item : a) {
         visit(item, node.items, type);
       }
@@ -247,8 +235,8 @@ public final class TimeFields {
       } else {
         leafParent = child;
       }
-      Class<?> element = elementOf(t);
-      Kind kind = timeKind(type, p.name(), element);
+      Class<?> element = TimeProperties.elementOf(t);
+      Kind kind = TimeProperties.of(type, p.name(), p.type());
       if (kind != null) {
         child.time = kind;
         child.goStruct = type.getSimpleName();
@@ -282,8 +270,8 @@ public final class TimeFields {
       Set<Class<?>> next = new HashSet<>();
       leadsTo.put(type, next);
       for (ModelProperties.Property p : PROPERTIES.of(type)) {
-        Class<?> element = elementOf(p.type());
-        if (timeKind(type, p.name(), element) != null) {
+        Class<?> element = TimeProperties.elementOf(p.type());
+        if (TimeProperties.of(type, p.name(), p.type()) != null) {
           marked.add(type);
         } else if (SchemaNames.isModel(element)) {
           next.add(element);
@@ -300,49 +288,5 @@ public final class TimeFields {
       }
     }
     return marked;
-  }
-
-  /** What a property holds: its class, or its items' or values' for a list or map. */
-  private static Class<?> elementOf(JavaType t) {
-    return t.isMapLikeType() ? t.getContentType().getRawClass() : ModelProperties.elementClass(t);
-  }
-
-  private static Kind timeKind(Class<?> holder, String property, Class<?> element) {
-    if (element == MicroTime.class) {
-      return Kind.MICRO_TIME;
-    }
-    return TABLE.get(key(SchemaNames.of(holder)) + " " + property);
-  }
-
-  /**
-   * A definition by its last package segments and name ({@code core.v1.PodCondition}): fabric8's
-   * packages give upstream's group and version, not always its Go module ({@code
-   * io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1}).
-   */
-  private static String key(String definition) {
-    int name = definition.lastIndexOf('.');
-    int version = definition.lastIndexOf('.', name - 1);
-    int group = definition.lastIndexOf('.', version - 1);
-    return definition.substring(group + 1);
-  }
-
-  private static Map<String, Kind> readTable() {
-    Map<String, Kind> table = new HashMap<>();
-    try (InputStream in = TimeFields.class.getResourceAsStream("time-properties")) {
-      if (in == null) {
-        throw new IllegalStateException("time-properties is missing from the class path");
-      }
-      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.trim().split("\\s+");
-        table.put(key(f[0]) + " " + f[1], f[2].equals("MicroTime") ? Kind.MICRO_TIME : Kind.TIME);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Map.copyOf(table);
   }
 }
