@@ -107,6 +107,26 @@ class TimeFieldsTest {
   }
 
   @Test
+  void theTimesOfKindsInOtherGroupsAreFoundByTheirUpstreamDefinitions() {
+    assertThat(TimeFields.of(BuiltInResources.HORIZONTAL_POD_AUTOSCALERS).paths())
+        .contains("status.lastScaleTime=Time", "status.conditions[].lastTransitionTime=Time");
+    assertThat(TimeFields.of(BuiltInResources.HORIZONTAL_POD_AUTOSCALERS_V1).paths())
+        .contains("status.lastScaleTime=Time");
+    assertThat(TimeFields.of(BuiltInResources.DEPLOYMENTS).paths())
+        .contains(
+            "status.conditions[].lastUpdateTime=Time",
+            "status.conditions[].lastTransitionTime=Time");
+    assertThat(TimeFields.of(BuiltInResources.JOBS).paths())
+        .contains("status.startTime=Time", "status.completionTime=Time");
+    assertThat(TimeFields.of(BuiltInResources.CERTIFICATE_SIGNING_REQUESTS).paths())
+        .contains("status.conditions[].lastUpdateTime=Time");
+    assertThat(TimeFields.of(BuiltInResources.FLOW_SCHEMAS).paths())
+        .contains("status.conditions[].lastTransitionTime=Time");
+    assertThat(TimeFields.of(BuiltInResources.NAMESPACES).paths())
+        .contains("status.conditions[].lastTransitionTime=Time");
+  }
+
+  @Test
   void aKindWithoutTimesOfItsOwnHasOnlyItsMetadatas() {
     assertThat(TimeFields.of(BuiltInResources.CONFIGMAPS).paths())
         .containsExactlyInAnyOrderElementsOf(METADATA);
