@@ -3,6 +3,7 @@ package io.nauta.api.resource;
 import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,19 +67,16 @@ final class GoTime {
           new Element("", Std.ZONE),
           new Element("", Std.END));
 
-  private static final List<Element> MICRO_LAYOUT =
-      List.of(
-          new Element("", Std.YEAR),
-          new Element("-", Std.MONTH),
-          new Element("-", Std.DAY),
-          new Element("T", Std.HOUR),
-          new Element(":", Std.MINUTE),
-          new Element(":", Std.SECOND),
-          new Element("", Std.FRACTION),
-          new Element("", Std.ZONE),
-          new Element("", Std.END));
+  /** The same with Go's {@code .000000} before the zone: exactly six fractional digits. */
+  private static final List<Element> MICRO_LAYOUT = withFraction(TIME_LAYOUT);
 
   private GoTime() {}
+
+  private static List<Element> withFraction(List<Element> layout) {
+    List<Element> out = new ArrayList<>(layout);
+    out.add(out.size() - 2, new Element("", Std.FRACTION)); // before the zone and the end
+    return List.copyOf(out);
+  }
 
   /** A {@code metav1.Time} as Kubernetes writes it back; {@code null} for the zero time. */
   static String time(String value) throws Unparsable {
