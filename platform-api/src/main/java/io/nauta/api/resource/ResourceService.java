@@ -277,6 +277,8 @@ public class ResourceService {
         () -> {
           ObjectNode obj = body.deepCopy();
           checkKind(type, obj);
+          // Decoded as Kubernetes decodes a body, before anything reads it.
+          TimeFields.of(type).normalize(obj, type);
           ObjectNode meta = Meta.of(obj);
           refuseResourceVersion(meta);
           scopeNamespace(type, namespace, obj);
@@ -596,6 +598,9 @@ public class ResourceService {
       StoredObjectNode cur,
       FieldManagement management) {
     ObjectNode desired = desiredFromCurrent.apply(cur.node().deepCopy());
+    // The body, the patched or the applied object, decoded as Kubernetes decodes it: before the
+    // comparison with the stored object and before managedFields see what changed.
+    TimeFields.of(type).normalize(desired, type);
     String wanted = Meta.resourceVersion(desired);
     if (wanted != null
         && !wanted.isEmpty()
@@ -1022,7 +1027,6 @@ public class ResourceService {
       ObjectNode old,
       boolean statusWrite,
       FieldValidation fieldValidation) {
-    MicroTimeFields.normalize(obj, type);
     HasMetadata typed = codec.toModelForValidation(obj, type);
     if (type.modelClass() == GenericKubernetesResource.class) {
       // A custom resource's fields are its schema's: its strategy prunes what the schema does not
