@@ -135,7 +135,8 @@ class CrossNodeIT {
         ok("deploy/nauta token create --ttl 10m --print-join-command 2>/dev/null").strip();
     assertThat(join).startsWith("deploy/nauta join --server https://");
     // The joined node's launcher installs the egress guard in its namespace, whose default route
-    // is the veth: the pod network goes to the other node that way, so it is let through.
+    // is the veth: the pod network and the other host (its replies to the API server's calls,
+    // e.g. kubectl logs) are reached that way, so they are let through.
     String asJoined =
         "env DOCKER_HOST=unix://"
             + socket
@@ -143,9 +144,11 @@ class CrossNodeIT {
             + dir.resolve("joined")
             + " NAUTA_AGENT_PORT="
             + ports[6]
-            + " NAUTA_EGRESS_ALLOW="
+            + " NAUTA_EGRESS_ALLOW=\""
             + CLUSTER_CIDR
-            + " ";
+            + " "
+            + hostIp
+            + "\" ";
     cleanups.add(0, inNs(asJoined + "deploy/nauta down"));
     String joined =
         ok(
@@ -190,6 +193,20 @@ class CrossNodeIT {
     assertThat(fetch("web-a", svcB)).isEqualTo("hello from " + b);
     assertThat(fetch("web-b", svcA)).isEqualTo("hello from " + a);
 
+    // Both requests each server got (by pod IP, then through the Service) came from the client
+    // pod's own address, neither from a node's (no NAT between pods, also through a Service).
+    // web-b's log through the API server and the joined node's agent; web-a's from this host's
+    // engine (up's agent serves its port with a certificate for 127.0.0.1, not NAUTA_NODE_IP).
+    assertClients("web-b", ok("kubectl logs web-b"), ipA, hostIp, nsIp);
+    assertClients(
+        "web-a",
+        ok(
+            "docker logs $(docker ps -q --filter label=io.nauta.pod.name=web-a --filter"
+                + " label=io.nauta.container.name=web) 2>&1"),
+        ipB,
+        hostIp,
+        nsIp);
+
     // The joined node goes away: this host's agent removes its route, and only that one.
     ok("kubectl delete pod web-b --wait=false");
     ok(inNs(asJoined + "deploy/nauta down"));
@@ -232,6 +249,19 @@ class CrossNodeIT {
     return body[0];
   }
 
+  /**
+   * {@code pod}'s httpd {@code log} ({@code -vv}): two requests from {@code client}, none from a
+   * node.
+   */
+  private void assertClients(String pod, String log, String client, String... nodes) {
+    assertThat(log.lines().filter(l -> l.matches("\\[::ffff:" + client + "]:\\d+: url:/")))
+        .as("requests from %s in %s's log:%n%s", client, pod, log)
+        .hasSize(2);
+    for (String node : nodes) {
+      assertThat(log).doesNotContain("[::ffff:" + node + "]");
+    }
+  }
+
   private Path writeManifest(String a, String b) throws IOException {
     StringBuilder yaml = new StringBuilder();
     for (String[] p : List.of(new String[] {"web-a", a}, new String[] {"web-b", b})) {
@@ -246,7 +276,7 @@ class CrossNodeIT {
             containers:
             - name: web
               image: nauta/busybox:local
-              command: [sh, -c, 'mkdir -p /www && echo "hello from %2$s" > /www/index.html && exec httpd -f -p 8080 -h /www']
+              command: [sh, -c, 'mkdir -p /www && echo "hello from %2$s" > /www/index.html && exec httpd -f -vv -p 8080 -h /www']
               readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
           ---
           apiVersion: v1

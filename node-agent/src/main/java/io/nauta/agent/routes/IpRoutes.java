@@ -1,19 +1,15 @@
 package io.nauta.agent.routes;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.nauta.agent.host.HostCommand;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * This host's IPv4 routes of one routing protocol number (the {@code proto} of {@code ip route}),
@@ -102,36 +98,7 @@ public class IpRoutes {
   }
 
   private static String exec(List<String> cmd) {
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).start();
-    } catch (IOException e) {
-      throw new IpException(cmd.get(0) + " could not be run: " + e.getMessage(), e);
-    }
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-    String out = read(p.getInputStream());
-    try {
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IpException(String.join(" ", cmd) + " did not finish", null);
-      }
-      if (p.exitValue() != 0) {
-        throw new IpException(
-            String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + err.join().trim(), null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IpException("interrupted while running " + cmd.get(0), e);
-    }
-    return out;
-  }
-
-  private static String read(InputStream s) {
-    try (s) {
-      return new String(s.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
+    return HostCommand.run(cmd, null, TIMEOUT_SECONDS, IpException::new);
   }
 
   /** {@code ip} failed or could not be run. */
