@@ -195,17 +195,10 @@ class CrossNodeIT {
 
     // Both requests each server got (by pod IP, then through the Service) came from the client
     // pod's own address, neither from a node's (no NAT between pods, also through a Service).
-    // web-b's log through the API server and the joined node's agent; web-a's from this host's
-    // engine (up's agent serves its port with a certificate for 127.0.0.1, not NAUTA_NODE_IP).
+    // Both logs through the API server and each node's agent at its InternalIP: up's agent
+    // serves with a certificate that names NAUTA_NODE_IP.
     assertClients("web-b", ok("kubectl logs web-b"), ipA, hostIp, nsIp);
-    assertClients(
-        "web-a",
-        ok(
-            "docker logs $(docker ps -q --filter label=io.nauta.pod.name=web-a --filter"
-                + " label=io.nauta.container.name=web) 2>&1"),
-        ipB,
-        hostIp,
-        nsIp);
+    assertClients("web-a", ok("kubectl logs web-a"), ipB, hostIp, nsIp);
 
     // The joined node goes away: this host's agent removes its route, and only that one.
     ok("kubectl delete pod web-b --wait=false");
