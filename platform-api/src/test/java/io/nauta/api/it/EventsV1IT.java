@@ -46,7 +46,7 @@ class EventsV1IT {
   static void start() {
     server = TestApiServer.startOnEmptyRedis();
     api = new ApiCalls(server);
-    client = server.fabric8Client(NS);
+    client = fabric8Client(server, NS);
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
@@ -420,5 +420,23 @@ class EventsV1IT {
     assertThat(v3.status()).as(v3.raw()).isEqualTo(200);
     assertThat(v3.body().path("components").path("schemas").has("io.k8s.api.events.v1.Event"))
         .isTrue();
+  }
+
+  /**
+   * fabric8's client as the admin, on the JDK HTTP client, in {@code namespace}, without retries (a
+   * refused request is the test's answer, not something to try again).
+   */
+  // Not in TestApiServer: the other modules' tests use it without fabric8's client on their path.
+  private static io.fabric8.kubernetes.client.KubernetesClient fabric8Client(
+      TestApiServer server, String namespace) {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(
+            new io.fabric8.kubernetes.client.ConfigBuilder(
+                    io.fabric8.kubernetes.client.Config.fromKubeconfig(server.kubeconfig().toFile()))
+                .withNamespace(namespace)
+                .withRequestRetryBackoffLimit(0)
+                .build())
+        .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory())
+        .build();
   }
 }

@@ -344,22 +344,6 @@ public final class TestApiServer implements AutoCloseable {
   }
 
   /**
-   * fabric8's client as the admin, on the JDK HTTP client, in {@code namespace}, without retries (a
-   * refused request is the test's answer, not something to try again).
-   */
-  public io.fabric8.kubernetes.client.KubernetesClient fabric8Client(String namespace) {
-    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-        .withConfig(
-            new io.fabric8.kubernetes.client.ConfigBuilder(
-                    io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig().toFile()))
-                .withNamespace(namespace)
-                .withRequestRetryBackoffLimit(0)
-                .build())
-        .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory())
-        .build();
-  }
-
-  /**
    * A kubeconfig for this server as {@code user} in {@code groups}: a client certificate issued by
    * the PKI's client CA, as {@code kubectl certificate approve} or an administrator would give one.
    */
