@@ -26,14 +26,21 @@ custom = client.CustomObjectsApi()
 failures = []
 
 
+def report(line):
+    # One write per line: print() writes its arguments one by one, and the client's leader
+    # election logs to stderr (merged by the test) could land between them.
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def case(fn):
     started = time.monotonic()
     try:
         fn()
-        print("ok", fn.__name__, "%.1fs" % (time.monotonic() - started), flush=True)
+        report("ok %s %.1fs" % (fn.__name__, time.monotonic() - started))
     except Exception as e:  # noqa: BLE001 - every failure is reported, not just assertions
         failures.append(fn.__name__)
-        print("FAIL", fn.__name__ + ":", repr(e)[:800], flush=True)
+        report("FAIL %s: %s" % (fn.__name__, repr(e)[:800]))
         traceback.print_exc(limit=4)
     return fn
 

@@ -94,7 +94,7 @@ public class IngressServerWork implements ComponentWork {
                     RouteTableBuilder.Result r = builder.build(view);
                     table.set(r.table());
                     tls.retainOnly(r.table());
-                    status.sync(r.served(), r.problems());
+                    status.sync(r.served(), view.ingresses(), r.problems());
                   } catch (RuntimeException e) {
                     log.error("could not build the routes", e);
                   }

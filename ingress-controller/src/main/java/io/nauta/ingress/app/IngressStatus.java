@@ -21,9 +21,12 @@ import reactor.core.publisher.Mono;
 
 /**
  * Writes what the controller tells of its Ingresses: {@code status.loadBalancer.ingress} set to the
- * controller's address (through the status subresource, only when it differs), and a Warning Event
- * per problem, once when it appears. Level-based: called after every table build with everything
- * served, so a failed write is tried again on the next build (at the latest the periodic one).
+ * controller's address (through the status subresource, only when it differs), taken off again from
+ * an Ingress that left the class (another class named, the default class moved) while it still
+ * shows exactly this address, so that it does not advertise a controller that no longer routes it;
+ * and a Warning Event per problem, once when it appears. Level-based: called after every table
+ * build with everything served, so a failed write is tried again on the next build (at the latest
+ * the periodic one).
  */
 final class IngressStatus {
 
@@ -46,34 +49,21 @@ final class IngressStatus {
                 : b.withHostname(statusAddress).build());
   }
 
-  void sync(List<Ingress> served, List<Problem> problems) {
+  /**
+   * @param all every Ingress the controller sees, {@code served} among them
+   */
+  void sync(List<Ingress> served, List<Ingress> all, List<Problem> problems) {
+    Set<String> servedKeys = new HashSet<>();
     for (Ingress ing : served) {
-      List<IngressLoadBalancerIngress> current =
-          ing.getStatus() == null || ing.getStatus().getLoadBalancer() == null
-              ? null
-              : ing.getStatus().getLoadBalancer().getIngress();
-      if (Objects.equals(current, address)) {
-        continue;
+      servedKeys.add(key(ing));
+      if (!Objects.equals(addresses(ing), address)) {
+        write(ing, address);
       }
-      String key = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
-      String rv = ing.getMetadata().getResourceVersion();
-      if (rv.equals(inFlight.put(key, rv))) {
-        continue;
+    }
+    for (Ingress ing : all) {
+      if (!servedKeys.contains(key(ing)) && Objects.equals(addresses(ing), address)) {
+        write(ing, List.of());
       }
-      Ingress updated =
-          new IngressBuilder(ing)
-              .withNewStatus()
-              .withNewLoadBalancer()
-              .withIngress(address)
-              .endLoadBalancer()
-              .endStatus()
-              .build();
-      ingresses
-          .updateStatus(updated)
-          .doOnError(e -> log.info("could not write the status of ingress " + key + ": " + e))
-          .doFinally(s -> inFlight.remove(key, rv))
-          .onErrorResume(e -> Mono.empty())
-          .subscribe();
     }
     Set<Problem> now = new HashSet<>(problems);
     for (Problem p : problems) {
@@ -92,5 +82,38 @@ final class IngressStatus {
       }
     }
     reported = now;
+  }
+
+  private static List<IngressLoadBalancerIngress> addresses(Ingress ing) {
+    return ing.getStatus() == null || ing.getStatus().getLoadBalancer() == null
+        ? null
+        : ing.getStatus().getLoadBalancer().getIngress();
+  }
+
+  private static String key(Ingress ing) {
+    return ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
+  }
+
+  /** Writes {@code addresses} into the Ingress's status, once per version of it in flight. */
+  private void write(Ingress ing, List<IngressLoadBalancerIngress> addresses) {
+    String key = key(ing);
+    String rv = ing.getMetadata().getResourceVersion();
+    if (rv.equals(inFlight.put(key, rv))) {
+      return;
+    }
+    Ingress updated =
+        new IngressBuilder(ing)
+            .withNewStatus()
+            .withNewLoadBalancer()
+            .withIngress(addresses.isEmpty() ? null : addresses)
+            .endLoadBalancer()
+            .endStatus()
+            .build();
+    ingresses
+        .updateStatus(updated)
+        .doOnError(e -> log.info("could not write the status of ingress " + key + ": " + e))
+        .doFinally(s -> inFlight.remove(key, rv))
+        .onErrorResume(e -> Mono.empty())
+        .subscribe();
   }
 }

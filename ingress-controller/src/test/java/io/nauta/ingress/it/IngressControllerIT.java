@@ -225,6 +225,55 @@ class IngressControllerIT {
     assertThat(awaitEvent("ServiceNotFound", "shop").getMessage()).contains(NS + "/nowhere");
   }
 
+  /** An Ingress that moves to another class loses this controller's address from its status. */
+  @Test
+  void anIngressThatLeavesTheClassLosesTheAddress() {
+    ingresses
+        .create(
+            new IngressBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("moving")
+                .endMetadata()
+                .withNewSpec()
+                .withRules(rule("moving.example", path("/", "Prefix", "web", null, "http")))
+                .endSpec()
+                .build())
+        .block();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get("moving.example", "/").status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> address(ingresses.get(NS, "moving").block()) != null);
+
+    ingresses
+        .patch(
+            NS,
+            "moving",
+            io.nauta.core.client.PatchType.MERGE,
+            "{\"spec\":{\"ingressClassName\":\"elsewhere\"}}")
+        .block();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> address(ingresses.get(NS, "moving").block()) == null);
+    assertThat(get("moving.example", "/").status()).isEqualTo(404);
+    ingresses.delete(NS, "moving").block();
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress>
+      address(Ingress ing) {
+    return ing.getStatus() == null
+            || ing.getStatus().getLoadBalancer() == null
+            || ing.getStatus().getLoadBalancer().getIngress() == null
+            || ing.getStatus().getLoadBalancer().getIngress().isEmpty()
+        ? null
+        : ing.getStatus().getLoadBalancer().getIngress();
+  }
+
   @Test
   void balancesRoundRobinAndFollowsTheReadyEndpointsWithinASecond() {
     Map<String, Integer> seen = new HashMap<>();

@@ -1,12 +1,8 @@
 package io.nauta.agent.services;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import io.nauta.agent.host.HostCommand;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the iptables tools (as root): save, restore without flushing others' rules, one command. */
 public class Iptables {
@@ -33,43 +29,7 @@ public class Iptables {
   }
 
   private static String exec(List<String> cmd, String stdin) {
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).start();
-    } catch (IOException e) {
-      throw new IptablesException(cmd.get(0) + " could not be run: " + e.getMessage(), e);
-    }
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-    try (OutputStream in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      // The process ended early; its exit code and stderr tell why.
-    }
-    String out = read(p.getInputStream());
-    try {
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IptablesException(String.join(" ", cmd) + " did not finish", null);
-      }
-      if (p.exitValue() != 0) {
-        throw new IptablesException(
-            String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + err.join().trim(), null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IptablesException("interrupted while running " + cmd.get(0), e);
-    }
-    return out;
-  }
-
-  private static String read(java.io.InputStream s) {
-    try {
-      return new String(s.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
+    return HostCommand.run(cmd, stdin, TIMEOUT_SECONDS, IptablesException::new);
   }
 
   /** An iptables tool failed or could not be run. */

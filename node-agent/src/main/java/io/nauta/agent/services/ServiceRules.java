@@ -24,9 +24,10 @@ import java.util.function.Function;
  * Renders Services and their Endpoints into iptables rules the way kube-proxy's iptables mode does:
  * per service port a chain that picks one ready endpoint at random ({@code -m statistic}, equal
  * odds) and DNATs to it, reached by {@code clusterIP:port} and by the node port on any local
- * address; service traffic is marked and masqueraded (the source IP is not preserved, like
- * kube-proxy with {@code masqueradeAll}), which also lets a pod reach itself through its service; a
- * service port without a ready endpoint is rejected so clients fail at once. Pure: the same input
+ * address; service traffic from outside the pod network is marked and masqueraded, a pod's is not
+ * (kube-proxy given {@code --cluster-cidr}: the endpoint sees the client pod's IP, on this node or
+ * another), except a pod sent to itself (hairpin), which must see the reply come from the service;
+ * a service port without a ready endpoint is rejected so clients fail at once. Pure: the same input
  * gives the same text.
  */
 public final class ServiceRules {
@@ -123,7 +124,10 @@ public final class ServiceRules {
                   "-j",
                   chain));
         }
-        endpointChains.add(rule("-A", chain, "-j", names.markMasq()));
+        // As kube-proxy given the cluster CIDR: a pod's own address survives (the endpoint, on
+        // this node or another, sees the client pod, and its reply comes back by the pod
+        // network's routes); traffic from outside the pod network is masqueraded.
+        endpointChains.add(rule("-A", chain, "!", "-s", clusterCidr, "-j", names.markMasq()));
         List<String> dnat = new ArrayList<>();
         int n = ready.size();
         for (int i = 0; i < n; i++) {
@@ -135,6 +139,9 @@ public final class ServiceRules {
                       + String.format(Locale.ROOT, "%.10f", 1.0 / (n - i))
                   : "";
           endpointChains.add(rule("-A", chain, comment, odds, "-j", sep));
+          // A pod sent to itself (hairpin) must see the reply come from the service, not itself.
+          dnat.add(
+              rule("-A", sep, "-s", host(ready.get(i)) + "/32", comment, "-j", names.markMasq()));
           dnat.add(rule("-A", sep, match, comment, "-j DNAT --to-destination", ready.get(i)));
         }
         endpointChains.addAll(dnat);
@@ -203,6 +210,11 @@ public final class ServiceRules {
       }
     }
     return out.toString();
+  }
+
+  /** The address of an endpoint {@code ip:port}. */
+  private static String host(String endpoint) {
+    return endpoint.substring(0, endpoint.lastIndexOf(':'));
   }
 
   static String key(Service s) {

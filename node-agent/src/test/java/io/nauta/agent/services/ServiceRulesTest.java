@@ -100,6 +100,10 @@ class ServiceRulesTest {
                 "-A " + svc + " -m comment --comment \"default/web:http\" -j " + sep1,
                 "-A "
                     + sep1
+                    + " -s 10.244.1.2/32 -m comment --comment \"default/web:http\" -j"
+                    + " NAUTA-abc123-MARK-MASQ",
+                "-A "
+                    + sep1
                     + " -p tcp -m tcp -m comment --comment \"default/web:http\" -j DNAT"
                     + " --to-destination 10.244.1.2:8080")),
         Arguments.of(
@@ -127,12 +131,24 @@ class ServiceRulesTest {
                 "-A " + svc + " -m comment --comment \"default/web:http\" -j " + sep3,
                 "-A "
                     + sep1
+                    + " -s 10.244.1.2/32 -m comment --comment \"default/web:http\" -j"
+                    + " NAUTA-abc123-MARK-MASQ",
+                "-A "
+                    + sep1
                     + " -p tcp -m tcp -m comment --comment \"default/web:http\" -j DNAT"
                     + " --to-destination 10.244.1.2:8080",
                 "-A "
                     + sep2
+                    + " -s 10.244.1.3/32 -m comment --comment \"default/web:http\" -j"
+                    + " NAUTA-abc123-MARK-MASQ",
+                "-A "
+                    + sep2
                     + " -p tcp -m tcp -m comment --comment \"default/web:http\" -j DNAT"
                     + " --to-destination 10.244.1.3:8080",
+                "-A "
+                    + sep3
+                    + " -s 10.244.2.2/32 -m comment --comment \"default/web:http\" -j"
+                    + " NAUTA-abc123-MARK-MASQ",
                 "-A "
                     + sep3
                     + " -p tcp -m tcp -m comment --comment \"default/web:http\" -j DNAT"
@@ -149,6 +165,10 @@ class ServiceRulesTest {
                     + " \"default/web:http\" -j "
                     + svc,
                 "-A " + svc + " -m comment --comment \"default/web:http\" -j " + sep1,
+                "-A "
+                    + sep1
+                    + " -s 10.244.1.2/32 -m comment --comment \"default/web:http\" -j"
+                    + " NAUTA-abc123-MARK-MASQ",
                 "-A "
                     + sep1
                     + " -p tcp -m tcp -m comment --comment \"default/web:http\" -j DNAT"
@@ -258,7 +278,7 @@ class ServiceRulesTest {
   }
 
   @Test
-  void serviceChainsMarkForMasqueradeBeforeChoosingAnEndpoint() {
+  void serviceChainsMasqueradeTrafficFromOutsideThePodNetworkAndAPodSentToItself() {
     RuleSet r =
         render(
             service("ClusterIP", "10.96.0.10", null, "http/80"),
@@ -266,8 +286,18 @@ class ServiceRulesTest {
     String svc = NAMES.service(WEB);
     List<String> chainRules =
         r.nat().rules().stream().filter(l -> l.startsWith("-A " + svc + " ")).toList();
-    assertThat(chainRules.get(0)).isEqualTo("-A " + svc + " -j NAUTA-abc123-MARK-MASQ");
-    assertThat(r.nat().chains()).contains(svc, NAMES.endpoint(WEB, "10.244.1.2:8080"));
+    // A pod's own address survives (the endpoint may be on another node: its reply goes back by
+    // the pod network's routes, not through this node's NAT).
+    assertThat(chainRules.get(0))
+        .isEqualTo("-A " + svc + " ! -s 10.244.0.0/16 -j NAUTA-abc123-MARK-MASQ");
+    String sep = NAMES.endpoint(WEB, "10.244.1.2:8080");
+    assertThat(r.nat().chains()).contains(svc, sep);
+    List<String> endpointRules =
+        r.nat().rules().stream().filter(l -> l.startsWith("-A " + sep + " ")).toList();
+    assertThat(endpointRules.get(0))
+        .startsWith("-A " + sep + " -s 10.244.1.2/32 ")
+        .endsWith(" -j NAUTA-abc123-MARK-MASQ");
+    assertThat(endpointRules.get(1)).endsWith("-j DNAT --to-destination 10.244.1.2:8080");
   }
 
   @Test

@@ -20,6 +20,11 @@ final class DaemonSetStrategy implements ResourceStrategy {
   }
 
   @Override
+  public boolean preparesUntrackedFields() {
+    return true;
+  }
+
+  @Override
   public void prepareForCreate(ObjectNode obj, UserInfo user) {
     Defaults.object(Defaults.object(obj, "metadata"), "annotations").put(TEMPLATE_GENERATION, "1");
   }

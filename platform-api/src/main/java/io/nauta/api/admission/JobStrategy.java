@@ -24,6 +24,11 @@ final class JobStrategy implements ResourceStrategy {
    * their unprefixed forms; labels the user set are kept (validation rejects wrong ones).
    */
   @Override
+  public boolean preparesUntrackedFields() {
+    return true;
+  }
+
+  @Override
   public void prepareForCreate(ObjectNode obj, UserInfo user) {
     ObjectNode spec = Defaults.object(obj, "spec");
     if (spec.path("manualSelector").asBoolean(false)) {

@@ -28,6 +28,17 @@ public interface ResourceStrategy {
   default void prepareForCreate(ObjectNode obj, UserInfo user) {}
 
   /**
+   * Whether what {@link #prepareForCreate} sets is kept out of the creator's managedFields:
+   * upstream's create handler records them before the registry's {@code PrepareForCreate} runs, so
+   * a Job's generated selector, a DaemonSet's template generation, a CRD's cleanup finalizer and a
+   * CSR's requester are no manager's. False for a kind whose preparation only removes what the
+   * creator sent (the creator does not own what is not stored).
+   */
+  default boolean preparesUntrackedFields() {
+    return false;
+  }
+
+  /**
    * On a write through the {@code status} subresource, after the new status replaced the old one in
    * {@code updated}: keeps what that subresource may not change (a CSR's approval conditions).
    */

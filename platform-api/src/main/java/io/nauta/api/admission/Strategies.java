@@ -52,6 +52,7 @@ public class Strategies {
     register(new JobStrategy());
     register(new CronJobStrategy());
     register(new HorizontalPodAutoscalerStrategy());
+    register(new EventStrategy());
     register(new ResourceQuotaStrategy());
     register(new LimitRangeStrategy());
     register(new PersistentVolumeStrategy());

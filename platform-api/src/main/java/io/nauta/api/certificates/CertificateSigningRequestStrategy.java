@@ -35,6 +35,11 @@ public final class CertificateSigningRequestStrategy implements ResourceStrategy
   }
 
   @Override
+  public boolean preparesUntrackedFields() {
+    return true;
+  }
+
+  @Override
   public void prepareForCreate(ObjectNode obj, UserInfo user) {
     refuseMastersClientCertificate(obj);
     ObjectNode spec = obj.get("spec") instanceof ObjectNode s ? s : obj.putObject("spec");

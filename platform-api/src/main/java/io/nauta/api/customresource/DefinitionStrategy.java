@@ -31,6 +31,11 @@ public final class DefinitionStrategy implements ResourceStrategy {
   }
 
   @Override
+  public boolean preparesUntrackedFields() {
+    return true;
+  }
+
+  @Override
   public void prepareForCreate(ObjectNode obj, UserInfo user) {
     List<String> finalizers = new ArrayList<>(Meta.finalizers(obj));
     if (!finalizers.contains(CLEANUP_FINALIZER)) {

@@ -306,7 +306,7 @@ public class ApiHandler {
         new ObjectFilter(
             o.filter().namespace(),
             o.filter().labels(),
-            FieldSelector.parse(fields + "metadata.name=" + name, type.kind())));
+            FieldSelector.parseServed(fields + "metadata.name=" + name, type)));
   }
 
   // ---- writes
@@ -331,7 +331,7 @@ public class ApiHandler {
             body ->
                 service
                     .create(stored, info.namespace(), body, dryRun, fields)
-                    .contextWrite(ServedVersion.of(type.version())))
+                    .contextWrite(ServedVersion.of(type, stored)))
         .flatMap(w -> written(HttpStatus.CREATED, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -354,7 +354,7 @@ public class ApiHandler {
                         body,
                         dryRun,
                         fields)
-                    .contextWrite(ServedVersion.of(type.version())))
+                    .contextWrite(ServedVersion.of(type, stored)))
         .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -397,7 +397,7 @@ public class ApiHandler {
                               ? toStored(patched, stored)
                               : patched;
                         })
-                    .contextWrite(ServedVersion.of(type.version())))
+                    .contextWrite(ServedVersion.of(type, stored)))
         .flatMap(w -> written(HttpStatus.OK, w, versions.toServed(w.json(), type, stored)));
   }
 
@@ -457,7 +457,7 @@ public class ApiHandler {
               return update
                   .onErrorResume(NotFoundException.class, e -> create)
                   .contextWrite(FieldManagement.apply(manager))
-                  .contextWrite(ServedVersion.of(type.version()));
+                  .contextWrite(ServedVersion.of(type, stored));
             })
         .flatMap(
             w ->
@@ -561,6 +561,9 @@ public class ApiHandler {
       if (AutoscalingConversion.applies(stored)) {
         return AutoscalingConversion.toV2(body);
       }
+      if (EventsV1Conversion.applies(served)) {
+        return EventsV1Conversion.toCore(body);
+      }
       body.put("apiVersion", stored.apiVersion());
     }
     return body;
@@ -571,6 +574,9 @@ public class ApiHandler {
     if (AutoscalingConversion.applies(stored)
         && !patched.path("apiVersion").asString("").equals(stored.apiVersion())) {
       return AutoscalingConversion.toV2(patched);
+    }
+    if (EventsV1Conversion.isEventsV1(patched)) {
+      return EventsV1Conversion.toCore(patched);
     }
     if (patched.has("apiVersion")) {
       patched.put("apiVersion", stored.apiVersion());

@@ -30,7 +30,7 @@ public final class QueryOptions {
             LabelSelector.parse(labels),
             fields == null || fields.isEmpty()
                 ? FieldSelector.everything()
-                : FieldSelector.parse(fields, type.kind()));
+                : FieldSelector.parseServed(fields, type));
     // resourceVersionMatch and sendInitialEvents are validated with the rest of the list options
     // (ListOptions.validateFor*), as Kubernetes does: 422 Invalid.
     String match = first(q, "resourceVersionMatch");

@@ -8,10 +8,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Conversion {@code None} between the versions of a kind served at several (a custom resource):
- * objects are stored at the storage version and only their {@code apiVersion} differs between
- * versions, so reading through another version rewrites it, and a write through another version is
- * stored with the storage version's. For a kind served at one version this changes nothing.
+ * Conversion between the served and stored forms: for HorizontalPodAutoscalers ({@link
+ * AutoscalingConversion}) and events.k8s.io Events ({@link EventsV1Conversion}) a conversion of
+ * their own; otherwise conversion {@code None} between the versions of a kind served at several (a
+ * custom resource): objects are stored at the storage version and only their {@code apiVersion}
+ * differs between versions, so reading through another version rewrites it, and a write through
+ * another version is stored with the storage version's. For a kind served at one version this
+ * changes nothing.
  */
 final class ServedVersions {
 
@@ -31,6 +34,9 @@ final class ServedVersions {
         && served.version().equals("v1")
         && !obj.path("apiVersion").asString("").equals(served.apiVersion())) {
       return AutoscalingConversion.toV1(obj);
+    }
+    if (EventsV1Conversion.applies(served) && !EventsV1Conversion.isEventsV1(obj)) {
+      return EventsV1Conversion.toEventsV1(obj);
     }
     if (obj.has("apiVersion") && !obj.path("apiVersion").asString("").equals(served.apiVersion())) {
       obj.put("apiVersion", served.apiVersion());

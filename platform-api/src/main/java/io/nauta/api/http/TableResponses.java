@@ -47,6 +47,9 @@ public final class TableResponses {
    * io.nauta.api.customresource.CustomResources#printer}).
    */
   static TablePrinter builtIn(ResourceType type) {
+    if (EventsV1Conversion.applies(type)) {
+      return EventsV1Conversion.printer(TablePrinters.forKind(type.kind()));
+    }
     return TablePrinters.forKind(
         type.modelClass() == io.fabric8.kubernetes.api.model.GenericKubernetesResource.class
             ? null

@@ -19,20 +19,20 @@ import tools.jackson.databind.type.TypeFactory;
  * full Jackson bean description) is both enough and independent of the mapper's configuration; the
  * catch-all {@code additionalProperties} map is {@code @JsonIgnore}d and so left out.
  */
-final class ModelProperties {
+public final class ModelProperties {
 
   /** One property: its wire name, its (generic) type, and whether the model marks it required. */
-  record Property(String name, JavaType type, boolean required) {}
+  public record Property(String name, JavaType type, boolean required) {}
 
   private final TypeFactory types;
   private final Map<Class<?>, List<Property>> cache = new ConcurrentHashMap<>();
 
-  ModelProperties(TypeFactory types) {
+  public ModelProperties(TypeFactory types) {
     this.types = types;
   }
 
   /** The properties of {@code type}, sorted by name (as Kubernetes publishes them). */
-  List<Property> of(Class<?> type) {
+  public List<Property> of(Class<?> type) {
     return cache.computeIfAbsent(type, this::read);
   }
 
@@ -57,7 +57,7 @@ final class ModelProperties {
   }
 
   /** The model class a property leads to: its own class, or its element class for a list. */
-  static Class<?> elementClass(JavaType type) {
+  public static Class<?> elementClass(JavaType type) {
     if (type.isCollectionLikeType() || type.isArrayType()) {
       return type.getContentType().getRawClass();
     }

@@ -99,6 +99,9 @@ final class SchemaGenerator {
     ArrayNode required = JSON.arrayNode();
     for (ModelProperties.Property p : properties.of(type)) {
       ObjectNode prop = schemaOf(p.type());
+      if (TimeProperties.of(type, p.name(), p.type()) != null) {
+        dateTime(prop);
+      }
       patches.decorate(type, p.name(), prop);
       props.set(p.name(), prop);
       if (p.required()) {
@@ -110,6 +113,20 @@ final class SchemaGenerator {
     }
     if (!required.isEmpty()) {
       schema.set("required", required);
+    }
+  }
+
+  /**
+   * Marks a Time the model keeps as a plain string (or a list or map of them) {@code date-time}, as
+   * upstream's {@code metav1.Time} schema is.
+   */
+  private static void dateTime(ObjectNode prop) {
+    ObjectNode string =
+        prop.get("items") instanceof ObjectNode items
+            ? items
+            : prop.get("additionalProperties") instanceof ObjectNode values ? values : prop;
+    if (string.path("type").asString("").equals("string") && !string.has("format")) {
+      string.put("format", "date-time");
     }
   }
 

@@ -8,7 +8,7 @@ import java.util.Set;
  * schemas up by the {@code x-kubernetes-group-version-kind} extension rather than by name, but
  * people and generators read the names, so they follow upstream.
  */
-final class SchemaNames {
+public final class SchemaNames {
 
   static final String REF_PREFIX = "#/components/schemas/";
 
@@ -77,7 +77,7 @@ final class SchemaNames {
   private SchemaNames() {}
 
   /** Whether {@code type} is a fabric8 model class, described by a schema of its own. */
-  static boolean isModel(Class<?> type) {
+  public static boolean isModel(Class<?> type) {
     return type.getName().startsWith(FABRIC8 + ".")
         && !type.isInterface()
         && !type.isEnum()
@@ -85,7 +85,7 @@ final class SchemaNames {
   }
 
   /** The upstream schema name of a fabric8 model class; other classes keep their Java name. */
-  static String of(Class<?> type) {
+  public static String of(Class<?> type) {
     String pkg = type.getPackageName();
     String simple = type.getSimpleName();
     if (pkg.equals(FABRIC8)) {

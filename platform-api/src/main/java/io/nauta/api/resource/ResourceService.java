@@ -277,6 +277,8 @@ public class ResourceService {
         () -> {
           ObjectNode obj = body.deepCopy();
           checkKind(type, obj);
+          // Decoded as Kubernetes decodes a body, before anything reads it.
+          TimeFields.of(type).normalize(obj, type);
           ObjectNode meta = Meta.of(obj);
           refuseResourceVersion(meta);
           scopeNamespace(type, namespace, obj);
@@ -327,14 +329,31 @@ public class ResourceService {
                               .put("name", generatedName(Meta.text(attempt, "generateName")));
                         }
                         ResourceStrategy writing = strategy.forServedVersion(ServedVersion.in(ctx));
-                        writing.prepareForCreate(
-                            attempt, ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null));
-                        writing.applyDefaults(attempt);
+                        UserInfo user = ctx.<UserInfo>getOrEmpty(UserInfo.ATTRIBUTE).orElse(null);
                         // managedFields where upstream's create handler records them: after the
-                        // defaults (decoding's there), before mutating admission, so that what
-                        // admission sets (an account, a storage or ingress class, a finalizer, a
-                        // priority) is no manager's.
-                        track(type, FieldManagement.in(ctx), null, attempt, null);
+                        // defaults (decoding's there), before the registry's PrepareForCreate and
+                        // before mutating admission, so that what those set (a Job's selector, an
+                        // account, a storage or ingress class, a finalizer, a priority) is no
+                        // manager's. Our prepareForCreate runs before the defaults (a Job's
+                        // defaults copy the labels it sets), so a kind whose preparation adds
+                        // fields is tracked on a copy defaulted without it.
+                        FieldManagement management = FieldManagement.in(ctx);
+                        ObjectNode asSent =
+                            writing.preparesUntrackedFields() ? attempt.deepCopy() : null;
+                        writing.prepareForCreate(attempt, user);
+                        writing.applyDefaults(attempt);
+                        if (asSent == null) {
+                          track(type, management, null, attempt, null);
+                        } else {
+                          writing.applyDefaults(asSent);
+                          track(type, management, null, asSent, null);
+                          JsonNode entries = Meta.of(asSent).get("managedFields");
+                          if (entries == null) {
+                            Meta.of(attempt).remove("managedFields");
+                          } else {
+                            Meta.of(attempt).set("managedFields", entries);
+                          }
+                        }
                         return serviceAccounts
                             .admitCreate(type, attempt, retryName)
                             .then(storage.admitCreate(type, attempt))
@@ -579,6 +598,9 @@ public class ResourceService {
       StoredObjectNode cur,
       FieldManagement management) {
     ObjectNode desired = desiredFromCurrent.apply(cur.node().deepCopy());
+    // The body, the patched or the applied object, decoded as Kubernetes decodes it: before the
+    // comparison with the stored object and before managedFields see what changed.
+    TimeFields.of(type).normalize(desired, type);
     String wanted = Meta.resourceVersion(desired);
     if (wanted != null
         && !wanted.isEmpty()
@@ -1005,7 +1027,6 @@ public class ResourceService {
       ObjectNode old,
       boolean statusWrite,
       FieldValidation fieldValidation) {
-    MicroTimeFields.normalize(obj, type);
     HasMetadata typed = codec.toModelForValidation(obj, type);
     if (type.modelClass() == GenericKubernetesResource.class) {
       // A custom resource's fields are its schema's: its strategy prunes what the schema does not

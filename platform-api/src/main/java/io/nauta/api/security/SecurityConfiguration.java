@@ -46,7 +46,9 @@ public class SecurityConfiguration {
       @org.springframework.beans.factory.annotation.Value("${server.address:}") String bind,
       @org.springframework.beans.factory.annotation.Value(
               "${nauta.kubernetes-service.advertise-address:}")
-          String advertise) {
+          String advertise,
+      @org.springframework.beans.factory.annotation.Value("${nauta.security.node-addresses:}")
+          List<String> nodeAddresses) {
     if (security.pkiDir().isBlank()) {
       throw new IllegalStateException(
           "nauta.security.enabled needs nauta.security.pki-dir (where the cluster PKI lives)");
@@ -58,7 +60,17 @@ public class SecurityConfiguration {
     }
     // The address other hosts reach it at, which kube-public/cluster-info names (kubeadm puts the
     // advertise address in too): a node joining from another host checks it.
-    io.nauta.core.net.AdvertiseAddress.choose(advertise, bind).ifPresent(sans::add);
+    java.util.Optional<String> advertised =
+        io.nauta.core.net.AdvertiseAddress.choose(advertise, bind);
+    advertised.ifPresent(sans::add);
+    // This host's node agent is reached at its node's InternalIP: the advertise address, or what
+    // nauta.security.node-addresses names (deploy/nauta up passes NAUTA_NODE_IP).
+    List<String> agentAddresses = new ArrayList<>();
+    advertised.ifPresent(agentAddresses::add);
+    nodeAddresses.stream()
+        .map(String::strip)
+        .filter(a -> !a.isEmpty() && !agentAddresses.contains(a))
+        .forEach(agentAddresses::add);
     // The kubernetes Service's cluster IP: the first address of the service range.
     sans.add(AllocationRange.cidr(nauta.services().clusterIpRange()).memberAt(0));
     // Lower-cased as the agent names its node after the host.
@@ -70,7 +82,10 @@ public class SecurityConfiguration {
         ClusterPki.ensure(
             Path.of(security.pkiDir()),
             new ClusterPki.Settings(
-                kubeconfigServer(security, port), sans, node == null ? "localhost" : node),
+                kubeconfigServer(security, port),
+                sans,
+                node == null ? "localhost" : node,
+                agentAddresses),
             Instant.now());
     if (!pki.changed().isEmpty()) {
       log.info("PKI in {}: made {}", pki.dir(), pki.changed());

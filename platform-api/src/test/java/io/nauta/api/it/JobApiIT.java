@@ -110,6 +110,21 @@ class JobApiIT {
     assertThat(job.path("metadata").path("generation").asInt()).isEqualTo(1);
     assertThat(spec.path("template").path("spec").path("restartPolicy").asString())
         .isEqualTo("Never");
+    // managedFields as upstream's create handler records them: the defaults are the creator's,
+    // but not what the Job's PrepareForCreate generated (the selector and its labels).
+    JsonNode managed =
+        JSON.readTree(
+                ok("-n", "jobs-a", "get", "job", "x", "-o", "json", "--show-managed-fields")
+                    .stdout())
+            .path("metadata")
+            .path("managedFields");
+    assertThat(managed.size()).as(managed.toString()).isEqualTo(1);
+    assertThat(managed.get(0).path("manager").asString()).isEqualTo("kubectl-create");
+    JsonNode owned = managed.get(0).path("fieldsV1").path("f:spec");
+    assertThat(owned.has("f:backoffLimit")).as(owned.toString()).isTrue();
+    assertThat(owned.at("/f:template/f:spec").has("f:restartPolicy")).isTrue();
+    assertThat(owned.has("f:selector")).isFalse();
+    assertThat(managed.toString()).doesNotContain("controller-uid", "job-name");
     assertThat(job.path("status").isEmpty()).as(job.path("status").toString()).isTrue();
 
     Kubectl.Result table = ok("-n", "jobs-a", "get", "jobs");

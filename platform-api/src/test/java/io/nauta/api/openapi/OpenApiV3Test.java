@@ -59,6 +59,7 @@ class OpenApiV3Test {
             "apis/flowcontrol.apiserver.k8s.io/v1",
             "apis/apiextensions.k8s.io/v1",
             "apis/metrics.k8s.io/v1beta1",
+            "apis/events.k8s.io/v1",
             "api",
             "apis");
     for (String path : paths.propertyNames()) {
@@ -444,6 +445,23 @@ class OpenApiV3Test {
     JsonNode leaseSpec = schema(coordination, "io.k8s.api.coordination.v1.LeaseSpec");
     assertThat(leaseSpec.path("properties").path("renewTime").path("format").asString())
         .isEqualTo("date-time");
+    // A metav1.Time, which the model keeps as a plain string, is a date-time as upstream's is.
+    ObjectNode core = doc("api/v1");
+    assertThat(
+            schema(core, "io.k8s.api.core.v1.PodCondition")
+                .at("/properties/lastTransitionTime/format")
+                .asString())
+        .isEqualTo("date-time");
+    assertThat(
+            schema(core, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
+                .at("/properties/creationTimestamp/format")
+                .asString())
+        .isEqualTo("date-time");
+    assertThat(
+            schema(core, "io.k8s.api.core.v1.PodCondition")
+                .at("/properties/reason/format")
+                .isMissingNode())
+        .isTrue();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
+import io.nauta.controllers.scale.ScaleTargets;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.controller.Controller;

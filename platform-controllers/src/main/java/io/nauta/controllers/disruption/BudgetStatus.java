@@ -28,8 +28,9 @@ import java.util.TreeMap;
  * desiredHealthy)} (0 while no pod is expected), the {@code disruptedPods} whose deletion is still
  * awaited, {@code observedGeneration} and the {@code DisruptionAllowed} condition.
  *
- * <p>Upstream takes {@code expectedPods} from the scale of the pods' controllers for a percentage
- * or {@code maxUnavailable}; here it is the number of matching pods in every case.
+ * <p>{@code expectedPods} is the number of matching pods for an integer {@code minAvailable}, else
+ * the sum of the pods' controllers' scales ({@link ControllerScales}), as upstream's {@code
+ * getExpectedPodCount}.
  *
  * @param recheckAt when the earliest awaited eviction expires (the budget is looked at again then),
  *     null for none
@@ -41,10 +42,21 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt, List<Po
   /** Upstream's {@code DeletionTimeout}: an evicted pod not deleted by then counts again. */
   static final Duration DELETION_TIMEOUT = Duration.ofMinutes(2);
 
-  static BudgetStatus compute(PodDisruptionBudget pdb, List<Pod> pods, Instant now) {
+  /** Whether the budget's bound is counted against its pods' controllers' scales. */
+  static boolean needsScale(PodDisruptionBudget pdb) {
+    PodDisruptionBudgetSpec spec = pdb.getSpec();
+    return spec != null
+        && (spec.getMaxUnavailable() != null
+            || (spec.getMinAvailable() != null && spec.getMinAvailable().getStrVal() != null));
+  }
+
+  /**
+   * @param scale the sum of the pods' controllers' scales when {@link #needsScale}, else ignored
+   */
+  static BudgetStatus compute(PodDisruptionBudget pdb, List<Pod> pods, int scale, Instant now) {
     PodDisruptionBudgetSpec spec =
         pdb.getSpec() == null ? new PodDisruptionBudgetSpec() : pdb.getSpec();
-    int expected = pods.size();
+    int expected = needsScale(pdb) ? scale : pods.size();
     int desired = 0;
     if (spec.getMaxUnavailable() != null) {
       desired = Math.max(0, expected - scaled(spec.getMaxUnavailable(), expected));
@@ -85,7 +97,9 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt, List<Po
     List<Condition> conditions =
         condition(
             pdb.getStatus() == null ? null : pdb.getStatus().getConditions(),
-            allowed,
+            DisruptionBudgets.conditionStatus(allowed),
+            DisruptionBudgets.conditionReason(allowed),
+            "",
             generation,
             now);
     PodDisruptionBudgetStatus status =
@@ -103,7 +117,11 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt, List<Po
 
   /** Whether writing {@link #status} would change what {@code pdb} shows. */
   boolean differsFrom(PodDisruptionBudget pdb) {
-    PodDisruptionBudgetStatus old = pdb.getStatus();
+    return differs(pdb.getStatus(), status);
+  }
+
+  /** Whether {@code status} would change what {@code old} shows. */
+  static boolean differs(PodDisruptionBudgetStatus old, PodDisruptionBudgetStatus status) {
     if (old == null) {
       return true;
     }
@@ -142,11 +160,37 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt, List<Po
     return false;
   }
 
+  /**
+   * Upstream's {@code failSafe} when the expected pods cannot be counted: the status as it was but
+   * no disruption allowed, the condition {@code False} with reason {@code SyncFailed} and the error
+   * as its message (its observedGeneration the status's, as upstream's).
+   */
+  static PodDisruptionBudgetStatus failSafe(PodDisruptionBudget pdb, String message, Instant now) {
+    PodDisruptionBudgetStatus old =
+        pdb.getStatus() == null ? new PodDisruptionBudgetStatus() : pdb.getStatus();
+    long observed = old.getObservedGeneration() == null ? 0 : old.getObservedGeneration();
+    return new PodDisruptionBudgetStatusBuilder(old)
+        .withDisruptionsAllowed(0)
+        .withConditions(
+            condition(
+                old.getConditions(),
+                "False",
+                DisruptionBudgets.SYNC_FAILED,
+                message,
+                observed,
+                now))
+        .build();
+  }
+
   /** The conditions with {@code DisruptionAllowed} set as upstream's {@code SetStatusCondition}. */
   private static List<Condition> condition(
-      List<Condition> old, int allowed, long generation, Instant now) {
+      List<Condition> old,
+      String status,
+      String reason,
+      String message,
+      long generation,
+      Instant now) {
     List<Condition> out = new ArrayList<>(old == null ? List.of() : old);
-    String status = DisruptionBudgets.conditionStatus(allowed);
     int at = -1;
     for (int i = 0; i < out.size(); i++) {
       if (DisruptionBudgets.DISRUPTION_ALLOWED.equals(out.get(i).getType())) {
@@ -162,9 +206,8 @@ record BudgetStatus(PodDisruptionBudgetStatus status, Instant recheckAt, List<Po
         new ConditionBuilder()
             .withType(DisruptionBudgets.DISRUPTION_ALLOWED)
             .withStatus(status)
-            .withReason(DisruptionBudgets.conditionReason(allowed))
-            .withMessage(
-                previous == null || previous.getMessage() == null ? "" : previous.getMessage())
+            .withReason(reason)
+            .withMessage(message)
             .withObservedGeneration(generation)
             .withLastTransitionTime(since)
             .build();

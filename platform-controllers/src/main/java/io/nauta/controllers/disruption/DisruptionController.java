@@ -2,12 +2,17 @@ package io.nauta.controllers.disruption;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nauta.controllers.app.ControllersProperties;
 import io.nauta.controllers.app.EventRecorders;
 import io.nauta.controllers.app.ManagedController;
+import io.nauta.controllers.scale.ScaleTargets;
 import io.nauta.core.client.KubeClient;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.controller.Controller;
@@ -53,6 +58,7 @@ public class DisruptionController implements ManagedController {
   private final ResourceClient<PodDisruptionBudget> api;
   private final Clock clock;
   private final EventRecorder events;
+  private final ControllerScales scales;
   private final Controller controller;
 
   public DisruptionController(
@@ -66,6 +72,12 @@ public class DisruptionController implements ManagedController {
     SharedInformer<Pod> podInformer = informers.informer(BuiltInResources.PODS, Pod.class);
     this.budgets = budgetInformer.store();
     this.pods = podInformer.store();
+    this.scales =
+        new ControllerScales(
+            informers.informer(BuiltInResources.REPLICASETS, ReplicaSet.class).store(),
+            informers.informer(BuiltInResources.DEPLOYMENTS, Deployment.class).store(),
+            informers.informer(BuiltInResources.STATEFULSETS, StatefulSet.class).store(),
+            new ScaleTargets(client));
     this.api = client.resource(BuiltInResources.POD_DISRUPTION_BUDGETS, PodDisruptionBudget.class);
     this.clock = Clock.systemUTC();
     this.events = events.forComponent(NAME);
@@ -106,13 +118,32 @@ public class DisruptionController implements ManagedController {
     PodDisruptionBudget pdb = cached.get();
     Instant now = clock.instant();
     List<Pod> matching = podsOf(pdb);
-    BudgetStatus computed = BudgetStatus.compute(pdb, matching, now);
+    Mono<ControllerScales.Expected> expected =
+        BudgetStatus.needsScale(pdb)
+            ? scales.of(matching)
+            : Mono.just(new ControllerScales.Expected(matching.size(), List.of()));
+    return noPods(pdb, matching)
+        .then(expected)
+        .flatMap(e -> update(pdb, matching, e, now))
+        .onErrorResume(
+            ControllerScales.ExpectedCountException.class, e -> failSafe(pdb, e.getMessage(), now))
+        .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()))
+        .onErrorResume(
+            ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ofMillis(50))));
+  }
+
+  private Mono<Result> update(
+      PodDisruptionBudget pdb,
+      List<Pod> matching,
+      ControllerScales.Expected expected,
+      Instant now) {
+    BudgetStatus computed = BudgetStatus.compute(pdb, matching, expected.pods(), now);
     Mono<?> write =
         computed.differsFrom(pdb)
             ? api.updateStatus(
                 new PodDisruptionBudgetBuilder(pdb).withStatus(computed.status()).build())
             : Mono.empty();
-    return warn(pdb, matching, computed)
+    return warn(pdb, expected, computed)
         .then(write)
         .then(
             Mono.fromSupplier(
@@ -120,16 +151,55 @@ public class DisruptionController implements ManagedController {
                     computed.recheckAt() == null
                         ? Result.done()
                         : Result.requeueAfter(
-                            Duration.between(now, computed.recheckAt()).plusMillis(1))))
-        .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()))
-        .onErrorResume(
-            ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ofMillis(50))));
+                            Duration.between(now, computed.recheckAt()).plusMillis(1))));
   }
 
-  /** Upstream's events: {@code NoPods} on the budget, {@code NotDeleted} on a pod not evicted. */
-  private Mono<Void> warn(PodDisruptionBudget pdb, List<Pod> matching, BudgetStatus computed) {
+  /**
+   * Upstream's {@code failSafe}: when the expected pods cannot be counted (a pod's controller
+   * missing, or of a kind without {@code scale}), the budget allows nothing and says why.
+   */
+  private Mono<Result> failSafe(PodDisruptionBudget pdb, String message, Instant now) {
+    PodDisruptionBudgetStatus failed = BudgetStatus.failSafe(pdb, message, now);
+    Mono<?> write =
+        BudgetStatus.differs(pdb.getStatus(), failed)
+            ? api.updateStatus(new PodDisruptionBudgetBuilder(pdb).withStatus(failed).build())
+            : Mono.empty();
+    return events
+        .warning(
+            pdb,
+            "CalculateExpectedPodCountFailed",
+            "Failed to calculate the number of expected pods: " + message)
+        .onErrorResume(e -> Mono.empty())
+        .then(write)
+        .thenReturn(Result.done());
+  }
+
+  /** Upstream's {@code NoPods} event: the budget's selector matches no pod. */
+  private Mono<Void> noPods(PodDisruptionBudget pdb, List<Pod> matching) {
+    return matching.isEmpty()
+        ? events.normal(pdb, "NoPods", "No matching pods found").onErrorResume(e -> Mono.empty())
+        : Mono.empty();
+  }
+
+  /**
+   * Upstream's warnings: {@code UnmanagedPods} on the budget when some of its pods have no
+   * controller (they count nothing toward a scale), {@code NotDeleted} on a pod not evicted in
+   * time.
+   */
+  private Mono<Void> warn(
+      PodDisruptionBudget pdb, ControllerScales.Expected expected, BudgetStatus computed) {
     Mono<Void> out =
-        matching.isEmpty() ? events.normal(pdb, "NoPods", "No matching pods found") : Mono.empty();
+        expected.unmanaged().isEmpty()
+            ? Mono.empty()
+            : events.warning(
+                pdb,
+                "UnmanagedPods",
+                "Pods selected by this PodDisruptionBudget (selector: "
+                    + GoSelectorString.of(selector(pdb))
+                    + ") were found to be unmanaged. As a result, the status of the PDB cannot be"
+                    + " calculated correctly, which may result in undefined behavior. To account"
+                    + " for these pods please set \".spec.minAvailable\" field of the PDB to an"
+                    + " integer value.");
     for (Pod pod : computed.notDeleted()) {
       out =
           out.then(

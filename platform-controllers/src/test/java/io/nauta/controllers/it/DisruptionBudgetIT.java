@@ -131,7 +131,10 @@ class DisruptionBudgetIT {
         podsOf(ns, "app=web").stream().map(p -> p.getMetadata().getName()).toList();
     // Replacements never turn Ready, so that what the evictions spent is not given back meanwhile.
     Set<String> first = Set.copyOf(original);
-    cluster.kubelet.neverReady(p -> !first.contains(p.getMetadata().getName()));
+    cluster.kubelet.neverReady(
+        p ->
+            ns.equals(p.getMetadata().getNamespace())
+                && !first.contains(p.getMetadata().getName()));
     ok("-n", ns, "create", "pdb", "web", "--selector=app=web", "--min-available=2");
     await()
         .atMost(WAIT)
@@ -166,6 +169,11 @@ class DisruptionBudgetIT {
     HttpResponse<String> allowed = evict(ns, original.get(0), "policy/v1beta1", "");
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(201);
     assertThat(JSON.readTree(allowed.body()).path("status").asString()).isEqualTo("Success");
+    // The controller counts the evicted pod out before the next eviction reads the budget.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> budgets.get(ns, "web").block(T).getStatus().getCurrentHealthy() == 2);
     HttpResponse<String> refused = evict(ns, original.get(1));
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
     JsonNode status = JSON.readTree(refused.body());
@@ -253,6 +261,120 @@ class DisruptionBudgetIT {
     } finally {
       ok("uncordon", node);
     }
+  }
+
+  /**
+   * Upstream's {@code getExpectedPodCount}: a {@code maxUnavailable} budget expects its pods'
+   * controllers' scale (here a Deployment of 3 whose quota lets only 2 pods exist, so nothing may
+   * go), counts pods without a controller as nothing (with the {@code UnmanagedPods} warning), and
+   * over a Job's pods (no {@code scale}) fails safe: no disruption, {@code SyncFailed} saying why.
+   */
+  @Test
+  void maxUnavailableCountsTheControllersScaleAndFailsSafeWithoutOne() throws Exception {
+    String ns = "scales";
+    ok("create", "namespace", ns);
+    ok("-n", ns, "create", "quota", "two-pods", "--hard=pods=2");
+    ok(
+        "-n",
+        ns,
+        "create",
+        "deployment",
+        "web",
+        "--image=nauta/busybox:local",
+        "--replicas=3",
+        "--",
+        "sleep",
+        "3600");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> podsOf(ns, "app=web").stream().filter(DisruptionBudgetIT::ready).count() == 2);
+    ok("-n", ns, "create", "pdb", "web", "--selector=app=web", "--max-unavailable=1");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              PodDisruptionBudget pdb = budgets.get(ns, "web").block(T);
+              assertThat(pdb.getStatus().getExpectedPods()).isEqualTo(3);
+              assertThat(pdb.getStatus().getCurrentHealthy()).isEqualTo(2);
+              assertThat(pdb.getStatus().getDesiredHealthy()).isEqualTo(2);
+              assertThat(pdb.getStatus().getDisruptionsAllowed()).isZero();
+            });
+    String webPod = podsOf(ns, "app=web").get(0).getMetadata().getName();
+    assertThat(evict(ns, webPod).statusCode()).isEqualTo(429);
+
+    ok("-n", ns, "delete", "quota", "two-pods");
+    ok(
+        "-n",
+        ns,
+        "run",
+        "bare",
+        "--image=nauta/busybox:local",
+        "--labels=app=bare",
+        "--",
+        "sleep",
+        "3600");
+    ok("-n", ns, "create", "pdb", "bare", "--selector=app=bare", "--max-unavailable=1");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                ok(
+                        "-n",
+                        ns,
+                        "get",
+                        "events",
+                        "--field-selector=reason=UnmanagedPods",
+                        "-o",
+                        "jsonpath={.items[*].message}")
+                    .stdout()
+                    .contains(
+                        "Pods selected by this PodDisruptionBudget (selector:"
+                            + " &LabelSelector{MatchLabels:map[string]string{app: bare,},"
+                            + "MatchExpressions:[]LabelSelectorRequirement{},}) were found to be"
+                            + " unmanaged."));
+    PodDisruptionBudget bare = budgets.get(ns, "bare").block(T);
+    assertThat(bare.getStatus().getExpectedPods()).isZero();
+    assertThat(bare.getStatus().getDisruptionsAllowed()).isZero();
+
+    ok("-n", ns, "create", "job", "work", "--image=nauta/busybox:local", "--", "sleep", "3600");
+    ok("-n", ns, "create", "pdb", "work", "--selector=job-name=work", "--max-unavailable=1");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              PodDisruptionBudget pdb = budgets.get(ns, "work").block(T);
+              assertThat(pdb.getStatus()).isNotNull();
+              assertThat(pdb.getStatus().getDisruptionsAllowed()).isZero();
+              assertThat(pdb.getStatus().getConditions())
+                  .singleElement()
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("DisruptionAllowed");
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("SyncFailed");
+                        assertThat(c.getMessage())
+                            .isEqualTo("jobs.batch does not implement the scale subresource");
+                      });
+            });
+    assertThat(
+            ok(
+                    "-n",
+                    ns,
+                    "get",
+                    "events",
+                    "--field-selector=reason=CalculateExpectedPodCountFailed",
+                    "-o",
+                    "jsonpath={.items[*].message}")
+                .stdout())
+        .contains(
+            "Failed to calculate the number of expected pods: jobs.batch does not implement the"
+                + " scale subresource");
+    String jobPod = podsOf(ns, "job-name=work").get(0).getMetadata().getName();
+    assertThat(evict(ns, jobPod).statusCode()).isEqualTo(429);
   }
 
   @Test

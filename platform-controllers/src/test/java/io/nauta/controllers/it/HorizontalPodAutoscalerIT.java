@@ -191,20 +191,26 @@ class HorizontalPodAutoscalerIT {
                       "New size: 4; reason: cpu resource utilization (percentage of request) above"
                           + " target");
             });
-    HorizontalPodAutoscaler hpa = hpas.get(NS, "web").block(T);
-    assertThat(hpa.getStatus().getDesiredReplicas()).isEqualTo(4);
-    assertThat(hpa.getStatus().getLastScaleTime()).isNotNull();
-    assertThat(hpa.getStatus().getConditions())
-        .anySatisfy(
-            c -> {
-              assertThat(c.getType()).isEqualTo("ScalingLimited");
-              assertThat(c.getStatus()).isEqualTo("True");
-              assertThat(c.getReason()).isEqualTo("TooManyReplicas");
-            })
-        .anySatisfy(
-            c -> {
-              assertThat(c.getType()).isEqualTo("ScalingActive");
-              assertThat(c.getReason()).isEqualTo("ValidMetricFound");
+    // The controller writes the target's scale before its own status: wait for the status.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              HorizontalPodAutoscaler hpa = hpas.get(NS, "web").block(T);
+              assertThat(hpa.getStatus().getDesiredReplicas()).isEqualTo(4);
+              assertThat(hpa.getStatus().getLastScaleTime()).isNotNull();
+              assertThat(hpa.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("ScalingLimited");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo("TooManyReplicas");
+                      })
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("ScalingActive");
+                        assertThat(c.getReason()).isEqualTo("ValidMetricFound");
+                      });
             });
     assertThat(ok("-n", NS, "describe", "hpa", "web").stdout())
         .contains("Reference:")
@@ -225,13 +231,18 @@ class HorizontalPodAutoscalerIT {
         "{\"spec\":{\"behavior\":{\"scaleDown\":{\"stabilizationWindowSeconds\":0,"
             + "\"policies\":[{\"type\":\"Percent\",\"value\":50,\"periodSeconds\":15}]}}}}");
     await().atMost(WAIT).until(() -> replicas() == 2);
-    HorizontalPodAutoscaler limited = hpas.get(NS, "web").block(T);
-    assertThat(limited.getSpec().getBehavior().getScaleUp().getPolicies()).hasSize(2);
-    assertThat(limited.getStatus().getConditions())
-        .anySatisfy(
-            c -> {
-              assertThat(c.getType()).isEqualTo("ScalingLimited");
-              assertThat(c.getReason()).isEqualTo("ScaleDownLimit");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              HorizontalPodAutoscaler limited = hpas.get(NS, "web").block(T);
+              assertThat(limited.getSpec().getBehavior().getScaleUp().getPolicies()).hasSize(2);
+              assertThat(limited.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("ScalingLimited");
+                        assertThat(c.getReason()).isEqualTo("ScaleDownLimit");
+                      });
             });
   }
 }

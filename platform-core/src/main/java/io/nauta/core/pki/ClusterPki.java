@@ -87,8 +87,17 @@ public final class ClusterPki {
    *     IP)
    * @param nodeName the name the node agent's client certificate is for ({@code
    *     system:node:<name>})
+   * @param nodeAddresses the addresses the API server reaches this host's node agent at besides
+   *     127.0.0.1 (its node's InternalIP when other hosts' nodes are to reach it): names of the
+   *     agent's serving certificate, which the API server checks for {@code logs} and {@code exec}
    */
-  public record Settings(String serverUrl, List<String> servingSans, String nodeName) {}
+  public record Settings(
+      String serverUrl, List<String> servingSans, String nodeName, List<String> nodeAddresses) {
+
+    public Settings(String serverUrl, List<String> servingSans, String nodeName) {
+      this(serverUrl, servingSans, nodeName, List.of());
+    }
+  }
 
   /** One identity: its file stem, its certificate's subject. */
   private record Identity(String file, String user, List<String> groups) {}
@@ -143,10 +152,16 @@ public final class ClusterPki {
         .forEach(localSans::add);
     for (String component :
         List.of("scheduler", "controller-manager", "agent", "cluster-dns", "ingress-controller")) {
+      List<String> names = localSans;
+      if (component.equals("agent") && !settings.nodeAddresses().isEmpty()) {
+        Set<String> agentSans = new LinkedHashSet<>(localSans);
+        agentSans.addAll(settings.nodeAddresses());
+        names = List.copyOf(agentSans);
+      }
       ensureLeaf(
           serverCa,
           component + "-serving",
-          CertificateRequest.server(component, localSans, LEAF_VALIDITY),
+          CertificateRequest.server(component, names, LEAF_VALIDITY),
           now);
     }
 

@@ -16,6 +16,9 @@ public final class DisruptionBudgets {
   public static final String SUFFICIENT_PODS = "SufficientPods";
   public static final String INSUFFICIENT_PODS = "InsufficientPods";
 
+  /** The condition's reason when the controller could not count the expected pods. */
+  public static final String SYNC_FAILED = "SyncFailed";
+
   /** The cause type of a refused eviction ({@code policy/v1.DisruptionBudgetCause}). */
   public static final String DISRUPTION_BUDGET_CAUSE = "DisruptionBudget";
 

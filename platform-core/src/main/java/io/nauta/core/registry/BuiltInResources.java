@@ -42,6 +42,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The Kubernetes kinds Nauta serves, with the names and short names kubectl knows them by. */
@@ -83,6 +84,26 @@ public final class BuiltInResources {
       type("", "Endpoints", "endpoints", true, List.of("ep"), List.of(), Set.of(), Endpoints.class);
   public static final ResourceType EVENTS =
       type("", "Event", "events", true, List.of("ev"), List.of(), Set.of(), Event.class);
+
+  public static final String EVENTS_GROUP = "events.k8s.io";
+
+  /**
+   * The core Events served as {@code events.k8s.io/v1} (what client-go's new event recorder
+   * writes), converted from and to the stored core Events by the API server.
+   */
+  public static final ResourceType EVENTS_V1 =
+      new ResourceType(
+          EVENTS_GROUP,
+          "v1",
+          "Event",
+          "events",
+          "event",
+          true,
+          List.of("ev"),
+          List.of(),
+          Set.of(),
+          io.fabric8.kubernetes.api.model.events.v1.Event.class);
+
   public static final ResourceType CONFIGMAPS =
       type(
           "", "ConfigMap", "configmaps", true, List.of("cm"), List.of(), Set.of(), ConfigMap.class);
@@ -562,6 +583,8 @@ public final class BuiltInResources {
             PRIORITY_LEVEL_CONFIGURATIONS,
             CUSTOM_RESOURCE_DEFINITIONS,
             NODE_METRICS,
-            POD_METRICS));
+            POD_METRICS,
+            EVENTS_V1),
+        Map.of(EVENTS_V1, EVENTS));
   }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>A kind served at several versions is stored at one of them: {@link #storageOf} names it.
  * Storage, watch caches and strategies deal in storage types only; routing and discovery in the
- * served ones.
+ * served ones. A built-in kind may also be served in another group over the same storage ({@code
+ * events.k8s.io/v1} Events are the core Events): such a served type is given with the type it is
+ * stored as, and is never a storage type of its own.
  */
 public final class ResourceRegistry {
 
@@ -59,11 +61,27 @@ public final class ResourceRegistry {
       Map<String, ResourceSet> sets) {}
 
   private final List<ResourceType> builtIn;
+
+  /** Served built-in types (by {@code groupResource}) stored as a type of another group. */
+  private final Map<String, ResourceType> sharedStorage;
+
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private volatile Snapshot snapshot;
 
   public ResourceRegistry(Collection<ResourceType> types) {
+    this(types, Map.of());
+  }
+
+  /**
+   * @param sharedStorage served types (among {@code types}) mapped to the type their objects are
+   *     stored as, in another group
+   */
+  public ResourceRegistry(
+      Collection<ResourceType> types, Map<ResourceType, ResourceType> sharedStorage) {
     this.builtIn = List.copyOf(types);
+    Map<String, ResourceType> shared = new LinkedHashMap<>();
+    sharedStorage.forEach((served, stored) -> shared.put(served.groupResource(), stored));
+    this.sharedStorage = Collections.unmodifiableMap(shared);
     this.snapshot = build(Map.of());
   }
 
@@ -77,7 +95,9 @@ public final class ResourceRegistry {
       }
       byKind.put(t.apiVersion() + "/" + t.kind(), t);
       // A built-in kind served at several versions is stored at the first one listed.
-      storage.putIfAbsent(t.groupResource(), t);
+      if (!sharedStorage.containsKey(t.groupResource())) {
+        storage.putIfAbsent(t.groupResource(), t);
+      }
     }
     for (ResourceSet set : sets.values()) {
       for (ResourceType t : set.served()) {
@@ -206,9 +226,14 @@ public final class ResourceRegistry {
 
   /**
    * The type objects of {@code type}'s resource are stored as: {@code type} itself for a built-in
-   * kind, the storage version's type for a kind served at several versions.
+   * kind, the storage version's type for a kind served at several versions, the other group's type
+   * for one served over another group's storage.
    */
   public ResourceType storageOf(ResourceType type) {
+    ResourceType shared = sharedStorage.get(type.groupResource());
+    if (shared != null) {
+      return shared;
+    }
     ResourceType s = snapshot.storageByGroupResource().get(type.groupResource());
     return s == null ? type : s;
   }

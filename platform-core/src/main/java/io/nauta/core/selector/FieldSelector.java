@@ -1,6 +1,8 @@
 package io.nauta.core.selector;
 
 import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceType;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +41,16 @@ public final class FieldSelector {
       return EVERYTHING;
     }
     return new FieldSelector(FieldSelectorParser.parse(text, kind));
+  }
+
+  /**
+   * Parses a selector on objects of the served {@code type}: by the kind's field names, or, for
+   * {@code events.k8s.io} Events, by that API's names for the core Event's fields.
+   */
+  public static FieldSelector parseServed(String text, ResourceType type) {
+    boolean eventsV1 =
+        type.group().equals(BuiltInResources.EVENTS_GROUP) && type.kind().equals("Event");
+    return parse(text, eventsV1 ? SelectableFields.EVENTS_V1 : type.kind());
   }
 
   /** The selector that matches every object. */

@@ -16,6 +16,12 @@ final class SelectableFields {
   private static final Map<String, SelectableField> COMMON =
       index(SelectableField.string("metadata.name"), SelectableField.string("metadata.namespace"));
 
+  /**
+   * The key of {@code events.k8s.io} Events: selectors on them name fields by that API's names,
+   * though the objects they are matched against are the stored core Events.
+   */
+  static final String EVENTS_V1 = "Event.events.k8s.io";
+
   private static final Map<String, Map<String, SelectableField>> BY_KIND =
       Map.of(
           "Pod",
@@ -41,6 +47,22 @@ final class SelectableFields {
               SelectableField.string("reportingComponent"),
               // Events from the events.k8s.io API carry no source; Kubernetes falls back to the
               // reporting controller.
+              SelectableField.readFrom("source", "source.component", "reportingComponent"),
+              SelectableField.string("type")),
+          // events.k8s.io's names for the same fields (AddFieldLabelConversionsForEvent in
+          // pkg/apis/events/v1), read from the stored core Event
+          EVENTS_V1,
+          index(
+              SelectableField.readFrom("regarding.kind", "involvedObject.kind"),
+              SelectableField.readFrom("regarding.namespace", "involvedObject.namespace"),
+              SelectableField.readFrom("regarding.name", "involvedObject.name"),
+              SelectableField.readFrom("regarding.uid", "involvedObject.uid"),
+              SelectableField.readFrom("regarding.apiVersion", "involvedObject.apiVersion"),
+              SelectableField.readFrom(
+                  "regarding.resourceVersion", "involvedObject.resourceVersion"),
+              SelectableField.readFrom("regarding.fieldPath", "involvedObject.fieldPath"),
+              SelectableField.string("reason"),
+              SelectableField.readFrom("reportingController", "reportingComponent"),
               SelectableField.readFrom("source", "source.component", "reportingComponent"),
               SelectableField.string("type")),
           "Node",

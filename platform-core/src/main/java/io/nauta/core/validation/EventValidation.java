@@ -45,10 +45,11 @@ public final class EventValidation implements Validator<Event> {
       }
       String controller = Objects.toString(event.getReportingComponent(), "");
       if (controller.isEmpty()) {
-        errs.add(FieldError.required("reportingComponent", ""));
+        // Upstream names the field by its internal name, reportingController, in either version.
+        errs.add(FieldError.required("reportingController", ""));
       }
       for (String msg : NameValidation.qualifiedName(controller)) {
-        errs.add(FieldError.invalid("reportingComponent", controller, msg));
+        errs.add(FieldError.invalid("reportingController", controller, msg));
       }
       errs.addAll(
           requiredWithLimit(

@@ -205,6 +205,42 @@ class ClusterPkiTest {
         .isEqualTo("https://127.0.0.1:7443");
   }
 
+  /** The API server reaches this host's agent at its node's address: the agent's cert names it. */
+  @Test
+  void theAgentsServingCertificateNamesTheNodeAddresses() {
+    ClusterPki.ensure(dir, SETTINGS, NOW);
+    assertThat(
+            ClusterPki.namesExactly(
+                cert(dir.resolve("agent-serving.crt")),
+                List.of("localhost", "myhost"),
+                List.of("127.0.0.1")))
+        .isTrue();
+
+    ClusterPki withAddress =
+        ClusterPki.ensure(
+            dir,
+            new ClusterPki.Settings(
+                SETTINGS.serverUrl(),
+                SETTINGS.servingSans(),
+                SETTINGS.nodeName(),
+                List.of("192.0.2.7")),
+            NOW);
+    assertThat(withAddress.changed()).containsExactly("agent-serving");
+    assertThat(
+            ClusterPki.namesExactly(
+                cert(dir.resolve("agent-serving.crt")),
+                List.of("localhost", "myhost"),
+                List.of("127.0.0.1", "192.0.2.7")))
+        .isTrue();
+    assertThat(
+            ClusterPki.namesExactly(
+                cert(dir.resolve("scheduler-serving.crt")),
+                List.of("localhost", "myhost"),
+                List.of("127.0.0.1")))
+        .as("the other components are reached on this machine only")
+        .isTrue();
+  }
+
   @Test
   void leavesOfALostCaAreMadeAgain() throws Exception {
     ClusterPki.ensure(dir, SETTINGS, NOW);

@@ -55,6 +55,16 @@ class ResourceRegistryTest {
   }
 
   @Test
+  void eventsK8sIoEventsAreServedButStoredAsTheCoreEvents() {
+    assertThat(registry.find("events.k8s.io", "v1", "events")).contains(BuiltInResources.EVENTS_V1);
+    assertThat(registry.storageOf(BuiltInResources.EVENTS_V1)).isSameAs(BuiltInResources.EVENTS);
+    assertThat(registry.storageTypes())
+        .contains(BuiltInResources.EVENTS)
+        .doesNotContain(BuiltInResources.EVENTS_V1);
+    assertThat(registry.groupVersions()).contains("events.k8s.io/v1");
+  }
+
+  @Test
   void puttingTheSameSetAgainChangesNothingAndTellsNoOne() {
     registry.put(widgets());
     registry.put(widgets());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nauta.core.errors.BadRequestException;
+import io.nauta.core.registry.BuiltInResources;
+import io.nauta.core.registry.ResourceType;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -13,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 class FieldSelectorTest {
@@ -170,6 +173,52 @@ class FieldSelectorTest {
     assertThatThrownBy(() -> FieldSelector.parse(text, "Pod"))
         .isInstanceOf(BadRequestException.class)
         .hasMessage(message);
+  }
+
+  @ParameterizedTest(name = "[{0}] on events.k8s.io: {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          regarding.name=web                         | true
+          regarding.name=db                          | false
+          regarding.kind=Pod,regarding.namespace=ns  | true
+          regarding.uid=u1,regarding.apiVersion=v1   | true
+          regarding.fieldPath=spec.containers{c}     | true
+          regarding.resourceVersion=7                | true
+          reportingController=default-scheduler      | true
+          source=default-scheduler                   | true
+          reason=Scheduled,type=Normal               | true
+          metadata.name=web.1,metadata.namespace=ns  | true
+          """)
+  void eventsK8sIoSelectorsNameItsFieldsAndMatchTheStoredCoreEvent(String text, boolean match) {
+    ResourceType eventsV1 =
+        BuiltInResources.registry().find("events.k8s.io", "v1", "events").orElseThrow();
+    JsonNode stored =
+        JSON.readTree(
+            """
+            {"metadata":{"name":"web.1","namespace":"ns"},"reason":"Scheduled","type":"Normal",
+             "involvedObject":{"kind":"Pod","namespace":"ns","name":"web","uid":"u1",
+               "apiVersion":"v1","resourceVersion":"7","fieldPath":"spec.containers{c}"},
+             "reportingComponent":"default-scheduler"}""");
+    assertThat(FieldSelector.parseServed(text, eventsV1).matches(stored)).isEqualTo(match);
+  }
+
+  @ParameterizedTest(name = "[{1}] refused for {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          events.k8s.io | involvedObject.name=web
+          events.k8s.io | reportingComponent=kubelet
+          ''            | regarding.name=web
+          ''            | reportingController=kubelet
+          """)
+  void eachEventsApiRefusesTheOthersNames(String group, String text) {
+    ResourceType type = BuiltInResources.registry().find(group, "v1", "events").orElseThrow();
+    assertThatThrownBy(() -> FieldSelector.parseServed(text, type))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessage("field label not supported: " + text.substring(0, text.indexOf('=')));
   }
 
   @Test

@@ -261,7 +261,10 @@ public final class BootstrapPolicy {
             rule(READ, List.of(""), List.of("nodes", "pods", "namespaces")),
             rule(List.of("create"), List.of(""), List.of("pods/binding")),
             rule(List.of("patch", "update"), List.of(""), List.of("pods/status")),
-            rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
+            rule(
+                List.of("create", "patch", "update"),
+                List.of("", BuiltInResources.EVENTS_GROUP),
+                List.of("events")),
             // leader election
             rule(
                 List.of("get", "create", "update"),
@@ -297,7 +300,10 @@ public final class BootstrapPolicy {
             rule(List.of("get", "list", "watch", "patch", "update"), List.of(""), List.of("nodes")),
             rule(List.of("patch", "update"), List.of(""), List.of("nodes/status")),
             rule(READ, List.of(""), List.of("namespaces")),
-            rule(List.of("create", "patch", "update"), List.of(""), List.of("events")),
+            rule(
+                List.of("create", "patch", "update"),
+                List.of("", BuiltInResources.EVENTS_GROUP),
+                List.of("events")),
             rule(READ_WRITE, List.of("apps"), List.of("deployments", "replicasets")),
             // the resource quota controller (upstream's resourcequota-controller role): quotas'
             // status recomputed from every counted kind, which the rule on all resources reads
