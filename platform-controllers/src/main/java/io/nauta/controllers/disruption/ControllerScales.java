@@ -118,12 +118,7 @@ final class ControllerScales {
 
   /** A ReplicaSet's pod whose ReplicaSet a Deployment controls: the Deployment's replicas. */
   private Optional<Scale> deploymentOf(OwnerReference ref, String namespace) {
-    if (!isKind(ref, "ReplicaSet", Set.of("apps", "extensions"))) {
-      return Optional.empty();
-    }
-    return replicaSets
-        .get(namespace, ref.getName())
-        .filter(rs -> ref.getUid().equals(rs.getMetadata().getUid()))
+    return replicaSetOf(ref, namespace)
         .flatMap(OwnerReferences::controllerOf)
         .filter(owner -> isKind(owner, "Deployment", Set.of("apps", "extensions")))
         .flatMap(
@@ -136,18 +131,23 @@ final class ControllerScales {
 
   /** A ReplicaSet no Deployment controls: its own replicas. */
   private Optional<Scale> replicaSet(OwnerReference ref, String namespace) {
-    if (!isKind(ref, "ReplicaSet", Set.of("apps", "extensions"))) {
-      return Optional.empty();
-    }
-    return replicaSets
-        .get(namespace, ref.getName())
-        .filter(rs -> ref.getUid().equals(rs.getMetadata().getUid()))
+    return replicaSetOf(ref, namespace)
         .filter(
             rs ->
                 OwnerReferences.controllerOf(rs)
                     .map(owner -> !"Deployment".equals(owner.getKind()))
                     .orElse(true))
         .map(rs -> new Scale(ref.getUid(), replicas(rs.getSpec().getReplicas())));
+  }
+
+  /** The cached ReplicaSet {@code ref} names, if it is one and has that uid. */
+  private Optional<ReplicaSet> replicaSetOf(OwnerReference ref, String namespace) {
+    if (!isKind(ref, "ReplicaSet", Set.of("apps", "extensions"))) {
+      return Optional.empty();
+    }
+    return replicaSets
+        .get(namespace, ref.getName())
+        .filter(rs -> ref.getUid().equals(rs.getMetadata().getUid()));
   }
 
   private Optional<Scale> statefulSet(OwnerReference ref, String namespace) {
