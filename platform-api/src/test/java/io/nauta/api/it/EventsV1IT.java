@@ -432,7 +432,8 @@ class EventsV1IT {
     return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
         .withConfig(
             new io.fabric8.kubernetes.client.ConfigBuilder(
-                    io.fabric8.kubernetes.client.Config.fromKubeconfig(server.kubeconfig().toFile()))
+                    io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        server.kubeconfig().toFile()))
                 .withNamespace(namespace)
                 .withRequestRetryBackoffLimit(0)
                 .build())
