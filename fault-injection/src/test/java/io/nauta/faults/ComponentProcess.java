@@ -57,9 +57,7 @@ final class ComponentProcess implements AutoCloseable {
   }
 
   private final String name;
-  private final Path jar;
-  private final List<String> jvmOptions;
-  private final List<String> args;
+  private final List<String> command;
   private final Path log;
   private final String readyUrl;
   private final List<Integer> exitCodes = new CopyOnWriteArrayList<>();
@@ -70,23 +68,17 @@ final class ComponentProcess implements AutoCloseable {
     this.name = name;
     this.log = logs.resolve(name + ".log");
     this.readyUrl = readyUrl;
-    this.jar = ExecJars.of(module);
+    Path jar = ExecJars.of(module);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Small heaps and the serial collector: six JVMs share a small machine in CI.
-    this.jvmOptions =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1");
-    this.args = List.copyOf(args);
-  }
-
-  /** Built at each start: a class-data archive made since the last start is taken up. */
-  private List<String> command() {
-    List<String> cmd = new ArrayList<>(jvmOptions);
-    cmd.addAll(ClassDataArchive.runJar(jar));
+    cmd.add("-Xmx384m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-jar");
+    cmd.add(jar.toString());
     cmd.addAll(args);
-    return cmd;
+    this.command = List.copyOf(cmd);
   }
 
   String name() {
@@ -104,7 +96,6 @@ final class ComponentProcess implements AutoCloseable {
     }
     try {
       Files.createDirectories(log.getParent());
-      List<String> command = command();
       Files.writeString(
           log,
           "=== " + Instant.now() + " starting " + name + ": " + String.join(" ", command) + "\n",
