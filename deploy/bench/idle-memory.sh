@@ -12,7 +12,10 @@
 # prints both side by side. The jars must be built (mvn -B -DskipTests package): 'up' runs them as
 # they are (NAUTA_NO_BUILD=1). Uses the default ports (6443, 10257, 10259, 10250, 10053, 9153,
 # 8080, 8443, 10254): nothing else may hold them. BENCH_HOME (default /tmp/nauta-bench-idle-memory)
-# is the NAUTA_HOME of every round.
+# is the NAUTA_HOME of every round. BENCH_BASE_ENV (e.g. NAUTA_CDS=off) is set for the base's
+# rounds only, so BENCH_BASE=. compares one checkout with and without a setting; BENCH_WARMUP=1
+# first runs one unmeasured up/down of this checkout (the class-data archives that later starts
+# use are recorded at the first run's exit).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IDLE=${1:-120}
@@ -45,11 +48,13 @@ redis_pid() { pgrep -P "$(java_pid apiserver)" redis-server | head -1 || true; }
 # samples (MiB) and startup (seconds).
 measure() {
   local dir=$1 name=$2 total c v t0 redis
+  local -a setting=()
+  [[ $name != base || -z ${BENCH_BASE_ENV:-} ]] || read -ra setting <<<"$BENCH_BASE_ENV"
   export NAUTA_HOME=$HOME_DIR
   "$dir/deploy/nauta" down >/dev/null 2>&1 || true
   rm -rf "$HOME_DIR"
   t0=$(date +%s%3N)
-  "$dir/deploy/nauta" up >"$OUT/up-$name.log" 2>&1 || { tail -20 "$OUT/up-$name.log" >&2; exit 1; }
+  env "${setting[@]}" "$dir/deploy/nauta" up >"$OUT/up-$name.log" 2>&1 || { tail -20 "$OUT/up-$name.log" >&2; exit 1; }
   echo "$name up $(awk -v ms=$(($(date +%s%3N) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')" >>"$OUT/startup"
   # Each component from its launch to ready, as 'up' recorded it (an older 'up' records nothing:
   # then its "nauta: <name> ready" lines against the launch are not comparable, and are left out).
@@ -70,16 +75,23 @@ measure() {
   "$dir/deploy/nauta" down >/dev/null 2>&1
 }
 
+if [[ ${BENCH_WARMUP:-0} == 1 ]]; then
+  echo "warm-up: $NEW, $(date -u +%TZ)" >&2
+  NAUTA_HOME=$HOME_DIR "$NEW/deploy/nauta" down >/dev/null 2>&1 || true
+  rm -rf "$HOME_DIR"
+  NAUTA_HOME=$HOME_DIR "$NEW/deploy/nauta" up >"$OUT/up-warmup.log" 2>&1 || { tail -20 "$OUT/up-warmup.log" >&2; exit 1; }
+  NAUTA_HOME=$HOME_DIR "$NEW/deploy/nauta" down >/dev/null 2>&1
+fi
 for round in $(seq 1 "$ROUNDS"); do
   if [[ -z ${BENCH_BASE:-} ]]; then
-    order=("$NEW")
+    order=("new=$NEW")
   elif ((round % 2)); then
-    order=("$NEW" "$(cd "$BENCH_BASE" && pwd)")
+    order=("new=$NEW" "base=$(cd "$BENCH_BASE" && pwd)")
   else
-    order=("$(cd "$BENCH_BASE" && pwd)" "$NEW")
+    order=("base=$(cd "$BENCH_BASE" && pwd)" "new=$NEW")
   fi
-  for dir in "${order[@]}"; do
-    name=$([[ $dir == "$NEW" ]] && echo new || echo base)
+  for entry in "${order[@]}"; do
+    name=${entry%%=*} dir=${entry#*=}
     echo "round $round: $name ($dir), $(date -u +%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     measure "$dir" "$name"
   done

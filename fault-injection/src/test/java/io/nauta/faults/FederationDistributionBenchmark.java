@@ -40,7 +40,9 @@ public final class FederationDistributionBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
     try (Federation federation = Federation.up(ExecJars.root(), home, Duration.ofMinutes(20))) {
       run(federation, count);
-      failover(federation, rounds);
+      if (rounds > 0) {
+        failover(federation, rounds);
+      }
     }
     System.exit(0);
   }

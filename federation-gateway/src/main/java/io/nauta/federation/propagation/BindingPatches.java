@@ -24,6 +24,12 @@ public final class BindingPatches {
    */
   public static Mono<Void> patch(
       KubeClient gateway, ResourceType bindingType, ResourceBinding binding, ObjectNode patch) {
+    return patched(gateway, bindingType, binding, patch).then();
+  }
+
+  /** {@link #patch}, with the binding as the API server wrote it (empty if it is gone). */
+  public static Mono<ResourceBinding> patched(
+      KubeClient gateway, ResourceType bindingType, ResourceBinding binding, ObjectNode patch) {
     MemberObjects.objectAt(patch, "metadata")
         .put("resourceVersion", binding.metadata().getResourceVersion());
     return gateway
@@ -33,7 +39,6 @@ public final class BindingPatches {
             binding.metadata().getName(),
             PatchType.MERGE,
             patch.toString())
-        .onErrorResume(NotFoundException.class, e -> Mono.empty())
-        .then();
+        .onErrorResume(NotFoundException.class, e -> Mono.empty());
   }
 }

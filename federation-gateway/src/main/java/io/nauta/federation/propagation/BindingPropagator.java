@@ -70,6 +70,9 @@ public final class BindingPropagator {
   /** How soon a binding is looked at again while an eviction waits for its replacements. */
   static final Duration EVICTION_POLL = Duration.ofSeconds(2);
 
+  /** Writes of the finalizer per pass, each after reading the binding again on a conflict. */
+  static final int FINALIZER_TRIES = 4;
+
   private final KubeClient gateway;
   private final ResourceType bindingType;
   private final JsonMapper json;
@@ -154,7 +157,11 @@ public final class BindingPropagator {
                           .thenReturn(Result.done()));
     }
     if (!hasFinalizer(binding)) {
-      return setFinalizer(binding, true).thenReturn(Result.done());
+      // Go on with the binding as patched rather than wait for the patch's echo from the
+      // informer and a second pass: a binding scheduled meanwhile is written out at once.
+      return patchFinalizer(binding, FINALIZER_TRIES)
+          .flatMap(patched -> propagate(key, patched, type.get(), template.get()))
+          .switchIfEmpty(Mono.just(Result.done()));
     }
     return propagate(key, binding, type.get(), template.get());
   }
@@ -279,7 +286,23 @@ public final class BindingPropagator {
     String name = desired.path("metadata").path("name").asString();
     String writeKey = cluster + "|" + type.groupResource() + "|" + ns + "|" + name;
     int hash = finalDesired.hashCode();
-    return Mono.defer(
+    Mono<Outcome> create =
+        Mono.defer(
+            () ->
+                rc.create(toResource(finalDesired))
+                    // The namespace is not there yet: Karmada's namespace sync controller would
+                    // have made it; this makes it on demand.
+                    .onErrorResume(
+                        NotFoundException.class,
+                        e ->
+                            ns == null
+                                ? Mono.error(e)
+                                : ensureNamespace(client.get(), ns)
+                                    .then(rc.create(toResource(finalDesired))))
+                    .doOnNext(c -> remember(writeKey, hash, c))
+                    .thenReturn(Outcome.ok()));
+    Mono<Outcome> readThenWrite =
+        Mono.defer(
             () ->
                 rc.get(ns, name)
                     .map(Optional::of)
@@ -287,18 +310,7 @@ public final class BindingPropagator {
                     .flatMap(
                         existing -> {
                           if (existing.isEmpty()) {
-                            return rc.create(toResource(finalDesired))
-                                // The namespace is not there yet: Karmada's namespace sync
-                                // controller would have made it; this makes it on demand.
-                                .onErrorResume(
-                                    NotFoundException.class,
-                                    e ->
-                                        ns == null
-                                            ? Mono.error(e)
-                                            : ensureNamespace(client.get(), ns)
-                                                .then(rc.create(toResource(finalDesired))))
-                                .doOnNext(c -> remember(writeKey, hash, c))
-                                .thenReturn(Outcome.ok());
+                            return create;
                           }
                           JsonNode observed = json.valueToTree(existing.get());
                           if (!MemberObjects.mayUpdate(finalDesired, observed)) {
@@ -318,7 +330,16 @@ public final class BindingPropagator {
                           return rc.update(toResource(update))
                               .doOnNext(u -> remember(writeKey, hash, u))
                               .thenReturn(Outcome.ok());
-                        }))
+                        }));
+    // An object this gateway never wrote into the member is most likely not there yet (a new
+    // template, a new target): create it straight away, one round trip to the member instead of a
+    // read then a create; one that is there after all (a restart, someone else's) answers
+    // AlreadyExists and takes the read-then-update way, conflict checks included.
+    Mono<Outcome> write =
+        written.containsKey(writeKey)
+            ? readThenWrite
+            : create.onErrorResume(AlreadyExistsException.class, e -> readThenWrite);
+    return write
         // A member written in between (its controllers bump the resourceVersion): read again.
         .retryWhen(Retry.max(3).filter(e -> e instanceof ConflictException))
         .onErrorResume(
@@ -618,6 +639,39 @@ public final class BindingPropagator {
     ArrayNode list = patch.putObject("metadata").putArray("finalizers");
     finalizers.forEach(list::add);
     return patchBinding(binding, patch);
+  }
+
+  /**
+   * Adds the finalizer at the resourceVersion read; the binding as patched (empty if gone or being
+   * deleted). A new binding's status is written by the scheduler and status aggregation at the same
+   * moment, and the informer's copy lags behind them: on a conflict the binding is read again and
+   * the patch retried at once, not after a back-off and a pass on a cache still as old.
+   */
+  private Mono<ResourceBinding> patchFinalizer(ResourceBinding binding, int tries) {
+    List<String> finalizers =
+        new ArrayList<>(
+            binding.metadata().getFinalizers() == null
+                ? List.of()
+                : binding.metadata().getFinalizers());
+    finalizers.add(Karmada.BINDING_CONTROLLER_FINALIZER);
+    ObjectNode patch = json.createObjectNode();
+    ArrayNode list = patch.putObject("metadata").putArray("finalizers");
+    finalizers.forEach(list::add);
+    return BindingPatches.patched(gateway, bindingType, binding, patch)
+        .onErrorResume(
+            ConflictException.class,
+            e ->
+                tries <= 1
+                    ? Mono.error(e)
+                    : bindingClient()
+                        .get(binding.metadata().getNamespace(), binding.metadata().getName())
+                        .onErrorResume(NotFoundException.class, gone -> Mono.empty())
+                        .filter(fresh -> fresh.metadata().getDeletionTimestamp() == null)
+                        .flatMap(
+                            fresh ->
+                                hasFinalizer(fresh)
+                                    ? Mono.just(fresh)
+                                    : patchFinalizer(fresh, tries - 1)));
   }
 
   private Mono<Void> patchBinding(ResourceBinding binding, ObjectNode patch) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.nauta.core.client.KubeClient;
+import io.nauta.core.client.PatchType;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.controller.Controller;
 import io.nauta.core.errors.ConflictException;
@@ -30,6 +31,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Karmada's scheduler (with its taint manager) as a controller of one binding kind: for each
@@ -47,6 +50,7 @@ public final class SchedulingController {
 
   public static final String COMPONENT = "karmada-scheduler";
   static final Duration RETRY_FAILED = Duration.ofSeconds(30);
+  static final int STATUS_TRIES = 3;
   static final String EVENT_SCHEDULE_SUCCEED = "ScheduleBindingSucceed";
   static final String EVENT_SCHEDULE_FAILED = "ScheduleBindingFailed";
   static final String EVENT_EVICT_SUCCEED = "EvictWorkloadFromClusterSucceed";
@@ -58,6 +62,7 @@ public final class SchedulingController {
   private final EventRecorder events;
   private final Clock clock;
   private final int workers;
+  private final JsonMapper mapper;
 
   public SchedulingController(
       ResourceType type,
@@ -71,6 +76,7 @@ public final class SchedulingController {
     this.bindings = bindings;
     this.clusters = clusters;
     this.client = client.resource(type, ResourceBinding.class);
+    this.mapper = client.mapper();
     this.events = events;
     this.clock = clock;
     this.workers = workers;
@@ -133,17 +139,56 @@ public final class SchedulingController {
 
     ResourceBindingSpec decided = decidedSpec(spec, result);
     Mono<ResourceBinding> written =
-        decided.equals(spec) ? Mono.just(binding) : client.update(binding.withSpec(decided));
+        decided.equals(spec) ? Mono.just(binding) : writeSpec(binding, spec, decided);
     return written
         .flatMap(
             updated ->
                 // the events and the status write need no order between them
                 Mono.when(
                         recordMoves(binding, spec, decided, result),
-                        writeStatus(updated, result, now, updated != binding))
+                        updated == binding || onlyOurs(binding, updated)
+                            ? writeStatus(updated, result, now, updated != binding, STATUS_TRIES)
+                            // its spec written by someone else too (a new template or policy):
+                            // the new generation's event brings a pass that decides on it
+                            : Mono.empty())
                     .thenReturn(next(result)))
         .onErrorResume(ConflictException.class, e -> Mono.just(Result.requeueAfter(Duration.ZERO)))
         .onErrorResume(NotFoundException.class, e -> Mono.just(Result.done()));
+  }
+
+  /** Whether the patched binding's generation is the one read plus our own spec write. */
+  private static boolean onlyOurs(ResourceBinding read, ResourceBinding patched) {
+    Long before = read.getMetadata().getGeneration();
+    Long after = patched.getMetadata().getGeneration();
+    return before == null || after == null || after <= before + 1;
+  }
+
+  /**
+   * Karmada's {@code patchScheduleResultForResourceBinding}: a merge patch of the fields the
+   * scheduler owns, without the resourceVersion read, so the writes other controllers make to a new
+   * binding at the same moment (propagation's finalizer, status aggregation's first status) cost
+   * the scheduler no 409 and no second pass behind an informer that has not caught up yet. {@code
+   * spec.clusters} is the scheduler's alone; {@code gracefulEvictionTasks} is shared with
+   * propagation (which removes finished tasks), so a pass that adds tasks keeps the precondition.
+   */
+  private Mono<ResourceBinding> writeSpec(
+      ResourceBinding binding, ResourceBindingSpec before, ResourceBindingSpec decided) {
+    ObjectNode patch = mapper.createObjectNode();
+    ObjectNode specPatch = patch.putObject("spec");
+    if (!Objects.equals(before.clusters(), decided.clusters())) {
+      specPatch.set("clusters", mapper.valueToTree(decided.clusters()));
+    }
+    if (!Objects.equals(before.gracefulEvictionTasks(), decided.gracefulEvictionTasks())) {
+      specPatch.set("gracefulEvictionTasks", mapper.valueToTree(decided.gracefulEvictionTasks()));
+      patch
+          .putObject("metadata")
+          .put("resourceVersion", binding.getMetadata().getResourceVersion());
+    }
+    return client.patch(
+        binding.getMetadata().getNamespace(),
+        binding.getMetadata().getName(),
+        PatchType.MERGE,
+        patch.toString());
   }
 
   private static Result next(ScheduleResult result) {
@@ -286,7 +331,7 @@ public final class SchedulingController {
   }
 
   private Mono<Void> writeStatus(
-      ResourceBinding binding, ScheduleResult result, Instant now, boolean specChanged) {
+      ResourceBinding binding, ScheduleResult result, Instant now, boolean specChanged, int tries) {
     ResourceBindingStatus status = binding.status();
     List<Condition> conditions = new ArrayList<>();
     Condition previous = null;
@@ -327,7 +372,26 @@ public final class SchedulingController {
     if (next.equals(status)) {
       return Mono.empty();
     }
-    return client.updateStatus(binding.withStatus(next)).then();
+    return client
+        .updateStatus(binding.withStatus(next))
+        .then()
+        .onErrorResume(
+            ConflictException.class,
+            e ->
+                tries <= 1
+                    ? Mono.error(e)
+                    // Status aggregation's first write on a new binding lands beside ours: read
+                    // the binding again and write the condition on it, rather than a whole new
+                    // pass from a cache that may not have that write yet.
+                    : client
+                        .get(binding.getMetadata().getNamespace(), binding.getMetadata().getName())
+                        .flatMap(
+                            fresh ->
+                                Objects.equals(
+                                        fresh.getMetadata().getGeneration(),
+                                        binding.getMetadata().getGeneration())
+                                    ? writeStatus(fresh, result, now, specChanged, tries - 1)
+                                    : Mono.empty()));
   }
 
   private static boolean unchanged(Condition previous, Condition now) {

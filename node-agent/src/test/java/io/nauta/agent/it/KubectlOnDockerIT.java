@@ -352,10 +352,11 @@ class KubectlOnDockerIT {
     agent.destroyForcibly().waitFor();
     agent = startAgent();
 
-    // Same containers (none recreated, none stopped), the pods still Running and Ready.
+    // Same containers (none recreated, none stopped), the pods still Running and Ready. The new
+    // agent's JVM start is not what is tested: on a busy CI machine it alone can take a minute.
     await()
         .during(Duration.ofSeconds(5))
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(120))
         .untilAsserted(
             () -> {
               assertThat(containerIdsByPod()).isEqualTo(before);
@@ -365,7 +366,7 @@ class KubectlOnDockerIT {
     // And the agent is back in charge: a new replica runs.
     ok("scale", "deployment", "web", "--replicas=4");
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(120))
         .untilAsserted(() -> assertThat(readyPods("app=web")).hasSize(4));
   }
 
