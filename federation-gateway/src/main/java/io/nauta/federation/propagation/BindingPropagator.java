@@ -597,7 +597,7 @@ public final class BindingPropagator {
       return Mono.just(Result.done());
     }
     if (Boolean.TRUE.equals(binding.spec().preserveResourcesOnDeletion())) {
-      return setFinalizer(binding, false).thenReturn(Result.done());
+      return removeFinalizer(binding).thenReturn(Result.done());
     }
     ObjectReference ref = binding.spec().resource();
     List<Mono<Void>> deletes = new ArrayList<>();
@@ -613,7 +613,7 @@ public final class BindingPropagator {
     // Every member must have answered before the finalizer goes; one that did not fails the
     // reconcile, which the work queue retries with back-off.
     return Flux.mergeDelayError(deletes.size() + 1, deletes.toArray(Mono[]::new))
-        .then(setFinalizer(binding, false))
+        .then(removeFinalizer(binding))
         .then(Mono.fromRunnable(() -> applied.forget(key)))
         .thenReturn(Result.done());
   }
@@ -625,7 +625,12 @@ public final class BindingPropagator {
     return f != null && f.contains(Karmada.BINDING_CONTROLLER_FINALIZER);
   }
 
-  private Mono<Void> setFinalizer(ResourceBinding binding, boolean present) {
+  private Mono<Void> removeFinalizer(ResourceBinding binding) {
+    return patchBinding(binding, finalizersPatch(binding, false));
+  }
+
+  /** A merge patch of the binding's finalizers with this controller's present or not. */
+  private ObjectNode finalizersPatch(ResourceBinding binding, boolean present) {
     List<String> finalizers =
         new ArrayList<>(
             binding.metadata().getFinalizers() == null
@@ -638,7 +643,7 @@ public final class BindingPropagator {
     ObjectNode patch = json.createObjectNode();
     ArrayNode list = patch.putObject("metadata").putArray("finalizers");
     finalizers.forEach(list::add);
-    return patchBinding(binding, patch);
+    return patch;
   }
 
   /**
@@ -648,16 +653,7 @@ public final class BindingPropagator {
    * the patch retried at once, not after a back-off and a pass on a cache still as old.
    */
   private Mono<ResourceBinding> patchFinalizer(ResourceBinding binding, int tries) {
-    List<String> finalizers =
-        new ArrayList<>(
-            binding.metadata().getFinalizers() == null
-                ? List.of()
-                : binding.metadata().getFinalizers());
-    finalizers.add(Karmada.BINDING_CONTROLLER_FINALIZER);
-    ObjectNode patch = json.createObjectNode();
-    ArrayNode list = patch.putObject("metadata").putArray("finalizers");
-    finalizers.forEach(list::add);
-    return BindingPatches.patched(gateway, bindingType, binding, patch)
+    return BindingPatches.patched(gateway, bindingType, binding, finalizersPatch(binding, true))
         .onErrorResume(
             ConflictException.class,
             e ->
