@@ -14,8 +14,8 @@
 # 8080, 8443, 10254): nothing else may hold them. BENCH_HOME (default /tmp/nauta-bench-idle-memory)
 # is the NAUTA_HOME of every round. BENCH_BASE_ENV (e.g. NAUTA_CDS=off) is set for the base's
 # rounds only, so BENCH_BASE=. compares one checkout with and without a setting; BENCH_WARMUP=1
-# first runs one unmeasured up/down of this checkout (the class-data archives that later starts
-# use are recorded at the first run's exit).
+# first runs one unmeasured up/down of this checkout (for what a first run after a build leaves
+# behind for later ones, e.g. the class-data archives tried in docs/benchmarks.md).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IDLE=${1:-120}
