@@ -15,7 +15,8 @@ import io.nauta.core.selector.LabelSelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,6 +24,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,11 +39,11 @@ import tools.jackson.databind.node.ObjectNode;
 public class NamespaceTermination implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(NamespaceTermination.class);
+  private static final Duration PERIOD = Duration.ofSeconds(1);
 
   private final WatchCaches caches;
   private final ResourceService service;
   private final ResourceRegistry registry;
-  private final AtomicBoolean busy = new AtomicBoolean();
   private Disposable loop;
 
   public NamespaceTermination(
@@ -52,11 +55,29 @@ public class NamespaceTermination implements SmartLifecycle {
 
   @Override
   public void start() {
-    loop =
-        Flux.interval(Duration.ofSeconds(1))
-            .filter(tick -> caches.allSynced() && busy.compareAndSet(false, true))
-            .concatMap(tick -> sweep().doFinally(s -> busy.set(false)))
-            .subscribe();
+    loop = sweeps(PERIOD, Schedulers.parallel(), caches::allSynced, this::sweep).subscribe();
+  }
+
+  /**
+   * A sweep every {@code period} once {@code ready}, one at a time. A sweep longer than the period
+   * (a namespace of thousands of objects, a slow Redis) skips the ticks it overlaps: without the
+   * drop the interval fails for lack of demand (as a failed sweep would end it), and no namespace
+   * would finish terminating again until the API server restarts.
+   */
+  static Flux<Void> sweeps(
+      Duration period, Scheduler timer, BooleanSupplier ready, Supplier<Mono<Void>> sweep) {
+    return Flux.interval(period, timer)
+        .onBackpressureDrop()
+        .filter(tick -> ready.getAsBoolean())
+        .concatMap(
+            tick ->
+                Mono.defer(sweep)
+                    .onErrorResume(
+                        e -> {
+                          log.warn("namespace termination: {}", e.toString());
+                          return Mono.empty();
+                        }),
+            0);
   }
 
   private Mono<Void> sweep() {
@@ -64,14 +85,7 @@ public class NamespaceTermination implements SmartLifecycle {
         caches.get(BuiltInResources.NAMESPACES).list(ObjectFilter.all(), 0, null).items().stream()
             .filter(ns -> ns.node().path("metadata").hasNonNull("deletionTimestamp"))
             .toList();
-    return Flux.fromIterable(terminating)
-        .concatMap(ns -> finish(ns.name()))
-        .onErrorResume(
-            e -> {
-              log.warn("namespace termination: {}", e.toString());
-              return Mono.empty();
-            })
-        .then();
+    return Flux.fromIterable(terminating).concatMap(ns -> finish(ns.name())).then();
   }
 
   private Mono<Void> finish(String namespace) {
