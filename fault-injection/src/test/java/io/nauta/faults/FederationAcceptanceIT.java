@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,7 +41,14 @@ class FederationAcceptanceIT {
   @BeforeAll
   static void up() throws IOException {
     Path dir = Files.createTempDirectory("federation-acceptance-");
-    federation = Federation.up(ExecJars.root(), dir.resolve("home"), Duration.ofMinutes(15));
+    federation =
+        Federation.up(
+            ExecJars.root(),
+            dir.resolve("home"),
+            Duration.ofMinutes(15),
+            Federation.MEMBERS.size(),
+            "simulated",
+            Map.of("NAUTA_JAVA_OPTS", ShortLivedJvms.javaOpts()));
     assertOk(federation.applyIn(GATEWAY, namespace()));
     for (String member : Federation.MEMBERS) {
       assertOk(federation.applyIn(member, namespace()));

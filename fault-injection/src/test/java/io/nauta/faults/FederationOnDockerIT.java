@@ -92,9 +92,6 @@ class FederationOnDockerIT {
   static void up() throws IOException {
     dir = Files.createTempDirectory("federation-docker-");
     startedAt = System.nanoTime();
-    // Short-lived JVMs on a busy machine: the client compiler alone starts them sooner.
-    String javaOpts =
-        (System.getenv().getOrDefault("NAUTA_JAVA_OPTS", "") + " -XX:TieredStopAtLevel=1").trim();
     federation =
         Federation.up(
             ExecJars.root(),
@@ -102,7 +99,7 @@ class FederationOnDockerIT {
             Duration.ofMinutes(10),
             2,
             "docker",
-            Map.of("NAUTA_JAVA_OPTS", javaOpts));
+            Map.of("NAUTA_JAVA_OPTS", ShortLivedJvms.javaOpts()));
     System.out.println("[federation-docker] up in " + seconds(startedAt));
   }
 

@@ -81,11 +81,7 @@ class HighAvailabilityIT {
             Map.entry("NAUTA_CLUSTER_CIDR", "10.238.0.0/16"),
             Map.entry("NAUTA_SERVICE_CIDR", "10.90.0.0/16"),
             Map.entry("NAUTA_NODE_PORT_RANGE", "32600-32699"),
-            // Short-lived JVMs on a busy machine: the client compiler alone starts them sooner.
-            Map.entry(
-                "NAUTA_JAVA_OPTS",
-                (System.getenv().getOrDefault("NAUTA_JAVA_OPTS", "") + " -XX:TieredStopAtLevel=1")
-                    .trim()));
+            Map.entry("NAUTA_JAVA_OPTS", ShortLivedJvms.javaOpts()));
     List<ProcessHandle> started = new ArrayList<>();
     boolean passed = false;
     try {
