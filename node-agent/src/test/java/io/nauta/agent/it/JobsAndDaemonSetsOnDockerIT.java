@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,11 +223,20 @@ class JobsAndDaemonSetsOnDockerIT {
 
   @Test
   void activeDeadlineSecondsFailsALongJobWithDeadlineExceededAndStopsItsContainer() {
-    apply(job("slow", "activeDeadlineSeconds: 3", "[sleep, '300']"));
+    // Long enough for the container to be seen running on a loaded machine. The uid is taken in
+    // the same poll: once the deadline passes the Job controller deletes the pod, so reading it
+    // again afterwards can find none.
+    apply(job("slow", "activeDeadlineSeconds: 10", "[sleep, '300']"));
+    AtomicReference<String> runningPod = new AtomicReference<>();
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(containersOf(podUidOf("slow"))).anyMatch(c -> running(c)));
-    String podUid = podUidOf("slow");
+        .untilAsserted(
+            () -> {
+              String uid = podUidOf("slow");
+              assertThat(containersOf(uid)).anyMatch(c -> running(c));
+              runningPod.set(uid);
+            });
+    String podUid = runningPod.get();
     waitFor("condition=failed", "job/slow");
     assertThat(jsonpath("job/slow", "{.status.conditions[?(@.type==\"Failed\")].reason}"))
         .isEqualTo("DeadlineExceeded");
