@@ -4,7 +4,7 @@
 # under a PropagationPolicy that duplicates them to all three members, and the time from each
 # create to the object seen in every member: p50/p90/p99; then failover rounds (a member tainted
 # NoExecute: time to its replicas available in the others, and to its copy deleted).
-# Usage: deploy/bench/federation.sh [count] [failover rounds]. Packages the jars first (the members and the gateway
+# Usage: deploy/bench/federation.sh [count] [failover rounds] [settle seconds after up, default 0]. Packages the jars first (the members and the gateway
 # run from them).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -8,6 +8,7 @@ import io.nauta.core.client.ListOptions;
 import io.nauta.core.client.ResourceClient;
 import io.nauta.core.client.WatchEvent;
 import io.nauta.core.registry.BuiltInResources;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import reactor.core.Disposable;
  * the three members, one member tainted {@code NoExecute} at the gateway (each round the next), and
  * the time from the taint to the other two members' Deployments having all 6 replicas available,
  * and to the tainted member's copy gone (graceful eviction removes it only after that). Run by
- * {@code deploy/bench/federation.sh [count] [rounds]}.
+ * {@code deploy/bench/federation.sh [count] [rounds] [settle seconds]}.
  */
 public final class FederationDistributionBenchmark {
 
@@ -38,13 +39,33 @@ public final class FederationDistributionBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     Path home = Files.createTempDirectory("federation-bench-").resolve("home");
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
+    // Seconds to leave the federation idle between "up" and the first create. Its 13 JVMs are
+    // still compiling their hot code when up returns (on 2 cores that is most of the CPU for a
+    // minute or more), so a run without a settle measures start-up and distribution together.
+    int settleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     try (Federation federation = Federation.up(ExecJars.root(), home, Duration.ofMinutes(20))) {
+      if (settleSeconds > 0) {
+        System.out.printf(
+            "settling %d s after up (load average %s)%n", settleSeconds, loadAverage());
+        Thread.sleep(settleSeconds * 1000L);
+      }
+      System.out.printf("first create (load average %s)%n", loadAverage());
       run(federation, count);
       if (rounds > 0) {
         failover(federation, rounds);
       }
     }
     System.exit(0);
+  }
+
+  /** The 1-, 5- and 15-minute load averages of the machine, as /proc/loadavg gives them. */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   static void run(Federation federation, int count) throws InterruptedException {

@@ -209,10 +209,7 @@ class QuickStartIT {
     env.put("NAUTA_CLUSTER_CIDR", "10.239.0.0/16");
     env.put("NAUTA_SERVICE_CIDR", "10.91.0.0/16");
     env.put("NAUTA_NODE_PORT_RANGE", "32700-32767");
-    // Short-lived JVMs on a busy machine: the client compiler alone starts them sooner.
-    env.put(
-        "NAUTA_JAVA_OPTS",
-        (System.getenv().getOrDefault("NAUTA_JAVA_OPTS", "") + " -XX:TieredStopAtLevel=1").trim());
+    env.put("NAUTA_JAVA_OPTS", ShortLivedJvms.javaOpts());
   }
 
   /** Runs the command; fails with it and its output unless it exits with 0. */
