@@ -39,7 +39,7 @@ public final class FederationDistributionBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     Path home = Files.createTempDirectory("federation-bench-").resolve("home");
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
-    // Seconds to leave the federation idle between "up" and the first create. Its 13 JVMs are
+    // Seconds to leave the federation idle between "up" and the first create. Its 16 JVMs are
     // still compiling their hot code when up returns (on 2 cores that is most of the CPU for a
     // minute or more), so a run without a settle measures start-up and distribution together.
     int settleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 0;
